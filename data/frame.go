@@ -1,0 +1,156 @@
+package data
+
+import (
+	"fmt"
+	"math"
+)
+
+// Kind says how a column's values are stored.
+type Kind int
+
+const (
+	// Number columns hold float64 values; NaN is a missing cell.
+	Number Kind = iota
+	// String columns hold text; "" is a missing cell.
+	String
+)
+
+// String returns "number" or "string", the words dataset specs use.
+func (k Kind) String() string {
+	if k == String {
+		return "string"
+	}
+	return "number"
+}
+
+// Column is one named column of a Frame. Exactly one of Num and Str is used,
+// according to Kind, and it has the Frame's row count.
+type Column struct {
+	Name string
+	Kind Kind
+	Num  []float64
+	Str  []string
+}
+
+// Len returns the number of rows in the column.
+func (c *Column) Len() int {
+	if c.Kind == String {
+		return len(c.Str)
+	}
+	return len(c.Num)
+}
+
+// Missing reports whether row i holds no value.
+func (c *Column) Missing(i int) bool {
+	if c.Kind == String {
+		return c.Str[i] == ""
+	}
+	return math.IsNaN(c.Num[i])
+}
+
+// Text returns row i formatted as text: strings as they are, numbers in the
+// shortest form that round-trips, missing values as "".
+func (c *Column) Text(i int) string {
+	if c.Kind == String {
+		return c.Str[i]
+	}
+	v := c.Num[i]
+	if math.IsNaN(v) {
+		return ""
+	}
+	return FormatFloat(v)
+}
+
+// Frame is a table of equally long named columns, as read from one file.
+// Source names the file it came from, for error messages.
+type Frame struct {
+	Source  string
+	Columns []*Column
+	index   map[string]int
+}
+
+// NewFrame returns a frame over the given columns. It fails when two columns
+// share a name or the columns differ in length.
+func NewFrame(source string, cols []*Column) (*Frame, error) {
+	f := &Frame{Source: source, Columns: cols, index: make(map[string]int, len(cols))}
+	for i, c := range cols {
+		if _, dup := f.index[c.Name]; dup {
+			return nil, fmt.Errorf("%s: column %q appears twice", source, c.Name)
+		}
+		if c.Len() != cols[0].Len() {
+			return nil, fmt.Errorf("%s: column %q has %d rows, column %q has %d",
+				source, c.Name, c.Len(), cols[0].Name, cols[0].Len())
+		}
+		f.index[c.Name] = i
+	}
+	return f, nil
+}
+
+// Rows returns the number of rows.
+func (f *Frame) Rows() int {
+	if len(f.Columns) == 0 {
+		return 0
+	}
+	return f.Columns[0].Len()
+}
+
+// Names returns the column names in file order.
+func (f *Frame) Names() []string {
+	names := make([]string, len(f.Columns))
+	for i, c := range f.Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// Column returns the named column, or nil when there is none.
+func (f *Frame) Column(name string) *Column {
+	i, ok := f.index[name]
+	if !ok {
+		return nil
+	}
+	return f.Columns[i]
+}
+
+// MissingColumnError reports a column a caller needs that a file lacks.
+type MissingColumnError struct {
+	Source string   // file name
+	Column string   // the column that was asked for
+	Role   string   // what the column is for, e.g. "target" or "known covariate"
+	Have   []string // the columns the file has
+}
+
+func (e *MissingColumnError) Error() string {
+	return fmt.Sprintf("%s: no column %q (the %s); the file has columns %v", e.Source, e.Column, e.Role, e.Have)
+}
+
+// Need returns the named column, or a MissingColumnError naming the role the
+// column plays.
+func (f *Frame) Need(name, role string) (*Column, error) {
+	if c := f.Column(name); c != nil {
+		return c, nil
+	}
+	return nil, &MissingColumnError{Source: f.Source, Column: name, Role: role, Have: f.Names()}
+}
+
+// NeedNumber is Need for a column that must hold numbers.
+func (f *Frame) NeedNumber(name, role string) (*Column, error) {
+	c, err := f.Need(name, role)
+	if err != nil {
+		return nil, err
+	}
+	if c.Kind != Number {
+		return nil, fmt.Errorf("%s: column %q (the %s) must hold numbers but holds text such as %q",
+			f.Source, name, role, firstText(c))
+	}
+	return c, nil
+}
+
+func firstText(c *Column) string {
+	for _, s := range c.Str {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

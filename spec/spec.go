@@ -1,0 +1,324 @@
+// Package spec reads and checks dataset specs: the YAML file that tells
+// promocast which column of a sales history is the time, which are the series
+// keys, the target, the known covariates, the static attributes, and which
+// known covariates are promotion levers with the value each takes when there
+// is no promotion.
+//
+// A spec for weekly sales with promotions:
+//
+//	time: {column: week, frequency: week}
+//	keys: [store, sku]
+//	target: units
+//	known: [price, regular_price, feature, display]
+//	static: [category]
+//	promotion:
+//	  price: {off: regular_price}   # a column, a number, or infer
+//	  feature: {off: 0}
+//	  display: {off: 0}
+//
+// Parsing is strict: an unknown key anywhere is an error that names it.
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Frequencies a time column may have.
+const (
+	Day    = "day"
+	Week   = "week"
+	Month  = "month"
+	Period = "period" // plain integers 1, 2, 3, ...
+)
+
+// DefaultInferWindow is how many periods `off: infer` looks back for the
+// trailing maximum price when the spec gives no window.
+const DefaultInferWindow = 13
+
+// Spec describes a long-format sales history. The zero value is not valid;
+// build one with Parse or Read, which call Validate.
+type Spec struct {
+	// Time names the time column and the grid it lies on.
+	Time Time `yaml:"time" json:"time"`
+	// Keys are the columns that together identify a series (e.g. store, sku).
+	// No keys means the file holds one series.
+	Keys []string `yaml:"keys" json:"keys"`
+	// Target is the non-negative quantity to forecast, units by default.
+	Target string `yaml:"target" json:"target"`
+	// Known are covariates whose future values the plan supplies: price,
+	// regular price, promotion flags, events. Promotion levers and the
+	// columns they name as off values are added here when missing.
+	Known []string `yaml:"known" json:"known"`
+	// Static are per-series constants such as category or brand.
+	Static []string `yaml:"static" json:"static"`
+	// Promotion maps each lever (a known covariate) to its off value.
+	Promotion map[string]Lever `yaml:"promotion" json:"promotion"`
+	// Price is the column that holds the selling price, used for revenue.
+	// Empty means the lever whose off value is a column or infer, if one.
+	Price string `yaml:"price" json:"price,omitempty"`
+	// Cost names optional money columns of the plan.
+	Cost Cost `yaml:"cost" json:"cost"`
+	// Types overrides type inference: column name → "number" or "string".
+	Types map[string]string `yaml:"types" json:"types,omitempty"`
+	// Events is an optional CSV of user events (name,start,end[,pre,post]),
+	// relative to the spec file's folder, added to the built-in calendar.
+	Events string `yaml:"events" json:"events,omitempty"`
+}
+
+// Time names the time column and its frequency.
+type Time struct {
+	Column    string `yaml:"column" json:"column"`
+	Frequency string `yaml:"frequency" json:"frequency"`
+	// Format is a Go time layout for dates; empty accepts 2006-01-02,
+	// 2006/01/02, 20060102 and RFC 3339 timestamps.
+	Format string `yaml:"format" json:"format,omitempty"`
+}
+
+// Cost names the plan's money columns. Each is a column name or a number.
+type Cost struct {
+	// UnitCost is the cost of goods per unit; with it, outputs carry margin.
+	UnitCost string `yaml:"unit_cost" json:"unit_cost,omitempty"`
+	// FixedCost is a fixed promotion cost per row (coupon budget, slotting
+	// fee), added to the discount cost in ROI.
+	FixedCost string `yaml:"fixed_cost" json:"fixed_cost,omitempty"`
+}
+
+// Lever is one promotion lever's value when there is no promotion.
+type Lever struct {
+	// Off is a number, the name of a column, or "infer".
+	Off any `yaml:"off" json:"off"`
+	// Window is the look-back of `off: infer` in periods.
+	Window int `yaml:"window" json:"window,omitempty"`
+}
+
+// OffKind says how a lever's off value is given.
+type OffKind int
+
+const (
+	OffNumber OffKind = iota // a constant, e.g. 0 for a flag
+	OffColumn                // another column, e.g. regular_price
+	OffInfer                 // trailing maximum of the lever over Window periods
+)
+
+// LeverRule is a lever with its off value resolved.
+type LeverRule struct {
+	Name   string
+	Kind   OffKind
+	Number float64 // for OffNumber
+	Column string  // for OffColumn
+	Window int     // for OffInfer
+}
+
+// IsPrice reports whether the lever is a price: its off value is a column or
+// inferred, and a promotion lowers it below that value.
+func (r LeverRule) IsPrice() bool { return r.Kind != OffNumber }
+
+// Read parses and validates the spec file at path.
+func Read(path string) (*Spec, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read spec: %w", err)
+	}
+	s, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Parse decodes a spec from YAML and validates it.
+func Parse(b []byte) (*Spec, error) {
+	var s Spec
+	if err := yaml.UnmarshalWithOptions(b, &s, yaml.Strict()); err != nil {
+		return nil, errors.New(yaml.FormatError(err, false, true))
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// Validate fills defaults and rejects specs that cannot describe a history:
+// missing required fields, an unknown frequency, a column in two roles, or a
+// lever whose off value is neither a number, a column nor infer.
+func (s *Spec) Validate() error {
+	if s.Time.Column == "" {
+		return errors.New("time.column is required: name the column that holds the date or period")
+	}
+	switch s.Time.Frequency {
+	case Day, Week, Month, Period:
+	case "":
+		return errors.New("time.frequency is required: one of day, week, month, period")
+	default:
+		return fmt.Errorf("time.frequency %q: expected one of day, week, month, period", s.Time.Frequency)
+	}
+	if s.Target == "" {
+		return errors.New("target is required: name the column to forecast, e.g. units")
+	}
+	rules, err := s.Levers()
+	if err != nil {
+		return err
+	}
+	for _, r := range rules {
+		s.Known = appendMissing(s.Known, r.Name)
+		if r.Kind == OffColumn {
+			s.Known = appendMissing(s.Known, r.Column)
+		}
+	}
+	if s.Price != "" && !contains(s.Known, s.Price) {
+		s.Known = append(s.Known, s.Price)
+	}
+	for _, c := range []struct{ field, col string }{{"cost.unit_cost", s.Cost.UnitCost}, {"cost.fixed_cost", s.Cost.FixedCost}} {
+		if c.col == "" {
+			continue
+		}
+		if _, err := strconv.ParseFloat(c.col, 64); err == nil {
+			continue
+		}
+		if !contains(s.Known, c.col) && !contains(s.Static, c.col) {
+			s.Known = append(s.Known, c.col)
+		}
+	}
+	role := map[string]string{}
+	claim := func(col, what string) error {
+		if col == "" {
+			return fmt.Errorf("%s: empty column name", what)
+		}
+		if prev, ok := role[col]; ok {
+			return fmt.Errorf("column %q is both %s and %s; a column has one role", col, prev, what)
+		}
+		role[col] = what
+		return nil
+	}
+	if err := claim(s.Time.Column, "the time column"); err != nil {
+		return err
+	}
+	if err := claim(s.Target, "the target"); err != nil {
+		return err
+	}
+	for _, group := range []struct {
+		what string
+		cols []string
+	}{{"a key", s.Keys}, {"a known covariate", s.Known}, {"a static attribute", s.Static}} {
+		for _, c := range group.cols {
+			if err := claim(c, group.what); err != nil {
+				return err
+			}
+		}
+	}
+	for col, t := range s.Types {
+		if t != "number" && t != "string" {
+			return fmt.Errorf("types.%s: %q is not a type; expected number or string", col, t)
+		}
+	}
+	if s.PriceColumn() == "" && (s.Cost.UnitCost != "" || s.Cost.FixedCost != "") {
+		return errors.New("cost columns need a price: name it with `price:` or give a price lever with `off: COLUMN` or `off: infer`")
+	}
+	return nil
+}
+
+// Levers returns the promotion levers sorted by name, with off values resolved.
+func (s *Spec) Levers() ([]LeverRule, error) {
+	names := make([]string, 0, len(s.Promotion))
+	for n := range s.Promotion {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	rules := make([]LeverRule, 0, len(names))
+	for _, n := range names {
+		l := s.Promotion[n]
+		r := LeverRule{Name: n}
+		switch v := l.Off.(type) {
+		case nil:
+			return nil, fmt.Errorf("promotion.%s.off is required: a number (e.g. 0), a column (e.g. regular_price) or infer", n)
+		case int:
+			r.Number = float64(v)
+		case int64:
+			r.Number = float64(v)
+		case uint64:
+			r.Number = float64(v)
+		case float64:
+			r.Number = v
+		case string:
+			if v == "infer" {
+				r.Kind, r.Window = OffInfer, l.Window
+				if r.Window == 0 {
+					r.Window = DefaultInferWindow
+				}
+				if r.Window < 1 {
+					return nil, fmt.Errorf("promotion.%s.window is %d: expected a positive number of periods", n, l.Window)
+				}
+			} else if strings.TrimSpace(v) == "" {
+				return nil, fmt.Errorf("promotion.%s.off is empty: expected a number, a column or infer", n)
+			} else {
+				r.Kind, r.Column = OffColumn, v
+			}
+		default:
+			return nil, fmt.Errorf("promotion.%s.off is %v: expected a number, a column or infer", n, v)
+		}
+		if r.Kind != OffInfer && l.Window != 0 {
+			return nil, fmt.Errorf("promotion.%s.window only applies to off: infer", n)
+		}
+		if math.IsNaN(r.Number) || math.IsInf(r.Number, 0) {
+			return nil, fmt.Errorf("promotion.%s.off is not a finite number", n)
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
+}
+
+// PriceColumn returns the column that holds the selling price: Price when
+// set, else the first price lever, else "".
+func (s *Spec) PriceColumn() string {
+	if s.Price != "" {
+		return s.Price
+	}
+	rules, err := s.Levers()
+	if err != nil {
+		return ""
+	}
+	for _, r := range rules {
+		if r.IsPrice() {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// Season returns the number of periods in the frequency's main seasonal
+// cycle: 7 days, 52 weeks, 12 months, or 1 for plain periods.
+func (s *Spec) Season() int {
+	switch s.Time.Frequency {
+	case Day:
+		return 7
+	case Week:
+		return 52
+	case Month:
+		return 12
+	}
+	return 1
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func appendMissing(list []string, s string) []string {
+	if contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
