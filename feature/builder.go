@@ -1,0 +1,578 @@
+package feature
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"promocast/model"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// Events supplies platform-event features for the days a period covers.
+// Package calendar implements it; nil means no event features.
+type Events interface {
+	// Names returns the feature names, in the order Features writes them.
+	Names() []string
+	// Features writes one value per name for days firstDay..lastDay
+	// (days since 1970-01-01) into out.
+	Features(firstDay, lastDay int, out []float64)
+}
+
+// DefaultPromoThreshold is the discount depth from which a price lever
+// counts as promoted: 5% below its off price.
+const DefaultPromoThreshold = 0.05
+
+// Config chooses how features are built; it is stored in the model file so
+// that forecasts rebuild exactly the features the model learned from. The
+// zero value is not usable: MinLag must be set.
+type Config struct {
+	// MinLag is the first target lag any feature may read: gap + horizon.
+	MinLag int `json:"min_lag"`
+	// Windows are the rolling-window lengths in periods, shortest first.
+	// Empty means 7, 28, 91 days; 4, 13, 52 weeks; 3, 6, 12 months; or
+	// 4, 13 plain periods.
+	Windows []int `json:"windows"`
+	// PromoThreshold is the discount depth that counts as a promotion.
+	// Zero means DefaultPromoThreshold.
+	PromoThreshold float64 `json:"promo_threshold"`
+}
+
+// withDefaults returns c with empty fields filled for the frequency, or an
+// error when the fields conflict.
+func (c Config) withDefaults(freq string) (Config, error) {
+	if c.MinLag < 1 {
+		return c, fmt.Errorf("feature config: min lag is %d: expected gap + horizon ≥ 1", c.MinLag)
+	}
+	if len(c.Windows) == 0 {
+		switch freq {
+		case spec.Day:
+			c.Windows = []int{7, 28, 91}
+		case spec.Week:
+			c.Windows = []int{4, 13, 52}
+		case spec.Month:
+			c.Windows = []int{3, 6, 12}
+		default:
+			c.Windows = []int{4, 13}
+		}
+	}
+	for i, w := range c.Windows {
+		if w < 1 || (i > 0 && w <= c.Windows[i-1]) {
+			return c, fmt.Errorf("feature config: windows %v must be positive and increasing", c.Windows)
+		}
+	}
+	if c.PromoThreshold == 0 {
+		c.PromoThreshold = DefaultPromoThreshold
+	}
+	if c.PromoThreshold < 0 || c.PromoThreshold >= 1 {
+		return c, fmt.Errorf("feature config: promo threshold %v: expected a discount depth in (0, 1)", c.PromoThreshold)
+	}
+	return c, nil
+}
+
+// lever is a promotion lever with its columns resolved to known indexes.
+type lever struct {
+	spec.LeverRule
+	known    int // the lever's own known covariate
+	offKnown int // for OffColumn: the off column's known index
+}
+
+// Builder computes feature rows for one panel. It reads the panel's slices
+// directly: after changing known covariates (as a baseline scenario does),
+// call Prepare before building rows again.
+type Builder struct {
+	cfg      Config
+	p        *panel.Panel
+	events   Events
+	levers   []lever
+	features []model.Feature
+	group    int // static attribute that groups peers, -1 for none
+
+	// Column offsets of feature blocks.
+	colLag, nLags, colSeason, colYear, colMean, colStd, colLevel int
+	colKnown, colDiscount, colRelHist, colPromo, colGroup        int
+	colCalendar, nCalendar, colEvents, colStatic                 int
+	seasonLag, yearLag                                           int
+
+	series []seriesState
+	groups map[int]*groupState
+	evbuf  []float64
+}
+
+// seriesState caches per-series sums and promotion state.
+type seriesState struct {
+	sum, sumsq, cnt []float64 // prefix sums of observed targets; [i+1] covers 0..i
+	discount        []float64 // deepest discount over price levers per period
+	active          []bool    // any lever promoted per period
+}
+
+// groupState holds per-period peer statistics of one group.
+type groupState struct {
+	first                  int
+	count, active, discSum []float64
+}
+
+// New returns a builder for the panel. events may be nil.
+func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
+	cfg, err := cfg.withDefaults(p.Spec.Time.Frequency)
+	if err != nil {
+		return nil, err
+	}
+	b := &Builder{cfg: cfg, p: p, events: events, group: -1}
+	if err := b.resolveLevers(); err != nil {
+		return nil, err
+	}
+	for i, lv := range p.Levels {
+		if lv != nil {
+			b.group = i
+			break
+		}
+	}
+	b.layout()
+	b.Prepare()
+	return b, nil
+}
+
+// Config returns the configuration with defaults filled in.
+func (b *Builder) Config() Config { return b.cfg }
+
+// Features describes the columns Row writes.
+func (b *Builder) Features() []model.Feature { return b.features }
+
+func (b *Builder) resolveLevers() error {
+	rules, err := b.p.Spec.Levers()
+	if err != nil {
+		return err
+	}
+	idx := map[string]int{}
+	for i, k := range b.p.Spec.Known {
+		idx[k] = i
+	}
+	for _, r := range rules {
+		lv := lever{LeverRule: r, known: idx[r.Name], offKnown: -1}
+		if r.Kind == spec.OffColumn {
+			lv.offKnown = idx[r.Column]
+		}
+		b.levers = append(b.levers, lv)
+	}
+	return nil
+}
+
+func (b *Builder) add(f model.Feature) { b.features = append(b.features, f) }
+
+// layout fixes the feature order and names.
+func (b *Builder) layout() {
+	L := b.cfg.MinLag
+	b.colLag, b.nLags = 0, 3
+	for k := 0; k < b.nLags; k++ {
+		b.add(model.Feature{Name: fmt.Sprintf("lag_%d", L+k)})
+	}
+	season := b.p.Spec.Season()
+	year := b.p.Grid.YearPeriods()
+	b.colSeason, b.colYear = -1, -1
+	if season > 1 && season != year {
+		b.seasonLag = season * ((L + season - 1) / season)
+		b.colSeason = len(b.features)
+		b.add(model.Feature{Name: "lag_season"})
+	}
+	if year >= L {
+		b.yearLag = year
+		b.colYear = len(b.features)
+		b.add(model.Feature{Name: "lag_year"})
+	}
+	b.colMean = len(b.features)
+	for _, w := range b.cfg.Windows {
+		b.add(model.Feature{Name: fmt.Sprintf("mean_%d", w)})
+	}
+	b.colStd = len(b.features)
+	b.add(model.Feature{Name: fmt.Sprintf("std_%d", b.midWindow())})
+	b.colLevel = len(b.features)
+	b.add(model.Feature{Name: "level_log"})
+
+	b.colKnown = len(b.features)
+	for _, k := range b.p.Spec.Known {
+		b.add(model.Feature{Name: k, Monotone: b.knownMonotone(k)})
+	}
+	b.colDiscount = len(b.features)
+	for _, lv := range b.levers {
+		if lv.IsPrice() {
+			b.add(model.Feature{Name: lv.Name + "_discount", Monotone: +1})
+		}
+	}
+	b.colRelHist = len(b.features)
+	for _, lv := range b.levers {
+		if lv.IsPrice() {
+			b.add(model.Feature{Name: lv.Name + "_rel_history"})
+		}
+	}
+	b.colPromo = len(b.features)
+	for _, n := range []string{"promo", "promo_prev", "since_promo", "promo_freq"} {
+		b.add(model.Feature{Name: n})
+	}
+	b.colGroup = len(b.features)
+	if b.group >= 0 {
+		b.add(model.Feature{Name: "group_promo_share"})
+		b.add(model.Feature{Name: "group_discount"})
+	}
+	b.colCalendar = len(b.features)
+	switch b.p.Spec.Time.Frequency {
+	case spec.Day:
+		b.add(model.Feature{Name: "day_of_week", Categorical: true, Levels: 7})
+		b.add(model.Feature{Name: "day_of_month"})
+		b.add(model.Feature{Name: "month", Categorical: true, Levels: 12})
+		b.add(model.Feature{Name: "day_of_year"})
+	case spec.Week:
+		b.add(model.Feature{Name: "week_of_year"})
+		b.add(model.Feature{Name: "month", Categorical: true, Levels: 12})
+	case spec.Month:
+		b.add(model.Feature{Name: "month", Categorical: true, Levels: 12})
+	}
+	b.nCalendar = len(b.features) - b.colCalendar
+	b.colEvents = len(b.features)
+	if b.events != nil {
+		for _, n := range b.events.Names() {
+			b.add(model.Feature{Name: n})
+		}
+		b.evbuf = make([]float64, len(b.events.Names()))
+	}
+	b.colStatic = len(b.features)
+	for i, n := range b.p.Spec.Static {
+		if lv := b.p.Levels[i]; lv != nil {
+			b.add(model.Feature{Name: n, Categorical: true, Levels: max(len(lv), 1)})
+		} else {
+			b.add(model.Feature{Name: n})
+		}
+	}
+}
+
+// knownMonotone constrains promotion levers: a flag that is on, or a lower
+// price, never lowers the forecast of the promoted series.
+func (b *Builder) knownMonotone(name string) int {
+	for _, lv := range b.levers {
+		if lv.Name != name {
+			continue
+		}
+		if lv.IsPrice() {
+			return -1
+		}
+		return +1
+	}
+	return 0
+}
+
+func (b *Builder) midWindow() int { return b.cfg.Windows[len(b.cfg.Windows)/2] }
+func (b *Builder) longWindow() int { return b.cfg.Windows[len(b.cfg.Windows)-1] }
+
+// Prepare recomputes the per-series and per-group caches from the panel.
+func (b *Builder) Prepare() {
+	b.series = make([]seriesState, len(b.p.Series))
+	b.groups = map[int]*groupState{}
+	lo, hi := math.MaxInt, math.MinInt
+	for _, s := range b.p.Series {
+		lo, hi = min(lo, s.Start), max(hi, s.End())
+	}
+	for si, s := range b.p.Series {
+		st := &b.series[si]
+		n := len(s.Y)
+		st.sum, st.sumsq, st.cnt = make([]float64, n+1), make([]float64, n+1), make([]float64, n+1)
+		for i, y := range s.Y {
+			st.sum[i+1], st.sumsq[i+1], st.cnt[i+1] = st.sum[i], st.sumsq[i], st.cnt[i]
+			if !math.IsNaN(y) {
+				st.sum[i+1] += y
+				st.sumsq[i+1] += y * y
+				st.cnt[i+1]++
+			}
+		}
+		st.discount = make([]float64, n)
+		st.active = make([]bool, n)
+		for i := 0; i < n; i++ {
+			st.discount[i], st.active[i] = b.promotion(s, i)
+		}
+		if b.group < 0 || math.IsNaN(s.Static[b.group]) {
+			continue
+		}
+		g := int(s.Static[b.group])
+		gs := b.groups[g]
+		if gs == nil {
+			gs = &groupState{first: lo, count: make([]float64, hi-lo+1), active: make([]float64, hi-lo+1), discSum: make([]float64, hi-lo+1)}
+			b.groups[g] = gs
+		}
+		for i := 0; i < n; i++ {
+			if !b.present(s, i) {
+				continue
+			}
+			j := s.Start + i - gs.first
+			gs.count[j]++
+			gs.discSum[j] += st.discount[i]
+			if st.active[i] {
+				gs.active[j]++
+			}
+		}
+	}
+}
+
+// present reports whether series s has known covariates at index i (a
+// history row or a plan row).
+func (b *Builder) present(s *panel.Series, i int) bool {
+	return s.Row[i] >= 0
+}
+
+// Off returns lever lv's off value for series s at index i: the constant,
+// the off column's value, or the trailing maximum over the window.
+func (b *Builder) off(lv lever, s *panel.Series, i int) float64 {
+	switch lv.Kind {
+	case spec.OffColumn:
+		return s.Known[lv.offKnown][i]
+	case spec.OffInfer:
+		m := math.NaN()
+		for j := max(0, i-lv.Window+1); j <= i; j++ {
+			if v := s.Known[lv.known][j]; !math.IsNaN(v) && !(v <= m) {
+				m = v
+			}
+		}
+		return m
+	}
+	return lv.Number
+}
+
+// promotion returns the deepest price discount and whether any lever is
+// promoted at index i.
+func (b *Builder) promotion(s *panel.Series, i int) (discount float64, active bool) {
+	for _, lv := range b.levers {
+		v := s.Known[lv.known][i]
+		if math.IsNaN(v) {
+			continue
+		}
+		off := b.off(lv, s, i)
+		if lv.IsPrice() {
+			if d := depth(v, off); d > discount {
+				discount = d
+			}
+			continue
+		}
+		if !math.IsNaN(off) && v != off {
+			active = true
+		}
+	}
+	return discount, active || discount >= b.cfg.PromoThreshold
+}
+
+// depth is the discount 1 - price/off, 0 when either is missing or off ≤ 0,
+// clamped to [-1, 1].
+func depth(price, off float64) float64 {
+	if math.IsNaN(price) || math.IsNaN(off) || off <= 0 {
+		return 0
+	}
+	return math.Max(-1, math.Min(1, 1-price/off))
+}
+
+// Promoted reports whether any lever of series si is promoted at period t.
+func (b *Builder) Promoted(si, t int) bool {
+	i := b.p.Series[si].At(t)
+	return i >= 0 && b.series[si].active[i]
+}
+
+// SetLeversOff sets every promotion lever of series si at period t to its
+// off value, in the panel's known covariates: the baseline scenario. Call
+// Prepare after the last change.
+func (b *Builder) SetLeversOff(si, t int) {
+	s := b.p.Series[si]
+	i := s.At(t)
+	if i < 0 {
+		return
+	}
+	offs := make([]float64, len(b.levers))
+	for k, lv := range b.levers {
+		offs[k] = b.off(lv, s, i)
+	}
+	for k, lv := range b.levers {
+		if !math.IsNaN(offs[k]) {
+			s.Known[lv.known][i] = offs[k]
+		}
+	}
+}
+
+// Row writes the features of series si at period t into out (len(Features())
+// values) and returns the scale that divides the target. ok is false when
+// the series has no observed target at or before t-MinLag, so no scale.
+func (b *Builder) Row(si, t int, out []float64) (scale float64, ok bool) {
+	s, st := b.p.Series[si], &b.series[si]
+	L := b.cfg.MinLag
+	i := t - s.Start
+	cut := min(i-L, len(s.Y)-1) // last index a target feature may read
+	if cut < 0 || st.cnt[cut+1] == 0 {
+		return 0, false
+	}
+	long := b.longWindow()
+	level := windowMean(st, cut, long)
+	if math.IsNaN(level) {
+		level = st.sum[cut+1] / st.cnt[cut+1]
+	}
+	scale = 1 + level
+	for k := 0; k < b.nLags; k++ {
+		out[b.colLag+k] = b.y(s, i-L-k) / scale
+	}
+	if b.colSeason >= 0 {
+		out[b.colSeason] = b.y(s, i-b.seasonLag) / scale
+	}
+	if b.colYear >= 0 {
+		out[b.colYear] = b.y(s, i-b.yearLag) / scale
+	}
+	for k, w := range b.cfg.Windows {
+		out[b.colMean+k] = windowMean(st, cut, w) / scale
+	}
+	out[b.colStd] = windowStd(st, cut, b.midWindow()) / scale
+	out[b.colLevel] = math.Log1p(level)
+
+	for k := range b.p.Spec.Known {
+		out[b.colKnown+k] = s.Known[k][i]
+	}
+	d, r := b.colDiscount, b.colRelHist
+	for _, lv := range b.levers {
+		if !lv.IsPrice() {
+			continue
+		}
+		v := s.Known[lv.known][i]
+		out[d] = depth(v, b.off(lv, s, i))
+		out[r] = v / b.knownMean(s, lv.known, i-long, i-1)
+		d, r = d+1, r+1
+	}
+	b.promoFeatures(si, i, out[b.colPromo:])
+	if b.group >= 0 {
+		b.groupFeatures(si, i, out[b.colGroup:])
+	}
+	b.calendarFeatures(t, out[b.colCalendar:])
+	if b.events != nil {
+		first, last, _ := b.p.Grid.Days(t)
+		b.events.Features(first, last, out[b.colEvents:b.colEvents+len(b.evbuf)])
+	}
+	copy(out[b.colStatic:], s.Static)
+	return scale, true
+}
+
+// y returns the target at index i, NaN outside the series.
+func (b *Builder) y(s *panel.Series, i int) float64 {
+	if i < 0 || i >= len(s.Y) {
+		return math.NaN()
+	}
+	return s.Y[i]
+}
+
+// windowMean is the mean of observed targets over indexes cut-w+1..cut.
+func windowMean(st *seriesState, cut, w int) float64 {
+	lo := max(0, cut-w+1)
+	n := st.cnt[cut+1] - st.cnt[lo]
+	if n == 0 {
+		return math.NaN()
+	}
+	return (st.sum[cut+1] - st.sum[lo]) / n
+}
+
+// windowStd is the population standard deviation over the same window.
+func windowStd(st *seriesState, cut, w int) float64 {
+	lo := max(0, cut-w+1)
+	n := st.cnt[cut+1] - st.cnt[lo]
+	if n < 2 {
+		return math.NaN()
+	}
+	m := (st.sum[cut+1] - st.sum[lo]) / n
+	v := (st.sumsq[cut+1]-st.sumsq[lo])/n - m*m
+	return math.Sqrt(math.Max(v, 0))
+}
+
+// knownMean is the mean of a known covariate over indexes lo..hi, ignoring
+// gaps; NaN when none is present.
+func (b *Builder) knownMean(s *panel.Series, k, lo, hi int) float64 {
+	sum, n := 0.0, 0
+	for j := max(lo, 0); j <= hi && j < len(s.Y); j++ {
+		if v := s.Known[k][j]; !math.IsNaN(v) {
+			sum += v
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}
+
+func (b *Builder) promoFeatures(si, i int, out []float64) {
+	st := &b.series[si]
+	out[0] = boolf(st.active[i])
+	out[1] = math.NaN()
+	if i > 0 {
+		out[1] = boolf(st.active[i-1])
+	}
+	capAt := 2 * b.longWindow()
+	since := capAt
+	for j := i - 1; j >= 0 && i-j < capAt; j-- {
+		if st.active[j] {
+			since = i - j
+			break
+		}
+	}
+	out[2] = float64(since)
+	w, n, on := b.midWindow(), 0, 0
+	for j := max(0, i-w); j < i; j++ {
+		if b.present(b.p.Series[si], j) {
+			n++
+			if st.active[j] {
+				on++
+			}
+		}
+	}
+	out[3] = math.NaN()
+	if n > 0 {
+		out[3] = float64(on) / float64(n)
+	}
+}
+
+// groupFeatures writes the share of promoted peers and their mean discount,
+// excluding the series itself.
+func (b *Builder) groupFeatures(si, i int, out []float64) {
+	s, st := b.p.Series[si], &b.series[si]
+	out[0], out[1] = math.NaN(), math.NaN()
+	if math.IsNaN(s.Static[b.group]) {
+		return
+	}
+	gs := b.groups[int(s.Static[b.group])]
+	j := s.Start + i - gs.first
+	count, active, disc := gs.count[j], gs.active[j], gs.discSum[j]
+	if b.present(s, i) {
+		count--
+		active -= boolf(st.active[i])
+		disc -= st.discount[i]
+	}
+	if count > 0 {
+		out[0], out[1] = active/count, disc/count
+	}
+}
+
+func (b *Builder) calendarFeatures(t int, out []float64) {
+	first, _, ok := b.p.Grid.Days(t)
+	if !ok {
+		return
+	}
+	d := time.Unix(int64(first)*86400, 0).UTC()
+	switch b.p.Spec.Time.Frequency {
+	case spec.Day:
+		out[0] = float64(d.Weekday())
+		out[1] = float64(d.Day())
+		out[2] = float64(d.Month() - 1)
+		out[3] = float64(d.YearDay())
+	case spec.Week:
+		_, w := d.ISOWeek()
+		out[0] = float64(w)
+		out[1] = float64(d.Month() - 1)
+	case spec.Month:
+		out[0] = float64(d.Month() - 1)
+	}
+}
+
+func boolf(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,310 @@
+package panel
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"promocast/data"
+	"promocast/spec"
+)
+
+// RowError is a problem with one cell of an input file. Row counts data rows
+// from 1 (in a CSV file with a header, row N is on line N+1).
+type RowError struct {
+	File   string
+	Row    int
+	Column string
+	Err    error
+}
+
+func (e *RowError) Error() string {
+	return fmt.Sprintf("%s: row %d (line %d), column %s: %v", e.File, e.Row, e.Row+1, e.Column, e.Err)
+}
+
+func (e *RowError) Unwrap() error { return e.Err }
+
+// Series is one product (or product×store, ...) on the period grid.
+type Series struct {
+	// Key holds the key columns' values, in spec order.
+	Key []string
+	// ID joins Key with "|", the series' name in outputs.
+	ID string
+	// Start is the period ordinal of index 0 of Y and Known.
+	Start int
+	// Y is the target per period from Start; NaN where no row exists.
+	Y []float64
+	// Known holds each known covariate (spec order) per period from Start;
+	// NaN where no row exists.
+	Known [][]float64
+	// Static holds each static attribute: a level code for text attributes
+	// (see Panel.StaticLevels), the value for numeric ones, NaN if missing.
+	Static []float64
+	// Row is the source row per period (-1 for none), for error messages
+	// and for writing outputs in the input's order.
+	Row []int
+}
+
+// End returns the last period ordinal the series covers.
+func (s *Series) End() int { return s.Start + len(s.Y) - 1 }
+
+// At returns the index of period p in the series' slices, or -1.
+func (s *Series) At(p int) int {
+	i := p - s.Start
+	if i < 0 || i >= len(s.Y) {
+		return -1
+	}
+	return i
+}
+
+// Panel is a set of series on one period grid.
+type Panel struct {
+	Spec   *spec.Spec
+	Grid   Grid
+	Series []*Series
+	// Levels lists, per static attribute, the sorted text levels whose
+	// index is the code stored in Series.Static (nil for numeric ones).
+	Levels [][]string
+	// First and Last are the smallest and largest period of the history.
+	First, Last int
+}
+
+// Options tunes Build.
+type Options struct {
+	// Grid fixes the period grid (week anchor) and static levels, as stored
+	// in a trained model, so that a plan lines up with the history the
+	// model saw. Nil derives them from the frame.
+	Grid *Grid
+	// Levels fixes the static attributes' level codes (from a model).
+	Levels [][]string
+}
+
+// Build reads a history frame into a panel. It checks that every column the
+// spec names exists with the right type, that times parse, that the target is
+// non-negative, and that no series has two rows for one period.
+func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
+	p := &Panel{Spec: sp}
+	cols, err := lookup(f, sp, true)
+	if err != nil {
+		return nil, err
+	}
+	ords, err := p.ordinals(f, cols.time, opt.Grid)
+	if err != nil {
+		return nil, err
+	}
+	p.Levels = opt.Levels
+	if p.Levels == nil {
+		p.Levels = staticLevels(cols.static)
+	}
+	groups, order := groupRows(f.Rows(), cols.keys)
+	p.First, p.Last = math.MaxInt, math.MinInt
+	for _, o := range ords {
+		p.First, p.Last = min(p.First, o), max(p.Last, o)
+	}
+	for _, id := range order {
+		rows := groups[id]
+		s, err := newSeries(f, id, rows, ords, cols, p.Levels)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			i := ords[r] - s.Start
+			y := cols.target.Num[r]
+			if y < 0 {
+				return nil, &RowError{File: f.Source, Row: r + 1, Column: sp.Target,
+					Err: fmt.Errorf("target is %v: expected a non-negative quantity", y)}
+			}
+			s.Y[i] = y
+		}
+		p.Series = append(p.Series, s)
+	}
+	return p, nil
+}
+
+// columns holds the frame columns a spec names.
+type columns struct {
+	time   *data.Column
+	target *data.Column
+	keys   []*data.Column
+	known  []*data.Column
+	static []*data.Column
+}
+
+func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
+	var c columns
+	var err error
+	if c.time, err = f.Need(sp.Time.Column, "time column"); err != nil {
+		return nil, err
+	}
+	if withTarget {
+		if c.target, err = f.NeedNumber(sp.Target, "target"); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range sp.Keys {
+		col, err := f.Need(k, "series key")
+		if err != nil {
+			return nil, err
+		}
+		c.keys = append(c.keys, col)
+	}
+	for _, k := range sp.Known {
+		col, err := f.NeedNumber(k, "known covariate")
+		if err != nil {
+			return nil, err
+		}
+		c.known = append(c.known, col)
+	}
+	for _, k := range sp.Static {
+		col := f.Column(k)
+		if col == nil && !withTarget {
+			// A plan need not repeat static attributes: the history has them.
+			c.static = append(c.static, nil)
+			continue
+		}
+		if col == nil {
+			return nil, &data.MissingColumnError{Source: f.Source, Column: k, Role: "static attribute", Have: f.Names()}
+		}
+		c.static = append(c.static, col)
+	}
+	return &c, nil
+}
+
+func (p *Panel) ordinals(f *data.Frame, tc *data.Column, fixed *Grid) ([]int, error) {
+	if fixed != nil {
+		p.Grid = *fixed
+	} else {
+		p.Grid = Grid{Frequency: p.Spec.Time.Frequency, Format: p.Spec.Time.Format}
+		if p.Grid.Frequency == spec.Week && f.Rows() > 0 {
+			d, err := p.Grid.parseDay(tc.Text(0))
+			if err != nil {
+				return nil, &RowError{File: f.Source, Row: 1, Column: tc.Name, Err: err}
+			}
+			p.Grid.Anchor = ((d % 7) + 7) % 7
+		}
+	}
+	ords := make([]int, f.Rows())
+	for r := range ords {
+		if tc.Missing(r) {
+			return nil, &RowError{File: f.Source, Row: r + 1, Column: tc.Name, Err: fmt.Errorf("time is empty")}
+		}
+		o, err := p.Grid.Ordinal(tc.Text(r))
+		if err != nil {
+			return nil, &RowError{File: f.Source, Row: r + 1, Column: tc.Name, Err: err}
+		}
+		ords[r] = o
+	}
+	return ords, nil
+}
+
+// staticLevels returns, per text column, its sorted distinct values.
+func staticLevels(cols []*data.Column) [][]string {
+	levels := make([][]string, len(cols))
+	for i, c := range cols {
+		if c == nil || c.Kind != data.String {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, v := range c.Str {
+			if v != "" && !seen[v] {
+				seen[v] = true
+				levels[i] = append(levels[i], v)
+			}
+		}
+		sort.Strings(levels[i])
+		if levels[i] == nil {
+			levels[i] = []string{}
+		}
+	}
+	return levels
+}
+
+// groupRows groups row indexes by series ID; order lists IDs sorted.
+func groupRows(n int, keys []*data.Column) (map[string][]int, []string) {
+	groups := map[string][]int{}
+	var sb strings.Builder
+	for r := 0; r < n; r++ {
+		sb.Reset()
+		for i, k := range keys {
+			if i > 0 {
+				sb.WriteByte('|')
+			}
+			sb.WriteString(k.Text(r))
+		}
+		id := sb.String()
+		groups[id] = append(groups[id], r)
+	}
+	order := make([]string, 0, len(groups))
+	for id := range groups {
+		order = append(order, id)
+	}
+	sort.Strings(order)
+	return groups, order
+}
+
+func newSeries(f *data.Frame, id string, rows []int, ords []int, c *columns, levels [][]string) (*Series, error) {
+	lo, hi := math.MaxInt, math.MinInt
+	for _, r := range rows {
+		lo, hi = min(lo, ords[r]), max(hi, ords[r])
+	}
+	n := hi - lo + 1
+	s := &Series{ID: id, Start: lo, Y: nanSlice(n), Row: make([]int, n)}
+	for i := range s.Row {
+		s.Row[i] = -1
+	}
+	for _, k := range c.keys {
+		s.Key = append(s.Key, k.Text(rows[0]))
+	}
+	s.Known = make([][]float64, len(c.known))
+	for k := range s.Known {
+		s.Known[k] = nanSlice(n)
+	}
+	for _, r := range rows {
+		i := ords[r] - lo
+		if prev := s.Row[i]; prev >= 0 {
+			return nil, &RowError{File: f.Source, Row: r + 1, Column: c.time.Name,
+				Err: fmt.Errorf("series %q already has a row for %s (row %d): expected one row per series and period", id, c.time.Text(r), prev+1)}
+		}
+		s.Row[i] = r
+		for k, col := range c.known {
+			s.Known[k][i] = col.Num[r]
+		}
+	}
+	s.Static = staticValues(rows, c.static, levels)
+	return s, nil
+}
+
+// staticValues takes each static attribute's most recent non-missing value
+// among rows (which are in file order).
+func staticValues(rows []int, cols []*data.Column, levels [][]string) []float64 {
+	out := nanSlice(len(cols))
+	for i, c := range cols {
+		if c == nil {
+			continue
+		}
+		for j := len(rows) - 1; j >= 0; j-- {
+			r := rows[j]
+			if c.Missing(r) {
+				continue
+			}
+			if c.Kind == data.Number {
+				out[i] = c.Num[r]
+			} else if code := sort.SearchStrings(levels[i], c.Str[r]); code < len(levels[i]) && levels[i][code] == c.Str[r] {
+				out[i] = float64(code)
+			}
+			break
+		}
+	}
+	return out
+}
+
+var nan = math.NaN()
+
+func nanSlice(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = math.NaN()
+	}
+	return s
+}

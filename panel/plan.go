@@ -1,0 +1,107 @@
+package panel
+
+import (
+	"fmt"
+	"sort"
+
+	"promocast/data"
+)
+
+// Target is one series×period the caller wants forecast.
+type Target struct {
+	Series int // index into Panel.Series
+	Period int // period ordinal
+	Row    int // source row in the plan (0-based)
+}
+
+// Extend appends a plan — future rows of the known covariates, keyed like the
+// history — to the panel and returns the rows to forecast in plan order.
+// Every plan period must lie after the history's last period, every plan
+// series must have history, and no series may appear twice in one period.
+// Periods between the history and the plan stay gaps.
+func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
+	cols, err := lookup(plan, p.Spec, false)
+	if err != nil {
+		return nil, err
+	}
+	ords, err := p.planOrdinals(plan, cols.time)
+	if err != nil {
+		return nil, err
+	}
+	index := make(map[string]int, len(p.Series))
+	for i, s := range p.Series {
+		index[s.ID] = i
+	}
+	groups, order := groupRows(plan.Rows(), cols.keys)
+	targets := make([]Target, 0, plan.Rows())
+	for _, id := range order {
+		si, ok := index[id]
+		if !ok {
+			r := groups[id][0]
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: keyNames(p),
+				Err: fmt.Errorf("series %q has no history: promocast forecasts series it has seen", id)}
+		}
+		s := p.Series[si]
+		end := s.End()
+		for _, r := range groups[id] {
+			if ords[r] <= p.Last {
+				return nil, &RowError{File: plan.Source, Row: r + 1, Column: cols.time.Name,
+					Err: fmt.Errorf("period %s is not after the history's last period %s: a plan holds future periods only", cols.time.Text(r), p.Grid.Label(p.Last))}
+			}
+			end = max(end, ords[r])
+		}
+		s.grow(end)
+		for _, r := range groups[id] {
+			i := ords[r] - s.Start
+			if s.Row[i] >= 0 {
+				return nil, &RowError{File: plan.Source, Row: r + 1, Column: cols.time.Name,
+					Err: fmt.Errorf("series %q already has a plan row for %s (row %d)", id, cols.time.Text(r), s.Row[i]+1)}
+			}
+			s.Row[i] = r
+			for k, col := range cols.known {
+				if col.Missing(r) {
+					return nil, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
+						Err: fmt.Errorf("empty: a plan must give every known covariate")}
+				}
+				s.Known[k][i] = col.Num[r]
+			}
+			targets = append(targets, Target{Series: si, Period: ords[r], Row: r})
+		}
+	}
+	sort.Slice(targets, func(a, b int) bool { return targets[a].Row < targets[b].Row })
+	return targets, nil
+}
+
+func (p *Panel) planOrdinals(plan *data.Frame, tc *data.Column) ([]int, error) {
+	ords := make([]int, plan.Rows())
+	for r := range ords {
+		if tc.Missing(r) {
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: tc.Name, Err: fmt.Errorf("time is empty")}
+		}
+		o, err := p.Grid.Ordinal(tc.Text(r))
+		if err != nil {
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: tc.Name, Err: err}
+		}
+		ords[r] = o
+	}
+	return ords, nil
+}
+
+// grow extends the series' slices with gaps up to period end.
+func (s *Series) grow(end int) {
+	n := end - s.Start + 1
+	for len(s.Y) < n {
+		s.Y = append(s.Y, nan)
+		s.Row = append(s.Row, -1)
+		for k := range s.Known {
+			s.Known[k] = append(s.Known[k], nan)
+		}
+	}
+}
+
+func keyNames(p *Panel) string {
+	if len(p.Spec.Keys) == 0 {
+		return "(no keys)"
+	}
+	return fmt.Sprint(p.Spec.Keys)
+}
