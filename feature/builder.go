@@ -570,6 +570,8 @@ func (b *Builder) calendarFeatures(t int, out []float64) {
 	}
 }
 
+var nan = math.NaN()
+
 func boolf(v bool) float64 {
 	if v {
 		return 1

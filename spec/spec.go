@@ -71,6 +71,9 @@ type Spec struct {
 	// Events is an optional CSV of user events (name,start,end[,pre,post]),
 	// relative to the spec file's folder, added to the built-in calendar.
 	Events string `yaml:"events" json:"events,omitempty"`
+	// Calendar is "builtin" (the default: Double 11, 618, Double 12, Spring
+	// Festival, Black Friday, Cyber Monday) or "none" (user events only).
+	Calendar string `yaml:"calendar" json:"calendar,omitempty"`
 }
 
 // Time names the time column and its frequency.
@@ -213,6 +216,13 @@ func (s *Spec) Validate() error {
 				return err
 			}
 		}
+	}
+	switch s.Calendar {
+	case "":
+		s.Calendar = "builtin"
+	case "builtin", "none":
+	default:
+		return fmt.Errorf("calendar %q: expected builtin or none", s.Calendar)
 	}
 	for col, t := range s.Types {
 		if t != "number" && t != "string" {

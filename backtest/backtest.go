@@ -1,0 +1,247 @@
+// Package backtest scores forecasting models honestly: rolling-origin folds
+// that train only on periods up to each origin and score the periods
+// origin+gap+1 .. origin+gap+horizon, as a real forecast made at that origin
+// would be scored.
+//
+// With Folds N, Horizon H and Gap G on a history ending at period T, fold k
+// (0-based, oldest first) has origin T − G − H·(N − k): the folds' scored
+// windows tile the last N·H periods without overlap. Metrics are reported
+// overall, per fold, for promotion and non-promotion periods, and per level
+// of any key or static column.
+package backtest
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/metric"
+)
+
+// Options choose the folds and the segments.
+type Options struct {
+	Folds   int // number of origins, ≥ 1
+	Horizon int // periods scored per fold, ≥ 1
+	Gap     int // periods between origin and the first scored period, ≥ 0
+	// Segments are key or static columns to break the metrics down by.
+	Segments []string
+	// Progress, when set, is called after each fold of each model.
+	Progress func(model string, fold, folds int)
+}
+
+// Candidate is a model to backtest: a name and how to fit it.
+type Candidate struct {
+	Name string
+	Fit  forecast.Fit
+}
+
+// Prediction is one scored row.
+type Prediction struct {
+	Series   int
+	Period   int
+	Fold     int
+	Actual   float64
+	Forecast float64
+	Promoted bool
+}
+
+// FoldScores are one fold's metrics.
+type FoldScores struct {
+	Origin    string // label of the origin period
+	TrainRows int
+	Scores    metric.Scores
+}
+
+// SegmentScores are the metrics of one level of a segment column.
+type SegmentScores struct {
+	Column, Level string
+	Scores        metric.Scores
+}
+
+// Report is one model's backtest.
+type Report struct {
+	Model       string
+	Overall     metric.Scores
+	Promo       metric.Scores // rows where any lever is promoted
+	NonPromo    metric.Scores
+	Folds       []FoldScores
+	Segments    []SegmentScores
+	Predictions []Prediction
+}
+
+// Origins returns the fold origins, oldest first.
+func Origins(last int, opt Options) []int {
+	o := make([]int, opt.Folds)
+	for k := range o {
+		o[k] = last - opt.Gap - opt.Horizon*(opt.Folds-k)
+	}
+	return o
+}
+
+// Run backtests each candidate on the prepared panel. The prepared features
+// must have been built for the same horizon and gap.
+func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report, error) {
+	if opt.Folds < 1 || opt.Horizon < 1 || opt.Gap < 0 {
+		return nil, fmt.Errorf("backtest needs folds ≥ 1, horizon ≥ 1 and gap ≥ 0; got %d, %d, %d", opt.Folds, opt.Horizon, opt.Gap)
+	}
+	if lag := pr.Builder.Config().MinLag; lag != opt.Horizon+opt.Gap {
+		return nil, fmt.Errorf("features were built for gap + horizon = %d, the backtest asks for %d", lag, opt.Horizon+opt.Gap)
+	}
+	segs, err := segmenters(pr, opt.Segments)
+	if err != nil {
+		return nil, err
+	}
+	origins := Origins(pr.Panel.Last, opt)
+	if origins[0] < pr.Panel.First {
+		return nil, fmt.Errorf("%d folds of horizon %d and gap %d need %d periods of history before the first origin; the history has %d periods",
+			opt.Folds, opt.Horizon, opt.Gap, opt.Folds*opt.Horizon+opt.Gap, pr.Panel.Last-pr.Panel.First+1)
+	}
+	scales := maseScales(pr, origins)
+	var reports []*Report
+	for _, c := range candidates {
+		rep := &Report{Model: c.Name}
+		for k, o := range origins {
+			ds := pr.Dataset(o)
+			if ds.X.Rows == 0 {
+				return nil, fmt.Errorf("fold %d (origin %s) has no training rows", k+1, pr.Panel.Grid.Label(o))
+			}
+			pred, err := c.Fit(ds)
+			if err != nil {
+				return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+			}
+			rows := pr.Rows(o+opt.Gap+1, o+opt.Gap+opt.Horizon)
+			X := data.NewMatrix(len(rows), pr.X.Cols)
+			sc := make([]float64, len(rows))
+			for i, r := range rows {
+				copy(X.Row(i), pr.X.Row(r))
+				sc[i] = pr.Scales[r]
+			}
+			f, err := forecast.Predict(pred, X, sc)
+			if err != nil {
+				return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+			}
+			var fm metric.Forecast
+			for i, r := range rows {
+				ref := pr.Refs[r]
+				s := pr.Panel.Series[ref.Series]
+				p := Prediction{Series: ref.Series, Period: ref.Period, Fold: k, Actual: s.Y[ref.Period-s.Start],
+					Forecast: f[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period)}
+				rep.Predictions = append(rep.Predictions, p)
+				if err := fm.Add(p.Actual, p.Forecast, scales[k][ref.Series]); err != nil {
+					return nil, err
+				}
+			}
+			rep.Folds = append(rep.Folds, FoldScores{Origin: pr.Panel.Grid.Label(o), TrainRows: ds.X.Rows, Scores: fm.Summary()})
+			if opt.Progress != nil {
+				opt.Progress(c.Name, k+1, len(origins))
+			}
+		}
+		rep.summarise(scales, segs)
+		reports = append(reports, rep)
+	}
+	return reports, nil
+}
+
+// summarise fills the overall, promotion and segment metrics.
+func (r *Report) summarise(scales [][]float64, segs []segmenter) {
+	var all, promo, non metric.Forecast
+	bySeg := make([]map[string]*metric.Forecast, len(segs))
+	for i := range bySeg {
+		bySeg[i] = map[string]*metric.Forecast{}
+	}
+	for _, p := range r.Predictions {
+		sc := scales[p.Fold][p.Series]
+		all.Add(p.Actual, p.Forecast, sc)
+		if p.Promoted {
+			promo.Add(p.Actual, p.Forecast, sc)
+		} else {
+			non.Add(p.Actual, p.Forecast, sc)
+		}
+		for i, s := range segs {
+			lv := s.level(p.Series)
+			f := bySeg[i][lv]
+			if f == nil {
+				f = &metric.Forecast{}
+				bySeg[i][lv] = f
+			}
+			f.Add(p.Actual, p.Forecast, sc)
+		}
+	}
+	r.Overall, r.Promo, r.NonPromo = all.Summary(), promo.Summary(), non.Summary()
+	for i, s := range segs {
+		levels := make([]string, 0, len(bySeg[i]))
+		for lv := range bySeg[i] {
+			levels = append(levels, lv)
+		}
+		sort.Strings(levels)
+		for _, lv := range levels {
+			r.Segments = append(r.Segments, SegmentScores{Column: s.column, Level: lv, Scores: bySeg[i][lv].Summary()})
+		}
+	}
+}
+
+// maseScales returns, per fold and series, the in-sample seasonal naive
+// error of the series' history up to the fold's origin.
+func maseScales(pr *forecast.Prepared, origins []int) [][]float64 {
+	season := pr.Panel.Spec.Season()
+	out := make([][]float64, len(origins))
+	for k, o := range origins {
+		out[k] = make([]float64, len(pr.Panel.Series))
+		for si, s := range pr.Panel.Series {
+			n := min(len(s.Y), o-s.Start+1)
+			if n <= 0 {
+				out[k][si] = math.NaN()
+				continue
+			}
+			m := season
+			if n <= m {
+				m = 1
+			}
+			out[k][si] = metric.MASEScale(s.Y[:n], m)
+		}
+	}
+	return out
+}
+
+// segmenter maps a series to its level of one key or static column.
+type segmenter struct {
+	column string
+	level  func(series int) string
+}
+
+func segmenters(pr *forecast.Prepared, cols []string) ([]segmenter, error) {
+	p := pr.Panel
+	var out []segmenter
+	for _, c := range cols {
+		found := false
+		for k, name := range p.Spec.Keys {
+			if name == c {
+				k := k
+				out = append(out, segmenter{c, func(si int) string { return p.Series[si].Key[k] }})
+				found = true
+			}
+		}
+		for k, name := range p.Spec.Static {
+			if name == c {
+				k := k
+				out = append(out, segmenter{c, func(si int) string {
+					v := p.Series[si].Static[k]
+					switch {
+					case math.IsNaN(v):
+						return "(missing)"
+					case p.Levels[k] != nil:
+						return p.Levels[k][int(v)]
+					}
+					return data.FormatFloat(v)
+				}})
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("segment %q is neither a key %v nor a static attribute %v of the spec", c, p.Spec.Keys, p.Spec.Static)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,185 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+
+	"promocast/calendar"
+	"promocast/data"
+	"promocast/feature"
+	"promocast/model"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// Fit trains a predictor on a dataset. Packages linear, gbdt and naive
+// provide them; package learner maps model names to Fits.
+type Fit func(train *model.Dataset) (model.Predictor, error)
+
+// Model is a trained forecaster: everything needed to rebuild features for
+// new periods and predict them. Model files (package modelfile) store it.
+type Model struct {
+	// Kind names the learner, e.g. "gbdt" or "ridge".
+	Kind string `json:"kind"`
+	// Spec is the dataset spec the model was trained with.
+	Spec spec.Spec `json:"spec"`
+	// Grid fixes the period grid so plans line up with the history.
+	Grid panel.Grid `json:"grid"`
+	// Levels are the static attributes' level codes.
+	Levels [][]string `json:"levels"`
+	// Events are the user's events, kept so forecasts see the same calendar.
+	Events []calendar.Event `json:"events,omitempty"`
+	// Config is the feature configuration, defaults filled in.
+	Config feature.Config `json:"feature_config"`
+	// Features describes the learner's input columns.
+	Features []model.Feature `json:"features"`
+	// Horizon and Gap are the forecast horizon and gap the model serves:
+	// it forecasts periods origin+Gap+1 .. origin+Gap+Horizon.
+	Horizon int `json:"horizon"`
+	Gap     int `json:"gap"`
+	// TrainFirst and TrainLast label the training window's periods.
+	TrainFirst string `json:"train_first"`
+	TrainLast  string `json:"train_last"`
+	// Rows and Series count the training rows and series.
+	Rows   int `json:"rows"`
+	Series int `json:"series"`
+	// Predictor is the learned model; it is stored beside these fields.
+	Predictor model.Predictor `json:"-"`
+}
+
+// TrainOptions say what to train.
+type TrainOptions struct {
+	Kind    string
+	Horizon int // periods forecast after the gap, ≥ 1
+	Gap     int // periods skipped between the origin and the first forecast, ≥ 0
+	// Config tunes the features; MinLag is set from Horizon and Gap.
+	Config feature.Config
+	// Events are user events added to the calendar.
+	Events []calendar.Event
+}
+
+func (o TrainOptions) check() error {
+	if o.Horizon < 1 {
+		return fmt.Errorf("horizon is %d: expected at least 1 period", o.Horizon)
+	}
+	if o.Gap < 0 {
+		return fmt.Errorf("gap is %d: expected 0 or more periods", o.Gap)
+	}
+	return nil
+}
+
+// Prepared is a panel with its feature builder and the feature matrix of
+// every observed row: what training and backtesting share.
+type Prepared struct {
+	Panel   *panel.Panel
+	Builder *feature.Builder
+	Refs    []feature.Ref
+	X       *data.Matrix
+	Scales  []float64
+	Events  []calendar.Event
+}
+
+// Prepare builds the features of every observed row of the panel for a
+// model with the options' horizon and gap.
+func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
+	cal, err := newCalendar(p.Spec.Calendar != "none", opt.Events)
+	if err != nil {
+		return nil, err
+	}
+	var events feature.Events
+	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
+		events = calendarEvents{cal}
+	}
+	cfg := opt.Config
+	cfg.MinLag = opt.Horizon + opt.Gap
+	b, err := feature.New(p, cfg, events)
+	if err != nil {
+		return nil, err
+	}
+	refs := feature.Observed(p)
+	X, scales := b.Matrix(refs)
+	return &Prepared{Panel: p, Builder: b, Refs: refs, X: X, Scales: scales, Events: opt.Events}, nil
+}
+
+// Dataset returns the training set of the rows whose period is at most
+// until and whose series has history: features, target y/scale and weight
+// scale (so that the loss weighs series by their size, as WAPE does).
+func (pr *Prepared) Dataset(until int) *model.Dataset {
+	var rows []int
+	for r, ref := range pr.Refs {
+		if ref.Period <= until && pr.Scales[r] > 0 {
+			rows = append(rows, r)
+		}
+	}
+	return pr.subset(rows)
+}
+
+// Rows returns the indexes into Refs of rows with a usable scale whose
+// period is in [from, to].
+func (pr *Prepared) Rows(from, to int) []int {
+	var rows []int
+	for r, ref := range pr.Refs {
+		if ref.Period >= from && ref.Period <= to && pr.Scales[r] > 0 {
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+func (pr *Prepared) subset(rows []int) *model.Dataset {
+	cols := pr.X.Cols
+	ds := &model.Dataset{X: data.NewMatrix(len(rows), cols), Y: make([]float64, len(rows)),
+		W: make([]float64, len(rows)), Features: pr.Builder.Features()}
+	for i, r := range rows {
+		copy(ds.X.Row(i), pr.X.Row(r))
+		ref := pr.Refs[r]
+		s := pr.Panel.Series[ref.Series]
+		ds.Y[i] = s.Y[ref.Period-s.Start] / pr.Scales[r]
+		ds.W[i] = pr.Scales[r]
+	}
+	return ds
+}
+
+// Train fits a model on the prepared rows with period ≤ until.
+func (pr *Prepared) Train(opt TrainOptions, until int, fit Fit) (*Model, error) {
+	ds := pr.Dataset(until)
+	if ds.X.Rows == 0 {
+		return nil, fmt.Errorf("no training rows up to %s: every series needs at least %d periods of history before it",
+			pr.Panel.Grid.Label(until), opt.Horizon+opt.Gap)
+	}
+	pred, err := fit(ds)
+	if err != nil {
+		return nil, fmt.Errorf("train %s: %w", opt.Kind, err)
+	}
+	first := math.MaxInt
+	series := map[int]bool{}
+	for r, ref := range pr.Refs {
+		if ref.Period <= until && pr.Scales[r] > 0 {
+			first = min(first, ref.Period)
+			series[ref.Series] = true
+		}
+	}
+	return &Model{
+		Kind: opt.Kind, Spec: *pr.Panel.Spec, Grid: pr.Panel.Grid, Levels: pr.Panel.Levels,
+		Events: pr.Events, Config: pr.Builder.Config(), Features: pr.Builder.Features(),
+		Horizon: opt.Horizon, Gap: opt.Gap,
+		TrainFirst: pr.Panel.Grid.Label(first), TrainLast: pr.Panel.Grid.Label(min(until, pr.Panel.Last)),
+		Rows: ds.X.Rows, Series: len(series), Predictor: pred,
+	}, nil
+}
+
+// Predict returns forecasts in target units for rows of the prepared
+// matrix: the predictor's output times each row's scale, never negative.
+func Predict(pred model.Predictor, X *data.Matrix, scales []float64) ([]float64, error) {
+	out := make([]float64, X.Rows)
+	if err := pred.Predict(X, out); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i] = math.Max(0, out[i]*scales[i])
+	}
+	return out, nil
+}

@@ -1,0 +1,103 @@
+package forecast
+
+import (
+	"math"
+
+	"promocast/data"
+)
+
+// Frame returns the result as a table, one row per plan row in plan order:
+// the keys, the period, forecast, baseline, uplift, promoted, and the money
+// columns the spec allows — price, baseline_price, revenue,
+// baseline_revenue, incremental_revenue, and with a unit cost margin,
+// baseline_margin, incremental_margin, promotion_cost and roi.
+//
+// promotion_cost is the discount given away on the forecast units,
+// (baseline_price − price) × forecast, plus the fixed cost; roi is
+// incremental_margin ÷ promotion_cost, empty when the cost is zero.
+func (r *Result) Frame(source string) (*data.Frame, error) {
+	sp := r.Panel.Spec
+	n := len(r.Targets)
+	var cols []*data.Column
+	for k, name := range sp.Keys {
+		c := &data.Column{Name: name, Kind: data.String, Str: make([]string, n)}
+		for i, t := range r.Targets {
+			c.Str[i] = r.Panel.Series[t.Series].Key[k]
+		}
+		cols = append(cols, c)
+	}
+	period := &data.Column{Name: sp.Time.Column, Kind: data.String, Str: make([]string, n)}
+	for i, t := range r.Targets {
+		period.Str[i] = r.Panel.Grid.Label(t.Period)
+	}
+	cols = append(cols, period)
+	num := func(name string, f func(i int) float64) {
+		c := &data.Column{Name: name, Kind: data.Number, Num: make([]float64, n)}
+		for i := range c.Num {
+			c.Num[i] = f(i)
+		}
+		cols = append(cols, c)
+	}
+	num("forecast", func(i int) float64 { return r.Forecast[i] })
+	num("baseline", func(i int) float64 { return r.Baseline[i] })
+	num("uplift", func(i int) float64 { return r.Forecast[i] - r.Baseline[i] })
+	num("promoted", func(i int) float64 { return boolf(r.Promoted[i]) })
+	if sp.PriceColumn() == "" {
+		return data.NewFrame(source, cols)
+	}
+	m := r.Money()
+	num("price", func(i int) float64 { return r.Price[i] })
+	num("baseline_price", func(i int) float64 { return r.BasePrice[i] })
+	num("revenue", func(i int) float64 { return m[i].Revenue })
+	num("baseline_revenue", func(i int) float64 { return m[i].BaselineRevenue })
+	num("incremental_revenue", func(i int) float64 { return m[i].Revenue - m[i].BaselineRevenue })
+	if sp.Cost.UnitCost != "" {
+		num("margin", func(i int) float64 { return m[i].Margin })
+		num("baseline_margin", func(i int) float64 { return m[i].BaselineMargin })
+		num("incremental_margin", func(i int) float64 { return m[i].Margin - m[i].BaselineMargin })
+		num("promotion_cost", func(i int) float64 { return m[i].PromotionCost })
+		num("roi", func(i int) float64 { return ratio(m[i].Margin-m[i].BaselineMargin, m[i].PromotionCost) })
+	}
+	return data.NewFrame(source, cols)
+}
+
+// Money is one row's revenue and margin under the plan and the baseline.
+type Money struct {
+	Revenue, BaselineRevenue float64
+	Margin, BaselineMargin   float64 // NaN without a unit cost
+	PromotionCost            float64 // discount given away plus fixed cost
+}
+
+// Money computes each row's money figures.
+func (r *Result) Money() []Money {
+	out := make([]Money, len(r.Targets))
+	for i := range out {
+		f, b := r.Forecast[i], r.Baseline[i]
+		p, bp := r.Price[i], r.BasePrice[i]
+		fixed := r.FixedCost[i]
+		if math.IsNaN(fixed) {
+			fixed = 0
+		}
+		out[i] = Money{
+			Revenue: f * p, BaselineRevenue: b * bp,
+			Margin: f * (p - r.UnitCost[i]), BaselineMargin: b * (bp - r.UnitCost[i]),
+			PromotionCost: math.Max(0, bp-p)*f + fixed,
+		}
+	}
+	return out
+}
+
+// ratio is a/b, NaN when b is zero.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return a / b
+}
+
+func boolf(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,136 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"promocast/data"
+	"promocast/feature"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// Result is a plan's forecast: one entry per plan row, in plan order.
+type Result struct {
+	Panel   *panel.Panel
+	Targets []panel.Target
+	// Forecast is the units under the plan; Baseline the units with every
+	// lever off; both never negative.
+	Forecast, Baseline []float64
+	// Promoted marks rows where the plan promotes the series.
+	Promoted []bool
+	// Price and BasePrice are the selling price under the plan and with
+	// levers off; NaN when the spec names no price.
+	Price, BasePrice []float64
+	// UnitCost and FixedCost come from the spec's cost columns; NaN when
+	// not given.
+	UnitCost, FixedCost []float64
+}
+
+// Forecast predicts every row of plan given the history, and its baseline.
+func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
+	p, err := panel.Build(history, &m.Spec, panel.Options{Grid: &m.Grid, Levels: m.Levels})
+	if err != nil {
+		return nil, err
+	}
+	targets, err := p.Extend(plan)
+	if err != nil {
+		return nil, err
+	}
+	reach := m.Gap + m.Horizon
+	for _, t := range targets {
+		if ahead := t.Period - p.Last; ahead > reach {
+			return nil, &panel.RowError{File: plan.Source, Row: t.Row + 1, Column: m.Spec.Time.Column,
+				Err: fmt.Errorf("period %s is %d periods after the history's last period %s; this model forecasts at most %d ahead (gap %d + horizon %d): train it with a longer --horizon",
+					p.Grid.Label(t.Period), ahead, p.Grid.Label(p.Last), reach, m.Gap, m.Horizon)}
+		}
+	}
+	pr, err := m.prepare(p)
+	if err != nil {
+		return nil, err
+	}
+	b := pr.Builder
+	refs := make([]feature.Ref, len(targets))
+	for i, t := range targets {
+		refs[i] = feature.Ref{Series: t.Series, Period: t.Period}
+	}
+	res := &Result{Panel: p, Targets: targets, Promoted: make([]bool, len(targets))}
+	X, scales := b.Matrix(refs)
+	for i, sc := range scales {
+		if sc == 0 {
+			t := targets[i]
+			return nil, &panel.RowError{File: plan.Source, Row: t.Row + 1, Column: m.Spec.Time.Column,
+				Err: fmt.Errorf("series %q has no observed %s at least %d periods before %s", p.Series[t.Series].ID, m.Spec.Target, reach, p.Grid.Label(t.Period))}
+		}
+		res.Promoted[i] = b.Promoted(targets[i].Series, targets[i].Period)
+	}
+	if res.Forecast, err = Predict(m.Predictor, X, scales); err != nil {
+		return nil, err
+	}
+	res.Price = m.known(p, targets, m.Spec.PriceColumn())
+	res.UnitCost = m.known(p, targets, m.Spec.Cost.UnitCost)
+	res.FixedCost = m.known(p, targets, m.Spec.Cost.FixedCost)
+	for _, t := range targets {
+		b.SetLeversOff(t.Series, t.Period)
+	}
+	b.Prepare()
+	X, _ = b.Matrix(refs)
+	if res.Baseline, err = Predict(m.Predictor, X, scales); err != nil {
+		return nil, err
+	}
+	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
+	return res, nil
+}
+
+// prepare builds a feature builder for a panel with the model's settings
+// and checks it yields the features the model learned from.
+func (m *Model) prepare(p *panel.Panel) (*Prepared, error) {
+	cal, err := newCalendar(m.Spec.Calendar != "none", m.Events)
+	if err != nil {
+		return nil, err
+	}
+	var events feature.Events
+	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
+		events = calendarEvents{cal}
+	}
+	b, err := feature.New(p, m.Config, events)
+	if err != nil {
+		return nil, err
+	}
+	got := b.Features()
+	if len(got) != len(m.Features) {
+		return nil, fmt.Errorf("model expects %d features, the data gives %d", len(m.Features), len(got))
+	}
+	for i := range got {
+		if got[i].Name != m.Features[i].Name {
+			return nil, fmt.Errorf("model feature %d is %q, the data gives %q", i, m.Features[i].Name, got[i].Name)
+		}
+	}
+	return &Prepared{Panel: p, Builder: b}, nil
+}
+
+// known returns a known covariate (or a constant, when name parses as a
+// number) at each target; NaN when name is empty.
+func (m *Model) known(p *panel.Panel, targets []panel.Target, name string) []float64 {
+	out := make([]float64, len(targets))
+	k := -1
+	for i, n := range m.Spec.Known {
+		if n == name {
+			k = i
+		}
+	}
+	c, numErr := strconv.ParseFloat(name, 64)
+	for i, t := range targets {
+		switch {
+		case k >= 0:
+			s := p.Series[t.Series]
+			out[i] = s.Known[k][t.Period-s.Start]
+		case name != "" && numErr == nil:
+			out[i] = c
+		default:
+			out[i] = math.NaN()
+		}
+	}
+	return out
+}
