@@ -1,0 +1,325 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"promocast/data"
+	"promocast/model"
+	"promocast/naive"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+const testSpec = `
+time: {column: week, frequency: week}
+keys: [sku]
+target: units
+known: [price, regular_price, feature]
+static: [category]
+promotion:
+  price: {off: regular_price}
+  feature: {off: 0}
+cost: {unit_cost: "0.5"}
+`
+
+// weeklyFrame returns a small weekly history: series sku0..sku{n-1} over
+// weeks from 2021-01-04, with promotions every seventh week that lift units.
+func weeklyFrame(t testing.TB, series, weeks int, seed uint64) *data.Frame {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var date, sku, cat []string
+	var units, price, reg, feat []float64
+	for s := 0; s < series; s++ {
+		base := 10 + 5*float64(s)
+		for w := 0; w < weeks; w++ {
+			if (w+s)%11 == 5 { // a gap
+				continue
+			}
+			promo := (w+s)%7 == 0
+			p, f := 2.0, 0.0
+			if promo {
+				p, f = 1.5, 1
+			}
+			mu := base * (1 + 0.3*math.Sin(2*math.Pi*float64(w)/52)) * math.Pow(p/2, -2) * (1 + 0.3*f)
+			date = append(date, fmt.Sprintf("2021-01-04+%d", w))
+			sku = append(sku, fmt.Sprintf("sku%d", s))
+			cat = append(cat, fmt.Sprintf("cat%d", s%2))
+			units = append(units, math.Round(mu+rng.NormFloat64()*2))
+			price = append(price, p)
+			reg = append(reg, 2)
+			feat = append(feat, f)
+		}
+	}
+	for i, d := range date {
+		var w int
+		fmt.Sscanf(d, "2021-01-04+%d", &w)
+		date[i] = panelDate(w)
+		units[i] = math.Max(0, units[i])
+	}
+	f, err := data.NewFrame("history.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: date},
+		{Name: "sku", Kind: data.String, Str: sku},
+		{Name: "category", Kind: data.String, Str: cat},
+		{Name: "units", Kind: data.Number, Num: units},
+		{Name: "price", Kind: data.Number, Num: price},
+		{Name: "regular_price", Kind: data.Number, Num: reg},
+		{Name: "feature", Kind: data.Number, Num: feat},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// panelDate returns the date of week w after 2021-01-04.
+func panelDate(w int) string {
+	const day0 = 18631 // 2021-01-04 in days since 1970-01-01
+	g := panel.Grid{Frequency: spec.Day}
+	return g.Label(day0 + 7*w)
+}
+
+func mustSpec(t testing.TB) *spec.Spec {
+	t.Helper()
+	sp, err := spec.Parse([]byte(testSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp
+}
+
+func naiveFit(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+
+// meanFit is a tiny learned model: per-feature least squares on the
+// promotion flag plus the rolling mean, enough to make training depend on
+// the targets it is given.
+func meanFit(ds *model.Dataset) (model.Predictor, error) {
+	sum, n := 0.0, 0.0
+	for i, y := range ds.Y {
+		sum += y * ds.Weight(i)
+		n += ds.Weight(i)
+	}
+	return constant{v: sum / n, width: ds.X.Cols}, nil
+}
+
+type constant struct {
+	v     float64
+	width int
+}
+
+func (c constant) Predict(X *data.Matrix, out []float64) error {
+	for i := range out {
+		out[i] = c.v
+	}
+	return nil
+}
+
+// TestNoLeakage changes every target after a forecast origin and checks
+// that neither the features of the scored periods nor the forecasts made at
+// that origin change.
+func TestNoLeakage(t *testing.T) {
+	const horizon, gap = 2, 1
+	hist := weeklyFrame(t, 6, 120, 1)
+	sp := mustSpec(t)
+	opt := TrainOptions{Kind: "test", Horizon: horizon, Gap: gap}
+	forecastAt := func(f *data.Frame, origin int) ([]float64, *data.Matrix) {
+		p, err := panel.Build(f, sp, panel.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, err := Prepare(p, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []float64
+		X := data.NewMatrix(0, pr.X.Cols)
+		for _, fit := range []Fit{naiveFit, meanFit} {
+			m, err := pr.Train(opt, origin, fit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := pr.Rows(origin+gap+1, origin+gap+horizon)
+			sub := data.NewMatrix(len(rows), pr.X.Cols)
+			sc := make([]float64, len(rows))
+			for i, r := range rows {
+				copy(sub.Row(i), pr.X.Row(r))
+				sc[i] = pr.Scales[r]
+			}
+			pred, err := Predict(m.Predictor, sub, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, pred...)
+			X = sub
+		}
+		return out, X
+	}
+	p0, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := p0.Last - 10
+	want, wantX := forecastAt(hist, origin)
+	if len(want) == 0 {
+		t.Fatal("no rows scored")
+	}
+	// Rewrite every target after the origin.
+	weekCol, units := hist.Column("week"), hist.Column("units")
+	changed := 0
+	for r := range units.Num {
+		o, err := p0.Grid.Ordinal(weekCol.Str[r])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o > origin {
+			units.Num[r] = units.Num[r]*7 + 1000
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatal("no target after the origin to change")
+	}
+	got, gotX := forecastAt(hist, origin)
+	if len(got) != len(want) {
+		t.Fatalf("scored %d rows, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("forecast %d changed from %v to %v after changing targets beyond the origin", i, want[i], got[i])
+		}
+	}
+	for i, v := range wantX.Values {
+		if g := gotX.Values[i]; g != v && !(math.IsNaN(g) && math.IsNaN(v)) {
+			t.Fatalf("feature value %d changed from %v to %v", i, v, g)
+		}
+	}
+}
+
+// TestForecastBaselineUplift forecasts a plan and checks the baseline sets
+// levers off: promoted rows differ from their baseline, unpromoted rows
+// equal it, and money columns follow from prices.
+func TestForecastBaselineUplift(t *testing.T) {
+	hist := weeklyFrame(t, 4, 100, 2)
+	sp := mustSpec(t)
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := TrainOptions{Kind: "test", Horizon: 3, Gap: 0}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A learner that reads the discount: prediction = 1 + 2·discount.
+	m, err := pr.Train(opt, p.Last, func(ds *model.Dataset) (model.Predictor, error) {
+		for j, f := range ds.Features {
+			if f.Name == "price_discount" {
+				return discountModel{j}, nil
+			}
+		}
+		return nil, fmt.Errorf("no price_discount feature")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{panelDate(100), panelDate(101), panelDate(100)}},
+		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku0", "sku1"}},
+		{Name: "price", Kind: data.Number, Num: []float64{1.5, 2, 2}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{2, 2, 2}},
+		{Name: "feature", Kind: data.Number, Num: []float64{1, 0, 0}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Forecast(hist, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Promoted[0] || res.Promoted[1] || res.Promoted[2] {
+		t.Fatalf("promoted flags %v, want [true false false]", res.Promoted)
+	}
+	if !(res.Forecast[0] > res.Baseline[0]) {
+		t.Fatalf("promoted row: forecast %v not above baseline %v", res.Forecast[0], res.Baseline[0])
+	}
+	// scale·(1+2·0.25) vs scale·1
+	if r := res.Forecast[0] / res.Baseline[0]; math.Abs(r-1.5) > 1e-12 {
+		t.Fatalf("forecast/baseline = %v, want 1.5", r)
+	}
+	for _, i := range []int{1, 2} {
+		if res.Forecast[i] != res.Baseline[i] {
+			t.Fatalf("row %d is not promoted but forecast %v ≠ baseline %v", i, res.Forecast[i], res.Baseline[i])
+		}
+	}
+	if res.Price[0] != 1.5 || res.BasePrice[0] != 2 {
+		t.Fatalf("prices %v / %v, want 1.5 / 2", res.Price[0], res.BasePrice[0])
+	}
+	money := res.Money()
+	wantCost := 0.5 * res.Forecast[0]
+	if math.Abs(money[0].PromotionCost-wantCost) > 1e-12 {
+		t.Fatalf("promotion cost %v, want %v", money[0].PromotionCost, wantCost)
+	}
+	wantMargin := res.Forecast[0]*(1.5-0.5) - res.Baseline[0]*(2-0.5)
+	if got := money[0].Margin - money[0].BaselineMargin; math.Abs(got-wantMargin) > 1e-9 {
+		t.Fatalf("incremental margin %v, want %v", got, wantMargin)
+	}
+	out, err := res.Frame("forecast.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"sku", "week", "forecast", "baseline", "uplift", "revenue", "incremental_revenue", "incremental_margin", "promotion_cost", "roi"} {
+		if out.Column(c) == nil {
+			t.Errorf("forecast output lacks column %q: has %v", c, out.Names())
+		}
+	}
+}
+
+type discountModel struct{ col int }
+
+func (d discountModel) Predict(X *data.Matrix, out []float64) error {
+	for i := range out {
+		out[i] = 1 + 2*X.At(i, d.col)
+	}
+	return nil
+}
+
+func TestPlanErrors(t *testing.T) {
+	hist := weeklyFrame(t, 2, 60, 3)
+	sp := mustSpec(t)
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := TrainOptions{Kind: "naive", Horizon: 2, Gap: 0}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, naiveFit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		week, sku, want string
+	}{
+		{panelDate(65), "sku0", "plan.csv: row 1 (line 2), column week: period 2022-04-04 is 6 periods after the history's last period 2022-02-21; this model forecasts at most 2 ahead (gap 0 + horizon 2): train it with a longer --horizon"},
+		{panelDate(59), "sku0", "plan.csv: row 1 (line 2), column week: period 2022-02-21 is not after the history's last period 2022-02-21: a plan holds future periods only"},
+		{panelDate(60), "nosuch", `plan.csv: row 1 (line 2), column [sku]: series "nosuch" has no history: promocast forecasts series it has seen`},
+	}
+	for _, c := range cases {
+		plan, _ := data.NewFrame("plan.csv", []*data.Column{
+			{Name: "week", Kind: data.String, Str: []string{c.week}},
+			{Name: "sku", Kind: data.String, Str: []string{c.sku}},
+			{Name: "price", Kind: data.Number, Num: []float64{2}},
+			{Name: "regular_price", Kind: data.Number, Num: []float64{2}},
+			{Name: "feature", Kind: data.Number, Num: []float64{0}},
+		})
+		_, err := m.Forecast(hist, plan)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("plan %s/%s: error\n %v\nwant\n %s", c.week, c.sku, err, c.want)
+		}
+	}
+}
+
