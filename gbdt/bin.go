@@ -1,0 +1,259 @@
+package gbdt
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+
+	"promocast/data"
+	"promocast/model"
+)
+
+// Binning. Every feature value becomes a one-byte code: code 0 holds the
+// missing values (NaN), codes 1..n the bins in increasing order. A numeric
+// bin b covers the values v with upper[b-2] < v ≤ upper[b-1] (the last upper
+// bound is +Inf), so a split "codes ≤ b go left" is the raw test
+// v ≤ upper[b-1], and trees store that raw threshold. A categorical value c
+// (an integer in 0..Levels-1) has code c+1.
+
+// binSampleRows is how many rows the quantile cut points are computed from.
+const binSampleRows = 200_000
+
+// binned is the training matrix as bin codes, column-major.
+type binned struct {
+	rows, cols int
+	// codes[f*rows+i] is the code of feature f in row i.
+	codes []uint8
+	// nbins[f] counts the codes feature f uses, the missing code included.
+	nbins []int
+	// upper[f] lists the upper bounds of numeric feature f's bins.
+	upper [][]float64
+	cat   []bool
+}
+
+func (b *binned) column(f int) []uint8 { return b.codes[f*b.rows : (f+1)*b.rows] }
+
+// threshold returns the raw threshold of the split "codes ≤ bin go left"
+// on numeric feature f, kept finite so that it survives JSON.
+func (b *binned) threshold(f, bin int) float64 {
+	t := b.upper[f][bin-1]
+	return math.Max(math.Min(t, math.MaxFloat64), -math.MaxFloat64)
+}
+
+// binDataset checks and bins the feature matrix of ds.
+func binDataset(ds *model.Dataset, maxBins int, seed uint64, threads int) (*binned, error) {
+	X := ds.X
+	b := &binned{
+		rows: X.Rows, cols: X.Cols,
+		codes: make([]uint8, X.Rows*X.Cols),
+		nbins: make([]int, X.Cols),
+		upper: make([][]float64, X.Cols),
+		cat:   make([]bool, X.Cols),
+	}
+	for f, ft := range ds.Features {
+		if !ft.Categorical {
+			continue
+		}
+		if ft.Levels < 1 || ft.Levels > maxBins {
+			return nil, fmt.Errorf("gbdt: categorical feature %q has %d levels: expected 1 to %d (the bin count)", ft.Name, ft.Levels, maxBins)
+		}
+		if ft.Monotone != 0 {
+			return nil, fmt.Errorf("gbdt: feature %q is categorical and cannot carry a monotone constraint", ft.Name)
+		}
+		b.cat[f] = true
+		b.nbins[f] = ft.Levels + 1
+	}
+	if err := checkCategories(X, ds.Features); err != nil {
+		return nil, err
+	}
+	cuts(X, b, maxBins, seed, threads)
+	encode(X, b, threads)
+	return b, nil
+}
+
+func checkCategories(X *data.Matrix, feats []model.Feature) error {
+	for f, ft := range feats {
+		if !ft.Categorical {
+			continue
+		}
+		for i := 0; i < X.Rows; i++ {
+			v := X.Values[i*X.Cols+f]
+			if v != v {
+				continue
+			}
+			if v < 0 || v >= float64(ft.Levels) || v != math.Trunc(v) {
+				return fmt.Errorf("gbdt: row %d, categorical feature %q is %v: expected an integer code in 0..%d or NaN", i, ft.Name, v, ft.Levels-1)
+			}
+		}
+	}
+	return nil
+}
+
+// cuts computes the bin upper bounds of every numeric feature from a
+// sample of at most binSampleRows rows drawn with seed.
+func cuts(X *data.Matrix, b *binned, maxBins int, seed uint64, threads int) {
+	rows := make([]int, 0, min(X.Rows, binSampleRows))
+	if X.Rows <= binSampleRows {
+		for i := 0; i < X.Rows; i++ {
+			rows = append(rows, i)
+		}
+	} else {
+		rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+		p := float64(binSampleRows) / float64(X.Rows)
+		for i := 0; i < X.Rows; i++ {
+			if rng.Float64() < p {
+				rows = append(rows, i)
+			}
+		}
+	}
+	s := len(rows)
+	sample := make([]float64, s*X.Cols)
+	for k, i := range rows {
+		row := X.Values[i*X.Cols : (i+1)*X.Cols]
+		for f, v := range row {
+			sample[f*s+k] = v
+		}
+	}
+	parallelFor(X.Cols, threads, func(f int) {
+		if b.cat[f] {
+			return
+		}
+		col := sample[f*s : (f+1)*s]
+		vals := col[:0]
+		for _, v := range col {
+			if v == v {
+				vals = append(vals, v)
+			}
+		}
+		slices.Sort(vals)
+		b.upper[f] = upperBounds(vals, maxBins)
+		b.nbins[f] = len(b.upper[f]) + 1
+	})
+}
+
+// upperBounds splits sorted values into at most maxBins bins of about equal
+// count, never splitting equal values, and returns each bin's upper bound:
+// the midpoint to the next distinct value, +Inf for the last bin.
+func upperBounds(sorted []float64, maxBins int) []float64 {
+	var distinct []float64
+	var counts []int
+	for i, v := range sorted {
+		if i > 0 && v == sorted[i-1] {
+			counts[len(counts)-1]++
+			continue
+		}
+		distinct = append(distinct, v)
+		counts = append(counts, 1)
+	}
+	var up []float64
+	if len(distinct) <= maxBins {
+		for i := 0; i+1 < len(distinct); i++ {
+			up = append(up, midpoint(distinct[i], distinct[i+1]))
+		}
+		return append(up, math.Inf(1))
+	}
+	rest, binsLeft, acc := len(sorted), maxBins, 0
+	for i := 0; i+1 < len(distinct) && binsLeft > 1; i++ {
+		target := float64(rest) / float64(binsLeft)
+		if acc > 0 && float64(counts[i]) >= target {
+			// a heavy value gets a bin of its own
+			up = append(up, midpoint(distinct[i-1], distinct[i]))
+			rest -= acc
+			acc = 0
+			binsLeft--
+			if binsLeft == 1 {
+				break
+			}
+			target = float64(rest) / float64(binsLeft)
+		}
+		acc += counts[i]
+		if float64(acc) >= target {
+			up = append(up, midpoint(distinct[i], distinct[i+1]))
+			rest -= acc
+			acc = 0
+			binsLeft--
+		}
+	}
+	return append(up, math.Inf(1))
+}
+
+// midpoint returns a threshold t with a ≤ t < b.
+func midpoint(a, b float64) float64 {
+	t := a/2 + b/2
+	if t >= b || t < a || math.IsInf(t, 0) {
+		return a
+	}
+	return t
+}
+
+// encode writes every value's code, in parallel over row blocks.
+func encode(X *data.Matrix, b *binned, threads int) {
+	const block = 4096
+	nblocks := (X.Rows + block - 1) / block
+	parallelFor(nblocks, threads, func(k int) {
+		lo, hi := k*block, min((k+1)*block, X.Rows)
+		for i := lo; i < hi; i++ {
+			row := X.Values[i*X.Cols : (i+1)*X.Cols]
+			for f, v := range row {
+				var c uint8
+				switch {
+				case v != v:
+					c = 0
+				case b.cat[f]:
+					c = uint8(int(v) + 1)
+				default:
+					c = uint8(searchUpper(b.upper[f], v) + 1)
+				}
+				b.codes[f*X.Rows+i] = c
+			}
+		}
+	})
+}
+
+// searchUpper returns the first index j with v ≤ up[j]; up ends with +Inf.
+func searchUpper(up []float64, v float64) int {
+	lo, hi := 0, len(up)-1
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v <= up[m] {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo
+}
+
+// parallelFor calls fn(i) for i in [0, n) on up to threads goroutines.
+// Callers make fn's results independent of which goroutine runs it, so
+// the outcome does not depend on threads.
+func parallelFor(n, threads int, fn func(i int)) {
+	if threads <= 1 || n <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for t := 0; t < min(threads, n); t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

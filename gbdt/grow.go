@@ -1,0 +1,257 @@
+package gbdt
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// leafState is a leaf of the tree being grown.
+type leafState struct {
+	node       int32
+	begin, end int // the leaf's rows are grower.rows[begin:end]
+	depth      int
+	g, h       float64 // gradient and hessian sums
+	w          float64 // weight before shrinkage
+	// lower and upper bound the weights of the leaf and its descendants
+	// (monotone constraints).
+	lower, upper float64
+	hist         []float64 // nil once the leaf cannot split
+	best         split
+}
+
+// growConfig is what a grower needs to know about the trees to grow.
+type growConfig struct {
+	penalty
+	maxDepth, maxLeaves int // negative: unlimited
+	minSplitGain        float64
+	threads             int
+	monotone            []int8
+	// nodeFeatures is how many features each node may choose from, drawn
+	// afresh per node; 0 means all the tree's features.
+	nodeFeatures int
+}
+
+// grower turns gradients into trees. It owns every buffer the growth
+// needs, so that growing a tree allocates only the tree itself and, on
+// first use, the histograms.
+type grower struct {
+	cfg    growConfig
+	b      *binned
+	rows   []uint32 // the tree's rows, each leaf owning a segment
+	tmp    []uint32 // partition scratch
+	og, oh []float64
+	pool   [][]float64
+	leaves []leafState
+	open   []int // indices into leaves of leaves that can split
+	// treeFeatures marks the features the current tree may use.
+	treeFeatures []bool
+	nodeMask     [2][]bool
+	bestPerFeat  [2][]split
+	rng          *rand.Rand
+}
+
+func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
+	gr := &grower{
+		cfg:          cfg,
+		b:            b,
+		rows:         make([]uint32, 0, b.rows),
+		tmp:          make([]uint32, b.rows),
+		og:           make([]float64, b.rows),
+		oh:           make([]float64, b.rows),
+		treeFeatures: make([]bool, b.cols),
+		rng:          rng,
+	}
+	for k := range 2 {
+		gr.nodeMask[k] = make([]bool, b.cols)
+		gr.bestPerFeat[k] = make([]split, b.cols)
+	}
+	for f := range gr.treeFeatures {
+		gr.treeFeatures[f] = true
+	}
+	return gr
+}
+
+func (gr *grower) getHist() []float64 {
+	if n := len(gr.pool); n > 0 {
+		h := gr.pool[n-1]
+		gr.pool = gr.pool[:n-1]
+		return h
+	}
+	return make([]float64, gr.b.cols*histStride)
+}
+
+func (gr *grower) putHist(h []float64) {
+	if h != nil {
+		gr.pool = append(gr.pool, h)
+	}
+}
+
+// canSplit reports whether a leaf at depth d with hessian sum h may split.
+func (gr *grower) canSplit(d int, h float64) bool {
+	if gr.cfg.maxDepth >= 0 && d >= gr.cfg.maxDepth {
+		return false
+	}
+	return h >= 2*gr.cfg.minChildWeight
+}
+
+// grow grows one tree on gr.rows (set by the caller, ascending) with
+// per-row gradients g and hessians h. On return gr.leaves describes the
+// leaves and their row segments. Node values are weights before shrinkage.
+func (gr *grower) grow(g, h []float64) *Tree {
+	t := &Tree{}
+	var G, H float64
+	for _, r := range gr.rows {
+		G += g[r]
+		H += h[r]
+	}
+	inf := math.Inf(1)
+	w := gr.cfg.weight(G, H, -inf, inf)
+	gr.leaves = append(gr.leaves[:0], leafState{
+		node: t.addNode(w, H), begin: 0, end: len(gr.rows),
+		g: G, h: H, w: w, lower: -inf, upper: inf,
+	})
+	gr.open = gr.open[:0]
+	if gr.canSplit(0, H) {
+		root := &gr.leaves[0]
+		root.hist = gr.getHist()
+		gr.pass(g, h, root, nil)
+		gr.admit(0)
+	}
+	nLeaves := 1
+	for len(gr.open) > 0 && (gr.cfg.maxLeaves < 0 || nLeaves < gr.cfg.maxLeaves) {
+		k := gr.pick()
+		gr.split(t, g, h, k, nLeaves+1 == gr.cfg.maxLeaves)
+		nLeaves++
+	}
+	for _, k := range gr.open {
+		gr.putHist(gr.leaves[k].hist)
+		gr.leaves[k].hist = nil
+	}
+	return t
+}
+
+// admit adds leaf k to the open leaves if it found a split, and otherwise
+// returns its histogram to the pool.
+func (gr *grower) admit(k int) {
+	lf := &gr.leaves[k]
+	if lf.best.feature >= 0 && lf.best.gain > gr.cfg.minSplitGain && lf.best.gain > minGain {
+		gr.open = append(gr.open, k)
+		return
+	}
+	gr.putHist(lf.hist)
+	lf.hist = nil
+}
+
+// pick removes and returns the open leaf to split next: the one with the
+// largest gain (ties: the earliest node) when leaves are limited, the
+// latest one (depth first, which keeps few histograms alive) otherwise.
+func (gr *grower) pick() int {
+	at := len(gr.open) - 1
+	if gr.cfg.maxLeaves >= 0 {
+		for i, k := range gr.open {
+			a, b := &gr.leaves[k], &gr.leaves[gr.open[at]]
+			if a.best.gain > b.best.gain || (a.best.gain == b.best.gain && a.node < b.node) {
+				at = i
+			}
+		}
+	}
+	k := gr.open[at]
+	gr.open = append(gr.open[:at], gr.open[at+1:]...)
+	return k
+}
+
+// split applies leaf k's best split: it partitions the rows, adds the two
+// children to the tree and, unless last (no further split will happen),
+// finds the children's best splits.
+func (gr *grower) split(t *Tree, g, h []float64, k int, last bool) {
+	lf := gr.leaves[k]
+	s := lf.best
+	nl := gr.partition(&lf, &s)
+
+	left := t.addNode(s.wl, s.hl)
+	right := t.addNode(s.wr, s.hr)
+	n := lf.node
+	t.Feature[n] = int32(s.feature)
+	t.Left[n], t.Right[n] = left, right
+	t.DefaultLeft[n] = s.defaultLeft
+	t.Gain[n] = s.gain
+	if s.cat {
+		t.CatSet[n] = int32(len(t.CatSets))
+		t.CatSets = append(t.CatSets, catBits(&s, gr.b.nbins[s.feature]-1))
+	} else {
+		t.Threshold[n] = gr.b.threshold(s.feature, s.bin)
+	}
+
+	L := leafState{node: left, begin: lf.begin, end: lf.begin + nl, depth: lf.depth + 1,
+		g: s.gl, h: s.hl, w: s.wl, lower: lf.lower, upper: lf.upper}
+	R := leafState{node: right, begin: lf.begin + nl, end: lf.end, depth: lf.depth + 1,
+		g: s.gr, h: s.hr, w: s.wr, lower: lf.lower, upper: lf.upper}
+	if m := gr.cfg.monotone[s.feature]; m != 0 {
+		mid := (s.wl + s.wr) / 2
+		if m > 0 {
+			L.upper, R.lower = math.Min(L.upper, mid), math.Max(R.lower, mid)
+		} else {
+			L.lower, R.upper = math.Max(L.lower, mid), math.Min(R.upper, mid)
+		}
+	}
+	gr.leaves[k] = L
+	gr.leaves = append(gr.leaves, R)
+	kl, kr := k, len(gr.leaves)-1
+
+	parentHist := lf.hist
+	splitL := !last && gr.canSplit(L.depth, L.h)
+	splitR := !last && gr.canSplit(R.depth, R.h)
+	if !splitL && !splitR {
+		gr.putHist(parentHist)
+		return
+	}
+	// Build the smaller child's histogram; the larger one's is the
+	// parent's minus it, computed in place.
+	small, large := kl, kr
+	if R.end-R.begin < L.end-L.begin {
+		small, large = kr, kl
+	}
+	gr.leaves[small].hist = gr.getHist()
+	gr.leaves[large].hist = parentHist
+	gr.pass(g, h, &gr.leaves[small], &gr.leaves[large])
+	for _, c := range [2]int{kl, kr} {
+		if (c == kl && splitL) || (c == kr && splitR) {
+			gr.admit(c)
+		} else {
+			gr.putHist(gr.leaves[c].hist)
+			gr.leaves[c].hist = nil
+		}
+	}
+}
+
+// catBits converts the code set of a categorical split to the category
+// bitset trees store (category c has code c+1).
+func catBits(s *split, levels int) []uint64 {
+	bits := make([]uint64, (levels+63)/64)
+	for c := 1; c <= levels; c++ {
+		if s.catLeft[c>>6]>>(c&63)&1 != 0 {
+			bits[(c-1)>>6] |= 1 << ((c - 1) & 63)
+		}
+	}
+	return bits
+}
+
+// partition reorders leaf lf's rows, stably, so that those going left
+// under s come first, and returns their count.
+func (gr *grower) partition(lf *leafState, s *split) int {
+	col := gr.b.column(s.feature)
+	seg := gr.rows[lf.begin:lf.end]
+	tmp := gr.tmp[:len(seg)]
+	nl, nr := 0, 0
+	for _, r := range seg {
+		if s.goesLeft(col[r]) {
+			seg[nl] = r
+			nl++
+		} else {
+			tmp[nr] = r
+			nr++
+		}
+	}
+	copy(seg[nl:], tmp[:nr])
+	return nl
+}

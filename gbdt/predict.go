@@ -1,0 +1,156 @@
+package gbdt
+
+import (
+	"fmt"
+	"runtime"
+
+	"promocast/data"
+)
+
+// flatNode is a tree node packed for prediction: 32 bytes, so a walk
+// touches one cache line per level.
+type flatNode struct {
+	// value is the threshold of a numeric split and the value of a leaf.
+	value       float64
+	feature     int32 // -1 for a leaf
+	left, right int32 // indices into flatForest.nodes
+	cat         int32 // index into flatForest.cats, -1 for numeric
+	defaultLeft bool
+}
+
+// flatForest holds every tree's nodes in one slice.
+type flatForest struct {
+	nodes []flatNode
+	roots []int32
+	cats  [][]uint64
+}
+
+func flatten(trees []Tree) flatForest {
+	var ff flatForest
+	for ti := range trees {
+		t := &trees[ti]
+		off := int32(len(ff.nodes))
+		coff := int32(len(ff.cats))
+		ff.roots = append(ff.roots, off)
+		ff.cats = append(ff.cats, t.CatSets...)
+		for i := range t.Feature {
+			n := flatNode{feature: t.Feature[i], cat: -1, defaultLeft: t.DefaultLeft[i]}
+			if n.feature < 0 {
+				n.value = t.Value[i]
+			} else {
+				n.value = t.Threshold[i]
+				n.left, n.right = t.Left[i]+off, t.Right[i]+off
+				if t.CatSet[i] >= 0 {
+					n.cat = t.CatSet[i] + coff
+				}
+			}
+			ff.nodes = append(ff.nodes, n)
+		}
+	}
+	return ff
+}
+
+// leafValue walks the tree rooted at node i for row and returns the leaf
+// value it reaches.
+func (ff *flatForest) leafValue(i int32, row []float64) float64 {
+	nodes := ff.nodes
+	for {
+		n := &nodes[i]
+		if n.feature < 0 {
+			return n.value
+		}
+		v := row[n.feature]
+		var left bool
+		switch {
+		case v != v:
+			left = n.defaultLeft
+		case n.cat >= 0:
+			left = inCatSet(ff.cats[n.cat], v)
+		default:
+			left = v <= n.value
+		}
+		if left {
+			i = n.left
+		} else {
+			i = n.right
+		}
+	}
+}
+
+// predictBlock is the number of rows scored together, tree by tree, so
+// that a tree's nodes stay in cache across the block; it is also the unit
+// of parallel work.
+const predictBlock = 256
+
+// parallelRows is the least batch that prediction spreads over goroutines.
+const parallelRows = 8 * predictBlock
+
+// addRaw adds every tree's value, in tree order, to out[i] for each row i
+// of X in [lo, hi). It allocates nothing.
+func (ff *flatForest) addRaw(X *data.Matrix, out []float64, lo, hi int) {
+	for b := lo; b < hi; b += predictBlock {
+		e := min(b+predictBlock, hi)
+		for _, root := range ff.roots {
+			for i := b; i < e; i++ {
+				out[i] += ff.leafValue(root, X.Values[i*X.Cols:(i+1)*X.Cols])
+			}
+		}
+	}
+}
+
+// PredictRaw writes each row's raw score (link space: the log of the mean
+// for poisson and tweedie, the log-odds for logistic) into out, which has
+// X.Rows elements. Small batches allocate nothing; batches of thousands of
+// rows are split over GOMAXPROCS goroutines. Results do not depend on how
+// the batch is split.
+func (m *Model) PredictRaw(X *data.Matrix, out []float64) error {
+	if err := checkPredict(X, out, len(m.Features)); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i] = m.BaseScore
+	}
+	m.flat.predict(X, out)
+	return nil
+}
+
+// Predict writes each row's predicted response into out, which has X.Rows
+// elements: the mean for squared, poisson and tweedie, the quantile for
+// quantile, the probability of the positive class for logistic. It
+// implements model.Predictor.
+func (m *Model) Predict(X *data.Matrix, out []float64) error {
+	if err := m.PredictRaw(X, out); err != nil {
+		return err
+	}
+	for i, v := range out {
+		out[i] = m.obj.response(v)
+	}
+	return nil
+}
+
+func checkPredict(X *data.Matrix, out []float64, nfeat int) error {
+	if X == nil {
+		return fmt.Errorf("gbdt: predict: no feature matrix")
+	}
+	if err := X.Check(nfeat); err != nil {
+		return fmt.Errorf("gbdt: predict: %w", err)
+	}
+	if len(out) != X.Rows {
+		return fmt.Errorf("gbdt: predict: output has %d elements for %d rows", len(out), X.Rows)
+	}
+	return nil
+}
+
+// predict adds the trees' values to out, in parallel over row blocks for
+// large batches.
+func (ff *flatForest) predict(X *data.Matrix, out []float64) {
+	threads := runtime.GOMAXPROCS(0)
+	if X.Rows < parallelRows || threads == 1 {
+		ff.addRaw(X, out, 0, X.Rows)
+		return
+	}
+	chunk := 4 * predictBlock
+	parallelFor((X.Rows+chunk-1)/chunk, threads, func(k int) {
+		ff.addRaw(X, out, k*chunk, min((k+1)*chunk, X.Rows))
+	})
+}

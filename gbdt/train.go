@@ -1,0 +1,226 @@
+package gbdt
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"promocast/model"
+)
+
+// Train boosts trees on train. valid, which may be nil, is scored after
+// every round (Model.EvalHistory); with Params.EarlyStoppingRounds it
+// decides when to stop and which round's trees to keep.
+func Train(train, valid *model.Dataset, p Params) (*Model, error) {
+	p, err := p.validate()
+	if err != nil {
+		return nil, err
+	}
+	obj := newObjective(p)
+	if err := checkDataset(train, "training", obj); err != nil {
+		return nil, err
+	}
+	if valid != nil {
+		if err := checkDataset(valid, "validation", obj); err != nil {
+			return nil, err
+		}
+		if valid.X.Cols != train.X.Cols {
+			return nil, fmt.Errorf("gbdt: validation set has %d features, training set %d", valid.X.Cols, train.X.Cols)
+		}
+	}
+	if p.EarlyStoppingRounds > 0 && (valid == nil || valid.X.Rows == 0) {
+		return nil, fmt.Errorf("gbdt: EarlyStoppingRounds is %d but there is no validation set", p.EarlyStoppingRounds)
+	}
+	b, err := binDataset(train, p.Bins, p.Seed, p.Threads)
+	if err != nil {
+		return nil, err
+	}
+	cfg := growConfig{
+		penalty:      penalty{l1: p.L1, l2: p.L2, minChildWeight: p.MinChildWeight},
+		maxDepth:     p.MaxDepth,
+		maxLeaves:    p.MaxLeaves,
+		minSplitGain: p.MinSplitGain,
+		threads:      p.Threads,
+		monotone:     monotone(train.Features),
+	}
+	rng := rand.New(rand.NewPCG(p.Seed, 0x5851f42d4c957f2d))
+	gr := newGrower(b, cfg, rng)
+
+	m := &Model{
+		Version:              FormatVersion,
+		Objective:            p.Objective,
+		TweedieVariancePower: p.TweedieVariancePower,
+		Alpha:                p.Alpha,
+		BaseScore:            obj.initScore(train.Y, train.W),
+		Features:             append([]model.Feature(nil), train.Features...),
+	}
+	if p.Objective != Tweedie {
+		m.TweedieVariancePower = 0
+	}
+	if p.Objective != Quantile {
+		m.Alpha = 0
+	}
+	n := train.X.Rows
+	score := make([]float64, n)
+	for i := range score {
+		score[i] = m.BaseScore
+	}
+	g, h := make([]float64, n), make([]float64, n)
+	var renew *quantileRenewer
+	if q, ok := obj.(quantileLoss); ok {
+		renew = newQuantileRenewer(q.alpha, n)
+	}
+	var vscore []float64
+	if valid != nil {
+		vscore = make([]float64, valid.X.Rows)
+		for i := range vscore {
+			vscore[i] = m.BaseScore
+		}
+	}
+	bestLoss, bestRound := math.Inf(1), -1
+	perm := make([]int, b.cols)
+	for round := 0; round < p.Rounds; round++ {
+		obj.gradients(train.Y, train.W, score, g, h)
+		sampleRows(gr, n, p.RowSubsample, rng)
+		sampleFeatures(gr.treeFeatures, perm, p.ColSubsample, rng)
+		t := gr.grow(g, h)
+		if renew != nil {
+			renew.renew(t, gr, train.Y, train.W, score)
+		}
+		for i := range t.Value {
+			t.Value[i] *= p.LearningRate
+		}
+		if len(gr.rows) == n {
+			for _, lf := range gr.leaves {
+				v := t.Value[lf.node]
+				for _, r := range gr.rows[lf.begin:lf.end] {
+					score[r] += v
+				}
+			}
+		} else {
+			for i := range score {
+				score[i] += t.Value[t.leaf(train.X.Row(i))]
+			}
+		}
+		m.Trees = append(m.Trees, *t)
+		if valid == nil {
+			continue
+		}
+		for i := range vscore {
+			vscore[i] += t.Value[t.leaf(valid.X.Row(i))]
+		}
+		loss := obj.loss(valid.Y, valid.W, vscore)
+		m.EvalHistory = append(m.EvalHistory, loss)
+		if loss < bestLoss {
+			bestLoss, bestRound = loss, round
+		}
+		if p.EarlyStoppingRounds > 0 && round-bestRound >= p.EarlyStoppingRounds {
+			break
+		}
+	}
+	if p.EarlyStoppingRounds > 0 && bestRound >= 0 {
+		m.Trees = m.Trees[:bestRound+1]
+	}
+	if err := m.compile(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// checkDataset reports what is wrong with a training or validation set.
+func checkDataset(ds *model.Dataset, role string, obj objective) error {
+	if ds == nil {
+		return fmt.Errorf("gbdt: no %s set", role)
+	}
+	if err := ds.Check(); err != nil {
+		return fmt.Errorf("gbdt: %s set: %w", role, err)
+	}
+	if ds.X.Rows == 0 {
+		return fmt.Errorf("gbdt: %s set has no rows", role)
+	}
+	if ds.X.Rows > math.MaxUint32 {
+		return fmt.Errorf("gbdt: %s set has %d rows, more than %d", role, ds.X.Rows, uint32(math.MaxUint32))
+	}
+	for i, w := range ds.W {
+		if !(w >= 0) || math.IsInf(w, 1) {
+			return fmt.Errorf("gbdt: %s set: weight of row %d is %v: expected a finite non-negative number", role, i, w)
+		}
+	}
+	if err := obj.check(ds.Y); err != nil {
+		return fmt.Errorf("%w (%s set)", err, role)
+	}
+	return nil
+}
+
+func monotone(feats []model.Feature) []int8 {
+	m := make([]int8, len(feats))
+	for f, ft := range feats {
+		switch {
+		case ft.Monotone > 0:
+			m[f] = 1
+		case ft.Monotone < 0:
+			m[f] = -1
+		}
+	}
+	return m
+}
+
+// sampleRows sets gr.rows to the rows of the next tree: each row with
+// probability frac, in ascending order.
+func sampleRows(gr *grower, n int, frac float64, rng *rand.Rand) {
+	gr.rows = gr.rows[:0]
+	for i := 0; i < n; i++ {
+		if frac >= 1 || rng.Float64() < frac {
+			gr.rows = append(gr.rows, uint32(i))
+		}
+	}
+}
+
+// sampleFeatures marks round(frac·len(mask)) features, at least one,
+// drawn at random; perm is scratch of len(mask).
+func sampleFeatures(mask []bool, perm []int, frac float64, rng *rand.Rand) {
+	if frac >= 1 {
+		for f := range mask {
+			mask[f] = true
+		}
+		return
+	}
+	k := max(1, int(math.Round(frac*float64(len(mask)))))
+	for f := range perm {
+		perm[f] = f
+		mask[f] = false
+	}
+	for i := 0; i < k; i++ {
+		j := i + rng.IntN(len(perm)-i)
+		perm[i], perm[j] = perm[j], perm[i]
+		mask[perm[i]] = true
+	}
+}
+
+// quantileRenewer resets each leaf of a quantile tree to the weighted
+// alpha-quantile of its rows' residuals, as LightGBM does: the gradient
+// step of the pinball loss only says which way to move, not how far.
+type quantileRenewer struct {
+	alpha float64
+	res   []float64
+	w     []float64
+	idx   []int32
+}
+
+func newQuantileRenewer(alpha float64, n int) *quantileRenewer {
+	return &quantileRenewer{alpha: alpha, res: make([]float64, n), w: make([]float64, n), idx: make([]int32, n)}
+}
+
+func (q *quantileRenewer) renew(t *Tree, gr *grower, y, w, score []float64) {
+	for _, lf := range gr.leaves {
+		seg := gr.rows[lf.begin:lf.end]
+		res, ws, idx := q.res[:len(seg)], q.w[:len(seg)], q.idx[:len(seg)]
+		for k, r := range seg {
+			res[k] = y[r] - score[r]
+			ws[k] = weightAt(w, int(r))
+			idx[k] = int32(k)
+		}
+		v := weightedQuantile(res, ws, q.alpha, idx)
+		t.Value[lf.node] = math.Min(math.Max(v, lf.lower), lf.upper)
+	}
+}
