@@ -122,7 +122,7 @@ func TestLunarNewYearAstronomical(t *testing.T) {
 		k := math.Floor((float64(jan21-DateOf(2000, time.January, 6)))/29.530588861) - 1
 		var got Date
 		for ; ; k++ {
-			jd := newMoonJDE(k) - 69.0/86400 // TT to UT, ΔT ≈ 69 s in 2000–2040
+			jd := newMoonJDE(k) - 69.0/86400       // TT to UT, ΔT ≈ 69 s in 2000–2040
 			local := jd + 0.5 + 8.0/24 - 2440588.0 // days since 1970-01-01 00:00 in UTC+8
 			d := Date(math.Floor(local))
 			frac := local - math.Floor(local)

@@ -56,7 +56,7 @@ func TestDailyDouble11(t *testing.T) {
 		{day(11, 12), 0, 0, 1, MaxDistance}, // the next Double 11 is a year away
 		{day(11, 14), 0, 0, 1, MaxDistance},
 		{day(11, 15), 0, 0, 0, MaxDistance},
-		{day(9, 1), 0, 0, 0, MaxDistance}, // 71 days before: capped
+		{day(9, 1), 0, 0, 0, MaxDistance},  // 71 days before: capped
 		{day(9, 12), 0, 0, 0, MaxDistance}, // exactly 60 days before
 		{day(9, 13), 0, 0, 0, 59},
 	} {
