@@ -112,6 +112,20 @@ func (f *Frame) Column(name string) *Column {
 	return f.Columns[i]
 }
 
+// Add appends a column. It fails when the name is taken or the length
+// differs from the frame's row count.
+func (f *Frame) Add(c *Column) error {
+	if _, dup := f.index[c.Name]; dup {
+		return fmt.Errorf("%s: column %q appears twice", f.Source, c.Name)
+	}
+	if len(f.Columns) > 0 && c.Len() != f.Rows() {
+		return fmt.Errorf("%s: column %q has %d rows, the frame has %d", f.Source, c.Name, c.Len(), f.Rows())
+	}
+	f.index[c.Name] = len(f.Columns)
+	f.Columns = append(f.Columns, c)
+	return nil
+}
+
 // MissingColumnError reports a column a caller needs that a file lacks.
 type MissingColumnError struct {
 	Source string   // file name

@@ -71,6 +71,9 @@ type Spec struct {
 	// Events is an optional CSV of user events (name,start,end[,pre,post]),
 	// relative to the spec file's folder, added to the built-in calendar.
 	Events string `yaml:"events" json:"events,omitempty"`
+	// Attributes are tables of static attributes joined to the history
+	// on a key column, e.g. a product table with each product's category.
+	Attributes []Attribute `yaml:"attributes" json:"attributes,omitempty"`
 	// Calendar is "builtin" (the default: Double 11, 618, Double 12, Spring
 	// Festival, Black Friday, Cyber Monday) or "none" (user events only).
 	Calendar string `yaml:"calendar" json:"calendar,omitempty"`
@@ -83,6 +86,16 @@ type Time struct {
 	// Format is a Go time layout for dates; empty accepts 2006-01-02,
 	// 2006/01/02, 20060102 and RFC 3339 timestamps.
 	Format string `yaml:"format" json:"format,omitempty"`
+}
+
+// Attribute is a table of per-series attributes (CSV or Parquet) joined to
+// the history: each history row takes the columns of the attribute row whose
+// On column equals its own On column.
+type Attribute struct {
+	// File is the table's path, relative to the spec file's folder.
+	File string `yaml:"file" json:"file"`
+	// On is the key column both tables share, e.g. upc_id.
+	On string `yaml:"on" json:"on"`
 }
 
 // Cost names the plan's money columns. Each is a column name or a number.
@@ -215,6 +228,14 @@ func (s *Spec) Validate() error {
 			if err := claim(c, group.what); err != nil {
 				return err
 			}
+		}
+	}
+	for i, a := range s.Attributes {
+		if a.File == "" || a.On == "" {
+			return fmt.Errorf("attributes[%d] needs both file and on (the key column both tables share)", i)
+		}
+		if !contains(s.Keys, a.On) {
+			return fmt.Errorf("attributes[%d].on is %q: expected one of the keys %v", i, a.On, s.Keys)
 		}
 	}
 	switch s.Calendar {

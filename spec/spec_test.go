@@ -1,0 +1,108 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+)
+
+const full = `
+time: {column: week, frequency: week}
+keys: [store, sku]
+target: units
+known: [price, feature]
+static: [category]
+promotion:
+  price: {off: regular_price}
+  feature: {off: 0}
+  display: {off: 0}
+cost: {unit_cost: cost}
+`
+
+func TestParseFillsKnownFromLevers(t *testing.T) {
+	s, err := Parse([]byte(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"price", "feature", "display", "regular_price", "cost"}
+	if strings.Join(s.Known, ",") != strings.Join(want, ",") {
+		t.Fatalf("known = %v, want %v", s.Known, want)
+	}
+	levers, err := s.Levers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(levers) != 3 || levers[0].Name != "display" || levers[1].Name != "feature" || levers[2].Name != "price" {
+		t.Fatalf("levers not sorted by name: %+v", levers)
+	}
+	if p := levers[2]; p.Kind != OffColumn || p.Column != "regular_price" || !p.IsPrice() {
+		t.Fatalf("price lever = %+v", p)
+	}
+	if f := levers[1]; f.Kind != OffNumber || f.Number != 0 || f.IsPrice() {
+		t.Fatalf("feature lever = %+v", f)
+	}
+	if s.PriceColumn() != "price" || s.Season() != 52 || s.Calendar != "builtin" {
+		t.Fatalf("price column %q, season %d, calendar %q", s.PriceColumn(), s.Season(), s.Calendar)
+	}
+}
+
+func TestParseInfer(t *testing.T) {
+	s, err := Parse([]byte("time: {column: d, frequency: day}\ntarget: y\npromotion:\n  price: {off: infer, window: 28}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := s.Levers()
+	if l[0].Kind != OffInfer || l[0].Window != 28 {
+		t.Fatalf("lever = %+v, want infer over 28", l[0])
+	}
+	s, err = Parse([]byte("time: {column: d, frequency: day}\ntarget: y\npromotion:\n  price: {off: infer}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := s.Levers(); l[0].Window != DefaultInferWindow {
+		t.Fatalf("default window %d, want %d", l[0].Window, DefaultInferWindow)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct{ yaml, want string }{
+		{"time: {column: w, frequency: week}\ntarget: y\ncolour: red\n", `unknown field "colour"`},
+		{"time: {column: w, frequency: fortnight}\ntarget: y\n", `time.frequency "fortnight": expected one of day, week, month, period`},
+		{"time: {column: w}\ntarget: y\n", "time.frequency is required"},
+		{"time: {frequency: week}\ntarget: y\n", "time.column is required"},
+		{"time: {column: w, frequency: week}\n", "target is required"},
+		{"time: {column: w, frequency: week}\ntarget: y\nkeys: [y]\n", `column "y" is both the target and a key`},
+		{"time: {column: w, frequency: week}\ntarget: y\npromotion:\n  feature: {}\n", "promotion.feature.off is required"},
+		{"time: {column: w, frequency: week}\ntarget: y\npromotion:\n  feature: {off: 0, window: 3}\n", "promotion.feature.window only applies to off: infer"},
+		{"time: {column: w, frequency: week}\ntarget: y\npromotion:\n  price: {off: infer, window: -2}\n", "promotion.price.window is -2"},
+		{"time: {column: w, frequency: week}\ntarget: y\ntypes: {w: date}\n", `types.w: "date" is not a type`},
+		{"time: {column: w, frequency: week}\ntarget: y\ncost: {unit_cost: c}\n", "cost columns need a price"},
+		{"time: {column: w, frequency: week}\ntarget: y\ncalendar: lunar\n", `calendar "lunar": expected builtin or none`},
+		{"time: {column: w, frequency: week}\ntarget: y\nkeys: [sku]\nattributes: [{file: p.csv, on: upc}]\n", `attributes[0].on is "upc": expected one of the keys [sku]`},
+		{"time: [", "["},
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(c.yaml))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Parse(%q):\n got %v\nwant an error containing %q", c.yaml, err, c.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(full))
+	f.Add([]byte("time: {column: d, frequency: day}\ntarget: y\npromotion:\n  price: {off: infer}\n"))
+	f.Add([]byte("time: {column: w, frequency: week}\ntarget: y\npromotion: {a: {off: [1]}}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := Parse(b)
+		if err != nil {
+			return
+		}
+		// A spec that parses validates again, and its levers resolve.
+		if err := s.Validate(); err != nil {
+			t.Fatalf("parsed spec fails validation: %v", err)
+		}
+		if _, err := s.Levers(); err != nil {
+			t.Fatalf("parsed spec has unresolvable levers: %v", err)
+		}
+	})
+}
