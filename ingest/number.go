@@ -1,0 +1,109 @@
+package ingest
+
+import (
+	"math"
+	"strconv"
+)
+
+// missingTokens are the cell texts that mean "no value" in a number column.
+// The empty cell is handled before the table is consulted.
+var missingTokens = [...]string{"NA", "N/A", "NaN", "nan", "null", "NULL"}
+
+// isMissing reports whether b is a missing-value token: "", NA, N/A, NaN,
+// nan, null or NULL.
+func isMissing(b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	if len(b) > 4 {
+		return false
+	}
+	for _, t := range missingTokens {
+		if string(b) == t { // compiles to a comparison, no allocation
+			return true
+		}
+	}
+	return false
+}
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseNumber parses a number cell. ok is false when b is not a number (nor
+// a missing token, which the caller checks first). plain reports that
+// formatPlain(v) gives back exactly b, so the text need not be kept in case
+// the column later turns out to hold text.
+//
+// Plain numbers are `-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?` with the digit
+// counts plainDigits allows. Most of them, up to 2^53 as an integer mantissa, are
+// converted here exactly (an integer divided by an exact power of ten is
+// correctly rounded); everything else goes to strconv.ParseFloat.
+func parseNumber(b []byte) (v float64, plain, ok bool) {
+	i, neg := 0, false
+	if len(b) > 0 && b[0] == '-' {
+		neg, i = true, 1
+	}
+	start := i
+	var mant uint64
+	digits, sig := 0, 0 // all mantissa digits; significant ones (after leading zeros)
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if digits < 19 {
+			mant = mant*10 + uint64(b[i]-'0')
+		}
+		digits++
+		if sig > 0 || b[i] != '0' {
+			sig++
+		}
+	}
+	intDigits := i - start
+	plain = intDigits > 0 && !(intDigits > 1 && b[start] == '0')
+	frac, point := 0, false
+	if i < len(b) && b[i] == '.' {
+		point = true
+		i++
+		fs := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if digits < 19 {
+				mant = mant*10 + uint64(b[i]-'0')
+				frac++
+			}
+			digits++
+			if sig > 0 || b[i] != '0' {
+				sig++
+			}
+		}
+		if i == fs || b[i-1] == '0' {
+			plain = false
+		}
+	}
+	if i == len(b) && intDigits+frac > 0 && digits <= 19 && mant < 1<<53 && frac < len(pow10) {
+		v = float64(mant) / pow10[frac]
+		if neg {
+			v = -v
+		}
+		return v, plain && plainDigits(sig, point), true
+	}
+	plain = plain && i == len(b) && plainDigits(sig, point)
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return math.NaN(), false, false
+	}
+	return v, plain, true
+}
+
+// plainDigits reports whether a number with sig significant digits is
+// rebuilt exactly by formatPlain. Up to 15 digits it always is. A decimal
+// fraction of 16 or 17 digits is when it was written in shortest form, as Go,
+// Python and pandas write floats; one that was not would lose only digits
+// below float64 precision. An integer of 16 or more digits is more likely an
+// id than a measurement, so its text is always kept.
+func plainDigits(sig int, point bool) bool {
+	return sig <= 15 || (point && sig <= 17)
+}
+
+// formatPlain is the inverse of parseNumber for plain numbers: the shortest
+// decimal that parses back to v, without an exponent.
+func formatPlain(dst []byte, v float64) []byte {
+	return strconv.AppendFloat(dst, v, 'f', -1, 64)
+}
