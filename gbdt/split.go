@@ -97,12 +97,12 @@ func (p *penalty) bestNumeric(hist []float64, nb, f int, mono int8, lf *leafStat
 	for b := 1; b < nb; b++ {
 		gl += hist[2*b]
 		hl += hist[2*b+1]
-		if mh == 0 {
-			try(b, gl, hl, hl >= H-hl)
-			continue
-		}
+		// Missing values go right unless sending them left is better; a
+		// leaf without missing values sends them right, as XGBoost does.
 		try(b, gl, hl, false)
-		try(b, gl+mg, hl+mh, true)
+		if mh > 0 {
+			try(b, gl+mg, hl+mh, true)
+		}
 	}
 }
 
