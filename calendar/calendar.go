@@ -30,7 +30,9 @@ type Calendar struct {
 }
 
 // New builds a calendar over events, which keep their order. It fails when
-// an event is malformed or two events share a name.
+// an event is malformed or two events share a name. Its table takes 16
+// bytes per event per day from the earliest pre-window to the latest
+// post-window: 1.4 MB for the built-in events.
 func New(events []Event) (*Calendar, error) {
 	c := &Calendar{events: make([]Event, len(events)), stride: FeaturesPerEvent * len(events)}
 	seen := map[string]bool{}
