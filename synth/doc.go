@@ -11,8 +11,8 @@
 // The default panel has 300 SKUs in 8 categories, daily from 2023-10-01 to
 // 2025-10-15 (two years ending just before Double 11 2025), and a plan for
 // 2025-10-16..2025-11-15. Generate takes 0.1–0.2 s for it (two shared
-// cores, ~54 MB allocated) and is
-// deterministic: the same Config gives the same frames, byte for byte.
+// cores, ~54 MB allocated) and is deterministic: the same Config gives the
+// same frames, byte for byte.
 //
 // # Frames
 //
