@@ -61,7 +61,13 @@ func (p *penalty) weight(g, h, lo, hi float64) float64 {
 		g = 0
 	}
 	w := -g / (h + p.l2)
-	return math.Min(math.Max(w, lo), hi)
+	if w < lo {
+		return lo
+	}
+	if w > hi {
+		return hi
+	}
+	return w
 }
 
 // score returns −2·(the regularised loss change of weight w), which is
@@ -73,37 +79,120 @@ func (p *penalty) score(g, h, w float64) float64 {
 // bestNumeric scans the histogram hist of numeric feature f with nb codes
 // for the split of leaf lf with the largest gain and records it in best
 // when it beats best. mono is the feature's monotone constraint.
+//
+// Missing values go right unless sending them left is better; a leaf
+// without missing values sends them right, as XGBoost does. A bin without
+// rows gives the same partition as the bin before it and is skipped.
 func (p *penalty) bestNumeric(hist []float64, nb, f int, mono int8, lf *leafState, best *split) {
+	if mono != 0 || p.l1 != 0 || !math.IsInf(lf.lower, -1) || !math.IsInf(lf.upper, 1) {
+		p.bestNumericBounded(hist, nb, f, mono, lf, best)
+		return
+	}
+	// Unconstrained and without L1, the gain is
+	// GL²/(HL+λ) + GR²/(HR+λ) − G²/(H+λ).
+	G, H, l2, mcw := lf.g, lf.h, p.l2, p.minChildWeight
+	parent := G * G / (H + l2)
+	mg, mh := hist[0], hist[1]
+	bestGain, bestBin, bestLeft := best.gain, -1, false
+	var gl, hl float64
+	hist = hist[:2*nb]
+	for b := 1; b < nb; b++ {
+		hg, hh := hist[2*b], hist[2*b+1]
+		if hh == 0 && hg == 0 {
+			continue
+		}
+		gl += hg
+		hl += hh
+		if hr := H - hl; hl >= mcw && hr >= mcw {
+			gr := G - gl
+			if gain := gl*gl/(hl+l2) + gr*gr/(hr+l2) - parent; gain > bestGain {
+				bestGain, bestBin, bestLeft = gain, b, false
+			}
+		}
+		if mh > 0 {
+			gl2, hl2 := gl+mg, hl+mh
+			if hr := H - hl2; hl2 >= mcw && hr >= mcw {
+				gr := G - gl2
+				if gain := gl2*gl2/(hl2+l2) + gr*gr/(hr+l2) - parent; gain > bestGain {
+					bestGain, bestBin, bestLeft = gain, b, true
+				}
+			}
+		}
+	}
+	if bestBin < 0 {
+		return
+	}
+	gl, hl = 0, 0
+	for b := 1; b <= bestBin; b++ {
+		gl += hist[2*b]
+		hl += hist[2*b+1]
+	}
+	if bestLeft {
+		gl += mg
+		hl += mh
+	}
+	*best = p.makeSplit(bestGain, f, bestBin, bestLeft, gl, hl, lf)
+}
+
+// makeSplit fills in a numeric split's sums and weights.
+func (p *penalty) makeSplit(gain float64, f, bin int, defaultLeft bool, gl, hl float64, lf *leafState) split {
+	gr, hr := lf.g-gl, lf.h-hl
+	return split{gain: gain, feature: f, bin: bin, defaultLeft: defaultLeft,
+		gl: gl, hl: hl, gr: gr, hr: hr,
+		wl: p.weight(gl, hl, lf.lower, lf.upper), wr: p.weight(gr, hr, lf.lower, lf.upper)}
+}
+
+// bestNumericBounded is bestNumeric for leaves under monotone bounds, for
+// monotone features and with an L1 penalty: the gain comes from the
+// clipped weights.
+func (p *penalty) bestNumericBounded(hist []float64, nb, f int, mono int8, lf *leafState, best *split) {
 	G, H := lf.g, lf.h
 	parent := p.score(G, H, lf.w)
 	mg, mh := hist[0], hist[1]
+	bestGain, bestBin, bestLeft := best.gain, -1, false
 	var gl, hl float64
-	try := func(b int, gl, hl float64, defaultLeft bool) {
-		gr, hr := G-gl, H-hl
-		if hl < p.minChildWeight || hr < p.minChildWeight {
-			return
+	for b := 1; b < nb; b++ {
+		hg, hh := hist[2*b], hist[2*b+1]
+		if hh == 0 && hg == 0 {
+			continue
 		}
-		wl := p.weight(gl, hl, lf.lower, lf.upper)
-		wr := p.weight(gr, hr, lf.lower, lf.upper)
-		if (mono > 0 && wl > wr) || (mono < 0 && wl < wr) {
-			return
-		}
-		gain := p.score(gl, hl, wl) + p.score(gr, hr, wr) - parent
-		if gain > best.gain {
-			*best = split{gain: gain, feature: f, bin: b, defaultLeft: defaultLeft,
-				gl: gl, hl: hl, gr: gr, hr: hr, wl: wl, wr: wr}
+		gl += hg
+		hl += hh
+		for k := 0; k < 2; k++ {
+			gl2, hl2 := gl, hl
+			if k == 1 {
+				if mh == 0 {
+					break
+				}
+				gl2, hl2 = gl+mg, hl+mh
+			}
+			gr, hr := G-gl2, H-hl2
+			if hl2 < p.minChildWeight || hr < p.minChildWeight {
+				continue
+			}
+			wl := p.weight(gl2, hl2, lf.lower, lf.upper)
+			wr := p.weight(gr, hr, lf.lower, lf.upper)
+			if (mono > 0 && wl > wr) || (mono < 0 && wl < wr) {
+				continue
+			}
+			if gain := p.score(gl2, hl2, wl) + p.score(gr, hr, wr) - parent; gain > bestGain {
+				bestGain, bestBin, bestLeft = gain, b, k == 1
+			}
 		}
 	}
-	for b := 1; b < nb; b++ {
+	if bestBin < 0 {
+		return
+	}
+	gl, hl = 0, 0
+	for b := 1; b <= bestBin; b++ {
 		gl += hist[2*b]
 		hl += hist[2*b+1]
-		// Missing values go right unless sending them left is better; a
-		// leaf without missing values sends them right, as XGBoost does.
-		try(b, gl, hl, false)
-		if mh > 0 {
-			try(b, gl+mg, hl+mh, true)
-		}
 	}
+	if bestLeft {
+		gl += mg
+		hl += mh
+	}
+	*best = p.makeSplit(bestGain, f, bestBin, bestLeft, gl, hl, lf)
 }
 
 // bestCategorical sorts the categories present in the leaf (the missing
