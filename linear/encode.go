@@ -66,6 +66,15 @@ func (e *encoder) index() error {
 	if len(e.impute) != nf {
 		return fmt.Errorf("%d impute values for %d features", len(e.impute), nf)
 	}
+	width := 0
+	for _, ft := range e.features {
+		if width += 2; ft.Categorical {
+			width += ft.Levels - 2
+		}
+	}
+	if width > maxTerms || width < 0 {
+		return fmt.Errorf("features expand to more than %d design columns", maxTerms)
+	}
 	e.missTerm = make([]int, nf)
 	e.levelTerm = make([][]int, nf)
 	for f := range e.missTerm {
@@ -226,7 +235,7 @@ func fitEncoder(ds *model.Dataset, centre bool) (*encoder, error) {
 	X, feats := ds.X, ds.Features
 	nf := len(feats)
 	sumW := 0.0
-	obsW := make([]float64, nf)  // numeric: weight of observed values
+	obsW := make([]float64, nf)   // numeric: weight of observed values
 	obsSum := make([]float64, nf) // numeric: weighted sum of observed values
 	missW := make([]float64, nf)  // numeric: weight of missing values
 	missAny := make([]bool, nf)

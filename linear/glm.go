@@ -71,14 +71,16 @@ func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float
 		}
 		theta[p] = fam.start(ybar / sumW)
 	}
-	mom := newMoments(p)
-	obj := g.objective(theta)
+	// Each pass over the data computes the objective and the curvature at
+	// one point; a step the line search accepts at once (the usual case)
+	// brings the next Hessian with it.
+	mom, spare := newMoments(p, enc.nValue), newMoments(p, enc.nValue)
+	obj := g.pass(theta, mom)
 	next := make([]float64, dim)
 	trial := make([]float64, dim)
 	info := FitInfo{}
 	for info.Iterations < s.maxIter && !info.Converged {
 		info.Iterations++
-		g.curvature(theta, mom)
 		H, grad, _ := mom.standardise(enc, intercept, sumW)
 		// The quadratic model in the new point θ': ½θ'ᵀHθ' − (Hθ − g)ᵀθ' + pen(θ').
 		c := make([]float64, dim)
@@ -120,8 +122,9 @@ func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float
 			for j := range trial {
 				trial[j] = theta[j] + t*(next[j]-theta[j])
 			}
-			f := g.objective(trial)
+			f := g.pass(trial, spare)
 			if f <= obj+1e-4*t*decrease {
+				mom, spare = spare, mom
 				copy(theta, trial)
 				obj = f
 				accepted = true
@@ -194,33 +197,21 @@ func (g *glmState) penalty(theta []float64) float64 {
 	return g.pen.l1*s1 + 0.5*g.pen.l2*s2
 }
 
-// objective returns (1/Σw)·Σ w·loss + penalty at θ.
-func (g *glmState) objective(theta []float64) float64 {
+// pass returns the objective (1/Σw)·Σ w·loss + penalty at θ and
+// accumulates the Hessian and gradient sums at θ into mom.
+func (g *glmState) pass(theta []float64, mom *moments) float64 {
 	b := g.prepare(theta)
+	mom.reset()
 	sum := 0.0
 	for i := 0; i < g.ds.X.Rows; i++ {
 		w := g.ds.Weight(i)
 		if w == 0 {
 			continue
 		}
-		eta, _ := g.eta(i, b)
-		loss, _, _ := g.fam.eval(g.ds.Y[i], eta)
+		eta, n := g.eta(i, b)
+		loss, d1, d2 := g.fam.eval(g.ds.Y[i], eta)
 		sum += w * loss
+		mom.add(g.idx, g.val, n, w*d2, w*d1)
 	}
 	return sum/g.sumW + g.penalty(theta)
-}
-
-// curvature accumulates the Hessian and gradient sums at θ into mom.
-func (g *glmState) curvature(theta []float64, mom *moments) {
-	b := g.prepare(theta)
-	mom.reset()
-	for i := 0; i < g.ds.X.Rows; i++ {
-		w := g.ds.Weight(i)
-		if w == 0 {
-			continue
-		}
-		eta, n := g.eta(i, b)
-		_, d1, d2 := g.fam.eval(g.ds.Y[i], eta)
-		mom.add(g.idx, g.val, n, g.enc.nValue, w*d2, w*d1)
-	}
 }

@@ -59,7 +59,7 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 		ybar /= sumW
 	}
 	nt := len(enc.terms)
-	mom := newMoments(nt)
+	mom := newMoments(nt, enc.nValue)
 	idx := make([]int, nt)
 	val := make([]float64, nt)
 	yy := 0.0
@@ -71,7 +71,7 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 		r := ds.Y[i] - ybar
 		yy += w * r * r
 		n := enc.encode(ds.X.Row(i), idx, val)
-		mom.add(idx, val, n, enc.nValue, w, w*r)
+		mom.add(idx, val, n, w, w*r)
 	}
 	yy /= sumW
 	H, c, _ := mom.standardise(enc, false, sumW)
