@@ -1,25 +1,20 @@
 package ingest
 
 import (
-	"os"
 	"slices"
 	"testing"
+
+	"promocast/internal/shareddata"
 )
 
-// realFile is the Breakfast at the Frat transactions table, shared beside
-// the repository when the data has been fetched.
-const realFile = "../../shared/data/breakfast_at_the_frat/transaction.csv.gz"
-
-func needRealFile(tb testing.TB) {
-	tb.Helper()
-	if _, err := os.Stat(realFile); err != nil {
-		tb.Skipf("real data not present (%v); it lives in shared/data beside the repository", err)
-	}
+// realFile returns the Breakfast at the Frat transactions table shared
+// beside the repository, or skips.
+func realFile(tb testing.TB) string {
+	return shareddata.Path(tb, "breakfast_at_the_frat", "transaction.csv.gz")
 }
 
 func TestReadRealTransactions(t *testing.T) {
-	needRealFile(t)
-	f, err := Read(realFile, Options{})
+	f, err := Read(realFile(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,10 +42,10 @@ func TestReadRealTransactions(t *testing.T) {
 }
 
 func BenchmarkReadRealTransactions(b *testing.B) {
-	needRealFile(b)
+	path := realFile(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Read(realFile, Options{}); err != nil {
+		if _, err := Read(path, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
