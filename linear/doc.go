@@ -36,6 +36,11 @@
 //     square and not centred.
 //   - ±Inf in a numeric feature is an error, in training and prediction.
 //
+// A numeric feature with Monotone +1 (−1) gets a coefficient ≥ 0 (≤ 0), so
+// that, for example, a deeper discount never lowers predicted units; its
+// missing indicator and categorical features are not constrained. Such fits
+// always use coordinate descent.
+//
 // The penalty applies to the coefficients of z, so its strength does not
 // depend on the units of the features. Coefficients reports them on the
 // original scale (Value) and per standard deviation (Std); Intercept is on

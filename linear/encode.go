@@ -88,6 +88,9 @@ func (e *encoder) index() error {
 				e.levelTerm[f][l] = -1
 			}
 		}
+		if m := e.features[f].Monotone; m < -1 || m > 1 {
+			return fmt.Errorf("feature %q has monotone %d: expected -1, 0 or 1", e.features[f].Name, m)
+		}
 		if v := e.impute[f]; math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("impute value %v of feature %q is not finite", v, e.features[f].Name)
 		}
@@ -242,6 +245,9 @@ func fitEncoder(ds *model.Dataset, centre bool) (*encoder, error) {
 	levelW := make([][]float64, nf)
 	width := 0
 	for f, ft := range feats {
+		if ft.Monotone < -1 || ft.Monotone > 1 {
+			return nil, fmt.Errorf("feature %q has monotone %d: expected -1, 0 or 1", ft.Name, ft.Monotone)
+		}
 		if ft.Categorical {
 			if ft.Levels <= 0 {
 				return nil, fmt.Errorf("feature %q is categorical with %d levels: expected at least 1", ft.Name, ft.Levels)
@@ -349,6 +355,21 @@ func fitEncoder(ds *model.Dataset, centre bool) (*encoder, error) {
 		return nil, fmt.Errorf("linear: internal error in preprocessing: %w", err)
 	}
 	return e, nil
+}
+
+// signs returns the sign constraint of every term from the features'
+// Monotone fields (value terms only), or nil when no term is constrained.
+func (e *encoder) signs() []int8 {
+	var out []int8
+	for i, t := range e.terms[:e.nValue] {
+		if m := e.features[t.feature].Monotone; m != 0 {
+			if out == nil {
+				out = make([]int8, len(e.terms))
+			}
+			out[i] = int8(m)
+		}
+	}
+	return out
 }
 
 // name returns the explanation name of term i: the feature's name,

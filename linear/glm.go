@@ -74,6 +74,10 @@ func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float
 	// Each pass over the data computes the objective and the curvature at
 	// one point; a step the line search accepts at once (the usual case)
 	// brings the next Hessian with it.
+	signs := enc.signs()
+	if signs != nil && intercept {
+		signs = append(signs, 0)
+	}
 	mom, spare := newMoments(p, enc.nValue), newMoments(p, enc.nValue)
 	obj := g.pass(theta, mom)
 	next := make([]float64, dim)
@@ -91,7 +95,7 @@ func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float
 			}
 			c[j] = hj - grad[j]
 		}
-		q := quadratic{dim: dim, H: H, c: c, l1: s.pen.l1, l2: s.pen.l2, nPen: p}
+		q := quadratic{dim: dim, H: H, c: c, l1: s.pen.l1, l2: s.pen.l2, nPen: p, sign: signs}
 		if s.pen.l1 == 0 && s.pen.l2 == 0 {
 			// Unpenalised: a tiny ridge keeps separable data from a
 			// singular system; the line search still guards the step.
@@ -99,7 +103,7 @@ func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float
 			q.nPen = dim
 		}
 		copy(next, theta)
-		if s.pen.l1 == 0 {
+		if s.pen.l1 == 0 && signs == nil {
 			solveSmooth(q, next)
 		} else {
 			cdSolve(q, next, 10000, s.tol/10, 0)

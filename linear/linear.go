@@ -75,12 +75,15 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 	}
 	yy /= sumW
 	H, c, _ := mom.standardise(enc, false, sumW)
-	q := quadratic{dim: nt, H: H, c: c, l1: pen.l1, l2: pen.l2, nPen: nt}
+	q := quadratic{dim: nt, H: H, c: c, l1: pen.l1, l2: pen.l2, nPen: nt, sign: enc.signs()}
 	beta := make([]float64, nt)
 	info := FitInfo{Converged: true}
-	if pen.l1 == 0 {
+	switch {
+	case pen.l1 == 0 && q.sign == nil:
 		solveSmooth(q, beta)
-	} else {
+	case q.sign != nil:
+		info.Iterations, info.Converged = cdSolve(q, beta, p.MaxIter, p.Tol, 0)
+	default:
 		info.Iterations, info.Converged = cdSolve(q, beta, p.MaxIter, p.Tol, yy)
 	}
 	// Intercept of the standardised fit: ȳ − Σ β_j·mean(z_j); the weighted

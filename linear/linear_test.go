@@ -564,3 +564,98 @@ func TestLogisticSeparableDataStaysFinite(t *testing.T) {
 		t.Error("penalised fit of separable data did not converge")
 	}
 }
+
+func TestNothingToLearnPredictsTheMean(t *testing.T) {
+	nan := math.NaN()
+	ds := &model.Dataset{X: &data.Matrix{Rows: 4, Cols: 2, Values: []float64{3, nan, 3, nan, 3, nan, 3, nan}},
+		Y: []float64{1, 2, 3, 6}, Features: []model.Feature{{Name: "c"}, {Name: "gone"}}}
+	for _, p := range []Params{{}, {Penalty: "lasso"}, {Penalty: "none", NoIntercept: true}} {
+		m, err := Fit(ds, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]float64, 4)
+		if err := m.Predict(ds.X, out); err != nil {
+			t.Fatal(err)
+		}
+		// With an intercept: the mean of y. Without: the constant column
+		// stands in for it (b = Σ3y/Σ9 = 1), and predicts 3 too.
+		want := 3.0
+		if math.Abs(out[0]-want) > 1e-12 {
+			t.Errorf("%+v: predicts %v, expected %v", p, out[0], want)
+		}
+	}
+	for _, noIntercept := range []bool{false, true} {
+		cls := &model.Dataset{X: data.NewMatrix(4, 0), Y: []float64{0, 1, 1, 1}}
+		m, err := FitLogistic(cls, LogisticParams{NoIntercept: noIntercept})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]float64, 4)
+		if err := m.Predict(cls.X, out); err != nil {
+			t.Fatal(err)
+		}
+		want := map[bool]float64{false: 0.75, true: 0.5}[noIntercept]
+		if math.Abs(out[0]-want) > 1e-9 {
+			t.Errorf("no features, noIntercept=%v: probability %v, expected %v", noIntercept, out[0], want)
+		}
+	}
+}
+
+// TestMonotoneConstraint fits y = 2·x0 − x1 + noise with x1 declared
+// non-decreasing: the constraint is active, so the fit must equal the fit
+// without x1, and x0's sign constraint (satisfied anyway) changes nothing.
+func TestMonotoneConstraint(t *testing.T) {
+	ds := synthetic(400, 3, 0, 0.5, true, 6)
+	for i := range ds.Y {
+		ds.Y[i] += 2*ds.X.At(i, 0) - ds.X.At(i, 1)
+	}
+	ds.Features[0].Monotone = 1
+	ds.Features[1].Monotone = 1
+	without := &model.Dataset{X: data.NewMatrix(400, 2), Y: ds.Y, W: ds.W,
+		Features: []model.Feature{ds.Features[0], ds.Features[2]}}
+	for i := 0; i < 400; i++ {
+		without.X.Set(i, 0, ds.X.At(i, 0))
+		without.X.Set(i, 1, ds.X.At(i, 2))
+	}
+	for _, p := range []Params{{Penalty: "none", Tol: 1e-13}, {Penalty: "ridge", Alpha: 0.1, Tol: 1e-13}, {Penalty: "lasso", Alpha: 0.05, Tol: 1e-13}} {
+		m, err := Fit(ds, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := Fit(without, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, rc := m.Coefficients(), ref.Coefficients()
+		if c[1].Value != 0 {
+			t.Errorf("%s: monotone +1 feature has coefficient %v, expected exactly 0", p.Penalty, c[1].Value)
+		}
+		if math.Abs(c[0].Value-rc[0].Value) > 1e-8 || math.Abs(c[2].Value-rc[1].Value) > 1e-8 || math.Abs(m.Intercept()-ref.Intercept()) > 1e-8 {
+			t.Errorf("%s: constrained fit %v %v, fit without the feature %v %v", p.Penalty, c, m.Intercept(), rc, ref.Intercept())
+		}
+	}
+	// Logistic: a protective feature declared non-increasing keeps its
+	// negative coefficient; declared non-decreasing it is clamped to 0.
+	cls := &model.Dataset{X: ds.X, W: ds.W, Features: ds.Features, Y: make([]float64, 400)}
+	for i := range cls.Y {
+		if ds.X.At(i, 0)-ds.X.At(i, 1) > -1 {
+			cls.Y[i] = 1
+		}
+	}
+	for _, mono := range []int{-1, 1} {
+		cls.Features = append([]model.Feature(nil), ds.Features...)
+		cls.Features[1].Monotone = mono
+		m, err := FitLogistic(cls, LogisticParams{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Coefficients()[1].Value
+		if (mono < 0 && !(got < -0.1)) || (mono > 0 && got != 0) {
+			t.Errorf("logistic, monotone %d: coefficient %v", mono, got)
+		}
+		if !m.Info().Converged {
+			t.Errorf("logistic, monotone %d: did not converge", mono)
+		}
+	}
+}

@@ -39,6 +39,9 @@ type Params struct {
 	MaxIter int `json:"max_iter"`
 	// Tol stops coordinate descent, as in scikit-learn, when the duality
 	// gap falls below Tol times the weighted variance of y; 0 means 1e-4.
+	// With monotone features (which use coordinate descent for every
+	// penalty) it stops when no coefficient moved by more than Tol times
+	// the largest, in units of standard deviations.
 	Tol float64 `json:"tol"`
 	// NoIntercept fits b0 = 0: the features are then scaled but not
 	// centred, so the model passes through the origin of the original

@@ -13,11 +13,14 @@ import (
 //
 // over dim coordinates; coordinates nPen..dim-1 (the intercept) are not
 // penalised. H is dim×dim, row-major and symmetric positive semidefinite.
+// sign, when not nil, constrains coordinate j to β_j ≥ 0 (sign[j] > 0) or
+// β_j ≤ 0 (sign[j] < 0); only cdSolve honours it.
 type quadratic struct {
 	dim    int
 	H, c   []float64
 	l1, l2 float64
 	nPen   int
+	sign   []int8
 }
 
 // solveSmooth minimises q when l1 = 0 by solving (H + l2·I)β = c with a
@@ -26,6 +29,9 @@ type quadratic struct {
 // minimum-norm least-squares solution from an SVD.
 func solveSmooth(q quadratic, beta []float64) {
 	n := q.dim
+	if n == 0 {
+		return
+	}
 	A := mat.NewSymDense(n, nil)
 	for j := 0; j < n; j++ {
 		for k := j; k < n; k++ {
@@ -69,7 +75,8 @@ func soft(x, t float64) float64 {
 // coordinate (in units of its spread) is below tol times the largest
 // coordinate; when yy > 0 (q is a least-squares problem with
 // ½·||y||² = yy/2 folded out) it also requires, like scikit-learn, the
-// duality gap to be below tol·yy. It returns the sweeps run and whether it
+// duality gap to be below tol·yy (pass yy = 0 with sign constraints or
+// without an L1 part, where that gap does not apply). It returns the sweeps run and whether it
 // converged. Same inputs, same outputs: the order of updates is fixed.
 func cdSolve(q quadratic, beta []float64, maxIter int, tol, yy float64) (int, bool) {
 	n := q.dim
@@ -91,6 +98,10 @@ func cdSolve(q quadratic, beta []float64, maxIter int, tol, yy float64) (int, bo
 				nw = soft(rho, q.l1) / (hjj + q.l2)
 			} else {
 				nw = rho / hjj
+			}
+			// The constrained one-dimensional minimiser is the clamped one.
+			if q.sign != nil && float64(q.sign[j])*nw < 0 {
+				nw = 0
 			}
 			if d := nw - old; d != 0 {
 				floats.AddScaled(Hb, d, q.H[j*n:(j+1)*n])
