@@ -20,6 +20,9 @@ type Coef struct {
 // coefficients lists the coefficients in feature order; within a feature
 // the value comes before its missing indicator, levels ascend.
 func (f *fitted) coefficients() []Coef {
+	if f.enc == nil {
+		return nil
+	}
 	order := make([]int, len(f.coef))
 	for i := range order {
 		order[i] = i

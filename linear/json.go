@@ -46,6 +46,9 @@ type wireTerm struct {
 // order and floats in their shortest exact form, so the bytes depend only
 // on the model.
 func (f *fitted) marshal(kind string, params any) ([]byte, error) {
+	if f.enc == nil {
+		return nil, fmt.Errorf("write %s model: the model is not fitted", kind)
+	}
 	pj, err := json.Marshal(params)
 	if err != nil {
 		return nil, err

@@ -110,6 +110,9 @@ func unstandardise(enc *encoder, beta []float64, b0 float64, info FitInfo) fitte
 
 // predictEta writes the linear predictor of every row of X into out.
 func (f *fitted) predictEta(who string, X *data.Matrix, out []float64) error {
+	if f.enc == nil {
+		return fmt.Errorf("%s predict: the model is not fitted", who)
+	}
 	if X == nil {
 		return fmt.Errorf("%s predict: no feature matrix", who)
 	}
@@ -151,8 +154,14 @@ func (m *Model) Params() Params { return m.params }
 func (m *Model) Info() FitInfo { return m.fit.info }
 
 // Features returns the features the model expects, in column order.
-func (m *Model) Features() []model.Feature {
-	return append([]model.Feature(nil), m.fit.enc.features...)
+func (m *Model) Features() []model.Feature { return m.fit.features() }
+
+// features returns a copy of the features, nil for an unfitted model.
+func (f *fitted) features() []model.Feature {
+	if f.enc == nil {
+		return nil
+	}
+	return append([]model.Feature(nil), f.enc.features...)
 }
 
 var _ model.Predictor = (*Model)(nil)

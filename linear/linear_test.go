@@ -659,3 +659,44 @@ func TestMonotoneConstraint(t *testing.T) {
 		}
 	}
 }
+
+func TestUnfittedModelsReportErrors(t *testing.T) {
+	X := data.NewMatrix(1, 1)
+	for _, m := range []interface {
+		model.Predictor
+		json.Marshaler
+		Coefficients() []Coef
+	}{&Model{}, &LogisticModel{}, &PoissonModel{}} {
+		if err := m.Predict(X, make([]float64, 1)); err == nil || !strings.Contains(err.Error(), "not fitted") {
+			t.Errorf("%T.Predict: error %v", m, err)
+		}
+		if _, err := json.Marshal(m); err == nil {
+			t.Errorf("%T: marshalled an unfitted model", m)
+		}
+		if m.Coefficients() != nil {
+			t.Errorf("%T: coefficients of an unfitted model", m)
+		}
+	}
+}
+
+func TestLogisticAlphaIsCPerWeight(t *testing.T) {
+	ds, _ := readSet(t, "cls", true)
+	sumW := 0.0
+	for _, w := range ds.W {
+		sumW += w
+	}
+	a, err := FitLogistic(ds, LogisticParams{C: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := FitLogistic(ds, LogisticParams{Alpha: 1 / (0.3 * sumW)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, cb := a.Coefficients(), b.Coefficients()
+	for j := range ca {
+		if math.Abs(ca[j].Value-cb[j].Value) > 1e-12*math.Max(1, math.Abs(ca[j].Value)) {
+			t.Errorf("coef %d: C form %v, alpha form %v", j, ca[j].Value, cb[j].Value)
+		}
+	}
+}

@@ -79,8 +79,6 @@ func (m *LogisticModel) Params() LogisticParams { return m.params }
 func (m *LogisticModel) Info() FitInfo { return m.fit.info }
 
 // Features returns the features the model expects, in column order.
-func (m *LogisticModel) Features() []model.Feature {
-	return append([]model.Feature(nil), m.fit.enc.features...)
-}
+func (m *LogisticModel) Features() []model.Feature { return m.fit.features() }
 
 var _ model.Predictor = (*LogisticModel)(nil)

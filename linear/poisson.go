@@ -70,8 +70,6 @@ func (m *PoissonModel) Params() PoissonParams { return m.params }
 func (m *PoissonModel) Info() FitInfo { return m.fit.info }
 
 // Features returns the features the model expects, in column order.
-func (m *PoissonModel) Features() []model.Feature {
-	return append([]model.Feature(nil), m.fit.enc.features...)
-}
+func (m *PoissonModel) Features() []model.Feature { return m.fit.features() }
 
 var _ model.Predictor = (*PoissonModel)(nil)
