@@ -462,12 +462,14 @@ func TestImportance(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	ds := friedman(100, 5, 1, 81)
 	cases := map[string]func(*model.Dataset, *Params){
-		"objective":   func(_ *model.Dataset, p *Params) { p.Objective = "huber" },
-		"bins":        func(_ *model.Dataset, p *Params) { p.Bins = 300 },
-		"subsample":   func(_ *model.Dataset, p *Params) { p.RowSubsample = 1.5 },
-		"poisson y":   func(d *model.Dataset, p *Params) { p.Objective = Poisson; d.Y[3] = -1 },
-		"logistic y":  func(d *model.Dataset, p *Params) { p.Objective = Logistic },
-		"category":    func(d *model.Dataset, _ *Params) { d.Features[0] = model.Feature{Name: "c", Categorical: true, Levels: 3} },
+		"objective":  func(_ *model.Dataset, p *Params) { p.Objective = "huber" },
+		"bins":       func(_ *model.Dataset, p *Params) { p.Bins = 300 },
+		"subsample":  func(_ *model.Dataset, p *Params) { p.RowSubsample = 1.5 },
+		"poisson y":  func(d *model.Dataset, p *Params) { p.Objective = Poisson; d.Y[3] = -1 },
+		"logistic y": func(d *model.Dataset, p *Params) { p.Objective = Logistic },
+		"category": func(d *model.Dataset, _ *Params) {
+			d.Features[0] = model.Feature{Name: "c", Categorical: true, Levels: 3}
+		},
 		"weights":     func(d *model.Dataset, _ *Params) { d.W = make([]float64, 100); d.W[0] = -1 },
 		"target size": func(d *model.Dataset, _ *Params) { d.Y = d.Y[:10] },
 	}
