@@ -55,7 +55,8 @@ func readCSV(r io.Reader, name string, opts Options, size int) (*data.Frame, err
 	if err := opts.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	cut := &cutter{r: r, name: name, size: size, max: max(maxChunk, size), line: 1}
+	cut := &cutter{r: r, name: name, size: size, max: max(maxChunk, size), line: 1,
+		free: make(chan []byte, 2*maxWorkers+2)}
 	first, err := cut.next()
 	if err != nil {
 		return nil, err
@@ -232,6 +233,10 @@ func (cr *csvReader) run(first *chunk, cut *cutter) error {
 			defer wg.Done()
 			for j := range jobs {
 				j.out <- cr.parse(j.c)
+				select {
+				case cut.free <- j.c.buf: // nothing refers to the chunk's bytes after parsing
+				default:
+				}
 			}
 		}()
 	}
@@ -318,6 +323,7 @@ type cutter struct {
 	size  int
 	max   int
 	carry []byte // bytes read after the last chunk's end
+	free  chan []byte // parsed chunks' buffers, for reuse
 	line  int    // line number of carry[0]
 	eof   bool
 }
@@ -329,7 +335,15 @@ func (c *cutter) next() (*chunk, error) {
 	if c.eof {
 		return nil, nil
 	}
-	buf := append(make([]byte, 0, c.size+len(c.carry)), c.carry...)
+	var buf []byte
+	select {
+	case buf = <-c.free:
+	default:
+	}
+	if cap(buf) < len(c.carry)+c.size/2 {
+		buf = make([]byte, 0, c.size+len(c.carry))
+	}
+	buf = append(buf[:0], c.carry...)
 	for {
 		var err error
 		buf, err = fill(c.r, buf)
@@ -351,7 +365,7 @@ func (c *cutter) next() (*chunk, error) {
 		if cut := boundary(buf); cut > 0 {
 			ch := &chunk{buf: buf[:cut:cut], line: c.line}
 			c.line += bytes.Count(ch.buf, []byte{'\n'})
-			c.carry = buf[cut:]
+			c.carry = append(c.carry[:0:0], buf[cut:]...) // never aliases a chunk, which is recycled
 			return ch, nil
 		}
 		if len(buf) >= c.max {
