@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"promocast/backtest"
+	"promocast/data"
+	"promocast/export"
+	"promocast/forecast"
+	"promocast/learner"
+	"promocast/metric"
+	"promocast/panel"
+)
+
+type backtestFlags struct {
+	data, spec, out     string
+	models              string
+	folds, horizon, gap int
+	segments            []string
+	model               modelFlags
+}
+
+func backtestCmd(e *env) *cobra.Command {
+	var f backtestFlags
+	cmd := &cobra.Command{
+		Use:   "backtest --data HISTORY --spec SPEC.yaml --folds N --horizon H [--gap G]",
+		Short: "Score models on rolling origins of a history",
+		Long: `Backtest trains each model at N rolling origins on the periods up to the
+origin only, forecasts the periods origin+gap+1 .. origin+gap+horizon, and
+scores them. The scored windows tile the history's last N×horizon periods.
+Metrics (WAPE, MAPE, sMAPE, RMSE, RMSPE, MASE, bias) are printed per model,
+overall and for promotion and non-promotion periods; --out writes them per
+fold and segment with every prediction.`,
+		Example: `  promocast backtest --data sales.csv.gz --spec spec.yaml --folds 12 --horizon 2 --gap 1
+  promocast backtest --data sales.csv.gz --spec spec.yaml --models seasonal_naive,ridge --segment category --out bt/`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("model") {
+				f.models = f.model.model
+			}
+			return runBacktest(e, f)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.data, "data", "", "sales history: CSV, CSV.gz or Parquet")
+	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
+	fs.StringVar(&f.out, "out", "", "folder for metrics.csv and predictions.csv (optional)")
+	fs.StringVar(&f.models, "models", "seasonal_naive,moving_average,ridge", "comma-separated models to compare")
+	fs.IntVar(&f.folds, "folds", 4, "number of rolling origins")
+	fs.IntVar(&f.horizon, "horizon", 4, "periods scored per fold")
+	fs.IntVar(&f.gap, "gap", 0, "periods between each origin and its first scored period")
+	fs.StringSliceVar(&f.segments, "segment", nil, "key or static columns to break metrics down by")
+	f.model.register(fs, "ridge")
+	return cmd
+}
+
+func runBacktest(e *env, f backtestFlags) error {
+	ds, err := readSpec(f.spec)
+	if err != nil {
+		return err
+	}
+	var cands []backtest.Candidate
+	for _, name := range strings.Split(f.models, ",") {
+		name = strings.TrimSpace(name)
+		fit, err := learner.New(name, f.model.options())
+		if err != nil {
+			return usageError{err}
+		}
+		cands = append(cands, backtest.Candidate{Name: name, Fit: fit})
+	}
+	hist, err := ds.readTable(f.data, "data")
+	if err != nil {
+		return err
+	}
+	events, err := ds.readEvents()
+	if err != nil {
+		return err
+	}
+	p, err := panel.Build(hist, ds.spec, panel.Options{})
+	if err != nil {
+		return err
+	}
+	e.log.Info("building features", "series", len(p.Series), "rows", hist.Rows())
+	pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: f.horizon, Gap: f.gap, Events: events})
+	if err != nil {
+		return err
+	}
+	bar := newProgress(e.stderr, f.folds*len(cands), "backtest")
+	opt := backtest.Options{Folds: f.folds, Horizon: f.horizon, Gap: f.gap, Segments: f.segments,
+		Progress: func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }}
+	reports, err := backtest.Run(pr, opt, cands)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n\n",
+		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
+	writeLeaderboard(e.stdout, reports)
+	if f.out == "" {
+		return nil
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return err
+	}
+	if err := export.Write(filepath.Join(f.out, "metrics.csv"), metricsFrame(reports)); err != nil {
+		return err
+	}
+	if err := export.Write(filepath.Join(f.out, "predictions.csv"), predictionsFrame(pr.Panel, reports)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s and %s\n", filepath.Join(f.out, "metrics.csv"), filepath.Join(f.out, "predictions.csv"))
+	return nil
+}
+
+// writeLeaderboard prints one line per model: overall and promotion WAPE
+// first, as they decide which model to use.
+func writeLeaderboard(w io.Writer, reports []*backtest.Report) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head, rows := leaderboard(reports)
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
+	}
+	tw.Flush()
+}
+
+func pct(v float64) string {
+	if v != v {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*v)
+}
+
+func num(v float64) string {
+	if v != v {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+// metricsFrame lays every score out long: one row per model, scope and
+// level, with one column per metric.
+func metricsFrame(reports []*backtest.Report) *data.Frame {
+	var model, scope, level []string
+	var cols [8][]float64
+	add := func(m, s, l string, sc metric.Scores) {
+		model, scope, level = append(model, m), append(scope, s), append(level, l)
+		for i, v := range []float64{sc.WAPE, sc.MAPE, sc.SMAPE, sc.RMSE, sc.RMSPE, sc.MASE, sc.Bias, float64(sc.N)} {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	for _, r := range reports {
+		add(r.Model, "overall", "", r.Overall)
+		add(r.Model, "promotion", "promoted", r.Promo)
+		add(r.Model, "promotion", "not promoted", r.NonPromo)
+		for _, fs := range r.Folds {
+			add(r.Model, "fold", fs.Origin, fs.Scores)
+		}
+		for _, s := range r.Segments {
+			add(r.Model, "segment "+s.Column, s.Level, s.Scores)
+		}
+	}
+	out := []*data.Column{
+		{Name: "model", Kind: data.String, Str: model},
+		{Name: "scope", Kind: data.String, Str: scope},
+		{Name: "level", Kind: data.String, Str: level},
+	}
+	for i, name := range []string{"wape", "mape", "smape", "rmse", "rmspe", "mase", "bias", "rows"} {
+		out = append(out, &data.Column{Name: name, Kind: data.Number, Num: cols[i]})
+	}
+	f, _ := data.NewFrame("metrics.csv", out)
+	return f
+}
+
+// predictionsFrame lists every scored row of every model.
+func predictionsFrame(p *panel.Panel, reports []*backtest.Report) *data.Frame {
+	var model, id, period []string
+	var fold, actual, fc, promo []float64
+	for _, r := range reports {
+		for _, pr := range r.Predictions {
+			model = append(model, r.Model)
+			id = append(id, p.Series[pr.Series].ID)
+			period = append(period, p.Grid.Label(pr.Period))
+			fold = append(fold, float64(pr.Fold+1))
+			actual = append(actual, pr.Actual)
+			fc = append(fc, pr.Forecast)
+			promo = append(promo, boolf(pr.Promoted))
+		}
+	}
+	f, _ := data.NewFrame("predictions.csv", []*data.Column{
+		{Name: "model", Kind: data.String, Str: model},
+		{Name: "series", Kind: data.String, Str: id},
+		{Name: "period", Kind: data.String, Str: period},
+		{Name: "fold", Kind: data.Number, Num: fold},
+		{Name: "actual", Kind: data.Number, Num: actual},
+		{Name: "forecast", Kind: data.Number, Num: fc},
+		{Name: "promoted", Kind: data.Number, Num: promo},
+	})
+	return f
+}
+
+func boolf(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"promocast/calendar"
+	"promocast/data"
+	"promocast/ingest"
+	"promocast/spec"
+)
+
+// dataset is a spec with the folder its relative paths start from.
+type dataset struct {
+	spec *spec.Spec
+	dir  string
+}
+
+func readSpec(path string) (*dataset, error) {
+	if path == "" {
+		return nil, usagef("--spec is required: the dataset spec (YAML) that names the columns")
+	}
+	sp, err := spec.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	return &dataset{spec: sp, dir: filepath.Dir(path)}, nil
+}
+
+// readTable reads a history or plan file; columns the spec types are
+// forced to their type where the file has them.
+func (d *dataset) readTable(path, role string) (*data.Frame, error) {
+	if path == "" {
+		return nil, usagef("--%s is required", role)
+	}
+	f, err := ingest.Read(path, ingest.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.retype(f); err != nil {
+		return nil, err
+	}
+	if role == "data" {
+		if err := d.joinAttributes(f); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// retype turns key and time columns read as numbers into text, and applies
+// the spec's types overrides.
+func (d *dataset) retype(f *data.Frame) error {
+	want := map[string]string{d.spec.Time.Column: "string"}
+	for _, k := range d.spec.Keys {
+		want[k] = "string"
+	}
+	for c, t := range d.spec.Types {
+		want[c] = t
+	}
+	for name, t := range want {
+		c := f.Column(name)
+		if c == nil {
+			continue
+		}
+		switch {
+		case t == "string" && c.Kind == data.Number:
+			c.Str = make([]string, len(c.Num))
+			for i := range c.Num {
+				c.Str[i] = c.Text(i)
+			}
+			c.Kind, c.Num = data.String, nil
+		case t == "number" && c.Kind == data.String:
+			return fmt.Errorf("%s: column %q is typed number in the spec but holds text such as %q", f.Source, name, firstText(c))
+		}
+	}
+	return nil
+}
+
+func firstText(c *data.Column) string {
+	for _, s := range c.Str {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// joinAttributes adds the static attributes the spec lists from its
+// attribute tables to the history frame.
+func (d *dataset) joinAttributes(f *data.Frame) error {
+	for _, a := range d.spec.Attributes {
+		path := a.File
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(d.dir, path)
+		}
+		t, err := ingest.Read(path, ingest.Options{Types: map[string]data.Kind{a.On: data.String}})
+		if err != nil {
+			return fmt.Errorf("attributes: %w", err)
+		}
+		keyT, err := t.Need(a.On, "join key")
+		if err != nil {
+			return fmt.Errorf("attributes: %w", err)
+		}
+		keyF, err := f.Need(a.On, "join key")
+		if err != nil {
+			return err
+		}
+		row := make(map[string]int, t.Rows())
+		for r := 0; r < t.Rows(); r++ {
+			if prev, dup := row[keyT.Str[r]]; dup {
+				return fmt.Errorf("%s: row %d (line %d), column %s: %q already appears on row %d: an attribute table has one row per key",
+					path, r+1, r+2, a.On, keyT.Str[r], prev+1)
+			}
+			row[keyT.Str[r]] = r
+		}
+		for _, name := range d.spec.Static {
+			src := t.Column(name)
+			if src == nil || f.Column(name) != nil {
+				continue
+			}
+			col := &data.Column{Name: name, Kind: src.Kind}
+			n := f.Rows()
+			if src.Kind == data.String {
+				col.Str = make([]string, n)
+			} else {
+				col.Num = make([]float64, n)
+			}
+			for i := 0; i < n; i++ {
+				r, ok := row[keyF.Text(i)]
+				switch {
+				case src.Kind == data.String && ok:
+					col.Str[i] = src.Str[r]
+				case src.Kind == data.Number && ok:
+					col.Num[i] = src.Num[r]
+				case src.Kind == data.Number:
+					col.Num[i] = math.NaN()
+				}
+			}
+			if err := f.Add(col); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readEvents reads the spec's user event table, if any.
+func (d *dataset) readEvents() ([]calendar.Event, error) {
+	if d.spec.Events == "" {
+		return nil, nil
+	}
+	path := d.spec.Events
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(d.dir, path)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	defer fh.Close()
+	return calendar.ReadEvents(fh, path)
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// progress shows long work: a bar on a terminal, plain lines otherwise.
+type progress struct {
+	bar  *progressbar.ProgressBar
+	w    io.Writer
+	desc string
+}
+
+func newProgress(w io.Writer, total int, desc string) *progress {
+	p := &progress{w: w, desc: desc}
+	if isTerminal(w) {
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(desc),
+			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	}
+	return p
+}
+
+// step reports one more unit done, with a note such as "ridge fold 3/12".
+func (p *progress) step(note string) {
+	if p.bar != nil {
+		p.bar.Describe(p.desc + " " + note)
+		p.bar.Add(1)
+		return
+	}
+	fmt.Fprintf(p.w, "%s %s\n", p.desc, note)
+}
+
+func (p *progress) done() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"promocast/forecast"
+	"promocast/learner"
+	"promocast/modelfile"
+	"promocast/panel"
+)
+
+type trainFlags struct {
+	data, spec, out string
+	horizon, gap    int
+	model           modelFlags
+}
+
+func trainCmd(e *env) *cobra.Command {
+	var f trainFlags
+	cmd := &cobra.Command{
+		Use:   "train --data HISTORY --spec SPEC.yaml --out MODEL",
+		Short: "Train a forecast model on a sales history",
+		Long: `Train one global model across every series of a history. The model forecasts
+periods gap+1 .. gap+horizon after the history's end, so train it with the
+horizon and gap your plans need.`,
+		Example: `  promocast train --data sales.csv.gz --spec spec.yaml --model ridge --horizon 4 --out model.json
+  promocast train --data sales.parquet --spec spec.yaml --horizon 2 --gap 1 --out model.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTrain(e, f) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.data, "data", "", "sales history: CSV, CSV.gz or Parquet, one row per series and period")
+	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
+	fs.StringVar(&f.out, "out", "", "model file to write")
+	fs.IntVar(&f.horizon, "horizon", 4, "periods to forecast after the gap")
+	fs.IntVar(&f.gap, "gap", 0, "periods between the history's end and the first forecast period")
+	f.model.register(fs, "ridge")
+	return cmd
+}
+
+func runTrain(e *env, f trainFlags) error {
+	if f.out == "" {
+		return usagef("--out is required: the model file to write")
+	}
+	ds, err := readSpec(f.spec)
+	if err != nil {
+		return err
+	}
+	fit, err := learner.New(f.model.model, f.model.options())
+	if err != nil {
+		return usageError{err}
+	}
+	hist, err := ds.readTable(f.data, "data")
+	if err != nil {
+		return err
+	}
+	events, err := ds.readEvents()
+	if err != nil {
+		return err
+	}
+	p, err := panel.Build(hist, ds.spec, panel.Options{})
+	if err != nil {
+		return err
+	}
+	opt := forecast.TrainOptions{Kind: f.model.model, Horizon: f.horizon, Gap: f.gap, Events: events}
+	e.log.Info("building features", "series", len(p.Series), "rows", hist.Rows())
+	pr, err := forecast.Prepare(p, opt)
+	if err != nil {
+		return err
+	}
+	e.log.Info("training", "model", f.model.model, "features", pr.X.Cols)
+	m, err := pr.Train(opt, p.Last, fit)
+	if err != nil {
+		return err
+	}
+	if err := modelfile.Write(f.out, &modelfile.Forecast{Model: m}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "trained %s on %d rows of %d series (%s .. %s), %d features; wrote %s\n",
+		m.Kind, m.Rows, m.Series, m.TrainFirst, m.TrainLast, len(m.Features), f.out)
+	return nil
+}

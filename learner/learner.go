@@ -1,0 +1,103 @@
+// Package learner maps model names, as users type them on the command line
+// and as model files store them, to the packages that train and decode them.
+//
+//	seasonal_naive, moving_average   package naive (no training)
+//	ridge, lasso, elasticnet         package linear
+//	gbdt                             package gbdt (histogram gradient boosting)
+//
+// New returns a forecast.Fit for a name and options; Decode rebuilds a
+// trained predictor from the JSON a model file holds.
+package learner
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"promocast/forecast"
+	"promocast/gbdt"
+	"promocast/linear"
+	"promocast/model"
+	"promocast/naive"
+)
+
+// Options carry the settings of every family; each learner reads its own.
+type Options struct {
+	// GBDT configures gradient boosting.
+	GBDT gbdt.Params
+	// Linear configures ridge, lasso and elasticnet; Penalty is set from
+	// the model name.
+	Linear linear.Params
+}
+
+// family is one learner: how to train it and how to decode it.
+type family struct {
+	fit    func(ds *model.Dataset, opt Options) (model.Predictor, error)
+	decode func(raw []byte) (model.Predictor, error)
+}
+
+func families() map[string]family {
+	linearFit := func(penalty string) func(*model.Dataset, Options) (model.Predictor, error) {
+		return func(ds *model.Dataset, opt Options) (model.Predictor, error) {
+			p := opt.Linear
+			p.Penalty = penalty
+			return linear.Fit(ds, p)
+		}
+	}
+	linearDecode := func(raw []byte) (model.Predictor, error) {
+		var m linear.Model
+		err := json.Unmarshal(raw, &m)
+		return &m, err
+	}
+	naiveDecode := func(raw []byte) (model.Predictor, error) {
+		var m naive.Model
+		err := json.Unmarshal(raw, &m)
+		return &m, err
+	}
+	gbdtDecode := func(raw []byte) (model.Predictor, error) {
+		var m gbdt.Model
+		err := json.Unmarshal(raw, &m)
+		return &m, err
+	}
+	return map[string]family{
+		"gbdt": {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
+		"seasonal_naive": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }, naiveDecode},
+		"moving_average": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.MovingAverage(ds.Features) }, naiveDecode},
+		"ridge":          {linearFit(linear.PenaltyRidge), linearDecode},
+		"lasso":          {linearFit(linear.PenaltyLasso), linearDecode},
+		"elasticnet":     {linearFit(linear.PenaltyElasticNet), linearDecode},
+	}
+}
+
+// Names returns the model names New accepts, sorted.
+func Names() []string {
+	var names []string
+	for n := range families() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New returns the training function of the named learner.
+func New(name string, opt Options) (forecast.Fit, error) {
+	f, ok := families()[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown model %q: expected one of %s", name, strings.Join(Names(), ", "))
+	}
+	return func(ds *model.Dataset) (model.Predictor, error) { return f.fit(ds, opt) }, nil
+}
+
+// Decode rebuilds a predictor of the named learner from its JSON.
+func Decode(name string, raw []byte) (model.Predictor, error) {
+	f, ok := families()[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown model kind %q: this promocast knows %s", name, strings.Join(Names(), ", "))
+	}
+	p, err := f.decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s model: %w", name, err)
+	}
+	return p, nil
+}
