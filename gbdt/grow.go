@@ -39,6 +39,7 @@ type grower struct {
 	b      *binned
 	rows   []uint32 // the tree's rows, each leaf owning a segment
 	tmp    []uint32 // partition scratch
+	tmp2   []uint32
 	og, oh []float64
 	pool   [][]float64
 	leaves []leafState
@@ -56,6 +57,7 @@ func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
 		b:            b,
 		rows:         make([]uint32, 0, b.rows),
 		tmp:          make([]uint32, b.rows),
+		tmp2:         make([]uint32, b.rows),
 		og:           make([]float64, b.rows),
 		oh:           make([]float64, b.rows),
 		treeFeatures: make([]bool, b.cols),
@@ -237,21 +239,56 @@ func catBits(s *split, levels int) []uint64 {
 }
 
 // partition reorders leaf lf's rows, stably, so that those going left
-// under s come first, and returns their count.
+// under s come first, and returns their count. Large segments are cut into
+// blocks partitioned in parallel and joined in block order, which gives
+// the same order as one sequential pass.
 func (gr *grower) partition(lf *leafState, s *split) int {
 	col := gr.b.column(s.feature)
 	seg := gr.rows[lf.begin:lf.end]
-	tmp := gr.tmp[:len(seg)]
-	nl, nr := 0, 0
-	for _, r := range seg {
+	threads := gr.cfg.threads
+	if threads <= 1 || len(seg) < parallelWork {
+		tmp := gr.tmp[:len(seg)]
+		nl, nr := partitionBlock(seg, seg, tmp, col, s)
+		copy(seg[nl:], tmp[:nr])
+		return nl
+	}
+	// Block k's rows go to tmp (left, from its start) and rows' scratch
+	// twin (right); then the blocks are joined.
+	block := (len(seg) + threads - 1) / threads
+	nblocks := (len(seg) + block - 1) / block
+	var nl, nr [64]int
+	if nblocks > len(nl) {
+		block = (len(seg) + len(nl) - 1) / len(nl)
+		nblocks = (len(seg) + block - 1) / block
+	}
+	left, right := gr.tmp[:len(seg)], gr.tmp2[:len(seg)]
+	parallelFor(nblocks, threads, func(k int) {
+		lo, hi := k*block, min((k+1)*block, len(seg))
+		nl[k], nr[k] = partitionBlock(seg[lo:hi], left[lo:hi], right[lo:hi], col, s)
+	})
+	at := 0
+	for k := 0; k < nblocks; k++ {
+		at += copy(seg[at:], left[k*block:k*block+nl[k]])
+	}
+	total := at
+	for k := 0; k < nblocks; k++ {
+		at += copy(seg[at:], right[k*block:k*block+nr[k]])
+	}
+	return total
+}
+
+// partitionBlock writes the rows of in that go left under s to left and
+// the others to right, in order, and returns their counts. left may alias
+// in.
+func partitionBlock(in, left, right []uint32, col []uint8, s *split) (nl, nr int) {
+	for _, r := range in {
 		if s.goesLeft(col[r]) {
-			seg[nl] = r
+			left[nl] = r
 			nl++
 		} else {
-			tmp[nr] = r
+			right[nr] = r
 			nr++
 		}
 	}
-	copy(seg[nl:], tmp[:nr])
-	return nl
+	return nl, nr
 }
