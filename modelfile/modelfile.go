@@ -24,8 +24,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
+	"promocast/export"
 	"promocast/forecast"
 	"promocast/learner"
 )
@@ -122,7 +122,10 @@ func Write(path string, f *Forecast) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, b)
+	return export.WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
 }
 
 // Read loads and checks the forecast model at path.
@@ -132,28 +135,4 @@ func Read(path string) (*Forecast, error) {
 		return nil, fmt.Errorf("read model: %w", err)
 	}
 	return Decode(b, path)
-}
-
-// writeAtomic writes b to a temporary file beside path, syncs it and
-// renames it over path; on failure path is untouched.
-func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = io.Copy(tmp, bytes.NewReader(b))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

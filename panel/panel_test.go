@@ -1,0 +1,174 @@
+package panel
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"promocast/data"
+	"promocast/spec"
+)
+
+const weekly = `
+time: {column: week, frequency: week}
+keys: [sku]
+target: units
+known: [price]
+static: [category]
+promotion: {price: {off: infer}}
+`
+
+func frame(t *testing.T, weeks, skus, cats []string, units, price []float64) *data.Frame {
+	t.Helper()
+	f, err := data.NewFrame("sales.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: weeks},
+		{Name: "sku", Kind: data.String, Str: skus},
+		{Name: "category", Kind: data.String, Str: cats},
+		{Name: "units", Kind: data.Number, Num: units},
+		{Name: "price", Kind: data.Number, Num: price},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func mustSpec(t *testing.T, y string) *spec.Spec {
+	t.Helper()
+	s, err := spec.Parse([]byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestBuildGapsAndOrder(t *testing.T) {
+	f := frame(t,
+		[]string{"2024-01-17", "2024-01-03", "2024-01-03", "2024-01-24"},
+		[]string{"b", "b", "a", "b"},
+		[]string{"x", "x", "y", "x"},
+		[]float64{5, 3, 7, 9},
+		[]float64{1, 1, 2, math.NaN()})
+	p, err := Build(f, mustSpec(t, weekly), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Series) != 2 || p.Series[0].ID != "a" || p.Series[1].ID != "b" {
+		t.Fatalf("series %v, want a then b", ids(p))
+	}
+	b := p.Series[1]
+	// Weeks 01-03, (01-10 gap), 01-17, 01-24.
+	if len(b.Y) != 4 || b.Y[0] != 3 || !math.IsNaN(b.Y[1]) || b.Y[2] != 5 || b.Y[3] != 9 {
+		t.Fatalf("series b targets %v, want [3 NaN 5 9]", b.Y)
+	}
+	if b.Row[1] != -1 || b.Row[0] != 1 {
+		t.Fatalf("series b rows %v", b.Row)
+	}
+	if got := p.Grid.Label(b.Start); got != "2024-01-03" {
+		t.Fatalf("label of first week %q, want 2024-01-03", got)
+	}
+	if p.Levels[0][0] != "x" || p.Levels[0][1] != "y" || b.Static[0] != 0 || p.Series[0].Static[0] != 1 {
+		t.Fatalf("levels %v, statics %v %v", p.Levels, p.Series[0].Static, b.Static)
+	}
+	if p.Last-p.First != 3 {
+		t.Fatalf("panel spans %d..%d, want 4 weeks", p.First, p.Last)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	cases := []struct {
+		name  string
+		weeks []string
+		units []float64
+		want  string
+	}{
+		{"duplicate", []string{"2024-01-03", "2024-01-03"}, []float64{1, 2},
+			`sales.csv: row 2 (line 3), column week: series "a" already has a row for 2024-01-03 (row 1): expected one row per series and period`},
+		{"negative", []string{"2024-01-03", "2024-01-10"}, []float64{1, -2},
+			"sales.csv: row 2 (line 3), column units: target is -2: expected a non-negative quantity"},
+		{"bad date", []string{"2024-01-03", "2024-13-45"}, []float64{1, 2},
+			`sales.csv: row 2 (line 3), column week: "2024-13-45" is not a date`},
+		{"empty date", []string{"2024-01-03", ""}, []float64{1, 2},
+			"sales.csv: row 2 (line 3), column week: time is empty"},
+	}
+	for _, c := range cases {
+		f := frame(t, c.weeks, []string{"a", "a"}, []string{"x", "x"}, c.units, []float64{1, 1})
+		_, err := Build(f, mustSpec(t, weekly), Options{})
+		var re *RowError
+		if err == nil || !errors.As(err, &re) || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want a RowError starting %q", c.name, err, c.want)
+		}
+	}
+	f := frame(t, []string{"2024-01-03"}, []string{"a"}, []string{"x"}, []float64{1}, []float64{1})
+	_, err := Build(f, mustSpec(t, strings.Replace(weekly, "known: [price]", "known: [price, feature]", 1)), Options{})
+	var me *data.MissingColumnError
+	if !errors.As(err, &me) || me.Column != "feature" || me.Role != "known covariate" {
+		t.Fatalf("missing column error %v", err)
+	}
+}
+
+func TestGridOrdinals(t *testing.T) {
+	cases := []struct {
+		freq, text string
+		want       int
+		label      string
+	}{
+		{spec.Day, "1970-01-02", 1, "1970-01-02"},
+		{spec.Day, "20240229", 19782, "2024-02-29"},
+		{spec.Month, "2024-03-15", 2024*12 + 2, "2024-03"},
+		{spec.Period, "42", 42, "42"},
+	}
+	for _, c := range cases {
+		g := Grid{Frequency: c.freq}
+		got, err := g.Ordinal(c.text)
+		if err != nil || got != c.want {
+			t.Errorf("%s %q: ordinal %d, %v; want %d", c.freq, c.text, got, err, c.want)
+		}
+		if l := g.Label(got); l != c.label {
+			t.Errorf("%s %q: label %q, want %q", c.freq, c.text, l, c.label)
+		}
+	}
+	// Weeks keep the history's weekday: a Wednesday anchor labels Wednesdays.
+	g := Grid{Frequency: spec.Week, Anchor: 19725 % 7} // 2024-01-03 is day 19725
+	o, _ := g.Ordinal("2024-01-10")
+	if g.Label(o) != "2024-01-10" {
+		t.Fatalf("week label %q, want 2024-01-10", g.Label(o))
+	}
+	if _, err := (&Grid{Frequency: spec.Period}).Ordinal("4.5"); err == nil {
+		t.Fatal("4.5 accepted as an integer period")
+	}
+}
+
+func TestExtend(t *testing.T) {
+	f := frame(t, []string{"2024-01-03", "2024-01-10"}, []string{"a", "a"}, []string{"x", "x"}, []float64{1, 2}, []float64{1, 1})
+	p, err := Build(f, mustSpec(t, weekly), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{"2024-01-31", "2024-01-24"}},
+		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
+		{Name: "price", Kind: data.Number, Num: []float64{0.8, 0.9}},
+	})
+	targets, err := p.Extend(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Series[0]
+	if len(targets) != 2 || targets[0].Row != 0 || targets[0].Period != s.Start+4 || targets[1].Period != s.Start+3 {
+		t.Fatalf("targets %+v", targets)
+	}
+	// 01-17 is a gap between history and plan; plan periods carry prices, no target.
+	if len(s.Y) != 5 || !math.IsNaN(s.Y[2]) || !math.IsNaN(s.Y[4]) || s.Known[0][4] != 0.8 || s.Known[0][3] != 0.9 || !math.IsNaN(s.Known[0][2]) {
+		t.Fatalf("extended series Y %v known %v", s.Y, s.Known[0])
+	}
+}
+
+func ids(p *Panel) []string {
+	var out []string
+	for _, s := range p.Series {
+		out = append(out, s.ID)
+	}
+	return out
+}
