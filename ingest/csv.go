@@ -322,9 +322,9 @@ type cutter struct {
 	name  string
 	size  int
 	max   int
-	carry []byte // bytes read after the last chunk's end
+	carry []byte      // bytes read after the last chunk's end
 	free  chan []byte // parsed chunks' buffers, for reuse
-	line  int    // line number of carry[0]
+	line  int         // line number of carry[0]
 	eof   bool
 }
 

@@ -372,4 +372,3 @@ func (c *pqColumn) finish() *data.Column {
 	}
 	return &data.Column{Name: c.name, Kind: data.Number, Num: c.num}
 }
-
