@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,6 +28,8 @@ type demoFlags struct {
 	seed  uint64
 	skus  int
 	folds int
+	// models are the learners the backtest compares.
+	models string
 }
 
 func demoCmd(e *env) *cobra.Command {
@@ -55,6 +58,7 @@ backtest_metrics.csv and report.html to --out.`,
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the synthetic shop")
 	fs.IntVar(&f.skus, "skus", 300, "number of SKUs")
 	fs.IntVar(&f.folds, "folds", 3, "backtest folds of 31 days")
+	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to backtest; the best is used")
 	return cmd
 }
 
@@ -95,12 +99,11 @@ func runDemo(e *env, f demoFlags) error {
 	if err != nil {
 		return err
 	}
-	names := []string{"seasonal_naive", "ridge", "gbdt"}
 	var cands []backtest.Candidate
-	for _, n := range names {
-		fit, err := learner.New(n, learner.Options{})
+	for _, n := range strings.Split(f.models, ",") {
+		fit, err := learner.New(strings.TrimSpace(n), learner.Options{})
 		if err != nil {
-			return err
+			return usageError{err}
 		}
 		cands = append(cands, backtest.Candidate{Name: n, Fit: fit})
 	}

@@ -48,7 +48,9 @@ func demoReport(p *panel.Panel, reports []*backtest.Report, best *backtest.Repor
 
 	r.Heading("Actual vs predicted in the backtest")
 	for _, si := range topSeries(p, 4) {
-		r.Chart(backtestChart(p, reports, best, si))
+		if c, ok := backtestChart(p, reports, best, si); ok {
+			r.Chart(c)
+		}
 	}
 
 	r.Heading("Double 11 plan: forecast, baseline and truth")
@@ -95,8 +97,9 @@ func topSeries(p *panel.Panel, n int) []int {
 }
 
 // backtestChart draws a series' actuals over the scored windows with the
-// best model's and seasonal naive's predictions.
-func backtestChart(p *panel.Panel, reports []*backtest.Report, best *backtest.Report, si int) report.Chart {
+// best model's and seasonal naive's predictions; ok is false when the
+// series was not scored.
+func backtestChart(p *panel.Panel, reports []*backtest.Report, best *backtest.Report, si int) (c report.Chart, ok bool) {
 	s := p.Series[si]
 	first := math.MaxInt
 	for _, pr := range best.Predictions {
@@ -104,9 +107,12 @@ func backtestChart(p *panel.Panel, reports []*backtest.Report, best *backtest.Re
 			first = min(first, pr.Period)
 		}
 	}
+	if first == math.MaxInt {
+		return c, false
+	}
 	first = max(first, s.Start)
 	n := p.Last - first + 1
-	c := report.Chart{Title: s.ID + " (backtest)", X: make([]string, n), Shade: make([]bool, n)}
+	c = report.Chart{Title: s.ID + " (backtest)", X: make([]string, n), Shade: make([]bool, n)}
 	actual := nans(n)
 	for i := 0; i < n; i++ {
 		c.X[i] = p.Grid.Label(first + i)
@@ -128,7 +134,7 @@ func backtestChart(p *panel.Panel, reports []*backtest.Report, best *backtest.Re
 		}
 		c.Lines = append(c.Lines, report.Line{Name: rep.Model, Y: y, Dash: rep != best})
 	}
-	return c
+	return c, true
 }
 
 // planChart draws the last 60 days of a series with the plan's forecast,

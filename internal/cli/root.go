@@ -39,7 +39,15 @@ type env struct {
 
 // Run runs promocast with args (without the program name) and returns the
 // exit code.
-func Run(args []string, stdout, stderr io.Writer) int {
+func Run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A panic is a bug in promocast, never the user's fault: report it
+		// as one instead of a stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "promocast: internal error: %v\nPlease report this with the command you ran.\n", r)
+			code = exitFailure
+		}
+	}()
 	e := &env{stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "promocast",

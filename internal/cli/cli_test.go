@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs promocast with args and returns the exit code and both streams.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	if code, _, _ := run(t, "--help"); code != exitOK {
+		t.Errorf("--help exited %d", code)
+	}
+	if code, _, errs := run(t, "nosuch"); code != exitUsage || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command exited %d: %s", code, errs)
+	}
+	if code, _, errs := run(t, "train", "--data", "x.csv"); code != exitUsage || !strings.Contains(errs, "--out is required") {
+		t.Errorf("train without --out exited %d: %s", code, errs)
+	}
+	if code, _, errs := run(t, "train", "--bogus"); code != exitUsage || !strings.Contains(errs, "unknown flag") {
+		t.Errorf("unknown flag exited %d: %s", code, errs)
+	}
+	if code, _, errs := run(t, "inspect", filepath.Join(t.TempDir(), "missing.json")); code != exitFailure || !strings.Contains(errs, "missing.json") {
+		t.Errorf("inspect of a missing file exited %d: %s", code, errs)
+	}
+	if code, _, errs := run(t, "--log-format", "xml", "inspect", "m.json"); code != exitUsage || !strings.Contains(errs, "--log-format") {
+		t.Errorf("bad log format exited %d: %s", code, errs)
+	}
+}
+
+func TestEveryCommandHasHelpWithExamples(t *testing.T) {
+	for _, c := range []string{"demo", "train", "backtest", "forecast", "inspect"} {
+		code, out, _ := run(t, c, "--help")
+		if code != exitOK || !strings.Contains(out, "Examples:") {
+			t.Errorf("%s --help exited %d without examples:\n%s", c, code, out)
+		}
+	}
+}
+
+// TestTrainForecastOnFiles runs the file-based path end to end on a small
+// demo shop: train, inspect, forecast; and checks bad input names its row.
+func TestTrainForecastOnFiles(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "demo", "--out", dir, "--skus", "12", "--folds", "1", "--models", "seasonal_naive,ridge"); code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, errs)
+	}
+	model := filepath.Join(dir, "ridge.json")
+	code, out, errs := run(t, "train", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml"),
+		"--model", "ridge", "--horizon", "31", "--out", model)
+	if code != exitOK || !strings.Contains(out, "trained ridge") {
+		t.Fatalf("train exited %d: %s %s", code, out, errs)
+	}
+	code, out, _ = run(t, "inspect", model)
+	if code != exitOK || !strings.Contains(out, "checksum verified") || !strings.Contains(out, "lever        price (off: column regular_price)") {
+		t.Fatalf("inspect exited %d:\n%s", code, out)
+	}
+	fc := filepath.Join(dir, "fc.json")
+	code, out, errs = run(t, "forecast", "--model", model, "--data", filepath.Join(dir, "history.csv"), "--plan", filepath.Join(dir, "plan.csv"), "--out", fc)
+	if code != exitOK || !strings.Contains(out, "promoted") {
+		t.Fatalf("forecast exited %d: %s %s", code, out, errs)
+	}
+	b, err := os.ReadFile(fc)
+	if err != nil || !strings.Contains(string(b), `"incremental_margin"`) {
+		t.Fatalf("forecast JSON lacks incremental_margin: %v", err)
+	}
+	// A plan with a text price fails, naming the file, line and column.
+	bad := filepath.Join(dir, "bad_plan.csv")
+	plan, _ := os.ReadFile(filepath.Join(dir, "plan.csv"))
+	lines := strings.SplitN(string(plan), "\n", 3)
+	if err := os.WriteFile(bad, []byte(lines[0]+"\n"+strings.Replace(lines[1], ",", ",oops", 1)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run(t, "forecast", "--model", model, "--data", filepath.Join(dir, "history.csv"), "--plan", bad, "--out", filepath.Join(dir, "x.csv"))
+	if code != exitFailure || !strings.Contains(errs, "bad_plan.csv") {
+		t.Fatalf("bad plan exited %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.csv")); !os.IsNotExist(err) {
+		t.Fatalf("a failed forecast left an output file: %v", err)
+	}
+}
+
+// TestDemoDeterministic runs the demo twice with the same seed and compares
+// the model and forecast bytes.
+func TestDemoDeterministic(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, dir := range []string{a, b} {
+		if code, _, errs := run(t, "demo", "--out", dir, "--skus", "16", "--folds", "1", "--seed", "3"); code != exitOK {
+			t.Fatalf("demo exited %d: %s", code, errs)
+		}
+	}
+	for _, name := range []string{"model.json", "forecast.csv", "backtest_metrics.csv", "report.html"} {
+		x, err := os.ReadFile(filepath.Join(a, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs with the same seed", name)
+		}
+	}
+}
