@@ -261,7 +261,7 @@ func (b *Builder) knownMonotone(name string) int {
 	return 0
 }
 
-func (b *Builder) midWindow() int { return b.cfg.Windows[len(b.cfg.Windows)/2] }
+func (b *Builder) midWindow() int  { return b.cfg.Windows[len(b.cfg.Windows)/2] }
 func (b *Builder) longWindow() int { return b.cfg.Windows[len(b.cfg.Windows)-1] }
 
 // Prepare recomputes the per-series and per-group caches from the panel.

@@ -322,4 +322,3 @@ func TestPlanErrors(t *testing.T) {
 		}
 	}
 }
-

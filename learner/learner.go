@@ -61,7 +61,7 @@ func families() map[string]family {
 		return &m, err
 	}
 	return map[string]family{
-		"gbdt": {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
+		"gbdt":           {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
 		"seasonal_naive": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }, naiveDecode},
 		"moving_average": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.MovingAverage(ds.Features) }, naiveDecode},
 		"ridge":          {linearFit(linear.PenaltyRidge), linearDecode},
