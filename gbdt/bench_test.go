@@ -43,3 +43,16 @@ func BenchmarkPredictBatch(b *testing.B) { benchPredict(b, 1000) }
 
 // BenchmarkPredictLarge scores 100,000 rows in parallel row blocks.
 func BenchmarkPredictLarge(b *testing.B) { benchPredict(b, 100_000) }
+
+// BenchmarkTrainWide trains 10 rounds on 200,000 × 50, the shape of the
+// XGBoost comparison scaled down, on 2 threads.
+func BenchmarkTrainWide(b *testing.B) {
+	ds := friedman(200_000, 50, 1, 1)
+	p := Params{Rounds: 10, MaxDepth: 8, MaxLeaves: 255, Threads: 2}
+	for b.Loop() {
+		if _, err := Train(ds, nil, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(ds.X.Rows*p.Rounds), "ns/row/round")
+}

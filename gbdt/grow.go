@@ -243,7 +243,7 @@ func catBits(s *split, levels int) []uint64 {
 // blocks partitioned in parallel and joined in block order, which gives
 // the same order as one sequential pass.
 func (gr *grower) partition(lf *leafState, s *split) int {
-	col := gr.b.column(s.feature)
+	col := column{codes: gr.b.codes, stride: gr.b.cols, f: s.feature}
 	seg := gr.rows[lf.begin:lf.end]
 	threads := gr.cfg.threads
 	if threads <= 1 || len(seg) < parallelWork {
@@ -280,9 +280,9 @@ func (gr *grower) partition(lf *leafState, s *split) int {
 // partitionBlock writes the rows of in that go left under s to left and
 // the others to right, in order, and returns their counts. left may alias
 // in.
-func partitionBlock(in, left, right []uint32, col []uint8, s *split) (nl, nr int) {
+func partitionBlock(in, left, right []uint32, col column, s *split) (nl, nr int) {
 	for _, r := range in {
-		if s.goesLeft(col[r]) {
+		if s.goesLeft(col.codes[int(r)*col.stride+col.f]) {
 			left[nl] = r
 			nl++
 		} else {
@@ -291,4 +291,11 @@ func partitionBlock(in, left, right []uint32, col []uint8, s *split) (nl, nr int
 		}
 	}
 	return nl, nr
+}
+
+// column addresses feature f of the row-major code matrix.
+type column struct {
+	codes  []uint8
+	stride int
+	f      int
 }

@@ -8,9 +8,10 @@ const parallelWork = 1 << 16
 // not nil, turns large's histogram (its parent's) into large's own by
 // subtracting small's. It then finds the best split of both leaves.
 //
-// Features are spread over goroutines; each feature's histogram is summed
-// in row order by one goroutine and each feature's best split is reduced
-// in feature order, so the result does not depend on cfg.threads.
+// Features are cut into contiguous groups spread over goroutines; each
+// group reads its slice of every row's codes, so each feature's histogram
+// is summed in row order by one goroutine, and best splits are reduced in
+// feature order: the result does not depend on cfg.threads.
 func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	seg := gr.rows[small.begin:small.end]
 	og, oh := gr.og[:len(seg)], gr.oh[:len(seg)]
@@ -22,27 +23,37 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	if large != nil {
 		gr.drawNodeMask(1)
 	}
+	cols := gr.b.cols
 	threads := gr.cfg.threads
-	if len(seg)*gr.b.cols < parallelWork {
+	if len(seg)*cols < parallelWork {
 		threads = 1
 	}
-	parallelFor(gr.b.cols, threads, func(f int) {
-		gr.bestPerFeat[0][f].feature = -1
-		gr.bestPerFeat[1][f].feature = -1
-		if !gr.treeFeatures[f] {
-			return
+	groups := min(cols, 2*threads)
+	if threads == 1 {
+		groups = 1
+	}
+	parallelFor(groups, threads, func(k int) {
+		f0, f1 := k*cols/groups, (k+1)*cols/groups
+		for f := f0; f < f1; f++ {
+			clear(small.hist[f*histStride : f*histStride+2*gr.b.nbins[f]])
 		}
-		nb := gr.b.nbins[f]
-		hs := small.hist[f*histStride : f*histStride+2*nb]
-		clear(hs)
-		buildHist(hs, gr.b.column(f), seg, og, oh)
-		gr.bestSplit(hs, f, 0, small)
-		if large != nil {
-			hl := large.hist[f*histStride : f*histStride+2*nb]
-			for j := range hl {
-				hl[j] -= hs[j]
+		buildHist(small.hist[f0*histStride:f1*histStride], gr.b.codes, cols, f0, f1, seg, og, oh)
+		for f := f0; f < f1; f++ {
+			gr.bestPerFeat[0][f].feature = -1
+			gr.bestPerFeat[1][f].feature = -1
+			if !gr.treeFeatures[f] {
+				continue
 			}
-			gr.bestSplit(hl, f, 1, large)
+			nb := gr.b.nbins[f]
+			hs := small.hist[f*histStride : f*histStride+2*nb]
+			gr.bestSplit(hs, f, 0, small)
+			if large != nil {
+				hl := large.hist[f*histStride : f*histStride+2*nb]
+				for j := range hl {
+					hl[j] -= hs[j]
+				}
+				gr.bestSplit(hl, f, 1, large)
+			}
 		}
 	})
 	small.best = gr.reduce(0)
@@ -51,18 +62,32 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	}
 }
 
-// buildHist adds each row's gradient and hessian to its code's pair:
+// buildHist adds each row's gradient and hessian to the pair of its code
+// for features f0..f1-1; hist starts at feature f0:
 //
-//	for k, r := range rows { c := col[r]; hist[2c] += og[k]; hist[2c+1] += oh[k] }
+//	for k, r := range rows {
+//		for f := f0; f < f1; f++ {
+//			c := codes[r*stride+f]
+//			hist[(f-f0)*histStride+2c] += og[k]; ...+1] += oh[k]
+//		}
+//	}
 //
 // og and oh hold the gradients in the order of rows.
-func buildHist(hist []float64, col []uint8, rows []uint32, og, oh []float64) {
-	oh = oh[:len(og)]
-	rows = rows[:len(og)]
-	for k, r := range rows {
-		c := 2 * int(col[r])
-		hist[c] += og[k]
-		hist[c+1] += oh[k]
+func buildHist(hist []float64, codes []uint8, stride, f0, f1 int, rows []uint32, og, oh []float64) {
+	// Rows go in blocks whose code lines stay in L1 while every feature of
+	// the group is summed over the block.
+	const block = 256
+	for b0 := 0; b0 < len(rows); b0 += block {
+		rb := rows[b0:min(b0+block, len(rows))]
+		gb, hb := og[b0:b0+len(rb)], oh[b0:b0+len(rb)]
+		for f := f0; f < f1; f++ {
+			hf := (*[histStride]float64)(hist[(f-f0)*histStride:])
+			for k, r := range rb {
+				c := 2 * int(codes[int(r)*stride+f])
+				hf[c] += gb[k]
+				hf[c+1] += hb[k]
+			}
+		}
 	}
 }
 
