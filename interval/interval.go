@@ -1,0 +1,161 @@
+// Package interval turns point forecasts into calibrated quantiles (P10,
+// P50, P90 by default) by conformal calibration on out-of-sample residuals:
+// the errors a model made in a backtest, on periods it had not seen.
+//
+// Residuals are scaled by the series' size — r = (actual − forecast) / scale
+// with scale = 1 + the series' recent level — and split into bins by
+// promotion state and by the forecast's size relative to that scale, since a
+// promoted week and a quiet week miss by different amounts. The quantile of
+// level q of a new forecast f is f + scale·Q_bin(q), never below zero.
+//
+//	cal, err := interval.Fit(residuals, interval.Options{})
+//	q := make([]float64, len(cal.Levels))
+//	cal.Quantiles(forecast, scale, promoted, q) // q[0]=P10, q[1]=P50, q[2]=P90
+//
+// Quantiles are empirical (the order statistic at ceil(q·(n+1)), clamped),
+// so the calibration needs no distribution assumption, and the same
+// residuals always give the same calibration.
+package interval
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Residual is one out-of-sample forecast with its outcome.
+type Residual struct {
+	Forecast, Actual float64
+	// Scale is the series' size at the forecast (1 + recent level).
+	Scale    float64
+	Promoted bool
+}
+
+// Options tune Fit. The zero value means levels 0.1, 0.5, 0.9 and 3 size
+// bins per promotion state.
+type Options struct {
+	// Levels are the quantile levels, increasing, in (0, 1).
+	Levels []float64
+	// SizeBins splits each promotion state's residuals into this many bins
+	// of forecast/scale with equal counts.
+	SizeBins int
+	// MinBin is the fewest residuals a bin may hold; smaller bins merge
+	// with a neighbour. Zero means 50.
+	MinBin int
+}
+
+// Calibration holds residual quantiles per bin; it marshals to JSON for
+// model files.
+type Calibration struct {
+	Levels []float64 `json:"levels"`
+	// Bins per promotion state: index 0 not promoted, 1 promoted.
+	Bins [2][]Bin `json:"bins"`
+}
+
+// Bin covers forecast/scale ratios up to Upper (the last bin has +Inf,
+// stored as 0 with Last set) and holds the scaled residual quantiles.
+type Bin struct {
+	Upper     float64   `json:"upper"`
+	Last      bool      `json:"last,omitempty"`
+	Quantiles []float64 `json:"quantiles"`
+	N         int       `json:"n"`
+}
+
+// Fit calibrates on residuals. Each promotion state needs at least one
+// residual unless it has none at all, in which case it borrows the other
+// state's bins.
+func Fit(res []Residual, opt Options) (*Calibration, error) {
+	if len(opt.Levels) == 0 {
+		opt.Levels = []float64{0.1, 0.5, 0.9}
+	}
+	if opt.SizeBins == 0 {
+		opt.SizeBins = 3
+	}
+	if opt.MinBin == 0 {
+		opt.MinBin = 50
+	}
+	for i, q := range opt.Levels {
+		if !(q > 0 && q < 1) || (i > 0 && q <= opt.Levels[i-1]) {
+			return nil, fmt.Errorf("interval levels %v must increase within (0, 1)", opt.Levels)
+		}
+	}
+	if opt.SizeBins < 1 || opt.MinBin < 1 {
+		return nil, fmt.Errorf("interval: size bins %d and minimum bin %d must be positive", opt.SizeBins, opt.MinBin)
+	}
+	type point struct{ ratio, r float64 }
+	var groups [2][]point
+	for i, x := range res {
+		if !(x.Scale > 0) || math.IsNaN(x.Forecast) || math.IsNaN(x.Actual) || math.IsInf(x.Forecast+x.Actual+x.Scale, 0) {
+			return nil, fmt.Errorf("interval: residual %d has forecast %v, actual %v, scale %v: expected finite values and a positive scale", i, x.Forecast, x.Actual, x.Scale)
+		}
+		g := 0
+		if x.Promoted {
+			g = 1
+		}
+		groups[g] = append(groups[g], point{x.Forecast / x.Scale, (x.Actual - x.Forecast) / x.Scale})
+	}
+	if len(groups[0])+len(groups[1]) == 0 {
+		return nil, fmt.Errorf("interval: no residuals to calibrate on")
+	}
+	c := &Calibration{Levels: opt.Levels}
+	for g, pts := range groups {
+		if len(pts) == 0 {
+			continue
+		}
+		sort.SliceStable(pts, func(a, b int) bool { return pts[a].ratio < pts[b].ratio })
+		nb := max(1, min(opt.SizeBins, len(pts)/opt.MinBin))
+		for b := 0; b < nb; b++ {
+			lo, hi := b*len(pts)/nb, (b+1)*len(pts)/nb
+			rs := make([]float64, 0, hi-lo)
+			for _, p := range pts[lo:hi] {
+				rs = append(rs, p.r)
+			}
+			sort.Float64s(rs)
+			bin := Bin{N: len(rs), Quantiles: make([]float64, len(opt.Levels))}
+			for k, q := range opt.Levels {
+				bin.Quantiles[k] = orderStat(rs, q)
+			}
+			if b == nb-1 {
+				bin.Last = true
+			} else {
+				bin.Upper = pts[hi-1].ratio
+			}
+			c.Bins[g] = append(c.Bins[g], bin)
+		}
+	}
+	for g := range c.Bins {
+		if c.Bins[g] == nil {
+			c.Bins[g] = c.Bins[1-g]
+		}
+	}
+	return c, nil
+}
+
+// orderStat returns the empirical quantile of sorted values at level q:
+// the value of rank ceil(q·(n+1)) clamped to 1..n, the split-conformal rule.
+func orderStat(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	k := int(math.Ceil(q * float64(n+1)))
+	k = min(max(k, 1), n)
+	return sorted[k-1]
+}
+
+// Quantiles writes the forecast's quantiles, one per level, into out.
+func (c *Calibration) Quantiles(forecast, scale float64, promoted bool, out []float64) {
+	g := 0
+	if promoted {
+		g = 1
+	}
+	bins := c.Bins[g]
+	ratio := forecast / scale
+	bin := bins[len(bins)-1]
+	for _, b := range bins {
+		if b.Last || ratio <= b.Upper {
+			bin = b
+			break
+		}
+	}
+	for k, q := range bin.Quantiles {
+		out[k] = math.Max(0, forecast+scale*q)
+	}
+}

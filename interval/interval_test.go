@@ -1,0 +1,97 @@
+package interval
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestOrderStatistic(t *testing.T) {
+	s := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	// n=9: P10 → rank ceil(1.0)=1, P50 → ceil(5.0)=5, P90 → ceil(9.0)=9.
+	for _, c := range []struct{ q, want float64 }{{0.1, 1}, {0.5, 5}, {0.9, 9}, {0.95, 9}} {
+		if got := orderStat(s, c.q); got != c.want {
+			t.Errorf("orderStat(%v) = %v, want %v", c.q, got, c.want)
+		}
+	}
+}
+
+// TestCoverage calibrates on one sample and checks the 80% interval covers
+// about 80% of a fresh sample from the same process, in every size bin.
+func TestCoverage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	draw := func(n int) []Residual {
+		out := make([]Residual, n)
+		for i := range out {
+			scale := 1 + 20*rng.Float64()
+			f := scale * (0.5 + rng.Float64())
+			promoted := rng.IntN(3) == 0
+			sd := 0.2
+			if promoted {
+				sd = 0.6
+			}
+			out[i] = Residual{Forecast: f, Actual: f + scale*sd*rng.NormFloat64(), Scale: scale, Promoted: promoted}
+		}
+		return out
+	}
+	cal, err := Fit(draw(6000), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cal.Bins[0]) != 3 || len(cal.Bins[1]) != 3 {
+		t.Fatalf("bins %d/%d, want 3 each", len(cal.Bins[0]), len(cal.Bins[1]))
+	}
+	test := draw(6000)
+	var in [2]int
+	var n [2]int
+	q := make([]float64, 3)
+	for _, r := range test {
+		cal.Quantiles(r.Forecast, r.Scale, r.Promoted, q)
+		g := 0
+		if r.Promoted {
+			g = 1
+		}
+		n[g]++
+		if r.Actual >= q[0] && r.Actual <= q[2] {
+			in[g]++
+		}
+	}
+	for g := range n {
+		cov := float64(in[g]) / float64(n[g])
+		if math.Abs(cov-0.8) > 0.03 {
+			t.Errorf("state %d: coverage %.3f, want 0.80±0.03", g, cov)
+		}
+	}
+	// Promoted rows are noisier: their interval must be wider.
+	cal.Quantiles(10, 10, false, q)
+	w0 := q[2] - q[0]
+	cal.Quantiles(10, 10, true, q)
+	if w1 := q[2] - q[0]; !(w1 > 2*w0) {
+		t.Errorf("promoted width %v not wider than quiet width %v", w1, w0)
+	}
+}
+
+func TestFitErrorsAndBorrowing(t *testing.T) {
+	if _, err := Fit(nil, Options{}); err == nil {
+		t.Error("no residuals accepted")
+	}
+	if _, err := Fit([]Residual{{Forecast: 1, Actual: 1, Scale: 0}}, Options{}); err == nil {
+		t.Error("zero scale accepted")
+	}
+	if _, err := Fit([]Residual{{Forecast: 1, Actual: 1, Scale: 1}}, Options{Levels: []float64{0.9, 0.1}}); err == nil {
+		t.Error("decreasing levels accepted")
+	}
+	cal, err := Fit([]Residual{{Forecast: 1, Actual: 2, Scale: 1}, {Forecast: 1, Actual: 0, Scale: 1}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := make([]float64, 3)
+	cal.Quantiles(5, 1, true, q) // promoted borrows the quiet bins
+	if q[0] != 4 || q[2] != 6 {
+		t.Fatalf("quantiles %v, want [4 _ 6]", q)
+	}
+	cal.Quantiles(0.5, 1, false, q)
+	if q[0] != 0 {
+		t.Fatalf("lower quantile %v below zero not clamped", q[0])
+	}
+}
