@@ -24,7 +24,7 @@ const (
 // ReadCSV reads a CSV table from r. name is the file name used in errors and
 // as the frame's Source. See the package documentation for the format.
 func ReadCSV(r io.Reader, name string, opts Options) (*data.Frame, error) {
-	return readCSV(r, name, opts, chunkSize)
+	return readCSV(r, name, opts, chunkSize, maxChunk)
 }
 
 // chunk is a run of whole records, the unit of parallel parsing.
@@ -32,7 +32,6 @@ type chunk struct {
 	buf   []byte
 	start int   // offset of the first record to parse
 	line  int   // line number of buf[start]
-	final bool  // buf ends where the input ends
 	err   error // a read failure found after the chunks before this one; buf is empty
 }
 
@@ -51,11 +50,12 @@ type csvReader struct {
 	cols    []*column
 }
 
-func readCSV(r io.Reader, name string, opts Options, size int) (*data.Frame, error) {
+// readCSV is ReadCSV with chunks of about size bytes, none over limit.
+func readCSV(r io.Reader, name string, opts Options, size, limit int) (*data.Frame, error) {
 	if err := opts.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	cut := &cutter{r: r, name: name, size: size, max: max(maxChunk, size), line: 1,
+	cut := &cutter{r: r, name: name, size: size, max: max(limit, size), line: 1,
 		free: make(chan []byte, 2*maxWorkers+2)}
 	first, err := cut.next()
 	if err != nil {
@@ -116,7 +116,7 @@ func skipBlank(c *chunk) bool {
 func (cr *csvReader) readHeader(c *chunk) error {
 	p := c.start
 	var s splitter
-	fields, next, lines, serr := s.record(c.buf, p, c.final)
+	fields, next, lines, serr := s.record(c.buf, p)
 	if serr != nil {
 		return &ParseError{File: cr.name, Line: c.line + serr.lines, Err: newProblem(serr.kind, "header field %d: %s", serr.field+1, serr.msg)}
 	}
@@ -280,7 +280,7 @@ func (cr *csvReader) parse(c *chunk) *result {
 			p, line = p+2, line+1
 			continue
 		}
-		fields, next, lines, serr := s.record(buf, p, c.final)
+		fields, next, lines, serr := s.record(buf, p)
 		if serr != nil {
 			res.err = &ParseError{File: cr.name, Line: line + serr.lines, Column: cr.fieldName(serr.field),
 				Err: newProblem(serr.kind, "%s", serr.msg)}
@@ -316,7 +316,8 @@ func (cr *csvReader) fieldName(i int) string {
 	return fmt.Sprintf("#%d (beyond the header's %d)", i+1, len(cr.header))
 }
 
-// cutter reads the input in chunks that end at record boundaries.
+// cutter reads the input in chunks that end at record boundaries: after a
+// newline outside quotes, or at the end of the input.
 type cutter struct {
 	r     io.Reader
 	name  string
@@ -353,7 +354,7 @@ func (c *cutter) next() (*chunk, error) {
 			if len(buf) == 0 {
 				return nil, nil
 			}
-			return &chunk{buf: buf, line: c.line, final: true}, nil
+			return &chunk{buf: buf, line: c.line}, nil
 		case err != nil:
 			c.eof = true
 			line := c.line + bytes.Count(buf, []byte{'\n'})
@@ -370,7 +371,8 @@ func (c *cutter) next() (*chunk, error) {
 		}
 		if len(buf) >= c.max {
 			c.eof, c.carry = true, nil
-			return &chunk{buf: buf, line: c.line}, nil
+			return nil, &ParseError{File: c.name, Line: c.line, Err: newProblem(ErrQuote,
+				"no line end outside quotes within %s: a quote is not closed, or this is not a CSV file", byteSize(c.max))}
 		}
 		buf = append(buf, make([]byte, len(buf))...)[:len(buf)]
 	}
@@ -411,4 +413,12 @@ func boundary(buf []byte) int {
 		}
 		end = nl
 	}
+}
+
+// byteSize formats a byte count for messages.
+func byteSize(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

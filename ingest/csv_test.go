@@ -13,7 +13,7 @@ import (
 // that tests cross chunk boundaries.
 func readString(t *testing.T, in string, opts Options, size int) (*data.Frame, error) {
 	t.Helper()
-	return readCSV(strings.NewReader(in), "t.csv", opts, size)
+	return readCSV(strings.NewReader(in), "t.csv", opts, size, maxChunk)
 }
 
 // cells renders a frame as rows of cell texts, numbers as FormatFloat and
@@ -124,6 +124,15 @@ func TestReadCSVErrors(t *testing.T) {
 				t.Errorf("%s (chunk %d):\ngot  %s\nwant %s", tc.name, size, err, tc.want)
 			}
 		}
+	}
+}
+
+func TestReadCSVRecordLimit(t *testing.T) {
+	in := "a,b\n1,2\n3,\"" + strings.Repeat("x", 100) + "\n4,5\n"
+	_, err := readCSV(strings.NewReader(in), "t.csv", Options{}, 8, 32)
+	want := "t.csv line 3: no line end outside quotes within 32 bytes: a quote is not closed, or this is not a CSV file"
+	if !errors.Is(err, ErrQuote) || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
 

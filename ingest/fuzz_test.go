@@ -31,8 +31,8 @@ func FuzzReadCSV(f *testing.F) {
 		if forceB {
 			opts.Types = map[string]data.Kind{"b": data.Number}
 		}
-		big, errBig := readCSV(strings.NewReader(in), "f.csv", opts, chunkSize)
-		small, errSmall := readCSV(strings.NewReader(in), "f.csv", opts, 5)
+		big, errBig := readCSV(strings.NewReader(in), "f.csv", opts, chunkSize, maxChunk)
+		small, errSmall := readCSV(strings.NewReader(in), "f.csv", opts, 5, maxChunk)
 		if (errBig == nil) != (errSmall == nil) {
 			t.Fatalf("chunking changed the outcome: %v vs %v", errBig, errSmall)
 		}

@@ -110,7 +110,7 @@ func TestLateTextAcrossChunks(t *testing.T) {
 		fmt.Fprintf(&b, "%s,%d.25\n", id, i)
 	}
 	for _, size := range []int{100, 4096, chunkSize} {
-		f, err := readCSV(strings.NewReader(b.String()), "late.csv", Options{}, size)
+		f, err := readCSV(strings.NewReader(b.String()), "late.csv", Options{}, size, maxChunk)
 		if err != nil {
 			t.Fatal(err)
 		}

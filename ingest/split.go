@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
 )
 
 // splitErr is a malformed record: its kind, message, the 0-based field
@@ -47,9 +46,9 @@ func trim(b []byte) []byte {
 // record splits the record that starts at buf[p]. It returns the fields
 // (valid until the next call), the offset just past the record's line end,
 // and the number of line ends consumed. The record ends at a newline outside
-// quotes or at the end of buf; final says whether the end of buf is the end
-// of the input, since a record still inside quotes there is unclosed.
-func (s *splitter) record(buf []byte, p int, final bool) ([][]byte, int, int, *splitErr) {
+// quotes or at the end of buf, which is a record boundary or the end of the
+// input, so a record still inside quotes there is unclosed.
+func (s *splitter) record(buf []byte, p int) ([][]byte, int, int, *splitErr) {
 	s.fields = s.fields[:0]
 	end := len(buf)
 	nl := bytes.IndexByte(buf[p:], '\n')
@@ -73,11 +72,11 @@ func (s *splitter) record(buf []byte, p int, final bool) ([][]byte, int, int, *s
 			line = line[c+1:]
 		}
 	}
-	return s.quoted(buf, p, final)
+	return s.quoted(buf, p)
 }
 
 // quoted is record for a record that holds at least one quote.
-func (s *splitter) quoted(buf []byte, p int, final bool) ([][]byte, int, int, *splitErr) {
+func (s *splitter) quoted(buf []byte, p int) ([][]byte, int, int, *splitErr) {
 	s.refs, s.scratch = s.refs[:0], s.scratch[:0]
 	lines := 0
 	i, n := p, len(buf)
@@ -92,11 +91,7 @@ func (s *splitter) quoted(buf []byte, p int, final bool) ([][]byte, int, int, *s
 			for {
 				q := bytes.IndexByte(buf[k:], '"')
 				if q < 0 {
-					msg := "quoted field is not closed before the end of the file"
-					if !final {
-						msg = fmt.Sprintf("quoted field is not closed within %d MiB", (n-p)>>20)
-					}
-					return nil, 0, 0, &splitErr{ErrQuote, msg, field, startLines}
+					return nil, 0, 0, &splitErr{ErrQuote, "quoted field is not closed before the end of the file", field, startLines}
 				}
 				lines += bytes.Count(buf[k:k+q], []byte{'\n'})
 				s.scratch = append(s.scratch, buf[k:k+q]...)
