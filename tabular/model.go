@@ -1,0 +1,111 @@
+package tabular
+
+import (
+	"fmt"
+
+	"promocast/data"
+	"promocast/gbdt"
+	"promocast/linear"
+	"promocast/model"
+)
+
+// Model is a trained tabular model: the schema that encodes a table, the
+// learner's name and the trained learner.
+type Model struct {
+	// Learner is the learner's name, one of Learners().
+	Learner string
+	// Schema encodes tables for Predictor.
+	Schema Schema
+	// Rows is the number of training rows.
+	Rows int
+	// Predictor is the trained learner: *gbdt.Model for gbdt, *gbdt.Forest
+	// for rf and tree, *linear.Model for linear, *linear.LogisticModel for
+	// logistic.
+	Predictor model.Predictor
+}
+
+// Prepare infers the schema of f for c and encodes f into a training set.
+func Prepare(f *data.Frame, c Config) (*Schema, *model.Dataset, error) {
+	c, err := c.withDefaults()
+	if err != nil {
+		return nil, nil, err
+	}
+	return prepare(f, c)
+}
+
+// prepare is Prepare for a config with defaults filled in.
+func prepare(f *data.Frame, c Config) (*Schema, *model.Dataset, error) {
+	s, err := newSchema(f, c.Target, c.Task, c.Drop)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := s.Dataset(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, ds, nil
+}
+
+// Fit trains c's learner on table f.
+func Fit(f *data.Frame, c Config) (*Model, error) {
+	c, err := c.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s, ds, err := prepare(f, c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := train(ds, s.Target.Task, c)
+	if err != nil {
+		return nil, fmt.Errorf("%s: train %s: %w", f.Source, c.Learner, err)
+	}
+	return &Model{Learner: c.Learner, Schema: *s, Rows: ds.X.Rows, Predictor: p}, nil
+}
+
+// train fits c's learner (c has defaults filled in) to ds for task.
+func train(ds *model.Dataset, task string, c Config) (model.Predictor, error) {
+	classify := task == Classification
+	switch c.Learner {
+	case LearnerGBDT:
+		p := c.GBDT
+		if classify {
+			p.Objective = gbdt.Logistic
+		}
+		return gbdt.Train(ds, nil, p)
+	case LearnerForest, LearnerTree:
+		p := c.Forest
+		p.Classification = classify
+		if c.Learner == LearnerTree {
+			return gbdt.TrainCART(ds, p)
+		}
+		return gbdt.TrainForest(ds, p)
+	case LearnerLinear:
+		if classify {
+			return nil, fmt.Errorf("linear is a regressor; use logistic for classification")
+		}
+		return linear.Fit(ds, c.Linear)
+	default: // LearnerLogistic
+		if !classify {
+			return nil, fmt.Errorf("logistic is a classifier; use linear for regression")
+		}
+		return linear.FitLogistic(ds, c.Logistic)
+	}
+}
+
+// Predict encodes table f with the model's schema and returns one
+// prediction per row, in f's row order: the predicted target of a
+// regressor, the probability of Schema.Target.Positive of a classifier.
+// The target column need not be present; columns the model does not use
+// are ignored.
+func (m *Model) Predict(f *data.Frame) ([]float64, error) {
+	X, err := m.Schema.Matrix(f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, X.Rows)
+	if err := m.Predictor.Predict(X, out); err != nil {
+		return nil, fmt.Errorf("%s: predict: %w", f.Source, err)
+	}
+	return out, nil
+}
