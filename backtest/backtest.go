@@ -7,7 +7,9 @@
 // (0-based, oldest first) has origin T − G − H·(N − k): the folds' scored
 // windows tile the last N·H periods without overlap. Metrics are reported
 // overall, per fold, for promotion and non-promotion periods, and per level
-// of any key or static column.
+// of any key or static column. Interval coverage is measured honestly too:
+// each fold's P10–P90 interval is calibrated (package interval) only on the
+// residuals of the folds before it.
 package backtest
 
 import (
@@ -17,6 +19,7 @@ import (
 
 	"promocast/data"
 	"promocast/forecast"
+	"promocast/interval"
 	"promocast/metric"
 )
 
@@ -44,6 +47,7 @@ type Prediction struct {
 	Fold     int
 	Actual   float64
 	Forecast float64
+	Scale    float64 // the series' size at the row (1 + recent level)
 	Promoted bool
 }
 
@@ -69,6 +73,51 @@ type Report struct {
 	Folds       []FoldScores
 	Segments    []SegmentScores
 	Predictions []Prediction
+	// Coverage is the share of actuals inside the P10–P90 interval when
+	// each fold is calibrated on the folds before it (folds 2..N scored);
+	// CoverageN counts the rows scored. NaN with a single fold.
+	Coverage  float64
+	CoverageN int
+}
+
+// Residuals returns the report's predictions as calibration residuals.
+func (r *Report) Residuals() []interval.Residual {
+	out := make([]interval.Residual, len(r.Predictions))
+	for i, p := range r.Predictions {
+		out[i] = interval.Residual{Forecast: p.Forecast, Actual: p.Actual, Scale: p.Scale, Promoted: p.Promoted}
+	}
+	return out
+}
+
+// coverage calibrates fold k on folds 0..k-1 and counts the actuals of fold
+// k inside its P10–P90 interval, for k = 1..folds-1.
+func (r *Report) coverage(folds int) error {
+	r.Coverage = math.NaN()
+	res := r.Residuals()
+	in, n := 0, 0
+	q := make([]float64, 3)
+	start := 0
+	for k := 1; k < folds; k++ {
+		for start < len(res) && r.Predictions[start].Fold < k {
+			start++
+		}
+		cal, err := interval.Fit(res[:start], interval.Options{})
+		if err != nil {
+			return err
+		}
+		for i := start; i < len(res) && r.Predictions[i].Fold == k; i++ {
+			x := res[i]
+			cal.Quantiles(x.Forecast, x.Scale, x.Promoted, q)
+			n++
+			if x.Actual >= q[0] && x.Actual <= q[2] {
+				in++
+			}
+		}
+	}
+	if n > 0 {
+		r.Coverage, r.CoverageN = float64(in)/float64(n), n
+	}
+	return nil
 }
 
 // Origins returns the fold origins, oldest first.
@@ -127,7 +176,7 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 				ref := pr.Refs[r]
 				s := pr.Panel.Series[ref.Series]
 				p := Prediction{Series: ref.Series, Period: ref.Period, Fold: k, Actual: s.Y[ref.Period-s.Start],
-					Forecast: f[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period)}
+					Forecast: f[i], Scale: sc[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period)}
 				rep.Predictions = append(rep.Predictions, p)
 				if err := fm.Add(p.Actual, p.Forecast, scales[k][ref.Series]); err != nil {
 					return nil, err
@@ -139,6 +188,9 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 			}
 		}
 		rep.summarise(scales, segs)
+		if err := rep.coverage(len(origins)); err != nil {
+			return nil, err
+		}
 		reports = append(reports, rep)
 	}
 	return reports, nil

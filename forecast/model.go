@@ -7,6 +7,7 @@ import (
 	"promocast/calendar"
 	"promocast/data"
 	"promocast/feature"
+	"promocast/interval"
 	"promocast/model"
 	"promocast/panel"
 	"promocast/spec"
@@ -43,6 +44,9 @@ type Model struct {
 	// Rows and Series count the training rows and series.
 	Rows   int `json:"rows"`
 	Series int `json:"series"`
+	// Calibration turns point forecasts into quantiles; nil when the model
+	// was trained without calibration folds.
+	Calibration *interval.Calibration `json:"calibration,omitempty"`
 	// Predictor is the learned model; it is stored beside these fields.
 	Predictor model.Predictor `json:"-"`
 }

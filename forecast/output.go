@@ -1,13 +1,15 @@
 package forecast
 
 import (
+	"fmt"
 	"math"
 
 	"promocast/data"
 )
 
 // Frame returns the result as a table, one row per plan row in plan order:
-// the keys, the period, forecast, baseline, uplift, promoted, and the money
+// the keys, the period, forecast, baseline, uplift, promoted, the calibrated
+// quantiles forecast_p10 .. baseline_p90 when the model has them, and the money
 // columns the spec allows — price, baseline_price, revenue,
 // baseline_revenue, incremental_revenue, and with a unit cost margin,
 // baseline_margin, incremental_margin, promotion_cost and roi.
@@ -42,6 +44,11 @@ func (r *Result) Frame(source string) (*data.Frame, error) {
 	num("baseline", func(i int) float64 { return r.Baseline[i] })
 	num("uplift", func(i int) float64 { return r.Forecast[i] - r.Baseline[i] })
 	num("promoted", func(i int) float64 { return boolf(r.Promoted[i]) })
+	for k, lv := range r.Levels {
+		name := fmt.Sprintf("p%g", 100*lv)
+		num("forecast_"+name, func(i int) float64 { return r.ForecastQ[k][i] })
+		num("baseline_"+name, func(i int) float64 { return r.BaselineQ[k][i] })
+	}
 	if sp.PriceColumn() == "" {
 		return data.NewFrame(source, cols)
 	}

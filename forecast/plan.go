@@ -7,6 +7,7 @@ import (
 
 	"promocast/data"
 	"promocast/feature"
+	"promocast/interval"
 	"promocast/panel"
 	"promocast/spec"
 )
@@ -23,6 +24,11 @@ type Result struct {
 	// Price and BasePrice are the selling price under the plan and with
 	// levers off; NaN when the spec names no price.
 	Price, BasePrice []float64
+	// Levels are the calibrated quantile levels (e.g. 0.1, 0.5, 0.9) and
+	// ForecastQ and BaselineQ the quantiles per row, one slice per level;
+	// empty when the model has no calibration.
+	Levels               []float64
+	ForecastQ, BaselineQ [][]float64
 	// UnitCost and FixedCost come from the spec's cost columns; NaN when
 	// not given.
 	UnitCost, FixedCost []float64
@@ -80,6 +86,11 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 		return nil, err
 	}
 	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
+	if c := m.Calibration; c != nil {
+		res.Levels = c.Levels
+		res.ForecastQ = quantiles(c, res.Forecast, scales, res.Promoted)
+		res.BaselineQ = quantiles(c, res.Baseline, scales, make([]bool, len(targets)))
+	}
 	return res, nil
 }
 
@@ -130,6 +141,22 @@ func (m *Model) known(p *panel.Panel, targets []panel.Target, name string) []flo
 			out[i] = c
 		default:
 			out[i] = math.NaN()
+		}
+	}
+	return out
+}
+
+// quantiles returns per level the calibrated quantiles of each forecast.
+func quantiles(c *interval.Calibration, f, scales []float64, promoted []bool) [][]float64 {
+	out := make([][]float64, len(c.Levels))
+	for k := range out {
+		out[k] = make([]float64, len(f))
+	}
+	q := make([]float64, len(c.Levels))
+	for i := range f {
+		c.Quantiles(f[i], scales[i], promoted[i], q)
+		for k := range q {
+			out[k][i] = q[k]
 		}
 	}
 	return out

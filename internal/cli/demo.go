@@ -16,6 +16,7 @@ import (
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
+	"promocast/interval"
 	"promocast/learner"
 	"promocast/modelfile"
 	"promocast/panel"
@@ -128,6 +129,9 @@ func runDemo(e *env, f demoFlags) error {
 	fit, _ := learner.New(best.Model, learner.Options{})
 	m, err := pr.Train(opt, p.Last, fit)
 	if err != nil {
+		return err
+	}
+	if m.Calibration, err = interval.Fit(best.Residuals(), interval.Options{}); err != nil {
 		return err
 	}
 	metrics := map[string]float64{"backtest_wape": best.Overall.WAPE, "backtest_wape_promo": best.Promo.WAPE, "backtest_mase": best.Overall.MASE}

@@ -14,12 +14,12 @@ import (
 
 // leaderboard returns the header and rows of the model comparison table.
 func leaderboard(reports []*backtest.Report) ([]string, [][]string) {
-	head := []string{"model", "WAPE", "WAPE promo", "WAPE non-promo", "MAPE", "sMAPE", "RMSE", "RMSPE", "MASE", "bias", "rows"}
+	head := []string{"model", "WAPE", "WAPE promo", "WAPE non-promo", "MAPE", "sMAPE", "RMSE", "RMSPE", "MASE", "bias", "P10–P90 cover", "rows"}
 	var rows [][]string
 	for _, r := range reports {
 		o := r.Overall
 		rows = append(rows, []string{r.Model, pct(o.WAPE), pct(r.Promo.WAPE), pct(r.NonPromo.WAPE), pct(o.MAPE), pct(o.SMAPE),
-			num(o.RMSE), pct(o.RMSPE), num(o.MASE), pct(o.Bias), fmt.Sprint(o.N)})
+			num(o.RMSE), pct(o.RMSPE), num(o.MASE), pct(o.Bias), pct(r.Coverage), fmt.Sprint(o.N)})
 	}
 	return head, rows
 }

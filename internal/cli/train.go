@@ -5,7 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"promocast/backtest"
 	"promocast/forecast"
+	"promocast/interval"
 	"promocast/learner"
 	"promocast/modelfile"
 	"promocast/panel"
@@ -14,6 +16,7 @@ import (
 type trainFlags struct {
 	data, spec, out string
 	horizon, gap    int
+	calibration     int
 	model           modelFlags
 }
 
@@ -36,6 +39,7 @@ horizon and gap your plans need.`,
 	fs.StringVar(&f.out, "out", "", "model file to write")
 	fs.IntVar(&f.horizon, "horizon", 4, "periods to forecast after the gap")
 	fs.IntVar(&f.gap, "gap", 0, "periods between the history's end and the first forecast period")
+	fs.IntVar(&f.calibration, "calibration-folds", 4, "backtest folds whose residuals calibrate the P10/P50/P90 intervals (0: no intervals)")
 	f.model.register(fs, "ridge")
 	return cmd
 }
@@ -75,7 +79,24 @@ func runTrain(e *env, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := modelfile.Write(f.out, &modelfile.Forecast{Model: m}); err != nil {
+	var metrics map[string]float64
+	if f.calibration > 0 {
+		bar := newProgress(e.stderr, f.calibration, "calibration")
+		reports, err := backtest.Run(pr, backtest.Options{Folds: f.calibration, Horizon: f.horizon, Gap: f.gap,
+			Progress: func(_ string, k, n int) { bar.step(fmt.Sprintf("fold %d/%d", k, n)) }},
+			[]backtest.Candidate{{Name: f.model.model, Fit: fit}})
+		bar.done()
+		if err != nil {
+			return fmt.Errorf("calibration: %w", err)
+		}
+		r := reports[0]
+		if m.Calibration, err = interval.Fit(r.Residuals(), interval.Options{}); err != nil {
+			return fmt.Errorf("calibration: %w", err)
+		}
+		metrics = map[string]float64{"backtest_wape": r.Overall.WAPE, "backtest_wape_promo": r.Promo.WAPE,
+			"backtest_mase": r.Overall.MASE, "backtest_bias": r.Overall.Bias, "backtest_p10_p90_coverage": r.Coverage}
+	}
+	if err := modelfile.Write(f.out, &modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "trained %s on %d rows of %d series (%s .. %s), %d features; wrote %s\n",
