@@ -179,3 +179,30 @@ func TestWriteFileKeepsOldFileOnError(t *testing.T) {
 		t.Error("writing into a missing folder succeeded")
 	}
 }
+
+// TestParquetManyBatches round-trips more rows than one write batch holds.
+func TestParquetManyBatches(t *testing.T) {
+	const n = 5000
+	str := make([]string, n)
+	num := make([]float64, n)
+	for i := range n {
+		str[i] = strings.Repeat("s", i%7) // "" (missing) every 7th row
+		num[i] = float64(i) / 8
+		if i%5 == 0 {
+			num[i] = math.NaN()
+		}
+	}
+	want, _ := data.NewFrame("many", []*data.Column{
+		{Name: "z", Kind: data.Number, Num: num},
+		{Name: "a", Kind: data.String, Str: str},
+	})
+	path := filepath.Join(t.TempDir(), "many.parquet")
+	if err := Write(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ingest.Read(path, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFrame(t, "many.parquet", got, want)
+}

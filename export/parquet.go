@@ -30,12 +30,15 @@ func WriteParquet(w io.Writer, f *data.Frame) error {
 	schema := parquet.NewSchema("frame", &group{fields: fields})
 	pw := parquet.NewWriter(w, schema, parquet.Compression(&snappy.Codec{}))
 	const batch = 1024
-	rows := make([]parquet.Row, 0, batch)
+	rows := make([]parquet.Row, batch) // reused: the writer copies what it keeps
+	for k := range rows {
+		rows[k] = make(parquet.Row, len(f.Columns))
+	}
 	n := f.Rows()
 	for start := 0; start < n; start += batch {
-		rows = rows[:0]
-		for i := start; i < min(start+batch, n); i++ {
-			row := make(parquet.Row, len(f.Columns))
+		end := min(start+batch, n)
+		for i := start; i < end; i++ {
+			row := rows[i-start]
 			for j, c := range f.Columns {
 				var v parquet.Value
 				switch {
@@ -48,9 +51,8 @@ func WriteParquet(w io.Writer, f *data.Frame) error {
 				}
 				row[j] = v
 			}
-			rows = append(rows, row)
 		}
-		if _, err := pw.WriteRows(rows); err != nil {
+		if _, err := pw.WriteRows(rows[:end-start]); err != nil {
 			pw.Close()
 			return err
 		}

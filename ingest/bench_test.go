@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // wideNumeric returns a CSV of rows × cols random floats in shortest form,
@@ -42,6 +44,40 @@ func BenchmarkReadCSVWideNumeric(b *testing.B) {
 	for b.Loop() {
 		f, err := ReadCSV(bytes.NewReader(in), "wide.csv", Options{})
 		if err != nil || f.Rows() != 50000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+type benchRow struct {
+	Week  string   `parquet:"week"`
+	Store int64    `parquet:"store"`
+	Units float64  `parquet:"units"`
+	Price *float64 `parquet:"price,optional"`
+	Promo bool     `parquet:"promo"`
+}
+
+// BenchmarkReadParquet reads 200,000 rows × 5 columns written by parquet-go.
+func BenchmarkReadParquet(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	rows := make([]benchRow, 200000)
+	for i := range rows {
+		p := float64(rng.IntN(400)) / 100
+		rows[i] = benchRow{Week: "2009-01-" + strconv.Itoa(10+i%20), Store: int64(i % 77), Units: float64(rng.IntN(50)), Promo: i%3 == 0}
+		if i%10 != 0 {
+			rows[i].Price = &p
+		}
+	}
+	var buf bytes.Buffer
+	if err := parquet.Write(&buf, rows); err != nil {
+		b.Fatal(err)
+	}
+	in := buf.Bytes()
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := ReadParquet(bytes.NewReader(in), int64(len(in)), "bench.parquet", Options{})
+		if err != nil || f.Rows() != len(rows) {
 			b.Fatal(err)
 		}
 	}

@@ -61,6 +61,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opts Options) (f *data.
 		if k, ok := opts.Types[fd.Name()]; ok {
 			c.want = k
 		}
+		c.reserve(pf.NumRows())
 		cols = append(cols, c)
 	}
 	row0 := 0
@@ -84,16 +85,20 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opts Options) (f *data.
 type pqColumn struct {
 	name  string
 	index int
-	typ   parquet.Type
-	kind  data.Kind // what the values naturally are
-	want  data.Kind // what the caller asked for; kind unless forced
+	phys  parquet.Kind            // physical type
+	lt    format.LogicalTypeValue // logical type, nil when there is none
+	kind  data.Kind               // what the values naturally are
+	want  data.Kind               // what the caller asked for; kind unless forced
 	num   []float64
 	str   []string
 	in    interner
 }
 
 func newPQColumn(name string, index int, typ parquet.Type) *pqColumn {
-	c := &pqColumn{name: name, index: index, typ: typ, kind: naturalKind(typ)}
+	c := &pqColumn{name: name, index: index, phys: typ.Kind(), kind: naturalKind(typ)}
+	if lt := typ.LogicalType(); lt != nil {
+		c.lt = lt.Value
+	}
 	c.want = c.kind
 	return c
 }
@@ -193,16 +198,12 @@ func (c *pqColumn) add(v parquet.Value, file string, row int) error {
 
 // number converts a value of a number column.
 func (c *pqColumn) number(v parquet.Value) float64 {
-	var lt format.LogicalTypeValue
-	if l := c.typ.LogicalType(); l != nil {
-		lt = l.Value
-	}
-	switch t := lt.(type) {
+	switch t := c.lt.(type) {
 	case *format.DecimalType:
-		return decimal(v, c.typ.Kind(), int(t.Scale))
+		return decimal(v, c.phys, int(t.Scale))
 	case *format.IntType:
 		if !t.IsSigned {
-			if c.typ.Kind() == parquet.Int32 {
+			if c.phys == parquet.Int32 {
 				return float64(uint32(v.Int32()))
 			}
 			return float64(uint64(v.Int64()))
@@ -210,7 +211,7 @@ func (c *pqColumn) number(v parquet.Value) float64 {
 	case *format.Float16Type:
 		return float16(v.ByteArray())
 	}
-	switch c.typ.Kind() {
+	switch c.phys {
 	case parquet.Boolean:
 		if v.Boolean() {
 			return 1
@@ -237,14 +238,14 @@ func (c *pqColumn) number(v parquet.Value) float64 {
 // numberText formats a value of a number column forced to text; integers
 // are written exactly, so that large ids survive.
 func (c *pqColumn) numberText(v parquet.Value) []byte {
-	if _, dec := c.logical().(*format.DecimalType); !dec {
-		switch c.typ.Kind() {
+	if _, dec := c.lt.(*format.DecimalType); !dec {
+		switch c.phys {
 		case parquet.Boolean:
 			return strconv.AppendBool(nil, v.Boolean())
 		case parquet.Int32:
 			return strconv.AppendInt(nil, int64(v.Int32()), 10)
 		case parquet.Int64:
-			if it, ok := c.logical().(*format.IntType); ok && !it.IsSigned {
+			if it, ok := c.lt.(*format.IntType); ok && !it.IsSigned {
 				return strconv.AppendUint(nil, uint64(v.Int64()), 10)
 			}
 			return strconv.AppendInt(nil, v.Int64(), 10)
@@ -257,24 +258,17 @@ func (c *pqColumn) numberText(v parquet.Value) []byte {
 	return []byte(data.FormatFloat(x))
 }
 
-func (c *pqColumn) logical() format.LogicalTypeValue {
-	if l := c.typ.LogicalType(); l != nil {
-		return l.Value
-	}
-	return nil
-}
-
 // text converts a value of a text column: strings as they are, dates as
 // 2006-01-02, timestamps as RFC 3339 in UTC, UUIDs in their usual form.
 func (c *pqColumn) text(v parquet.Value) []byte {
-	switch t := c.logical().(type) {
+	switch t := c.lt.(type) {
 	case *format.DateType:
 		return time.Unix(int64(v.Int32())*86400, 0).UTC().AppendFormat(nil, time.DateOnly)
 	case *format.TimestampType:
 		return timestamp(v.Int64(), t.Unit.Value).AppendFormat(nil, time.RFC3339Nano)
 	case *format.TimeType:
 		var d int64
-		if c.typ.Kind() == parquet.Int32 {
+		if c.phys == parquet.Int32 {
 			d = int64(v.Int32())
 		} else {
 			d = v.Int64()
@@ -291,7 +285,7 @@ func (c *pqColumn) text(v parquet.Value) []byte {
 			return []byte(h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:])
 		}
 	}
-	if c.typ.Kind() == parquet.Int96 {
+	if c.phys == parquet.Int96 {
 		i := v.Int96()
 		nanos := int64(uint64(i[0]) | uint64(i[1])<<32)
 		days := int64(i[2]) - 2440588 // Julian day of 1970-01-01
@@ -357,6 +351,17 @@ func float16(b []byte) float64 {
 		x = -x
 	}
 	return x
+}
+
+// reserve makes room for the rows the file's metadata announces, up to a
+// bound, since a damaged file may announce any number.
+func (c *pqColumn) reserve(rows int64) {
+	n := int(min(max(rows, 0), 1<<24))
+	if c.want == data.String {
+		c.str = make([]string, 0, n)
+	} else {
+		c.num = make([]float64, 0, n)
+	}
 }
 
 // finish returns the data column.
