@@ -207,7 +207,7 @@ func (b *Builder) layout() {
 		}
 	}
 	b.colPromo = len(b.features)
-	for _, n := range []string{"promo", "promo_prev", "since_promo", "promo_freq"} {
+	for _, n := range []string{"promo", "promo_prev", "since_promo", "promo_freq", "promo_next"} {
 		b.add(model.Feature{Name: n})
 	}
 	b.colGroup = len(b.features)
@@ -526,6 +526,43 @@ func (b *Builder) promoFeatures(si, i int, out []float64) {
 	if n > 0 {
 		out[3] = float64(on) / float64(n)
 	}
+	// The next period's levers are known covariates too: shoppers who know
+	// a promotion is coming wait for it.
+	out[4] = math.NaN()
+	if s := b.p.Series[si]; i+1 < len(s.Y) && b.present(s, i+1) {
+		out[4] = boolf(st.active[i+1])
+	}
+}
+
+// Column groups of the features a promotion changes, for decomposing an
+// uplift: Own are the series' levers at t (their values, discounts, price
+// relative to history, the promo flag), History its earlier promotions,
+// Next its promotion in the following period, Peers the promotions of other
+// series in its group. Every other feature is the same with levers on or off.
+type Groups struct {
+	Own, History, Next, Peers []int
+}
+
+// Groups returns the column groups of the builder's features.
+func (b *Builder) Groups() Groups {
+	var g Groups
+	for k, name := range b.p.Spec.Known {
+		for _, lv := range b.levers {
+			if lv.Name == name {
+				g.Own = append(g.Own, b.colKnown+k)
+			}
+		}
+	}
+	for c := b.colDiscount; c < b.colPromo; c++ {
+		g.Own = append(g.Own, c)
+	}
+	g.Own = append(g.Own, b.colPromo)
+	g.History = []int{b.colPromo + 1, b.colPromo + 2, b.colPromo + 3}
+	g.Next = []int{b.colPromo + 4}
+	for c := b.colGroup; c < b.colCalendar; c++ {
+		g.Peers = append(g.Peers, c)
+	}
+	return g
 }
 
 // groupFeatures writes the share of promoted peers and their mean discount,

@@ -19,7 +19,8 @@
 //	<known covariates>              as given, at t
 //	<lever>_discount                1 - price/off price for each price lever
 //	<lever>_rel_history             price relative to its mean over the long window
-//	promo, promo_prev, since_promo, promo_freq   promotion state and history
+//	promo, promo_prev, since_promo,   promotion state and history, and
+//	promo_freq, promo_next            whether the next period is promoted
 //	group_promo_share, group_discount            promotions of peers in the same group
 //	calendar and event features     day of week, week of year, month, events
 //	<static attributes>             category codes or numbers

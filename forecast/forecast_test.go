@@ -322,3 +322,89 @@ func TestPlanErrors(t *testing.T) {
 		}
 	}
 }
+
+// sumModel predicts 1 + 0.01·Σ features (NaN as 0) — it reads every
+// column, so any feature that differs between plan and baseline outside the
+// decomposition's groups would break additivity.
+type sumModel struct{}
+
+func (sumModel) Predict(X *data.Matrix, out []float64) error {
+	for i := range out {
+		s := 0.0
+		for _, v := range X.Row(i) {
+			if !math.IsNaN(v) {
+				s += v
+			}
+		}
+		out[i] = 1 + 0.01*s
+	}
+	return nil
+}
+
+// TestDecompositionAddsUp checks baseline + parts = forecast on every row,
+// that a promoted row's lift is mostly its own, and that a peer's
+// promotion shows up in the other series' Peers part.
+func TestDecompositionAddsUp(t *testing.T) {
+	hist := weeklyFrame(t, 4, 100, 5)
+	sp := mustSpec(t)
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := TrainOptions{Kind: "test", Horizon: 3, Gap: 0}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, func(*model.Dataset) (model.Predictor, error) { return sumModel{}, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sku0 and sku2 share cat0; sku0 is promoted in week 100 only.
+	var weeks, skus []string
+	var price, feat []float64
+	for _, s := range []string{"sku0", "sku2", "sku1"} {
+		for w := 100; w < 103; w++ {
+			weeks, skus = append(weeks, panelDate(w)), append(skus, s)
+			pz, fz := 2.0, 0.0
+			if s == "sku0" && w == 100 {
+				pz, fz = 1.4, 1
+			}
+			price, feat = append(price, pz), append(feat, fz)
+		}
+	}
+	reg := make([]float64, len(price))
+	for i := range reg {
+		reg[i] = 2
+	}
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: weeks},
+		{Name: "sku", Kind: data.String, Str: skus},
+		{Name: "price", Kind: data.Number, Num: price},
+		{Name: "regular_price", Kind: data.Number, Num: reg},
+		{Name: "feature", Kind: data.Number, Num: feat},
+	})
+	res, err := m.Forecast(hist, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := res.Parts
+	for i := range res.Forecast {
+		sum := res.Baseline[i] + pt.Own[i] + pt.History[i] + pt.Next[i] + pt.Peers[i]
+		if math.Abs(sum-res.Forecast[i]) > 1e-9*math.Max(1, res.Forecast[i]) {
+			t.Errorf("row %d: baseline %v + parts %v %v %v %v = %v ≠ forecast %v", i, res.Baseline[i], pt.Own[i], pt.History[i], pt.Next[i], pt.Peers[i], sum, res.Forecast[i])
+		}
+	}
+	if !(pt.Own[0] > 0) || pt.Peers[0] != 0 {
+		t.Errorf("promoted row: own %v, peers %v; want own > 0 and no peer effect", pt.Own[0], pt.Peers[0])
+	}
+	if pt.History[1] == 0 {
+		t.Errorf("the week after sku0's promotion shows no history effect")
+	}
+	if pt.Peers[3] == 0 || pt.Own[3] != 0 {
+		t.Errorf("sku2 in the promoted week: own %v, peers %v; want only a peer effect", pt.Own[3], pt.Peers[3])
+	}
+	if pt.Peers[6] != 0 || pt.Own[6] != 0 {
+		t.Errorf("sku1 (other group) shows effects own %v peers %v", pt.Own[6], pt.Peers[6])
+	}
+}

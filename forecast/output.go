@@ -8,7 +8,9 @@ import (
 )
 
 // Frame returns the result as a table, one row per plan row in plan order:
-// the keys, the period, forecast, baseline, uplift, promoted, the calibrated
+// the keys, the period, forecast, baseline, uplift, promoted, the uplift's
+// parts (own_lift, post_promotion_dip, pre_promotion_lull, cannibalisation,
+// halo: see Parts; they add up to the uplift), the calibrated
 // quantiles forecast_p10 .. baseline_p90 when the model has them, and the money
 // columns the spec allows — price, baseline_price, revenue,
 // baseline_revenue, incremental_revenue, and with a unit cost margin,
@@ -44,6 +46,11 @@ func (r *Result) Frame(source string) (*data.Frame, error) {
 	num("baseline", func(i int) float64 { return r.Baseline[i] })
 	num("uplift", func(i int) float64 { return r.Forecast[i] - r.Baseline[i] })
 	num("promoted", func(i int) float64 { return boolf(r.Promoted[i]) })
+	num("own_lift", func(i int) float64 { return r.Parts.Own[i] })
+	num("post_promotion_dip", func(i int) float64 { return r.Parts.History[i] })
+	num("pre_promotion_lull", func(i int) float64 { return r.Parts.Next[i] })
+	num("cannibalisation", func(i int) float64 { return math.Min(0, r.Parts.Peers[i]) })
+	num("halo", func(i int) float64 { return math.Max(0, r.Parts.Peers[i]) })
 	for k, lv := range r.Levels {
 		name := fmt.Sprintf("p%g", 100*lv)
 		num("forecast_"+name, func(i int) float64 { return r.ForecastQ[k][i] })

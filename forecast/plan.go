@@ -24,6 +24,8 @@ type Result struct {
 	// Price and BasePrice are the selling price under the plan and with
 	// levers off; NaN when the spec names no price.
 	Price, BasePrice []float64
+	// Parts decomposes each row's uplift (see Parts).
+	Parts Parts
 	// Levels are the calibrated quantile levels (e.g. 0.1, 0.5, 0.9) and
 	// ForecastQ and BaselineQ the quantiles per row, one slice per level;
 	// empty when the model has no calibration.
@@ -62,7 +64,7 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 		refs[i] = feature.Ref{Series: t.Series, Period: t.Period}
 	}
 	res := &Result{Panel: p, Targets: targets, Promoted: make([]bool, len(targets))}
-	X, scales := b.Matrix(refs)
+	XF, scales := b.Matrix(refs)
 	for i, sc := range scales {
 		if sc == 0 {
 			t := targets[i]
@@ -71,7 +73,7 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 		}
 		res.Promoted[i] = b.Promoted(targets[i].Series, targets[i].Period)
 	}
-	if res.Forecast, err = Predict(m.Predictor, X, scales); err != nil {
+	if res.Forecast, err = Predict(m.Predictor, XF, scales); err != nil {
 		return nil, err
 	}
 	res.Price = m.known(p, targets, m.Spec.PriceColumn())
@@ -81,8 +83,11 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 		b.SetLeversOff(t.Series, t.Period)
 	}
 	b.Prepare()
-	X, _ = b.Matrix(refs)
-	if res.Baseline, err = Predict(m.Predictor, X, scales); err != nil {
+	XB, _ := b.Matrix(refs)
+	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
+		return nil, err
+	}
+	if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
 		return nil, err
 	}
 	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
@@ -160,4 +165,48 @@ func quantiles(c *interval.Calibration, f, scales []float64, promoted []bool) []
 		}
 	}
 	return out
+}
+
+// Parts split each row's uplift, forecast − baseline, into the effects of
+// the plan's levers, in units. They are computed by switching the levers'
+// feature groups from the baseline to the plan one group after another, so
+// they add up exactly: baseline + Own + History + Next + Peers = forecast.
+type Parts struct {
+	// Own is the lift from the series' own levers in the period.
+	Own []float64
+	// History is the effect of the series' earlier promotions under the
+	// plan: negative after a promotion (the post-promotion dip, demand
+	// pulled forward).
+	History []float64
+	// Next is the effect of a promotion in the following period: negative
+	// when shoppers wait for it (the pre-promotion lull).
+	Next []float64
+	// Peers is the effect of the other series' promotions in the same
+	// group: negative is cannibalisation, positive is halo.
+	Peers []float64
+}
+
+// decompose computes Parts from the plan's and the baseline's features.
+func (m *Model) decompose(g feature.Groups, XF, XB *data.Matrix, scales, baseline []float64) (Parts, error) {
+	X := &data.Matrix{Rows: XB.Rows, Cols: XB.Cols, Values: append([]float64(nil), XB.Values...)}
+	prev := baseline
+	var parts [4][]float64
+	for k, cols := range [][]int{g.Own, g.History, g.Next, g.Peers} {
+		for i := 0; i < X.Rows; i++ {
+			dst, src := X.Row(i), XF.Row(i)
+			for _, c := range cols {
+				dst[c] = src[c]
+			}
+		}
+		cur, err := Predict(m.Predictor, X, scales)
+		if err != nil {
+			return Parts{}, err
+		}
+		parts[k] = make([]float64, len(cur))
+		for i := range cur {
+			parts[k][i] = cur[i] - prev[i]
+		}
+		prev = cur
+	}
+	return Parts{Own: parts[0], History: parts[1], Next: parts[2], Peers: parts[3]}, nil
 }
