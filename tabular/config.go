@@ -50,6 +50,14 @@ type Config struct {
 	Logistic linear.LogisticParams
 }
 
+// Check reports an unknown learner or task, a missing target name, or a
+// task the learner cannot do (e.g. logistic with Task Regression), all of
+// which Fit and CrossValidate would refuse before reading any data.
+func (c Config) Check() error {
+	_, err := c.withDefaults()
+	return err
+}
+
 // withDefaults returns c with Learner filled in, or an error for a name
 // that is not known or a task the learner cannot do.
 func (c Config) withDefaults() (Config, error) {
