@@ -167,7 +167,12 @@ func runDemo(e *env, f demoFlags) error {
 	fmt.Fprintf(w, "\nDouble 11 plan with %s (%d rows, %d promoted):\n", best.Model, len(res.Forecast), check.promotedRows)
 	fmt.Fprintf(w, "  forecast %.0f units, baseline %.0f, uplift %+.0f   (true: %.0f, %.0f, %+.0f)\n",
 		check.forecast, check.baseline, check.forecast-check.baseline, check.trueForecast, check.trueBaseline, check.trueForecast-check.trueBaseline)
-	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n", check.corr, 100*check.wape, check.skus)
+	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n\n", check.corr, 100*check.wape, check.skus)
+	totals, err := res.Summarise("category")
+	if err != nil {
+		return err
+	}
+	writeTotals(w, "category", totals)
 	fmt.Fprintf(w, "\nwrote %s (report.html, forecast.csv, model.json, ...) in %.1fs\n", f.out, time.Since(start).Seconds())
 	return nil
 }

@@ -2,15 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"promocast/export"
+	"promocast/forecast"
 	"promocast/modelfile"
 )
 
 type forecastFlags struct {
 	model, data, plan, out, spec string
+	by, summary                  string
 }
 
 func forecastCmd(e *env) *cobra.Command {
@@ -36,6 +40,8 @@ promotion_cost and roi. The output format follows the --out extension: .csv,
 	fs.StringVar(&f.plan, "plan", "", "plan: future rows of the known covariates")
 	fs.StringVar(&f.out, "out", "", "forecast file to write (.csv, .csv.gz, .parquet, .json)")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec, to find attribute and event files (default: the model's)")
+	fs.StringVar(&f.by, "by", "", "also total the plan by this key or static column (e.g. category)")
+	fs.StringVar(&f.summary, "summary", "", "write the totals (whole plan, or per --by group) to this file")
 	return cmd
 }
 
@@ -72,16 +78,45 @@ func runForecast(e *env, f forecastFlags) error {
 	if err := export.Write(f.out, out); err != nil {
 		return err
 	}
-	var fc, base float64
-	promoted := 0
-	for i := range res.Forecast {
-		fc += res.Forecast[i]
-		base += res.Baseline[i]
-		if res.Promoted[i] {
-			promoted++
+	totals, err := res.Summarise(f.by)
+	if err != nil {
+		return usageError{err}
+	}
+	if f.summary != "" {
+		if err := export.Write(f.summary, forecast.TotalsFrame(f.by, totals)); err != nil {
+			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "forecast %d rows (%d promoted): %.0f units, baseline %.0f, uplift %+.0f (%+.1f%%); wrote %s\n",
-		len(res.Forecast), promoted, fc, base, fc-base, 100*(fc-base)/base, f.out)
+	fmt.Fprintf(e.stdout, "forecast %d rows; wrote %s\n\n", len(res.Forecast), f.out)
+	writeTotals(e.stdout, f.by, totals)
 	return nil
+}
+
+// writeTotals prints plan totals: units and their decomposition, then money.
+func writeTotals(w io.Writer, by string, totals []forecast.Total) {
+	if by == "" {
+		by = "plan"
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\trows\tpromoted\tforecast\tbaseline\tuplift\town lift\tpost dip\tpre lull\tcannibal.\thalo\tincr. revenue\tincr. margin\tpromo cost\tROI\t\n", by)
+	for _, t := range totals {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%+.0f\t%+.0f\t%+.0f\t%s\t%s\t%s\t%s\t\n",
+			t.Group, t.Rows, t.Promoted, t.Forecast, t.Baseline, t.Forecast-t.Baseline, t.Own, t.History, t.Next, t.Cannibal, t.Halo,
+			money(t.Revenue-t.BaselineRevenue), money(t.Margin-t.BaselineMargin), money(t.PromotionCost), ratioText(t.ROI()))
+	}
+	tw.Flush()
+}
+
+func money(v float64) string {
+	if v != v {
+		return "-"
+	}
+	return fmt.Sprintf("%+.0f", v)
+}
+
+func ratioText(v float64) string {
+	if v != v || v > 1e12 || v < -1e12 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", v)
 }
