@@ -483,6 +483,11 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: bad input trained without error", name)
 		}
 	}
+	// No features at all is a constant model, not a crash.
+	none := &model.Dataset{X: data.NewMatrix(20, 0), Y: ds.Y[:20]}
+	if got := predict(t, mustTrain(t, none, nil, Params{Rounds: 3}), none.X); math.Abs(got[0]-weightedMean(none.Y, nil)) > 1e-12 {
+		t.Errorf("a model without features predicts %v, expected the mean %v", got[0], weightedMean(none.Y, nil))
+	}
 	m := mustTrain(t, ds, nil, Params{Rounds: 2})
 	if err := m.Predict(data.NewMatrix(2, 4), make([]float64, 2)); err == nil {
 		t.Error("predicting a matrix with the wrong column count gave no error")

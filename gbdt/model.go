@@ -71,8 +71,8 @@ func (m *Model) compile() error {
 func (m *Model) NumFeatures() int { return len(m.Features) }
 
 // check reports the first structural defect of t: arrays of unequal
-// length, a child index that is not after its parent, a feature or
-// category set out of range.
+// length, a child index that is not after its parent, a node with other
+// than one parent, a feature or category set out of range.
 func (t *Tree) check(nfeat int) error {
 	n := len(t.Feature)
 	if n == 0 {
@@ -83,6 +83,7 @@ func (t *Tree) check(nfeat int) error {
 			return fmt.Errorf("tree arrays disagree in length (%d and %d nodes)", n, l)
 		}
 	}
+	parents := make([]int32, n)
 	for i := 0; i < n; i++ {
 		f := t.Feature[i]
 		if f < 0 {
@@ -96,6 +97,13 @@ func (t *Tree) check(nfeat int) error {
 		}
 		if c := t.CatSet[i]; c >= int32(len(t.CatSets)) || c < -1 {
 			return fmt.Errorf("node %d has category set %d of %d", i, c, len(t.CatSets))
+		}
+		parents[t.Left[i]]++
+		parents[t.Right[i]]++
+	}
+	for i := 1; i < n; i++ {
+		if parents[i] != 1 {
+			return fmt.Errorf("node %d has %d parents: expected 1", i, parents[i])
 		}
 	}
 	return nil

@@ -8,21 +8,25 @@ import (
 )
 
 // flatNode is a tree node packed for prediction: 32 bytes, so a walk
-// touches one cache line per level.
+// touches one cache line per level. A leaf splits on feature 0 and has
+// itself as both children, so that a walk of the tree's depth in steps
+// ends on the leaf whatever the row's path length.
 type flatNode struct {
 	// value is the threshold of a numeric split and the value of a leaf.
 	value       float64
-	feature     int32 // -1 for a leaf
+	feature     int32
 	left, right int32 // indices into flatForest.nodes
 	cat         int32 // index into flatForest.cats, -1 for numeric
 	defaultLeft bool
+	leaf        bool
 }
 
 // flatForest holds every tree's nodes in one slice.
 type flatForest struct {
-	nodes []flatNode
-	roots []int32
-	cats  [][]uint64
+	nodes  []flatNode
+	roots  []int32
+	depths []int // deepest leaf per tree
+	cats   [][]uint64
 }
 
 func flatten(trees []Tree) flatForest {
@@ -32,11 +36,13 @@ func flatten(trees []Tree) flatForest {
 		off := int32(len(ff.nodes))
 		coff := int32(len(ff.cats))
 		ff.roots = append(ff.roots, off)
+		ff.depths = append(ff.depths, t.depth())
 		ff.cats = append(ff.cats, t.CatSets...)
 		for i := range t.Feature {
 			n := flatNode{feature: t.Feature[i], cat: -1, defaultLeft: t.DefaultLeft[i]}
 			if n.feature < 0 {
-				n.value = t.Value[i]
+				n.value, n.leaf, n.feature = t.Value[i], true, 0
+				n.left, n.right = int32(i)+off, int32(i)+off
 			} else {
 				n.value = t.Threshold[i]
 				n.left, n.right = t.Left[i]+off, t.Right[i]+off
@@ -56,24 +62,58 @@ func (ff *flatForest) leafValue(i int32, row []float64) float64 {
 	nodes := ff.nodes
 	for {
 		n := &nodes[i]
-		if n.feature < 0 {
+		if n.leaf {
 			return n.value
 		}
-		v := row[n.feature]
-		var left bool
-		switch {
-		case v != v:
-			left = n.defaultLeft
-		case n.cat >= 0:
-			left = inCatSet(ff.cats[n.cat], v)
-		default:
-			left = v <= n.value
+		i = ff.next(n, row[n.feature])
+	}
+}
+
+// next returns the child of n that value v goes to.
+func (ff *flatForest) next(n *flatNode, v float64) int32 {
+	var left bool
+	switch {
+	case v != v:
+		left = n.defaultLeft
+	case n.cat >= 0:
+		left = inCatSet(ff.cats[n.cat], v)
+	default:
+		left = v <= n.value
+	}
+	if left {
+		return n.left
+	}
+	return n.right
+}
+
+// lanes is the number of rows walked through a tree in lockstep: their
+// node loads are independent, so the processor overlaps them, and the
+// numeric step picks the child without a branch.
+const lanes = 8
+
+// addLanes adds tree (root, depth)'s values for rows i..i+lanes-1.
+func (ff *flatForest) addLanes(X *data.Matrix, out []float64, i int, root int32, depth int) {
+	var idx [lanes]int32
+	for j := range idx {
+		idx[j] = root
+	}
+	vals := X.Values[i*X.Cols : (i+lanes)*X.Cols]
+	for range depth {
+		for j := range idx {
+			n := &ff.nodes[idx[j]]
+			v := vals[j*X.Cols+int(n.feature)]
+			next := n.right
+			if v <= n.value {
+				next = n.left
+			}
+			if v != v || n.cat >= 0 {
+				next = ff.next(n, v)
+			}
+			idx[j] = next
 		}
-		if left {
-			i = n.left
-		} else {
-			i = n.right
-		}
+	}
+	for j, k := range idx {
+		out[i+j] += ff.nodes[k].value
 	}
 }
 
@@ -90,8 +130,12 @@ const parallelRows = 8 * predictBlock
 func (ff *flatForest) addRaw(X *data.Matrix, out []float64, lo, hi int) {
 	for b := lo; b < hi; b += predictBlock {
 		e := min(b+predictBlock, hi)
-		for _, root := range ff.roots {
-			for i := b; i < e; i++ {
+		for t, root := range ff.roots {
+			i := b
+			for ; i+lanes <= e && X.Cols > 0; i += lanes {
+				ff.addLanes(X, out, i, root, ff.depths[t])
+			}
+			for ; i < e; i++ {
 				out[i] += ff.leafValue(root, X.Values[i*X.Cols:(i+1)*X.Cols])
 			}
 		}
