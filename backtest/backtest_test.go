@@ -1,0 +1,137 @@
+package backtest
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/metric"
+	"promocast/model"
+	"promocast/naive"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+func TestOrigins(t *testing.T) {
+	got := Origins(100, Options{Folds: 3, Horizon: 2, Gap: 1})
+	want := []int{93, 95, 97} // scored: 95-96, 97-98, 99-100
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("origins %v, want %v", got, want)
+		}
+	}
+}
+
+func prepared(t *testing.T, horizon, gap int) *forecast.Prepared {
+	t.Helper()
+	var day, sku, cat []string
+	var units, price, reg []float64
+	g := panel.Grid{Frequency: spec.Day}
+	for s := 0; s < 6; s++ {
+		for d := 0; d < 120; d++ {
+			day = append(day, g.Label(19000+d))
+			sku = append(sku, fmt.Sprintf("s%d", s))
+			cat = append(cat, fmt.Sprintf("c%d", s%2))
+			p := 10.0
+			if (d+s)%9 == 0 {
+				p = 8
+			}
+			price, reg = append(price, p), append(reg, 10)
+			units = append(units, float64(5+s+(d%7)+int(20-2*p)))
+		}
+	}
+	f, err := data.NewFrame("h.csv", []*data.Column{
+		{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku},
+		{Name: "cat", Kind: data.String, Str: cat}, {Name: "units", Kind: data.Number, Num: units},
+		{Name: "price", Kind: data.Number, Num: price}, {Name: "regular", Kind: data.Number, Num: reg},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Parse([]byte("time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nstatic: [cat]\npromotion: {price: {off: regular}}\ncalendar: none\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := panel.Build(f, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: horizon, Gap: gap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pr
+}
+
+// TestRunScoresWhatItPredicts checks that folds score exactly their windows,
+// that the summaries equal metrics recomputed from the predictions, and
+// that promotion and segment splits partition the rows.
+func TestRunScoresWhatItPredicts(t *testing.T) {
+	pr := prepared(t, 3, 1)
+	var trained []int
+	fit := func(ds *model.Dataset) (model.Predictor, error) {
+		trained = append(trained, ds.X.Rows)
+		return naive.SeasonalNaive(ds.Features)
+	}
+	opt := Options{Folds: 4, Horizon: 3, Gap: 1, Segments: []string{"cat", "sku"}}
+	reps, err := Run(pr, opt, []Candidate{{Name: "sn", Fit: fit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reps[0]
+	origins := Origins(pr.Panel.Last, opt)
+	var all metric.Forecast
+	perFold := make([]int, opt.Folds)
+	promo := 0
+	for _, p := range r.Predictions {
+		o := origins[p.Fold]
+		if p.Period < o+2 || p.Period > o+4 {
+			t.Fatalf("fold %d (origin %d) scored period %d", p.Fold, o, p.Period)
+		}
+		perFold[p.Fold]++
+		all.Add(p.Actual, p.Forecast, 1)
+		if p.Promoted {
+			promo++
+		}
+	}
+	for k, n := range perFold {
+		if n != 6*3 || r.Folds[k].Scores.N != n {
+			t.Errorf("fold %d scored %d rows (report says %d), want 18", k, n, r.Folds[k].Scores.N)
+		}
+		if k > 0 && trained[k] <= trained[k-1] {
+			t.Errorf("fold %d trained on %d rows, no more than fold %d's %d", k, trained[k], k-1, trained[k-1])
+		}
+	}
+	if w := all.Summary().WAPE; math.Abs(w-r.Overall.WAPE) > 1e-12 {
+		t.Errorf("overall WAPE %v, recomputed %v", r.Overall.WAPE, w)
+	}
+	if r.Promo.N != promo || r.Promo.N+r.NonPromo.N != r.Overall.N || promo == 0 {
+		t.Errorf("promo %d + non-promo %d rows vs overall %d (counted %d promoted)", r.Promo.N, r.NonPromo.N, r.Overall.N, promo)
+	}
+	byCol := map[string]int{}
+	for _, s := range r.Segments {
+		byCol[s.Column] += s.Scores.N
+	}
+	if byCol["cat"] != r.Overall.N || byCol["sku"] != r.Overall.N {
+		t.Errorf("segments cover %v rows, want %d each", byCol, r.Overall.N)
+	}
+	if !(r.Coverage >= 0 && r.Coverage <= 1) || r.CoverageN != 3*18 {
+		t.Errorf("coverage %v over %d rows, want a share over folds 2..4 (54 rows)", r.Coverage, r.CoverageN)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	pr := prepared(t, 3, 1)
+	fit := func(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+	if _, err := Run(pr, Options{Folds: 4, Horizon: 2, Gap: 1}, []Candidate{{"sn", fit}}); err == nil {
+		t.Error("a backtest with another horizon than the features' was accepted")
+	}
+	if _, err := Run(pr, Options{Folds: 100, Horizon: 3, Gap: 1}, []Candidate{{"sn", fit}}); err == nil {
+		t.Error("more folds than history was accepted")
+	}
+	if _, err := Run(pr, Options{Folds: 2, Horizon: 3, Gap: 1, Segments: []string{"colour"}}, []Candidate{{"sn", fit}}); err == nil {
+		t.Error("an unknown segment column was accepted")
+	}
+}
