@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -41,11 +42,22 @@ func BenchmarkReadCSVWideNumeric(b *testing.B) {
 	in := wideNumeric(50000, 51)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		f, err := ReadCSV(bytes.NewReader(in), "wide.csv", Options{})
 		if err != nil || f.Rows() != 50000 {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the process CPU time per operation since start, a
+// measure of work that other load on a shared machine does not inflate the
+// way it inflates ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	if used := cpuTime() - start; used > 0 {
+		b.ReportMetric(float64(used.Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }
 

@@ -44,9 +44,11 @@ func TestReadRealTransactions(t *testing.T) {
 func BenchmarkReadRealTransactions(b *testing.B) {
 	path := realFile(b)
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := Read(path, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
