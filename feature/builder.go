@@ -373,6 +373,16 @@ func (b *Builder) Promoted(si, t int) bool {
 	return i >= 0 && b.series[si].active[i]
 }
 
+// Discount returns the deepest price discount of series si at period t
+// (0 outside the series or without a price lever).
+func (b *Builder) Discount(si, t int) float64 {
+	i := b.p.Series[si].At(t)
+	if i < 0 {
+		return 0
+	}
+	return b.series[si].discount[i]
+}
+
 // SetLeversOff sets every promotion lever of series si at period t to its
 // off value, in the panel's known covariates: the baseline scenario. Call
 // Prepare after the last change.

@@ -408,3 +408,41 @@ func TestDecompositionAddsUp(t *testing.T) {
 		t.Errorf("sku1 (other group) shows effects own %v peers %v", pt.Own[6], pt.Peers[6])
 	}
 }
+
+func TestGuardRails(t *testing.T) {
+	hist := weeklyFrame(t, 3, 80, 4) // promotions are 25% off with feature 1
+	sp := mustSpec(t)
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := TrainOptions{Kind: "naive", Horizon: 2}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, naiveFit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := m.Ranges; math.Abs(r.MaxDiscount-0.25) > 1e-12 || r.Series["sku0"].Promoted == 0 || r.Levers["feature"] != [2]float64{0, 1} {
+		t.Fatalf("ranges %+v", r)
+	}
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{panelDate(80), panelDate(80), panelDate(80)}},
+		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku1", "sku2"}},
+		{Name: "price", Kind: data.Number, Num: []float64{1, 1.5, 2}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{2, 2, 2}},
+		{Name: "feature", Kind: data.Number, Num: []float64{1, 1, 2}},
+	})
+	res, err := m.Forecast(hist, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"discount 50% deeper than any in training (max 25%)", "", "feature = 2 outside training range [0, 1]"}
+	for i, w := range want {
+		if res.Warnings[i] != w {
+			t.Errorf("row %d warning %q, want %q", i, res.Warnings[i], w)
+		}
+	}
+}

@@ -44,6 +44,8 @@ type Model struct {
 	// Rows and Series count the training rows and series.
 	Rows   int `json:"rows"`
 	Series int `json:"series"`
+	// Ranges record the training history's promotions for guard rails.
+	Ranges *Ranges `json:"ranges,omitempty"`
 	// Calibration turns point forecasts into quantiles; nil when the model
 	// was trained without calibration folds.
 	Calibration *interval.Calibration `json:"calibration,omitempty"`
@@ -172,6 +174,7 @@ func (pr *Prepared) Train(opt TrainOptions, until int, fit Fit) (*Model, error) 
 		Horizon: opt.Horizon, Gap: opt.Gap,
 		TrainFirst: pr.Panel.Grid.Label(first), TrainLast: pr.Panel.Grid.Label(min(until, pr.Panel.Last)),
 		Rows: ds.X.Rows, Series: len(series), Predictor: pred,
+		Ranges: ranges(pr.Panel, pr.Builder, until),
 	}, nil
 }
 

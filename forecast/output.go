@@ -11,7 +11,8 @@ import (
 // the keys, the period, forecast, baseline, uplift, promoted, the uplift's
 // parts (own_lift, post_promotion_dip, pre_promotion_lull, cannibalisation,
 // halo: see Parts; they add up to the uplift), the calibrated
-// quantiles forecast_p10 .. baseline_p90 when the model has them, and the money
+// quantiles forecast_p10 .. baseline_p90 when the model has them, warnings
+// (what in the row lies outside the training history), and the money
 // columns the spec allows — price, baseline_price, revenue,
 // baseline_revenue, incremental_revenue, and with a unit cost margin,
 // baseline_margin, incremental_margin, promotion_cost and roi.
@@ -56,6 +57,7 @@ func (r *Result) Frame(source string) (*data.Frame, error) {
 		num("forecast_"+name, func(i int) float64 { return r.ForecastQ[k][i] })
 		num("baseline_"+name, func(i int) float64 { return r.BaselineQ[k][i] })
 	}
+	cols = append(cols, &data.Column{Name: "warnings", Kind: data.String, Str: r.Warnings})
 	if sp.PriceColumn() == "" {
 		return data.NewFrame(source, cols)
 	}

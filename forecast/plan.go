@@ -24,6 +24,9 @@ type Result struct {
 	// Price and BasePrice are the selling price under the plan and with
 	// levers off; NaN when the spec names no price.
 	Price, BasePrice []float64
+	// Warnings say, per row, what in the plan lies outside the training
+	// history (a deeper discount, a first promotion); "" when nothing does.
+	Warnings []string
 	// Parts decomposes each row's uplift (see Parts).
 	Parts Parts
 	// Levels are the calibrated quantile levels (e.g. 0.1, 0.5, 0.9) and
@@ -76,6 +79,7 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 	if res.Forecast, err = Predict(m.Predictor, XF, scales); err != nil {
 		return nil, err
 	}
+	res.Warnings = m.warnings(p, b, targets)
 	res.Price = m.known(p, targets, m.Spec.PriceColumn())
 	res.UnitCost = m.known(p, targets, m.Spec.Cost.UnitCost)
 	res.FixedCost = m.known(p, targets, m.Spec.Cost.FixedCost)
