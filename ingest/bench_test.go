@@ -94,3 +94,15 @@ func BenchmarkReadParquet(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseNumber converts typical cells: short prices and counts
+// (the exact fast path) and 17-digit floats (strconv).
+func BenchmarkParseNumber(b *testing.B) {
+	cells := [][]byte{[]byte("16.38"), []byte("1111009477"), []byte("0"), []byte("-123.25"),
+		[]byte("-41.83719573519548"), []byte("0.123456789012345678"), []byte("NA"), []byte("1e-05")}
+	for b.Loop() {
+		for _, c := range cells {
+			parseNumber(c)
+		}
+	}
+}

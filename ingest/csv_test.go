@@ -3,6 +3,8 @@ package ingest
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,6 +189,51 @@ func TestParseNumber(t *testing.T) {
 		if ok && plain {
 			if got := string(formatPlain(nil, v)); got != tc.in {
 				t.Errorf("formatPlain(parseNumber(%q)) = %q", tc.in, got)
+			}
+		}
+	}
+}
+
+// TestParseNumberMatchesStrconv checks parseNumber against strconv on many
+// generated decimals, and that every text it calls plain comes back from
+// formatPlain unchanged.
+func TestParseNumberMatchesStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		return string(b)
+	}
+	for range 200000 {
+		var s string
+		kind := rng.IntN(4)
+		switch kind {
+		case 0:
+			s = strconv.FormatFloat(rng.NormFloat64()*math.Pow(10, float64(rng.IntN(12)-4)), 'g', -1, 64)
+		case 1:
+			s = strconv.FormatFloat(float64(rng.IntN(100000))/100, 'f', -1, 64)
+		case 2:
+			s = digits(1+rng.IntN(20)) + "." + digits(rng.IntN(20))
+		default:
+			s = digits(1 + rng.IntN(22))
+		}
+		if rng.IntN(3) == 0 && s[0] != '-' {
+			s = "-" + s
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		v, plain, ok := parseNumber([]byte(s))
+		if (err == nil) != ok || ok && v != want {
+			t.Fatalf("parseNumber(%q) = %v, %v; strconv says %v, %v", s, v, ok, want, err)
+		}
+		if plain {
+			// Cases 0 and 1 are in shortest form and must come back exactly;
+			// the random digits of cases 2 and 3 must when they have at
+			// most 15 significant digits (see plainDigits).
+			exact := kind < 2 || significant([]byte(s)) <= 15
+			if back := string(formatPlain(nil, v)); back != s && exact {
+				t.Fatalf("parseNumber(%q) says plain, but formatPlain gives %q", s, back)
 			}
 		}
 	}

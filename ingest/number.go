@@ -45,51 +45,68 @@ func parseNumber(b []byte) (v float64, plain, ok bool) {
 		neg, i = true, 1
 	}
 	start := i
-	var mant uint64
-	digits, sig := 0, 0 // all mantissa digits; significant ones (after leading zeros)
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		if digits < 19 {
-			mant = mant*10 + uint64(b[i]-'0')
+	var mant uint64 // wraps past 19 digits, when it is not used
+	for ; i < len(b); i++ {
+		d := b[i] - '0'
+		if d > 9 {
+			break
 		}
-		digits++
-		if sig > 0 || b[i] != '0' {
-			sig++
-		}
+		mant = mant*10 + uint64(d)
 	}
 	intDigits := i - start
-	plain = intDigits > 0 && !(intDigits > 1 && b[start] == '0')
+	plain = intDigits == 1 || intDigits > 1 && b[start] != '0'
 	frac, point := 0, false
 	if i < len(b) && b[i] == '.' {
 		point = true
 		i++
 		fs := i
-		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			if digits < 19 {
-				mant = mant*10 + uint64(b[i]-'0')
-				frac++
+		for ; i < len(b); i++ {
+			d := b[i] - '0'
+			if d > 9 {
+				break
 			}
-			digits++
-			if sig > 0 || b[i] != '0' {
-				sig++
-			}
+			mant = mant*10 + uint64(d)
 		}
-		if i == fs || b[i-1] == '0' {
+		frac = i - fs
+		if frac == 0 || b[i-1] == '0' {
 			plain = false
 		}
 	}
-	if i == len(b) && intDigits+frac > 0 && digits <= 19 && mant < 1<<53 && frac < len(pow10) {
+	if digits := intDigits + frac; i == len(b) && digits > 0 && digits <= 19 && mant < 1<<53 && frac < len(pow10) {
 		v = float64(mant) / pow10[frac]
 		if neg {
 			v = -v
 		}
-		return v, plain && plainDigits(sig, point), true
+		return v, plain && plainDigits(decimalLen(mant), point), true
 	}
-	plain = plain && i == len(b) && plainDigits(sig, point)
+	plain = plain && i == len(b) && plainDigits(significant(b[start:i]), point)
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
 		return math.NaN(), false, false
 	}
 	return v, plain, true
+}
+
+// decimalLen returns the number of decimal digits of n, 0 for 0.
+func decimalLen(n uint64) int {
+	d := 0
+	for ; n > 0; n /= 10 {
+		d++
+	}
+	return d
+}
+
+// significant counts the digits of a decimal after its leading zeros.
+func significant(b []byte) int {
+	n, lead := 0, true
+	for _, c := range b {
+		if c < '0' || c > '9' || lead && c == '0' {
+			continue
+		}
+		lead = false
+		n++
+	}
+	return n
 }
 
 // plainDigits reports whether a number with sig significant digits is
