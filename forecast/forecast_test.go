@@ -446,3 +446,69 @@ func TestGuardRails(t *testing.T) {
 		}
 	}
 }
+
+func TestElasticity(t *testing.T) {
+	// units = 100·(1−d)^−2: elasticity −2 exactly.
+	var pts []Point
+	for _, d := range []float64{0, 0.1, 0.2, 0.3} {
+		pts = append(pts, Point{Value: d, Units: 100 * math.Pow(1-d, -2)})
+	}
+	if e := Elasticity(pts); math.Abs(e+2) > 1e-12 {
+		t.Fatalf("elasticity %v, want -2", e)
+	}
+	if e := Elasticity(pts[:1]); !math.IsNaN(e) {
+		t.Fatalf("elasticity of one point %v, want NaN", e)
+	}
+}
+
+func TestWhatIfSweepsOneSeries(t *testing.T) {
+	hist := weeklyFrame(t, 3, 100, 6)
+	sp := mustSpec(t)
+	p, _ := panel.Build(hist, sp, panel.Options{})
+	opt := TrainOptions{Kind: "test", Horizon: 2}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, func(ds *model.Dataset) (model.Predictor, error) {
+		for j, f := range ds.Features {
+			if f.Name == "price_discount" {
+				return discountModel{j}, nil
+			}
+		}
+		return nil, fmt.Errorf("no discount feature")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{panelDate(100), panelDate(101), panelDate(100)}},
+		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku0", "sku1"}},
+		{Name: "price", Kind: data.Number, Num: []float64{2, 2, 2}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{2, 2, 2}},
+		{Name: "feature", Kind: data.Number, Num: []float64{0, 0, 0}},
+	})
+	pts, err := m.WhatIf(hist, plan, Sweep{Lever: "price", Values: []float64{0, 0.2, 0.4}, Series: []string{"sku0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != 3 || pts[0].Series != "sku0" {
+		t.Fatalf("points %+v, want 3 for sku0", pts)
+	}
+	// units ∝ 1 + 2·d over the sweep; revenue uses the swept price.
+	for _, pt := range pts {
+		want := pts[0].Units * (1 + 2*pt.Value)
+		if math.Abs(pt.Units-want) > 1e-9*want {
+			t.Errorf("units at %v: %v, want %v", pt.Value, pt.Units, want)
+		}
+		if wantRev := pt.Units * 2 * (1 - pt.Value); math.Abs(pt.Revenue-wantRev) > 1e-9*wantRev {
+			t.Errorf("revenue at %v: %v, want %v", pt.Value, pt.Revenue, wantRev)
+		}
+	}
+	if plan.Column("price").Num[0] != 2 {
+		t.Error("WhatIf left the plan modified")
+	}
+	if _, err := m.WhatIf(hist, plan, Sweep{Lever: "colour", Values: []float64{1}}); err == nil {
+		t.Error("an unknown lever was accepted")
+	}
+}

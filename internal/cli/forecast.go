@@ -87,7 +87,11 @@ func runForecast(e *env, f forecastFlags) error {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "forecast %d rows; wrote %s\n\n", len(res.Forecast), f.out)
+	fmt.Fprintf(e.stdout, "forecast %d rows; wrote %s\n", len(res.Forecast), f.out)
+	if n := countNonEmpty(res.Warnings); n > 0 {
+		fmt.Fprintf(e.stdout, "%d rows lie outside the training history: see their warnings column\n", n)
+	}
+	fmt.Fprintln(e.stdout)
 	writeTotals(e.stdout, f.by, totals)
 	return nil
 }
@@ -119,4 +123,14 @@ func ratioText(v float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f", v)
+}
+
+func countNonEmpty(list []string) int {
+	n := 0
+	for _, s := range list {
+		if s != "" {
+			n++
+		}
+	}
+	return n
 }

@@ -1,0 +1,196 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+
+	"promocast/data"
+)
+
+// Sweep asks how a plan responds to one lever.
+type Sweep struct {
+	// Lever is the lever to vary. For a price lever the values are
+	// discount depths (price = off price × (1 − value)); for any other
+	// lever they are the lever's values.
+	Lever  string
+	Values []float64
+	// Series limits the sweep to these series IDs; empty means every
+	// series in the plan. Other rows keep their planned values.
+	Series []string
+}
+
+// Point is one series' totals over the plan at one sweep value.
+type Point struct {
+	Series                                string
+	Value                                 float64
+	Units, Baseline                       float64
+	Revenue, BaselineRevenue              float64
+	Margin, BaselineMargin, PromotionCost float64
+}
+
+// WhatIf forecasts the plan once per sweep value and returns, per series
+// and value, the totals over the plan's periods, series in plan order.
+func (m *Model) WhatIf(history, plan *data.Frame, sw Sweep) ([]Point, error) {
+	rules, err := m.Spec.Levers()
+	if err != nil {
+		return nil, err
+	}
+	var offCol string
+	found, isPrice := false, false
+	for _, r := range rules {
+		if r.Name == sw.Lever {
+			found, isPrice, offCol = true, r.IsPrice(), r.Column
+			if r.IsPrice() && r.Column == "" {
+				return nil, fmt.Errorf("what-if on %s needs its off price as a column; an inferred off price moves with the sweep", sw.Lever)
+			}
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%q is not a promotion lever of the spec", sw.Lever)
+	}
+	if len(sw.Values) == 0 {
+		return nil, fmt.Errorf("what-if needs at least one value to try")
+	}
+	lever, err := plan.NeedNumber(sw.Lever, "lever")
+	if err != nil {
+		return nil, err
+	}
+	var off *data.Column
+	if isPrice {
+		if off, err = plan.NeedNumber(offCol, "off price"); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := m.sweepRows(plan, sw.Series)
+	if err != nil {
+		return nil, err
+	}
+	saved := append([]float64(nil), lever.Num...)
+	defer copy(lever.Num, saved)
+	var points []Point
+	for _, v := range sw.Values {
+		if isPrice && !(v >= 0 && v < 1) {
+			return nil, fmt.Errorf("discount %v: expected a depth in [0, 1)", v)
+		}
+		for _, r := range rows {
+			if isPrice {
+				lever.Num[r] = off.Num[r] * (1 - v)
+			} else {
+				lever.Num[r] = v
+			}
+		}
+		res, err := m.Forecast(history, plan)
+		if err != nil {
+			return nil, err
+		}
+		points = append(points, res.pointsAt(v, rows)...)
+	}
+	return points, nil
+}
+
+// sweepRows returns the plan rows of the chosen series (all rows when none).
+func (m *Model) sweepRows(plan *data.Frame, series []string) ([]int, error) {
+	want := map[string]bool{}
+	for _, s := range series {
+		want[s] = true
+	}
+	var keys []*data.Column
+	for _, k := range m.Spec.Keys {
+		c, err := plan.Need(k, "series key")
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, c)
+	}
+	seen := map[string]bool{}
+	var rows []int
+	for r := 0; r < plan.Rows(); r++ {
+		id := ""
+		for i, k := range keys {
+			if i > 0 {
+				id += "|"
+			}
+			id += k.Text(r)
+		}
+		if len(want) == 0 || want[id] {
+			rows = append(rows, r)
+			seen[id] = true
+		}
+	}
+	for _, s := range series {
+		if !seen[s] {
+			return nil, fmt.Errorf("series %q is not in the plan", s)
+		}
+	}
+	return rows, nil
+}
+
+// pointsAt totals the swept rows per series.
+func (r *Result) pointsAt(v float64, rows []int) []Point {
+	swept := map[int]bool{}
+	for _, row := range rows {
+		swept[row] = true
+	}
+	var money []Money
+	if r.Panel.Spec.PriceColumn() != "" {
+		money = r.Money()
+	}
+	index := map[string]int{}
+	var out []Point
+	for i, t := range r.Targets {
+		if !swept[t.Row] {
+			continue
+		}
+		id := r.Panel.Series[t.Series].ID
+		k, ok := index[id]
+		if !ok {
+			k = len(out)
+			index[id] = k
+			out = append(out, Point{Series: id, Value: v})
+		}
+		p := &out[k]
+		p.Units += r.Forecast[i]
+		p.Baseline += r.Baseline[i]
+		if money != nil {
+			p.Revenue += money[i].Revenue
+			p.BaselineRevenue += money[i].BaselineRevenue
+			p.Margin += money[i].Margin
+			p.BaselineMargin += money[i].BaselineMargin
+			p.PromotionCost += money[i].PromotionCost
+		}
+	}
+	return out
+}
+
+// Elasticity fits ln(units) = a + e·ln(1 − discount) over one series'
+// sweep points of a price lever and returns e, the price elasticity of
+// demand: −2 means 1% off the price sells 2% more. NaN with fewer than two
+// points of positive units.
+func Elasticity(points []Point) float64 {
+	var xs, ys []float64
+	for _, p := range points {
+		if p.Units > 0 && p.Value < 1 {
+			xs = append(xs, math.Log(1-p.Value))
+			ys = append(ys, math.Log(p.Units))
+		}
+	}
+	if len(xs) < 2 {
+		return math.NaN()
+	}
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx /= float64(len(xs))
+	my /= float64(len(xs))
+	var sxy, sxx float64
+	for i := range xs {
+		sxy += (xs[i] - mx) * (ys[i] - my)
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+	}
+	if sxx == 0 {
+		return math.NaN()
+	}
+	return sxy / sxx
+}

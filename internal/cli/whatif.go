@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"promocast/data"
+	"promocast/export"
+	"promocast/forecast"
+	"promocast/modelfile"
+	"promocast/report"
+)
+
+type whatifFlags struct {
+	model, data, plan, spec string
+	lever                   string
+	from, to, step          float64
+	series                  []string
+	out, plot               string
+}
+
+func whatifCmd(e *env) *cobra.Command {
+	var f whatifFlags
+	cmd := &cobra.Command{
+		Use:   "whatif --model MODEL --data HISTORY --plan PLAN --lever LEVER [--from A --to B --step S]",
+		Short: "Sweep one promotion lever and report the response curves",
+		Long: `whatif forecasts the plan once per value of one lever — a discount depth for a
+price lever (price = off price × (1 − depth)), the lever's value otherwise —
+for the chosen series (default: every series in the plan) over all the plan's
+periods. It prints, per series, the price elasticity fitted on the curve and
+the value that maximises incremental margin (or revenue without costs), and
+writes the curves (units, baseline, revenue, margin, promotion cost, ROI per
+value) to --out and their plot to --plot.`,
+		Example: `  promocast whatif --model model.json --data sales.csv.gz --plan plan.csv --lever price --from 0 --to 0.5 --step 0.05 --out curves.csv --plot curves.html
+  promocast whatif --model model.json --data sales.csv.gz --plan plan.csv --lever display --from 0 --to 1 --step 1 --series "367|1111009477"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runWhatif(e, f) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.model, "model", "", "model file")
+	fs.StringVar(&f.data, "data", "", "sales history")
+	fs.StringVar(&f.plan, "plan", "", "plan to vary")
+	fs.StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
+	fs.StringVar(&f.lever, "lever", "", "lever to sweep, e.g. price or display")
+	fs.Float64Var(&f.from, "from", 0, "first value (a discount depth for a price lever)")
+	fs.Float64Var(&f.to, "to", 0.5, "last value")
+	fs.Float64Var(&f.step, "step", 0.05, "step between values")
+	fs.StringSliceVar(&f.series, "series", nil, "series IDs (keys joined by |) to sweep; default all in the plan")
+	fs.StringVar(&f.out, "out", "", "curves file (.csv, .parquet, .json)")
+	fs.StringVar(&f.plot, "plot", "", "HTML file with the curves plotted")
+	return cmd
+}
+
+func runWhatif(e *env, f whatifFlags) error {
+	if f.model == "" || f.lever == "" {
+		return usagef("--model and --lever are required")
+	}
+	if !(f.step > 0) || f.to < f.from {
+		return usagef("--from %v --to %v --step %v: expected from ≤ to and a positive step", f.from, f.to, f.step)
+	}
+	var values []float64
+	for k := 0; ; k++ {
+		v := f.from + float64(k)*f.step
+		if v > f.to+1e-9 {
+			break
+		}
+		values = append(values, math.Round(v*1e9)/1e9)
+	}
+	mf, err := modelfile.Read(f.model)
+	if err != nil {
+		return err
+	}
+	ds := &dataset{spec: &mf.Model.Spec, dir: "."}
+	if f.spec != "" {
+		if ds, err = readSpec(f.spec); err != nil {
+			return err
+		}
+	}
+	hist, err := ds.readTable(f.data, "data")
+	if err != nil {
+		return err
+	}
+	plan, err := ds.readTable(f.plan, "plan")
+	if err != nil {
+		return err
+	}
+	points, err := mf.Model.WhatIf(hist, plan, forecast.Sweep{Lever: f.lever, Values: values, Series: f.series})
+	if err != nil {
+		return err
+	}
+	bySeries, order := groupPoints(points)
+	isPrice := mf.Model.Spec.PriceColumn() == f.lever
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\tbest %s\tincr. margin there\t\n", values[0], values[len(values)-1], f.lever)
+	for _, id := range order {
+		ps := bySeries[id]
+		el := "-"
+		if isPrice {
+			el = num(forecast.Elasticity(ps))
+		}
+		best := ps[0]
+		for _, p := range ps[1:] {
+			if objective(p) > objective(best) {
+				best = p
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%v\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, best.Value, money(objective(best)))
+	}
+	tw.Flush()
+	if f.out != "" {
+		if err := export.Write(f.out, pointsFrame(f.lever, points)); err != nil {
+			return err
+		}
+	}
+	if f.plot != "" {
+		r := report.New("What-if: " + f.lever + " on " + filepath.Base(f.plan))
+		for _, id := range order {
+			ps := bySeries[id]
+			c := report.Chart{Title: id}
+			units, base, margin := make([]float64, len(ps)), make([]float64, len(ps)), make([]float64, len(ps))
+			for i, p := range ps {
+				c.X = append(c.X, fmt.Sprint(p.Value))
+				units[i], base[i], margin[i] = p.Units, p.Baseline, p.Margin-p.BaselineMargin
+			}
+			c.Lines = []report.Line{{Name: "units", Y: units}, {Name: "baseline", Y: base, Dash: true}, {Name: "incremental margin", Y: margin}}
+			r.Chart(c)
+		}
+		if err := export.WriteFile(f.plot, r.Write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// objective is what a sweep point earns: incremental margin when costs are
+// known, incremental revenue otherwise.
+func objective(p forecast.Point) float64 {
+	if v := p.Margin - p.BaselineMargin; !math.IsNaN(v) {
+		return v
+	}
+	return p.Revenue - p.BaselineRevenue
+}
+
+func groupPoints(points []forecast.Point) (map[string][]forecast.Point, []string) {
+	by := map[string][]forecast.Point{}
+	var order []string
+	for _, p := range points {
+		if _, ok := by[p.Series]; !ok {
+			order = append(order, p.Series)
+		}
+		by[p.Series] = append(by[p.Series], p)
+	}
+	return by, order
+}
+
+func pointsFrame(lever string, points []forecast.Point) *data.Frame {
+	cols := []*data.Column{{Name: "series", Kind: data.String}}
+	names := []string{strings.ReplaceAll(lever, " ", "_"), "units", "baseline", "uplift", "revenue", "incremental_revenue", "margin", "incremental_margin", "promotion_cost", "roi"}
+	for _, n := range names {
+		cols = append(cols, &data.Column{Name: n, Kind: data.Number})
+	}
+	for _, p := range points {
+		cols[0].Str = append(cols[0].Str, p.Series)
+		inc := p.Margin - p.BaselineMargin
+		roi := math.NaN()
+		if p.PromotionCost != 0 {
+			roi = inc / p.PromotionCost
+		}
+		for k, v := range []float64{p.Value, p.Units, p.Baseline, p.Units - p.Baseline, p.Revenue, p.Revenue - p.BaselineRevenue, p.Margin, inc, p.PromotionCost, roi} {
+			cols[k+1].Num = append(cols[k+1].Num, v)
+		}
+	}
+	f, _ := data.NewFrame("curves", cols)
+	return f
+}
