@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"promocast/data"
+	"promocast/feature"
 	"promocast/model"
 	"promocast/naive"
 	"promocast/panel"
@@ -510,5 +511,56 @@ func TestWhatIfSweepsOneSeries(t *testing.T) {
 	}
 	if _, err := m.WhatIf(hist, plan, Sweep{Lever: "colour", Values: []float64{1}}); err == nil {
 		t.Error("an unknown lever was accepted")
+	}
+}
+
+// TestScorerMatchesWholePanel checks that scoring a plan on a selection of
+// series gives the features the whole panel gives.
+func TestScorerMatchesWholePanel(t *testing.T) {
+	hist := weeklyFrame(t, 5, 90, 8)
+	sp := mustSpec(t)
+	p, _ := panel.Build(hist, sp, panel.Options{})
+	opt := TrainOptions{Kind: "test", Horizon: 2}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, func(*model.Dataset) (model.Predictor, error) { return sumModel{}, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{panelDate(90), panelDate(91), panelDate(90)}},
+		{Name: "sku", Kind: data.String, Str: []string{"sku2", "sku2", "sku4"}},
+		{Name: "price", Kind: data.Number, Num: []float64{1.5, 2, 1.8}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{2, 2, 2}},
+		{Name: "feature", Kind: data.Number, Num: []float64{1, 0, 0}},
+	})
+	res, err := m.Forecast(hist, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := panel.Build(hist, sp, panel.Options{Grid: &m.Grid, Levels: m.Levels})
+	targets, err := whole.Extend(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wp, err := Prepare(whole, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := make([]feature.Ref, len(targets))
+	for i, tg := range targets {
+		refs[i] = feature.Ref{Series: tg.Series, Period: tg.Period}
+	}
+	X, scales := wp.Builder.Matrix(refs)
+	want, err := Predict(sumModel{}, X, scales)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if res.Forecast[i] != want[i] {
+			t.Errorf("row %d: scorer %v, whole panel %v", i, res.Forecast[i], want[i])
+		}
 	}
 }

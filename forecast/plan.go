@@ -40,8 +40,53 @@ type Result struct {
 }
 
 // Forecast predicts every row of plan given the history, and its baseline.
+// It builds the history's panel; to score many plans against one history,
+// use a Scorer.
 func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
+	sc, err := m.NewScorer(history)
+	if err != nil {
+		return nil, err
+	}
+	return sc.Forecast(plan)
+}
+
+// Scorer scores plans against one history: it builds the history's panel
+// and the event calendar once, and each plan copies only the series it
+// names. It is safe for concurrent use.
+type Scorer struct {
+	m      *Model
+	p      *panel.Panel
+	index  map[string]int
+	events feature.Events
+}
+
+// NewScorer builds the history's panel for scoring plans.
+func (m *Model) NewScorer(history *data.Frame) (*Scorer, error) {
 	p, err := panel.Build(history, &m.Spec, panel.Options{Grid: &m.Grid, Levels: m.Levels})
+	if err != nil {
+		return nil, err
+	}
+	cal, err := newCalendar(m.Spec.Calendar != "none", m.Events)
+	if err != nil {
+		return nil, err
+	}
+	sc := &Scorer{m: m, p: p, index: p.Index()}
+	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
+		sc.events = calendarEvents{cal}
+	}
+	return sc, nil
+}
+
+// Model returns the scorer's model.
+func (sc *Scorer) Model() *Model { return sc.m }
+
+// Panel returns the history's panel; callers must not modify it.
+func (sc *Scorer) Panel() *panel.Panel { return sc.p }
+
+// Forecast predicts every row of plan, and its baseline.
+func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
+	m := sc.m
+	p, err := sc.p.Select(plan, sc.index)
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +102,10 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 					p.Grid.Label(t.Period), ahead, p.Grid.Label(p.Last), reach, m.Gap, m.Horizon)}
 		}
 	}
-	pr, err := m.prepare(p)
+	b, err := m.builder(p, sc.events)
 	if err != nil {
 		return nil, err
 	}
-	b := pr.Builder
 	refs := make([]feature.Ref, len(targets))
 	for i, t := range targets {
 		refs[i] = feature.Ref{Series: t.Series, Period: t.Period}
@@ -103,17 +147,9 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 	return res, nil
 }
 
-// prepare builds a feature builder for a panel with the model's settings
+// builder builds a feature builder for a panel with the model's settings
 // and checks it yields the features the model learned from.
-func (m *Model) prepare(p *panel.Panel) (*Prepared, error) {
-	cal, err := newCalendar(m.Spec.Calendar != "none", m.Events)
-	if err != nil {
-		return nil, err
-	}
-	var events feature.Events
-	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
-		events = calendarEvents{cal}
-	}
+func (m *Model) builder(p *panel.Panel, events feature.Events) (*feature.Builder, error) {
 	b, err := feature.New(p, m.Config, events)
 	if err != nil {
 		return nil, err
@@ -127,7 +163,7 @@ func (m *Model) prepare(p *panel.Panel) (*Prepared, error) {
 			return nil, fmt.Errorf("model feature %d is %q, the data gives %q", i, m.Features[i].Name, got[i].Name)
 		}
 	}
-	return &Prepared{Panel: p, Builder: b}, nil
+	return b, nil
 }
 
 // known returns a known covariate (or a constant, when name parses as a

@@ -31,6 +31,17 @@ type Point struct {
 // WhatIf forecasts the plan once per sweep value and returns, per series
 // and value, the totals over the plan's periods, series in plan order.
 func (m *Model) WhatIf(history, plan *data.Frame, sw Sweep) ([]Point, error) {
+	sc, err := m.NewScorer(history)
+	if err != nil {
+		return nil, err
+	}
+	return sc.WhatIf(plan, sw)
+}
+
+// WhatIf is Model.WhatIf against the scorer's history. It changes the
+// plan's lever column while it runs and restores it before returning.
+func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
+	m := sc.m
 	rules, err := m.Spec.Levers()
 	if err != nil {
 		return nil, err
@@ -79,7 +90,7 @@ func (m *Model) WhatIf(history, plan *data.Frame, sw Sweep) ([]Point, error) {
 				lever.Num[r] = v
 			}
 		}
-		res, err := m.Forecast(history, plan)
+		res, err := sc.Forecast(plan)
 		if err != nil {
 			return nil, err
 		}

@@ -105,3 +105,53 @@ func keyNames(p *Panel) string {
 	}
 	return fmt.Sprint(p.Spec.Keys)
 }
+
+// Select returns a panel with deep copies of the series a plan names (in
+// the panel's order), sharing the grid, levels and history span, so that a
+// plan can be scored and its levers switched without touching p. Features of
+// the plan's periods are the same in the selection as in the whole panel:
+// series outside the plan have no rows in its periods. A plan series the
+// panel lacks is an error naming its first row.
+func (p *Panel) Select(plan *data.Frame, index map[string]int) (*Panel, error) {
+	cols, err := lookup(plan, p.Spec, false)
+	if err != nil {
+		return nil, err
+	}
+	groups, order := groupRows(plan.Rows(), cols.keys)
+	picked := make([]int, 0, len(order))
+	for _, id := range order {
+		si, ok := index[id]
+		if !ok {
+			return nil, &RowError{File: plan.Source, Row: groups[id][0] + 1, Column: keyNames(p),
+				Err: fmt.Errorf("series %q has no history: promocast forecasts series it has seen", id)}
+		}
+		picked = append(picked, si)
+	}
+	sort.Ints(picked)
+	sub := &Panel{Spec: p.Spec, Grid: p.Grid, Levels: p.Levels, First: p.First, Last: p.Last, Series: make([]*Series, len(picked))}
+	for i, si := range picked {
+		sub.Series[i] = p.Series[si].clone()
+	}
+	return sub, nil
+}
+
+// Index maps series IDs to their positions in the panel.
+func (p *Panel) Index() map[string]int {
+	index := make(map[string]int, len(p.Series))
+	for i, s := range p.Series {
+		index[s.ID] = i
+	}
+	return index
+}
+
+// clone returns a deep copy of the series.
+func (s *Series) clone() *Series {
+	c := *s
+	c.Y = append([]float64(nil), s.Y...)
+	c.Row = append([]int(nil), s.Row...)
+	c.Known = make([][]float64, len(s.Known))
+	for k := range s.Known {
+		c.Known[k] = append([]float64(nil), s.Known[k]...)
+	}
+	return &c
+}
