@@ -1,0 +1,148 @@
+package feature
+
+import (
+	"math"
+	"testing"
+
+	"promocast/data"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// tiny builds a daily panel of two series in one group over 20 days:
+// series a has units = day index, a 20% discount on days 5 and 12, and a
+// display flag on day 14; series b sells 10 a day at full price.
+func tiny(t *testing.T) (*panel.Panel, *Builder) {
+	t.Helper()
+	g := panel.Grid{Frequency: spec.Day}
+	var day, sku, cat []string
+	var units, price, reg, disp []float64
+	for _, s := range []string{"a", "b"} {
+		for d := 0; d < 20; d++ {
+			day, sku, cat = append(day, g.Label(19723+d)), append(sku, s), append(cat, "g") // 19723 = 2024-01-01, a Monday
+			p, u, dsp := 10.0, 10.0, 0.0
+			if s == "a" {
+				u = float64(d)
+				if d == 5 || d == 12 {
+					p = 8
+				}
+				if d == 14 {
+					dsp = 1
+				}
+			}
+			units, price, reg, disp = append(units, u), append(price, p), append(reg, 10), append(disp, dsp)
+		}
+	}
+	f, err := data.NewFrame("t.csv", []*data.Column{
+		{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku}, {Name: "cat", Kind: data.String, Str: cat},
+		{Name: "units", Kind: data.Number, Num: units}, {Name: "price", Kind: data.Number, Num: price},
+		{Name: "regular", Kind: data.Number, Num: reg}, {Name: "display", Kind: data.Number, Num: disp},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Parse([]byte("time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nstatic: [cat]\npromotion: {price: {off: regular}, display: {off: 0}}\ncalendar: none\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := panel.Build(f, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(p, Config{MinLag: 3, Windows: []int{2, 4}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, b
+}
+
+func TestRowValues(t *testing.T) {
+	p, b := tiny(t)
+	names := map[string]int{}
+	for i, f := range b.Features() {
+		names[f.Name] = i
+	}
+	row := make([]float64, len(b.Features()))
+	a := p.Series[0].Start
+	scale, ok := b.Row(0, a+13, row) // day 13: targets up to day 10 are readable
+	if !ok {
+		t.Fatal("row not usable")
+	}
+	level := (7.0 + 8 + 9 + 10) / 4 // mean over the longest window ending at day 10
+	if scale != 1+level {
+		t.Fatalf("scale %v, want %v", scale, 1+level)
+	}
+	want := map[string]float64{
+		"lag_3": 10 / scale, "lag_4": 9 / scale, "lag_5": 8 / scale, "lag_season": 6 / scale, // season lag: 7 ≥ 3
+		"mean_2": 9.5 / scale, "mean_4": level / scale, "level_log": math.Log1p(level),
+		"price": 10, "display": 0, "price_discount": 0,
+		"promo": 0, "promo_prev": 1, "since_promo": 1, "promo_next": 1, // day 12 promoted, day 14 has display
+		"group_promo_share": 0, "group_discount": 0,
+		"day_of_week": 0, "month": 0, "cat": 0, // 2024-01-14 is a Sunday
+	}
+	for n, v := range want {
+		if got := row[names[n]]; math.Abs(got-v) > 1e-12 {
+			t.Errorf("%s = %v, want %v", n, got, v)
+		}
+	}
+	// promo_freq: the mid window (4) before day 13 is days 9..12, one promoted.
+	if got := row[names["promo_freq"]]; math.Abs(got-0.25) > 1e-12 {
+		t.Errorf("promo_freq = %v, want 0.25", got)
+	}
+	// Series b on day 12 sees its peer promoted at 20% off.
+	b.Row(1, a+12, row)
+	if row[names["group_promo_share"]] != 1 || math.Abs(row[names["group_discount"]]-0.2) > 1e-12 {
+		t.Errorf("peer features %v %v, want 1 and 0.2", row[names["group_promo_share"]], row[names["group_discount"]])
+	}
+	// Too early: no target at or before day 2-3 < 0.
+	if _, ok := b.Row(0, a+2, row); ok {
+		t.Error("a row with no readable target history was usable")
+	}
+}
+
+// TestRowIgnoresRecentTargets changes the targets after t-MinLag and checks
+// the row does not change.
+func TestRowIgnoresRecentTargets(t *testing.T) {
+	p, b := tiny(t)
+	row := make([]float64, len(b.Features()))
+	a := p.Series[0].Start
+	b.Row(0, a+15, row)
+	before := append([]float64(nil), row...)
+	for i := 13; i < 20; i++ {
+		p.Series[0].Y[i] = 1e6
+		p.Series[1].Y[i] = 1e6
+	}
+	b.Prepare()
+	b.Row(0, a+15, row)
+	for i := range row {
+		if row[i] != before[i] && !(math.IsNaN(row[i]) && math.IsNaN(before[i])) {
+			t.Errorf("feature %s changed from %v to %v", b.Features()[i].Name, before[i], row[i])
+		}
+	}
+}
+
+func TestSetLeversOff(t *testing.T) {
+	p, b := tiny(t)
+	a := p.Series[0].Start
+	if !b.Promoted(0, a+5) || math.Abs(b.Discount(0, a+5)-0.2) > 1e-12 {
+		t.Fatal("day 5 not promoted at 20%")
+	}
+	b.SetLeversOff(0, a+5)
+	b.SetLeversOff(0, a+14)
+	b.Prepare()
+	if b.Promoted(0, a+5) || b.Promoted(0, a+14) || p.Series[0].Known[1][5] != 10 {
+		t.Fatal("levers not off")
+	}
+	if g := b.Groups(); len(g.Own) != 5 || len(g.History) != 3 || len(g.Next) != 1 || len(g.Peers) != 2 {
+		t.Fatalf("groups %+v", g) // own: price, display, price_discount, price_rel_history, promo
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	p, _ := tiny(t)
+	for _, c := range []Config{{MinLag: 0}, {MinLag: 1, Windows: []int{4, 2}}, {MinLag: 1, PromoThreshold: 1.5}} {
+		if _, err := New(p, c, nil); err == nil {
+			t.Errorf("config %+v accepted", c)
+		}
+	}
+}
