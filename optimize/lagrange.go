@@ -19,8 +19,8 @@ type heuristicResult struct {
 // length towards the best plan found, halved when the bound stalls), and
 // turns the dual's integer plans into feasible ones by repair and
 // improvement.
-func (c *compiled) heuristic(iters int) heuristicResult {
-	d := newDual(c)
+func (c *compiled) heuristic(iters, workers int) heuristicResult {
+	d := newDual(c, workers)
 	res := heuristicResult{bound: math.Inf(1), obj: math.Inf(-1), lam: make([]float64, len(c.rhs)), sig: make([]float64, len(c.stRhs))}
 	bestViol := math.Inf(1)
 	consider := func(choice []int, lam, sig []float64) {
@@ -46,7 +46,7 @@ func (c *compiled) heuristic(iters int) heuristicResult {
 	alpha, stall := 1.0, 0
 	for it := 0; it < iters; it++ {
 		res.iters = it + 1
-		val := d.eval()
+		val := d.eval(it >= iters/2)
 		if val < res.bound {
 			res.bound = val
 			copy(res.lam, d.lam)
@@ -55,7 +55,7 @@ func (c *compiled) heuristic(iters int) heuristicResult {
 		} else if stall++; stall >= 20 {
 			alpha, stall = alpha/2, 0
 		}
-		if it%10 == 0 {
+		if it == 10 || it == iters/2 {
 			consider(d.choice, d.lam, d.sig)
 		}
 		target := res.obj
@@ -83,8 +83,12 @@ func (c *compiled) heuristic(iters int) heuristicResult {
 		}
 	}
 	if res.iters > 0 {
+		// At the best multipliers, solve the stock subproblems over
+		// integers: a tighter bound, and a plan closer to feasible.
 		copy(d.lam, res.lam)
-		d.eval()
+		if val := d.eval(true); val < res.bound {
+			res.bound = val
+		}
 		consider(d.choice, res.lam, res.sig)
 	}
 	return res

@@ -1,6 +1,9 @@
 package optimize
 
-import "math"
+import (
+	"math"
+	"runtime"
+)
 
 // Settings tune Solve. The zero value gives the defaults.
 type Settings struct {
@@ -14,6 +17,9 @@ type Settings struct {
 	// NodeLimit caps the branch-and-bound nodes. 0 means 2,000,000
 	// (about a second).
 	NodeLimit int
+	// Workers is the number of goroutines evaluating the dual. 0 means
+	// runtime.GOMAXPROCS(0). The result does not depend on it.
+	Workers int
 }
 
 func (s Settings) withDefaults() Settings {
@@ -25,6 +31,9 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.NodeLimit <= 0 {
 		s.NodeLimit = 2_000_000
+	}
+	if s.Workers <= 0 {
+		s.Workers = runtime.GOMAXPROCS(0)
 	}
 	return s
 }
@@ -73,7 +82,7 @@ func Solve(p *Problem, s Settings) (Solution, error) {
 		return Solution{}, err
 	}
 	s = s.withDefaults()
-	h := c.heuristic(s.Iterations)
+	h := c.heuristic(s.Iterations, s.Workers)
 	sol := Solution{Bound: h.bound, Feasible: h.feasible, Iterations: h.iters}
 	choice := h.choice
 	if c.n <= s.ExactMaxSlots {
