@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -55,6 +57,29 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		if got, want := cells(small), cells(big); got != want {
 			t.Fatalf("chunking changed the frame:\n%s\nvs\n%s", got, want)
+		}
+	})
+}
+
+// FuzzReadParquet checks that damaged Parquet files give an error, not a
+// panic, and that a frame returned is consistent.
+func FuzzReadParquet(f *testing.F) {
+	for _, name := range []string{"alltypes_plain.parquet", "null_columns.parquet", "int32_decimal.parquet"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fr, err := ReadParquet(bytes.NewReader(b), int64(len(b)), "f.parquet", Options{})
+		if err != nil {
+			return
+		}
+		for _, c := range fr.Columns {
+			if c.Len() != fr.Rows() {
+				t.Fatalf("column %s has %d rows, frame has %d", c.Name, c.Len(), fr.Rows())
+			}
 		}
 	})
 }

@@ -34,6 +34,9 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opts Options) (f *data.
 			f, err = nil, &ParseError{File: name, Err: newProblem(ErrCorrupt, "malformed Parquet file: %v", p)}
 		}
 	}()
+	if err := checkFooter(r, size); err != nil {
+		return nil, &ParseError{File: name, Err: err}
+	}
 	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, &ParseError{File: name, Err: causedBy(ErrCorrupt, err, "not a readable Parquet file")}
@@ -79,6 +82,26 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opts Options) (f *data.
 		out[i] = c.finish()
 	}
 	return data.NewFrame(name, out)
+}
+
+// checkFooter checks the file's trailer (footer length and "PAR1") before
+// the Parquet library trusts it: a damaged length would have the library
+// allocate and read gigabytes.
+func checkFooter(r io.ReaderAt, size int64) error {
+	var tail [8]byte
+	if size < 12 {
+		return newProblem(ErrCorrupt, "not a Parquet file: %d bytes is too short", size)
+	}
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return causedBy(ErrCorrupt, err, "not a readable Parquet file")
+	}
+	if string(tail[4:]) != "PAR1" {
+		return newProblem(ErrCorrupt, "not a Parquet file: it does not end in PAR1")
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 {
+		return newProblem(ErrCorrupt, "not a readable Parquet file: the footer claims %d bytes, the file has %d", n, size)
+	}
+	return nil
 }
 
 // pqColumn reads one Parquet column into numbers or text.

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"testing"
@@ -80,6 +81,13 @@ func TestReadParquetLogicalTypes(t *testing.T) {
 	}
 }
 
+// footer returns a copy of a Parquet file with its footer length replaced.
+func footer(file []byte, n uint32) []byte {
+	b := bytes.Clone(file)
+	binary.LittleEndian.PutUint32(b[len(b)-8:], n)
+	return b
+}
+
 func TestReadParquetErrors(t *testing.T) {
 	good, err := os.ReadFile("testdata/alltypes_plain.parquet")
 	if err != nil {
@@ -94,7 +102,12 @@ func TestReadParquetErrors(t *testing.T) {
 		want string
 	}{
 		{"empty", nil, "", Options{}, ErrEmpty, "e.parquet: file is empty"},
-		{"truncated", good[:len(good)/2], "", Options{}, ErrCorrupt, "e.parquet: not a readable Parquet file: "},
+		{"truncated", good[:len(good)/2], "", Options{}, ErrCorrupt, "e.parquet: not a Parquet file: it does not end in PAR1"},
+		{"csv", []byte("a,b\n1,2\n3,4\n"), "", Options{}, ErrCorrupt, "e.parquet: not a Parquet file: it does not end in PAR1"},
+		{"tiny", []byte("PAR1"), "", Options{}, ErrCorrupt, "e.parquet: not a Parquet file: 4 bytes is too short"},
+		{"footer length", footer(good, 0xfffffff0), "", Options{}, ErrCorrupt,
+			"e.parquet: not a readable Parquet file: the footer claims 4294967280 bytes, the file has 1851"},
+		{"damaged footer", footer(good, 20), "", Options{}, ErrCorrupt, "e.parquet: not a readable Parquet file: "},
 		{"nested", nil, "testdata/nested_lists.snappy.parquet", Options{}, ErrUnsupported,
 			"nested_lists.snappy.parquet, column a: a nested or repeated column (LIST); only flat columns can be read"},
 		{"forced number", nil, "testdata/alltypes_plain.parquet", Options{Types: map[string]data.Kind{"date_string_col": data.Number}},
