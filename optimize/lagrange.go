@@ -41,21 +41,35 @@ func (c *compiled) heuristic(iters, workers int) heuristicResult {
 	}
 	consider(c.start[:c.n], d.lam, d.sig) // all off
 
+	// Phase 1 (first 3/4 of the iterations) prices stock by the LP
+	// subproblems, which are cheap; phase 2 restarts from phase 1's best
+	// multipliers and solves them over integers, for a tighter bound.
 	y := make([]float64, len(c.rhs)) // λ·scale
 	g := make([]float64, len(c.rhs))
-	alpha, stall := 1.0, 0
+	switchAt := iters * 3 / 4
+	alpha, stall, phaseBest := 1.0, 0, math.Inf(1)
 	for it := 0; it < iters; it++ {
 		res.iters = it + 1
-		val := d.eval(it >= iters/2)
+		exact := it >= switchAt
+		if it == switchAt && it > 0 {
+			for r := range y {
+				d.lam[r] = res.lam[r]
+				y[r] = res.lam[r] * c.scale[r]
+			}
+			alpha, stall, phaseBest = 0.5, 0, math.Inf(1)
+		}
+		val := d.eval(exact)
 		if val < res.bound {
 			res.bound = val
 			copy(res.lam, d.lam)
 			copy(res.sig, d.sig)
-			stall = 0
+		}
+		if val < phaseBest {
+			phaseBest, stall = val, 0
 		} else if stall++; stall >= 20 {
 			alpha, stall = alpha/2, 0
 		}
-		if it == 10 || it == iters/2 {
+		if it == 10 || it == switchAt/2 || (exact && (it-switchAt)%25 == 0) {
 			consider(d.choice, d.lam, d.sig)
 		}
 		target := res.obj
@@ -74,7 +88,11 @@ func (c *compiled) heuristic(iters, workers int) heuristicResult {
 			norm += g[r] * g[r]
 		}
 		if norm == 0 || alpha < 1e-6 {
-			break // dual optimum (or no progress left)
+			if exact || switchAt >= iters {
+				break // dual optimum (or no progress left)
+			}
+			it = switchAt - 1 // on to phase 2
+			continue
 		}
 		t := alpha * math.Max(val-target, 1e-12*math.Max(1, math.Abs(val))) / norm
 		for r := range y {
