@@ -564,3 +564,95 @@ func TestScorerMatchesWholePanel(t *testing.T) {
 		}
 	}
 }
+
+// linearExplainer predicts Σ w·x (NaN as 0) and explains it exactly: its
+// SHAP values are w·x with a zero expected value.
+type linearExplainer struct{ w []float64 }
+
+func (l linearExplainer) Predict(X *data.Matrix, out []float64) error {
+	for i := range out {
+		out[i] = 0
+		for j, v := range X.Row(i) {
+			if !math.IsNaN(v) {
+				out[i] += l.w[j] * v
+			}
+		}
+	}
+	return nil
+}
+
+func (l linearExplainer) SHAP(X *data.Matrix, out []float64) error {
+	c := X.Cols + 1
+	for i := 0; i < X.Rows; i++ {
+		for j, v := range X.Row(i) {
+			out[i*c+j] = 0
+			if !math.IsNaN(v) {
+				out[i*c+j] = l.w[j] * v
+			}
+		}
+		out[i*c+X.Cols] = 0
+	}
+	return nil
+}
+
+func TestDriversAddUpToUplift(t *testing.T) {
+	hist := weeklyFrame(t, 4, 100, 9)
+	sp := mustSpec(t)
+	p, _ := panel.Build(hist, sp, panel.Options{})
+	opt := TrainOptions{Kind: "test", Horizon: 2}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, func(ds *model.Dataset) (model.Predictor, error) {
+		w := make([]float64, len(ds.Features))
+		for j, f := range ds.Features {
+			switch f.Name {
+			case "price_discount":
+				w[j] = 3
+			case "promo":
+				w[j] = 0.5
+			case "mean_4":
+				w[j] = 1
+			}
+		}
+		return linearExplainer{w}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{panelDate(100), panelDate(100)}},
+		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku1"}},
+		{Name: "price", Kind: data.Number, Num: []float64{1.5, 2}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{2, 2}},
+		{Name: "feature", Kind: data.Number, Num: []float64{1, 0}},
+	})
+	res, err := m.Forecast(hist, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drivers, err := res.Drivers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ds := range drivers {
+		sum := 0.0
+		for _, d := range ds {
+			sum += d.Contribution
+		}
+		if up := res.Forecast[i] - res.Baseline[i]; math.Abs(sum-up) > 1e-9 {
+			t.Errorf("row %d: drivers sum to %v, uplift %v", i, sum, up)
+		}
+	}
+	if len(drivers[0]) != 2 || drivers[0][0].Feature != "price_discount" || drivers[0][1].Feature != "promo" {
+		t.Errorf("drivers of the promoted row %+v, want price_discount then promo", drivers[0])
+	}
+	if len(drivers[1]) != 0 {
+		t.Errorf("unpromoted row has drivers %+v", drivers[1])
+	}
+	tot := TotalDrivers(drivers)
+	if tot[0].Feature != "price_discount" {
+		t.Errorf("total drivers %+v", tot)
+	}
+}

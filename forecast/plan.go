@@ -37,6 +37,11 @@ type Result struct {
 	// UnitCost and FixedCost come from the spec's cost columns; NaN when
 	// not given.
 	UnitCost, FixedCost []float64
+
+	// The plan's and the baseline's features, kept for explanations.
+	model  *Model
+	xf, xb *data.Matrix
+	scales []float64
 }
 
 // Forecast predicts every row of plan given the history, and its baseline.
@@ -110,7 +115,7 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 	for i, t := range targets {
 		refs[i] = feature.Ref{Series: t.Series, Period: t.Period}
 	}
-	res := &Result{Panel: p, Targets: targets, Promoted: make([]bool, len(targets))}
+	res := &Result{Panel: p, Targets: targets, Promoted: make([]bool, len(targets)), model: m}
 	XF, scales := b.Matrix(refs)
 	for i, sc := range scales {
 		if sc == 0 {
@@ -138,6 +143,7 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 	if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
 		return nil, err
 	}
+	res.xf, res.xb, res.scales = XF, XB, scales
 	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
 	if c := m.Calibration; c != nil {
 		res.Levels = c.Levels

@@ -52,12 +52,12 @@ fold and segment with every prediction.`,
 	fs.StringVar(&f.data, "data", "", "sales history: CSV, CSV.gz or Parquet")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&f.out, "out", "", "folder for metrics.csv and predictions.csv (optional)")
-	fs.StringVar(&f.models, "models", "seasonal_naive,moving_average,ridge", "comma-separated models to compare")
+	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare")
 	fs.IntVar(&f.folds, "folds", 4, "number of rolling origins")
 	fs.IntVar(&f.horizon, "horizon", 4, "periods scored per fold")
 	fs.IntVar(&f.gap, "gap", 0, "periods between each origin and its first scored period")
 	fs.StringSliceVar(&f.segments, "segment", nil, "key or static columns to break metrics down by")
-	f.model.register(fs, "ridge")
+	f.model.register(fs, "gbdt")
 	return cmd
 }
 

@@ -111,3 +111,27 @@ func TestDemoDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainAndWhatif(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "demo", "--out", dir, "--skus", "10", "--folds", "1", "--models", "gbdt"); code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, errs)
+	}
+	h, p, m := filepath.Join(dir, "history.csv"), filepath.Join(dir, "plan.csv"), filepath.Join(dir, "model.json")
+	code, out, errs := run(t, "explain", "--model", m, "--data", h, "--plan", p, "--out", filepath.Join(dir, "drivers.csv"))
+	if code != exitOK || !strings.Contains(out, "its drivers") {
+		t.Fatalf("explain exited %d: %s %s", code, out, errs)
+	}
+	code, out, errs = run(t, "whatif", "--model", m, "--data", h, "--plan", p, "--lever", "price", "--from", "0", "--to", "0.3", "--step", "0.1",
+		"--out", filepath.Join(dir, "curves.csv"), "--plot", filepath.Join(dir, "curves.html"))
+	if code != exitOK || !strings.Contains(out, "elasticity") {
+		t.Fatalf("whatif exited %d: %s %s", code, out, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "curves.csv"))
+	if err != nil || strings.Count(string(b), "\n") < 5 {
+		t.Fatalf("curves: %v\n%s", err, b)
+	}
+	if code, _, _ := run(t, "whatif", "--model", m, "--data", h, "--plan", p, "--lever", "colour"); code != exitFailure {
+		t.Errorf("whatif on an unknown lever exited %d", code)
+	}
+}

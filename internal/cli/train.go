@@ -40,7 +40,7 @@ horizon and gap your plans need.`,
 	fs.IntVar(&f.horizon, "horizon", 4, "periods to forecast after the gap")
 	fs.IntVar(&f.gap, "gap", 0, "periods between the history's end and the first forecast period")
 	fs.IntVar(&f.calibration, "calibration-folds", 4, "backtest folds whose residuals calibrate the P10/P50/P90 intervals (0: no intervals)")
-	f.model.register(fs, "ridge")
+	f.model.register(fs, "gbdt")
 	return cmd
 }
 

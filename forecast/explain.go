@@ -1,0 +1,77 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"promocast/data"
+)
+
+// Explainer is a predictor that attributes each prediction to its
+// features: SHAP writes X.Cols+1 values per row, the last being the
+// expected value, that add up to the row's raw prediction. gbdt models
+// implement it with exact TreeSHAP.
+type Explainer interface {
+	SHAP(X *data.Matrix, out []float64) error
+}
+
+// Driver is one feature's share of a row's uplift, in target units.
+type Driver struct {
+	Feature      string
+	Contribution float64
+}
+
+// Drivers attributes each row's uplift to the features: the SHAP values of
+// the plan's row minus those of its baseline row, times the row's scale.
+// For a model with an identity link (squared error, the default) they add
+// up to the row's uplift; each row's drivers are sorted by absolute size.
+func (r *Result) Drivers() ([][]Driver, error) {
+	ex, ok := r.model.Predictor.(Explainer)
+	if !ok {
+		return nil, fmt.Errorf("a %s model cannot explain its forecasts; train a gbdt model", r.model.Kind)
+	}
+	cols := r.xf.Cols
+	sf := make([]float64, r.xf.Rows*(cols+1))
+	sb := make([]float64, r.xb.Rows*(cols+1))
+	if err := ex.SHAP(r.xf, sf); err != nil {
+		return nil, err
+	}
+	if err := ex.SHAP(r.xb, sb); err != nil {
+		return nil, err
+	}
+	out := make([][]Driver, r.xf.Rows)
+	for i := range out {
+		var ds []Driver
+		for j := 0; j < cols; j++ {
+			c := (sf[i*(cols+1)+j] - sb[i*(cols+1)+j]) * r.scales[i]
+			if c != 0 {
+				ds = append(ds, Driver{Feature: r.model.Features[j].Name, Contribution: c})
+			}
+		}
+		sort.SliceStable(ds, func(a, b int) bool { return math.Abs(ds[a].Contribution) > math.Abs(ds[b].Contribution) })
+		out[i] = ds
+	}
+	return out, nil
+}
+
+// TotalDrivers sums per-row drivers over the plan, largest first.
+func TotalDrivers(rows [][]Driver) []Driver {
+	sum := map[string]float64{}
+	for _, ds := range rows {
+		for _, d := range ds {
+			sum[d.Feature] += d.Contribution
+		}
+	}
+	out := make([]Driver, 0, len(sum))
+	for f, c := range sum {
+		out = append(out, Driver{f, c})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if x, y := math.Abs(out[a].Contribution), math.Abs(out[b].Contribution); x != y {
+			return x > y
+		}
+		return out[a].Feature < out[b].Feature
+	})
+	return out
+}
