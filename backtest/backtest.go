@@ -73,11 +73,51 @@ type Report struct {
 	Folds       []FoldScores
 	Segments    []SegmentScores
 	Predictions []Prediction
+	// Importance is the gain importance of each feature in the last fold's
+	// model, largest first; empty for models without it.
+	Importance []FeatureScore
 	// Coverage is the share of actuals inside the P10–P90 interval when
 	// each fold is calibrated on the folds before it (folds 2..N scored);
 	// CoverageN counts the rows scored. NaN with a single fold.
 	Coverage  float64
 	CoverageN int
+}
+
+// FeatureScore is one feature's importance.
+type FeatureScore struct {
+	Feature string
+	Score   float64
+}
+
+// importancer is a model that scores its features (gbdt models do).
+type importancer interface {
+	Importance(kind string) ([]float64, error)
+}
+
+// importance ranks the features of a fitted model by gain, normalised to
+// sum to 1.
+func importance(pred any, names []string) []FeatureScore {
+	im, ok := pred.(importancer)
+	if !ok {
+		return nil
+	}
+	gain, err := im.Importance("gain")
+	if err != nil || len(gain) != len(names) {
+		return nil
+	}
+	total := 0.0
+	for _, g := range gain {
+		total += g
+	}
+	if total <= 0 {
+		return nil
+	}
+	out := make([]FeatureScore, len(gain))
+	for j, g := range gain {
+		out[j] = FeatureScore{names[j], g / total}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Score > out[b].Score })
+	return out
 }
 
 // Residuals returns the report's predictions as calibration residuals.
@@ -181,6 +221,13 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 				if err := fm.Add(p.Actual, p.Forecast, scales[k][ref.Series]); err != nil {
 					return nil, err
 				}
+			}
+			if k == len(origins)-1 {
+				names := make([]string, len(ds.Features))
+				for j, f := range ds.Features {
+					names[j] = f.Name
+				}
+				rep.Importance = importance(pred, names)
 			}
 			rep.Folds = append(rep.Folds, FoldScores{Origin: pr.Panel.Grid.Label(o), TrainRows: ds.X.Rows, Scores: fm.Summary()})
 			if opt.Progress != nil {

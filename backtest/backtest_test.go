@@ -135,3 +135,20 @@ func TestRunErrors(t *testing.T) {
 		t.Error("an unknown segment column was accepted")
 	}
 }
+
+type gains []float64
+
+func (g gains) Importance(string) ([]float64, error) { return g, nil }
+
+func TestImportanceRanksAndNormalises(t *testing.T) {
+	got := importance(gains{1, 3, 0, 4}, []string{"a", "b", "c", "d"})
+	want := []FeatureScore{{"d", 0.5}, {"b", 0.375}, {"a", 0.125}, {"c", 0}}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("importance %v, want %v", got, want)
+		}
+	}
+	if importance(struct{}{}, nil) != nil || importance(gains{0, 0}, []string{"a", "b"}) != nil {
+		t.Fatal("importance of a model without gains should be empty")
+	}
+}

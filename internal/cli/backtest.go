@@ -103,6 +103,19 @@ func runBacktest(e *env, f backtestFlags) error {
 	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n\n",
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
 	writeLeaderboard(e.stdout, reports)
+	for _, r := range reports {
+		if len(r.Importance) == 0 {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "\n%s feature importance (gain share, last fold):", r.Model)
+		for i, fi := range r.Importance[:min(10, len(r.Importance))] {
+			if i%5 == 0 {
+				fmt.Fprint(e.stdout, "\n ")
+			}
+			fmt.Fprintf(e.stdout, " %s %.1f%%", fi.Feature, 100*fi.Score)
+		}
+		fmt.Fprintln(e.stdout)
+	}
 	if f.out == "" {
 		return nil
 	}

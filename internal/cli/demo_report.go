@@ -46,6 +46,15 @@ func demoReport(p *panel.Panel, reports []*backtest.Report, best *backtest.Repor
 	r.Text("By category (" + best.Model + "):")
 	r.Table([]string{"category", "WAPE", "bias", "rows"}, segs)
 
+	if len(best.Importance) > 0 {
+		var imp [][]string
+		for _, fi := range best.Importance[:min(15, len(best.Importance))] {
+			imp = append(imp, []string{fi.Feature, pct(fi.Score)})
+		}
+		r.Text("Feature importance of " + best.Model + " (share of split gain, last fold):")
+		r.Table([]string{"feature", "gain share"}, imp)
+	}
+
 	r.Heading("Actual vs predicted in the backtest")
 	for _, si := range topSeries(p, 4) {
 		if c, ok := backtestChart(p, reports, best, si); ok {
