@@ -14,8 +14,8 @@ type Settings struct {
 	// by branch and bound, which proves optimality unless it hits NodeLimit.
 	// 0 means 64; negative never runs branch and bound.
 	ExactMaxSlots int
-	// NodeLimit caps the branch-and-bound nodes. 0 means 2,000,000
-	// (about a second).
+	// NodeLimit caps the branch-and-bound nodes (a deterministic limit,
+	// unlike a time limit). 0 means 2,000,000.
 	NodeLimit int
 	// Workers is the number of goroutines evaluating the dual. 0 means
 	// runtime.GOMAXPROCS(0). The result does not depend on it.
