@@ -4,6 +4,7 @@
 //	seasonal_naive, moving_average   package naive (no training)
 //	ridge, lasso, elasticnet         package linear
 //	gbdt                             package gbdt (histogram gradient boosting)
+//	svr                              package svm (linear support vector regression)
 //
 // New returns a forecast.Fit for a name and options; Decode rebuilds a
 // trained predictor from the JSON a model file holds.
@@ -12,6 +13,7 @@ package learner
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -20,6 +22,7 @@ import (
 	"promocast/linear"
 	"promocast/model"
 	"promocast/naive"
+	"promocast/svm"
 )
 
 // Options carry the settings of every family; each learner reads its own.
@@ -29,6 +32,9 @@ type Options struct {
 	// Linear configures ridge, lasso and elasticnet; Penalty is set from
 	// the model name.
 	Linear linear.Params
+	// SVM configures svr (a regression loss or the default). Its C applies
+	// to weights rescaled to mean 1, so it means the same at any scale.
+	SVM svm.Params
 }
 
 // family is one learner: how to train it and how to decode it.
@@ -60,6 +66,14 @@ func families() map[string]family {
 		err := json.Unmarshal(raw, &m)
 		return &m, err
 	}
+	svrDecode := func(raw []byte) (model.Predictor, error) {
+		var m svm.Regressor
+		err := json.Unmarshal(raw, &m)
+		return &m, err
+	}
+	svrFit := func(ds *model.Dataset, opt Options) (model.Predictor, error) {
+		return svm.FitRegressor(meanOneWeights(ds), opt.SVM)
+	}
 	return map[string]family{
 		"gbdt":           {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
 		"seasonal_naive": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }, naiveDecode},
@@ -67,7 +81,30 @@ func families() map[string]family {
 		"ridge":          {linearFit(linear.PenaltyRidge), linearDecode},
 		"lasso":          {linearFit(linear.PenaltyLasso), linearDecode},
 		"elasticnet":     {linearFit(linear.PenaltyElasticNet), linearDecode},
+		"svr":            {svrFit, svrDecode},
 	}
+}
+
+// meanOneWeights returns ds with its weights divided by their mean (a
+// shallow copy; ds is not changed).
+func meanOneWeights(ds *model.Dataset) *model.Dataset {
+	if ds == nil || ds.W == nil || len(ds.W) == 0 {
+		return ds
+	}
+	sum := 0.0
+	for _, w := range ds.W {
+		sum += w
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return ds // the fit reports the bad weights
+	}
+	out := *ds
+	out.W = make([]float64, len(ds.W))
+	mean := sum / float64(len(ds.W))
+	for i, w := range ds.W {
+		out.W[i] = w / mean
+	}
+	return &out
 }
 
 // Names returns the model names New accepts, sorted.
