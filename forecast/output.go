@@ -57,6 +57,12 @@ func (r *Result) Frame(source string) (*data.Frame, error) {
 		num("forecast_"+name, func(i int) float64 { return r.ForecastQ[k][i] })
 		num("baseline_"+name, func(i int) float64 { return r.BaselineQ[k][i] })
 	}
+	for k, lv := range r.Levels {
+		if r.UpliftQ == nil {
+			break
+		}
+		num(fmt.Sprintf("uplift_p%g", 100*lv), func(i int) float64 { return r.UpliftQ[k][i] })
+	}
 	cols = append(cols, &data.Column{Name: "warnings", Kind: data.String, Str: r.Warnings})
 	if sp.PriceColumn() == "" {
 		return data.NewFrame(source, cols)

@@ -34,6 +34,10 @@ type Result struct {
 	// empty when the model has no calibration.
 	Levels               []float64
 	ForecastQ, BaselineQ [][]float64
+	// UpliftQ holds per level the uplift's quantiles given the baseline:
+	// ForecastQ minus Baseline. It carries the promoted outcome's whole
+	// uncertainty, noise included, so it is wide rather than overconfident.
+	UpliftQ [][]float64
 	// UnitCost and FixedCost come from the spec's cost columns; NaN when
 	// not given.
 	UnitCost, FixedCost []float64
@@ -144,11 +148,19 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 		return nil, err
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
+
 	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
 	if c := m.Calibration; c != nil {
 		res.Levels = c.Levels
 		res.ForecastQ = quantiles(c, res.Forecast, scales, res.Promoted)
 		res.BaselineQ = quantiles(c, res.Baseline, scales, make([]bool, len(targets)))
+		res.UpliftQ = make([][]float64, len(c.Levels))
+		for k := range c.Levels {
+			res.UpliftQ[k] = make([]float64, len(targets))
+			for i := range targets {
+				res.UpliftQ[k][i] = res.ForecastQ[k][i] - res.Baseline[i]
+			}
+		}
 	}
 	return res, nil
 }

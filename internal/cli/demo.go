@@ -47,7 +47,8 @@ backtests seasonal naive, ridge and gradient-boosted trees, trains the best
 on the whole history, forecasts a Double 11 plan with its no-promotion
 baseline, and compares the estimated uplift with the true one.
 
-It writes history.csv, plan.csv, spec.yaml, model.json, forecast.csv,
+It writes history.csv, plan.csv, truth.csv (the plan's true expected and
+baseline units), spec.yaml, model.json, forecast.csv,
 backtest_metrics.csv and report.html to --out.`,
 		Example: `  promocast demo
   promocast demo --out /tmp/demo --seed 7`,
@@ -84,6 +85,9 @@ func runDemo(e *env, f demoFlags) error {
 		return err
 	}
 	if err := export.Write(out("plan.csv"), shop.Plan); err != nil {
+		return err
+	}
+	if err := export.Write(out("truth.csv"), shop.Truth); err != nil {
 		return err
 	}
 	if err := export.WriteFile(out("spec.yaml"), writeString(synth.Spec())); err != nil {
@@ -167,7 +171,8 @@ func runDemo(e *env, f demoFlags) error {
 	fmt.Fprintf(w, "\nDouble 11 plan with %s (%d rows, %d promoted):\n", best.Model, len(res.Forecast), check.promotedRows)
 	fmt.Fprintf(w, "  forecast %.0f units, baseline %.0f, uplift %+.0f   (true: %.0f, %.0f, %+.0f)\n",
 		check.forecast, check.baseline, check.forecast-check.baseline, check.trueForecast, check.trueBaseline, check.trueForecast-check.trueBaseline)
-	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n\n", check.corr, 100*check.wape, check.skus)
+	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n", check.corr, 100*check.wape, check.skus)
+	fmt.Fprintf(w, "  true uplift inside the P10–P90 uplift interval on %s of promoted rows\n\n", pct(check.upliftCover))
 	totals, err := res.Summarise("category")
 	if err != nil {
 		return err
@@ -189,7 +194,10 @@ type upliftCheck struct {
 	forecast, baseline, trueForecast, trueBaseline float64
 	promotedRows, skus                             int
 	corr, wape                                     float64
-	perSKU                                         []skuUplift
+	// upliftCover is the share of promoted rows whose true uplift lies in
+	// the estimated P10–P90 uplift interval (NaN without one).
+	upliftCover float64
+	perSKU      []skuUplift
 }
 
 type skuUplift struct {
@@ -211,7 +219,8 @@ func compareUplift(res *forecast.Result, truth *data.Frame) (*upliftCheck, error
 	if truth.Rows() != len(res.Targets) {
 		return nil, fmt.Errorf("truth has %d rows, the plan %d", truth.Rows(), len(res.Targets))
 	}
-	c := &upliftCheck{}
+	c := &upliftCheck{upliftCover: math.NaN()}
+	covered := 0
 	est, tru := map[int]float64{}, map[int]float64{}
 	promoted := map[int]bool{}
 	for i, t := range res.Targets {
@@ -225,6 +234,9 @@ func compareUplift(res *forecast.Result, truth *data.Frame) (*upliftCheck, error
 		if res.Promoted[i] {
 			promoted[t.Series] = true
 			c.promotedRows++
+			if u := exp.Num[r] - base.Num[r]; res.UpliftQ != nil && u >= res.UpliftQ[0][i] && u <= res.UpliftQ[len(res.UpliftQ)-1][i] {
+				covered++
+			}
 		}
 	}
 	var xs, ys []float64
@@ -237,6 +249,9 @@ func compareUplift(res *forecast.Result, truth *data.Frame) (*upliftCheck, error
 		xs, ys = append(xs, u.est), append(ys, u.truth)
 		absErr += math.Abs(u.est - u.truth)
 		absTrue += math.Abs(u.truth)
+	}
+	if res.UpliftQ != nil && c.promotedRows > 0 {
+		c.upliftCover = float64(covered) / float64(c.promotedRows)
 	}
 	c.skus = len(xs)
 	c.corr = pearson(xs, ys)
