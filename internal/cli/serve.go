@@ -1,0 +1,368 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"promocast/backtest"
+	"promocast/data"
+	"promocast/export"
+	"promocast/forecast"
+	"promocast/interval"
+	"promocast/learner"
+	"promocast/modelfile"
+	"promocast/panel"
+	"promocast/serve"
+	"promocast/serve/registry"
+	"promocast/spec"
+	"promocast/synth"
+)
+
+type serveFlags struct {
+	addr, store, name string
+	model, data, spec string
+	tokens            string
+	insecureAdmin     bool
+	maxRows           int
+	maxBody           int64
+	shutdown, poll    time.Duration
+	demoSKUs          int
+}
+
+func serveCmd(e *env) *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--store promocast.db] [--model FILE --data HISTORY --spec SPEC] [--tokens FILE]",
+		Short: "Serve forecasts and what-ifs over HTTP from the live registered model",
+		Long: `serve answers the promocast JSON API (see GET /openapi.json) with the live
+version of one model in the registry (--store, an SQLite file; --name picks the
+model, default "default").
+
+With --model, the model file is registered as a new version (unless the same
+file and history are already registered) and made live; --data names the
+history it scores against. Without --model, the registry's live version is
+served; when the registry has none, serve trains a demo model on a synthetic
+shop in memory (gradient-boosted trees, horizon 31 days) and serves that.
+
+API tokens come from --tokens (one "TOKEN SCOPE" per line, scope read or
+admin) or the PROMOCAST_TOKENS environment variable. Without tokens, read
+routes are open and admin routes (promote, rollback) are refused unless
+--insecure-admin. SIGINT or SIGTERM stops the server after the requests in
+flight finish.`,
+		Example: `  promocast serve
+  promocast serve --model model.json --data sales.csv.gz --spec spec.yaml --tokens tokens.txt
+  curl -s localhost:8080/v1/forecast -d '{"rows":[{"sku":"SKU0001","date":"2025-10-16","price":9.9, ...}]}'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), e, f) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
+	fs.StringVar(&f.store, "store", "promocast.db", "model registry database (SQLite file; :memory: for none on disk)")
+	fs.StringVar(&f.name, "name", "default", "registry name of the model to serve")
+	fs.StringVar(&f.model, "model", "", "model file to register and make live")
+	fs.StringVar(&f.data, "data", "", "history the model scores against (with --model)")
+	fs.StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
+	fs.StringVar(&f.tokens, "tokens", "", "API token file: one \"TOKEN SCOPE\" per line, scope read or admin")
+	fs.BoolVar(&f.insecureAdmin, "insecure-admin", false, "allow admin routes without tokens (trusted machines only)")
+	fs.IntVar(&f.maxRows, "max-rows", 0, "most plan rows per request (0: 10000)")
+	fs.Int64Var(&f.maxBody, "max-body", 0, "largest request body in bytes (0: 8 MiB)")
+	fs.DurationVar(&f.shutdown, "shutdown-timeout", 30*time.Second, "how long to wait for requests in flight when stopping")
+	fs.DurationVar(&f.poll, "poll", 5*time.Second, "how often to check the registry for promotions made elsewhere (0: never)")
+	fs.IntVar(&f.demoSKUs, "demo-skus", 50, "SKUs of the demo shop trained when the registry has no model")
+	return cmd
+}
+
+func runServe(ctx context.Context, e *env, f serveFlags) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	tokens, err := readTokens(f.tokens)
+	if err != nil {
+		return usageError{err}
+	}
+	if (f.data != "" || f.spec != "") && f.model == "" {
+		return usagef("--data and --spec go with --model: the model file to register")
+	}
+	st, err := registry.Open(ctx, f.store, registry.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := prepareLive(ctx, e, st, f); err != nil {
+		return err
+	}
+	poll := f.poll
+	if poll == 0 {
+		poll = -1
+	}
+	srv, err := serve.New(st, historyLoader, serve.Options{Name: f.name, Tokens: tokens, InsecureAdmin: f.insecureAdmin,
+		Limits: serve.Limits{MaxRows: f.maxRows, MaxBodyBytes: f.maxBody}, ShutdownTimeout: f.shutdown, PollInterval: poll, Logger: e.log})
+	if err != nil {
+		return usageError{err}
+	}
+	defer srv.Close()
+	start := time.Now()
+	if err := srv.Start(ctx); err != nil {
+		return err
+	}
+	lv := srv.Live()
+	e.log.Info("model loaded", "name", lv.Entry.Name, "version", lv.Entry.Version, "kind", lv.Entry.Kind,
+		"series", len(lv.Scorer.Panel().Series), "seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()))
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	if host, _, _ := net.SplitHostPort(f.addr); !isLoopback(host) {
+		e.log.Warn("listening beyond loopback: anyone who can reach this address can call the API", "addr", f.addr, "tokens", len(tokens))
+	}
+	if len(tokens) == 0 {
+		e.log.Info("no API tokens: read routes are open", "admin", map[bool]string{true: "open (--insecure-admin)", false: "refused"}[f.insecureAdmin])
+	}
+	sigCtx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return srv.Serve(sigCtx, ln)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// readTokens reads the token file, or PROMOCAST_TOKENS when no file is given.
+func readTokens(path string) ([]serve.Token, error) {
+	if path == "" {
+		env := os.Getenv("PROMOCAST_TOKENS")
+		if env == "" {
+			return nil, nil
+		}
+		return serve.ParseTokens(strings.NewReader(env), "PROMOCAST_TOKENS")
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--tokens: %w", err)
+	}
+	defer fh.Close()
+	return serve.ParseTokens(fh, path)
+}
+
+// prepareLive makes sure the served name has a live version: the --model
+// file, the registry's live version, or a demo model.
+func prepareLive(ctx context.Context, e *env, st *registry.Store, f serveFlags) error {
+	if f.model != "" {
+		if f.data == "" {
+			return usagef("--model needs --data: the history the model scores against")
+		}
+		m, existed, err := registerFile(ctx, st, f.name, f.model, f.data, f.spec)
+		if err != nil {
+			return err
+		}
+		e.log.Info("registered model", "name", m.Name, "version", m.Version, "already_registered", existed, "file", f.model)
+		_, err = st.Promote(ctx, f.name, m.Version)
+		return err
+	}
+	_, err := st.Live(ctx, f.name)
+	if err == nil || !errors.Is(err, registry.ErrNotFound) {
+		return err
+	}
+	e.log.Info("registry has no live model: training a demo model on a synthetic shop", "name", f.name, "skus", f.demoSKUs, "store", f.store)
+	b, source, fp, err := trainDemo(e, f.demoSKUs)
+	if err != nil {
+		return err
+	}
+	m, _, err := st.Register(ctx, registry.Registration{Name: f.name, File: b, SourcePath: "(demo)", DataSource: source, DataFingerprint: fp})
+	if err != nil {
+		return err
+	}
+	_, err = st.Promote(ctx, f.name, m.Version)
+	return err
+}
+
+// registerFile registers a model file with the history it scores against.
+func registerFile(ctx context.Context, st *registry.Store, name, model, data, specPath string) (registry.Model, bool, error) {
+	b, err := os.ReadFile(model)
+	if err != nil {
+		return registry.Model{}, false, fmt.Errorf("read model: %w", err)
+	}
+	absData, err := filepath.Abs(data)
+	if err != nil {
+		return registry.Model{}, false, err
+	}
+	fp, err := registry.FingerprintFile(absData)
+	if err != nil {
+		return registry.Model{}, false, err
+	}
+	absSpec := ""
+	if specPath != "" {
+		if absSpec, err = filepath.Abs(specPath); err != nil {
+			return registry.Model{}, false, err
+		}
+		if _, err := readSpec(absSpec); err != nil {
+			return registry.Model{}, false, err
+		}
+	}
+	return st.Register(ctx, registry.Registration{Name: name, File: b, SourcePath: model, DataSource: absData, SpecSource: absSpec, DataFingerprint: fp})
+}
+
+// demoSource names a synthetic history: the generator is deterministic, so
+// the history is regenerated rather than stored.
+func demoSource(skus int) string {
+	return fmt.Sprintf("synth:seed=1,skus=%d,plan_days=%d", skus, demoHorizon)
+}
+
+func parseDemoSource(src string) (synth.Config, error) {
+	rest, ok := strings.CutPrefix(src, "synth:")
+	if !ok {
+		return synth.Config{}, fmt.Errorf("%q is not a synthetic history", src)
+	}
+	var cfg synth.Config
+	for _, kv := range strings.Split(rest, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return cfg, fmt.Errorf("synthetic history %q: %s=%q is not a number", src, k, v)
+		}
+		switch k {
+		case "seed":
+			cfg.Seed = uint64(n)
+		case "skus":
+			cfg.SKUs = n
+		case "plan_days":
+			cfg.PlanDays = n
+		default:
+			return cfg, fmt.Errorf("synthetic history %q: unknown setting %q", src, k)
+		}
+	}
+	return cfg, nil
+}
+
+// frameFingerprint is the sha256 of a frame written as CSV: the
+// fingerprint of a history that exists only in memory.
+func frameFingerprint(f *data.Frame) (string, error) {
+	h := sha256.New()
+	if err := export.WriteCSV(h, f); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// trainDemo trains the demo model: gradient-boosted trees on a synthetic
+// shop, horizon 31 days, intervals calibrated on two backtest folds.
+func trainDemo(e *env, skus int) (file []byte, source, fingerprint string, err error) {
+	start := time.Now()
+	source = demoSource(skus)
+	cfg, err := parseDemoSource(source)
+	if err != nil {
+		return nil, "", "", err
+	}
+	shop, err := synth.Generate(cfg)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if fingerprint, err = frameFingerprint(shop.History); err != nil {
+		return nil, "", "", err
+	}
+	sp, err := spec.Parse([]byte(synth.Spec()))
+	if err != nil {
+		return nil, "", "", err
+	}
+	p, err := panel.Build(shop.History, sp, panel.Options{})
+	if err != nil {
+		return nil, "", "", err
+	}
+	opt := forecast.TrainOptions{Kind: "gbdt", Horizon: demoHorizon}
+	pr, err := forecast.Prepare(p, opt)
+	if err != nil {
+		return nil, "", "", err
+	}
+	fit, err := learner.New("gbdt", learner.Options{})
+	if err != nil {
+		return nil, "", "", err
+	}
+	m, err := pr.Train(opt, p.Last, fit)
+	if err != nil {
+		return nil, "", "", err
+	}
+	reports, err := backtest.Run(pr, backtest.Options{Folds: 2, Horizon: demoHorizon}, []backtest.Candidate{{Name: "gbdt", Fit: fit}})
+	if err != nil {
+		return nil, "", "", fmt.Errorf("calibration: %w", err)
+	}
+	if m.Calibration, err = interval.Fit(reports[0].Residuals(), interval.Options{}); err != nil {
+		return nil, "", "", fmt.Errorf("calibration: %w", err)
+	}
+	metrics := map[string]float64{"backtest_wape": reports[0].Overall.WAPE, "backtest_wape_promo": reports[0].Promo.WAPE}
+	if file, err = modelfile.Encode(&modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
+		return nil, "", "", err
+	}
+	e.log.Info("trained demo model", "kind", "gbdt", "skus", skus, "history_rows", shop.History.Rows(), "horizon", demoHorizon,
+		"features", len(m.Features), "backtest_wape", fmt.Sprintf("%.3f", reports[0].Overall.WAPE),
+		"first_plan_day", shop.PlanStart.String(), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
+	return file, source, fingerprint, nil
+}
+
+// historyLoader reads a registered model's history and checks it is the
+// one the model was registered with.
+func historyLoader(_ context.Context, m registry.Model) (*data.Frame, error) {
+	if strings.HasPrefix(m.DataSource, "synth:") {
+		cfg, err := parseDemoSource(m.DataSource)
+		if err != nil {
+			return nil, err
+		}
+		shop, err := synth.Generate(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if err := sameFingerprint(m, func() (string, error) { return frameFingerprint(shop.History) }); err != nil {
+			return nil, err
+		}
+		return shop.History, nil
+	}
+	if m.DataSource == "" {
+		return nil, fmt.Errorf("model %s version %d was registered without a history", m.Name, m.Version)
+	}
+	if err := sameFingerprint(m, func() (string, error) { return registry.FingerprintFile(m.DataSource) }); err != nil {
+		return nil, err
+	}
+	var ds *dataset
+	if m.SpecSource != "" {
+		var err error
+		if ds, err = readSpec(m.SpecSource); err != nil {
+			return nil, err
+		}
+	} else {
+		var sp spec.Spec
+		if err := json.Unmarshal(m.Spec, &sp); err != nil {
+			return nil, fmt.Errorf("stored spec: %w", err)
+		}
+		ds = &dataset{spec: &sp, dir: filepath.Dir(m.DataSource)}
+	}
+	return ds.readTable(m.DataSource, "data")
+}
+
+func sameFingerprint(m registry.Model, compute func() (string, error)) error {
+	fp, err := compute()
+	if err != nil {
+		return err
+	}
+	if fp != m.DataFingerprint {
+		return fmt.Errorf("history %s changed since model %s version %d was registered (fingerprint %s, registered %s): register the model again with the history it should score against",
+			m.DataSource, m.Name, m.Version, fp, m.DataFingerprint)
+	}
+	return nil
+}

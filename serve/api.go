@@ -1,0 +1,193 @@
+package serve
+
+import (
+	"math"
+	"strings"
+	"time"
+)
+
+// PlanRow is one plan row: the series keys, the time column and every
+// known covariate of the model's spec, as a JSON object. Keys and time may
+// be strings or numbers; covariates are numbers (true and false count as 1
+// and 0). Static attributes may be given and are ignored: the history has
+// them.
+type PlanRow map[string]any
+
+// ForecastRequest is the body of POST /v1/forecast.
+type ForecastRequest struct {
+	Rows []PlanRow `json:"rows" doc:"plan rows: future periods of the known covariates, keyed like the history"`
+	By   string    `json:"by,omitempty" doc:"also total the plan by this key or static attribute, e.g. category"`
+}
+
+// ModelRef names the model version that answered a request.
+type ModelRef struct {
+	Name     string `json:"name"`
+	Version  int    `json:"version"`
+	Kind     string `json:"kind"`
+	Checksum string `json:"checksum"`
+}
+
+// ForecastResponse is the answer of POST /v1/forecast. Every number in it
+// comes from the one model version named in Model.
+type ForecastResponse struct {
+	Model  ModelRef      `json:"model"`
+	Levels []float64     `json:"levels" doc:"quantile levels of the rows' quantiles, e.g. [0.1, 0.5, 0.9]; empty when the model has no calibration"`
+	Rows   []ForecastRow `json:"rows" doc:"one per plan row, in request order"`
+	Totals []Totals      `json:"totals" doc:"the whole plan (group \"all\"), then per group of 'by' when asked"`
+	Millis float64       `json:"millis" doc:"scoring time in milliseconds"`
+}
+
+// ForecastRow is one plan row's forecast.
+type ForecastRow struct {
+	Series    string            `json:"series" doc:"series ID: the keys joined by |"`
+	Keys      map[string]string `json:"keys"`
+	Period    string            `json:"period"`
+	Forecast  float64           `json:"forecast" doc:"units under the plan"`
+	Baseline  float64           `json:"baseline" doc:"units with every promotion lever off"`
+	Uplift    float64           `json:"uplift"`
+	Promoted  bool              `json:"promoted"`
+	Parts     Parts             `json:"parts"`
+	Quantiles *Quantiles        `json:"quantiles,omitempty"`
+	Money     *Money            `json:"money,omitempty" doc:"absent when the spec names no price"`
+	Warnings  []string          `json:"warnings" doc:"what in the row lies outside the training history"`
+}
+
+// Parts split a row's uplift; they add up to it (see forecast.Parts).
+type Parts struct {
+	OwnLift          float64 `json:"own_lift"`
+	PostPromotionDip float64 `json:"post_promotion_dip"`
+	PrePromotionLull float64 `json:"pre_promotion_lull"`
+	Cannibalisation  float64 `json:"cannibalisation"`
+	Halo             float64 `json:"halo"`
+}
+
+// Quantiles are a row's calibrated quantiles, keyed p10, p50, p90, ...
+type Quantiles struct {
+	Forecast map[string]float64 `json:"forecast"`
+	Baseline map[string]float64 `json:"baseline"`
+}
+
+// Money is a row's or a total's money figures. Margin figures and ROI are
+// absent without a unit cost (ROI also without a promotion cost).
+type Money struct {
+	Price              *float64 `json:"price,omitempty"`
+	BaselinePrice      *float64 `json:"baseline_price,omitempty"`
+	Revenue            float64  `json:"revenue"`
+	BaselineRevenue    float64  `json:"baseline_revenue"`
+	IncrementalRevenue float64  `json:"incremental_revenue"`
+	Margin             *float64 `json:"margin,omitempty"`
+	BaselineMargin     *float64 `json:"baseline_margin,omitempty"`
+	IncrementalMargin  *float64 `json:"incremental_margin,omitempty"`
+	PromotionCost      float64  `json:"promotion_cost"`
+	ROI                *float64 `json:"roi,omitempty"`
+}
+
+// Totals sum a group of plan rows.
+type Totals struct {
+	Group    string  `json:"group"`
+	Rows     int     `json:"rows"`
+	Promoted int     `json:"promoted"`
+	Forecast float64 `json:"forecast"`
+	Baseline float64 `json:"baseline"`
+	Uplift   float64 `json:"uplift"`
+	Parts    Parts   `json:"parts"`
+	Money    *Money  `json:"money,omitempty"`
+}
+
+// WhatIfRequest is the body of POST /v1/whatif.
+type WhatIfRequest struct {
+	Rows   []PlanRow `json:"rows" doc:"the plan to vary"`
+	Lever  string    `json:"lever" doc:"promotion lever to sweep, e.g. price or display"`
+	Values []float64 `json:"values" doc:"values to try: discount depths in [0, 1) for a price lever, the lever's values otherwise"`
+	Series []string  `json:"series,omitempty" doc:"series IDs to sweep; default every series in the plan"`
+}
+
+// WhatIfResponse is the answer of POST /v1/whatif.
+type WhatIfResponse struct {
+	Model  ModelRef       `json:"model"`
+	Lever  string         `json:"lever"`
+	Points []WhatIfPoint  `json:"points" doc:"per series and value, totals over the plan's periods"`
+	Series []WhatIfSeries `json:"series" doc:"per series, the fitted elasticity and the best value"`
+	Millis float64        `json:"millis"`
+}
+
+// WhatIfPoint is one series' totals at one sweep value.
+type WhatIfPoint struct {
+	Series   string  `json:"series"`
+	Value    float64 `json:"value"`
+	Units    float64 `json:"units"`
+	Baseline float64 `json:"baseline"`
+	Uplift   float64 `json:"uplift"`
+	Money    Money   `json:"money"`
+}
+
+// WhatIfSeries sums up one series' response curve.
+type WhatIfSeries struct {
+	Series string `json:"series"`
+	// Elasticity is the fitted price elasticity (price levers only).
+	Elasticity *float64 `json:"elasticity,omitempty"`
+	// BestValue maximises incremental margin (incremental revenue without
+	// costs); BestGain is that gain.
+	BestValue float64  `json:"best_value"`
+	BestGain  *float64 `json:"best_gain,omitempty"`
+}
+
+// ModelsResponse is the answer of GET /v1/models.
+type ModelsResponse struct {
+	Serving ModelRef    `json:"serving" doc:"the model version this server answers with"`
+	Models  []ModelInfo `json:"models"`
+}
+
+// ModelInfo is one registered model version.
+type ModelInfo struct {
+	Name            string             `json:"name"`
+	Version         int                `json:"version"`
+	Kind            string             `json:"kind"`
+	Checksum        string             `json:"checksum"`
+	DataFingerprint string             `json:"data_fingerprint"`
+	Metrics         map[string]float64 `json:"metrics"`
+	Created         time.Time          `json:"created"`
+	Live            bool               `json:"live"`
+}
+
+// PromoteRequest is the body of POST /v1/models/{name}/promote.
+type PromoteRequest struct {
+	Version int `json:"version" doc:"version to make live"`
+}
+
+// PromoteResponse says which version is live after a promotion or
+// rollback, and which was before.
+type PromoteResponse struct {
+	Live     ModelRef `json:"live"`
+	Previous ModelRef `json:"previous"`
+}
+
+// Health is the body of /healthz and /readyz.
+type Health struct {
+	Status string    `json:"status" enum:"ok,starting,draining"`
+	Model  *ModelRef `json:"model,omitempty"`
+}
+
+// finite returns a pointer to v, or nil when v is NaN or infinite (JSON has
+// no such numbers).
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// zeroNaN returns v, or 0 when v is not finite.
+func zeroNaN(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+func splitWarnings(w string) []string {
+	if w == "" {
+		return []string{}
+	}
+	return strings.Split(w, "; ")
+}

@@ -1,0 +1,332 @@
+package serve
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"time"
+
+	"promocast/forecast"
+	"promocast/serve/registry"
+)
+
+// builtinRoutes are the routes every server has. Later endpoints
+// (/v1/explain, /v1/optimize, /v1/inventory) are added the same way, with
+// JSONRoute and Register.
+func (s *Server) builtinRoutes() []Route {
+	lim := &s.opt.Limits
+	return []Route{
+		JSONRoute("POST", "/v1/forecast", "Forecast a plan with its no-promotion baseline, uplift parts, quantiles and money", ScopeRead, lim, s.forecast),
+		JSONRoute("POST", "/v1/whatif", "Sweep one promotion lever over a plan: response curves, elasticity, best value", ScopeRead, lim, s.whatif),
+		JSONRoute("GET", "/v1/models", "List registered model versions and the one being served", ScopeRead, lim, s.models),
+		JSONRoute("POST", "/v1/models/{name}/promote", "Make a version live, swapping it in atomically", ScopeAdmin, lim, s.promote),
+		JSONRoute("POST", "/v1/models/{name}/rollback", "Return to the version live before the live one", ScopeAdmin, lim, s.rollback),
+		JSONRoute("GET", "/healthz", "Liveness: the process answers", ScopePublic, lim, s.healthz),
+		JSONRoute("GET", "/readyz", "Readiness: a live model is loaded and the server is not shutting down", ScopePublic, lim, s.readyz),
+		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics: request counts and latencies, live model version",
+			Scope: ScopeRead, Response: typeOf[string](), ContentType: "text/plain; version=0.0.4", Handler: s.metrics.handler()},
+		JSONRoute("GET", "/openapi.json", "This API document (OpenAPI 3.1), generated from the Go types", ScopePublic, lim,
+			func(*http.Request, *NoBody) (*map[string]any, error) { doc := s.OpenAPI(); return &doc, nil }),
+	}
+}
+
+// current returns the live model, or a 503 before one is loaded.
+func (s *Server) current() (*Live, error) {
+	lv := s.live.Load()
+	if lv == nil {
+		return nil, Errorf(http.StatusServiceUnavailable, "", "no live model loaded yet")
+	}
+	return lv, nil
+}
+
+func (s *Server) checkRows(n int) error {
+	if n > s.opt.Limits.MaxRows {
+		return Errorf(http.StatusRequestEntityTooLarge, "rows", "%d rows: this server takes at most %d per request; split the plan", n, s.opt.Limits.MaxRows)
+	}
+	return nil
+}
+
+func (s *Server) forecast(r *http.Request, req *ForecastRequest) (*ForecastResponse, error) {
+	lv, err := s.current() // one load: every number below is from this version
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkRows(len(req.Rows)); err != nil {
+		return nil, err
+	}
+	plan, err := lv.cols.frame(req.Rows)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res, err := lv.Scorer.Forecast(plan)
+	if err != nil {
+		return nil, scoringError(err, lv.Model.Spec.Keys)
+	}
+	all, err := res.Summarise("")
+	if err != nil {
+		return nil, err
+	}
+	if req.By != "" {
+		groups, err := res.Summarise(req.By)
+		if err != nil {
+			return nil, Errorf(http.StatusBadRequest, "by", "%v", err)
+		}
+		all = append(all, groups...)
+	}
+	out := &ForecastResponse{Model: lv.Ref(), Levels: append([]float64{}, res.Levels...), Rows: forecastRows(lv, res)}
+	out.Totals = make([]Totals, len(all))
+	hasPrice := lv.Model.Spec.PriceColumn() != ""
+	for i, t := range all {
+		out.Totals[i] = totals(t, hasPrice)
+	}
+	out.Millis = float64(time.Since(start).Microseconds()) / 1000
+	s.metrics.rows.WithLabelValues("/v1/forecast").Add(float64(len(req.Rows)))
+	s.record("forecast", lv, start, map[string]any{"rows": len(req.Rows), "by": req.By}, out.Totals[0])
+	return out, nil
+}
+
+func forecastRows(lv *Live, res *forecast.Result) []ForecastRow {
+	sp := &lv.Model.Spec
+	var money []forecast.Money
+	if sp.PriceColumn() != "" {
+		money = res.Money()
+	}
+	qname := make([]string, len(res.Levels))
+	for k, l := range res.Levels {
+		qname[k] = fmt.Sprintf("p%g", 100*l)
+	}
+	rows := make([]ForecastRow, len(res.Targets))
+	for i, t := range res.Targets {
+		series := res.Panel.Series[t.Series]
+		keys := make(map[string]string, len(sp.Keys))
+		for k, name := range sp.Keys {
+			keys[name] = series.Key[k]
+		}
+		peers := res.Parts.Peers[i]
+		row := ForecastRow{
+			Series: series.ID, Keys: keys, Period: res.Panel.Grid.Label(t.Period),
+			Forecast: res.Forecast[i], Baseline: res.Baseline[i], Uplift: res.Forecast[i] - res.Baseline[i],
+			Promoted: res.Promoted[i],
+			Parts: Parts{OwnLift: res.Parts.Own[i], PostPromotionDip: res.Parts.History[i], PrePromotionLull: res.Parts.Next[i],
+				Cannibalisation: math.Min(0, peers), Halo: math.Max(0, peers)},
+			Warnings: splitWarnings(res.Warnings[i]),
+		}
+		if len(res.Levels) > 0 {
+			q := &Quantiles{Forecast: make(map[string]float64, len(qname)), Baseline: make(map[string]float64, len(qname))}
+			for k, n := range qname {
+				q.Forecast[n] = zeroNaN(res.ForecastQ[k][i])
+				q.Baseline[n] = zeroNaN(res.BaselineQ[k][i])
+			}
+			row.Quantiles = q
+		}
+		if money != nil {
+			m := money[i]
+			inc := m.Margin - m.BaselineMargin
+			row.Money = &Money{Price: finite(res.Price[i]), BaselinePrice: finite(res.BasePrice[i]),
+				Revenue: zeroNaN(m.Revenue), BaselineRevenue: zeroNaN(m.BaselineRevenue), IncrementalRevenue: zeroNaN(m.Revenue - m.BaselineRevenue),
+				Margin: finite(m.Margin), BaselineMargin: finite(m.BaselineMargin), IncrementalMargin: finite(inc),
+				PromotionCost: zeroNaN(m.PromotionCost), ROI: roi(inc, m.PromotionCost)}
+		}
+		rows[i] = row
+	}
+	return rows
+}
+
+func roi(inc, cost float64) *float64 {
+	if cost == 0 {
+		return nil
+	}
+	return finite(inc / cost)
+}
+
+func totals(t forecast.Total, hasPrice bool) Totals {
+	out := Totals{Group: t.Group, Rows: t.Rows, Promoted: t.Promoted, Forecast: t.Forecast, Baseline: t.Baseline,
+		Uplift: t.Forecast - t.Baseline,
+		Parts:  Parts{OwnLift: t.Own, PostPromotionDip: t.History, PrePromotionLull: t.Next, Cannibalisation: t.Cannibal, Halo: t.Halo}}
+	if hasPrice {
+		inc := t.Margin - t.BaselineMargin
+		out.Money = &Money{Revenue: zeroNaN(t.Revenue), BaselineRevenue: zeroNaN(t.BaselineRevenue),
+			IncrementalRevenue: zeroNaN(t.Revenue - t.BaselineRevenue), Margin: finite(t.Margin), BaselineMargin: finite(t.BaselineMargin),
+			IncrementalMargin: finite(inc), PromotionCost: zeroNaN(t.PromotionCost), ROI: roi(inc, t.PromotionCost)}
+	}
+	return out
+}
+
+func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, error) {
+	lv, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkRows(len(req.Rows)); err != nil {
+		return nil, err
+	}
+	rules, err := lv.Model.Spec.Levers()
+	if err != nil {
+		return nil, err
+	}
+	isPrice, found := false, false
+	var names []string
+	for _, rule := range rules {
+		names = append(names, rule.Name)
+		if rule.Name == req.Lever {
+			found, isPrice = true, rule.IsPrice()
+		}
+	}
+	if !found {
+		return nil, Errorf(http.StatusBadRequest, "lever", "%q is not a promotion lever of the model's spec; its levers are %v", req.Lever, names)
+	}
+	lim := s.opt.Limits
+	switch {
+	case len(req.Values) == 0:
+		return nil, Errorf(http.StatusBadRequest, "values", "no values: expected at least one value to try")
+	case len(req.Values) > lim.MaxSweepValues:
+		return nil, Errorf(http.StatusRequestEntityTooLarge, "values", "%d values: this server tries at most %d per request", len(req.Values), lim.MaxSweepValues)
+	case len(req.Values)*len(req.Rows) > lim.MaxSweepCells:
+		return nil, Errorf(http.StatusRequestEntityTooLarge, "values", "%d rows × %d values = %d forecasts: this server scores at most %d per what-if",
+			len(req.Rows), len(req.Values), len(req.Rows)*len(req.Values), lim.MaxSweepCells)
+	}
+	for i, v := range req.Values {
+		if isPrice && !(v >= 0 && v < 1) {
+			return nil, Errorf(http.StatusBadRequest, fmt.Sprintf("values[%d]", i), "discount %v: a price lever's values are discount depths in [0, 1)", v)
+		}
+	}
+	plan, err := lv.cols.frame(req.Rows)
+	if err != nil {
+		return nil, err
+	}
+	plan.Source = "request"
+	start := time.Now()
+	points, err := lv.Scorer.WhatIf(plan, forecast.Sweep{Lever: req.Lever, Values: req.Values, Series: req.Series})
+	if err != nil {
+		return nil, whatifError(err, req, lv)
+	}
+	out := &WhatIfResponse{Model: lv.Ref(), Lever: req.Lever, Points: make([]WhatIfPoint, len(points)), Series: []WhatIfSeries{}}
+	by := map[string][]forecast.Point{}
+	var order []string
+	for i, p := range points {
+		inc := p.Margin - p.BaselineMargin
+		out.Points[i] = WhatIfPoint{Series: p.Series, Value: p.Value, Units: p.Units, Baseline: p.Baseline, Uplift: p.Units - p.Baseline,
+			Money: Money{Revenue: zeroNaN(p.Revenue), BaselineRevenue: zeroNaN(p.BaselineRevenue), IncrementalRevenue: zeroNaN(p.Revenue - p.BaselineRevenue),
+				Margin: finite(p.Margin), BaselineMargin: finite(p.BaselineMargin), IncrementalMargin: finite(inc),
+				PromotionCost: zeroNaN(p.PromotionCost), ROI: roi(inc, p.PromotionCost)}}
+		if _, ok := by[p.Series]; !ok {
+			order = append(order, p.Series)
+		}
+		by[p.Series] = append(by[p.Series], p)
+	}
+	for _, id := range order {
+		ps := by[id]
+		best := ps[0]
+		for _, p := range ps[1:] {
+			if gain(p) > gain(best) {
+				best = p
+			}
+		}
+		ws := WhatIfSeries{Series: id, BestValue: best.Value, BestGain: finite(gain(best))}
+		if isPrice {
+			ws.Elasticity = finite(forecast.Elasticity(ps))
+		}
+		out.Series = append(out.Series, ws)
+	}
+	out.Millis = float64(time.Since(start).Microseconds()) / 1000
+	s.metrics.rows.WithLabelValues("/v1/whatif").Add(float64(len(req.Rows) * len(req.Values)))
+	s.record("whatif", lv, start, map[string]any{"rows": len(req.Rows), "lever": req.Lever, "values": req.Values, "series": req.Series}, out.Series)
+	return out, nil
+}
+
+// gain is what a sweep point earns: incremental margin when costs are
+// known, incremental revenue otherwise.
+func gain(p forecast.Point) float64 {
+	if v := p.Margin - p.BaselineMargin; !math.IsNaN(v) {
+		return v
+	}
+	return p.Revenue - p.BaselineRevenue
+}
+
+func whatifError(err error, req *WhatIfRequest, lv *Live) error {
+	for i, id := range req.Series {
+		if err.Error() == fmt.Sprintf("series %q is not in the plan", id) {
+			return Errorf(http.StatusBadRequest, fmt.Sprintf("series[%d]", i), "%v", err)
+		}
+	}
+	return scoringError(err, lv.Model.Spec.Keys)
+}
+
+// record queues a run for the registry.
+func (s *Server) record(kind string, lv *Live, start time.Time, params, summary any) {
+	p, _ := json.Marshal(params)
+	sm, _ := json.Marshal(summary)
+	s.runs.add(registry.Run{Kind: kind, Model: lv.Entry.Name, Version: lv.Entry.Version, Params: p, Summary: sm,
+		Millis: float64(time.Since(start).Microseconds()) / 1000})
+}
+
+func (s *Server) models(r *http.Request, _ *NoBody) (*ModelsResponse, error) {
+	lv, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.store.List(r.Context(), "")
+	if err != nil {
+		return nil, err
+	}
+	out := &ModelsResponse{Serving: lv.Ref(), Models: make([]ModelInfo, len(list))}
+	for i, m := range list {
+		metrics := m.Metrics
+		if metrics == nil {
+			metrics = map[string]float64{}
+		}
+		out.Models[i] = ModelInfo{Name: m.Name, Version: m.Version, Kind: m.Kind, Checksum: m.Checksum,
+			DataFingerprint: m.DataFingerprint, Metrics: metrics, Created: m.Created, Live: m.Live}
+	}
+	return out, nil
+}
+
+func (s *Server) servedName(r *http.Request) error {
+	if name := r.PathValue("name"); name != s.opt.Name {
+		return Errorf(http.StatusNotFound, "name", "this server serves model %q, not %q; use 'promocast models promote' for other names", s.opt.Name, name)
+	}
+	return nil
+}
+
+func (s *Server) promote(r *http.Request, req *PromoteRequest) (*PromoteResponse, error) {
+	if err := s.servedName(r); err != nil {
+		return nil, err
+	}
+	if req.Version < 1 {
+		return nil, Errorf(http.StatusBadRequest, "version", "version %d: expected a registered version, 1 or more", req.Version)
+	}
+	lv, prev, err := s.Promote(r.Context(), req.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &PromoteResponse{Live: lv.Ref(), Previous: prev.Ref()}, nil
+}
+
+func (s *Server) rollback(r *http.Request, _ *NoBody) (*PromoteResponse, error) {
+	if err := s.servedName(r); err != nil {
+		return nil, err
+	}
+	lv, prev, err := s.Rollback(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &PromoteResponse{Live: lv.Ref(), Previous: prev.Ref()}, nil
+}
+
+func (s *Server) healthz(*http.Request, *NoBody) (*Health, error) {
+	return &Health{Status: "ok"}, nil
+}
+
+func (s *Server) readyz(*http.Request, *NoBody) (*Health, error) {
+	switch lv := s.live.Load(); {
+	case s.draining.Load():
+		return nil, Errorf(http.StatusServiceUnavailable, "", "draining: the server is shutting down")
+	case lv == nil:
+		return nil, Errorf(http.StatusServiceUnavailable, "", "starting: no live model loaded yet")
+	default:
+		ref := lv.Ref()
+		return &Health{Status: "ok", Model: &ref}, nil
+	}
+}

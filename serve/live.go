@@ -1,0 +1,179 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/modelfile"
+	"promocast/serve/registry"
+)
+
+// Loader reads the history a registered model scores against (its
+// DataSource, checked against its DataFingerprint). The server caches
+// histories by fingerprint, so versions trained on one history share it.
+type Loader func(ctx context.Context, m registry.Model) (*data.Frame, error)
+
+// Live is a model version ready to answer: the registry record, the model
+// and its scorer. A Live is never modified once published; a swap replaces
+// it whole, so a request that loaded one answers wholly from it.
+type Live struct {
+	Entry  registry.Model
+	Model  *forecast.Model
+	Scorer *forecast.Scorer
+	Loaded time.Time
+	cols   *planColumns
+}
+
+// Ref names the version.
+func (lv *Live) Ref() ModelRef {
+	return ModelRef{Name: lv.Entry.Name, Version: lv.Entry.Version, Kind: lv.Entry.Kind, Checksum: lv.Entry.Checksum}
+}
+
+// histories caches history frames by fingerprint.
+type histories struct {
+	mu     sync.Mutex
+	frames map[string]*data.Frame
+}
+
+// build loads a registered version into a Live: the stored file (checksum
+// checked), its history and its scorer. Nothing is published.
+func (s *Server) build(ctx context.Context, entry registry.Model) (*Live, error) {
+	b, err := s.store.File(ctx, entry.Name, entry.Version)
+	if err != nil {
+		return nil, err
+	}
+	mf, err := modelfile.Decode(b, fmt.Sprintf("model %s version %d", entry.Name, entry.Version))
+	if err != nil {
+		return nil, err
+	}
+	hist, err := s.history(ctx, entry)
+	if err != nil {
+		return nil, fmt.Errorf("model %s version %d: history %s: %w", entry.Name, entry.Version, entry.DataSource, err)
+	}
+	sc, err := mf.Model.NewScorer(hist)
+	if err != nil {
+		return nil, fmt.Errorf("model %s version %d: %w", entry.Name, entry.Version, err)
+	}
+	return &Live{Entry: entry, Model: mf.Model, Scorer: sc, Loaded: time.Now(), cols: newPlanColumns(&mf.Model.Spec)}, nil
+}
+
+func (s *Server) history(ctx context.Context, entry registry.Model) (*data.Frame, error) {
+	key := entry.DataFingerprint + "\x00" + entry.DataSource
+	s.hist.mu.Lock()
+	defer s.hist.mu.Unlock()
+	if f := s.hist.frames[key]; f != nil {
+		return f, nil
+	}
+	f, err := s.load(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	s.hist.frames[key] = f
+	return f, nil
+}
+
+// publish makes lv the live model and returns the one it replaced.
+func (s *Server) publish(lv *Live, why string) *Live {
+	prev := s.live.Swap(lv)
+	s.metrics.version.WithLabelValues(lv.Entry.Name).Set(float64(lv.Entry.Version))
+	s.metrics.swaps.Inc()
+	args := []any{"name", lv.Entry.Name, "version", lv.Entry.Version, "kind", lv.Entry.Kind, "why", why}
+	if prev != nil {
+		args = append(args, "previous", prev.Entry.Version)
+	}
+	s.log.Info("live model", args...)
+	return prev
+}
+
+// Live returns the model version answering requests; nil before Start.
+func (s *Server) Live() *Live { return s.live.Load() }
+
+// Start loads the registry's live version of the served name and publishes
+// it. It fails when the name has no live version or it cannot be served.
+func (s *Server) Start(ctx context.Context) error {
+	s.swapMu.Lock()
+	defer s.swapMu.Unlock()
+	entry, err := s.store.Live(ctx, s.opt.Name)
+	if err != nil {
+		return err
+	}
+	lv, err := s.build(ctx, entry)
+	if err != nil {
+		return err
+	}
+	s.publish(lv, "start")
+	return nil
+}
+
+// Promote makes version live: it builds the version's scorer first, then
+// records the promotion in the registry, then swaps it in atomically. On
+// any failure the live model stays live.
+func (s *Server) Promote(ctx context.Context, version int) (lv, prev *Live, err error) {
+	s.swapMu.Lock()
+	defer s.swapMu.Unlock()
+	entry, err := s.store.Get(ctx, s.opt.Name, version)
+	if err != nil {
+		return nil, nil, notFound(err, "version")
+	}
+	if cur := s.live.Load(); cur != nil && cur.Entry.Version == version {
+		return cur, cur, nil
+	}
+	if lv, err = s.build(ctx, entry); err != nil {
+		return nil, nil, Errorf(http.StatusUnprocessableEntity, "version", "version %d cannot be served; the live model stays live: %v", version, err)
+	}
+	if lv.Entry, err = s.store.Promote(ctx, s.opt.Name, version); err != nil {
+		return nil, nil, Errorf(http.StatusUnprocessableEntity, "version", "%v", err)
+	}
+	return lv, s.publish(lv, "promote"), nil
+}
+
+// Rollback returns to the version that was live before the live one, in
+// the same order as Promote: build, record, swap.
+func (s *Server) Rollback(ctx context.Context) (lv, prev *Live, err error) {
+	s.swapMu.Lock()
+	defer s.swapMu.Unlock()
+	entry, err := s.store.Previous(ctx, s.opt.Name)
+	if err != nil {
+		return nil, nil, Errorf(http.StatusConflict, "", "%v", err)
+	}
+	if lv, err = s.build(ctx, entry); err != nil {
+		return nil, nil, Errorf(http.StatusUnprocessableEntity, "", "version %d cannot be served; the live model stays live: %v", entry.Version, err)
+	}
+	if lv.Entry, err = s.store.Rollback(ctx, s.opt.Name); err != nil {
+		return nil, nil, Errorf(http.StatusConflict, "", "%v", err)
+	}
+	return lv, s.publish(lv, "rollback"), nil
+}
+
+// sync swaps in the registry's live version when another process changed
+// it; errors leave the live model live.
+func (s *Server) sync(ctx context.Context) error {
+	s.swapMu.Lock()
+	defer s.swapMu.Unlock()
+	entry, err := s.store.Live(ctx, s.opt.Name)
+	if err != nil {
+		return err
+	}
+	if cur := s.live.Load(); cur != nil && cur.Entry.Version == entry.Version {
+		return nil
+	}
+	lv, err := s.build(ctx, entry)
+	if err != nil {
+		return err
+	}
+	s.publish(lv, "registry changed")
+	return nil
+}
+
+func notFound(err error, field string) error {
+	if errors.Is(err, registry.ErrNotFound) {
+		return Errorf(http.StatusNotFound, field, "%v", err)
+	}
+	return err
+}

@@ -1,0 +1,83 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Run is one forecast or what-if answered with a model.
+type Run struct {
+	ID int64 `json:"id"`
+	// Kind is the request kind, e.g. "forecast" or "whatif".
+	Kind string `json:"kind"`
+	// Model and Version name the model version that answered.
+	Model   string `json:"model"`
+	Version int    `json:"version"`
+	// Params and Summary are the request's parameters and its summary
+	// results, as JSON.
+	Params  json.RawMessage `json:"params"`
+	Summary json.RawMessage `json:"summary"`
+	// Millis is how long scoring took.
+	Millis float64 `json:"millis"`
+	// Created is when the run was recorded; zero means now.
+	Created time.Time `json:"created"`
+}
+
+// RecordRuns appends runs in one transaction.
+func (s *Store) RecordRuns(ctx context.Context, runs []Run) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO runs (kind, model, version, params, summary, millis, created) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, r := range runs {
+		created := r.Created
+		if created.IsZero() {
+			created = s.now()
+		}
+		if _, err := stmt.ExecContext(ctx, r.Kind, r.Model, r.Version, orNull(r.Params), orNull(r.Summary), r.Millis, stamp(created)); err != nil {
+			return fmt.Errorf("record run: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+func orNull(b json.RawMessage) string {
+	if len(b) == 0 {
+		return "null"
+	}
+	return string(b)
+}
+
+// Runs returns the latest runs, newest first, at most limit (≤ 0: 100).
+func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, model, version, params, summary, millis, created FROM runs ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		var params, summary, created string
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Model, &r.Version, &params, &summary, &r.Millis, &created); err != nil {
+			return nil, err
+		}
+		r.Params, r.Summary, r.Created = json.RawMessage(params), json.RawMessage(summary), parseStamp(created)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,161 @@
+package serve
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+)
+
+// Scope is what a caller must be allowed to do to call a route.
+type Scope int
+
+const (
+	// ScopePublic routes need no token: health checks and the API document.
+	ScopePublic Scope = iota
+	// ScopeRead routes score plans and read the registry.
+	ScopeRead
+	// ScopeAdmin routes change which model is live.
+	ScopeAdmin
+)
+
+// String returns "public", "read" or "admin", the words token files use.
+func (s Scope) String() string {
+	switch s {
+	case ScopeRead:
+		return "read"
+	case ScopeAdmin:
+		return "admin"
+	}
+	return "public"
+}
+
+// NoBody is the request type of routes that take no body.
+type NoBody struct{}
+
+// Route is one endpoint: how it is documented and how it answers. Build
+// JSON routes with JSONRoute so that the document and the handler share
+// their types; Server.Register adds a route to the router and the OpenAPI
+// document together, which is how later endpoints (/v1/explain,
+// /v1/optimize, /v1/inventory) plug in.
+type Route struct {
+	// Method and Path, e.g. "POST" and "/v1/models/{name}/promote".
+	Method, Path string
+	// Summary is the one-line description in the API document.
+	Summary string
+	// Scope is the token scope the route needs.
+	Scope Scope
+	// Request and Response are the body types, for the document; Request
+	// is nil for routes without a body. ContentType is the response's
+	// media type; "" means application/json.
+	Request, Response reflect.Type
+	ContentType       string
+	// Handler answers the route once authorisation passed.
+	Handler http.Handler
+}
+
+// HandlerFunc answers a JSON route: the decoded request body (a zero
+// NoBody for body-less routes), and the response or an error (an
+// *APIError for the caller's mistakes).
+type HandlerFunc[Req, Resp any] func(r *http.Request, req *Req) (*Resp, error)
+
+// JSONRoute builds a route whose request and response bodies are JSON of
+// the given types.
+func JSONRoute[Req, Resp any](method, path, summary string, scope Scope, limits *Limits, fn HandlerFunc[Req, Resp]) Route {
+	rt := Route{Method: method, Path: path, Summary: summary, Scope: scope,
+		Response: reflect.TypeFor[Resp]()}
+	hasBody := reflect.TypeFor[Req]() != reflect.TypeFor[NoBody]()
+	if hasBody {
+		rt.Request = reflect.TypeFor[Req]()
+	}
+	rt.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req Req
+		if hasBody {
+			if err := decodeBody(w, r, limits.MaxBodyBytes, &req); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+		resp, err := fn(r, &req)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, resp)
+	})
+	return rt
+}
+
+var errEmptyBody = errors.New("empty body")
+
+// decodeBody reads one JSON value into v (whatever the Content-Type says,
+// so that curl -d works), refusing unknown fields, a body
+// over the limit and trailing data.
+func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	body := http.MaxBytesReader(w, r.Body, limit)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = errEmptyBody
+		}
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return decodeError(err)
+		}
+		return Errorf(http.StatusBadRequest, "", "request body holds more than one JSON value")
+	}
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(Error{ErrorDetail{Message: "internal error: response could not be encoded", Status: status}})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// writeError reports err as a structured error; errors that are not
+// *APIError are internal and their text is not shown to the caller.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		if l := loggerFrom(r); l != nil {
+			l.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		ae = Errorf(http.StatusInternalServerError, "", "internal error: the server logged the details")
+	}
+	if ae.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="promocast"`)
+	}
+	writeJSON(w, ae.Status, Error{ErrorDetail{Message: ae.Message, Field: ae.Field, Status: ae.Status}})
+}
+
+// routeKey identifies a route in the router.
+func routeKey(method, path string) string { return method + " " + path }
+
+func (rt Route) check() error {
+	switch {
+	case rt.Method == "" || strings.ToUpper(rt.Method) != rt.Method:
+		return fmt.Errorf("route %s: method %q must be upper case", rt.Path, rt.Method)
+	case !strings.HasPrefix(rt.Path, "/"):
+		return fmt.Errorf("route %s %s: path must start with /", rt.Method, rt.Path)
+	case rt.Handler == nil:
+		return fmt.Errorf("route %s %s: no handler", rt.Method, rt.Path)
+	case rt.Response == nil:
+		return fmt.Errorf("route %s %s: no response type: every route is documented", rt.Method, rt.Path)
+	case rt.Summary == "":
+		return fmt.Errorf("route %s %s: no summary: every route is documented", rt.Method, rt.Path)
+	}
+	return nil
+}
