@@ -5,6 +5,8 @@
 //	ridge, lasso, elasticnet         package linear
 //	gbdt                             package gbdt (histogram gradient boosting)
 //	svr                              package svm (linear support vector regression)
+//	blend                            package ensemble; Decode only: blends are
+//	                                 trained by ensemble.Auto's Deploy
 //
 // New returns a forecast.Fit for a name and options; Decode rebuilds a
 // trained predictor from the JSON a model file holds.
@@ -17,6 +19,7 @@ import (
 	"sort"
 	"strings"
 
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/gbdt"
 	"promocast/linear"
@@ -126,8 +129,16 @@ func New(name string, opt Options) (forecast.Fit, error) {
 	return func(ds *model.Dataset) (model.Predictor, error) { return f.fit(ds, opt) }, nil
 }
 
-// Decode rebuilds a predictor of the named learner from its JSON.
+// Decode rebuilds a predictor of the named learner from its JSON. It also
+// reads blends (kind "blend"), decoding their members through itself.
 func Decode(name string, raw []byte) (model.Predictor, error) {
+	if name == ensemble.Kind {
+		b, err := ensemble.DecodeBlend(raw, Decode)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s model: %w", name, err)
+		}
+		return b, nil
+	}
 	f, ok := families()[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown model kind %q: this promocast knows %s", name, strings.Join(Names(), ", "))

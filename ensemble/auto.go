@@ -1,0 +1,225 @@
+package ensemble
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"promocast/backtest"
+	"promocast/forecast"
+	"promocast/metric"
+)
+
+// Candidate is a model for Auto to backtest.
+type Candidate struct {
+	// Name labels the candidate on the leaderboard; names must be unique
+	// and must not be "blend".
+	Name string
+	// Kind names the learner in model files (as package learner knows it);
+	// empty means Name.
+	Kind string
+	// Fit trains the candidate.
+	Fit forecast.Fit
+}
+
+func (c Candidate) kind() string {
+	if c.Kind == "" {
+		return c.Name
+	}
+	return c.Kind
+}
+
+// Entry is one row of the leaderboard. Metrics are those of
+// backtest.Report: fractions except MASE; NaN when undefined.
+type Entry struct {
+	Model        string
+	WAPE         float64
+	WAPEPromo    float64
+	WAPENonPromo float64
+	MASE         float64
+	Bias         float64
+	// Seconds is the wall time of the model's backtest (training and
+	// predicting every fold). For the blend, it is the weight search plus
+	// the backtests of the members with positive final weight: what the
+	// blend costs to train.
+	Seconds float64
+	// Blend marks the honest blend's row.
+	Blend bool
+}
+
+// Result is what Auto found.
+type Result struct {
+	// Board holds one entry per candidate and one for the blend, sorted by
+	// overall WAPE (NaN last); ties keep the candidates' order, the blend
+	// after them.
+	Board []Entry
+	// Reports are the backtests in the candidates' order, the blend's last
+	// (its Segments are empty and Coverage NaN).
+	Reports []*backtest.Report
+	// Weights are the blend's nested and final weights; nil with fewer
+	// than two candidates.
+	Weights *Nested
+	// Winner is Board[0].Model.
+	Winner string
+
+	candidates []Candidate
+}
+
+// BlendName is the blend's name on the leaderboard.
+const BlendName = "blend"
+
+// Auto backtests every candidate on the prepared panel with backtest.Run,
+// adds the honest blend of them all (weights per fold chosen on earlier
+// folds only, see NestedWeights) and ranks them by overall WAPE. With one
+// candidate there is no blend.
+func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (*Result, error) {
+	if len(candidates) == 0 {
+		return nil, fmt.Errorf("auto: no candidate models")
+	}
+	seen := map[string]bool{}
+	for _, c := range candidates {
+		switch {
+		case c.Name == "" || c.Name == BlendName || seen[c.Name]:
+			return nil, fmt.Errorf("auto: candidate name %q is empty, reserved or repeated", c.Name)
+		case c.Fit == nil:
+			return nil, fmt.Errorf("auto: candidate %s has no fit", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	res := &Result{candidates: candidates}
+	secs := make([]float64, len(candidates))
+	for k, c := range candidates {
+		start := time.Now()
+		reps, err := backtest.Run(pr, opt, []backtest.Candidate{{Name: c.Name, Fit: c.Fit}})
+		if err != nil {
+			return nil, fmt.Errorf("auto: %w", err)
+		}
+		secs[k] = time.Since(start).Seconds()
+		res.Reports = append(res.Reports, reps[0])
+		res.Board = append(res.Board, entry(reps[0], secs[k]))
+	}
+	if len(candidates) > 1 {
+		start := time.Now()
+		nw, err := NestedWeights(res.Reports)
+		if err != nil {
+			return nil, fmt.Errorf("auto: %w", err)
+		}
+		rep, err := blendReport(pr, opt, res.Reports, nw)
+		if err != nil {
+			return nil, fmt.Errorf("auto: %w", err)
+		}
+		s := time.Since(start).Seconds()
+		for k, w := range nw.Final {
+			if w > 0 {
+				s += secs[k]
+			}
+		}
+		res.Weights = nw
+		res.Reports = append(res.Reports, rep)
+		e := entry(rep, s)
+		e.Blend = true
+		res.Board = append(res.Board, e)
+	}
+	sort.SliceStable(res.Board, func(a, b int) bool {
+		wa, wb := res.Board[a].WAPE, res.Board[b].WAPE
+		if math.IsNaN(wb) {
+			return !math.IsNaN(wa)
+		}
+		return wa < wb
+	})
+	res.Winner = res.Board[0].Model
+	return res, nil
+}
+
+func entry(r *backtest.Report, secs float64) Entry {
+	return Entry{Model: r.Model, WAPE: r.Overall.WAPE, WAPEPromo: r.Promo.WAPE, WAPENonPromo: r.NonPromo.WAPE,
+		MASE: r.Overall.MASE, Bias: r.Overall.Bias, Seconds: secs}
+}
+
+// Deploy returns the learner kind and the Fit of the winner, to train the
+// model to ship on the whole history (forecast.Prepared.Train). A winning
+// blend trains its members of positive final weight and blends them with
+// the final weights, members floored at 0; its kind is Kind.
+func (r *Result) Deploy() (kind string, fit forecast.Fit) {
+	if r.Winner == BlendName {
+		var ms []Weighted
+		for k, c := range r.candidates {
+			ms = append(ms, Weighted{Kind: c.kind(), Fit: c.Fit, Weight: r.Weights.Final[k]})
+		}
+		return Kind, FitBlend(ms, true)
+	}
+	for _, c := range r.candidates {
+		if c.Name == r.Winner {
+			return c.kind(), c.Fit
+		}
+	}
+	return "", nil
+}
+
+// blendReport scores the nested blend like backtest.Run scores a model:
+// overall, promotion, non-promotion and per-fold metrics with the same
+// MASE scales.
+func blendReport(pr *forecast.Prepared, opt backtest.Options, reports []*backtest.Report, nw *Nested) (*backtest.Report, error) {
+	f, err := nw.Blended(reports)
+	if err != nil {
+		return nil, err
+	}
+	first := reports[0]
+	origins := backtest.Origins(pr.Panel.Last, opt)
+	scales := maseScales(pr, origins)
+	rep := &backtest.Report{Model: BlendName, Coverage: math.NaN(), Predictions: make([]backtest.Prediction, len(f))}
+	folds := make([]metric.Forecast, len(origins))
+	var all, promo, non metric.Forecast
+	for i, p := range first.Predictions {
+		p.Forecast = f[i]
+		rep.Predictions[i] = p
+		if p.Fold >= len(origins) {
+			return nil, fmt.Errorf("backtest row %d is in fold %d of %d", i, p.Fold+1, len(origins))
+		}
+		sc := scales[p.Fold][p.Series]
+		for _, acc := range []*metric.Forecast{&all, &folds[p.Fold]} {
+			if err := acc.Add(p.Actual, p.Forecast, sc); err != nil {
+				return nil, fmt.Errorf("blend, backtest row %d: %w", i, err)
+			}
+		}
+		if p.Promoted {
+			promo.Add(p.Actual, p.Forecast, sc)
+		} else {
+			non.Add(p.Actual, p.Forecast, sc)
+		}
+	}
+	rep.Overall, rep.Promo, rep.NonPromo = all.Summary(), promo.Summary(), non.Summary()
+	for k := range origins {
+		fs := backtest.FoldScores{Origin: pr.Panel.Grid.Label(origins[k]), Scores: folds[k].Summary()}
+		if k < len(first.Folds) {
+			fs.TrainRows = first.Folds[k].TrainRows
+		}
+		rep.Folds = append(rep.Folds, fs)
+	}
+	return rep, nil
+}
+
+// maseScales returns, per fold and series, the in-sample seasonal naive
+// error of the series' history up to the fold's origin: the scales
+// backtest.Run divides by.
+func maseScales(pr *forecast.Prepared, origins []int) [][]float64 {
+	season := pr.Panel.Spec.Season()
+	out := make([][]float64, len(origins))
+	for k, o := range origins {
+		out[k] = make([]float64, len(pr.Panel.Series))
+		for si, s := range pr.Panel.Series {
+			n := min(len(s.Y), o-s.Start+1)
+			if n <= 0 {
+				out[k][si] = math.NaN()
+				continue
+			}
+			m := season
+			if n <= m {
+				m = 1
+			}
+			out[k][si] = metric.MASEScale(s.Y[:n], m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,271 @@
+package ensemble
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"promocast/backtest"
+)
+
+// FitWeights returns non-negative weights summing to 1 that make the blend
+// Σ w_m·forecasts[m] close to actual in absolute error: it minimises
+// Σ_i |actual_i − Σ_m w_m·forecasts[m][i]|, the numerator of WAPE.
+//
+// The search starts at the best single member and moves weight between
+// pairs of members, each move an exact line search (the weighted median of
+// the error's breakpoints), until no move lowers the error by more than
+// 1e-12 of it. Every move is a descent, so the result is never worse than
+// the best single member on these rows; being a coordinate search on a
+// piecewise-linear function, it may stop short of the simplex optimum
+// (the tests measure how close it comes on random problems). Ties go to
+// the lower member index, so the result is deterministic.
+//
+// Every forecasts[m] must have len(actual) elements; with no rows the
+// weights are equal.
+func FitWeights(actual []float64, forecasts [][]float64) ([]float64, error) {
+	m := len(forecasts)
+	if m == 0 {
+		return nil, fmt.Errorf("ensemble: no members to weigh")
+	}
+	for k, f := range forecasts {
+		if len(f) != len(actual) {
+			return nil, fmt.Errorf("ensemble: member %d has %d forecasts for %d actuals", k, len(f), len(actual))
+		}
+		for i, v := range f {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("ensemble: member %d, row %d: forecast %v is not finite", k, i, v)
+			}
+		}
+	}
+	for i, a := range actual {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return nil, fmt.Errorf("ensemble: row %d: actual %v is not finite", i, a)
+		}
+	}
+	w := make([]float64, m)
+	if len(actual) == 0 {
+		for k := range w {
+			w[k] = 1 / float64(m)
+		}
+		return w, nil
+	}
+	best, bestErr := 0, math.Inf(1)
+	for k, f := range forecasts {
+		e := 0.0
+		for i, a := range actual {
+			e += math.Abs(a - f[i])
+		}
+		if e < bestErr {
+			best, bestErr = k, e
+		}
+	}
+	w[best] = 1
+	res := make([]float64, len(actual)) // actual − blend
+	for i, a := range actual {
+		res[i] = a - forecasts[best][i]
+	}
+	ls := lineSearch{c: make([]float64, len(actual)), order: make([]int, 0, len(actual))}
+	cur := bestErr
+	for round := 0; round < 1000; round++ {
+		improved := false
+		for to := 0; to < m; to++ {
+			for from := 0; from < m; from++ {
+				if to == from || w[from] == 0 {
+					continue
+				}
+				// Move t of weight from `from` to `to`: the blend changes by
+				// t·(f_to − f_from), the residual by −t·c.
+				for i := range res {
+					ls.c[i] = forecasts[to][i] - forecasts[from][i]
+				}
+				t := ls.minimise(res, w[from])
+				if t <= 0 {
+					continue
+				}
+				next := 0.0
+				for i, r := range res {
+					next += math.Abs(r - t*ls.c[i])
+				}
+				if next >= cur-1e-12*cur {
+					continue
+				}
+				for i := range res {
+					res[i] -= t * ls.c[i]
+				}
+				if t >= w[from] {
+					w[to] += w[from]
+					w[from] = 0
+				} else {
+					w[to] += t
+					w[from] -= t
+				}
+				cur = next
+				improved = true
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	sum := 0.0
+	for _, v := range w {
+		sum += v
+	}
+	for k := range w {
+		w[k] /= sum
+	}
+	return w, nil
+}
+
+// lineSearch minimises g(t) = Σ|r_i − t·c_i| over t ∈ [0, hi] with
+// reusable scratch.
+type lineSearch struct {
+	c     []float64
+	order []int
+	bp    []float64
+}
+
+// minimise returns the smallest minimiser of g on [0, hi]: g is convex and
+// piecewise linear with breakpoints r_i/c_i of slope weight |c_i|, so its
+// unconstrained minimiser is their weighted median, which is then clipped.
+func (ls *lineSearch) minimise(r []float64, hi float64) float64 {
+	ls.order = ls.order[:0]
+	if cap(ls.bp) < len(r) {
+		ls.bp = make([]float64, len(r))
+	}
+	bp := ls.bp[:len(r)]
+	total := 0.0
+	for i, c := range ls.c {
+		if c != 0 {
+			bp[i] = r[i] / c
+			ls.order = append(ls.order, i)
+			total += math.Abs(c)
+		}
+	}
+	if len(ls.order) == 0 {
+		return 0
+	}
+	sort.Slice(ls.order, func(a, b int) bool {
+		ia, ib := ls.order[a], ls.order[b]
+		if bp[ia] != bp[ib] {
+			return bp[ia] < bp[ib]
+		}
+		return ia < ib
+	})
+	acc := 0.0
+	t := bp[ls.order[len(ls.order)-1]]
+	for _, i := range ls.order {
+		if acc += math.Abs(ls.c[i]); acc >= total/2 {
+			t = bp[i]
+			break
+		}
+	}
+	return math.Min(math.Max(t, 0), hi)
+}
+
+// Nested are blend weights chosen honestly on backtest folds.
+type Nested struct {
+	// Members names the blended models, in the order of the weights.
+	Members []string
+	// Folds holds fold k's weights, chosen only on the predictions of
+	// folds 0..k−1; fold 0, with nothing before it, weighs members equally.
+	Folds [][]float64
+	// Final are the weights chosen on every fold: the weights to deploy.
+	Final []float64
+}
+
+// NestedWeights chooses blend weights for every fold of the backtests of
+// the members (backtest.Run's reports of one panel and options, so that
+// their predictions are the same rows in the same order): fold k's weights
+// minimise the blend's absolute error (FitWeights) on folds before k only,
+// so scoring fold k with them is an honest out-of-sample test. Final is
+// fitted on all folds.
+func NestedWeights(reports []*backtest.Report) (*Nested, error) {
+	if len(reports) == 0 {
+		return nil, fmt.Errorf("ensemble: no backtest reports to blend")
+	}
+	if err := aligned(reports); err != nil {
+		return nil, err
+	}
+	n := &Nested{}
+	for _, r := range reports {
+		n.Members = append(n.Members, r.Model)
+	}
+	preds := reports[0].Predictions
+	folds := len(reports[0].Folds)
+	for _, p := range preds {
+		folds = max(folds, p.Fold+1)
+	}
+	var actual []float64
+	forecasts := make([][]float64, len(reports))
+	fitUpTo := func(k int) ([]float64, error) {
+		actual = actual[:0]
+		for m := range forecasts {
+			forecasts[m] = forecasts[m][:0]
+		}
+		for i, p := range preds {
+			if p.Fold < k {
+				actual = append(actual, p.Actual)
+				for m, r := range reports {
+					forecasts[m] = append(forecasts[m], r.Predictions[i].Forecast)
+				}
+			}
+		}
+		return FitWeights(actual, forecasts)
+	}
+	for k := 0; k < folds; k++ {
+		w, err := fitUpTo(k)
+		if err != nil {
+			return nil, fmt.Errorf("fold %d: %w", k+1, err)
+		}
+		n.Folds = append(n.Folds, w)
+	}
+	w, err := fitUpTo(folds)
+	if err != nil {
+		return nil, err
+	}
+	n.Final = w
+	return n, nil
+}
+
+// aligned reports an error unless every report scored the same rows in
+// the same order.
+func aligned(reports []*backtest.Report) error {
+	first := reports[0]
+	for _, r := range reports[1:] {
+		if len(r.Predictions) != len(first.Predictions) {
+			return fmt.Errorf("ensemble: %s has %d backtest predictions, %s has %d: blends need the same folds", r.Model, len(r.Predictions), first.Model, len(first.Predictions))
+		}
+		for i, p := range r.Predictions {
+			q := first.Predictions[i]
+			if p.Series != q.Series || p.Period != q.Period || p.Fold != q.Fold || p.Actual != q.Actual {
+				return fmt.Errorf("ensemble: backtest row %d of %s (series %d, period %d, fold %d) differs from %s's (series %d, period %d, fold %d)",
+					i, r.Model, p.Series, p.Period, p.Fold+1, first.Model, q.Series, q.Period, q.Fold+1)
+			}
+		}
+	}
+	return nil
+}
+
+// Blended returns the forecast of every backtest row of the reports under
+// the nested weights of its fold.
+func (n *Nested) Blended(reports []*backtest.Report) ([]float64, error) {
+	if len(reports) != len(n.Members) {
+		return nil, fmt.Errorf("ensemble: %d reports for %d blend members", len(reports), len(n.Members))
+	}
+	if err := aligned(reports); err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(reports[0].Predictions))
+	for i, p := range reports[0].Predictions {
+		if p.Fold < 0 || p.Fold >= len(n.Folds) {
+			return nil, fmt.Errorf("ensemble: backtest row %d is in fold %d; the weights cover %d folds", i, p.Fold+1, len(n.Folds))
+		}
+		w := n.Folds[p.Fold]
+		for m, r := range reports {
+			out[i] += w[m] * r.Predictions[i].Forecast
+		}
+	}
+	return out, nil
+}
