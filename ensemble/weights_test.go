@@ -23,7 +23,7 @@ func absErr(actual []float64, forecasts [][]float64, w []float64) float64 {
 
 func TestFitWeightsClosedForms(t *testing.T) {
 	a := []float64{3, 5, 0, 8, 2}
-	over := []float64{4, 6, 1, 9, 3}  // a + 1
+	over := []float64{4, 6, 1, 9, 3}   // a + 1
 	under := []float64{2, 4, -1, 7, 1} // a − 1
 	bad := []float64{9, 9, 9, 9, 9}
 	w, err := FitWeights(a, [][]float64{bad, over, under})
