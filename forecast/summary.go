@@ -24,7 +24,7 @@ func (t Total) ROI() float64 { return ratio(t.Margin-t.BaselineMargin, t.Promoti
 // Summarise totals the result by a key or static column ("" totals the
 // whole plan), groups sorted by name.
 func (r *Result) Summarise(by string) ([]Total, error) {
-	level, err := r.grouper(by)
+	level, err := r.Grouper(by)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,9 @@ func (r *Result) Summarise(by string) ([]Total, error) {
 	return out, nil
 }
 
-func (r *Result) grouper(by string) (func(series int) string, error) {
+// Grouper returns a function naming the level of a key or static column
+// ("" names every series "all") of each series of the result's panel.
+func (r *Result) Grouper(by string) (func(series int) string, error) {
 	p := r.Panel
 	if by == "" {
 		return func(int) string { return "all" }, nil

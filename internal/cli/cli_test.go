@@ -135,3 +135,33 @@ func TestExplainAndWhatif(t *testing.T) {
 		t.Errorf("whatif on an unknown lever exited %d", code)
 	}
 }
+
+func TestOptimizeAndInventory(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "demo", "--out", dir, "--skus", "10", "--folds", "2", "--models", "ridge"); code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, errs)
+	}
+	h, p, m := filepath.Join(dir, "history.csv"), filepath.Join(dir, "plan.csv"), filepath.Join(dir, "model.json")
+	chosen := filepath.Join(dir, "chosen.csv")
+	code, out, errs := run(t, "optimize", "--model", m, "--data", h, "--plan", p, "--discounts", "0.1,0.3", "--flags", "display",
+		"--budget", "500", "--group-by", "category", "--group-max-promoted", "5", "--out", chosen)
+	if code != exitOK || !strings.Contains(out, "over your plan") {
+		t.Fatalf("optimize exited %d: %s %s", code, out, errs)
+	}
+	// The report's constraint lines show the budget and group limits hold.
+	if strings.Contains(out, "left -") {
+		t.Errorf("a constraint has negative slack:\n%s", out)
+	}
+	b, err := os.ReadFile(chosen)
+	if err != nil || !strings.Contains(strings.SplitN(string(b), "\n", 2)[0], "option") {
+		t.Fatalf("chosen plan lacks the option column: %v", err)
+	}
+	stock := filepath.Join(dir, "stock.csv")
+	if err := os.WriteFile(stock, []byte("sku,on_hand,lead_time\nS01,50,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--stock", stock, "--out", filepath.Join(dir, "orders.csv"))
+	if code != exitOK || !strings.Contains(out, "need an order") {
+		t.Fatalf("inventory exited %d: %s %s", code, out, errs)
+	}
+}
