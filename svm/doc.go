@@ -59,6 +59,11 @@
 // original scale, so that decision = Intercept + Σ Value·column.
 //
 // Training holds the standardised rows in memory: rows × columns numbers.
+// Dual coordinate descent slows down on strongly correlated columns (lags
+// and rolling windows of one series are): on a small forecasting panel
+// with 26 such features the default 1000 sweeps stopped 4% above the
+// optimal ε-insensitive objective (Info().Converged false), which 33,000
+// sweeps reached; the squared loss converges in far fewer sweeps.
 //
 // # Sample weights and time series
 //
