@@ -1,0 +1,15 @@
+// Package effect checks what a trained model believes promotions do, and
+// compares it with a simple econometric reading of the same history.
+//
+// Probe asks the model, for every series at the first period it can
+// forecast, how units respond to each lever with everything else off: a
+// discount sweep on the price lever gives each series' price elasticity, and
+// switching each flag lever on gives its lift. LogLog fits the classic
+// within-series log-log regression
+//
+//	ln(units) = a_series + e·ln(price) + Σ g_flag·flag + noise
+//
+// on the history's rows with positive units, whose e and exp(g)−1 are the
+// reference effect sizes. The two should broadly agree; where they do not,
+// the report says so.
+package effect

@@ -1,0 +1,128 @@
+package effect
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/model"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// history returns a weekly panel where units = level_s · price^−2 ·
+// e^{0.3·feature} exactly, with prices and features varying.
+func history(t *testing.T) *data.Frame {
+	t.Helper()
+	g := panel.Grid{Frequency: spec.Day}
+	var week, sku []string
+	var units, price, reg, feat []float64
+	for s := 0; s < 4; s++ {
+		level := 50 * float64(s+1)
+		for w := 0; w < 60; w++ {
+			p := 2.0
+			if (w+s)%5 == 0 {
+				p = 1.6
+			}
+			f := float64((w + 2*s) % 7 / 6)
+			week = append(week, g.Label(18631+7*w))
+			sku = append(sku, fmt.Sprintf("s%d", s))
+			price, reg, feat = append(price, p), append(reg, 2), append(feat, f)
+			units = append(units, level*math.Pow(p, -2)*math.Exp(0.3*f))
+		}
+	}
+	f, err := data.NewFrame("h.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: week}, {Name: "sku", Kind: data.String, Str: sku},
+		{Name: "units", Kind: data.Number, Num: units}, {Name: "price", Kind: data.Number, Num: price},
+		{Name: "regular", Kind: data.Number, Num: reg}, {Name: "feature", Kind: data.Number, Num: feat},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func mustPanel(t *testing.T) (*panel.Panel, *data.Frame) {
+	t.Helper()
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\npromotion: {price: {off: regular}, feature: {off: 0}}\ncalendar: none\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := history(t)
+	p, err := panel.Build(h, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, h
+}
+
+func TestLogLogRecoversEffects(t *testing.T) {
+	p, _ := mustPanel(t)
+	coefs, n, err := LogLog(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 240 || len(coefs) != 2 {
+		t.Fatalf("%d rows, coefs %+v", n, coefs)
+	}
+	if math.Abs(coefs[0].Estimate+2) > 1e-9 || math.Abs(coefs[1].Estimate-0.3) > 1e-9 {
+		t.Fatalf("coefficients %+v, want −2 and 0.3", coefs)
+	}
+	if math.Abs(coefs[1].Effect(1)-(math.Exp(0.3)-1)) > 1e-9 {
+		t.Fatalf("feature effect %v", coefs[1].Effect(1))
+	}
+}
+
+// discountModel predicts (1 + 2·discount)(1 + feature) in scaled units.
+type discountModel struct{ disc, feat int }
+
+func (d discountModel) Predict(X *data.Matrix, out []float64) error {
+	for i := range out {
+		out[i] = (1 + 2*X.At(i, d.disc)) * (1 + X.At(i, d.feat))
+	}
+	return nil
+}
+
+func TestProbe(t *testing.T) {
+	p, h := mustPanel(t)
+	opt := forecast.TrainOptions{Kind: "test", Horizon: 2}
+	pr, err := forecast.Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, func(ds *model.Dataset) (model.Predictor, error) {
+		d := discountModel{-1, -1}
+		for j, f := range ds.Features {
+			switch f.Name {
+			case "price_discount":
+				d.disc = j
+			case "feature":
+				d.feat = j
+			}
+		}
+		return d, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := m.NewScorer(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probed, err := Probe(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(probed) != 2 || probed[0].Lever != "feature" || probed[1].Lever != "price" {
+		t.Fatalf("probed %+v", probed)
+	}
+	if math.Abs(probed[0].Lift-1) > 1e-12 || probed[0].Series != 4 {
+		t.Errorf("feature lift %v over %d series, want 1 (doubling) over 4", probed[0].Lift, probed[0].Series)
+	}
+	// ln(1+2d) against ln(1−d) over d = 0, 0.1, 0.2, 0.3: slope ≈ −1.31.
+	if pr := probed[1]; pr.NegativeShare != 1 || !(pr.Median < -1.25 && pr.Median > -1.37) {
+		t.Errorf("price elasticity median %v, negative share %v", pr.Median, pr.NegativeShare)
+	}
+}

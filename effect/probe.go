@@ -1,0 +1,185 @@
+package effect
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/spec"
+)
+
+// Discounts are the price-lever depths Probe sweeps.
+var Discounts = []float64{0, 0.1, 0.2, 0.3}
+
+// Probed is what the model says about one lever over all series.
+type Probed struct {
+	Lever string
+	// Price levers: per-series elasticities (NaN dropped), their median
+	// and the share that is negative.
+	Elasticities   []float64
+	Median         float64
+	NegativeShare  float64
+	// Other levers: units with the lever at On over units with it off,
+	// summed over series, minus one; and the median per-series lift. On is
+	// the largest value the lever had in training (1 for a 0/1 flag).
+	Lift, MedianLift float64
+	On               float64
+	Series           int
+}
+
+// Probe asks the model how each lever moves units, one series at a time,
+// at the first period after the history that the model forecasts.
+func Probe(sc *forecast.Scorer) ([]Probed, error) {
+	m := sc.Model()
+	levers, err := m.Spec.Levers()
+	if err != nil {
+		return nil, err
+	}
+	base, err := probePlan(sc)
+	if err != nil {
+		return nil, err
+	}
+	var out []Probed
+	for _, lv := range levers {
+		switch {
+		case lv.Kind == spec.OffColumn:
+			pts, err := sc.WhatIf(base, forecast.Sweep{Lever: lv.Name, Values: Discounts})
+			if err != nil {
+				return nil, err
+			}
+			by := map[string][]forecast.Point{}
+			var order []string
+			for _, p := range pts {
+				if _, ok := by[p.Series]; !ok {
+					order = append(order, p.Series)
+				}
+				by[p.Series] = append(by[p.Series], p)
+			}
+			pr := Probed{Lever: lv.Name, Series: len(order)}
+			neg := 0
+			for _, id := range order {
+				e := forecast.Elasticity(by[id])
+				if math.IsNaN(e) {
+					continue
+				}
+				pr.Elasticities = append(pr.Elasticities, e)
+				if e < 0 {
+					neg++
+				}
+			}
+			if n := len(pr.Elasticities); n > 0 {
+				pr.Median = median(pr.Elasticities)
+				pr.NegativeShare = float64(neg) / float64(n)
+			}
+			out = append(out, pr)
+		case lv.Kind == spec.OffNumber:
+			on := lv.Number + 1
+			if r := m.Ranges; r != nil {
+				if mm, ok := r.Levers[lv.Name]; ok && mm[1] != lv.Number {
+					on = mm[1]
+				}
+			}
+			pts, err := sc.WhatIf(base, forecast.Sweep{Lever: lv.Name, Values: []float64{lv.Number, on}})
+			if err != nil {
+				return nil, err
+			}
+			var sumOn, sumOff float64
+			var lifts []float64
+			half := len(pts) / 2
+			for i := 0; i < half; i++ {
+				sumOff += pts[i].Units
+				sumOn += pts[half+i].Units
+				if pts[i].Units > 0 {
+					lifts = append(lifts, pts[half+i].Units/pts[i].Units-1)
+				}
+			}
+			pr := Probed{Lever: lv.Name, Series: half, Lift: sumOn/sumOff - 1, MedianLift: math.NaN(), On: on}
+			if len(lifts) > 0 {
+				pr.MedianLift = median(lifts)
+			}
+			out = append(out, pr)
+		}
+	}
+	return out, nil
+}
+
+// probePlan is one row per series at the model's first forecast period,
+// with each known covariate at its last value in the history and every
+// lever off.
+func probePlan(sc *forecast.Scorer) (*data.Frame, error) {
+	m, p := sc.Model(), sc.Panel()
+	levers, err := m.Spec.Levers()
+	if err != nil {
+		return nil, err
+	}
+	period := p.Grid.Label(p.Last + m.Gap + 1)
+	cols := make([]*data.Column, 0, len(m.Spec.Keys)+1+len(m.Spec.Known))
+	for _, k := range m.Spec.Keys {
+		cols = append(cols, &data.Column{Name: k, Kind: data.String})
+	}
+	tcol := &data.Column{Name: m.Spec.Time.Column, Kind: data.String}
+	cols = append(cols, tcol)
+	known := make([]*data.Column, len(m.Spec.Known))
+	for k, name := range m.Spec.Known {
+		known[k] = &data.Column{Name: name, Kind: data.Number}
+		cols = append(cols, known[k])
+	}
+	offOf := map[string]spec.LeverRule{}
+	for _, lv := range levers {
+		offOf[lv.Name] = lv
+	}
+	idx := map[string]int{}
+	for k, name := range m.Spec.Known {
+		idx[name] = k
+	}
+	for _, s := range p.Series {
+		last := make([]float64, len(s.Known))
+		complete := true
+		for k := range s.Known {
+			last[k] = math.NaN()
+			for i := len(s.Known[k]) - 1; i >= 0; i-- {
+				if v := s.Known[k][i]; !math.IsNaN(v) {
+					last[k] = v
+					break
+				}
+			}
+			complete = complete && !math.IsNaN(last[k])
+		}
+		if !complete {
+			continue
+		}
+		for k, name := range m.Spec.Known {
+			if lv, ok := offOf[name]; ok {
+				switch lv.Kind {
+				case spec.OffNumber:
+					last[k] = lv.Number
+				case spec.OffColumn:
+					last[k] = last[idx[lv.Column]]
+				}
+			}
+		}
+		for i, key := range s.Key {
+			cols[i].Str = append(cols[i].Str, key)
+		}
+		tcol.Str = append(tcol.Str, period)
+		for k := range known {
+			known[k].Num = append(known[k].Num, last[k])
+		}
+	}
+	if len(tcol.Str) == 0 {
+		return nil, fmt.Errorf("no series has every known covariate in its history")
+	}
+	return data.NewFrame("probe plan", cols)
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
