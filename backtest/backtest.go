@@ -187,7 +187,7 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 		return nil, fmt.Errorf("%d folds of horizon %d and gap %d need %d periods of history before the first origin; the history has %d periods",
 			opt.Folds, opt.Horizon, opt.Gap, opt.Folds*opt.Horizon+opt.Gap, pr.Panel.Last-pr.Panel.First+1)
 	}
-	scales := maseScales(pr, origins)
+	scales := MASEScales(pr, origins)
 	var reports []*Report
 	for _, c := range candidates {
 		rep := &Report{Model: c.Name}
@@ -281,9 +281,9 @@ func (r *Report) summarise(scales [][]float64, segs []segmenter) {
 	}
 }
 
-// maseScales returns, per fold and series, the in-sample seasonal naive
+// MASEScales returns, per fold and series, the in-sample seasonal naive
 // error of the series' history up to the fold's origin.
-func maseScales(pr *forecast.Prepared, origins []int) [][]float64 {
+func MASEScales(pr *forecast.Prepared, origins []int) [][]float64 {
 	season := pr.Panel.Spec.Season()
 	out := make([][]float64, len(origins))
 	for k, o := range origins {

@@ -167,7 +167,7 @@ func blendReport(pr *forecast.Prepared, opt backtest.Options, reports []*backtes
 	}
 	first := reports[0]
 	origins := backtest.Origins(pr.Panel.Last, opt)
-	scales := maseScales(pr, origins)
+	scales := backtest.MASEScales(pr, origins)
 	rep := &backtest.Report{Model: BlendName, Coverage: math.NaN(), Predictions: make([]backtest.Prediction, len(f))}
 	folds := make([]metric.Forecast, len(origins))
 	var all, promo, non metric.Forecast
@@ -198,28 +198,4 @@ func blendReport(pr *forecast.Prepared, opt backtest.Options, reports []*backtes
 		rep.Folds = append(rep.Folds, fs)
 	}
 	return rep, nil
-}
-
-// maseScales returns, per fold and series, the in-sample seasonal naive
-// error of the series' history up to the fold's origin: the scales
-// backtest.Run divides by.
-func maseScales(pr *forecast.Prepared, origins []int) [][]float64 {
-	season := pr.Panel.Spec.Season()
-	out := make([][]float64, len(origins))
-	for k, o := range origins {
-		out[k] = make([]float64, len(pr.Panel.Series))
-		for si, s := range pr.Panel.Series {
-			n := min(len(s.Y), o-s.Start+1)
-			if n <= 0 {
-				out[k][si] = math.NaN()
-				continue
-			}
-			m := season
-			if n <= m {
-				m = 1
-			}
-			out[k][si] = metric.MASEScale(s.Y[:n], m)
-		}
-	}
-	return out
 }
