@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -92,6 +93,8 @@ func decodeError(err error) *APIError {
 		return Errorf(http.StatusBadRequest, "", "request body is not valid JSON at byte %d: %v", se.Offset, se)
 	case errors.As(err, &te):
 		return Errorf(http.StatusBadRequest, te.Field, "expected %s, got JSON %s", te.Type, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Errorf(http.StatusBadRequest, "", "request body is not valid JSON: it ends before the value is complete")
 	case errors.Is(err, errEmptyBody):
 		return Errorf(http.StatusBadRequest, "", "request body is empty: expected a JSON object")
 	}
