@@ -1,0 +1,318 @@
+// Command load measures promocast serve on loopback: it starts the server
+// (the demo model unless --model is given), runs each scenario for a
+// bounded time with a fixed number of closed-loop clients, and prints
+// latency percentiles, throughput and the server's memory.
+//
+// Scenarios:
+//
+//	single   POST /v1/forecast with one plan row
+//	plan1000 POST /v1/forecast with a 1,000-row plan
+//	whatif20 POST /v1/whatif: one SKU's 31-day plan, price swept over 20 discounts
+//
+// Usage (bench/load/run.sh builds the binary and calls this):
+//
+//	go run ./bench/load --bin /tmp/promocast --duration 20s
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"promocast/data"
+	"promocast/synth"
+)
+
+type config struct {
+	bin        string
+	duration   time.Duration
+	clients    int
+	bigClients int
+	skus       int
+	only       string
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.bin, "bin", "promocast", "promocast binary to start")
+	flag.DurationVar(&c.duration, "duration", 20*time.Second, "how long each scenario runs")
+	flag.IntVar(&c.clients, "clients", 4, "concurrent clients of the single-row scenario")
+	flag.IntVar(&c.bigClients, "big-clients", 2, "concurrent clients of the 1,000-row and what-if scenarios")
+	flag.IntVar(&c.skus, "skus", 50, "SKUs of the demo shop (must match the server's --demo-skus)")
+	flag.StringVar(&c.only, "only", "", "comma-separated scenarios to run (default all)")
+	flag.Parse()
+	if err := run(c); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+// scenario is one kind of request, sent by clients in a closed loop.
+type scenario struct {
+	name    string
+	path    string
+	bodies  [][]byte // rotated through
+	rows    int      // plan rows (× values for a what-if) per request
+	clients int
+}
+
+type result struct {
+	scenario
+	latencies []time.Duration
+	failures  int
+	elapsed   time.Duration
+	firstErr  string
+}
+
+func run(c config) error {
+	dir, err := os.MkdirTemp("", "promocast-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	base := "http://" + addr
+	logf, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := exec.Command(c.bin, "serve", "--addr", addr, "--store", filepath.Join(dir, "registry.db"), "--poll", "0",
+		"--demo-skus", strconv.Itoa(c.skus), "--log-level", "warn")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer cmd.Process.Kill()
+	if err := waitReady(base, 3*time.Minute); err != nil {
+		log, _ := os.ReadFile(logf.Name())
+		return fmt.Errorf("%w\nserver log:\n%s", err, log)
+	}
+	fmt.Printf("server ready in %.1fs (demo model: gbdt, %d SKUs, horizon 31), pid %d, %s\n",
+		time.Since(started).Seconds(), c.skus, cmd.Process.Pid, addr)
+	rssStart := rss(cmd.Process.Pid)
+
+	scenarios, err := buildScenarios(c)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxIdleConns: 64}}
+	var results []result
+	peak := rssStart
+	for _, sc := range scenarios {
+		if c.only != "" && !strings.Contains(","+c.only+",", ","+sc.name+",") {
+			continue
+		}
+		fmt.Printf("running %s for %s with %d clients...\n", sc.name, c.duration, sc.clients)
+		r := drive(client, base, sc, c.duration)
+		if r.failures > 0 {
+			fmt.Printf("  %d failures, first: %s\n", r.failures, r.firstErr)
+		}
+		results = append(results, r)
+		peak = max(peak, rss(cmd.Process.Pid))
+	}
+	rssEnd := rss(cmd.Process.Pid)
+
+	stopStart := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	werr := cmd.Wait()
+	report(os.Stdout, results)
+	fmt.Printf("\nserver RSS: %.0f MiB after start, %.0f MiB at the end (peak sampled %.0f MiB)\n", mib(rssStart), mib(rssEnd), mib(peak))
+	fmt.Printf("SIGTERM: server exited in %.0f ms (%v)\n", float64(time.Since(stopStart).Microseconds())/1000, exitText(werr))
+	return nil
+}
+
+func exitText(err error) string {
+	if err == nil {
+		return "exit 0"
+	}
+	return err.Error()
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func waitReady(base string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("server not ready after %s", limit)
+}
+
+// buildScenarios makes request bodies from the same synthetic shop the
+// server's demo model was trained on.
+func buildScenarios(c config) ([]scenario, error) {
+	shop, err := synth.Generate(synth.Config{Seed: 1, SKUs: c.skus, PlanDays: 31})
+	if err != nil {
+		return nil, err
+	}
+	rows := planRows(shop.Plan)
+	single := scenario{name: "single", path: "/v1/forecast", rows: 1, clients: c.clients}
+	for i := 0; i < len(rows) && i < 512; i++ {
+		single.bodies = append(single.bodies, mustJSON(map[string]any{"rows": rows[i : i+1]}))
+	}
+	n := min(1000, len(rows))
+	big := scenario{name: "plan1000", path: "/v1/forecast", rows: n, clients: c.bigClients,
+		bodies: [][]byte{mustJSON(map[string]any{"rows": rows[:n]})}}
+	values := make([]float64, 20)
+	for i := range values {
+		values[i] = float64(i) * 0.025
+	}
+	sku := rows[0]["sku"]
+	var one []map[string]any
+	for _, r := range rows {
+		if r["sku"] == sku {
+			one = append(one, r)
+		}
+	}
+	whatif := scenario{name: "whatif20", path: "/v1/whatif", rows: len(one) * len(values), clients: c.bigClients,
+		bodies: [][]byte{mustJSON(map[string]any{"rows": one, "lever": "price", "values": values})}}
+	return []scenario{single, big, whatif}, nil
+}
+
+func planRows(f *data.Frame) []map[string]any {
+	out := make([]map[string]any, f.Rows())
+	for r := range out {
+		row := map[string]any{}
+		for _, c := range f.Columns {
+			if c.Kind == data.String {
+				row[c.Name] = c.Str[r]
+			} else {
+				row[c.Name] = c.Num[r]
+			}
+		}
+		out[r] = row
+	}
+	return out
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// drive runs a scenario's clients until the duration ends.
+func drive(client *http.Client, base string, sc scenario, d time.Duration) result {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var mu sync.Mutex
+	res := result{scenario: sc}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range sc.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			fails, first := 0, ""
+			for i := w; ctx.Err() == nil; i += sc.clients {
+				body := sc.bodies[i%len(sc.bodies)]
+				t0 := time.Now()
+				resp, err := client.Post(base+sc.path, "application/json", bytes.NewReader(body))
+				if err != nil {
+					fails++
+					first = err.Error()
+					continue
+				}
+				_, err = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				el := time.Since(t0)
+				if err != nil || resp.StatusCode != 200 {
+					fails++
+					first = fmt.Sprintf("status %d %v", resp.StatusCode, err)
+					continue
+				}
+				lat = append(lat, el)
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			res.failures += fails
+			if first != "" && res.firstErr == "" {
+				res.firstErr = first
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res
+}
+
+func pct(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(p * float64(len(sorted)-1))
+	return sorted[i]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
+
+func report(w io.Writer, results []result) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\tclients\trows/req\trequests\tfailed\treq/s\trows/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\t")
+	for _, r := range results {
+		sort.Slice(r.latencies, func(a, b int) bool { return r.latencies[a] < r.latencies[b] })
+		n := len(r.latencies)
+		rate := float64(n) / r.elapsed.Seconds()
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", r.name, r.clients, r.rows, n, r.failures, rate, rate*float64(r.rows),
+			ms(pct(r.latencies, 0.5)), ms(pct(r.latencies, 0.9)), ms(pct(r.latencies, 0.99)), ms(pct(r.latencies, 1)))
+	}
+	tw.Flush()
+}
+
+// rss returns a process's resident set size in bytes from /proc (0 where
+// /proc is missing).
+func rss(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			f := strings.Fields(v)
+			kb, _ := strconv.ParseFloat(f[0], 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func mib(b float64) float64 { return b / (1 << 20) }
