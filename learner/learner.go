@@ -5,6 +5,7 @@
 //	ridge, lasso, elasticnet         package linear
 //	gbdt                             package gbdt (histogram gradient boosting)
 //	svr                              package svm (linear support vector regression)
+//	rf                               package gbdt (random forest)
 //	blend                            package ensemble; Decode only: blends are
 //	                                 trained by ensemble.Auto's Deploy
 //
@@ -38,6 +39,22 @@ type Options struct {
 	// SVM configures svr (a regression loss or the default). Its C applies
 	// to weights rescaled to mean 1, so it means the same at any scale.
 	SVM svm.Params
+	// Forest configures rf. Zero fields take the rf defaults below, not
+	// the gbdt package's: forecasting panels are large, so rf grows 100
+	// trees of at most 12 levels with leaves of at least 20 weight.
+	Forest gbdt.ForestParams
+}
+
+// forestDefaults fills rf's zero fields with sizes that keep a forest of a
+// large panel affordable.
+func forestDefaults(p gbdt.ForestParams) gbdt.ForestParams {
+	if p.MaxDepth == 0 {
+		p.MaxDepth = 12
+	}
+	if p.MinLeafWeight == 0 {
+		p.MinLeafWeight = 20
+	}
+	return p
 }
 
 // family is one learner: how to train it and how to decode it.
@@ -77,7 +94,15 @@ func families() map[string]family {
 	svrFit := func(ds *model.Dataset, opt Options) (model.Predictor, error) {
 		return svm.FitRegressor(meanOneWeights(ds), opt.SVM)
 	}
+	forestDecode := func(raw []byte) (model.Predictor, error) {
+		var f gbdt.Forest
+		err := json.Unmarshal(raw, &f)
+		return &f, err
+	}
 	return map[string]family{
+		"rf": {func(ds *model.Dataset, opt Options) (model.Predictor, error) {
+			return gbdt.TrainForest(ds, forestDefaults(opt.Forest))
+		}, forestDecode},
 		"gbdt":           {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
 		"seasonal_naive": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }, naiveDecode},
 		"moving_average": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.MovingAverage(ds.Features) }, naiveDecode},

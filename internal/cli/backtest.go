@@ -12,6 +12,7 @@ import (
 
 	"promocast/backtest"
 	"promocast/data"
+	"promocast/ensemble"
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/learner"
@@ -52,7 +53,7 @@ fold and segment with every prediction.`,
 	fs.StringVar(&f.data, "data", "", "sales history: CSV, CSV.gz or Parquet")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&f.out, "out", "", "folder for metrics.csv and predictions.csv (optional)")
-	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare")
+	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare, or auto: "+strings.Join(autoCandidates, ", ")+" and their honest blend")
 	fs.IntVar(&f.folds, "folds", 4, "number of rolling origins")
 	fs.IntVar(&f.horizon, "horizon", 4, "periods scored per fold")
 	fs.IntVar(&f.gap, "gap", 0, "periods between each origin and its first scored period")
@@ -65,6 +66,10 @@ func runBacktest(e *env, f backtestFlags) error {
 	ds, err := readSpec(f.spec)
 	if err != nil {
 		return err
+	}
+	auto := f.models == "auto"
+	if auto {
+		f.models = strings.Join(autoCandidates, ",")
 	}
 	var cands []backtest.Candidate
 	for _, name := range strings.Split(f.models, ",") {
@@ -95,14 +100,29 @@ func runBacktest(e *env, f backtestFlags) error {
 	bar := newProgress(e.stderr, f.folds*len(cands), "backtest")
 	opt := backtest.Options{Folds: f.folds, Horizon: f.horizon, Gap: f.gap, Segments: f.segments,
 		Progress: func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }}
-	reports, err := backtest.Run(pr, opt, cands)
-	bar.done()
-	if err != nil {
-		return err
+	var reports []*backtest.Report
+	var board []ensemble.Entry
+	if auto {
+		res, err := ensemble.Auto(pr, opt, ensembleCandidates(cands))
+		bar.done()
+		if err != nil {
+			return err
+		}
+		reports, board = res.Reports, res.Board
+	} else {
+		reports, err = backtest.Run(pr, opt, cands)
+		bar.done()
+		if err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n\n",
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
 	writeLeaderboard(e.stdout, reports)
+	if board != nil {
+		fmt.Fprintf(e.stdout, "\nleaderboard (the blend's weights for each fold are fitted on the folds before it):\n")
+		writeBoard(e.stdout, board)
+	}
 	for _, r := range reports {
 		if len(r.Importance) == 0 {
 			continue
@@ -130,6 +150,28 @@ func runBacktest(e *env, f backtestFlags) error {
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s and %s\n", filepath.Join(f.out, "metrics.csv"), filepath.Join(f.out, "predictions.csv"))
 	return nil
+}
+
+// autoCandidates are the models --models auto and --model auto compare.
+// svr is left out: its solver needs many passes over large panels.
+var autoCandidates = []string{"seasonal_naive", "ridge", "rf", "gbdt"}
+
+func ensembleCandidates(cands []backtest.Candidate) []ensemble.Candidate {
+	out := make([]ensemble.Candidate, len(cands))
+	for i, c := range cands {
+		out[i] = ensemble.Candidate{Name: c.Name, Fit: c.Fit}
+	}
+	return out
+}
+
+// writeBoard prints the auto leaderboard with training times.
+func writeBoard(w io.Writer, board []ensemble.Entry) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rank\tmodel\tWAPE\tWAPE promo\tWAPE non-promo\tMASE\tbias\tseconds\t")
+	for i, b := range board {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t\n", i+1, b.Model, pct(b.WAPE), pct(b.WAPEPromo), pct(b.WAPENonPromo), num(b.MASE), pct(b.Bias), b.Seconds)
+	}
+	tw.Flush()
 }
 
 // writeLeaderboard prints one line per model: overall and promotion WAPE

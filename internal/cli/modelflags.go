@@ -16,7 +16,7 @@ type modelFlags struct {
 }
 
 func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
-	fs.StringVar(&m.model, "model", def, "model: "+strings.Join(learner.Names(), ", "))
+	fs.StringVar(&m.model, "model", def, "model: "+strings.Join(learner.Names(), ", ")+"; train also takes auto")
 	fs.Float64Var(&m.alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&m.l1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
 }

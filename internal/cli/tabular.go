@@ -52,22 +52,24 @@ type tabularLearnerFlags struct {
 	alpha, l1Ratio                    float64
 }
 
-// tabularFlagLearners lists, for each tuning flag, the learners it tunes.
-var tabularFlagLearners = map[string][]string{
-	"objective":        {tabular.LearnerGBDT},
-	"quantile":         {tabular.LearnerGBDT},
-	"learning-rate":    {tabular.LearnerGBDT},
-	"l2":               {tabular.LearnerGBDT},
-	"row-subsample":    {tabular.LearnerGBDT},
-	"rounds":           {tabular.LearnerGBDT, tabular.LearnerForest},
-	"col-subsample":    {tabular.LearnerGBDT, tabular.LearnerForest},
-	"max-depth":        {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
-	"max-leaves":       {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
-	"bins":             {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
-	"min-child-weight": {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
-	"penalty":          {tabular.LearnerLinear, tabular.LearnerLogistic},
-	"alpha":            {tabular.LearnerLinear, tabular.LearnerLogistic},
-	"l1-ratio":         {tabular.LearnerLinear, tabular.LearnerLogistic},
+// tabularFlagLearners returns, for each tuning flag, the learners it tunes.
+func tabularFlagLearners() map[string][]string {
+	return map[string][]string{
+		"objective":        {tabular.LearnerGBDT},
+		"quantile":         {tabular.LearnerGBDT},
+		"learning-rate":    {tabular.LearnerGBDT},
+		"l2":               {tabular.LearnerGBDT},
+		"row-subsample":    {tabular.LearnerGBDT},
+		"rounds":           {tabular.LearnerGBDT, tabular.LearnerForest},
+		"col-subsample":    {tabular.LearnerGBDT, tabular.LearnerForest},
+		"max-depth":        {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
+		"max-leaves":       {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
+		"bins":             {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
+		"min-child-weight": {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
+		"penalty":          {tabular.LearnerLinear, tabular.LearnerLogistic},
+		"alpha":            {tabular.LearnerLinear, tabular.LearnerLogistic},
+		"l1-ratio":         {tabular.LearnerLinear, tabular.LearnerLogistic},
+	}
 }
 
 func (f *tabularLearnerFlags) register(fs *pflag.FlagSet) {
@@ -109,8 +111,9 @@ func (f *tabularLearnerFlags) config(fs *pflag.FlagSet) (tabular.Config, error) 
 		return c, usagef("--model %q: expected one of %s", f.learner, strings.Join(tabular.Learners(), ", "))
 	}
 	var bad error
+	tunes := tabularFlagLearners()
 	fs.Visit(func(fl *pflag.Flag) {
-		if ls, ok := tabularFlagLearners[fl.Name]; ok && bad == nil && !slices.Contains(ls, f.learner) {
+		if ls, ok := tunes[fl.Name]; ok && bad == nil && !slices.Contains(ls, f.learner) {
 			bad = usagef("--%s does not apply to --model %s (it tunes %s)", fl.Name, f.learner, strings.Join(ls, ", "))
 		}
 	})

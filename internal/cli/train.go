@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/backtest"
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/interval"
 	"promocast/learner"
@@ -52,9 +53,15 @@ func runTrain(e *env, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	fit, err := learner.New(f.model.model, f.model.options())
-	if err != nil {
-		return usageError{err}
+	auto := f.model.model == "auto"
+	if auto && f.calibration < 2 {
+		return usagef("--model auto chooses by backtest: it needs --calibration-folds of at least 2")
+	}
+	var fit forecast.Fit
+	if !auto {
+		if fit, err = learner.New(f.model.model, f.model.options()); err != nil {
+			return usageError{err}
+		}
 	}
 	hist, err := ds.readTable(f.data, "data")
 	if err != nil {
@@ -74,27 +81,63 @@ func runTrain(e *env, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("training", "model", f.model.model, "features", pr.X.Cols)
+	// The calibration backtest scores the model (or, with auto, every
+	// candidate and their blend) and calibrates the intervals.
+	var report *backtest.Report
+	if f.calibration > 0 {
+		bopt := backtest.Options{Folds: f.calibration, Horizon: f.horizon, Gap: f.gap}
+		var cands []backtest.Candidate
+		if auto {
+			for _, n := range autoCandidates {
+				cf, err := learner.New(n, f.model.options())
+				if err != nil {
+					return err
+				}
+				cands = append(cands, backtest.Candidate{Name: n, Fit: cf})
+			}
+		} else {
+			cands = []backtest.Candidate{{Name: f.model.model, Fit: fit}}
+		}
+		bar := newProgress(e.stderr, f.calibration*len(cands), "calibration")
+		bopt.Progress = func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }
+		if auto {
+			res, err := ensemble.Auto(pr, bopt, ensembleCandidates(cands))
+			bar.done()
+			if err != nil {
+				return fmt.Errorf("auto: %w", err)
+			}
+			writeBoard(e.stdout, res.Board)
+			opt.Kind, fit = res.Deploy()
+			for _, r := range res.Reports {
+				if r.Model == res.Winner {
+					report = r
+				}
+			}
+		} else {
+			reports, err := backtest.Run(pr, bopt, cands)
+			bar.done()
+			if err != nil {
+				return fmt.Errorf("calibration: %w", err)
+			}
+			report = reports[0]
+		}
+	}
+	e.log.Info("training", "model", opt.Kind, "features", pr.X.Cols)
 	m, err := pr.Train(opt, p.Last, fit)
 	if err != nil {
 		return err
 	}
 	var metrics map[string]float64
-	if f.calibration > 0 {
-		bar := newProgress(e.stderr, f.calibration, "calibration")
-		reports, err := backtest.Run(pr, backtest.Options{Folds: f.calibration, Horizon: f.horizon, Gap: f.gap,
-			Progress: func(_ string, k, n int) { bar.step(fmt.Sprintf("fold %d/%d", k, n)) }},
-			[]backtest.Candidate{{Name: f.model.model, Fit: fit}})
-		bar.done()
-		if err != nil {
-			return fmt.Errorf("calibration: %w", err)
-		}
-		r := reports[0]
+	if report != nil {
+		r := report
 		if m.Calibration, err = interval.Fit(r.Residuals(), interval.Options{}); err != nil {
 			return fmt.Errorf("calibration: %w", err)
 		}
 		metrics = map[string]float64{"backtest_wape": r.Overall.WAPE, "backtest_wape_promo": r.Promo.WAPE,
-			"backtest_mase": r.Overall.MASE, "backtest_bias": r.Overall.Bias, "backtest_p10_p90_coverage": r.Coverage}
+			"backtest_mase": r.Overall.MASE, "backtest_bias": r.Overall.Bias}
+		if r.Coverage == r.Coverage {
+			metrics["backtest_p10_p90_coverage"] = r.Coverage
+		}
 	}
 	if err := modelfile.Write(f.out, &modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
 		return err
