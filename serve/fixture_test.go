@@ -131,7 +131,9 @@ type env struct {
 	db    string
 }
 
-func newEnv(t *testing.T, opt Options) *env {
+func newEnv(t *testing.T, opt Options) *env { return newEnvTB(t, opt) }
+
+func newEnvTB(t testing.TB, opt Options) *env {
 	t.Helper()
 	sh := testShop(t)
 	ctx := context.Background()

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"promocast/export"
+	"promocast/serve/registry"
+	"promocast/synth"
+)
+
+// TestModelsRegistry registers, promotes and rolls back model files with
+// 'promocast models', refuses a corrupt file, and checks that a server's
+// history loader notices a history changed after registration.
+func TestModelsRegistry(t *testing.T) {
+	dir := t.TempDir()
+	path := func(n string) string { return filepath.Join(dir, n) }
+	shop, err := synth.Generate(synth.Config{Seed: 2, SKUs: 3, Categories: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := export.Write(path("history.csv"), shop.History); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path("spec.yaml"), []byte(synth.Spec()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range []string{"7", "14"} {
+		out := path("m" + string(rune('1'+i)) + ".json")
+		if code, _, errs := run(t, "train", "--data", path("history.csv"), "--spec", path("spec.yaml"), "--model", "ridge",
+			"--horizon", h, "--calibration-folds", "0", "--out", out); code != exitOK {
+			t.Fatalf("train: %s", errs)
+		}
+	}
+	good, _ := os.ReadFile(path("m1.json"))
+	os.WriteFile(path("bad.json"), []byte(strings.Replace(string(good), `"horizon":7`, `"horizon":9`, 1)), 0o644)
+
+	db := path("r.db")
+	models := func(args ...string) (int, string, string) {
+		return run(t, append([]string{"models"}, append(args, "--store", db, "--name", "shop")...)...)
+	}
+	if code, out, errs := models("register", "--model", path("m1.json"), "--data", path("history.csv"), "--spec", path("spec.yaml"), "--promote"); code != exitOK ||
+		!strings.Contains(out, "shop version 1") || !strings.Contains(out, "version 1 is live") {
+		t.Fatalf("register: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := models("register", "--model", path("bad.json"), "--data", path("history.csv")); code != exitFailure ||
+		!strings.Contains(errs, "refused") || !strings.Contains(errs, "checksum mismatch") {
+		t.Errorf("corrupt file: %d %s", code, errs)
+	}
+	if code, out, _ := models("register", "--model", path("m2.json"), "--data", path("history.csv"), "--promote"); code != exitOK || !strings.Contains(out, "version 2 is live") {
+		t.Errorf("register 2: %s", out)
+	}
+	if code, out, _ := models("register", "--model", path("m2.json"), "--data", path("history.csv")); code != exitOK || !strings.Contains(out, "already registered as shop version 2") {
+		t.Errorf("re-register: %s", out)
+	}
+	if code, out, _ := models("rollback"); code != exitOK || !strings.Contains(out, "version 1 is live again") {
+		t.Errorf("rollback: %s", out)
+	}
+	if code, _, errs := models("rollback"); code != exitFailure || !strings.Contains(errs, "first live version") {
+		t.Errorf("rollback past the first: %s", errs)
+	}
+	if code, out, _ := models("promote", "--version", "2"); code != exitOK || !strings.Contains(out, "version 2 is live") {
+		t.Errorf("promote: %s", out)
+	}
+	if code, _, errs := models("promote"); code != exitUsage || !strings.Contains(errs, "--version is required") {
+		t.Errorf("promote without version: %d %s", code, errs)
+	}
+	code, out, _ := models("list")
+	if code != exitOK || strings.Count(out, "\n") != 3 || !strings.Contains(out, "live") {
+		t.Errorf("list:\n%s", out)
+	}
+
+	// The history loader reads the registered history, and refuses it once changed.
+	st, err := registry.Open(context.Background(), db, registry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, err := st.Live(context.Background(), "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := historyLoader(context.Background(), m)
+	if err != nil || f.Rows() != shop.History.Rows() {
+		t.Fatalf("load history: %v", err)
+	}
+	fh, _ := os.OpenFile(path("history.csv"), os.O_APPEND|os.O_WRONLY, 0)
+	fh.WriteString("\n")
+	fh.Close()
+	if _, err := historyLoader(context.Background(), m); err == nil || !strings.Contains(err.Error(), "changed since model shop version 2 was registered") {
+		t.Errorf("changed history: %v", err)
+	}
+}
+
+func TestDemoSource(t *testing.T) {
+	cfg, err := parseDemoSource(demoSource(40))
+	if err != nil || cfg.SKUs != 40 || cfg.Seed != 1 || cfg.PlanDays != demoHorizon {
+		t.Errorf("%+v %v", cfg, err)
+	}
+	for _, bad := range []string{"file.csv", "synth:skus=x", "synth:colour=1"} {
+		if _, err := parseDemoSource(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if code, _, errs := run(t, "serve", "--data", "h.csv"); code != exitUsage || !strings.Contains(errs, "go with --model") {
+		t.Errorf("serve --data without --model: %d %s", code, errs)
+	}
+	t.Setenv("PROMOCAST_TOKENS", "tooshort admin")
+	if code, _, errs := run(t, "serve", "--store", ":memory:"); code != exitUsage || !strings.Contains(errs, "PROMOCAST_TOKENS") {
+		t.Errorf("bad env tokens: %d %s", code, errs)
+	}
+}

@@ -1,0 +1,53 @@
+// Package serve is promocast's HTTP API: it answers forecasts and what-ifs
+// with the live version of a model kept in the registry (package
+// serve/registry), and swaps versions atomically while serving.
+//
+// # Using it
+//
+//	st, _ := registry.Open(ctx, "promocast.db", registry.Options{})
+//	srv, _ := serve.New(st, loadHistory, serve.Options{Name: "shop"})
+//	defer srv.Close()
+//	if err := srv.Start(ctx); err != nil { ... }      // loads the live version
+//	ln, _ := net.Listen("tcp", "127.0.0.1:8080")
+//	err := srv.Serve(ctx, ln)                           // until ctx ends, then drains
+//
+// loadHistory (a Loader) reads the history a version scores against; the
+// command line reads files and checks their fingerprint.
+//
+// # Routes
+//
+//	POST /v1/forecast                  read   plan rows → forecast, baseline, uplift, parts, quantiles, money, warnings, totals
+//	POST /v1/whatif                    read   sweep one lever → per series and value totals, elasticity, best value
+//	GET  /v1/models                    read   registered versions and the one served
+//	POST /v1/models/{name}/promote     admin  make a version live
+//	POST /v1/models/{name}/rollback    admin  return to the previous live version
+//	GET  /healthz, /readyz             public liveness, readiness (503 while starting or draining)
+//	GET  /metrics                      read   Prometheus: requests, latencies, live version
+//	GET  /openapi.json                 public this API, generated from the Go types
+//
+// Every route is registered with Register, which adds it to the router and
+// the OpenAPI document together; JSONRoute builds a route from a handler's
+// request and response types. Later endpoints (/v1/explain, /v1/optimize,
+// /v1/inventory) plug in the same way.
+//
+// # Contract
+//
+// A request loads the live model once: every number in its answer comes
+// from the version named in the answer's "model". Promote and Rollback build
+// the new version's scorer before anything changes, record the change in
+// the registry, then swap; a version that cannot be served (damaged file,
+// changed history) is refused and the live model stays live.
+//
+// Failures are JSON: {"error": {"message": "...", "field": "rows[3].price",
+// "status": 400}}; field is the JSON path of the offending input. Input
+// mistakes are 400, size limits 413, unknown routes 404, wrong methods 405,
+// missing or unknown tokens 401, insufficient scope 403, a version that
+// cannot be served 422.
+//
+// Tokens have scope read or admin (admin includes read). Without tokens,
+// read routes are open and admin routes are refused unless
+// Options.InsecureAdmin. Request bodies, rows per request and what-if sizes
+// are bounded (Limits); the http.Server has read, write and idle timeouts.
+//
+// The browser page's assets live in package serve/web (embedded, no CDN).
+package serve
