@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/effect"
-	"promocast/modelfile"
 )
 
 func effectsCmd(e *env) *cobra.Command {
@@ -24,23 +23,11 @@ negative elasticity is a basic sanity check of a demand model.`,
 		Example: `  promocast effects --model model.json --data sales.csv.gz`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if modelPath == "" {
-				return usagef("--model is required")
-			}
-			mf, err := modelfile.Read(modelPath)
+			in, err := loadModelInputs(modelPath, specPath, dataPath, "-")
 			if err != nil {
 				return err
 			}
-			ds := &dataset{spec: &mf.Model.Spec, dir: "."}
-			if specPath != "" {
-				if ds, err = readSpec(specPath); err != nil {
-					return err
-				}
-			}
-			hist, err := ds.readTable(dataPath, "data")
-			if err != nil {
-				return err
-			}
+			mf, hist := in.file, in.hist
 			sc, err := mf.Model.NewScorer(hist)
 			if err != nil {
 				return err

@@ -9,7 +9,6 @@ import (
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/modelfile"
 )
 
 type explainFlags struct {
@@ -43,30 +42,14 @@ drivers of every row (keys, period, uplift, rank, feature, contribution).`,
 }
 
 func runExplain(e *env, f explainFlags) error {
-	if f.model == "" {
-		return usagef("--model is required")
-	}
 	if f.top < 1 {
 		return usagef("--top %d: expected at least 1", f.top)
 	}
-	mf, err := modelfile.Read(f.model)
+	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
 	}
-	ds := &dataset{spec: &mf.Model.Spec, dir: "."}
-	if f.spec != "" {
-		if ds, err = readSpec(f.spec); err != nil {
-			return err
-		}
-	}
-	hist, err := ds.readTable(f.data, "data")
-	if err != nil {
-		return err
-	}
-	plan, err := ds.readTable(f.plan, "plan")
-	if err != nil {
-		return err
-	}
+	mf, hist, plan := in.file, in.hist, in.plan
 	res, err := mf.Model.Forecast(hist, plan)
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/modelfile"
 )
 
 type forecastFlags struct {
@@ -49,24 +48,11 @@ func runForecast(e *env, f forecastFlags) error {
 	if f.model == "" || f.out == "" {
 		return usagef("--model and --out are required")
 	}
-	mf, err := modelfile.Read(f.model)
+	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
 	}
-	ds := &dataset{spec: &mf.Model.Spec, dir: "."}
-	if f.spec != "" {
-		if ds, err = readSpec(f.spec); err != nil {
-			return err
-		}
-	}
-	hist, err := ds.readTable(f.data, "data")
-	if err != nil {
-		return err
-	}
-	plan, err := ds.readTable(f.plan, "plan")
-	if err != nil {
-		return err
-	}
+	mf, hist, plan := in.file, in.hist, in.plan
 	res, err := mf.Model.Forecast(hist, plan)
 	if err != nil {
 		return err

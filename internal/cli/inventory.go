@@ -10,7 +10,6 @@ import (
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/inventory"
-	"promocast/modelfile"
 )
 
 type inventoryFlags struct {
@@ -60,26 +59,13 @@ func runInventory(e *env, f inventoryFlags) error {
 	if f.model == "" || f.out == "" {
 		return usagef("--model and --out are required")
 	}
-	mf, err := modelfile.Read(f.model)
+	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
 	}
+	mf, ds, hist, plan := in.file, in.ds, in.hist, in.plan
 	if mf.Model.Calibration == nil {
 		return fmt.Errorf("%s has no forecast intervals: train it with --calibration-folds", f.model)
-	}
-	ds := &dataset{spec: &mf.Model.Spec, dir: "."}
-	if f.spec != "" {
-		if ds, err = readSpec(f.spec); err != nil {
-			return err
-		}
-	}
-	hist, err := ds.readTable(f.data, "data")
-	if err != nil {
-		return err
-	}
-	plan, err := ds.readTable(f.plan, "plan")
-	if err != nil {
-		return err
 	}
 	stock := map[string]stockRow{}
 	if f.stock != "" {

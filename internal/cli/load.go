@@ -10,6 +10,7 @@ import (
 	"promocast/calendar"
 	"promocast/data"
 	"promocast/ingest"
+	"promocast/modelfile"
 	"promocast/spec"
 )
 
@@ -172,4 +173,41 @@ func sortedKeys(m map[string]float64) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// modelInputs is what the commands that apply a model read: the model,
+// the dataset spec (the model's own unless --spec names one), the history
+// and, when asked for, the plan.
+type modelInputs struct {
+	file *modelfile.Forecast
+	ds   *dataset
+	hist *data.Frame
+	plan *data.Frame
+}
+
+// loadModelInputs reads a model, its history and (when planPath is not
+// "-") a plan. specPath may be empty.
+func loadModelInputs(modelPath, specPath, dataPath, planPath string) (*modelInputs, error) {
+	if modelPath == "" {
+		return nil, usagef("--model is required")
+	}
+	mf, err := modelfile.Read(modelPath)
+	if err != nil {
+		return nil, err
+	}
+	in := &modelInputs{file: mf, ds: &dataset{spec: &mf.Model.Spec, dir: "."}}
+	if specPath != "" {
+		if in.ds, err = readSpec(specPath); err != nil {
+			return nil, err
+		}
+	}
+	if in.hist, err = in.ds.readTable(dataPath, "data"); err != nil {
+		return nil, err
+	}
+	if planPath != "-" {
+		if in.plan, err = in.ds.readTable(planPath, "plan"); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
 }

@@ -12,7 +12,6 @@ import (
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/modelfile"
 	"promocast/optimize"
 	"promocast/spec"
 )
@@ -110,11 +109,11 @@ func runOptimize(e *env, f optimizeFlags) error {
 	if f.objective != "margin" && f.objective != "revenue" {
 		return usagef("--objective %q: expected margin or revenue", f.objective)
 	}
-	mf, err := modelfile.Read(f.model)
+	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
 	}
-	m := mf.Model
+	m, ds, hist, plan := in.file.Model, in.ds, in.hist, in.plan
 	levers, err := m.Spec.Levers()
 	if err != nil {
 		return err
@@ -145,20 +144,6 @@ func runOptimize(e *env, f optimizeFlags) error {
 		if !(d > 0 && d < 1) {
 			return usagef("--discounts %v: expected depths between 0 and 1", d)
 		}
-	}
-	ds := &dataset{spec: &m.Spec, dir: "."}
-	if f.spec != "" {
-		if ds, err = readSpec(f.spec); err != nil {
-			return err
-		}
-	}
-	hist, err := ds.readTable(f.data, "data")
-	if err != nil {
-		return err
-	}
-	plan, err := ds.readTable(f.plan, "plan")
-	if err != nil {
-		return err
 	}
 	sc, err := m.NewScorer(hist)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/modelfile"
 	"promocast/report"
 )
 
@@ -71,24 +70,11 @@ func runWhatif(e *env, f whatifFlags) error {
 		}
 		values = append(values, math.Round(v*1e9)/1e9)
 	}
-	mf, err := modelfile.Read(f.model)
+	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
 	}
-	ds := &dataset{spec: &mf.Model.Spec, dir: "."}
-	if f.spec != "" {
-		if ds, err = readSpec(f.spec); err != nil {
-			return err
-		}
-	}
-	hist, err := ds.readTable(f.data, "data")
-	if err != nil {
-		return err
-	}
-	plan, err := ds.readTable(f.plan, "plan")
-	if err != nil {
-		return err
-	}
+	mf, hist, plan := in.file, in.hist, in.plan
 	points, err := mf.Model.WhatIf(hist, plan, forecast.Sweep{Lever: f.lever, Values: values, Series: f.series})
 	if err != nil {
 		return err
