@@ -56,9 +56,12 @@ func Fit(f *data.Frame, c Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Training does not refer to f, so a caller that drops the frame lets
+	// the collector reclaim it while the learner runs.
+	src := f.Source
 	p, err := train(ds, s.Target.Task, c)
 	if err != nil {
-		return nil, fmt.Errorf("%s: train %s: %w", f.Source, c.Learner, err)
+		return nil, fmt.Errorf("%s: train %s: %w", src, c.Learner, err)
 	}
 	return &Model{Learner: c.Learner, Schema: *s, Rows: ds.X.Rows, Predictor: p}, nil
 }

@@ -97,7 +97,11 @@ func newSchema(f *data.Frame, target, task string, drop []string) (*Schema, erro
 		if skip[c.Name] {
 			continue
 		}
-		s.Features = append(s.Features, inferFeature(c))
+		ft := inferFeature(c)
+		if ft.Type == TypeCategory && len(ft.Levels) == 0 {
+			return nil, fmt.Errorf("%s: column %q is empty on every row: drop it", f.Source, c.Name)
+		}
+		s.Features = append(s.Features, ft)
 	}
 	if len(s.Features) == 0 {
 		return nil, fmt.Errorf("%s: no feature columns left besides the target %q", f.Source, target)

@@ -98,6 +98,7 @@ func TestPrepareErrors(t *testing.T) {
 		{"unknown learner", mustFrame(t, x, num("y", 1, 2, 3)), Config{Target: "y", Learner: "svm"}, `unknown learner "svm"`},
 		{"task clash", mustFrame(t, x, num("y", 1, 0, 1)), Config{Target: "y", Learner: LearnerLogistic, Task: Regression}, "learner logistic does classification"},
 		{"no target", mustFrame(t, x), Config{}, "no target column"},
+		{"empty text column", mustFrame(t, x, str("e", "", "", ""), num("y", 1, 2, 3)), Config{Target: "y"}, `column "e" is empty on every row`},
 	}
 	for _, c := range cases {
 		_, _, err := Prepare(c.f, c.c)
