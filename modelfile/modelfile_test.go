@@ -1,0 +1,127 @@
+package modelfile
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/model"
+	"promocast/naive"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/v1.json from the current encoder")
+
+func sample(t *testing.T) *Forecast {
+	t.Helper()
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\npromotion: {price: {off: regular}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	features := []model.Feature{{Name: "lag_year"}, {Name: "mean_52"}, {Name: "price_discount", Monotone: 1}}
+	pred, err := naive.SeasonalNaive(features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Forecast{Model: &forecast.Model{Kind: "seasonal_naive", Spec: *sp, Grid: panel.Grid{Frequency: spec.Week, Anchor: 3},
+		Levels: [][]string{}, Features: features, Horizon: 2, Gap: 1, TrainFirst: "2021-01-06", TrainLast: "2022-01-05",
+		Rows: 100, Series: 2, Predictor: pred}, Metrics: map[string]float64{"backtest_wape": 0.25}}
+}
+
+func TestRoundTripIsByteIdentical(t *testing.T) {
+	b, err := Encode(sample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Decode(b, "m.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, b2) {
+		t.Fatalf("re-encoding changed the bytes:\n%s\n%s", b, b2)
+	}
+	if f.Metrics["backtest_wape"] != 0.25 || f.Model.Predictor.(*naive.Model).Column != "lag_year" {
+		t.Fatalf("decoded %+v", f)
+	}
+}
+
+// TestVersion1StillLoads reads a model file written by version 1 of the
+// format and checked in: later encoders must keep reading it.
+func TestVersion1StillLoads(t *testing.T) {
+	path := filepath.Join("testdata", "v1.json")
+	if *update {
+		b, err := Encode(sample(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Model.Kind != "seasonal_naive" || f.Model.Horizon != 2 || len(f.Model.Features) != 3 {
+		t.Fatalf("loaded %+v", f.Model)
+	}
+}
+
+func TestDamagedFilesAreRefused(t *testing.T) {
+	good, err := Encode(sample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		b    []byte
+		want string
+	}{
+		{"edited body", bytes.Replace(good, []byte(`"horizon":2`), []byte(`"horizon":3`), 1), "checksum mismatch"},
+		{"truncated", good[:len(good)/2], "not a promocast model file"},
+		{"other format", bytes.Replace(good, []byte(`"promocast-model"`), []byte(`"onnx"`), 1), `format is "onnx"`},
+		{"future version", bytes.Replace(good, []byte(`"version":1`), []byte(`"version":9`), 1), "version 9"},
+		{"empty", nil, "not a promocast model file"},
+	}
+	for _, c := range cases {
+		_, err := Decode(c.b, "m.json")
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "m.json") {
+			t.Errorf("%s: error %v, want one naming m.json and containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestWriteIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.json")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := sample(t)
+	bad.Model.Predictor = unmarshalable{}
+	if err := Write(path, bad); err == nil {
+		t.Fatal("writing an unencodable model succeeded")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("a failed write changed the file to %q", b)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("a failed write left %d files", len(entries))
+	}
+}
+
+type unmarshalable struct{}
+
+func (unmarshalable) Predict(*data.Matrix, []float64) error { return nil }
+func (unmarshalable) MarshalJSON() ([]byte, error)          { return nil, os.ErrInvalid }
