@@ -97,6 +97,7 @@ type Builder struct {
 
 	series []seriesState
 	groups map[int]*groupState
+	dirty  map[int]int // series → first index SetLeversOff changed
 	evbuf  []float64
 }
 
@@ -267,38 +268,99 @@ func (b *Builder) longWindow() int { return b.cfg.Windows[len(b.cfg.Windows)-1] 
 // Prepare recomputes the per-series and per-group caches from the panel.
 func (b *Builder) Prepare() {
 	b.series = make([]seriesState, len(b.p.Series))
+	b.dirty = map[int]int{}
+	for si := range b.p.Series {
+		b.prepareSeries(si, 0)
+	}
+	b.prepareGroups()
+}
+
+// Derive returns a builder for panel p, whose series k continues series
+// from[k] of b's panel: the same history, possibly extended by a plan. It
+// copies b's caches for the shared history and computes only the
+// extension, so deriving a builder for a few series of a large panel is
+// cheap. p must share b's spec, grid and levels.
+func (b *Builder) Derive(p *panel.Panel, from []int) (*Builder, error) {
+	if len(from) != len(p.Series) {
+		return nil, fmt.Errorf("derive: %d series mapped for a panel of %d", len(from), len(p.Series))
+	}
+	d := *b
+	d.p = p
+	d.series = make([]seriesState, len(p.Series))
+	d.dirty = map[int]int{}
+	for k, si := range from {
+		src, dst := &b.series[si], &d.series[k]
+		old, s := b.p.Series[si], p.Series[k]
+		if s.ID != old.ID || s.Start != old.Start || len(s.Y) < len(old.Y) {
+			return nil, fmt.Errorf("derive: series %q does not continue series %q", s.ID, old.ID)
+		}
+		n := len(s.Y)
+		dst.sum = append(make([]float64, 0, n+1), src.sum...)
+		dst.sumsq = append(make([]float64, 0, n+1), src.sumsq...)
+		dst.cnt = append(make([]float64, 0, n+1), src.cnt...)
+		dst.discount = append(make([]float64, 0, n), src.discount...)
+		dst.active = append(make([]bool, 0, n), src.active...)
+		d.prepareSeries(k, len(old.Y))
+	}
+	d.prepareGroups()
+	return &d, nil
+}
+
+// Refresh brings the caches up to date after SetLeversOff, recomputing
+// only the changed series from their first changed period.
+func (b *Builder) Refresh() {
+	for si, from := range b.dirty {
+		b.prepareSeries(si, from)
+	}
+	b.dirty = map[int]int{}
+	b.prepareGroups()
+}
+
+// prepareSeries recomputes series si's prefix sums and promotion state from
+// index from on; the entries before from must be current.
+func (b *Builder) prepareSeries(si, from int) {
+	s, st := b.p.Series[si], &b.series[si]
+	n := len(s.Y)
+	if from == 0 {
+		st.sum, st.sumsq, st.cnt = st.sum[:0], st.sumsq[:0], st.cnt[:0]
+		st.sum, st.sumsq, st.cnt = append(st.sum, 0), append(st.sumsq, 0), append(st.cnt, 0)
+	}
+	st.sum, st.sumsq, st.cnt = st.sum[:from+1], st.sumsq[:from+1], st.cnt[:from+1]
+	st.discount, st.active = st.discount[:from], st.active[:from]
+	for i := from; i < n; i++ {
+		sum, sumsq, cnt := st.sum[i], st.sumsq[i], st.cnt[i]
+		if y := s.Y[i]; !math.IsNaN(y) {
+			sum, sumsq, cnt = sum+y, sumsq+y*y, cnt+1
+		}
+		st.sum, st.sumsq, st.cnt = append(st.sum, sum), append(st.sumsq, sumsq), append(st.cnt, cnt)
+		d, a := b.promotion(s, i)
+		st.discount, st.active = append(st.discount, d), append(st.active, a)
+	}
+}
+
+// prepareGroups rebuilds the per-group peer statistics from the series'
+// promotion state.
+func (b *Builder) prepareGroups() {
 	b.groups = map[int]*groupState{}
+	if b.group < 0 {
+		return
+	}
 	lo, hi := math.MaxInt, math.MinInt
 	for _, s := range b.p.Series {
 		lo, hi = min(lo, s.Start), max(hi, s.End())
 	}
 	for si, s := range b.p.Series {
-		st := &b.series[si]
-		n := len(s.Y)
-		st.sum, st.sumsq, st.cnt = make([]float64, n+1), make([]float64, n+1), make([]float64, n+1)
-		for i, y := range s.Y {
-			st.sum[i+1], st.sumsq[i+1], st.cnt[i+1] = st.sum[i], st.sumsq[i], st.cnt[i]
-			if !math.IsNaN(y) {
-				st.sum[i+1] += y
-				st.sumsq[i+1] += y * y
-				st.cnt[i+1]++
-			}
-		}
-		st.discount = make([]float64, n)
-		st.active = make([]bool, n)
-		for i := 0; i < n; i++ {
-			st.discount[i], st.active[i] = b.promotion(s, i)
-		}
-		if b.group < 0 || math.IsNaN(s.Static[b.group]) {
+		if math.IsNaN(s.Static[b.group]) {
 			continue
 		}
+		st := &b.series[si]
 		g := int(s.Static[b.group])
 		gs := b.groups[g]
 		if gs == nil {
 			gs = &groupState{first: lo, count: make([]float64, hi-lo+1), active: make([]float64, hi-lo+1), discSum: make([]float64, hi-lo+1)}
 			b.groups[g] = gs
 		}
-		for i := 0; i < n; i++ {
+		for i := range s.Y {
 			if !b.present(s, i) {
 				continue
 			}
@@ -385,7 +447,7 @@ func (b *Builder) Discount(si, t int) float64 {
 
 // SetLeversOff sets every promotion lever of series si at period t to its
 // off value, in the panel's known covariates: the baseline scenario. Call
-// Prepare after the last change.
+// Refresh after the last change.
 func (b *Builder) SetLeversOff(si, t int) {
 	s := b.p.Series[si]
 	i := s.At(t)
@@ -400,6 +462,9 @@ func (b *Builder) SetLeversOff(si, t int) {
 		if !math.IsNaN(offs[k]) {
 			s.Known[lv.known][i] = offs[k]
 		}
+	}
+	if from, ok := b.dirty[si]; !ok || i < from {
+		b.dirty[si] = i
 	}
 }
 

@@ -146,3 +146,58 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDeriveMatchesFreshBuilder derives a builder for one series extended
+// by a plan and checks its rows, before and after switching levers off,
+// equal those of a builder built from scratch on the same panel.
+func TestDeriveMatchesFreshBuilder(t *testing.T) {
+	p, b := tiny(t)
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "day", Kind: data.String, Str: []string{p.Grid.Label(p.Last + 1), p.Grid.Label(p.Last + 2)}},
+		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
+		{Name: "price", Kind: data.Number, Num: []float64{8, 10}},
+		{Name: "regular", Kind: data.Number, Num: []float64{10, 10}},
+		{Name: "display", Kind: data.Number, Num: []float64{1, 0}},
+	})
+	sub, err := p.Select(plan, p.Index())
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets, err := sub.Extend(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	derived, err := b.Derive(sub, []int{0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := New(sub, b.Config(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare := func(stage string) {
+		x, y := make([]float64, len(b.Features())), make([]float64, len(b.Features()))
+		for _, tg := range targets {
+			derived.Row(tg.Series, tg.Period, x)
+			fresh.Row(tg.Series, tg.Period, y)
+			for j := range x {
+				if x[j] != y[j] && !(math.IsNaN(x[j]) && math.IsNaN(y[j])) {
+					t.Errorf("%s, period %d: feature %s derived %v, fresh %v", stage, tg.Period, b.Features()[j].Name, x[j], y[j])
+				}
+			}
+		}
+	}
+	compare("plan")
+	for _, tg := range targets {
+		derived.SetLeversOff(tg.Series, tg.Period)
+	}
+	derived.Refresh()
+	fresh.Prepare() // the panel's levers are off now for both
+	compare("baseline")
+	if derived.Promoted(0, targets[0].Period) {
+		t.Error("levers still on after Refresh")
+	}
+	if _, err := b.Derive(sub, []int{1}); err == nil {
+		t.Error("deriving series a from series b was accepted")
+	}
+}

@@ -67,6 +67,9 @@ type Scorer struct {
 	p      *panel.Panel
 	index  map[string]int
 	events feature.Events
+	// base holds the features' caches of the whole history; each plan's
+	// builder derives from it.
+	base *feature.Builder
 }
 
 // NewScorer builds the history's panel for scoring plans.
@@ -82,6 +85,9 @@ func (m *Model) NewScorer(history *data.Frame) (*Scorer, error) {
 	sc := &Scorer{m: m, p: p, index: p.Index()}
 	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
 		sc.events = calendarEvents{cal}
+	}
+	if sc.base, err = m.builder(p, sc.events); err != nil {
+		return nil, err
 	}
 	return sc, nil
 }
@@ -111,7 +117,11 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 					p.Grid.Label(t.Period), ahead, p.Grid.Label(p.Last), reach, m.Gap, m.Horizon)}
 		}
 	}
-	b, err := m.builder(p, sc.events)
+	from := make([]int, len(p.Series))
+	for k, s := range p.Series {
+		from[k] = sc.index[s.ID]
+	}
+	b, err := sc.base.Derive(p, from)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +149,7 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 	for _, t := range targets {
 		b.SetLeversOff(t.Series, t.Period)
 	}
-	b.Prepare()
+	b.Refresh()
 	XB, _ := b.Matrix(refs)
 	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
 		return nil, err
