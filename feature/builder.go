@@ -98,6 +98,10 @@ type Builder struct {
 	series []seriesState
 	groups map[int]*groupState
 	dirty  map[int]int // series → first index SetLeversOff changed
+	// groupFrom is the first period whose peer statistics are kept: the
+	// panel's first period, or for a derived builder the first period after
+	// the history, since it only answers rows of the plan.
+	groupFrom int
 	evbuf  []float64
 }
 
@@ -120,7 +124,7 @@ func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Builder{cfg: cfg, p: p, events: events, group: -1}
+	b := &Builder{cfg: cfg, p: p, events: events, group: -1, groupFrom: math.MinInt}
 	if err := b.resolveLevers(); err != nil {
 		return nil, err
 	}
@@ -302,6 +306,7 @@ func (b *Builder) Derive(p *panel.Panel, from []int) (*Builder, error) {
 		dst.active = append(make([]bool, 0, n), src.active...)
 		d.prepareSeries(k, len(old.Y))
 	}
+	d.groupFrom = b.p.Last + 1
 	d.prepareGroups()
 	return &d, nil
 }
@@ -349,6 +354,10 @@ func (b *Builder) prepareGroups() {
 	for _, s := range b.p.Series {
 		lo, hi = min(lo, s.Start), max(hi, s.End())
 	}
+	lo = max(lo, b.groupFrom)
+	if hi < lo {
+		return
+	}
 	for si, s := range b.p.Series {
 		if math.IsNaN(s.Static[b.group]) {
 			continue
@@ -360,7 +369,7 @@ func (b *Builder) prepareGroups() {
 			gs = &groupState{first: lo, count: make([]float64, hi-lo+1), active: make([]float64, hi-lo+1), discSum: make([]float64, hi-lo+1)}
 			b.groups[g] = gs
 		}
-		for i := range s.Y {
+		for i := max(0, lo-s.Start); i < len(s.Y); i++ {
 			if !b.present(s, i) {
 				continue
 			}
@@ -649,6 +658,9 @@ func (b *Builder) groupFeatures(si, i int, out []float64) {
 		return
 	}
 	gs := b.groups[int(s.Static[b.group])]
+	if gs == nil || s.Start+i < gs.first {
+		return // a derived builder keeps peers only for the plan's periods
+	}
 	j := s.Start + i - gs.first
 	count, active, disc := gs.count[j], gs.active[j], gs.discSum[j]
 	if b.present(s, i) {
