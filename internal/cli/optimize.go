@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -13,7 +12,7 @@ import (
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/optimize"
-	"promocast/spec"
+	"promocast/plan"
 )
 
 type optimizeFlags struct {
@@ -67,255 +66,60 @@ exactly; large ones by Lagrangian relaxation with a reported optimality gap.`,
 	return cmd
 }
 
-// promoOption is one promotion choice: a discount and the flags it sets.
-type promoOption struct {
-	name     string
-	discount float64
-	flags    map[string]bool
-}
-
-// promoOptions lists off first, then every discount (0 included) with
-// every subset of flags.
-func promoOptions(discounts []float64, flags []string) []promoOption {
-	opts := []promoOption{{name: "off"}}
-	ds := append([]float64{0}, discounts...)
-	for _, d := range ds {
-		for mask := 0; mask < 1<<len(flags); mask++ {
-			if d == 0 && mask == 0 {
-				continue
-			}
-			o := promoOption{discount: d, flags: map[string]bool{}}
-			var parts []string
-			if d > 0 {
-				parts = append(parts, fmt.Sprintf("%g%% off", 100*d))
-			}
-			for k, fl := range flags {
-				if mask&(1<<k) != 0 {
-					o.flags[fl] = true
-					parts = append(parts, fl)
-				}
-			}
-			o.name = strings.Join(parts, " + ")
-			opts = append(opts, o)
-		}
-	}
-	return opts
-}
-
 func runOptimize(e *env, f optimizeFlags) error {
 	if f.model == "" || f.out == "" {
 		return usagef("--model and --out are required")
 	}
-	if f.objective != "margin" && f.objective != "revenue" {
+	if f.objective != plan.Margin && f.objective != plan.Revenue {
 		return usagef("--objective %q: expected margin or revenue", f.objective)
 	}
 	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
 	}
-	m, ds, hist, plan := in.file.Model, in.ds, in.hist, in.plan
-	levers, err := m.Spec.Levers()
-	if err != nil {
-		return err
-	}
-	price := m.Spec.PriceColumn()
-	var priceRule *spec.LeverRule
-	for i, l := range levers {
-		if l.Name == price && l.Kind == spec.OffColumn {
-			priceRule = &levers[i]
-		}
-	}
-	if priceRule == nil {
-		return fmt.Errorf("optimize needs a price lever whose off value is a column (e.g. price: {off: regular_price})")
-	}
-	if f.objective == "margin" && m.Spec.Cost.UnitCost == "" {
-		return usagef("--objective margin needs the spec's cost.unit_cost; use --objective revenue")
-	}
-	for _, fl := range f.flags {
-		ok := false
-		for _, l := range levers {
-			ok = ok || (l.Name == fl && l.Kind == spec.OffNumber)
-		}
-		if !ok {
-			return usagef("--flags %s: not a lever with a numeric off value", fl)
-		}
-	}
-	for _, d := range f.discounts {
-		if !(d > 0 && d < 1) {
-			return usagef("--discounts %v: expected depths between 0 and 1", d)
-		}
-	}
-	sc, err := m.NewScorer(hist)
-	if err != nil {
-		return err
-	}
-	userRes, err := sc.Forecast(plan)
-	if err != nil {
-		return err
-	}
-	opts := promoOptions(f.discounts, f.flags)
-	bar := newProgress(e.stderr, len(opts), "optimize")
-	valued := make([]*forecast.Result, len(opts))
-	for k, o := range opts {
-		p, err := applyOption(plan, levers, *priceRule, o, nil)
-		if err != nil {
-			return err
-		}
-		if valued[k], err = sc.Forecast(p); err != nil {
-			return err
-		}
-		bar.step(o.name)
-	}
-	bar.done()
-	prob, groupNames, err := buildProblem(f, userRes, valued, opts)
-	if err != nil {
-		return err
-	}
+	var stock map[string]float64
 	if f.stock != "" {
-		st, err := ds.readStock(f.stock, stockRow{})
+		st, err := in.ds.readStock(f.stock, stockRow{})
 		if err != nil {
 			return err
 		}
-		prob.Stock = map[int]float64{}
-		for i, t := range userRes.Targets {
-			if s, ok := st[userRes.Panel.Series[t.Series].ID]; ok {
-				prob.Stock[prob.Slots[i].Series] = s.onHand
-			}
+		stock = map[string]float64{}
+		for id, r := range st {
+			stock[id] = r.onHand
 		}
 	}
-	sol, err := optimize.Solve(prob, optimize.Settings{})
+	sc, err := in.file.Model.NewScorer(in.hist)
 	if err != nil {
 		return err
 	}
-	chosenPlan, err := applyOption(plan, levers, *priceRule, promoOption{}, func(row int) promoOption { return opts[sol.Choice[row]] })
+	n := len(plan.Options(f.discounts, f.flags))
+	bar := newProgress(e.stderr, n, "optimize")
+	res, err := plan.Optimize(sc, in.plan, plan.Settings{Discounts: f.discounts, Flags: f.flags, Objective: f.objective,
+		Budget: f.budget, MinMarginRate: f.minMarginRate, GroupBy: f.groupBy, GroupMaxCost: f.groupMaxCost,
+		GroupMaxPromoted: f.groupMaxPromoted, Stock: stock, Progress: bar.step})
+	bar.done()
 	if err != nil {
 		return err
 	}
-	chosen, err := sc.Forecast(chosenPlan)
-	if err != nil {
-		return err
-	}
+	chosen := res.Chosen
 	out, err := chosen.Frame(f.out)
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(sol.Choice))
-	for i, c := range sol.Choice {
-		names[i] = opts[c].name
-	}
-	if err := out.Add(&data.Column{Name: "option", Kind: data.String, Str: names}); err != nil {
+	if err := out.Add(&data.Column{Name: "option", Kind: data.String, Str: res.Names}); err != nil {
 		return err
 	}
 	if err := export.Write(f.out, out); err != nil {
 		return err
 	}
-	return reportOptimize(e, f, prob, groupNames, sol, chosen, userRes)
-}
-
-// applyOption returns a copy of the plan with the levers of every row set
-// by an option: pick(row) when given, else opt for all rows. Levers that
-// are neither the price nor an option's flag are set off.
-func applyOption(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, opt promoOption, pick func(row int) promoOption) (*data.Frame, error) {
-	cols := make([]*data.Column, len(plan.Columns))
-	for i, c := range plan.Columns {
-		cp := *c
-		cols[i] = &cp
-	}
-	out, err := data.NewFrame(plan.Source, cols)
-	if err != nil {
-		return nil, err
-	}
-	off, err := out.NeedNumber(price.Column, "regular price")
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range levers {
-		c, err := out.NeedNumber(l.Name, "promotion lever")
-		if err != nil {
-			return nil, err
-		}
-		vals := make([]float64, len(c.Num))
-		for r := range vals {
-			o := opt
-			if pick != nil {
-				o = pick(r)
-			}
-			switch {
-			case l.Name == price.Name:
-				vals[r] = off.Num[r] * (1 - o.discount)
-			case l.Kind == spec.OffNumber && o.flags[l.Name]:
-				vals[r] = 1
-			case l.Kind == spec.OffNumber:
-				vals[r] = l.Number
-			default:
-				vals[r] = c.Num[r] // other price-like levers keep the plan's value
-			}
-		}
-		c.Num = vals
-	}
-	return out, nil
-}
-
-// buildProblem values every option of every plan row by its own lift.
-// It returns the problem and the group names by group number.
-func buildProblem(f optimizeFlags, user *forecast.Result, valued []*forecast.Result, opts []promoOption) (*optimize.Problem, []string, error) {
-	groupOf, err := user.Grouper(f.groupBy)
-	if err != nil {
-		return nil, nil, usageError{err}
-	}
-	var groupNames []string
-	groupIDs := map[string]int{}
-	prob := &optimize.Problem{Budget: f.budget, MinMarginRate: f.minMarginRate}
-	for i, t := range user.Targets {
-		g := groupOf(t.Series)
-		if _, ok := groupIDs[g]; !ok {
-			groupIDs[g] = len(groupIDs)
-			groupNames = append(groupNames, g)
-		}
-		slot := optimize.Slot{Series: t.Series, Group: groupIDs[g]}
-		for k, o := range opts {
-			r := valued[k]
-			base, bp, cost := r.Baseline[i], r.BasePrice[i], r.UnitCost[i]
-			if math.IsNaN(cost) {
-				cost = 0
-			}
-			units, p := base, bp
-			if k > 0 {
-				units, p = base+r.Parts.Own[i], r.Price[i]
-			}
-			opt := optimize.Option{Name: o.name, Units: units, Revenue: units * p, Margin: units * (p - cost)}
-			if k > 0 {
-				opt.Cost = math.Max(0, bp-p) * units
-				if fixed := r.FixedCost[i]; !math.IsNaN(fixed) {
-					opt.Cost += fixed
-				}
-				if f.objective == "margin" {
-					opt.Objective = opt.Margin - base*(bp-cost)
-				} else {
-					opt.Objective = opt.Revenue - base*bp
-				}
-			}
-			slot.Options = append(slot.Options, opt)
-		}
-		prob.Slots = append(prob.Slots, slot)
-	}
-	if f.groupBy != "" && (!math.IsInf(f.groupMaxCost, 1) || f.groupMaxPromoted >= 0) {
-		names := make([]string, 0, len(groupIDs))
-		for g := range groupIDs {
-			names = append(names, g)
-		}
-		sort.Strings(names)
-		for _, g := range names {
-			prob.Groups = append(prob.Groups, optimize.GroupLimit{Group: groupIDs[g], MaxCost: f.groupMaxCost, MaxPromoted: f.groupMaxPromoted})
-		}
-	}
-	return prob, groupNames, nil
+	return reportOptimize(e, f, res)
 }
 
 // reportOptimize prints the objective, the constraints' slack and the
 // chosen plan against no promotion and the user's plan.
-func reportOptimize(e *env, f optimizeFlags, prob *optimize.Problem, groupNames []string, sol optimize.Solution, chosen, user *forecast.Result) error {
+func reportOptimize(e *env, f optimizeFlags, res *plan.Outcome) error {
 	w := e.stdout
+	prob, groupNames, sol, chosen, user := res.Problem, res.Groups, res.Solution, res.Chosen, res.User
 	ev := sol.Eval
 	status := "optimal"
 	if !sol.Exact {
