@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 
 	"promocast/calendar"
 	"promocast/data"
@@ -37,7 +38,16 @@ func (d *dataset) readTable(path, role string) (*data.Frame, error) {
 	if path == "" {
 		return nil, usagef("--%s is required", role)
 	}
-	f, err := ingest.Read(path, ingest.Options{})
+	// Keys and the time column are labels, read as text exactly as
+	// written (ids such as 1111009477 or 00042 stay as they are).
+	types := map[string]data.Kind{}
+	for _, k := range d.spec.Keys {
+		types[k] = data.String
+	}
+	if role != "stock" {
+		types[d.spec.Time.Column] = data.String
+	}
+	f, err := ingest.Read(path, ingest.Options{Types: types})
 	if err != nil {
 		return nil, err
 	}
@@ -52,17 +62,9 @@ func (d *dataset) readTable(path, role string) (*data.Frame, error) {
 	return f, nil
 }
 
-// retype turns key and time columns read as numbers into text, and applies
-// the spec's types overrides.
+// retype applies the spec's type overrides to the columns the file has.
 func (d *dataset) retype(f *data.Frame) error {
-	want := map[string]string{d.spec.Time.Column: "string"}
-	for _, k := range d.spec.Keys {
-		want[k] = "string"
-	}
-	for c, t := range d.spec.Types {
-		want[c] = t
-	}
-	for name, t := range want {
+	for name, t := range d.spec.Types {
 		c := f.Column(name)
 		if c == nil {
 			continue
@@ -70,8 +72,10 @@ func (d *dataset) retype(f *data.Frame) error {
 		switch {
 		case t == "string" && c.Kind == data.Number:
 			c.Str = make([]string, len(c.Num))
-			for i := range c.Num {
-				c.Str[i] = c.Text(i)
+			for i, v := range c.Num {
+				if !math.IsNaN(v) {
+					c.Str[i] = strconv.FormatFloat(v, 'f', -1, 64)
+				}
 			}
 			c.Kind, c.Num = data.String, nil
 		case t == "number" && c.Kind == data.String:
