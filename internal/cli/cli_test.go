@@ -206,3 +206,23 @@ func TestKeysKeepTheirText(t *testing.T) {
 		t.Errorf("attribute joined as %q, want cereal", got)
 	}
 }
+
+func TestTune(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "demo", "--out", dir, "--skus", "8", "--folds", "1", "--models", "ridge"); code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, errs)
+	}
+	trials := filepath.Join(dir, "trials.csv")
+	code, out, errs := run(t, "tune", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml"),
+		"--model", "ridge", "--trials", "4", "--method", "random", "--folds", "2", "--horizon", "31", "--out", trials)
+	if code != exitOK || !strings.Contains(out, "best WAPE") {
+		t.Fatalf("tune exited %d: %s %s", code, out, errs)
+	}
+	b, err := os.ReadFile(trials)
+	if err != nil || strings.Count(string(b), "\n") != 5 {
+		t.Fatalf("trials file: %v\n%s", err, b)
+	}
+	if code, _, _ := run(t, "tune", "--data", "x", "--spec", "y", "--model", "naive"); code != exitUsage {
+		t.Errorf("tuning an unknown model exited %d", code)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
@@ -12,6 +13,7 @@ import (
 type modelsFlags struct {
 	store, name       string
 	model, data, spec string
+	backtest          string
 	version           int
 	promote           bool
 }
@@ -27,6 +29,7 @@ the fingerprint of its history, its spec and backtest metrics) and which
 version of each name is live. A running server picks up promotions and
 rollbacks made here within its --poll interval.`,
 		Example: `  promocast models register --model model.json --data sales.csv.gz --spec spec.yaml --name shop
+  promocast models register --model model.json --data sales.csv.gz --backtest backtest/ --name shop
   promocast models list
   promocast models promote --name shop --version 2
   promocast models rollback --name shop`,
@@ -38,12 +41,13 @@ rollbacks made here within its --poll interval.`,
 	list := &cobra.Command{Use: "list", Short: "List model versions", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsList(cmd, e, f) }}
 
-	register := &cobra.Command{Use: "register --model FILE --data HISTORY [--spec SPEC] [--promote]",
+	register := &cobra.Command{Use: "register --model FILE --data HISTORY [--spec SPEC] [--backtest DIR] [--promote]",
 		Short: "Add a model file as a new version (corrupt files are refused)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsRegister(cmd, e, f) }}
 	register.Flags().StringVar(&f.model, "model", "", "model file from 'promocast train'")
 	register.Flags().StringVar(&f.data, "data", "", "history the model scores against; its sha256 is recorded")
 	register.Flags().StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
+	register.Flags().StringVar(&f.backtest, "backtest", "", "folder written by 'promocast backtest --out': its metrics.csv and predictions.csv are stored with the version for the server's backtest view")
 	register.Flags().BoolVar(&f.promote, "promote", false, "also make the new version live")
 
 	promote := &cobra.Command{Use: "promote --version N", Short: "Make a version live", Args: cobra.NoArgs,
@@ -124,6 +128,13 @@ func runModelsRegister(cmd *cobra.Command, e *env, f modelsFlags) error {
 	} else {
 		fmt.Fprintf(e.stdout, "registered %s as %s version %d (%s)\n", f.model, m.Name, m.Version, short(m.Checksum))
 	}
+	if f.backtest != "" {
+		n, err := storeBacktest(cmd.Context(), st, m, f.backtest)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "stored the backtest in %s with it (%d scored rows)\n", f.backtest, n)
+	}
 	if f.promote {
 		if _, err := st.Promote(cmd.Context(), m.Name, m.Version); err != nil {
 			return err
@@ -131,6 +142,19 @@ func runModelsRegister(cmd *cobra.Command, e *env, f modelsFlags) error {
 		fmt.Fprintf(e.stdout, "%s version %d is live\n", m.Name, m.Version)
 	}
 	return nil
+}
+
+// storeBacktest stores the backtest results in dir with a registered
+// version and returns the number of scored rows.
+func storeBacktest(ctx context.Context, st *registry.Store, m registry.Model, dir string) (int, error) {
+	bt, err := registry.ReadBacktestDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	if len(bt.Metrics) == 0 {
+		return 0, fmt.Errorf("%s: metrics.csv has no rows", dir)
+	}
+	return len(bt.Predictions), st.SetBacktest(ctx, m.Name, m.Version, bt)
 }
 
 func runModelsPromote(cmd *cobra.Command, e *env, f modelsFlags) error {

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,22 +9,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"promocast/backtest"
 	"promocast/data"
-	"promocast/export"
-	"promocast/forecast"
-	"promocast/interval"
-	"promocast/learner"
-	"promocast/modelfile"
-	"promocast/panel"
 	"promocast/serve"
+	"promocast/serve/demo"
 	"promocast/serve/registry"
 	"promocast/spec"
 	"promocast/synth"
@@ -35,6 +26,7 @@ import (
 type serveFlags struct {
 	addr, store, name string
 	model, data, spec string
+	backtest          string
 	tokens            string
 	insecureAdmin     bool
 	maxRows           int
@@ -76,6 +68,7 @@ flight finish.`,
 	fs.StringVar(&f.model, "model", "", "model file to register and make live")
 	fs.StringVar(&f.data, "data", "", "history the model scores against (with --model)")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
+	fs.StringVar(&f.backtest, "backtest", "", "folder of 'promocast backtest --out' to store with --model, for the backtest view")
 	fs.StringVar(&f.tokens, "tokens", "", "API token file: one \"TOKEN SCOPE\" per line, scope read or admin")
 	fs.BoolVar(&f.insecureAdmin, "insecure-admin", false, "allow admin routes without tokens (trusted machines only)")
 	fs.IntVar(&f.maxRows, "max-rows", 0, "most plan rows per request (0: 10000)")
@@ -94,8 +87,8 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if (f.data != "" || f.spec != "") && f.model == "" {
-		return usagef("--data and --spec go with --model: the model file to register")
+	if (f.data != "" || f.spec != "" || f.backtest != "") && f.model == "" {
+		return usagef("--data, --spec and --backtest go with --model: the model file to register")
 	}
 	st, err := registry.Open(ctx, f.store, registry.Options{})
 	if err != nil {
@@ -174,6 +167,11 @@ func prepareLive(ctx context.Context, e *env, st *registry.Store, f serveFlags) 
 			return err
 		}
 		e.log.Info("registered model", "name", m.Name, "version", m.Version, "already_registered", existed, "file", f.model)
+		if f.backtest != "" {
+			if _, err := storeBacktest(ctx, st, m, f.backtest); err != nil {
+				return err
+			}
+		}
 		_, err = st.Promote(ctx, f.name, m.Version)
 		return err
 	}
@@ -182,12 +180,15 @@ func prepareLive(ctx context.Context, e *env, st *registry.Store, f serveFlags) 
 		return err
 	}
 	e.log.Info("registry has no live model: training a demo model on a synthetic shop", "name", f.name, "skus", f.demoSKUs, "store", f.store)
-	b, source, fp, err := trainDemo(e, f.demoSKUs)
+	d, err := trainDemo(e, f.demoSKUs)
 	if err != nil {
 		return err
 	}
-	m, _, err := st.Register(ctx, registry.Registration{Name: f.name, File: b, SourcePath: "(demo)", DataSource: source, DataFingerprint: fp})
+	m, _, err := st.Register(ctx, registry.Registration{Name: f.name, File: d.File, SourcePath: "(demo)", DataSource: d.Source, DataFingerprint: d.Fingerprint})
 	if err != nil {
+		return err
+	}
+	if err := st.SetBacktest(ctx, m.Name, m.Version, d.Backtest); err != nil {
 		return err
 	}
 	_, err = st.Promote(ctx, f.name, m.Version)
@@ -220,118 +221,31 @@ func registerFile(ctx context.Context, st *registry.Store, name, model, data, sp
 	return st.Register(ctx, registry.Registration{Name: name, File: b, SourcePath: model, DataSource: absData, SpecSource: absSpec, DataFingerprint: fp})
 }
 
-// demoSource names a synthetic history: the generator is deterministic, so
-// the history is regenerated rather than stored.
-func demoSource(skus int) string {
-	return fmt.Sprintf("synth:seed=1,skus=%d,plan_days=%d", skus, demoHorizon)
-}
+// demoSource names the demo's synthetic history.
+func demoSource(skus int) string { return demo.Source(1, skus, demoHorizon) }
 
-func parseDemoSource(src string) (synth.Config, error) {
-	rest, ok := strings.CutPrefix(src, "synth:")
-	if !ok {
-		return synth.Config{}, fmt.Errorf("%q is not a synthetic history", src)
-	}
-	var cfg synth.Config
-	for _, kv := range strings.Split(rest, ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return cfg, fmt.Errorf("synthetic history %q: %s=%q is not a number", src, k, v)
-		}
-		switch k {
-		case "seed":
-			cfg.Seed = uint64(n)
-		case "skus":
-			cfg.SKUs = n
-		case "plan_days":
-			cfg.PlanDays = n
-		default:
-			return cfg, fmt.Errorf("synthetic history %q: unknown setting %q", src, k)
-		}
-	}
-	return cfg, nil
-}
+// parseDemoSource reads a synthetic history's name back.
+func parseDemoSource(src string) (synth.Config, error) { return demo.ParseSource(src) }
 
-// frameFingerprint is the sha256 of a frame written as CSV: the
-// fingerprint of a history that exists only in memory.
-func frameFingerprint(f *data.Frame) (string, error) {
-	h := sha256.New()
-	if err := export.WriteCSV(h, f); err != nil {
-		return "", err
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// trainDemo trains the demo model: gradient-boosted trees on a synthetic
-// shop, horizon 31 days, intervals calibrated on two backtest folds.
-func trainDemo(e *env, skus int) (file []byte, source, fingerprint string, err error) {
+// trainDemo trains the demo model (package serve/demo): gradient-boosted
+// trees on a synthetic shop, horizon 31 days, intervals calibrated on two
+// backtest folds whose results the server's backtest view shows.
+func trainDemo(e *env, skus int) (*demo.Demo, error) {
 	start := time.Now()
-	source = demoSource(skus)
-	cfg, err := parseDemoSource(source)
+	d, err := demo.Train(demo.Options{SKUs: skus, Horizon: demoHorizon})
 	if err != nil {
-		return nil, "", "", err
+		return nil, err
 	}
-	shop, err := synth.Generate(cfg)
-	if err != nil {
-		return nil, "", "", err
-	}
-	if fingerprint, err = frameFingerprint(shop.History); err != nil {
-		return nil, "", "", err
-	}
-	sp, err := spec.Parse([]byte(synth.Spec()))
-	if err != nil {
-		return nil, "", "", err
-	}
-	p, err := panel.Build(shop.History, sp, panel.Options{})
-	if err != nil {
-		return nil, "", "", err
-	}
-	opt := forecast.TrainOptions{Kind: "gbdt", Horizon: demoHorizon}
-	pr, err := forecast.Prepare(p, opt)
-	if err != nil {
-		return nil, "", "", err
-	}
-	fit, err := learner.New("gbdt", learner.Options{})
-	if err != nil {
-		return nil, "", "", err
-	}
-	m, err := pr.Train(opt, p.Last, fit)
-	if err != nil {
-		return nil, "", "", err
-	}
-	reports, err := backtest.Run(pr, backtest.Options{Folds: 2, Horizon: demoHorizon}, []backtest.Candidate{{Name: "gbdt", Fit: fit}})
-	if err != nil {
-		return nil, "", "", fmt.Errorf("calibration: %w", err)
-	}
-	if m.Calibration, err = interval.Fit(reports[0].Residuals(), interval.Options{}); err != nil {
-		return nil, "", "", fmt.Errorf("calibration: %w", err)
-	}
-	metrics := map[string]float64{"backtest_wape": reports[0].Overall.WAPE, "backtest_wape_promo": reports[0].Promo.WAPE}
-	if file, err = modelfile.Encode(&modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
-		return nil, "", "", err
-	}
-	e.log.Info("trained demo model", "kind", "gbdt", "skus", skus, "history_rows", shop.History.Rows(), "horizon", demoHorizon,
-		"features", len(m.Features), "backtest_wape", fmt.Sprintf("%.3f", reports[0].Overall.WAPE),
-		"first_plan_day", shop.PlanStart.String(), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
-	return file, source, fingerprint, nil
+	e.log.Info("trained demo model", "kind", "gbdt", "skus", skus, "history_rows", d.History.Rows(), "horizon", demoHorizon,
+		"backtest_wape", fmt.Sprintf("%.3f", d.WAPE), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
+	return d, nil
 }
 
 // historyLoader reads a registered model's history and checks it is the
 // one the model was registered with.
-func historyLoader(_ context.Context, m registry.Model) (*data.Frame, error) {
-	if strings.HasPrefix(m.DataSource, "synth:") {
-		cfg, err := parseDemoSource(m.DataSource)
-		if err != nil {
-			return nil, err
-		}
-		shop, err := synth.Generate(cfg)
-		if err != nil {
-			return nil, err
-		}
-		if err := sameFingerprint(m, func() (string, error) { return frameFingerprint(shop.History) }); err != nil {
-			return nil, err
-		}
-		return shop.History, nil
+func historyLoader(ctx context.Context, m registry.Model) (*data.Frame, error) {
+	if demo.IsSource(m.DataSource) {
+		return demo.Load(ctx, m)
 	}
 	if m.DataSource == "" {
 		return nil, fmt.Errorf("model %s version %d was registered without a history", m.Name, m.Version)
