@@ -300,3 +300,9 @@ func (m *Regressor) Info() FitInfo { return m.fit.info }
 
 // Params returns the parameters of the fit with defaults filled in.
 func (m *Regressor) Params() Params { return m.params }
+
+// Features returns the features the classifier was fitted on, in order.
+func (m *Classifier) Features() []model.Feature { return m.fit.enc.features }
+
+// Features returns the features the regressor was fitted on, in order.
+func (m *Regressor) Features() []model.Feature { return m.fit.enc.features }

@@ -6,6 +6,7 @@ import (
 
 	"promocast/gbdt"
 	"promocast/linear"
+	"promocast/svm"
 )
 
 // Learner names accepted by Config.Learner and stored in model files.
@@ -15,11 +16,12 @@ const (
 	LearnerTree     = "tree"     // one CART decision tree (gbdt.TrainCART)
 	LearnerLinear   = "linear"   // ridge, lasso or elastic net (linear.Fit); regression only
 	LearnerLogistic = "logistic" // logistic regression (linear.FitLogistic); classification only
+	LearnerSVM      = "svm"      // linear SVM: svm.FitClassifier (Platt probabilities) or svm.FitRegressor (SVR)
 )
 
 // Learners returns the learner names in the order the help text lists them.
 func Learners() []string {
-	return []string{LearnerGBDT, LearnerForest, LearnerTree, LearnerLinear, LearnerLogistic}
+	return []string{LearnerGBDT, LearnerForest, LearnerTree, LearnerLinear, LearnerLogistic, LearnerSVM}
 }
 
 // Config says what to learn from a table and with which learner. The zero
@@ -48,6 +50,8 @@ type Config struct {
 	Linear linear.Params
 	// Logistic configures logistic.
 	Logistic linear.LogisticParams
+	// SVM configures svm; its loss follows the task when empty.
+	SVM svm.Params
 }
 
 // Check reports an unknown learner or task, a missing target name, or a

@@ -13,6 +13,7 @@ import (
 	"promocast/gbdt"
 	"promocast/linear"
 	"promocast/model"
+	"promocast/svm"
 )
 
 // Format and Version identify the tabular model file layout.
@@ -133,6 +134,22 @@ func decodePredictor(learner string, raw []byte) (model.Predictor, []model.Featu
 		}
 	case LearnerLogistic:
 		var m linear.LogisticModel
+		if err = json.Unmarshal(raw, &m); err == nil {
+			return &m, m.Features(), nil
+		}
+	case LearnerSVM:
+		var probe struct{ Kind string }
+		if err = json.Unmarshal(raw, &probe); err != nil {
+			break
+		}
+		if probe.Kind == svm.KindClassifier {
+			var m svm.Classifier
+			if err = json.Unmarshal(raw, &m); err == nil {
+				return &m, m.Features(), nil
+			}
+			break
+		}
+		var m svm.Regressor
 		if err = json.Unmarshal(raw, &m); err == nil {
 			return &m, m.Features(), nil
 		}

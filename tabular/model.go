@@ -7,6 +7,7 @@ import (
 	"promocast/gbdt"
 	"promocast/linear"
 	"promocast/model"
+	"promocast/svm"
 )
 
 // Model is a trained tabular model: the schema that encodes a table, the
@@ -88,6 +89,11 @@ func train(ds *model.Dataset, task string, c Config) (model.Predictor, error) {
 			return nil, fmt.Errorf("linear is a regressor; use logistic for classification")
 		}
 		return linear.Fit(ds, c.Linear)
+	case LearnerSVM:
+		if classify {
+			return svm.FitClassifier(ds, c.SVM)
+		}
+		return svm.FitRegressor(ds, c.SVM)
 	default: // LearnerLogistic
 		if !classify {
 			return nil, fmt.Errorf("logistic is a classifier; use linear for regression")
