@@ -124,7 +124,7 @@ func TestCLIErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"tabular", "fit", "--data", train, "--target", "bought"}, 2, "--out is required"},
-		{[]string{"tabular", "fit", "--data", train, "--target", "bought", "--model", "svm", "--out", modelPath}, 2, `--model "svm"`},
+		{[]string{"tabular", "fit", "--data", train, "--target", "bought", "--model", "xgboost", "--out", modelPath}, 2, `--model "xgboost"`},
 		{[]string{"tabular", "fit", "--data", train, "--target", "bought", "--model", "rf", "--learning-rate", "0.3", "--out", modelPath}, 2, "--learning-rate does not apply to --model rf"},
 		{[]string{"tabular", "fit", "--data", train, "--target", "bought", "--model", "logistic", "--task", "regression", "--out", modelPath}, 2, "learner logistic does classification"},
 		{[]string{"tabular", "fit", "--data", train, "--target", "bought", "--bins", "300", "--out", modelPath}, 2, "--bins 300"},

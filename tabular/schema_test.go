@@ -95,7 +95,7 @@ func TestPrepareErrors(t *testing.T) {
 		{"drop unknown", mustFrame(t, x, num("y", 1, 2, 3)), Config{Target: "y", Drop: []string{"q"}}, `no column "q" (the column to drop)`},
 		{"drop target", mustFrame(t, x, num("y", 1, 2, 3)), Config{Target: "y", Drop: []string{"y"}}, "is the target"},
 		{"no features", mustFrame(t, num("y", 1, 2, 3)), Config{Target: "y"}, "no feature columns"},
-		{"unknown learner", mustFrame(t, x, num("y", 1, 2, 3)), Config{Target: "y", Learner: "svm"}, `unknown learner "svm"`},
+		{"unknown learner", mustFrame(t, x, num("y", 1, 2, 3)), Config{Target: "y", Learner: "xgboost"}, `unknown learner "xgboost"`},
 		{"task clash", mustFrame(t, x, num("y", 1, 0, 1)), Config{Target: "y", Learner: LearnerLogistic, Task: Regression}, "learner logistic does classification"},
 		{"no target", mustFrame(t, x), Config{}, "no target column"},
 		{"empty text column", mustFrame(t, x, str("e", "", "", ""), num("y", 1, 2, 3)), Config{Target: "y"}, `column "e" is empty on every row`},
