@@ -28,6 +28,8 @@ type Live struct {
 	Scorer *forecast.Scorer
 	Loaded time.Time
 	cols   *planColumns
+	spec   *SpecResponse
+	bt     *backtestView // nil when the registry holds no backtest
 }
 
 // Ref names the version.
@@ -60,7 +62,19 @@ func (s *Server) build(ctx context.Context, entry registry.Model) (*Live, error)
 	if err != nil {
 		return nil, fmt.Errorf("model %s version %d: %w", entry.Name, entry.Version, err)
 	}
-	return &Live{Entry: entry, Model: mf.Model, Scorer: sc, Loaded: time.Now(), cols: newPlanColumns(&mf.Model.Spec)}, nil
+	lv := &Live{Entry: entry, Model: mf.Model, Scorer: sc, Loaded: time.Now(), cols: newPlanColumns(&mf.Model.Spec)}
+	if lv.spec, err = planSpec(lv); err != nil {
+		return nil, fmt.Errorf("model %s version %d: %w", entry.Name, entry.Version, err)
+	}
+	switch bt, err := s.store.Backtest(ctx, entry.Name, entry.Version); {
+	case errors.Is(err, registry.ErrNotFound):
+	case err != nil:
+		s.log.Warn("the version's backtest cannot be read; serving without it", "name", entry.Name, "version", entry.Version, "err", err)
+	default:
+		lv.bt = newBacktestView(bt)
+		lv.spec.Backtest = true
+	}
+	return lv, nil
 }
 
 func (s *Server) history(ctx context.Context, entry registry.Model) (*data.Frame, error) {

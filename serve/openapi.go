@@ -143,6 +143,10 @@ func openAPI(routes []Route, version string) map[string]any {
 					"schema": map[string]any{"type": "string"}})
 			}
 		}
+		for _, q := range rt.Query {
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": false, "description": q.Doc,
+				"schema": map[string]any{"type": "string"}})
+		}
 		if params != nil {
 			op["parameters"] = params
 		}

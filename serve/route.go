@@ -53,8 +53,15 @@ type Route struct {
 	// media type; "" means application/json.
 	Request, Response reflect.Type
 	ContentType       string
+	// Query documents the query parameters the route reads.
+	Query []QueryParam
 	// Handler answers the route once authorisation passed.
 	Handler http.Handler
+}
+
+// QueryParam is a documented query parameter (always optional, a string).
+type QueryParam struct {
+	Name, Doc string
 }
 
 // HandlerFunc answers a JSON route: the decoded request body (a zero
@@ -86,6 +93,12 @@ func JSONRoute[Req, Resp any](method, path, summary string, scope Scope, limits 
 		}
 		writeJSON(w, http.StatusOK, resp)
 	})
+	return rt
+}
+
+// withQuery documents a route's query parameters.
+func withQuery(rt Route, params ...QueryParam) Route {
+	rt.Query = params
 	return rt
 }
 

@@ -68,6 +68,7 @@ func New(store *registry.Store, load Loader, opt Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.mountPage()
 	s.handler = s.withLogger(s.mux)
 	return s, nil
 }

@@ -36,7 +36,7 @@ type Store struct {
 
 // schemaVersion is stored in SQLite's user_version; Open refuses newer
 // databases.
-const schemaVersion = 1
+const schemaVersion = 2
 
 const schema = `
 CREATE TABLE IF NOT EXISTS models (
@@ -71,6 +71,12 @@ CREATE TABLE IF NOT EXISTS runs (
 	summary TEXT    NOT NULL,
 	millis  REAL    NOT NULL,
 	created TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS backtests (
+	name    TEXT    NOT NULL,
+	version INTEGER NOT NULL,
+	data    BLOB    NOT NULL,
+	PRIMARY KEY (name, version)
 );
 `
 

@@ -1,0 +1,247 @@
+// Package demo trains the model 'promocast serve' answers with when its
+// registry has none: gradient-boosted trees on a synthetic shop (package
+// synth), with intervals calibrated on a small backtest whose report is
+// kept for the server's backtest view.
+//
+//	d, err := demo.Train(demo.Options{SKUs: 50})
+//	m, _, err := store.Register(ctx, registry.Registration{Name: "default", File: d.File,
+//		DataSource: d.Source, DataFingerprint: d.Fingerprint})
+//	err = store.SetBacktest(ctx, m.Name, m.Version, d.Backtest)
+//
+// The synthetic history is deterministic, so it is not stored: Source
+// names it ("synth:seed=1,skus=50,plan_days=31") and Load regenerates it
+// and checks its fingerprint.
+package demo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"promocast/backtest"
+	"promocast/data"
+	"promocast/export"
+	"promocast/forecast"
+	"promocast/gbdt"
+	"promocast/interval"
+	"promocast/learner"
+	"promocast/metric"
+	"promocast/modelfile"
+	"promocast/panel"
+	"promocast/serve/registry"
+	"promocast/spec"
+	"promocast/synth"
+)
+
+// Options say what to train. The zero value trains the demo that
+// 'promocast serve' trains.
+type Options struct {
+	// SKUs is the number of products of the synthetic shop; 0 means 50.
+	SKUs int
+	// Horizon is the days the model forecasts; 0 means 31.
+	Horizon int
+	// Folds is the backtest folds (of Horizon days) the intervals are
+	// calibrated on and the backtest view shows; 0 means 2.
+	Folds int
+	// Rounds is the boosting rounds; 0 means the learner's default.
+	Rounds int
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.SKUs == 0 {
+		o.SKUs = 50
+	}
+	if o.Horizon == 0 {
+		o.Horizon = 31
+	}
+	if o.Folds == 0 {
+		o.Folds = 2
+	}
+	if o.SKUs < 1 || o.Horizon < 1 || o.Folds < 2 || o.Rounds < 0 {
+		return o, fmt.Errorf("demo: SKUs and Horizon must be positive, Folds at least 2 (intervals need them), Rounds not negative: %+v", o)
+	}
+	return o, nil
+}
+
+// Demo is a trained demo model ready to register.
+type Demo struct {
+	// File is the model file's bytes.
+	File []byte
+	// Source names the synthetic history and Fingerprint is its sha256
+	// written as CSV; register them as the version's data source.
+	Source, Fingerprint string
+	// Backtest is the calibration backtest, by fold and category.
+	Backtest registry.Backtest
+	// History is the synthetic history the model scores against and Plan
+	// the shop's own promotion plan for the days after it.
+	History, Plan *data.Frame
+	// WAPE is the backtest's overall weighted absolute percentage error.
+	WAPE float64
+}
+
+// Train trains the demo model.
+func Train(opt Options) (*Demo, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	source := Source(1, opt.SKUs, opt.Horizon)
+	cfg, err := ParseSource(source)
+	if err != nil {
+		return nil, err
+	}
+	shop, err := synth.Generate(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &Demo{Source: source, History: shop.History, Plan: shop.Plan}
+	if d.Fingerprint, err = Fingerprint(shop.History); err != nil {
+		return nil, err
+	}
+	sp, err := spec.Parse([]byte(synth.Spec()))
+	if err != nil {
+		return nil, err
+	}
+	p, err := panel.Build(shop.History, sp, panel.Options{})
+	if err != nil {
+		return nil, err
+	}
+	topt := forecast.TrainOptions{Kind: "gbdt", Horizon: opt.Horizon}
+	pr, err := forecast.Prepare(p, topt)
+	if err != nil {
+		return nil, err
+	}
+	fit, err := learner.New("gbdt", learner.Options{GBDT: gbdt.Params{Rounds: opt.Rounds}})
+	if err != nil {
+		return nil, err
+	}
+	m, err := pr.Train(topt, p.Last, fit)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := backtest.Run(pr, backtest.Options{Folds: opt.Folds, Horizon: opt.Horizon, Segments: []string{"category"}},
+		[]backtest.Candidate{{Name: "gbdt", Fit: fit}})
+	if err != nil {
+		return nil, fmt.Errorf("calibration: %w", err)
+	}
+	if m.Calibration, err = interval.Fit(reports[0].Residuals(), interval.Options{}); err != nil {
+		return nil, fmt.Errorf("calibration: %w", err)
+	}
+	d.WAPE = reports[0].Overall.WAPE
+	metrics := map[string]float64{"backtest_wape": d.WAPE, "backtest_wape_promo": reports[0].Promo.WAPE}
+	if d.File, err = modelfile.Encode(&modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
+		return nil, err
+	}
+	d.Backtest = FromReports(p, reports, "demo startup: "+source)
+	return d, nil
+}
+
+// Source names the synthetic history of a seed, a number of SKUs and plan
+// days.
+func Source(seed uint64, skus, planDays int) string {
+	return fmt.Sprintf("synth:seed=%d,skus=%d,plan_days=%d", seed, skus, planDays)
+}
+
+// ParseSource reads a Source name back into the generator's settings.
+func ParseSource(src string) (synth.Config, error) {
+	rest, ok := strings.CutPrefix(src, "synth:")
+	if !ok {
+		return synth.Config{}, fmt.Errorf("%q is not a synthetic history", src)
+	}
+	var cfg synth.Config
+	for _, kv := range strings.Split(rest, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return cfg, fmt.Errorf("synthetic history %q: %s=%q is not a number", src, k, v)
+		}
+		switch k {
+		case "seed":
+			cfg.Seed = uint64(n)
+		case "skus":
+			cfg.SKUs = n
+		case "plan_days":
+			cfg.PlanDays = n
+		default:
+			return cfg, fmt.Errorf("synthetic history %q: unknown setting %q", src, k)
+		}
+	}
+	return cfg, nil
+}
+
+// IsSource reports whether a registered data source names a synthetic
+// history.
+func IsSource(src string) bool { return strings.HasPrefix(src, "synth:") }
+
+// Load regenerates the synthetic history a demo version was registered
+// with and checks its fingerprint. It is a serve.Loader for synthetic
+// sources.
+func Load(_ context.Context, m registry.Model) (*data.Frame, error) {
+	cfg, err := ParseSource(m.DataSource)
+	if err != nil {
+		return nil, err
+	}
+	shop, err := synth.Generate(cfg)
+	if err != nil {
+		return nil, err
+	}
+	fp, err := Fingerprint(shop.History)
+	if err != nil {
+		return nil, err
+	}
+	if fp != m.DataFingerprint {
+		return nil, fmt.Errorf("synthetic history %s no longer matches model %s version %d (fingerprint %s, registered %s): the generator changed; remove the version or register a new demo",
+			m.DataSource, m.Name, m.Version, fp, m.DataFingerprint)
+	}
+	return shop.History, nil
+}
+
+// Fingerprint is the sha256 of a frame written as CSV: the fingerprint of
+// a history that exists only in memory.
+func Fingerprint(f *data.Frame) (string, error) {
+	h := sha256.New()
+	if err := export.WriteCSV(h, f); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// FromReports converts backtest reports into the registry's form: the
+// rows 'promocast backtest --out' writes to metrics.csv and
+// predictions.csv.
+func FromReports(p *panel.Panel, reports []*backtest.Report, source string) registry.Backtest {
+	bt := registry.Backtest{Source: source}
+	for _, r := range reports {
+		add := func(scope, level string, sc metric.Scores) {
+			bt.Metrics = append(bt.Metrics, registry.BacktestMetric{Model: r.Model, Scope: scope, Level: level,
+				WAPE: finite(sc.WAPE), MAPE: finite(sc.MAPE), SMAPE: finite(sc.SMAPE), RMSE: finite(sc.RMSE),
+				RMSPE: finite(sc.RMSPE), MASE: finite(sc.MASE), Bias: finite(sc.Bias), Rows: sc.N})
+		}
+		add("overall", "", r.Overall)
+		add("promotion", "promoted", r.Promo)
+		add("promotion", "not promoted", r.NonPromo)
+		for _, f := range r.Folds {
+			add("fold", f.Origin, f.Scores)
+		}
+		for _, s := range r.Segments {
+			add("segment "+s.Column, s.Level, s.Scores)
+		}
+		for _, pr := range r.Predictions {
+			bt.Predictions = append(bt.Predictions, registry.BacktestPrediction{Model: r.Model, Series: p.Series[pr.Series].ID,
+				Period: p.Grid.Label(pr.Period), Fold: pr.Fold + 1, Actual: pr.Actual, Forecast: pr.Forecast, Promoted: pr.Promoted})
+		}
+	}
+	return bt
+}
+
+// finite returns a pointer to v, or nil when v is NaN or infinite.
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}

@@ -1,0 +1,189 @@
+package serve
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"promocast/forecast"
+	"promocast/inventory"
+)
+
+// InventoryRequest is the body of POST /v1/inventory: a plan (the coming
+// periods with their promotions) and each series' stock. Series missing
+// from Stock have nothing on hand and the request's policy.
+type InventoryRequest struct {
+	Rows         []PlanRow             `json:"rows" doc:"the plan: every series' coming periods, from the first after the history"`
+	Stock        map[string]StockInput `json:"stock,omitempty" doc:"stock and policy per series ID"`
+	LeadTime     *int                  `json:"lead_time,omitempty" doc:"periods from ordering to receiving; default 1"`
+	Review       *int                  `json:"review,omitempty" doc:"periods between orders; default 1"`
+	ServiceLevel *float64              `json:"service_level,omitempty" doc:"chance of not running out within lead time + review; default 0.95"`
+}
+
+// StockInput is one series' stock and, optionally, its own policy.
+type StockInput struct {
+	OnHand       float64  `json:"on_hand"`
+	OnOrder      float64  `json:"on_order,omitempty"`
+	LeadTime     *int     `json:"lead_time,omitempty"`
+	ServiceLevel *float64 `json:"service_level,omitempty"`
+}
+
+// InventoryResponse is the answer of POST /v1/inventory; see package
+// inventory for the arithmetic (normal demand with σ from P10 and P90).
+type InventoryResponse struct {
+	Model  ModelRef          `json:"model"`
+	Series []InventorySeries `json:"series" doc:"one per series of the plan, sorted by ID"`
+	Millis float64           `json:"millis"`
+}
+
+// InventorySeries is one series' stock decision.
+type InventorySeries struct {
+	Series       string  `json:"series"`
+	Periods      int     `json:"periods"`
+	Demand       float64 `json:"demand" doc:"forecast units over the plan"`
+	LeadTime     int     `json:"lead_time"`
+	ServiceLevel float64 `json:"service_level"`
+	SafetyStock  float64 `json:"safety_stock"`
+	ReorderPoint float64 `json:"reorder_point"`
+	OrderUpTo    float64 `json:"order_up_to"`
+	Position     float64 `json:"position" doc:"on hand + on order"`
+	OrderQty     float64 `json:"order_qty"`
+	Reorder      bool    `json:"reorder" doc:"the position is at or below the reorder point: order now"`
+	StockoutProb float64 `json:"stockout_prob" doc:"chance that demand through the last promoted period (the last period without one) exceeds the position"`
+	StockoutRisk bool    `json:"stockout_risk" doc:"stockout_prob > 1 − service level"`
+	// StockoutPeriod is the period stockout_prob is evaluated at.
+	StockoutPeriod string `json:"stockout_period"`
+}
+
+func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryResponse, error) {
+	lv, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	if !lv.spec.Inventory {
+		return nil, Errorf(http.StatusUnprocessableEntity, "", "model %s version %d has no P10–P90 intervals: train it with calibration folds to plan inventory",
+			lv.Entry.Name, lv.Entry.Version)
+	}
+	if err := s.checkRows(len(req.Rows)); err != nil {
+		return nil, err
+	}
+	def := inventory.Input{LeadTime: 1, Review: 1, ServiceLevel: 0.95}
+	if req.LeadTime != nil {
+		def.LeadTime = *req.LeadTime
+	}
+	if req.Review != nil {
+		def.Review = *req.Review
+	}
+	if req.ServiceLevel != nil {
+		def.ServiceLevel = *req.ServiceLevel
+	}
+	plan, err := lv.cols.frame(req.Rows)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res, err := lv.Scorer.Forecast(plan)
+	if err != nil {
+		return nil, scoringError(err, lv.Model.Spec.Keys)
+	}
+	ids, periods, inputs := inventoryInputs(res, req.Stock, def)
+	for id := range req.Stock {
+		if _, ok := periods[id]; !ok {
+			return nil, Errorf(http.StatusBadRequest, "stock."+id, "series %q is not in the plan", id)
+		}
+	}
+	out := &InventoryResponse{Model: lv.Ref(), Series: make([]InventorySeries, len(ids))}
+	for i, in := range inputs {
+		d, err := inventory.Plan(in)
+		if err != nil {
+			return nil, inventoryError(err, ids[i], req)
+		}
+		demand := 0.0
+		for _, v := range in.Mean {
+			demand += v
+		}
+		out.Series[i] = InventorySeries{Series: ids[i], Periods: len(in.Mean), Demand: demand, LeadTime: in.LeadTime, ServiceLevel: in.ServiceLevel,
+			SafetyStock: d.SafetyStock, ReorderPoint: d.ReorderPoint, OrderUpTo: d.OrderUpTo, Position: d.Position, OrderQty: d.OrderQty,
+			Reorder: d.Reorder, StockoutProb: d.StockoutProb, StockoutRisk: d.StockoutRisk, StockoutPeriod: periods[ids[i]][d.StockoutPeriod]}
+	}
+	out.Millis = float64(time.Since(start).Microseconds()) / 1000
+	s.metrics.rows.WithLabelValues("/v1/inventory").Add(float64(len(req.Rows)))
+	s.record("inventory", lv, start, map[string]any{"rows": len(req.Rows), "series": len(ids)}, map[string]any{"series": len(ids)})
+	return out, nil
+}
+
+// inventoryInputs gathers, per series of the plan (sorted by ID), its
+// forecast, P10 and P90 in period order, its period labels and its stock.
+func inventoryInputs(res *forecast.Result, stock map[string]StockInput, def inventory.Input) ([]string, map[string][]string, []inventory.Input) {
+	lo, hi := levelIndex(res.Levels, 0.1), levelIndex(res.Levels, 0.9)
+	rows := map[string][]int{}
+	for i, t := range res.Targets {
+		id := res.Panel.Series[t.Series].ID
+		rows[id] = append(rows[id], i)
+	}
+	ids := sortedNames(rows)
+	periods := map[string][]string{}
+	inputs := make([]inventory.Input, len(ids))
+	for k, id := range ids {
+		idx := rows[id]
+		sort.Slice(idx, func(a, b int) bool { return res.Targets[idx[a]].Period < res.Targets[idx[b]].Period })
+		in := def
+		if st, ok := stock[id]; ok {
+			in.OnHand, in.OnOrder = st.OnHand, st.OnOrder
+			if st.LeadTime != nil {
+				in.LeadTime = *st.LeadTime
+			}
+			if st.ServiceLevel != nil {
+				in.ServiceLevel = *st.ServiceLevel
+			}
+		}
+		for _, i := range idx {
+			in.Mean = append(in.Mean, res.Forecast[i])
+			in.P10 = append(in.P10, res.ForecastQ[lo][i])
+			in.P90 = append(in.P90, res.ForecastQ[hi][i])
+			in.Promo = append(in.Promo, res.Promoted[i])
+			periods[id] = append(periods[id], res.Panel.Grid.Label(res.Targets[i].Period))
+		}
+		inputs[k] = in
+	}
+	return ids, periods, inputs
+}
+
+func levelIndex(levels []float64, l float64) int {
+	for k, v := range levels {
+		if hasLevel([]float64{v}, l) {
+			return k
+		}
+	}
+	return -1
+}
+
+// inventoryError names the request field behind an inventory input error.
+func inventoryError(err error, id string, req *InventoryRequest) error {
+	var ie *inventory.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	field := ""
+	_, own := req.Stock[id]
+	switch ie.Field {
+	case "LeadTime":
+		field = "lead_time"
+	case "Review":
+		field = "review"
+	case "ServiceLevel":
+		field = "service_level"
+	case "OnHand":
+		field = "on_hand"
+	case "OnOrder":
+		field = "on_order"
+	case "Mean":
+		return Errorf(http.StatusBadRequest, "rows", "series %s: %s: the plan must cover lead time + review periods", id, ie.Msg)
+	}
+	if own && field != "review" {
+		field = fmt.Sprintf("stock.%s.%s", id, field)
+	}
+	return Errorf(http.StatusBadRequest, field, "series %s: %s", id, ie.Msg)
+}
