@@ -1,5 +1,15 @@
 package nn
 
+import (
+	cblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// blas is gonum's pure-Go BLAS (assembly kernels on amd64). Its Dgemm on
+// the matrices of one chunk (at most 64 rows, so fewer than four 64×64
+// output blocks) runs serially, each output summed in a fixed order.
+var blas gonum.Implementation
+
 // net is the network's shape: where each embedding table and each dense
 // layer lives in the flat parameter vector theta. The input vector of a row
 // is [embedding of categorical 0, embedding of categorical 1, ..., encoded
@@ -97,40 +107,34 @@ func (nt *net) forward(theta []float64, b *buffers, rng *splitMix, drop float64)
 	}
 	keep := 1 / (1 - drop)
 	L := nt.layers()
+	rows := b.rows
 	for l := 0; l < L; l++ {
 		nin, nout := nt.sizes[l], nt.sizes[l+1]
 		W := theta[nt.wOff[l] : nt.wOff[l]+nin*nout]
 		bias := theta[nt.bOff[l] : nt.bOff[l]+nout]
-		x, y := b.acts[l], b.acts[l+1]
-		hidden := l+1 < L
-		var mask []float64
-		if hidden && rng != nil && drop > 0 {
-			mask = b.masks[l+1]
+		x, y := b.acts[l][:rows*nin], b.acts[l+1][:rows*nout]
+		for r := 0; r < rows; r++ {
+			copy(y[r*nout:(r+1)*nout], bias)
 		}
-		for r := 0; r < b.rows; r++ {
-			xr := x[r*nin : (r+1)*nin]
-			yr := y[r*nout : (r+1)*nout]
-			for o := range yr {
-				yr[o] = bias[o] + dot(W[o*nin:(o+1)*nin], xr)
+		// y = x·Wᵀ + bias, rows×nout.
+		blas.Dgemm(cblas.NoTrans, cblas.Trans, rows, nout, nin, 1, x, nin, W, nin, 1, y, nout)
+		if l+1 == L {
+			continue
+		}
+		for o, v := range y {
+			if v < 0 {
+				y[o] = 0
 			}
-			if !hidden {
-				continue
-			}
-			for o, v := range yr {
-				if v < 0 {
-					yr[o] = 0
-				}
-			}
-			if mask != nil {
-				mr := mask[r*nout : (r+1)*nout]
-				for o := range yr {
-					if rng.float64() < drop {
-						mr[o] = 0
-						yr[o] = 0
-					} else {
-						mr[o] = keep
-						yr[o] *= keep
-					}
+		}
+		if rng != nil && drop > 0 {
+			mask := b.masks[l+1][:rows*nout]
+			for o := range y {
+				if rng.float64() < drop {
+					mask[o] = 0
+					y[o] = 0
+				} else {
+					mask[o] = keep
+					y[o] *= keep
 				}
 			}
 		}
@@ -145,70 +149,48 @@ func (nt *net) forward(theta []float64, b *buffers, rng *splitMix, drop float64)
 func (nt *net) backward(theta []float64, b *buffers, masks bool) {
 	clear(b.grad)
 	L := nt.layers()
+	rows := b.rows
 	for l := L - 1; l >= 0; l-- {
 		nin, nout := nt.sizes[l], nt.sizes[l+1]
 		W := theta[nt.wOff[l] : nt.wOff[l]+nin*nout]
 		gW := b.grad[nt.wOff[l]-nt.dense : nt.wOff[l]-nt.dense+nin*nout]
 		gb := b.grad[nt.bOff[l]-nt.dense : nt.bOff[l]-nt.dense+nout]
-		x, d := b.acts[l], b.delta[l+1]
+		x, d := b.acts[l][:rows*nin], b.delta[l+1][:rows*nout]
+		for r := 0; r < rows; r++ {
+			for o, g := range d[r*nout : (r+1)*nout] {
+				gb[o] += g
+			}
+		}
+		// gW += dᵀ·x, nout×nin.
+		blas.Dgemm(cblas.Trans, cblas.NoTrans, nout, nin, rows, 1, d, nout, x, nin, 1, gW, nin)
 		// Inputs of layer 0 beyond the embeddings need no gradient.
 		width := nin
 		if l == 0 {
 			width = nt.emb
 		}
-		dx := b.delta[l]
-		for r := 0; r < b.rows; r++ {
-			xr := x[r*nin : (r+1)*nin]
-			dr := d[r*nout : (r+1)*nout]
-			dxr := dx[r*nin : r*nin+width]
-			clear(dxr)
-			for o, g := range dr {
-				if g == 0 {
-					continue
-				}
-				gb[o] += g
-				axpy(g, xr, gW[o*nin:(o+1)*nin])
-				if width > 0 {
-					axpy(g, W[o*nin:o*nin+width], dxr)
-				}
-			}
-			if l == 0 {
-				continue
-			}
-			// Through ReLU and dropout: acts = mask·max(0, z).
-			var mr []float64
-			if masks && b.masks[l] != nil {
-				mr = b.masks[l][r*nin : (r+1)*nin]
-			}
-			for i, a := range xr {
-				switch {
-				case a <= 0:
-					dxr[i] = 0
-				case mr != nil:
-					dxr[i] *= mr[i]
-				}
+		if width == 0 {
+			continue
+		}
+		// dx = d·W[:, :width], rows×width with stride nin.
+		dx := b.delta[l][:rows*nin]
+		blas.Dgemm(cblas.NoTrans, cblas.NoTrans, rows, width, nout, 1, d, nout, W, nin, 0, dx, nin)
+		if l == 0 {
+			continue
+		}
+		// Through ReLU and dropout: acts = mask·max(0, z).
+		var m []float64
+		if masks && b.masks[l] != nil {
+			m = b.masks[l][:rows*nin]
+		}
+		for i, a := range x {
+			switch {
+			case a <= 0:
+				dx[i] = 0
+			case m != nil:
+				dx[i] *= m[i]
 			}
 		}
 	}
-}
-
-// dot returns Σ a[i]·b[i] over len(a) elements (b has at least as many).
-// Four partial sums in a fixed order keep it deterministic and let the
-// CPU overlap the multiplies.
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // axpy adds alpha·x to y elementwise over len(x) elements.
