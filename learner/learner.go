@@ -6,6 +6,7 @@
 //	gbdt                             package gbdt (histogram gradient boosting)
 //	svr                              package svm (linear support vector regression)
 //	rf                               package gbdt (random forest)
+//	mlp                              package nn (MLP with entity embeddings)
 //	blend                            package ensemble; Decode only: blends are
 //	                                 trained by ensemble.Auto's Deploy
 //
@@ -26,6 +27,7 @@ import (
 	"promocast/linear"
 	"promocast/model"
 	"promocast/naive"
+	"promocast/nn"
 	"promocast/svm"
 )
 
@@ -43,6 +45,10 @@ type Options struct {
 	// the gbdt package's: forecasting panels are large, so rf grows 100
 	// trees of at most 12 levels with leaves of at least 20 weight.
 	Forest gbdt.ForestParams
+	// MLP configures mlp. Forecasting datasets list rows series by
+	// series, so its validation hold-out (the last rows) is the last
+	// series rather than the last periods.
+	MLP nn.Params
 }
 
 // forestDefaults fills rf's zero fields with sizes that keep a forest of a
@@ -99,7 +105,13 @@ func families() map[string]family {
 		err := json.Unmarshal(raw, &f)
 		return &f, err
 	}
+	mlpDecode := func(raw []byte) (model.Predictor, error) {
+		var m nn.Model
+		err := json.Unmarshal(raw, &m)
+		return &m, err
+	}
 	return map[string]family{
+		"mlp": {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return nn.Fit(ds, opt.MLP) }, mlpDecode},
 		"rf": {func(ds *model.Dataset, opt Options) (model.Predictor, error) {
 			return gbdt.TrainForest(ds, forestDefaults(opt.Forest))
 		}, forestDecode},
