@@ -124,6 +124,9 @@ func newTrainer(ds *model.Dataset, p Params) (*trainer, Target, int, error) {
 
 // checkInput rejects weights, levels and targets the loss cannot use.
 func checkInput(ds *model.Dataset, p Params, ntrain int) error {
+	if len(ds.Features) == 0 {
+		return fmt.Errorf("nn: dataset has no features")
+	}
 	for j, f := range ds.Features {
 		if f.Categorical && f.Levels < 0 {
 			return fmt.Errorf("nn: feature %d (%s) has %d levels, expected ≥ 0", j, f.Name, f.Levels)

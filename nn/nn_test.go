@@ -243,6 +243,7 @@ func TestRejectsBadInput(t *testing.T) {
 	bad("dropout", ds, nn.Params{Dropout: 1}, "dropout")
 	bad("schedule", ds, nn.Params{Schedule: "linear"}, "schedule")
 	bad("validation", ds, nn.Params{Validation: 1}, "validation")
+	bad("no features", &model.Dataset{X: data.NewMatrix(20, 0), Y: make([]float64, 20)}, nn.Params{}, "no features")
 	bad("too few rows", wave(5, 0, 1), nn.Params{}, "rows leave 0 for validation")
 	withY := func(i int, y float64) *model.Dataset {
 		d := *ds
