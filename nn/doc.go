@@ -64,6 +64,14 @@
 // gradients in chunk order, whichever goroutine (Params.Threads) computed
 // them.
 //
+// # Speed
+//
+// Dense layers run as gonum Dgemm calls on chunks of 64 rows; a batch's
+// chunks run on Params.Threads goroutines. Inputs are encoded per chunk
+// from the dataset's matrix, so training holds no second copy of the data.
+// BenchmarkEpoch (52 columns, 4 of them embedded; default network) reports
+// rows per second of one epoch.
+//
 // # Model file
 //
 // MarshalJSON writes one object, version 1:
