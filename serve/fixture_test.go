@@ -19,6 +19,7 @@ import (
 	"promocast/learner"
 	"promocast/modelfile"
 	"promocast/panel"
+	"promocast/serve/demo"
 	"promocast/serve/registry"
 	"promocast/spec"
 	"promocast/synth"
@@ -30,6 +31,9 @@ type shop struct {
 	history, plan *data.Frame
 	files         [2][]byte
 	fingerprint   string
+	// reports is version 1's calibration backtest, stored with it.
+	reports  []*backtest.Report
+	backtest registry.Backtest
 }
 
 var (
@@ -79,13 +83,14 @@ func buildShop() (*shop, error) {
 			return nil, err
 		}
 		if kind == "ridge" {
-			reps, err := backtest.Run(pr, backtest.Options{Folds: 2, Horizon: testHorizon}, []backtest.Candidate{{Name: kind, Fit: fit}})
+			reps, err := backtest.Run(pr, backtest.Options{Folds: 2, Horizon: testHorizon, Segments: []string{"category"}}, []backtest.Candidate{{Name: kind, Fit: fit}})
 			if err != nil {
 				return nil, err
 			}
 			if m.Calibration, err = interval.Fit(reps[0].Residuals(), interval.Options{}); err != nil {
 				return nil, err
 			}
+			s.reports, s.backtest = reps, demo.FromReports(p, reps, "fixture")
 		}
 		if s.files[i], err = modelfile.Encode(&modelfile.Forecast{Model: m, Metrics: map[string]float64{"backtest_wape": 0.3 + 0.1*float64(i)}}); err != nil {
 			return nil, err
@@ -152,6 +157,9 @@ func newEnvTB(t testing.TB, opt Options) *env {
 		if m.Version != i+1 {
 			t.Fatalf("registered version %d, want %d", m.Version, i+1)
 		}
+	}
+	if err := st.SetBacktest(ctx, "shop", 1, sh.backtest); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := st.Promote(ctx, "shop", 1); err != nil {
 		t.Fatal(err)

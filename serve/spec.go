@@ -76,7 +76,7 @@ func planSpec(lv *Live) (*SpecResponse, error) {
 	}
 	out := &SpecResponse{Model: lv.Ref(), Time: sp.Time.Column, Frequency: sp.Time.Frequency, Keys: sp.Keys, Target: sp.Target,
 		Known: sp.Known, Static: nonNil(sp.Static), Price: sp.PriceColumn(), UnitCost: sp.Cost.UnitCost,
-		Levels: []float64{}, }
+		Levels: []float64{}}
 	_, out.Explains = m.Predictor.(forecast.Explainer)
 	if c := m.Calibration; c != nil {
 		out.Levels = append(out.Levels, c.Levels...)

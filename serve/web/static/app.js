@@ -58,7 +58,7 @@
     target.replaceChildren();
     const width = Math.max(320, target.clientWidth || 800);
     const opts = {
-      width, height: 280, scales: { x: { time: false } }, legend: { live: false },
+      width, height: 280, padding: [8, 48, 0, 0], scales: { x: { time: false } }, legend: { live: false },
       axes: [{ values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? labels[i] ?? "" : "")) }, {}],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke, dash: s.dash, width: s.width ?? 2, points: { show: s.points ?? false } }))],
       bands: bands || [],
@@ -184,7 +184,7 @@
     renderLevers();
     const sel = sp.series.filter((s) => state.selected.has(s.id));
     const mean = sel.reduce((a, s) => a + s.recent, 0) / Math.max(1, sel.length);
-    $("on-hand").value = Math.round(1.2 * mean * periods().length);
+    $("on-hand").value = Math.round(1.5 * mean * periods().length);
     const groups = [["", t("optimize.none")], ...sp.keys.map((k) => [k, k]), ...sp.static.map((k) => [k, k])];
     $("opt-groupby").replaceChildren(...groups.map(([v, l]) => el("option", { value: v }, l)));
     if (!sp.unit_cost) $("opt-objective").value = "revenue";
