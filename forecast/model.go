@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"promocast/calendar"
 	"promocast/data"
@@ -112,7 +113,10 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 
 // Dataset returns the training set of the rows whose period is at most
 // until and whose series has history: features, target y/scale and weight
-// scale (so that the loss weighs series by their size, as WAPE does).
+// scale (so that the loss weighs series by their size, as WAPE does). Rows
+// are in time order, oldest first (series by series within a period), so
+// learners that hold out the last rows for early stopping hold out the
+// most recent periods.
 func (pr *Prepared) Dataset(until int) *model.Dataset {
 	var rows []int
 	for r, ref := range pr.Refs {
@@ -120,6 +124,7 @@ func (pr *Prepared) Dataset(until int) *model.Dataset {
 			rows = append(rows, r)
 		}
 	}
+	sort.SliceStable(rows, func(a, b int) bool { return pr.Refs[rows[a]].Period < pr.Refs[rows[b]].Period })
 	return pr.subset(rows)
 }
 

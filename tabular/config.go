@@ -6,6 +6,7 @@ import (
 
 	"promocast/gbdt"
 	"promocast/linear"
+	"promocast/nn"
 	"promocast/svm"
 )
 
@@ -17,11 +18,12 @@ const (
 	LearnerLinear   = "linear"   // ridge, lasso or elastic net (linear.Fit); regression only
 	LearnerLogistic = "logistic" // logistic regression (linear.FitLogistic); classification only
 	LearnerSVM      = "svm"      // linear SVM: svm.FitClassifier (Platt probabilities) or svm.FitRegressor (SVR)
+	LearnerMLP      = "mlp"      // multilayer perceptron with entity embeddings (nn.Fit)
 )
 
 // Learners returns the learner names in the order the help text lists them.
 func Learners() []string {
-	return []string{LearnerGBDT, LearnerForest, LearnerTree, LearnerLinear, LearnerLogistic, LearnerSVM}
+	return []string{LearnerGBDT, LearnerForest, LearnerTree, LearnerLinear, LearnerLogistic, LearnerSVM, LearnerMLP}
 }
 
 // Config says what to learn from a table and with which learner. The zero
@@ -52,6 +54,9 @@ type Config struct {
 	Logistic linear.LogisticParams
 	// SVM configures svm; its loss follows the task when empty.
 	SVM svm.Params
+	// MLP configures mlp; classification sets its loss to logistic. Its
+	// early stopping holds out the last rows of the table as given.
+	MLP nn.Params
 }
 
 // Check reports an unknown learner or task, a missing target name, or a

@@ -13,6 +13,7 @@ import (
 	"promocast/gbdt"
 	"promocast/linear"
 	"promocast/model"
+	"promocast/nn"
 	"promocast/svm"
 )
 
@@ -136,6 +137,11 @@ func decodePredictor(learner string, raw []byte) (model.Predictor, []model.Featu
 		var m linear.LogisticModel
 		if err = json.Unmarshal(raw, &m); err == nil {
 			return &m, m.Features(), nil
+		}
+	case LearnerMLP:
+		var m nn.Model
+		if err = json.Unmarshal(raw, &m); err == nil {
+			return &m, m.Features, nil
 		}
 	case LearnerSVM:
 		var probe struct{ Kind string }

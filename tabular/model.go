@@ -7,6 +7,7 @@ import (
 	"promocast/gbdt"
 	"promocast/linear"
 	"promocast/model"
+	"promocast/nn"
 	"promocast/svm"
 )
 
@@ -89,6 +90,12 @@ func train(ds *model.Dataset, task string, c Config) (model.Predictor, error) {
 			return nil, fmt.Errorf("linear is a regressor; use logistic for classification")
 		}
 		return linear.Fit(ds, c.Linear)
+	case LearnerMLP:
+		p := c.MLP
+		if classify {
+			p.Loss = nn.LossLogistic
+		}
+		return nn.Fit(ds, p)
 	case LearnerSVM:
 		if classify {
 			return svm.FitClassifier(ds, c.SVM)
