@@ -18,17 +18,32 @@
 //
 //	POST /v1/forecast                  read   plan rows → forecast, baseline, uplift, parts, quantiles, money, warnings, totals
 //	POST /v1/whatif                    read   sweep one lever → per series and value totals, elasticity, best value
+//	POST /v1/explain                   read   plan rows → each row's and the plan's top drivers of the uplift (gbdt models)
+//	POST /v1/optimize                  read   plan rows + options and limits → chosen option per row, objective, gap,
+//	                                          each constraint's use and slack, chosen vs your plan vs no promotion
+//	POST /v1/inventory                 read   plan rows + stock → per series safety stock, reorder point, order qty, stockout risk
+//	GET  /v1/spec                      read   what a plan looks like: columns, levers and how to set them, periods, series defaults
+//	GET  /v1/backtest                  read   the live version's stored backtest: metrics by fold and segment, one series' points
 //	GET  /v1/models                    read   registered versions and the one served
 //	POST /v1/models/{name}/promote     admin  make a version live
 //	POST /v1/models/{name}/rollback    admin  return to the previous live version
 //	GET  /healthz, /readyz             public liveness, readiness (503 while starting or draining)
 //	GET  /metrics                      read   Prometheus: requests, latencies, live version
 //	GET  /openapi.json                 public this API, generated from the Go types
+//	GET  /, /static/...                public the web page (package serve/web)
 //
 // Every route is registered with Register, which adds it to the router and
 // the OpenAPI document together; JSONRoute builds a route from a handler's
-// request and response types. Later endpoints (/v1/explain, /v1/optimize,
-// /v1/inventory) plug in the same way.
+// request and response types.
+//
+// # Backtests
+//
+// A version's backtest (metrics.csv and predictions.csv of 'promocast
+// backtest --out DIR') is stored beside it in the registry
+// (registry.Store.SetBacktest; 'promocast models register --backtest DIR').
+// The demo model (package serve/demo) stores the backtest its intervals are
+// calibrated on. The server reads it when it loads the version, so the
+// backtest shown is always the live version's.
 //
 // # Contract
 //
@@ -49,5 +64,7 @@
 // Options.InsecureAdmin. Request bodies, rows per request and what-if sizes
 // are bounded (Limits); the http.Server has read, write and idle timeouts.
 //
-// The browser page's assets live in package serve/web (embedded, no CDN).
+// The browser page (planner, explanation, optimiser, backtest; English and
+// Chinese) is served at / from package serve/web (embedded, no CDN); it is
+// public, and calls the API with the token the user gives it.
 package serve

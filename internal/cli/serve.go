@@ -48,7 +48,12 @@ With --model, the model file is registered as a new version (unless the same
 file and history are already registered) and made live; --data names the
 history it scores against. Without --model, the registry's live version is
 served; when the registry has none, serve trains a demo model on a synthetic
-shop in memory (gradient-boosted trees, horizon 31 days) and serves that.
+shop in memory (gradient-boosted trees, horizon 31 days) and serves that, with
+the backtest its intervals were calibrated on. --backtest stores the results
+of 'promocast backtest --out DIR' with --model, for the backtest view.
+
+The web page at / (scenario planner, explanation, optimiser, backtest; English
+and Chinese) works offline: its assets are in the binary.
 
 API tokens come from --tokens (one "TOKEN SCOPE" per line, scope read or
 admin) or the PROMOCAST_TOKENS environment variable. Without tokens, read
