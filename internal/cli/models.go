@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -147,7 +148,11 @@ func runModelsRegister(cmd *cobra.Command, e *env, f modelsFlags) error {
 // storeBacktest stores the backtest results in dir with a registered
 // version and returns the number of scored rows.
 func storeBacktest(ctx context.Context, st *registry.Store, m registry.Model, dir string) (int, error) {
-	bt, err := registry.ReadBacktestDir(dir)
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return 0, err
+	}
+	bt, err := registry.ReadBacktestDir(abs)
 	if err != nil {
 		return 0, err
 	}
