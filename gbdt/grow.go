@@ -279,16 +279,22 @@ func (gr *grower) partition(lf *leafState, s *split) int {
 
 // partitionBlock writes the rows of in that go left under s to left and
 // the others to right, in order, and returns their counts. left may alias
-// in.
+// in. The loop has no data-dependent branch: each row is written to both
+// outputs and only the count of its side advances.
 func partitionBlock(in, left, right []uint32, col column, s *split) (nl, nr int) {
-	for _, r := range in {
-		if s.goesLeft(col.codes[int(r)*col.stride+col.f]) {
-			left[nl] = r
-			nl++
-		} else {
-			right[nr] = r
-			nr++
+	var goes [256]uint8
+	for c := range goes {
+		if s.goesLeft(uint8(c)) {
+			goes[c] = 1
 		}
+	}
+	left, right = left[:len(in)], right[:len(in)]
+	for _, r := range in {
+		l := int(goes[col.codes[int(r)*col.stride+col.f]])
+		left[nl] = r
+		right[nr] = r
+		nl += l
+		nr += 1 - l
 	}
 	return nl, nr
 }
