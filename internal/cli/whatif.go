@@ -82,7 +82,11 @@ func runWhatif(e *env, f whatifFlags) error {
 	bySeries, order := groupPoints(points)
 	isPrice := mf.Model.Spec.PriceColumn() == f.lever
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\tbest %s\tincr. margin there\t\n", values[0], values[len(values)-1], f.lever)
+	gain := "incr. margin there"
+	if mf.Model.Spec.Cost.UnitCost == "" {
+		gain = "incr. revenue there"
+	}
+	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\tbest %s\t%s\t\n", values[0], values[len(values)-1], f.lever, gain)
 	for _, id := range order {
 		ps := bySeries[id]
 		el := "-"
