@@ -43,6 +43,10 @@ type Settings struct {
 	Discounts []float64
 	// Flags are levers with a numeric off value that options may set to 1.
 	Flags []string
+	// Depths are levers that hold the discount depth itself (e.g. a
+	// discount column beside the price); options set them to their
+	// discount, so the price and its depth move together.
+	Depths []string
 	// Objective is Margin (the default when empty) or Revenue.
 	Objective string
 	// Budget caps the total promotion cost.
@@ -131,6 +135,15 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	if s.Objective == Margin && m.Spec.Cost.UnitCost == "" {
 		return nil, fmt.Errorf("the margin objective needs the spec's cost.unit_cost; use the revenue objective")
 	}
+	for _, d := range s.Depths {
+		ok := false
+		for _, l := range levers {
+			ok = ok || (l.Name == d && l.Kind == spec.OffNumber)
+		}
+		if !ok {
+			return nil, fmt.Errorf("depth lever %q is not a lever with a numeric off value", d)
+		}
+	}
 	for _, fl := range s.Flags {
 		ok := false
 		for _, l := range levers {
@@ -151,7 +164,7 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	}
 	valued := make([]*forecast.Result, len(out.Options))
 	for k, o := range out.Options {
-		p, err := Apply(planFrame, levers, price, func(int) Option { return o })
+		p, err := Apply(planFrame, levers, price, s.Depths, func(int) Option { return o })
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +181,7 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	if out.Solution, err = optimize.Solve(out.Problem, optimize.Settings{}); err != nil {
 		return nil, err
 	}
-	if out.ChosenPlan, err = Apply(planFrame, levers, price, func(r int) Option { return out.Options[out.Solution.Choice[r]] }); err != nil {
+	if out.ChosenPlan, err = Apply(planFrame, levers, price, s.Depths, func(r int) Option { return out.Options[out.Solution.Choice[r]] }); err != nil {
 		return nil, err
 	}
 	if out.Chosen, err = sc.Forecast(out.ChosenPlan); err != nil {
@@ -194,10 +207,14 @@ func priceLever(sp spec.Spec, levers []spec.LeverRule) (spec.LeverRule, error) {
 }
 
 // Apply returns a copy of the plan with every row's levers set by
-// pick(row): the price at its off column × (1 − discount), the option's
-// flags on, every other numeric lever off. Price levers other than the
-// spec's price keep the plan's values.
-func Apply(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, pick func(row int) Option) (*data.Frame, error) {
+// pick(row): the price at its off column × (1 − discount), the depth
+// levers at the discount, the option's flags on, every other numeric lever
+// off. Price levers other than the spec's price keep the plan's values.
+func Apply(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, depths []string, pick func(row int) Option) (*data.Frame, error) {
+	isDepth := map[string]bool{}
+	for _, d := range depths {
+		isDepth[d] = true
+	}
 	cols := make([]*data.Column, len(plan.Columns))
 	for i, c := range plan.Columns {
 		cp := *c
@@ -222,6 +239,8 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, pick
 			switch {
 			case l.Name == price.Name:
 				vals[r] = off.Num[r] * (1 - o.Discount)
+			case isDepth[l.Name]:
+				vals[r] = o.Discount
 			case l.Kind == spec.OffNumber && o.Flags[l.Name]:
 				vals[r] = 1
 			case l.Kind == spec.OffNumber:

@@ -118,3 +118,24 @@ func TestOptimizeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDepthLeversMoveWithThePrice(t *testing.T) {
+	sc, shop := scorer(t)
+	s := Settings{Discounts: []float64{0.2}, Depths: []string{"discount"}, Budget: math.Inf(1), MinMarginRate: math.Inf(-1),
+		GroupMaxCost: math.Inf(1), GroupMaxPromoted: optimize.NoLimit}
+	out, err := Optimize(sc, shop.Plan, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	price, reg, depth := out.ChosenPlan.Column("price"), out.ChosenPlan.Column("regular_price"), out.ChosenPlan.Column("discount")
+	for r, c := range out.Solution.Choice {
+		d := out.Options[c].Discount
+		if depth.Num[r] != d || math.Abs(price.Num[r]-reg.Num[r]*(1-d)) > 1e-9 {
+			t.Fatalf("row %d: option %q gives price %v (regular %v) and discount %v", r, out.Options[c].Name, price.Num[r], reg.Num[r], depth.Num[r])
+		}
+	}
+	s.Depths = []string{"price"}
+	if _, err := Optimize(sc, shop.Plan, s); err == nil {
+		t.Error("the price accepted as a depth lever")
+	}
+}

@@ -200,6 +200,12 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 	if err != nil {
 		return nil, err
 	}
+	// Levers that hold the discount depth itself move with the price.
+	for _, l := range lv.spec.Levers {
+		if l.Kind == "depth" {
+			st.Depths = append(st.Depths, l.Name)
+		}
+	}
 	planFrame, err := lv.cols.frame(req.Rows)
 	if err != nil {
 		return nil, err

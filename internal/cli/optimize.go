@@ -18,7 +18,7 @@ import (
 type optimizeFlags struct {
 	model, data, plan, spec, stock, out string
 	discounts                           []float64
-	flags                               []string
+	flags, depths                       []string
 	objective                           string
 	budget, minMarginRate               float64
 	groupBy                             string
@@ -57,6 +57,7 @@ exactly; large ones by Lagrangian relaxation with a reported optimality gap.`,
 	fs.StringVar(&f.out, "out", "", "chosen plan with its forecast (.csv, .parquet, .json)")
 	fs.Float64SliceVar(&f.discounts, "discounts", []float64{0.1, 0.2, 0.3}, "discount depths allowed on the price lever")
 	fs.StringSliceVar(&f.flags, "flags", nil, "flag levers (e.g. feature,display) that options may switch on")
+	fs.StringSliceVar(&f.depths, "depth-levers", nil, "levers that hold the discount depth itself (e.g. discount), set with the price")
 	fs.StringVar(&f.objective, "objective", "margin", "what to maximise: margin (net incremental margin) or revenue")
 	fs.Float64Var(&f.budget, "budget", math.Inf(1), "total promotion cost allowed (discounts given away plus fixed costs)")
 	fs.Float64Var(&f.minMarginRate, "min-margin-rate", math.Inf(-1), "smallest margin ÷ revenue the plan may have")
@@ -94,7 +95,7 @@ func runOptimize(e *env, f optimizeFlags) error {
 	}
 	n := len(plan.Options(f.discounts, f.flags))
 	bar := newProgress(e.stderr, n, "optimize")
-	res, err := plan.Optimize(sc, in.plan, plan.Settings{Discounts: f.discounts, Flags: f.flags, Objective: f.objective,
+	res, err := plan.Optimize(sc, in.plan, plan.Settings{Discounts: f.discounts, Flags: f.flags, Depths: f.depths, Objective: f.objective,
 		Budget: f.budget, MinMarginRate: f.minMarginRate, GroupBy: f.groupBy, GroupMaxCost: f.groupMaxCost,
 		GroupMaxPromoted: f.groupMaxPromoted, Stock: stock, Progress: bar.step})
 	bar.done()
