@@ -40,10 +40,12 @@ rollbacks made here within its --poll interval.`,
 	cmd.PersistentFlags().StringVar(&f.name, "name", "default", "model name")
 
 	list := &cobra.Command{Use: "list", Short: "List model versions", Args: cobra.NoArgs,
+		Example: "  promocast models list --store promocast.db --name shop",
 		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsList(cmd, e, f) }}
 
 	register := &cobra.Command{Use: "register --model FILE --data HISTORY [--spec SPEC] [--backtest DIR] [--promote]",
 		Short: "Add a model file as a new version (corrupt files are refused)", Args: cobra.NoArgs,
+		Example: "  promocast models register --model model.json --data sales.csv.gz --spec spec.yaml --backtest bt/ --name shop --promote",
 		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsRegister(cmd, e, f) }}
 	register.Flags().StringVar(&f.model, "model", "", "model file from 'promocast train'")
 	register.Flags().StringVar(&f.data, "data", "", "history the model scores against; its sha256 is recorded")
@@ -52,10 +54,12 @@ rollbacks made here within its --poll interval.`,
 	register.Flags().BoolVar(&f.promote, "promote", false, "also make the new version live")
 
 	promote := &cobra.Command{Use: "promote --version N", Short: "Make a version live", Args: cobra.NoArgs,
+		Example: "  promocast models promote --store promocast.db --name shop --version 3",
 		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsPromote(cmd, e, f) }}
 	promote.Flags().IntVar(&f.version, "version", 0, "version to make live")
 
 	rollback := &cobra.Command{Use: "rollback", Short: "Return to the version live before the live one", Args: cobra.NoArgs,
+		Example: "  promocast models rollback --store promocast.db --name shop",
 		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsRollback(cmd, e, f) }}
 
 	cmd.AddCommand(list, register, promote, rollback)
