@@ -41,12 +41,12 @@ rollbacks made here within its --poll interval.`,
 
 	list := &cobra.Command{Use: "list", Short: "List model versions", Args: cobra.NoArgs,
 		Example: "  promocast models list --store promocast.db --name shop",
-		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsList(cmd, e, f) }}
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runModelsList(cmd, e, f) }}
 
 	register := &cobra.Command{Use: "register --model FILE --data HISTORY [--spec SPEC] [--backtest DIR] [--promote]",
 		Short: "Add a model file as a new version (corrupt files are refused)", Args: cobra.NoArgs,
 		Example: "  promocast models register --model model.json --data sales.csv.gz --spec spec.yaml --backtest bt/ --name shop --promote",
-		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsRegister(cmd, e, f) }}
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runModelsRegister(cmd, e, f) }}
 	register.Flags().StringVar(&f.model, "model", "", "model file from 'promocast train'")
 	register.Flags().StringVar(&f.data, "data", "", "history the model scores against; its sha256 is recorded")
 	register.Flags().StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
@@ -55,12 +55,12 @@ rollbacks made here within its --poll interval.`,
 
 	promote := &cobra.Command{Use: "promote --version N", Short: "Make a version live", Args: cobra.NoArgs,
 		Example: "  promocast models promote --store promocast.db --name shop --version 3",
-		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsPromote(cmd, e, f) }}
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runModelsPromote(cmd, e, f) }}
 	promote.Flags().IntVar(&f.version, "version", 0, "version to make live")
 
 	rollback := &cobra.Command{Use: "rollback", Short: "Return to the version live before the live one", Args: cobra.NoArgs,
 		Example: "  promocast models rollback --store promocast.db --name shop",
-		RunE: func(cmd *cobra.Command, _ []string) error { return runModelsRollback(cmd, e, f) }}
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runModelsRollback(cmd, e, f) }}
 
 	cmd.AddCommand(list, register, promote, rollback)
 	return cmd
