@@ -18,9 +18,9 @@ type Probed struct {
 	Lever string
 	// Price levers: per-series elasticities (NaN dropped), their median
 	// and the share that is negative.
-	Elasticities   []float64
-	Median         float64
-	NegativeShare  float64
+	Elasticities  []float64
+	Median        float64
+	NegativeShare float64
 	// Other levers: units with the lever at On over units with it off,
 	// summed over series, minus one; and the median per-series lift. On is
 	// the largest value the lever had in training (1 for a 0/1 flag).

@@ -102,7 +102,7 @@ type Builder struct {
 	// panel's first period, or for a derived builder the first period after
 	// the history, since it only answers rows of the plan.
 	groupFrom int
-	evbuf  []float64
+	evbuf     []float64
 }
 
 // seriesState caches per-series sums and promotion state.
