@@ -20,6 +20,9 @@ func TestBreakfastBacktest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-data backtest: skipped with -short")
 	}
+	if raceDetector {
+		t.Skip("real-data backtest: skipped under -race (ten times slower; the other tests cover concurrency)")
+	}
 	trans := shareddata.Path(t, "breakfast_at_the_frat", "transaction.csv.gz")
 	dir := filepath.Dir(trans)
 	tmp := t.TempDir()
