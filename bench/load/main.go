@@ -7,11 +7,16 @@
 //
 //	single   POST /v1/forecast with one plan row
 //	plan1000 POST /v1/forecast with a 1,000-row plan
-//	whatif20 POST /v1/whatif: one SKU's 31-day plan, price swept over 20 discounts
+//	whatif20 POST /v1/whatif: the first 31 plan rows (one demo SKU's 31 days),
+//	         price swept over 20 discounts
 //
 // Usage (bench/load/run.sh builds the binary and calls this):
 //
 //	go run ./bench/load --bin /tmp/promocast --duration 20s
+//	bench/load/run.sh --model bf.json --data sales.csv.gz --spec spec.yaml
+//
+// With --model the plans come from the server's /v1/spec: every series in
+// every plannable period with its levers off, every other row 20% off.
 package main
 
 import (
@@ -45,6 +50,9 @@ type config struct {
 	bigClients int
 	skus       int
 	only       string
+	// model, data and spec, when model is set, serve that model instead of
+	// the demo; the plans are then built from the server's /v1/spec.
+	model, data, spec string
 }
 
 func main() {
@@ -55,6 +63,9 @@ func main() {
 	flag.IntVar(&c.bigClients, "big-clients", 2, "concurrent clients of the 1,000-row and what-if scenarios")
 	flag.IntVar(&c.skus, "skus", 50, "SKUs of the demo shop (must match the server's --demo-skus)")
 	flag.StringVar(&c.only, "only", "", "comma-separated scenarios to run (default all)")
+	flag.StringVar(&c.model, "model", "", "serve this model file instead of the demo (with --data and --spec)")
+	flag.StringVar(&c.data, "data", "", "history of --model")
+	flag.StringVar(&c.spec, "spec", "", "dataset spec of --model")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -95,8 +106,13 @@ func run(c config) error {
 		return err
 	}
 	defer logf.Close()
-	cmd := exec.Command(c.bin, "serve", "--addr", addr, "--store", filepath.Join(dir, "registry.db"), "--poll", "0",
-		"--demo-skus", strconv.Itoa(c.skus), "--log-level", "warn")
+	args := []string{"serve", "--addr", addr, "--store", filepath.Join(dir, "registry.db"), "--poll", "0", "--log-level", "warn"}
+	if c.model != "" {
+		args = append(args, "--model", c.model, "--data", c.data, "--spec", c.spec)
+	} else {
+		args = append(args, "--demo-skus", strconv.Itoa(c.skus))
+	}
+	cmd := exec.Command(c.bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	started := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -107,14 +123,23 @@ func run(c config) error {
 		log, _ := os.ReadFile(logf.Name())
 		return fmt.Errorf("%w\nserver log:\n%s", err, log)
 	}
-	fmt.Printf("server ready in %.1fs (demo model: gbdt, %d SKUs, horizon 31), pid %d, %s\n",
-		time.Since(started).Seconds(), c.skus, cmd.Process.Pid, addr)
+	what := fmt.Sprintf("demo model: gbdt, %d SKUs, horizon 31", c.skus)
+	if c.model != "" {
+		what = "model " + c.model
+	}
+	fmt.Printf("server ready in %.1fs (%s), pid %d, %s\n", time.Since(started).Seconds(), what, cmd.Process.Pid, addr)
 	rssStart := rss(cmd.Process.Pid)
 
-	scenarios, err := buildScenarios(c)
+	rows, price := []map[string]any(nil), "price"
+	if c.model != "" {
+		rows, price, err = specRows(base)
+	} else {
+		rows, err = demoRows(c.skus)
+	}
 	if err != nil {
 		return err
 	}
+	scenarios := buildScenarios(c, rows, price)
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxIdleConns: 64}}
 	var results []result
 	peak := rssStart
@@ -174,12 +199,67 @@ func waitReady(base string, limit time.Duration) error {
 
 // buildScenarios makes request bodies from the same synthetic shop the
 // server's demo model was trained on.
-func buildScenarios(c config) ([]scenario, error) {
-	shop, err := synth.Generate(synth.Config{Seed: 1, SKUs: c.skus, PlanDays: 31})
+func demoRows(skus int) ([]map[string]any, error) {
+	shop, err := synth.Generate(synth.Config{Seed: 1, SKUs: skus, PlanDays: 31})
 	if err != nil {
 		return nil, err
 	}
-	rows := planRows(shop.Plan)
+	return planRows(shop.Plan), nil
+}
+
+// specRows builds plan rows for any model from the server's /v1/spec:
+// every series (most sold first) in every plannable period, levers off,
+// with the price 20% below its off value in every other row.
+func specRows(base string) (rows []map[string]any, price string, err error) {
+	resp, err := http.Get(base + "/v1/spec")
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	var sp struct {
+		Time    string   `json:"time"`
+		Price   string   `json:"price"`
+		Periods []string `json:"periods"`
+		Levers  []struct {
+			Name, Kind, Off string
+		} `json:"levers"`
+		Series []struct {
+			Keys     map[string]string  `json:"keys"`
+			Defaults map[string]float64 `json:"defaults"`
+		} `json:"series"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&sp); err != nil {
+		return nil, "", fmt.Errorf("/v1/spec: %w", err)
+	}
+	if sp.Price == "" {
+		return nil, "", fmt.Errorf("the model's spec names no price to sweep")
+	}
+	for _, period := range sp.Periods {
+		for i, s := range sp.Series {
+			row := map[string]any{sp.Time: period}
+			for k, v := range s.Keys {
+				row[k] = v
+			}
+			for k, v := range s.Defaults {
+				row[k] = v
+			}
+			if i%2 == 0 {
+				if p, ok := s.Defaults[sp.Price]; ok {
+					row[sp.Price] = p * 0.8
+				}
+			}
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) == 0 {
+		return nil, "", fmt.Errorf("/v1/spec lists no series or periods")
+	}
+	return rows, sp.Price, nil
+}
+
+// buildScenarios makes the three scenarios from plan rows; the what-if
+// sweeps the price lever.
+func buildScenarios(c config, rows []map[string]any, price string) []scenario {
 	single := scenario{name: "single", path: "/v1/forecast", rows: 1, clients: c.clients}
 	for i := 0; i < len(rows) && i < 512; i++ {
 		single.bodies = append(single.bodies, mustJSON(map[string]any{"rows": rows[i : i+1]}))
@@ -191,16 +271,11 @@ func buildScenarios(c config) ([]scenario, error) {
 	for i := range values {
 		values[i] = float64(i) * 0.025
 	}
-	sku := rows[0]["sku"]
-	var one []map[string]any
-	for _, r := range rows {
-		if r["sku"] == sku {
-			one = append(one, r)
-		}
-	}
+	// The what-if sweeps the price of the first 31 rows' series.
+	one := rows[:min(31, len(rows))]
 	whatif := scenario{name: "whatif20", path: "/v1/whatif", rows: len(one) * len(values), clients: c.bigClients,
-		bodies: [][]byte{mustJSON(map[string]any{"rows": one, "lever": "price", "values": values})}}
-	return []scenario{single, big, whatif}, nil
+		bodies: [][]byte{mustJSON(map[string]any{"rows": one, "lever": price, "values": values})}}
+	return []scenario{single, big, whatif}
 }
 
 func planRows(f *data.Frame) []map[string]any {
