@@ -344,3 +344,32 @@ func segmenters(pr *forecast.Prepared, cols []string) ([]segmenter, error) {
 	}
 	return out, nil
 }
+
+// Since returns r restricted to its folds from first on (0-based, the
+// oldest fold is 0), renumbered from 0, with every summary recomputed as
+// Run computes it: overall, promotion, per segment and interval coverage.
+// opt must be the options r was run with. It lets a comparison spend its
+// oldest folds on fitting something (blend weights) and score all models on
+// the folds that follow.
+func (r *Report) Since(pr *forecast.Prepared, opt Options, first int) (*Report, error) {
+	if first < 0 || first >= len(r.Folds) {
+		return nil, fmt.Errorf("backtest: cannot keep folds from %d of %d", first+1, len(r.Folds))
+	}
+	segs, err := segmenters(pr, opt.Segments)
+	if err != nil {
+		return nil, err
+	}
+	scales := MASEScales(pr, Origins(pr.Panel.Last, opt))
+	out := &Report{Model: r.Model, Folds: append([]FoldScores(nil), r.Folds[first:]...), Importance: r.Importance}
+	for _, p := range r.Predictions {
+		if p.Fold >= first {
+			p.Fold -= first
+			out.Predictions = append(out.Predictions, p)
+		}
+	}
+	out.summarise(scales[first:], segs)
+	if err := out.coverage(len(out.Folds)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

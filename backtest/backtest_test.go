@@ -152,3 +152,40 @@ func TestImportanceRanksAndNormalises(t *testing.T) {
 		t.Fatal("importance of a model without gains should be empty")
 	}
 }
+
+// TestSinceRescoresLaterFolds checks that keeping the last folds gives the
+// report a backtest of only those folds would give.
+func TestSinceRescoresLaterFolds(t *testing.T) {
+	pr := prepared(t, 3, 1)
+	fit := func(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+	opt := Options{Folds: 4, Horizon: 3, Gap: 1, Segments: []string{"cat"}}
+	full, err := Run(pr, opt, []Candidate{{"sn", fit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := full[0].Since(pr, opt, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := opt
+	short.Folds = 3
+	want, err := Run(pr, short, []Candidate{{"sn", fit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := want[0]
+	if later.Overall != w.Overall || later.Promo != w.Promo || len(later.Folds) != 3 || len(later.Segments) != len(w.Segments) {
+		t.Fatalf("Since(1) overall %+v, a 3-fold backtest %+v", later.Overall, w.Overall)
+	}
+	for i := range w.Segments {
+		if later.Segments[i] != w.Segments[i] {
+			t.Fatalf("segment %d: %+v vs %+v", i, later.Segments[i], w.Segments[i])
+		}
+	}
+	if later.Coverage != w.Coverage {
+		t.Fatalf("coverage %v vs %v", later.Coverage, w.Coverage)
+	}
+	if _, err := full[0].Since(pr, opt, 4); err == nil {
+		t.Fatal("keeping no folds was accepted")
+	}
+}

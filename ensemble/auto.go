@@ -71,8 +71,11 @@ const BlendName = "blend"
 
 // Auto backtests every candidate on the prepared panel with backtest.Run,
 // adds the honest blend of them all (weights per fold chosen on earlier
-// folds only, see NestedWeights) and ranks them by overall WAPE. With one
-// candidate there is no blend.
+// folds only, see NestedWeights) and ranks them by overall WAPE. With more
+// than one candidate it runs one extra, older fold that no model is scored
+// on: it gives the blend's first scored fold weights fitted on data, so
+// every model, the blend included, is scored on the same opt.Folds folds.
+// With one candidate there is no blend.
 func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (*Result, error) {
 	if len(candidates) == 0 {
 		return nil, fmt.Errorf("auto: no candidate models")
@@ -88,25 +91,40 @@ func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (
 		seen[c.Name] = true
 	}
 	res := &Result{candidates: candidates}
+	run, warm := opt, 0
+	if len(candidates) > 1 {
+		run.Folds, warm = opt.Folds+1, 1
+	}
 	secs := make([]float64, len(candidates))
+	var full []*backtest.Report
 	for k, c := range candidates {
 		start := time.Now()
-		reps, err := backtest.Run(pr, opt, []backtest.Candidate{{Name: c.Name, Fit: c.Fit}})
+		reps, err := backtest.Run(pr, run, []backtest.Candidate{{Name: c.Name, Fit: c.Fit}})
 		if err != nil {
 			return nil, fmt.Errorf("auto: %w", err)
 		}
 		secs[k] = time.Since(start).Seconds()
-		res.Reports = append(res.Reports, reps[0])
-		res.Board = append(res.Board, entry(reps[0], secs[k]))
+		full = append(full, reps[0])
+		scored := reps[0]
+		if warm > 0 {
+			if scored, err = reps[0].Since(pr, run, warm); err != nil {
+				return nil, fmt.Errorf("auto: %w", err)
+			}
+		}
+		res.Reports = append(res.Reports, scored)
+		res.Board = append(res.Board, entry(scored, secs[k]))
 	}
 	if len(candidates) > 1 {
 		start := time.Now()
-		nw, err := NestedWeights(res.Reports)
+		nw, err := NestedWeights(full)
 		if err != nil {
 			return nil, fmt.Errorf("auto: %w", err)
 		}
-		rep, err := blendReport(pr, opt, res.Reports, nw)
+		rep, err := blendReport(pr, run, full, nw)
 		if err != nil {
+			return nil, fmt.Errorf("auto: %w", err)
+		}
+		if rep, err = rep.Since(pr, run, warm); err != nil {
 			return nil, fmt.Errorf("auto: %w", err)
 		}
 		s := time.Since(start).Seconds()

@@ -102,11 +102,16 @@ func TestAuto(t *testing.T) {
 	}
 	blend := res.Reports[4]
 	nw := res.Weights
+	// Auto ran one unscored warm-up fold: scored fold k used the weights
+	// of fold k+1, fitted on the folds up to and including the warm-up.
+	if len(nw.Folds) != opt.Folds+1 || len(blend.Folds) != opt.Folds {
+		t.Fatalf("%d weight folds and %d scored folds, want %d and %d", len(nw.Folds), len(blend.Folds), opt.Folds+1, opt.Folds)
+	}
 	var acc metric.Forecast
 	for i, p := range blend.Predictions {
 		want := 0.0
 		for m, r := range res.Reports[:4] {
-			want += nw.Folds[p.Fold][m] * r.Predictions[i].Forecast
+			want += nw.Folds[p.Fold+1][m] * r.Predictions[i].Forecast
 		}
 		if math.Abs(p.Forecast-want) > 1e-12*math.Max(1, want) {
 			t.Fatalf("blend row %d: forecast %v, weights give %v", i, p.Forecast, want)

@@ -97,7 +97,11 @@ func runBacktest(e *env, f backtestFlags) error {
 	if err != nil {
 		return err
 	}
-	bar := newProgress(e.stderr, f.folds*len(cands), "backtest")
+	steps := f.folds * len(cands)
+	if auto && len(cands) > 1 {
+		steps = (f.folds + 1) * len(cands) // auto adds an unscored warm-up fold
+	}
+	bar := newProgress(e.stderr, steps, "backtest")
 	opt := backtest.Options{Folds: f.folds, Horizon: f.horizon, Gap: f.gap, Segments: f.segments,
 		Progress: func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }}
 	var reports []*backtest.Report
@@ -120,7 +124,7 @@ func runBacktest(e *env, f backtestFlags) error {
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
 	writeLeaderboard(e.stdout, reports)
 	if board != nil {
-		fmt.Fprintf(e.stdout, "\nleaderboard (the blend's weights for each fold are fitted on the folds before it):\n")
+		fmt.Fprintf(e.stdout, "\nleaderboard (the blend's weights for each fold are fitted on the folds before it, starting with an unscored warm-up fold):\n")
 		writeBoard(e.stdout, board)
 	}
 	for _, r := range reports {

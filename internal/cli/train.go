@@ -98,7 +98,11 @@ func runTrain(e *env, f trainFlags) error {
 		} else {
 			cands = []backtest.Candidate{{Name: f.model.model, Fit: fit}}
 		}
-		bar := newProgress(e.stderr, f.calibration*len(cands), "calibration")
+		steps := f.calibration * len(cands)
+		if auto {
+			steps = (f.calibration + 1) * len(cands) // auto adds an unscored warm-up fold
+		}
+		bar := newProgress(e.stderr, steps, "calibration")
 		bopt.Progress = func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }
 		if auto {
 			res, err := ensemble.Auto(pr, bopt, ensembleCandidates(cands))
