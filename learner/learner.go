@@ -3,7 +3,7 @@
 //
 //	seasonal_naive, moving_average   package naive (no training)
 //	ridge, lasso, elasticnet         package linear
-//	gbdt                             package gbdt (histogram gradient boosting)
+//	gbdt, gbdt_poisson               package gbdt (histogram gradient boosting; squared or Poisson loss)
 //	svr                              package svm (linear support vector regression)
 //	rf                               package gbdt (random forest)
 //	mlp                              package nn (MLP with entity embeddings)
@@ -115,7 +115,12 @@ func families() map[string]family {
 		"rf": {func(ds *model.Dataset, opt Options) (model.Predictor, error) {
 			return gbdt.TrainForest(ds, forestDefaults(opt.Forest))
 		}, forestDecode},
-		"gbdt":           {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
+		"gbdt": {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
+		"gbdt_poisson": {func(ds *model.Dataset, opt Options) (model.Predictor, error) {
+			p := opt.GBDT
+			p.Objective = gbdt.Poisson
+			return gbdt.Train(ds, nil, p)
+		}, gbdtDecode},
 		"seasonal_naive": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }, naiveDecode},
 		"moving_average": {func(ds *model.Dataset, _ Options) (model.Predictor, error) { return naive.MovingAverage(ds.Features) }, naiveDecode},
 		"ridge":          {linearFit(linear.PenaltyRidge), linearDecode},

@@ -158,7 +158,7 @@ func runBacktest(e *env, f backtestFlags) error {
 
 // autoCandidates are the models --models auto and --model auto compare.
 // svr is left out: its solver needs many passes over large panels.
-var autoCandidates = []string{"seasonal_naive", "ridge", "rf", "gbdt"}
+var autoCandidates = []string{"seasonal_naive", "ridge", "rf", "gbdt", "gbdt_poisson"}
 
 func ensembleCandidates(cands []backtest.Candidate) []ensemble.Candidate {
 	out := make([]ensemble.Candidate, len(cands))
