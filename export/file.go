@@ -65,3 +65,11 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 	}
 	return nil
 }
+
+// WriteBytes writes b to path atomically, as WriteFile does.
+func WriteBytes(path string, b []byte) error {
+	return WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}

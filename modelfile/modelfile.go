@@ -22,7 +22,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 
 	"promocast/export"
@@ -122,10 +121,7 @@ func Write(path string, f *Forecast) error {
 	if err != nil {
 		return err
 	}
-	return export.WriteFile(path, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
+	return export.WriteBytes(path, b)
 }
 
 // Read loads and checks the forecast model at path.

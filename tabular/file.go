@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 
 	"promocast/export"
@@ -202,10 +201,7 @@ func Write(path string, m *Model) error {
 	if err != nil {
 		return err
 	}
-	return export.WriteFile(path, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
+	return export.WriteBytes(path, b)
 }
 
 // Read loads and verifies the model file at path.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -90,7 +89,7 @@ func runDemo(e *env, f demoFlags) error {
 	if err := export.Write(out("truth.csv"), shop.Truth); err != nil {
 		return err
 	}
-	if err := export.WriteFile(out("spec.yaml"), writeString(synth.Spec())); err != nil {
+	if err := export.WriteBytes(out("spec.yaml"), []byte(synth.Spec())); err != nil {
 		return err
 	}
 	e.log.Info("generated synthetic shop", "skus", f.skus, "rows", shop.History.Rows(), "plan_rows", shop.Plan.Rows())
@@ -180,13 +179,6 @@ func runDemo(e *env, f demoFlags) error {
 	writeTotals(w, "category", totals)
 	fmt.Fprintf(w, "\nwrote %s (report.html, forecast.csv, model.json, ...) in %.1fs\n", f.out, time.Since(start).Seconds())
 	return nil
-}
-
-func writeString(s string) func(w io.Writer) error {
-	return func(w io.Writer) error {
-		_, err := io.WriteString(w, s)
-		return err
-	}
 }
 
 // upliftCheck compares estimated with true effects of the plan.
