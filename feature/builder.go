@@ -102,7 +102,7 @@ type Builder struct {
 	// panel's first period, or for a derived builder the first period after
 	// the history, since it only answers rows of the plan.
 	groupFrom int
-	evbuf     []float64
+	nEvents   int // event features the calendar writes
 }
 
 // seriesState caches per-series sums and promotion state.
@@ -239,7 +239,7 @@ func (b *Builder) layout() {
 		for _, n := range b.events.Names() {
 			b.add(model.Feature{Name: n})
 		}
-		b.evbuf = make([]float64, len(b.events.Names()))
+		b.nEvents = len(b.events.Names())
 	}
 	b.colStatic = len(b.features)
 	for i, n := range b.p.Spec.Static {
@@ -529,7 +529,7 @@ func (b *Builder) Row(si, t int, out []float64) (scale float64, ok bool) {
 	b.calendarFeatures(t, out[b.colCalendar:])
 	if b.events != nil {
 		first, last, _ := b.p.Grid.Days(t)
-		b.events.Features(first, last, out[b.colEvents:b.colEvents+len(b.evbuf)])
+		b.events.Features(first, last, out[b.colEvents:b.colEvents+b.nEvents])
 	}
 	copy(out[b.colStatic:], s.Static)
 	return scale, true
