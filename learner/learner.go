@@ -47,9 +47,8 @@ type Options struct {
 	// the gbdt package's: forecasting panels are large, so rf grows 100
 	// trees of at most 12 levels with leaves of at least 20 weight.
 	Forest gbdt.ForestParams
-	// MLP configures mlp. Forecasting datasets list rows series by
-	// series, so its validation hold-out (the last rows) is the last
-	// series rather than the last periods.
+	// MLP configures mlp. Forecasting datasets list rows in time order,
+	// so its validation hold-out (the last rows) is the latest periods.
 	MLP nn.Params
 }
 

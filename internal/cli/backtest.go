@@ -156,9 +156,9 @@ func runBacktest(e *env, f backtestFlags) error {
 	return nil
 }
 
-// autoCandidates are the models --models auto and --model auto compare.
-// svr is left out: its solver needs many passes over large panels.
-var autoCandidates = []string{"seasonal_naive", "ridge", "rf", "gbdt", "gbdt_poisson"}
+// autoCandidates are the models --models auto and --model auto compare:
+// one of each family, and the boosted trees with two losses.
+var autoCandidates = []string{"seasonal_naive", "ridge", "svr", "rf", "gbdt", "gbdt_poisson", "mlp"}
 
 func ensembleCandidates(cands []backtest.Candidate) []ensemble.Candidate {
 	out := make([]ensemble.Candidate, len(cands))

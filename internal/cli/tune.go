@@ -39,6 +39,17 @@ var tuneSpaces = map[string]search.Space{
 		"min_leaf_weight": search.LogUniform(1, 200),
 		"feature_share":   search.Uniform(0.2, 0.8),
 	},
+	"svr": {
+		"c":       search.LogUniform(0.01, 100),
+		"epsilon": search.Uniform(0, 0.3),
+		"loss":    search.Choice("epsilon_insensitive", "squared_epsilon_insensitive"),
+	},
+	"mlp": {
+		"learning_rate": search.LogUniform(3e-4, 1e-2),
+		"dropout":       search.Uniform(0.01, 0.3),
+		"width":         search.Choice(32, 64, 128),
+		"batch_size":    search.Choice(256, 512, 1024),
+	},
 	"ridge":      {"alpha": search.LogUniform(1e-5, 1)},
 	"lasso":      {"alpha": search.LogUniform(1e-6, 0.1)},
 	"elasticnet": {"alpha": search.LogUniform(1e-6, 0.1), "l1_ratio": search.Uniform(0.05, 0.95)},
@@ -65,7 +76,7 @@ trial (parameters, budget, score, seconds).`,
 	fs.StringVar(&f.data, "data", "", "sales history")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&f.out, "out", "", "file for every trial (.csv)")
-	fs.StringVar(&f.model, "model", "gbdt", "learner to tune: gbdt, rf, ridge, lasso or elasticnet")
+	fs.StringVar(&f.model, "model", "gbdt", "learner to tune: gbdt, rf, svr, mlp, ridge, lasso or elasticnet")
 	fs.StringVar(&f.method, "method", "halving", "random or halving")
 	fs.IntVar(&f.trials, "trials", 20, "settings to draw")
 	fs.Float64Var(&f.seconds, "seconds", 0, "stop starting trials after this long (0: no limit)")
@@ -90,6 +101,17 @@ func tuneOptions(model string, p search.Params) learner.Options {
 		o.Forest.MaxDepth = p.Int("max_depth", 0)
 		o.Forest.MinLeafWeight = p.Float("min_leaf_weight", 0)
 		o.Forest.FeatureFraction = p.Float("feature_share", 0)
+	case "svr":
+		o.SVM.C = p.Float("c", 0)
+		o.SVM.Epsilon = p.Float("epsilon", 0)
+		o.SVM.Loss = p.Text("loss", "")
+	case "mlp":
+		o.MLP.LearningRate = p.Float("learning_rate", 0)
+		o.MLP.Dropout = p.Float("dropout", 0)
+		if w := p.Int("width", 0); w > 0 {
+			o.MLP.Hidden = []int{w, w / 2}
+		}
+		o.MLP.BatchSize = p.Int("batch_size", 0)
 	default:
 		o.Linear.Alpha = p.Float("alpha", 0)
 		o.Linear.L1Ratio = p.Float("l1_ratio", 0)
@@ -100,7 +122,7 @@ func tuneOptions(model string, p search.Params) learner.Options {
 func runTune(e *env, f tuneFlags) error {
 	space, ok := tuneSpaces[f.model]
 	if !ok {
-		return usagef("--model %q: tune knows gbdt, rf, ridge, lasso and elasticnet", f.model)
+		return usagef("--model %q: tune knows gbdt, rf, svr, mlp, ridge, lasso and elasticnet", f.model)
 	}
 	if f.method != "random" && f.method != "halving" {
 		return usagef("--method %q: expected random or halving", f.method)
