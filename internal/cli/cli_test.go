@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"promocast/search"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -249,5 +250,25 @@ func TestTuneOptions(t *testing.T) {
 	o = tuneOptions("mlp", search.Params{"learning_rate": 0.002, "dropout": 0.2, "width": 128, "batch_size": 256})
 	if o.MLP.LearningRate != 0.002 || o.MLP.Dropout != 0.2 || o.MLP.BatchSize != 256 || len(o.MLP.Hidden) != 2 || o.MLP.Hidden[0] != 128 || o.MLP.Hidden[1] != 64 {
 		t.Errorf("mlp options %+v", o.MLP)
+	}
+}
+
+// TestBacktestAuto checks --models auto ranks every candidate family and
+// the blend, with training times.
+func TestBacktestAuto(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "demo", "--out", dir, "--skus", "8", "--folds", "1", "--models", "ridge"); code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, errs)
+	}
+	code, out, errs := run(t, "backtest", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml"),
+		"--models", "auto", "--folds", "2", "--horizon", "14")
+	if code != exitOK {
+		t.Fatalf("backtest exited %d: %s %s", code, out, errs)
+	}
+	board := out[strings.Index(out, "leaderboard"):]
+	for _, m := range append(append([]string{}, autoCandidates...), "blend") {
+		if !regexp.MustCompile(`(?m)^\s+\d+\s+` + m + `\s+\d+\.\d%\s`).MatchString(board) {
+			t.Errorf("the leaderboard has no ranked row for %s:\n%s", m, board)
+		}
 	}
 }
