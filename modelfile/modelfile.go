@@ -5,7 +5,7 @@
 //	{"format":"promocast-model","version":1,"kind":"forecast",
 //	 "checksum":"sha256:<hex of the body bytes>","body":{...}}
 //
-// The body of a forecast model holds the forecaster's description (spec,
+// The envelope is package envelope's. The body of a forecast model holds the forecaster's description (spec,
 // grid, feature configuration and list, horizon, training window), the
 // learner's own JSON under "predictor", and the backtest metrics when the
 // model was scored. The checksum covers the body's bytes exactly as stored,
@@ -17,13 +17,11 @@
 package modelfile
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 
+	"promocast/envelope"
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/learner"
@@ -35,14 +33,8 @@ const (
 	Version = 1
 )
 
-// envelope is the file's outer object.
-type envelope struct {
-	Format   string          `json:"format"`
-	Version  int             `json:"version"`
-	Kind     string          `json:"kind"`
-	Checksum string          `json:"checksum"`
-	Body     json.RawMessage `json:"body"`
-}
+// fileFormat is the model file's envelope.
+var fileFormat = envelope.Format{Name: Format, Version: Version, Noun: "promocast model file"}
 
 // forecastBody is the body of a forecast model.
 type forecastBody struct {
@@ -68,37 +60,20 @@ func Encode(f *Forecast) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode model: %w", err)
 	}
-	sum := sha256.Sum256(body)
-	out, err := json.Marshal(envelope{Format: Format, Version: Version, Kind: "forecast",
-		Checksum: "sha256:" + hex.EncodeToString(sum[:]), Body: body})
-	if err != nil {
-		return nil, err
-	}
-	return append(out, '\n'), nil
+	return fileFormat.Seal("forecast", body)
 }
 
 // Decode reads a forecast model from file bytes; name is used in errors.
 func Decode(b []byte, name string) (*Forecast, error) {
-	var env envelope
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&env); err != nil {
-		return nil, fmt.Errorf("%s: not a promocast model file: %w", name, err)
+	kind, _, raw, err := fileFormat.Open(b, name)
+	if err != nil {
+		return nil, err
 	}
-	if env.Format != Format {
-		return nil, fmt.Errorf("%s: format is %q, expected %q", name, env.Format, Format)
-	}
-	if env.Version < 1 || env.Version > Version {
-		return nil, fmt.Errorf("%s: model file version %d; this promocast reads versions 1..%d", name, env.Version, Version)
-	}
-	sum := sha256.Sum256(env.Body)
-	if want := "sha256:" + hex.EncodeToString(sum[:]); env.Checksum != want {
-		return nil, fmt.Errorf("%s: checksum mismatch (file says %s, body hashes to %s): the file is damaged or was edited", name, env.Checksum, want)
-	}
-	if env.Kind != "forecast" {
-		return nil, fmt.Errorf("%s: holds a %q model, expected a forecast model", name, env.Kind)
+	if kind != "forecast" {
+		return nil, fmt.Errorf("%s: holds a %q model, expected a forecast model", name, kind)
 	}
 	var body forecastBody
-	if err := json.Unmarshal(env.Body, &body); err != nil {
+	if err := json.Unmarshal(raw, &body); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if body.Model == nil {

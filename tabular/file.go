@@ -1,13 +1,11 @@
 package tabular
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 
+	"promocast/envelope"
 	"promocast/export"
 	"promocast/gbdt"
 	"promocast/linear"
@@ -22,13 +20,8 @@ const (
 	Version = 1
 )
 
-// envelope is the file's outer object.
-type envelope struct {
-	Format   string          `json:"format"`
-	Version  int             `json:"version"`
-	Checksum string          `json:"checksum"`
-	Body     json.RawMessage `json:"body"`
-}
+// fileFormat is the tabular model file's envelope.
+var fileFormat = envelope.Format{Name: Format, Version: Version, Noun: "promocast tabular model file"}
 
 // body is what the checksum covers.
 type body struct {
@@ -55,37 +48,19 @@ func Encode(m *Model) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode model: %w", err)
 	}
-	out, err := json.Marshal(envelope{Format: Format, Version: Version, Checksum: checksum(b), Body: b})
-	if err != nil {
-		return nil, fmt.Errorf("encode model: %w", err)
-	}
-	return append(out, '\n'), nil
-}
-
-func checksum(b []byte) string {
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+	return fileFormat.Seal("", b)
 }
 
 // Decode reads a model from file bytes, verifying the format, version and
 // checksum and that the learner matches the schema; name is used in
 // errors.
 func Decode(b []byte, name string) (*Model, error) {
-	var env envelope
-	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&env); err != nil {
-		return nil, fmt.Errorf("%s: not a promocast tabular model file: %w", name, err)
-	}
-	if env.Format != Format {
-		return nil, fmt.Errorf("%s: format is %q, expected %q (a model written by 'promocast tabular fit')", name, env.Format, Format)
-	}
-	if env.Version < 1 || env.Version > Version {
-		return nil, fmt.Errorf("%s: tabular model file version %d; this promocast reads versions 1..%d", name, env.Version, Version)
-	}
-	if got := checksum(env.Body); env.Checksum != got {
-		return nil, fmt.Errorf("%s: checksum mismatch (file says %s, body hashes to %s): the file is damaged or was edited", name, env.Checksum, got)
+	_, _, raw, err := fileFormat.Open(b, name)
+	if err != nil {
+		return nil, err
 	}
 	var bd body
-	if err := json.Unmarshal(env.Body, &bd); err != nil {
+	if err := json.Unmarshal(raw, &bd); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if bd.Kind != bodyKind {
