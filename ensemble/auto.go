@@ -44,7 +44,7 @@ type Entry struct {
 	// the backtests of the members with positive final weight: what the
 	// blend costs to train.
 	Seconds float64
-	// Blend marks the honest blend's row.
+	// Blend marks the rows of the honest blend and stack.
 	Blend bool
 }
 
@@ -54,28 +54,37 @@ type Result struct {
 	// overall WAPE (NaN last); ties keep the candidates' order, the blend
 	// after them.
 	Board []Entry
-	// Reports are the backtests in the candidates' order, the blend's last
-	// (its Segments are empty and Coverage NaN).
+	// Reports are the backtests in the candidates' order, then the
+	// blend's and the stack's (their Segments are empty and Coverage NaN).
 	Reports []*backtest.Report
 	// Weights are the blend's nested and final weights; nil with fewer
 	// than two candidates.
 	Weights *Nested
+	// Stack are the stack's nested and final weights, without and with a
+	// promotion; nil with fewer than two candidates.
+	Stack *StackWeights
 	// Winner is Board[0].Model.
 	Winner string
 
 	candidates []Candidate
 }
 
-// BlendName is the blend's name on the leaderboard.
-const BlendName = "blend"
+// BlendName and StackName are the blend's and the stack's names on the
+// leaderboard.
+const (
+	BlendName = "blend"
+	StackName = "stack"
+)
 
 // Auto backtests every candidate on the prepared panel with backtest.Run,
 // adds the honest blend of them all (weights per fold chosen on earlier
-// folds only, see NestedWeights) and ranks them by overall WAPE. With more
-// than one candidate it runs one extra, older fold that no model is scored
-// on: it gives the blend's first scored fold weights fitted on data, so
-// every model, the blend included, is scored on the same opt.Folds folds.
-// With one candidate there is no blend.
+// folds only, see NestedWeights) and the stack (weights per fold and per
+// promotion state, see NestedStack), and ranks them by overall WAPE. With
+// more than one candidate it runs one extra, older fold that no model is
+// scored on: it gives the first scored fold's blend and stack weights
+// fitted on data, so every model, the blend and stack included, is scored
+// on the same opt.Folds folds. With one candidate there is no blend or
+// stack.
 func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (*Result, error) {
 	if len(candidates) == 0 {
 		return nil, fmt.Errorf("auto: no candidate models")
@@ -83,7 +92,7 @@ func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (
 	seen := map[string]bool{}
 	for _, c := range candidates {
 		switch {
-		case c.Name == "" || c.Name == BlendName || seen[c.Name]:
+		case c.Name == "" || c.Name == BlendName || c.Name == StackName || seen[c.Name]:
 			return nil, fmt.Errorf("auto: candidate name %q is empty, reserved or repeated", c.Name)
 		case c.Fit == nil:
 			return nil, fmt.Errorf("auto: candidate %s has no fit", c.Name)
@@ -120,24 +129,23 @@ func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (
 		if err != nil {
 			return nil, fmt.Errorf("auto: %w", err)
 		}
-		rep, err := blendReport(pr, run, full, nw)
+		if err := res.addCombined(pr, run, warm, full, BlendName, nw.Blended, secs, start, nw.Final); err != nil {
+			return nil, err
+		}
+		res.Weights = nw
+		start = time.Now()
+		sw, err := NestedStack(full)
 		if err != nil {
 			return nil, fmt.Errorf("auto: %w", err)
 		}
-		if rep, err = rep.Since(pr, run, warm); err != nil {
-			return nil, fmt.Errorf("auto: %w", err)
+		used := make([]float64, len(candidates))
+		for k := range used {
+			used[k] = sw.Off.Final[k] + sw.On.Final[k]
 		}
-		s := time.Since(start).Seconds()
-		for k, w := range nw.Final {
-			if w > 0 {
-				s += secs[k]
-			}
+		if err := res.addCombined(pr, run, warm, full, StackName, sw.Blended, secs, start, used); err != nil {
+			return nil, err
 		}
-		res.Weights = nw
-		res.Reports = append(res.Reports, rep)
-		e := entry(rep, s)
-		e.Blend = true
-		res.Board = append(res.Board, e)
+		res.Stack = sw
 	}
 	sort.SliceStable(res.Board, func(a, b int) bool {
 		wa, wb := res.Board[a].WAPE, res.Board[b].WAPE
@@ -150,6 +158,36 @@ func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (
 	return res, nil
 }
 
+// addCombined scores a combination of the candidates' backtests (the
+// blend or the stack), whose forecasts forecasts gives, and adds it to the
+// reports and the board. Its seconds are those since start (its weight
+// search) plus the backtests of the members final weighs above 0.
+func (res *Result) addCombined(pr *forecast.Prepared, run backtest.Options, warm int, full []*backtest.Report, name string,
+	forecasts func([]*backtest.Report) ([]float64, error), secs []float64, start time.Time, final []float64) error {
+	f, err := forecasts(full)
+	if err != nil {
+		return fmt.Errorf("auto: %w", err)
+	}
+	rep, err := combinedReport(pr, run, full[0], name, f)
+	if err != nil {
+		return fmt.Errorf("auto: %w", err)
+	}
+	if rep, err = rep.Since(pr, run, warm); err != nil {
+		return fmt.Errorf("auto: %w", err)
+	}
+	s := time.Since(start).Seconds()
+	for k, w := range final {
+		if w > 0 {
+			s += secs[k]
+		}
+	}
+	res.Reports = append(res.Reports, rep)
+	e := entry(rep, s)
+	e.Blend = true
+	res.Board = append(res.Board, e)
+	return nil
+}
+
 func entry(r *backtest.Report, secs float64) Entry {
 	return Entry{Model: r.Model, WAPE: r.Overall.WAPE, WAPEPromo: r.Promo.WAPE, WAPENonPromo: r.NonPromo.WAPE,
 		MASE: r.Overall.MASE, Bias: r.Overall.Bias, Seconds: secs}
@@ -158,14 +196,22 @@ func entry(r *backtest.Report, secs float64) Entry {
 // Deploy returns the learner kind and the Fit of the winner, to train the
 // model to ship on the whole history (forecast.Prepared.Train). A winning
 // blend trains its members of positive final weight and blends them with
-// the final weights, members floored at 0; its kind is Kind.
+// the final weights, members floored at 0; a winning stack does the same
+// with its two sets of final weights. Their kind is Kind.
 func (r *Result) Deploy() (kind string, fit forecast.Fit) {
-	if r.Winner == BlendName {
+	switch r.Winner {
+	case BlendName:
 		var ms []Weighted
 		for k, c := range r.candidates {
 			ms = append(ms, Weighted{Kind: c.kind(), Fit: c.Fit, Weight: r.Weights.Final[k]})
 		}
 		return Kind, FitBlend(ms, true)
+	case StackName:
+		var ms []Weighted
+		for k, c := range r.candidates {
+			ms = append(ms, Weighted{Kind: c.kind(), Fit: c.Fit, Weight: r.Stack.Off.Final[k]})
+		}
+		return Kind, FitStack(ms, r.Stack.On.Final, true)
 	}
 	for _, c := range r.candidates {
 		if c.Name == r.Winner {
@@ -175,18 +221,13 @@ func (r *Result) Deploy() (kind string, fit forecast.Fit) {
 	return "", nil
 }
 
-// blendReport scores the nested blend like backtest.Run scores a model:
-// overall, promotion, non-promotion and per-fold metrics with the same
-// MASE scales.
-func blendReport(pr *forecast.Prepared, opt backtest.Options, reports []*backtest.Report, nw *Nested) (*backtest.Report, error) {
-	f, err := nw.Blended(reports)
-	if err != nil {
-		return nil, err
-	}
-	first := reports[0]
+// combinedReport scores forecasts f of first's backtest rows like
+// backtest.Run scores a model: overall, promotion, non-promotion and
+// per-fold metrics with the same MASE scales.
+func combinedReport(pr *forecast.Prepared, opt backtest.Options, first *backtest.Report, name string, f []float64) (*backtest.Report, error) {
 	origins := backtest.Origins(pr.Panel.Last, opt)
 	scales := backtest.MASEScales(pr, origins)
-	rep := &backtest.Report{Model: BlendName, Coverage: math.NaN(), Predictions: make([]backtest.Prediction, len(f))}
+	rep := &backtest.Report{Model: name, Coverage: math.NaN(), Predictions: make([]backtest.Prediction, len(f))}
 	folds := make([]metric.Forecast, len(origins))
 	var all, promo, non metric.Forecast
 	for i, p := range first.Predictions {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"promocast/backtest"
@@ -12,6 +13,7 @@ import (
 	"promocast/forecast"
 	"promocast/learner"
 	"promocast/metric"
+	"promocast/model"
 	"promocast/panel"
 	"promocast/spec"
 )
@@ -82,7 +84,7 @@ func TestAuto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Board) != 5 || len(res.Reports) != 5 || res.Winner != res.Board[0].Model {
+	if len(res.Board) != 6 || len(res.Reports) != 6 || res.Winner != res.Board[0].Model {
 		t.Fatalf("board %+v, winner %s", res.Board, res.Winner)
 	}
 	for i, e := range res.Board {
@@ -125,6 +127,33 @@ func TestAuto(t *testing.T) {
 		t.Logf("fold %d weights %.3f", k+1, w)
 	}
 	t.Logf("final weights %.3f", nw.Final)
+	// The stack blends each row with its fold's weights for the row's
+	// promotion state.
+	stack, sw := res.Reports[5], res.Stack
+	if stack.Model != "stack" || len(sw.On.Folds) != opt.Folds+1 || len(sw.Off.Folds) != opt.Folds+1 {
+		t.Fatalf("stack report %s with %d and %d weight folds", stack.Model, len(sw.Off.Folds), len(sw.On.Folds))
+	}
+	var promoted, differ int
+	for i, p := range stack.Predictions {
+		w := sw.Off.Folds[p.Fold+1]
+		if p.Promoted {
+			w = sw.On.Folds[p.Fold+1]
+			promoted++
+		}
+		want := 0.0
+		for m, r := range res.Reports[:4] {
+			want += w[m] * r.Predictions[i].Forecast
+		}
+		if math.Abs(p.Forecast-want) > 1e-12*math.Max(1, want) {
+			t.Fatalf("stack row %d: forecast %v, weights give %v", i, p.Forecast, want)
+		}
+		if p.Forecast != blend.Predictions[i].Forecast {
+			differ++
+		}
+	}
+	if promoted == 0 || differ == 0 {
+		t.Errorf("%d promoted rows, %d stack forecasts differ from the blend's: the test data should exercise the gate", promoted, differ)
+	}
 	// A single candidate has no blend.
 	one, err := ensemble.Auto(pr, opt, cs[:1])
 	if err != nil || len(one.Board) != 1 || one.Weights != nil || one.Winner != "seasonal_naive" {
@@ -193,5 +222,72 @@ func TestBlendDeploy(t *testing.T) {
 		if _, err := learner.Decode(ensemble.Kind, []byte(bad)); err == nil {
 			t.Errorf("decoded %s", bad)
 		}
+	}
+}
+
+// TestStackDeploy trains a stack with FitStack, checks each row takes the
+// weights of its promotion state, and round-trips it through JSON.
+func TestStackDeploy(t *testing.T) {
+	pr := prepared(t, 7, 0)
+	fit := ensemble.FitStack([]ensemble.Weighted{
+		{Kind: "ridge", Fit: candidates(t, "ridge")[0].Fit, Weight: 1},
+		{Kind: "gbdt", Fit: candidates(t, "gbdt")[0].Fit, Weight: 0},
+		{Kind: "svr", Fit: candidates(t, "svr")[0].Fit, Weight: 0},
+	}, []float64{0.25, 0, 0.75}, true)
+	m, err := pr.Train(forecast.TrainOptions{Kind: ensemble.Kind, Horizon: 7}, pr.Panel.Last, fit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Predictor.(*ensemble.Blend)
+	if len(s.Members) != 2 || s.Gate == nil || s.Gate.Feature != "promo" || s.Gate.On[1] != 0.75 || s.Members[1].Weight != 0 {
+		t.Fatalf("stack %+v, gate %+v: want ridge and svr, gated on promo", s.Members, s.Gate)
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := learner.Decode(ensemble.Kind, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, again := make([]float64, pr.X.Rows), make([]float64, pr.X.Rows)
+	if err := s.Predict(pr.X, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Predict(pr.X, again); err != nil {
+		t.Fatal(err)
+	}
+	ridge, svr := make([]float64, pr.X.Rows), make([]float64, pr.X.Rows)
+	s.Members[0].Predictor.Predict(pr.X, ridge)
+	s.Members[1].Predictor.Predict(pr.X, svr)
+	promoted := 0
+	for i := range got {
+		want := math.Max(0, ridge[i])
+		if pr.X.At(i, s.Gate.Column) > 0.5 {
+			want = 0.25*math.Max(0, ridge[i]) + 0.75*math.Max(0, svr[i])
+			promoted++
+		}
+		if got[i] != again[i] || math.Abs(got[i]-want) > 1e-12 {
+			t.Fatalf("row %d: stack %v, decoded %v, members give %v", i, got[i], again[i], want)
+		}
+	}
+	if promoted == 0 {
+		t.Fatal("no promoted row: the test does not exercise the gate")
+	}
+	for _, bad := range []string{
+		strings.Replace(string(raw), `"version":2`, `"version":1`, 1),
+		strings.Replace(string(raw), `"on":[0.25,0.75]`, `"on":[0.25,0.5]`, 1),
+		strings.Replace(string(raw), `"on":[0.25,0.75]`, `"on":[1]`, 1),
+	} {
+		if bad == string(raw) {
+			t.Fatalf("the edit did not apply to %s", raw)
+		}
+		if _, err := learner.Decode(ensemble.Kind, []byte(bad)); err == nil {
+			t.Errorf("decoded a bad stack: %s", bad[len(bad)-120:])
+		}
+	}
+	if _, err := ensemble.FitStack([]ensemble.Weighted{{Kind: "ridge", Fit: candidates(t, "ridge")[0].Fit, Weight: 1}}, []float64{1}, true)(
+		&model.Dataset{X: data.NewMatrix(1, 1), Y: []float64{1}, Features: []model.Feature{{Name: "x"}}}); err == nil || !strings.Contains(err.Error(), `"promo"`) {
+		t.Errorf("a stack on a dataset without a promo feature: %v", err)
 	}
 }

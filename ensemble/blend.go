@@ -14,22 +14,33 @@ import (
 // Kind is the learner kind of a Blend in model files.
 const Kind = "blend"
 
-// formatVersion is the version of the JSON layout written by MarshalJSON.
-const formatVersion = 1
+// Versions of the JSON layout: MarshalJSON writes version 1 for a blend
+// and version 2, which adds the gate, for a stack.
+const (
+	blendVersion = 1
+	stackVersion = 2
+)
+
+// GateFeature is the feature a stack's gate reads: package feature's
+// "promo", 1 in periods where a promotion lever is on and 0 otherwise.
+const GateFeature = "promo"
 
 // Member is one model of a blend.
 type Member struct {
 	// Kind names the member's learner as package learner knows it (e.g.
 	// "gbdt"); DecodeBlend passes it to the decoder.
 	Kind string
-	// Weight is the member's share of the blend, > 0.
+	// Weight is the member's share of the blend, > 0 (≥ 0 in a stack,
+	// where it is the share in periods without a promotion).
 	Weight float64
 	// Predictor is the trained member; it must marshal to JSON.
 	Predictor model.Predictor
 }
 
 // Blend is a weighted average of trained models: prediction = Σ Weight·
-// member prediction. It implements model.Predictor and marshals to JSON.
+// member prediction. With a Gate it is a stack, whose weights depend on
+// whether the row's period is promoted. It implements model.Predictor and
+// marshals to JSON.
 type Blend struct {
 	// Members are the blended models; their weights sum to 1.
 	Members []Member
@@ -37,6 +48,19 @@ type Blend struct {
 	// as a backtest floors each member's forecast: the blend then predicts
 	// what its backtest scored.
 	NonNegative bool
+	// Gate, when not nil, gives the weights of promoted rows.
+	Gate *Gate
+}
+
+// Gate switches a stack's weights on a 0/1 feature: rows whose value of it
+// is above 0.5 are blended with On instead of the members' Weight.
+type Gate struct {
+	// Feature names the feature (GateFeature); Column is its index in the
+	// feature matrix.
+	Feature string
+	Column  int
+	// On holds one weight per member, ≥ 0, summing to 1.
+	On []float64
 }
 
 // Predict writes the blend of the members' predictions for every row of
@@ -51,6 +75,19 @@ func (b *Blend) Predict(X *data.Matrix, out []float64) error {
 	if len(out) != X.Rows {
 		return fmt.Errorf("blend predict: output has %d elements for %d rows", len(out), X.Rows)
 	}
+	var on []bool // per row: whether the gate is on
+	if g := b.Gate; g != nil {
+		if len(g.On) != len(b.Members) {
+			return fmt.Errorf("blend predict: the gate has %d weights for %d members", len(g.On), len(b.Members))
+		}
+		if g.Column < 0 || g.Column >= X.Cols {
+			return fmt.Errorf("blend predict: the gate reads column %d (%s) of a matrix of %d columns", g.Column, g.Feature, X.Cols)
+		}
+		on = make([]bool, X.Rows)
+		for i := range on {
+			on[i] = X.At(i, g.Column) > 0.5
+		}
+	}
 	clear(out)
 	tmp := make([]float64, X.Rows)
 	for k, m := range b.Members {
@@ -64,7 +101,11 @@ func (b *Blend) Predict(X *data.Matrix, out []float64) error {
 			if b.NonNegative {
 				v = math.Max(0, v)
 			}
-			out[i] += m.Weight * v
+			w := m.Weight
+			if on != nil && on[i] {
+				w = b.Gate.On[k]
+			}
+			out[i] += w * v
 		}
 	}
 	return nil
@@ -76,6 +117,13 @@ type wireBlend struct {
 	Version     int          `json:"version"`
 	NonNegative bool         `json:"non_negative"`
 	Members     []wireMember `json:"members"`
+	Gate        *wireGate    `json:"gate,omitempty"`
+}
+
+type wireGate struct {
+	Feature string    `json:"feature"`
+	Column  int       `json:"column"`
+	On      []float64 `json:"on"`
 }
 
 type wireMember struct {
@@ -86,9 +134,14 @@ type wireMember struct {
 
 // MarshalJSON writes the blend as {"kind": "blend", "version": 1,
 // "non_negative": …, "members": [{"kind", "weight", "model"}, …]}, each
-// model in its own package's JSON form.
+// model in its own package's JSON form; a stack is version 2 and adds
+// "gate": {"feature", "column", "on": [weight per member]}.
 func (b *Blend) MarshalJSON() ([]byte, error) {
-	w := wireBlend{Kind: Kind, Version: formatVersion, NonNegative: b.NonNegative}
+	w := wireBlend{Kind: Kind, Version: blendVersion, NonNegative: b.NonNegative}
+	if g := b.Gate; g != nil {
+		w.Version = stackVersion
+		w.Gate = &wireGate{Feature: g.Feature, Column: g.Column, On: g.On}
+	}
 	for k, m := range b.Members {
 		raw, err := json.Marshal(m.Predictor)
 		if err != nil {
@@ -116,17 +169,35 @@ func DecodeBlend(raw []byte, decode Decoder) (*Blend, error) {
 	if w.Kind != Kind {
 		return nil, fmt.Errorf("read blend: kind is %q, expected %q", w.Kind, Kind)
 	}
-	if w.Version != formatVersion {
-		return nil, fmt.Errorf("read blend: format version %d is not supported (expected %d)", w.Version, formatVersion)
+	if w.Version != blendVersion && w.Version != stackVersion {
+		return nil, fmt.Errorf("read blend: format version %d is not supported (expected %d or %d)", w.Version, blendVersion, stackVersion)
+	}
+	if (w.Version == stackVersion) != (w.Gate != nil) {
+		return nil, fmt.Errorf("read blend: version %d with gate %v: a gate comes with version %d only", w.Version, w.Gate != nil, stackVersion)
 	}
 	if len(w.Members) == 0 {
 		return nil, fmt.Errorf("read blend: no members")
 	}
 	b := &Blend{NonNegative: w.NonNegative}
-	sum := 0.0
+	if g := w.Gate; g != nil {
+		if len(g.On) != len(w.Members) || g.Column < 0 || g.Feature == "" {
+			return nil, fmt.Errorf("read blend: the gate has %d weights for %d members, column %d, feature %q", len(g.On), len(w.Members), g.Column, g.Feature)
+		}
+		if err := checkWeights(g.On, "gate"); err != nil {
+			return nil, err
+		}
+		b.Gate = &Gate{Feature: g.Feature, Column: g.Column, On: g.On}
+	}
+	weights := make([]float64, len(w.Members))
 	for k, m := range w.Members {
-		if !(m.Weight > 0) || math.IsInf(m.Weight, 0) {
-			return nil, fmt.Errorf("read blend: member %d (%s) has weight %v, expected a finite number > 0", k+1, m.Kind, m.Weight)
+		weights[k] = m.Weight
+	}
+	if err := checkWeights(weights, "member"); err != nil {
+		return nil, err
+	}
+	for k, m := range w.Members {
+		if m.Weight == 0 && (b.Gate == nil || b.Gate.On[k] == 0) {
+			return nil, fmt.Errorf("read blend: member %d (%s) has weight 0", k+1, m.Kind)
 		}
 		if m.Kind == Kind {
 			return nil, fmt.Errorf("read blend: member %d is itself a blend", k+1)
@@ -135,13 +206,25 @@ func DecodeBlend(raw []byte, decode Decoder) (*Blend, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read blend member %d: %w", k+1, err)
 		}
-		sum += m.Weight
 		b.Members = append(b.Members, Member{Kind: m.Kind, Weight: m.Weight, Predictor: p})
 	}
-	if math.Abs(sum-1) > 1e-9 {
-		return nil, fmt.Errorf("read blend: weights sum to %v, expected 1", sum)
-	}
 	return b, nil
+}
+
+// checkWeights reports an error unless ws are finite, ≥ 0 and sum to 1;
+// what names them in the error.
+func checkWeights(ws []float64, what string) error {
+	sum := 0.0
+	for k, v := range ws {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("read blend: %s weight %d is %v, expected a finite number ≥ 0", what, k+1, v)
+		}
+		sum += v
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		return fmt.Errorf("read blend: %s weights sum to %v, expected 1", what, sum)
+	}
+	return nil
 }
 
 // Weighted is a blend member before training.
@@ -158,28 +241,80 @@ type Weighted struct {
 // the dataset and blends them with the weights rescaled to sum to 1; with
 // nonNegative, members' predictions are floored at 0 (see Blend).
 func FitBlend(members []Weighted, nonNegative bool) forecast.Fit {
+	return fitWeighted(members, nil, nonNegative)
+}
+
+// FitStack returns a Fit that trains a stack: members' Weight apply to
+// rows without a promotion, on (one weight per member) to promoted rows,
+// as read from the dataset's GateFeature column. Members of weight 0 in
+// both are not trained; each set is rescaled to sum to 1.
+func FitStack(members []Weighted, on []float64, nonNegative bool) forecast.Fit {
+	if on == nil {
+		on = []float64{} // a stack, not a blend, even when empty
+	}
+	return fitWeighted(members, on, nonNegative)
+}
+
+// fitWeighted trains a blend, or a stack when on is not nil.
+func fitWeighted(members []Weighted, on []float64, nonNegative bool) forecast.Fit {
 	return func(ds *model.Dataset) (model.Predictor, error) {
-		sum := 0.0
+		off := make([]float64, len(members))
 		for k, m := range members {
-			if !(m.Weight >= 0) || math.IsInf(m.Weight, 0) {
-				return nil, fmt.Errorf("blend member %d (%s) has weight %v, expected a finite number ≥ 0", k+1, m.Kind, m.Weight)
-			}
-			sum += m.Weight
+			off[k] = m.Weight
 		}
-		if !(sum > 0) {
-			return nil, fmt.Errorf("blend has no member of positive weight")
+		offSum, err := weightSum(off, "blend")
+		if err != nil {
+			return nil, err
 		}
 		b := &Blend{NonNegative: nonNegative}
+		onSum := 0.0
+		if on != nil {
+			if len(on) != len(members) {
+				return nil, fmt.Errorf("stack has %d promoted-period weights for %d members", len(on), len(members))
+			}
+			if onSum, err = weightSum(on, "stack's promoted-period"); err != nil {
+				return nil, err
+			}
+			col := -1
+			for j, f := range ds.Features {
+				if f.Name == GateFeature {
+					col = j
+				}
+			}
+			if col < 0 {
+				return nil, fmt.Errorf("stack: the dataset has no %q feature to tell promoted periods", GateFeature)
+			}
+			b.Gate = &Gate{Feature: GateFeature, Column: col}
+		}
 		for k, m := range members {
-			if m.Weight == 0 {
+			if m.Weight == 0 && (on == nil || on[k] == 0) {
 				continue
 			}
 			p, err := m.Fit(ds)
 			if err != nil {
 				return nil, fmt.Errorf("blend member %d (%s): %w", k+1, m.Kind, err)
 			}
-			b.Members = append(b.Members, Member{Kind: m.Kind, Weight: m.Weight / sum, Predictor: p})
+			b.Members = append(b.Members, Member{Kind: m.Kind, Weight: m.Weight / offSum, Predictor: p})
+			if b.Gate != nil {
+				b.Gate.On = append(b.Gate.On, on[k]/onSum)
+			}
 		}
 		return b, nil
 	}
+}
+
+// weightSum returns the sum of ws after checking they are finite, ≥ 0 and
+// not all 0; what names them in errors.
+func weightSum(ws []float64, what string) (float64, error) {
+	sum := 0.0
+	for k, w := range ws {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return 0, fmt.Errorf("%s member %d has weight %v, expected a finite number ≥ 0", what, k+1, w)
+		}
+		sum += w
+	}
+	if !(sum > 0) {
+		return 0, fmt.Errorf("%s has no member of positive weight", what)
+	}
+	return sum, nil
 }

@@ -13,9 +13,12 @@
 //
 // Auto backtests every candidate with backtest.Run, then adds "blend": a
 // weighted average of all candidates whose weights are chosen per fold on
-// earlier folds only (below), scored on the same rows with the same
-// metrics. The winner is the best single model or the blend, whichever has
-// the lower overall WAPE; ties go to the single model.
+// earlier folds only (below), and "stack": the same with one set of
+// weights for promoted periods and one for the others, each chosen on the
+// earlier folds' rows of its kind. Both are scored on the same rows with
+// the same metrics. The winner is the best single model, the blend or the
+// stack, whichever has the lowest overall WAPE; ties go to the single
+// model, then to the blend.
 //
 // # Honest blend weights
 //
@@ -37,12 +40,23 @@
 // function it can stop short of the optimum (on random 3-member problems
 // it came within 0.1% of a fine grid's best).
 //
+// # Stacking
+//
+// The stack is a meta-model over the members' out-of-fold forecasts: its
+// meta-learner is the weight search above, run separately on promoted and
+// non-promoted rows (NestedStack), so that, for example, a model that is
+// better at promotion peaks can carry them while another carries the
+// baseline weeks. It is as honest as the blend: fold k's two weight sets
+// see only folds before k (the same test proves it).
+//
 // # Blend, a model
 //
 // Blend is a model.Predictor: Σ weight·member prediction, members floored
 // at 0 when NonNegative is set (as backtests floor each member's
 // forecast, so the deployed blend predicts what its backtest scored).
 // FitBlend trains one on a dataset from the members' Fits and weights.
+// A stack is a Blend with a Gate: rows whose "promo" feature is 1 take the
+// gate's weights (FitStack).
 // It marshals to JSON with each member stored by learner kind and its own
 // JSON; DecodeBlend reads it back given a Decoder for the members' kinds.
 // Package learner registers "blend" this way (learner imports this
@@ -53,5 +67,6 @@
 //
 // Weights are deterministic (fixed orders, ties to the lower index). A
 // candidate's error stops Auto with the candidate and fold named. The
-// blend's report has no segments and no interval coverage.
+// blend's and the stack's reports have no segments and no interval
+// coverage.
 package ensemble

@@ -182,6 +182,34 @@ type Nested struct {
 // so scoring fold k with them is an honest out-of-sample test. Final is
 // fitted on all folds.
 func NestedWeights(reports []*backtest.Report) (*Nested, error) {
+	return nestedOn(reports, func(backtest.Prediction) bool { return true })
+}
+
+// StackWeights are a stack's weights: one set for periods without a
+// promotion, one for promoted periods, each chosen honestly on the
+// backtest rows of its kind.
+type StackWeights struct {
+	Off, On *Nested
+}
+
+// NestedStack chooses a stack's weights as NestedWeights chooses a
+// blend's, separately on the non-promoted and the promoted rows: fold k's
+// weights of each kind minimise the absolute error of the rows of that
+// kind in folds before k.
+func NestedStack(reports []*backtest.Report) (*StackWeights, error) {
+	off, err := nestedOn(reports, func(p backtest.Prediction) bool { return !p.Promoted })
+	if err != nil {
+		return nil, err
+	}
+	on, err := nestedOn(reports, func(p backtest.Prediction) bool { return p.Promoted })
+	if err != nil {
+		return nil, err
+	}
+	return &StackWeights{Off: off, On: on}, nil
+}
+
+// nestedOn chooses nested weights on the rows keep accepts.
+func nestedOn(reports []*backtest.Report, keep func(backtest.Prediction) bool) (*Nested, error) {
 	if len(reports) == 0 {
 		return nil, fmt.Errorf("ensemble: no backtest reports to blend")
 	}
@@ -205,7 +233,7 @@ func NestedWeights(reports []*backtest.Report) (*Nested, error) {
 			forecasts[m] = forecasts[m][:0]
 		}
 		for i, p := range preds {
-			if p.Fold < k {
+			if p.Fold < k && keep(p) {
 				actual = append(actual, p.Actual)
 				for m, r := range reports {
 					forecasts[m] = append(forecasts[m], r.Predictions[i].Forecast)
@@ -251,14 +279,35 @@ func aligned(reports []*backtest.Report) error {
 // Blended returns the forecast of every backtest row of the reports under
 // the nested weights of its fold.
 func (n *Nested) Blended(reports []*backtest.Report) ([]float64, error) {
-	if len(reports) != len(n.Members) {
-		return nil, fmt.Errorf("ensemble: %d reports for %d blend members", len(reports), len(n.Members))
+	return blended(reports, func(p backtest.Prediction) *Nested { return n })
+}
+
+// Blended returns the forecast of every backtest row of the reports under
+// the stack's weights of its fold and kind (promoted or not).
+func (s *StackWeights) Blended(reports []*backtest.Report) ([]float64, error) {
+	return blended(reports, func(p backtest.Prediction) *Nested {
+		if p.Promoted {
+			return s.On
+		}
+		return s.Off
+	})
+}
+
+// blended blends every backtest row with the fold's weights of the nested
+// weights weightsOf chooses for it.
+func blended(reports []*backtest.Report, weightsOf func(backtest.Prediction) *Nested) ([]float64, error) {
+	if len(reports) == 0 {
+		return nil, fmt.Errorf("ensemble: no backtest reports to blend")
 	}
 	if err := aligned(reports); err != nil {
 		return nil, err
 	}
 	out := make([]float64, len(reports[0].Predictions))
 	for i, p := range reports[0].Predictions {
+		n := weightsOf(p)
+		if len(reports) != len(n.Members) {
+			return nil, fmt.Errorf("ensemble: %d reports for %d blend members", len(reports), len(n.Members))
+		}
 		if p.Fold < 0 || p.Fold >= len(n.Folds) {
 			return nil, fmt.Errorf("ensemble: backtest row %d is in fold %d; the weights cover %d folds", i, p.Fold+1, len(n.Folds))
 		}

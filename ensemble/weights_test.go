@@ -115,7 +115,7 @@ func reports(seed uint64, members, folds, rows int) []*backtest.Report {
 			for m := range out {
 				bias := float64(m-1) * (1 + float64(k%3))
 				f := math.Max(0, a+bias+float64(m+1)*r.NormFloat64())
-				out[m].Predictions = append(out[m].Predictions, backtest.Prediction{Series: i, Period: k, Fold: k, Actual: a, Forecast: f})
+				out[m].Predictions = append(out[m].Predictions, backtest.Prediction{Series: i, Period: k, Fold: k, Actual: a, Forecast: f, Promoted: i%3 == 0})
 			}
 		}
 	}
@@ -125,70 +125,115 @@ func reports(seed uint64, members, folds, rows int) []*backtest.Report {
 	return out
 }
 
-// TestNestedNeverPeeks proves the blend is honest: making fold k's actuals
-// absurd, or changing any member's fold-k forecasts, leaves the weights of
-// folds 0..k and their blended forecasts bit-for-bit unchanged, and
-// changes weights only of later folds.
+// nestedScheme is the blend's or the stack's weight choice, seen as weights
+// per fold (the stack's two sets side by side) and blended forecasts.
+type nestedScheme func(rs []*backtest.Report) (folds [][]float64, blended []float64, err error)
+
+var schemes = map[string]nestedScheme{
+	"blend": func(rs []*backtest.Report) ([][]float64, []float64, error) {
+		nw, err := NestedWeights(rs)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := nw.Blended(rs)
+		return nw.Folds, f, err
+	},
+	"stack": func(rs []*backtest.Report) ([][]float64, []float64, error) {
+		sw, err := NestedStack(rs)
+		if err != nil {
+			return nil, nil, err
+		}
+		var folds [][]float64
+		for j := range sw.Off.Folds {
+			folds = append(folds, append(append([]float64{}, sw.Off.Folds[j]...), sw.On.Folds[j]...))
+		}
+		f, err := sw.Blended(rs)
+		return folds, f, err
+	},
+}
+
+// TestNestedNeverPeeks proves the blend and the stack are honest: making
+// fold k's actuals absurd, or changing any member's fold-k forecasts,
+// leaves the weights of folds 0..k and their blended forecasts
+// bit-for-bit unchanged, and changes weights only of later folds.
 func TestNestedNeverPeeks(t *testing.T) {
 	const folds, k = 6, 2
-	base := reports(3, 3, folds, 40)
-	nw, err := NestedWeights(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blended, err := nw.Blended(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(nw.Folds[0], []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}) {
-		t.Errorf("fold 1 weights %v: want equal weights", nw.Folds[0])
-	}
-	edits := map[string]func([]*backtest.Report){
-		"absurd actuals": func(rs []*backtest.Report) {
-			for _, r := range rs {
-				for i := range r.Predictions {
-					if r.Predictions[i].Fold == k {
-						r.Predictions[i].Actual = 1e6 + 1000*r.Predictions[i].Actual
+	for scheme, nested := range schemes {
+		base := reports(3, 3, folds, 40)
+		weights, blended, err := nested(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		third := 1.0 / 3
+		if w := weights[0]; w[0] != third || w[1] != third || w[len(w)-1] != third {
+			t.Errorf("%s: fold 1 weights %v: want equal weights", scheme, w)
+		}
+		edits := map[string]func([]*backtest.Report){
+			"absurd actuals": func(rs []*backtest.Report) {
+				for _, r := range rs {
+					for i := range r.Predictions {
+						if r.Predictions[i].Fold == k {
+							r.Predictions[i].Actual = 1e6 + 1000*r.Predictions[i].Actual
+						}
 					}
 				}
+			},
+			"member forecasts": func(rs []*backtest.Report) {
+				for i := range rs[2].Predictions {
+					if rs[2].Predictions[i].Fold == k {
+						rs[2].Predictions[i].Forecast = rs[2].Predictions[i].Actual // perfect on fold k
+					}
+				}
+			},
+		}
+		for name, edit := range edits {
+			changed := reports(3, 3, folds, 40)
+			edit(changed)
+			weights2, b2, err := nested(changed)
+			if err != nil {
+				t.Fatal(err)
 			}
-		},
-		"member forecasts": func(rs []*backtest.Report) {
-			for i := range rs[2].Predictions {
-				if rs[2].Predictions[i].Fold == k {
-					rs[2].Predictions[i].Forecast = rs[2].Predictions[i].Actual // perfect on fold k
+			for j := 0; j <= k; j++ {
+				if !reflect.DeepEqual(weights[j], weights2[j]) {
+					t.Errorf("%s: %s in fold %d changed fold %d's weights: %v → %v", scheme, name, k+1, j+1, weights[j], weights2[j])
 				}
 			}
-		},
+			later := false
+			for j := k + 1; j < folds; j++ {
+				later = later || !reflect.DeepEqual(weights[j], weights2[j])
+			}
+			if !later {
+				t.Errorf("%s: %s in fold %d changed no later fold's weights: the test cannot see leaks", scheme, name, k+1)
+			}
+			for i, p := range base[0].Predictions {
+				if p.Fold < k && b2[i] != blended[i] {
+					t.Fatalf("%s: %s: blended forecast of row %d (fold %d) changed", scheme, name, i, p.Fold+1)
+				}
+			}
+		}
 	}
-	for name, edit := range edits {
-		changed := reports(3, 3, folds, 40)
-		edit(changed)
-		nw2, err := NestedWeights(changed)
-		if err != nil {
-			t.Fatal(err)
+}
+
+// TestStackWeighsPromotionsApart checks the stack fits its two weight sets
+// on their own rows: a member perfect on promoted rows only takes all the
+// promoted-period weight and little of the other (it is three times the
+// actual there).
+func TestStackWeighsPromotionsApart(t *testing.T) {
+	rs := reports(5, 3, 4, 60)
+	for i := range rs[1].Predictions {
+		p := &rs[1].Predictions[i]
+		if p.Promoted {
+			p.Forecast = p.Actual
+		} else {
+			p.Forecast = 3 * p.Actual
 		}
-		for j := 0; j <= k; j++ {
-			if !reflect.DeepEqual(nw.Folds[j], nw2.Folds[j]) {
-				t.Errorf("%s in fold %d changed fold %d's weights: %v → %v", name, k+1, j+1, nw.Folds[j], nw2.Folds[j])
-			}
-		}
-		later := false
-		for j := k + 1; j < folds; j++ {
-			later = later || !reflect.DeepEqual(nw.Folds[j], nw2.Folds[j])
-		}
-		if !later {
-			t.Errorf("%s in fold %d changed no later fold's weights: the test cannot see leaks", name, k+1)
-		}
-		b2, err := nw2.Blended(changed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, p := range base[0].Predictions {
-			if p.Fold < k && b2[i] != blended[i] {
-				t.Fatalf("%s: blended forecast of row %d (fold %d) changed", name, i, p.Fold+1)
-			}
-		}
+	}
+	sw, err := NestedStack(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(sw.On.Final, []float64{0, 1, 0}) || sw.Off.Final[1] > 0.1 {
+		t.Errorf("final weights: promoted %v, not promoted %v; want member b alone when promoted and little otherwise", sw.On.Final, sw.Off.Final)
 	}
 }
 
