@@ -60,6 +60,9 @@ type Result struct {
 	// Weights are the blend's nested and final weights; nil with fewer
 	// than two candidates.
 	Weights *Nested
+	// BestMean are the best-mean's nested and final weights; nil with
+	// fewer than two candidates.
+	BestMean *Nested
 	// Stack are the stack's nested and final weights, without and with a
 	// promotion; nil with fewer than two candidates.
 	Stack *StackWeights
@@ -69,22 +72,24 @@ type Result struct {
 	candidates []Candidate
 }
 
-// BlendName and StackName are the blend's and the stack's names on the
-// leaderboard.
+// BlendName, BestMeanName and StackName are the names of the blend, the
+// best-mean and the stack on the leaderboard.
 const (
-	BlendName = "blend"
-	StackName = "stack"
+	BlendName    = "blend"
+	BestMeanName = "best_mean"
+	StackName    = "stack"
 )
 
 // Auto backtests every candidate on the prepared panel with backtest.Run,
-// adds the honest blend of them all (weights per fold chosen on earlier
-// folds only, see NestedWeights) and the stack (weights per fold and per
-// promotion state, see NestedStack), and ranks them by overall WAPE. With
-// more than one candidate it runs one extra, older fold that no model is
-// scored on: it gives the first scored fold's blend and stack weights
-// fitted on data, so every model, the blend and stack included, is scored
-// on the same opt.Folds folds. With one candidate there is no blend or
-// stack.
+// adds three honest combinations of them, each with weights per fold
+// chosen on earlier folds only: the blend (weights fitted to least
+// absolute error, see NestedWeights), the best-mean (the leaders averaged,
+// see NestedBestMean) and the stack (blend weights per promotion state,
+// see NestedStack), and ranks them all by overall WAPE. With more than one
+// candidate it runs one extra, older fold that no model is scored on: it
+// gives the first scored fold's weights data to be chosen on, so every
+// model, the combinations included, is scored on the same opt.Folds folds.
+// With one candidate there are no combinations.
 func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (*Result, error) {
 	if len(candidates) == 0 {
 		return nil, fmt.Errorf("auto: no candidate models")
@@ -92,7 +97,7 @@ func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (
 	seen := map[string]bool{}
 	for _, c := range candidates {
 		switch {
-		case c.Name == "" || c.Name == BlendName || c.Name == StackName || seen[c.Name]:
+		case c.Name == "" || c.Name == BlendName || c.Name == BestMeanName || c.Name == StackName || seen[c.Name]:
 			return nil, fmt.Errorf("auto: candidate name %q is empty, reserved or repeated", c.Name)
 		case c.Fit == nil:
 			return nil, fmt.Errorf("auto: candidate %s has no fit", c.Name)
@@ -133,6 +138,15 @@ func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (
 			return nil, err
 		}
 		res.Weights = nw
+		start = time.Now()
+		bm, err := NestedBestMean(full, BestTrim)
+		if err != nil {
+			return nil, fmt.Errorf("auto: %w", err)
+		}
+		if err := res.addCombined(pr, run, warm, full, BestMeanName, bm.Blended, secs, start, bm.Final); err != nil {
+			return nil, err
+		}
+		res.BestMean = bm
 		start = time.Now()
 		sw, err := NestedStack(full)
 		if err != nil {
@@ -195,15 +209,20 @@ func entry(r *backtest.Report, secs float64) Entry {
 
 // Deploy returns the learner kind and the Fit of the winner, to train the
 // model to ship on the whole history (forecast.Prepared.Train). A winning
-// blend trains its members of positive final weight and blends them with
-// the final weights, members floored at 0; a winning stack does the same
-// with its two sets of final weights. Their kind is Kind.
+// blend or best-mean trains its members of positive final weight and
+// blends them with the final weights, members floored at 0; a winning
+// stack does the same with its two sets of final weights. Their kind is
+// Kind.
 func (r *Result) Deploy() (kind string, fit forecast.Fit) {
 	switch r.Winner {
-	case BlendName:
+	case BlendName, BestMeanName:
+		final := r.Weights.Final
+		if r.Winner == BestMeanName {
+			final = r.BestMean.Final
+		}
 		var ms []Weighted
 		for k, c := range r.candidates {
-			ms = append(ms, Weighted{Kind: c.kind(), Fit: c.Fit, Weight: r.Weights.Final[k]})
+			ms = append(ms, Weighted{Kind: c.kind(), Fit: c.Fit, Weight: final[k]})
 		}
 		return Kind, FitBlend(ms, true)
 	case StackName:

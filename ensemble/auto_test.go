@@ -84,7 +84,7 @@ func TestAuto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Board) != 6 || len(res.Reports) != 6 || res.Winner != res.Board[0].Model {
+	if len(res.Board) != 7 || len(res.Reports) != 7 || res.Winner != res.Board[0].Model {
 		t.Fatalf("board %+v, winner %s", res.Board, res.Winner)
 	}
 	for i, e := range res.Board {
@@ -127,9 +127,23 @@ func TestAuto(t *testing.T) {
 		t.Logf("fold %d weights %.3f", k+1, w)
 	}
 	t.Logf("final weights %.3f", nw.Final)
+	// The best-mean averages its fold's chosen members equally.
+	best, bm := res.Reports[5], res.BestMean
+	if best.Model != "best_mean" || len(bm.Folds) != opt.Folds+1 {
+		t.Fatalf("best-mean report %s with %d weight folds", best.Model, len(bm.Folds))
+	}
+	for i, p := range best.Predictions {
+		want := 0.0
+		for m, r := range res.Reports[:4] {
+			want += bm.Folds[p.Fold+1][m] * r.Predictions[i].Forecast
+		}
+		if math.Abs(p.Forecast-want) > 1e-12*math.Max(1, want) {
+			t.Fatalf("best-mean row %d: forecast %v, weights give %v", i, p.Forecast, want)
+		}
+	}
 	// The stack blends each row with its fold's weights for the row's
 	// promotion state.
-	stack, sw := res.Reports[5], res.Stack
+	stack, sw := res.Reports[6], res.Stack
 	if stack.Model != "stack" || len(sw.On.Folds) != opt.Folds+1 || len(sw.Off.Folds) != opt.Folds+1 {
 		t.Fatalf("stack report %s with %d and %d weight folds", stack.Model, len(sw.Off.Folds), len(sw.On.Folds))
 	}

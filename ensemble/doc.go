@@ -11,14 +11,21 @@
 //	kind, fit := res.Deploy() // the winner, to train on the whole history
 //	m, err := prepared.Train(forecast.TrainOptions{Kind: kind, Horizon: 28}, prepared.Panel.Last, fit)
 //
-// Auto backtests every candidate with backtest.Run, then adds "blend": a
-// weighted average of all candidates whose weights are chosen per fold on
-// earlier folds only (below), and "stack": the same with one set of
-// weights for promoted periods and one for the others, each chosen on the
-// earlier folds' rows of its kind. Both are scored on the same rows with
-// the same metrics. The winner is the best single model, the blend or the
-// stack, whichever has the lowest overall WAPE; ties go to the single
-// model, then to the blend.
+// Auto backtests every candidate with backtest.Run, then adds three
+// combinations of them, each with weights chosen per fold on earlier folds
+// only:
+//
+//   - "blend": a weighted average whose weights minimise the absolute
+//     error of the earlier folds (below);
+//   - "best_mean": the equal-weight mean of the candidates whose absolute
+//     error on the earlier folds is within BestTrim (3%) of the best one's
+//     (NestedBestMean);
+//   - "stack": blend weights chosen separately for promoted periods and
+//     the others (below).
+//
+// All are scored on the same rows with the same metrics. The winner is
+// whichever has the lowest overall WAPE; ties go to the single model, then
+// to the combinations in that order.
 //
 // # Honest blend weights
 //

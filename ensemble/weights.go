@@ -185,6 +185,89 @@ func NestedWeights(reports []*backtest.Report) (*Nested, error) {
 	return nestedOn(reports, func(backtest.Prediction) bool { return true })
 }
 
+// BestTrim is how close to the best member a member's absolute error on the
+// earlier folds must be for the best-mean to include it: within 3%.
+const BestTrim = 0.03
+
+// NestedBestMean chooses, for every fold, equal weights over the members
+// whose absolute error Σ|actual − forecast| on the folds before it is
+// within trim (relative) of the lowest member's: the best few models,
+// averaged. Like NestedWeights, fold k sees only folds before k; fold 0,
+// with nothing before it, averages every member, and Final chooses on all
+// folds.
+//
+// Weights fitted to least absolute error can fail to beat the best member
+// out of sample when members' relative accuracy drifts from fold to fold
+// (the "forecast combination puzzle"); an equal-weight mean of the
+// leaders needs no weights estimated and often does better. On Breakfast
+// at the Frat the error-fitted weights went almost entirely to one model,
+// while the mean of the two boosted-tree losses beat each of them.
+func NestedBestMean(reports []*backtest.Report, trim float64) (*Nested, error) {
+	if !(trim >= 0) || math.IsInf(trim, 0) {
+		return nil, fmt.Errorf("ensemble: best-mean trim %v, expected a finite number ≥ 0", trim)
+	}
+	if len(reports) == 0 {
+		return nil, fmt.Errorf("ensemble: no backtest reports to blend")
+	}
+	if err := aligned(reports); err != nil {
+		return nil, err
+	}
+	n := &Nested{}
+	for _, r := range reports {
+		n.Members = append(n.Members, r.Model)
+	}
+	folds := len(reports[0].Folds)
+	for _, p := range reports[0].Predictions {
+		folds = max(folds, p.Fold+1)
+	}
+	// absErr[k][m] is member m's absolute error on fold k.
+	absErr := make([][]float64, folds)
+	for k := range absErr {
+		absErr[k] = make([]float64, len(reports))
+	}
+	for m, r := range reports {
+		for _, p := range r.Predictions {
+			if p.Fold >= 0 {
+				absErr[p.Fold][m] += math.Abs(p.Actual - p.Forecast)
+			}
+		}
+	}
+	upTo := make([]float64, len(reports)) // errors on the folds before k
+	for k := 0; k <= folds; k++ {
+		w := bestMean(upTo, trim, k > 0)
+		if k == folds {
+			n.Final = w
+			break
+		}
+		n.Folds = append(n.Folds, w)
+		for m := range upTo {
+			upTo[m] += absErr[k][m]
+		}
+	}
+	return n, nil
+}
+
+// bestMean returns equal weights over the members whose error is within
+// trim of the lowest, or over every member when there is no data yet.
+func bestMean(errs []float64, trim float64, data bool) []float64 {
+	w := make([]float64, len(errs))
+	best := math.Inf(1)
+	for _, e := range errs {
+		best = math.Min(best, e)
+	}
+	count := 0
+	for m, e := range errs {
+		if !data || e <= best*(1+trim) {
+			w[m] = 1
+			count++
+		}
+	}
+	for m := range w {
+		w[m] /= float64(count)
+	}
+	return w
+}
+
 // StackWeights are a stack's weights: one set for periods without a
 // promotion, one for promoted periods, each chosen honestly on the
 // backtest rows of its kind.

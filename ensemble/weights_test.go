@@ -138,6 +138,16 @@ var schemes = map[string]nestedScheme{
 		f, err := nw.Blended(rs)
 		return nw.Folds, f, err
 	},
+	"best-mean": func(rs []*backtest.Report) ([][]float64, []float64, error) {
+		// A trim of 30% keeps more than one member in some folds of the
+		// fake reports, so that the test sees weights move.
+		nw, err := NestedBestMean(rs, 0.3)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := nw.Blended(rs)
+		return nw.Folds, f, err
+	},
 	"stack": func(rs []*backtest.Report) ([][]float64, []float64, error) {
 		sw, err := NestedStack(rs)
 		if err != nil {
@@ -234,6 +244,30 @@ func TestStackWeighsPromotionsApart(t *testing.T) {
 	}
 	if !reflect.DeepEqual(sw.On.Final, []float64{0, 1, 0}) || sw.Off.Final[1] > 0.1 {
 		t.Errorf("final weights: promoted %v, not promoted %v; want member b alone when promoted and little otherwise", sw.On.Final, sw.Off.Final)
+	}
+}
+
+// TestBestMean checks which members the best-mean averages: those within
+// the trim of the lowest error on the folds so far.
+func TestBestMean(t *testing.T) {
+	for _, c := range []struct {
+		errs []float64
+		trim float64
+		data bool
+		want []float64
+	}{
+		{[]float64{0, 0, 0}, 0.03, false, []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}},
+		{[]float64{100, 102, 110}, 0.03, true, []float64{0.5, 0.5, 0}},
+		{[]float64{100, 104, 110}, 0.03, true, []float64{1, 0, 0}},
+		{[]float64{120, 100, 100}, 0, true, []float64{0, 0.5, 0.5}},
+		{[]float64{100, 104, 110}, 0.5, true, []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}},
+	} {
+		if got := bestMean(c.errs, c.trim, c.data); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("errors %v, trim %v: weights %v, want %v", c.errs, c.trim, got, c.want)
+		}
+	}
+	if _, err := NestedBestMean(reports(1, 2, 3, 5), math.NaN()); err == nil {
+		t.Error("a NaN trim was accepted")
 	}
 }
 

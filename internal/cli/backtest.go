@@ -53,7 +53,7 @@ fold and segment with every prediction.`,
 	fs.StringVar(&f.data, "data", "", "sales history: CSV, CSV.gz or Parquet")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&f.out, "out", "", "folder for metrics.csv and predictions.csv (optional)")
-	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare, or auto: "+strings.Join(autoCandidates, ", ")+" and their honest blend and stack")
+	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare, or auto: "+strings.Join(autoCandidates, ", ")+" and their honest blend, best_mean and stack")
 	fs.IntVar(&f.folds, "folds", 4, "number of rolling origins")
 	fs.IntVar(&f.horizon, "horizon", 4, "periods scored per fold")
 	fs.IntVar(&f.gap, "gap", 0, "periods between each origin and its first scored period")
@@ -124,7 +124,7 @@ func runBacktest(e *env, f backtestFlags) error {
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
 	writeLeaderboard(e.stdout, reports)
 	if board != nil {
-		fmt.Fprintf(e.stdout, "\nleaderboard (the blend's and the stack's weights for each fold are fitted on the folds before it, starting with an unscored warm-up fold; the stack weighs promoted periods apart):\n")
+		fmt.Fprintf(e.stdout, "\nleaderboard (the weights of blend, best_mean and stack for each fold are chosen on the folds before it, starting with an unscored warm-up fold):\n")
 		writeBoard(e.stdout, board)
 	}
 	for _, r := range reports {

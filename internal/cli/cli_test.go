@@ -266,7 +266,7 @@ func TestBacktestAuto(t *testing.T) {
 		t.Fatalf("backtest exited %d: %s %s", code, out, errs)
 	}
 	board := out[strings.Index(out, "leaderboard"):]
-	for _, m := range append(append([]string{}, autoCandidates...), "blend", "stack") {
+	for _, m := range append(append([]string{}, autoCandidates...), "blend", "best_mean", "stack") {
 		if !regexp.MustCompile(`(?m)^\s+\d+\s+` + m + `\s+\d+\.\d%\s`).MatchString(board) {
 			t.Errorf("the leaderboard has no ranked row for %s:\n%s", m, board)
 		}
