@@ -2,6 +2,7 @@ package tabular_test
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -152,5 +153,37 @@ func TestCLIErrors(t *testing.T) {
 	code, _, errs := run("tabular", "predict", "--model", modelPath, "--data", train, "--out", filepath.Join(dir, "p.csv"))
 	if code != 1 || !strings.Contains(errs, "checksum mismatch") {
 		t.Errorf("edited model: exit %d, %q", code, errs)
+	}
+}
+
+// TestCLITune searches gbdt settings by cross-validated AUC and saves the
+// trials; the best setting must separate the classes of an easy table.
+func TestCLITune(t *testing.T) {
+	dir := t.TempDir()
+	table, trials := filepath.Join(dir, "t.csv"), filepath.Join(dir, "trials.csv")
+	writeTable(t, table, 300)
+	code, out, errs := run("tabular", "tune", "--data", table, "--target", "bought", "--drop", "id",
+		"--model", "gbdt", "--trials", "6", "--folds", "3", "--out", trials)
+	if code != 0 {
+		t.Fatalf("tune exited %d: %s", code, errs)
+	}
+	var auc float64
+	at := strings.Index(out, "best auc ")
+	if at < 0 {
+		t.Fatalf("no best auc in %q", out)
+	}
+	if _, err := fmt.Sscanf(out[at:], "best auc %g", &auc); err != nil || auc < 0.9 || auc > 1 {
+		t.Errorf("best cross-validated AUC %v (%v) in %q", auc, err, out)
+	}
+	b, err := os.ReadFile(trials)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Halving with 6 settings: 6 at a third of the folds, then 2 on all.
+	if rows := strings.Count(strings.TrimSpace(string(b)), "\n"); rows != 8 || !strings.Contains(string(b), "learning_rate") {
+		t.Errorf("trials file has %d rows:\n%s", rows, b)
+	}
+	if code, _, _ := run("tabular", "tune", "--data", table, "--target", "bought", "--model", "gbdt", "--method", "grid"); code != 2 {
+		t.Errorf("an unknown method exited %d, want 2", code)
 	}
 }

@@ -130,4 +130,15 @@ func TestCVDeterministicAndTable(t *testing.T) {
 	if _, err := CrossValidate(f, c, CVOptions{Folds: 1}); err == nil || !strings.Contains(err.Error(), "1 folds for 500 rows") {
 		t.Errorf("1 fold: %v", err)
 	}
+	// A limit scores the first folds of the same split.
+	r3, err := CrossValidate(f, c, CVOptions{Folds: 3, Seed: 9, Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r3.Folds) != 2 || !reflect.DeepEqual(r3.Folds, r1.Folds[:2]) {
+		t.Errorf("limit 2 scored %+v, want the first two folds %+v", r3.Folds, r1.Folds[:2])
+	}
+	if _, err := CrossValidate(f, c, CVOptions{Folds: 3, Limit: 4}); err == nil {
+		t.Error("a limit above the folds was accepted")
+	}
 }

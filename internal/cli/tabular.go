@@ -32,7 +32,7 @@ the one that sorts last.`,
   promocast tabular cv --data train.csv --target Revenue --folds 5 --model rf`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(tabularFitCmd(e), tabularPredictCmd(e), tabularCVCmd(e))
+	cmd.AddCommand(tabularFitCmd(e), tabularPredictCmd(e), tabularCVCmd(e), tabularTuneCmd(e))
 	return cmd
 }
 
