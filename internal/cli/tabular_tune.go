@@ -158,22 +158,12 @@ parameters replace the flags of the same name.`,
 				}
 				return score
 			}
-			opt := search.Options{Trials: trials, Time: time.Duration(seconds * float64(time.Second)), Seed: searchSeed,
+			res, best, err := runSearch(method, space, objective, search.Options{Trials: trials, Time: time.Duration(seconds * float64(time.Second)), Seed: searchSeed,
 				Progress: func(done, best search.Trial) {
 					fmt.Fprintf(e.stderr, "tune trial %d (rung %d, budget %.2f): %s %.4f; best %.4f\n", done.ID, done.Rung, done.Budget, metricName, shown(done.Score), shown(best.Score))
-				}}
-			var res *search.Results
-			if method == "random" {
-				res, err = search.Random(context.Background(), space, objective, opt)
-			} else {
-				res, err = search.Halving(context.Background(), space, objective, search.HalvingOptions{Options: opt})
-			}
+				}})
 			if err != nil {
 				return err
-			}
-			best, ok := res.Best()
-			if !ok {
-				return fmt.Errorf("no trial succeeded; the first error: %s", res.Trials[0].Err)
 			}
 			fmt.Fprintf(e.stdout, "%d trials of %s (%s, %d-fold cross-validation, %.1f full runs); best %s %.4f at budget %.2f with %v\n",
 				len(res.Trials), c.Learner, task, folds, res.Spent, metricName, shown(best.Score), best.Budget, best.Params)

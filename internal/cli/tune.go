@@ -161,26 +161,37 @@ func runTune(e *env, f tuneFlags) error {
 		}
 		return reps[0].Overall.WAPE, nil
 	}
-	opt := search.Options{Trials: f.trials, Time: time.Duration(f.seconds * float64(time.Second)), Seed: f.seed,
+	res, best, err := runSearch(f.method, space, objective, search.Options{Trials: f.trials, Time: time.Duration(f.seconds * float64(time.Second)), Seed: f.seed,
 		Progress: func(done, best search.Trial) {
 			fmt.Fprintf(e.stderr, "tune trial %d (rung %d, budget %.2f): WAPE %s; best %s\n", done.ID, done.Rung, done.Budget, pct(done.Score), pct(best.Score))
-		}}
-	var res *search.Results
-	if f.method == "random" {
-		res, err = search.Random(context.Background(), space, objective, opt)
-	} else {
-		res, err = search.Halving(context.Background(), space, objective, search.HalvingOptions{Options: opt})
-	}
+		}})
 	if err != nil {
 		return err
-	}
-	best, ok := res.Best()
-	if !ok {
-		return fmt.Errorf("no trial succeeded; the first error: %s", res.Trials[0].Err)
 	}
 	fmt.Fprintf(e.stdout, "%d trials (%.1f full backtests); best WAPE %s at budget %.2f with %v\n", len(res.Trials), res.Spent, pct(best.Score), best.Budget, best.Params)
 	if f.out != "" {
 		return export.WriteFile(f.out, res.WriteCSV)
 	}
 	return nil
+}
+
+// runSearch runs random search or successive halving (method "random" or
+// "halving") and returns the results with the best trial, or an error
+// naming the first trial's when none succeeded.
+func runSearch(method string, space search.Space, objective search.Objective, opt search.Options) (*search.Results, search.Trial, error) {
+	var res *search.Results
+	var err error
+	if method == "random" {
+		res, err = search.Random(context.Background(), space, objective, opt)
+	} else {
+		res, err = search.Halving(context.Background(), space, objective, search.HalvingOptions{Options: opt})
+	}
+	if err != nil {
+		return nil, search.Trial{}, err
+	}
+	best, ok := res.Best()
+	if !ok {
+		return nil, search.Trial{}, fmt.Errorf("no trial succeeded; the first error: %s", res.Trials[0].Err)
+	}
+	return res, best, nil
 }
