@@ -55,7 +55,8 @@ type Result struct {
 	// after them.
 	Board []Entry
 	// Reports are the backtests in the candidates' order, then the
-	// blend's and the stack's (their Segments are empty and Coverage NaN).
+	// blend's, the best-mean's and the stack's (their Segments are empty
+	// and Coverage NaN).
 	Reports []*backtest.Report
 	// Weights are the blend's nested and final weights; nil with fewer
 	// than two candidates.
