@@ -12,8 +12,10 @@ import (
 )
 
 // recorder writes runs to the registry in the background, in batches, so
-// that a request never waits for the database. When it falls behind, runs
-// are dropped and counted rather than slowing requests down.
+// that a request never waits for the database. A batch gathers runs for up
+// to runLinger after its first, so that a busy server commits a few
+// transactions a second rather than one per request. When it falls behind,
+// runs are dropped and counted rather than slowing requests down.
 type recorder struct {
 	store   *registry.Store
 	log     *slog.Logger
@@ -26,8 +28,9 @@ type recorder struct {
 }
 
 const (
-	runQueue = 4096
-	runBatch = 512
+	runQueue  = 4096
+	runBatch  = 512
+	runLinger = 100 * time.Millisecond
 )
 
 func newRecorder(store *registry.Store, log *slog.Logger, dropped prometheus.Counter) *recorder {
@@ -54,8 +57,10 @@ func (rc *recorder) add(r registry.Run) {
 func (rc *recorder) loop() {
 	defer close(rc.done)
 	batch := make([]registry.Run, 0, runBatch)
+	linger := time.NewTimer(runLinger)
 	for r := range rc.ch {
 		batch = append(batch[:0], r)
+		linger.Reset(runLinger)
 	fill:
 		for len(batch) < runBatch {
 			select {
@@ -64,10 +69,11 @@ func (rc *recorder) loop() {
 					break fill
 				}
 				batch = append(batch, r)
-			default:
+			case <-linger.C:
 				break fill
 			}
 		}
+		linger.Stop()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if err := rc.store.RecordRuns(ctx, batch); err != nil {
 			rc.log.Warn("could not record runs", "runs", len(batch), "err", err)
