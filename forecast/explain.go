@@ -10,7 +10,8 @@ import (
 
 // Explainer is a predictor that attributes each prediction to its
 // features: SHAP writes X.Cols+1 values per row, the last being the
-// expected value, that add up to the row's raw prediction. gbdt models
+// expected value, that add up to the row's raw prediction (in the model's
+// link space: the log of the mean for a Poisson loss). gbdt models
 // implement it with exact TreeSHAP.
 type Explainer interface {
 	SHAP(X *data.Matrix, out []float64) error
@@ -23,9 +24,13 @@ type Driver struct {
 }
 
 // Drivers attributes each row's uplift to the features: the SHAP values of
-// the plan's row minus those of its baseline row, times the row's scale.
-// For a model with an identity link (squared error, the default) they add
-// up to the row's uplift; each row's drivers are sorted by absolute size.
+// the plan's row minus those of its baseline row, rescaled so that they add
+// up to the row's uplift in units. With an identity link (squared error,
+// the default) the factor is the row's scale, the SHAP difference's own
+// units, unless the forecast was floored at 0; with another link (Poisson's
+// log) each feature gets the share of the uplift that its share of the
+// link-space difference gives it, a proportional approximation. Each row's
+// drivers are sorted by absolute size.
 func (r *Result) Drivers() ([][]Driver, error) {
 	ex, ok := r.model.Predictor.(Explainer)
 	if !ok {
@@ -42,9 +47,17 @@ func (r *Result) Drivers() ([][]Driver, error) {
 	}
 	out := make([][]Driver, r.xf.Rows)
 	for i := range out {
+		raw := 0.0 // the link-space difference the SHAP values split
+		for j := 0; j < cols; j++ {
+			raw += sf[i*(cols+1)+j] - sb[i*(cols+1)+j]
+		}
+		factor := r.scales[i]
+		if up := r.Forecast[i] - r.Baseline[i]; math.Abs(raw) > 1e-12 {
+			factor = up / raw
+		}
 		var ds []Driver
 		for j := 0; j < cols; j++ {
-			c := (sf[i*(cols+1)+j] - sb[i*(cols+1)+j]) * r.scales[i]
+			c := (sf[i*(cols+1)+j] - sb[i*(cols+1)+j]) * factor
 			if c != 0 {
 				ds = append(ds, Driver{Feature: r.model.Features[j].Name, Contribution: c})
 			}

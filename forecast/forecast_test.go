@@ -595,7 +595,29 @@ func (l linearExplainer) SHAP(X *data.Matrix, out []float64) error {
 	return nil
 }
 
+// expExplainer predicts exp(Σ w·x), a log link like a Poisson loss's; its
+// SHAP values are linearExplainer's, in log space.
+type expExplainer struct{ linearExplainer }
+
+func (e expExplainer) Predict(X *data.Matrix, out []float64) error {
+	if err := e.linearExplainer.Predict(X, out); err != nil {
+		return err
+	}
+	for i, v := range out {
+		out[i] = math.Exp(v)
+	}
+	return nil
+}
+
+// TestDriversAddUpToUplift checks that drivers add up to each row's uplift
+// in units, with an identity link and with a log link.
 func TestDriversAddUpToUplift(t *testing.T) {
+	for _, link := range []string{"identity", "log"} {
+		t.Run(link, func(t *testing.T) { testDrivers(t, link == "log") })
+	}
+}
+
+func testDrivers(t *testing.T, logLink bool) {
 	hist := weeklyFrame(t, 4, 100, 9)
 	sp := mustSpec(t)
 	p, _ := panel.Build(hist, sp, panel.Options{})
@@ -615,6 +637,9 @@ func TestDriversAddUpToUplift(t *testing.T) {
 			case "mean_4":
 				w[j] = 1
 			}
+		}
+		if logLink {
+			return expExplainer{linearExplainer{w}}, nil
 		}
 		return linearExplainer{w}, nil
 	})
@@ -641,7 +666,7 @@ func TestDriversAddUpToUplift(t *testing.T) {
 		for _, d := range ds {
 			sum += d.Contribution
 		}
-		if up := res.Forecast[i] - res.Baseline[i]; math.Abs(sum-up) > 1e-9 {
+		if up := res.Forecast[i] - res.Baseline[i]; math.Abs(sum-up) > 1e-9*math.Max(1, math.Abs(up)) {
 			t.Errorf("row %d: drivers sum to %v, uplift %v", i, sum, up)
 		}
 	}
