@@ -305,3 +305,54 @@ func TestStackDeploy(t *testing.T) {
 		t.Errorf("a stack on a dataset without a promo feature: %v", err)
 	}
 }
+
+// TestBlendSHAP checks a blend of trees explains as the weighted sum of its
+// members' SHAP values, and that a stack or a blend with a member that
+// cannot explain declines.
+func TestBlendSHAP(t *testing.T) {
+	pr := prepared(t, 7, 0)
+	members := []ensemble.Weighted{
+		{Kind: "gbdt", Fit: candidates(t, "gbdt")[0].Fit, Weight: 0.5},
+		{Kind: "gbdt_poisson", Fit: candidates(t, "gbdt_poisson")[0].Fit, Weight: 0.5},
+	}
+	m, err := pr.Train(forecast.TrainOptions{Kind: ensemble.Kind, Horizon: 7}, pr.Panel.Last, ensemble.FitBlend(members, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := m.Predictor.(*ensemble.Blend)
+	if !forecast.CanExplain(b) {
+		t.Fatal("a blend of two gbdt models does not explain")
+	}
+	w := pr.X.Cols + 1
+	got := make([]float64, pr.X.Rows*w)
+	if err := b.SHAP(pr.X, got); err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float64, len(got))
+	part := make([]float64, len(got))
+	for _, mem := range b.Members {
+		if err := mem.Predictor.(forecast.Explainer).SHAP(pr.X, part); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range part {
+			want[i] += mem.Weight * v
+		}
+	}
+	for i := range got {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Fatalf("value %d: blend %v, weighted members %v", i, got[i], want[i])
+		}
+	}
+	b.Gate = &ensemble.Gate{Feature: "promo", On: []float64{1, 0}}
+	if forecast.CanExplain(b) || b.SHAP(pr.X, got) == nil {
+		t.Error("a stack explains")
+	}
+	ridge, err := pr.Train(forecast.TrainOptions{Kind: ensemble.Kind, Horizon: 7}, pr.Panel.Last, ensemble.FitBlend([]ensemble.Weighted{
+		members[0], {Kind: "ridge", Fit: candidates(t, "ridge")[0].Fit, Weight: 0.5}}, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forecast.CanExplain(ridge.Predictor) {
+		t.Error("a blend with a ridge member explains")
+	}
+}

@@ -111,6 +111,50 @@ func (b *Blend) Predict(X *data.Matrix, out []float64) error {
 	return nil
 }
 
+// Explains reports whether SHAP works: the blend has no gate and every
+// member is a forecast.Explainer.
+func (b *Blend) Explains() bool {
+	if b.Gate != nil || len(b.Members) == 0 {
+		return false
+	}
+	for _, m := range b.Members {
+		if _, ok := m.Predictor.(forecast.Explainer); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// SHAP writes the members' SHAP values weighted by their blend weights,
+// each member's in its own link space (the log of the mean for a Poisson
+// loss). With members of different links they do not add up to the
+// blend's prediction; forecast's Drivers rescales their plan-minus-baseline
+// differences to the row's uplift, which is what they are for. It fails
+// for a stack, whose weights switch with the promotion, and unless every
+// member is an explainer.
+func (b *Blend) SHAP(X *data.Matrix, out []float64) error {
+	if !b.Explains() {
+		return fmt.Errorf("blend shap: only a blend without a gate whose members all explain can explain")
+	}
+	if X == nil {
+		return fmt.Errorf("blend shap: no feature matrix")
+	}
+	if len(out) != X.Rows*(X.Cols+1) {
+		return fmt.Errorf("blend shap: output has %d elements, expected %d rows × %d", len(out), X.Rows, X.Cols+1)
+	}
+	clear(out)
+	tmp := make([]float64, len(out))
+	for k, m := range b.Members {
+		if err := m.Predictor.(forecast.Explainer).SHAP(X, tmp); err != nil {
+			return fmt.Errorf("blend member %d (%s): %w", k+1, m.Kind, err)
+		}
+		for i, v := range tmp {
+			out[i] += m.Weight * v
+		}
+	}
+	return nil
+}
+
 // wireBlend is the JSON form of a Blend.
 type wireBlend struct {
 	Kind        string       `json:"kind"`

@@ -17,6 +17,19 @@ type Explainer interface {
 	SHAP(X *data.Matrix, out []float64) error
 }
 
+// CanExplain reports whether a predictor explains its forecasts: it is an
+// Explainer and, if it has an Explains method (a blend, which explains
+// only through its members), that method says so.
+func CanExplain(p any) bool {
+	if _, ok := p.(Explainer); !ok {
+		return false
+	}
+	if d, ok := p.(interface{ Explains() bool }); ok {
+		return d.Explains()
+	}
+	return true
+}
+
 // Driver is one feature's share of a row's uplift, in target units.
 type Driver struct {
 	Feature      string
@@ -33,8 +46,8 @@ type Driver struct {
 // drivers are sorted by absolute size.
 func (r *Result) Drivers() ([][]Driver, error) {
 	ex, ok := r.model.Predictor.(Explainer)
-	if !ok {
-		return nil, fmt.Errorf("a %s model cannot explain its forecasts; train a gbdt model", r.model.Kind)
+	if !ok || !CanExplain(ex) {
+		return nil, fmt.Errorf("a %s model cannot explain its forecasts; train a gbdt model, or a blend of them", r.model.Kind)
 	}
 	cols := r.xf.Cols
 	sf := make([]float64, r.xf.Rows*(cols+1))

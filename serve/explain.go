@@ -65,8 +65,8 @@ func (s *Server) explain(r *http.Request, req *ExplainRequest) (*ExplainResponse
 	case top < 0 || top > maxTop:
 		return nil, Errorf(http.StatusBadRequest, "top", "%d drivers: expected 1 to %d", top, maxTop)
 	}
-	if _, ok := lv.Model.Predictor.(forecast.Explainer); !ok {
-		return nil, Errorf(http.StatusUnprocessableEntity, "", "a %s model cannot explain its forecasts; serve a gbdt model to explain", lv.Model.Kind)
+	if !forecast.CanExplain(lv.Model.Predictor) {
+		return nil, Errorf(http.StatusUnprocessableEntity, "", "a %s model cannot explain its forecasts; serve a gbdt model, or a blend of them, to explain", lv.Model.Kind)
 	}
 	if err := s.checkRows(len(req.Rows)); err != nil {
 		return nil, err

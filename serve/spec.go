@@ -77,7 +77,7 @@ func planSpec(lv *Live) (*SpecResponse, error) {
 	out := &SpecResponse{Model: lv.Ref(), Time: sp.Time.Column, Frequency: sp.Time.Frequency, Keys: sp.Keys, Target: sp.Target,
 		Known: sp.Known, Static: nonNil(sp.Static), Price: sp.PriceColumn(), UnitCost: sp.Cost.UnitCost,
 		Levels: []float64{}}
-	_, out.Explains = m.Predictor.(forecast.Explainer)
+	out.Explains = forecast.CanExplain(m.Predictor)
 	if c := m.Calibration; c != nil {
 		out.Levels = append(out.Levels, c.Levels...)
 		out.Inventory = hasLevel(c.Levels, 0.1) && hasLevel(c.Levels, 0.9)
