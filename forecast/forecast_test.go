@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"promocast/data"
@@ -679,5 +681,33 @@ func testDrivers(t *testing.T, logLink bool) {
 	tot := TotalDrivers(drivers)
 	if tot[0].Feature != "price_discount" {
 		t.Errorf("total drivers %+v", tot)
+	}
+}
+
+// TestBaselineWarnings checks the warning for a baseline that leaves the
+// history: training saw the event window only with much of the group
+// promoted, the baseline row has none.
+func TestBaselineWarnings(t *testing.T) {
+	feats := []model.Feature{{Name: "event_sale"}, {Name: "pre_sale"}, {Name: "group_promo_share"}}
+	ds := &model.Dataset{Features: feats, X: data.NewMatrix(4, 3), Y: make([]float64, 4)}
+	for i, row := range [][]float64{{1, 0, 0.5}, {1, 0, 0.4}, {0, 1, 0.05}, {0, 0, 0}} {
+		copy(ds.X.Row(i), row)
+	}
+	shares := eventGroupShares(ds)
+	if !reflect.DeepEqual(shares, map[string]float64{"event_sale": 0.4, "pre_sale": 0.05}) {
+		t.Fatalf("event group shares %v", shares)
+	}
+	m := &Model{Features: feats, Ranges: &Ranges{EventGroupShare: shares}}
+	XB := data.NewMatrix(4, 3)
+	for i, row := range [][]float64{{1, 0, 0}, {1, 0, 0.3}, {0, 1, 0}, {0, 0, 0}} {
+		copy(XB.Row(i), row)
+	}
+	out := []string{"", "", "", "discount deeper"}
+	m.baselineWarnings(XB, out)
+	if !strings.HasPrefix(out[0], BaselineExtrapolated) || !strings.Contains(out[0], "event_sale") || !strings.Contains(out[0], "40%") {
+		t.Errorf("row 0 (event day, nobody promoted): %q", out[0])
+	}
+	if out[1] != "" || out[2] != "" || out[3] != "discount deeper" {
+		t.Errorf("rows 1–3 (share kept, a window promoted below 10%% in training, no event): %q", out[1:])
 	}
 }

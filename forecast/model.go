@@ -179,7 +179,7 @@ func (pr *Prepared) Train(opt TrainOptions, until int, fit Fit) (*Model, error) 
 		Horizon: opt.Horizon, Gap: opt.Gap,
 		TrainFirst: pr.Panel.Grid.Label(first), TrainLast: pr.Panel.Grid.Label(min(until, pr.Panel.Last)),
 		Rows: ds.X.Rows, Series: len(series), Predictor: pred,
-		Ranges: ranges(pr.Panel, pr.Builder, until),
+		Ranges: ranges(pr.Panel, pr.Builder, until, ds),
 	}, nil
 }
 

@@ -158,6 +158,7 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 		return nil, err
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
+	m.baselineWarnings(XB, res.Warnings)
 
 	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
 	if c := m.Calibration; c != nil {

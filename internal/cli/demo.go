@@ -171,7 +171,15 @@ func runDemo(e *env, f demoFlags) error {
 	fmt.Fprintf(w, "  forecast %.0f units, baseline %.0f, uplift %+.0f   (true: %.0f, %.0f, %+.0f)\n",
 		check.forecast, check.baseline, check.forecast-check.baseline, check.trueForecast, check.trueBaseline, check.trueForecast-check.trueBaseline)
 	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n", check.corr, 100*check.wape, check.skus)
-	fmt.Fprintf(w, "  true uplift inside the P10–P90 uplift interval on %s of promoted rows\n\n", pct(check.upliftCover))
+	fmt.Fprintf(w, "  true uplift inside the P10–P90 uplift interval on %s of promoted rows\n", pct(check.upliftCover))
+	extrapolated := 0
+	for _, wn := range res.Warnings {
+		if strings.Contains(wn, forecast.BaselineExtrapolated) {
+			extrapolated++
+		}
+	}
+	fmt.Fprintf(w, "  %s on %d rows: in the history their event window always had part of the group promoted, the baseline none (forecast.csv, warnings)\n\n",
+		forecast.BaselineExtrapolated, extrapolated)
 	totals, err := res.Summarise("category")
 	if err != nil {
 		return err
