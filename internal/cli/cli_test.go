@@ -254,7 +254,8 @@ func TestTuneOptions(t *testing.T) {
 }
 
 // TestBacktestAuto checks --models auto ranks every candidate family and
-// the blend, with training times.
+// the combinations, with training times, and that train --model auto
+// ships the winner with the leaderboard in the model file.
 func TestBacktestAuto(t *testing.T) {
 	dir := t.TempDir()
 	if code, _, errs := run(t, "demo", "--out", dir, "--skus", "8", "--folds", "1", "--models", "ridge"); code != exitOK {
@@ -270,5 +271,30 @@ func TestBacktestAuto(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^\s+\d+\s+` + m + `\s+\d+\.\d%\s`).MatchString(board) {
 			t.Errorf("the leaderboard has no ranked row for %s:\n%s", m, board)
 		}
+	}
+	model := filepath.Join(dir, "auto.json")
+	code, out, errs = run(t, "train", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml"),
+		"--model", "auto", "--calibration-folds", "2", "--horizon", "14", "--out", model)
+	if code != exitOK {
+		t.Fatalf("train --model auto exited %d: %s %s", code, out, errs)
+	}
+	winner := regexp.MustCompile(`(?m)^\s+1\s+(\S+)\s`).FindStringSubmatch(out)
+	if winner == nil {
+		t.Fatalf("no leaderboard in train's output:\n%s", out)
+	}
+	if code, out, errs = run(t, "inspect", model); code != exitOK {
+		t.Fatalf("inspect exited %d: %s", code, errs)
+	}
+	for _, m := range append(append([]string{}, autoCandidates...), "blend", "best_mean", "stack") {
+		if !strings.Contains(out, "auto_wape_"+m+" = ") {
+			t.Errorf("the model file has no leaderboard entry for %s:\n%s", m, out)
+		}
+	}
+	kind := winner[1]
+	if kind == "best_mean" || kind == "stack" {
+		kind = "blend"
+	}
+	if !regexp.MustCompile(`(?m)^learner\s+` + kind + `$`).MatchString(out) {
+		t.Errorf("the winner was %s but the model file holds:\n%s", winner[1], out)
 	}
 }

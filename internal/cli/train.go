@@ -84,6 +84,7 @@ func runTrain(e *env, f trainFlags) error {
 	// The calibration backtest scores the model (or, with auto, every
 	// candidate and their blend) and calibrates the intervals.
 	var report *backtest.Report
+	var board []ensemble.Entry // auto's leaderboard
 	if f.calibration > 0 {
 		bopt := backtest.Options{Folds: f.calibration, Horizon: f.horizon, Gap: f.gap}
 		var cands []backtest.Candidate
@@ -111,6 +112,7 @@ func runTrain(e *env, f trainFlags) error {
 				return fmt.Errorf("auto: %w", err)
 			}
 			writeBoard(e.stdout, res.Board)
+			board = res.Board
 			opt.Kind, fit = res.Deploy()
 			for _, r := range res.Reports {
 				if r.Model == res.Winner {
@@ -141,6 +143,10 @@ func runTrain(e *env, f trainFlags) error {
 			"backtest_mase": r.Overall.MASE, "backtest_bias": r.Overall.Bias}
 		if r.Coverage == r.Coverage {
 			metrics["backtest_p10_p90_coverage"] = r.Coverage
+		}
+		// The model file keeps auto's leaderboard: how the model was chosen.
+		for _, b := range board {
+			metrics["auto_wape_"+b.Model] = b.WAPE
 		}
 	}
 	if err := modelfile.Write(f.out, &modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
