@@ -38,7 +38,8 @@ origin only, forecasts the periods origin+gap+1 .. origin+gap+horizon, and
 scores them. The scored windows tile the history's last N×horizon periods.
 Metrics (WAPE, MAPE, sMAPE, RMSE, RMSPE, MASE, bias) are printed per model,
 overall and for promotion and non-promotion periods; --out writes them per
-fold and segment with every prediction.`,
+fold and segment with every prediction, and report.html (the tables, with
+auto's leaderboard, and WAPE per fold).`,
 		Example: `  promocast backtest --data sales.csv.gz --spec spec.yaml --folds 12 --horizon 2 --gap 1
   promocast backtest --data sales.csv.gz --spec spec.yaml --models seasonal_naive,ridge --segment category --out bt/`,
 		Args: cobra.NoArgs,
@@ -152,7 +153,11 @@ func runBacktest(e *env, f backtestFlags) error {
 	if err := export.Write(filepath.Join(f.out, "predictions.csv"), predictionsFrame(pr.Panel, reports)); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nwrote %s and %s\n", filepath.Join(f.out, "metrics.csv"), filepath.Join(f.out, "predictions.csv"))
+	title := fmt.Sprintf("promocast backtest: %d series, %d folds × horizon %d, gap %d", len(p.Series), f.folds, f.horizon, f.gap)
+	if err := export.WriteFile(filepath.Join(f.out, "report.html"), backtestReport(title, reports, board).Write); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s, %s and %s\n", filepath.Join(f.out, "metrics.csv"), filepath.Join(f.out, "predictions.csv"), filepath.Join(f.out, "report.html"))
 	return nil
 }
 

@@ -262,9 +262,18 @@ func TestBacktestAuto(t *testing.T) {
 		t.Fatalf("demo exited %d: %s", code, errs)
 	}
 	code, out, errs := run(t, "backtest", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml"),
-		"--models", "auto", "--folds", "2", "--horizon", "14")
+		"--models", "auto", "--folds", "2", "--horizon", "14", "--out", filepath.Join(dir, "bt"))
 	if code != exitOK {
 		t.Fatalf("backtest exited %d: %s %s", code, out, errs)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "bt", "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Leaderboard", "best_mean", "<svg", "WAPE per fold"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html has no %q", want)
+		}
 	}
 	board := out[strings.Index(out, "leaderboard"):]
 	for _, m := range append(append([]string{}, autoCandidates...), "blend", "best_mean", "stack") {
