@@ -27,7 +27,7 @@ func backtestReport(title string, reports []*backtest.Report, board []ensemble.E
 		r.Table([]string{"rank", "model", "WAPE", "WAPE promo", "WAPE non-promo", "MASE", "bias", "seconds"}, rows)
 	}
 	r.Heading("WAPE per fold")
-	c := report.Chart{Title: "WAPE by fold origin"}
+	var c report.Chart
 	for _, f := range reports[0].Folds {
 		c.X = append(c.X, f.Origin)
 	}
