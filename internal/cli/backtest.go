@@ -69,8 +69,15 @@ func runBacktest(e *env, f backtestFlags) error {
 		return err
 	}
 	auto := f.models == "auto"
+	if !auto && len(f.model.candidates) > 0 {
+		return usagef("--candidates lists what --models auto compares; without auto, list the models in --models")
+	}
 	if auto {
-		f.models = strings.Join(autoCandidates, ",")
+		list, err := f.model.autoList()
+		if err != nil {
+			return err
+		}
+		f.models = strings.Join(list, ",")
 	}
 	var cands []backtest.Candidate
 	for _, name := range strings.Split(f.models, ",") {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"promocast/search"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -305,5 +306,24 @@ func TestBacktestAuto(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^learner\s+` + kind + `$`).MatchString(out) {
 		t.Errorf("the winner was %s but the model file holds:\n%s", winner[1], out)
+	}
+	// --candidates narrows auto to the models given.
+	code, out, errs = run(t, "backtest", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml"),
+		"--models", "auto", "--candidates", "ridge,seasonal_naive", "--folds", "2", "--horizon", "14")
+	ranked := regexp.MustCompile(`(?m)^\s+\d+\s+(\S+)\s+\d+\.\d%\s`).FindAllStringSubmatch(out, -1)
+	var names []string
+	for _, m := range ranked {
+		names = append(names, m[1])
+	}
+	slices.Sort(names)
+	if code != exitOK || !slices.Equal(names, []string{"best_mean", "blend", "ridge", "seasonal_naive", "stack"}) {
+		t.Errorf("backtest --candidates ridge,seasonal_naive exited %d, ranked %v:\n%s %s", code, names, out, errs)
+	}
+	for _, bad := range [][]string{{"--models", "auto", "--candidates", "ridge"}, {"--models", "auto", "--candidates", "ridge,xgboost"},
+		{"--models", "ridge,gbdt", "--candidates", "ridge,gbdt"}} {
+		args := append([]string{"backtest", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml")}, bad...)
+		if code, _, errs := run(t, args...); code != exitUsage || !strings.Contains(errs, "--candidates") {
+			t.Errorf("%v exited %d: %s", bad, code, errs)
+		}
 	}
 }

@@ -13,12 +13,37 @@ type modelFlags struct {
 	model   string
 	alpha   float64
 	l1Ratio float64
+	// candidates are the models auto compares; empty means autoCandidates.
+	candidates []string
 }
 
 func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
 	fs.StringVar(&m.model, "model", def, "model: "+strings.Join(learner.Names(), ", ")+"; train also takes auto")
 	fs.Float64Var(&m.alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&m.l1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
+	fs.StringSliceVar(&m.candidates, "candidates", nil, "models auto compares and combines (default "+strings.Join(autoCandidates, ",")+")")
+}
+
+// autoList returns the models auto compares: --candidates, checked, or
+// autoCandidates.
+func (m *modelFlags) autoList() ([]string, error) {
+	if len(m.candidates) == 0 {
+		return autoCandidates, nil
+	}
+	seen := map[string]bool{}
+	for _, c := range m.candidates {
+		if _, err := learner.New(c, learner.Options{}); err != nil {
+			return nil, usagef("--candidates: %q is not a model auto can train; expected some of %s", c, strings.Join(autoCandidates, ", "))
+		}
+		if seen[c] {
+			return nil, usagef("--candidates: %s is listed twice", c)
+		}
+		seen[c] = true
+	}
+	if len(m.candidates) < 2 {
+		return nil, usagef("--candidates: auto needs at least two models to compare and combine, got %s", m.candidates[0])
+	}
+	return m.candidates, nil
 }
 
 func (m *modelFlags) options() learner.Options {

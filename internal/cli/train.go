@@ -58,10 +58,16 @@ func runTrain(e *env, f trainFlags) error {
 		return usagef("--model auto chooses by backtest: it needs --calibration-folds of at least 2")
 	}
 	var fit forecast.Fit
-	if !auto {
-		if fit, err = learner.New(f.model.model, f.model.options()); err != nil {
-			return usageError{err}
+	var candidates []string
+	if !auto && len(f.model.candidates) > 0 {
+		return usagef("--candidates lists what --model auto compares; it does not apply to --model %s", f.model.model)
+	}
+	if auto {
+		if candidates, err = f.model.autoList(); err != nil {
+			return err
 		}
+	} else if fit, err = learner.New(f.model.model, f.model.options()); err != nil {
+		return usageError{err}
 	}
 	hist, err := ds.readTable(f.data, "data")
 	if err != nil {
@@ -89,7 +95,7 @@ func runTrain(e *env, f trainFlags) error {
 		bopt := backtest.Options{Folds: f.calibration, Horizon: f.horizon, Gap: f.gap}
 		var cands []backtest.Candidate
 		if auto {
-			for _, n := range autoCandidates {
+			for _, n := range candidates {
 				cf, err := learner.New(n, f.model.options())
 				if err != nil {
 					return err
