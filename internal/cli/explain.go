@@ -24,7 +24,10 @@ func explainCmd(e *env) *cobra.Command {
 		Long: `explain attributes the uplift of every plan row (forecast − baseline) to the
 features with exact TreeSHAP: each feature's SHAP value under the plan minus
 its value with the levers off, in units. The contributions add up to the
-uplift. It prints the plan's top drivers and writes, with --out, the top N
+uplift. For a Poisson-loss model, or a blend of tree models (what --model auto
+ships when a combination wins), the SHAP differences are in link space and are
+rescaled to the uplift, a proportional approximation; a stack cannot explain.
+It prints the plan's top drivers and writes, with --out, the top N
 drivers of every row (keys, period, uplift, rank, feature, contribution).`,
 		Example: `  promocast explain --model model.json --data sales.csv.gz --plan plan.csv
   promocast explain --model model.json --data sales.csv.gz --plan plan.csv --top 3 --out drivers.csv`,
@@ -32,7 +35,7 @@ drivers of every row (keys, period, uplift, rank, feature, contribution).`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runExplain(e, f) },
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.model, "model", "", "model file (a gbdt model)")
+	fs.StringVar(&f.model, "model", "", "model file (gbdt, gbdt_poisson, or a blend of them)")
 	fs.StringVar(&f.data, "data", "", "sales history")
 	fs.StringVar(&f.plan, "plan", "", "plan to explain")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
