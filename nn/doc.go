@@ -73,10 +73,11 @@
 // rows per second of one epoch.
 //
 // The network is written here on gonum rather than on GoMLX because GoMLX
-// v0.26's pure-Go backend (simplego) trained the same network about 23×
-// slower: bench/gomlx/run.sh measured 2,500–3,200 rows/s against this
-// package's 66,000–69,000 on the same 2-core machine, about 175 s instead
-// of 7.5 s per epoch of a 500,000-row panel. Its profile spent about 80% of
+// v0.26's pure-Go backend (simplego) trained the same network 23–25×
+// slower: bench/gomlx/run.sh measured 4,200–4,300 rows/s against this
+// package's 107,000 on an idle 2-core machine (2,500–3,200 against
+// 66,000–69,000 under load), about 2 minutes instead of 5 s per epoch of a
+// 500,000-row panel. Its profile spent about 80% of
 // the time in the broadcast multiply and sum that form dense-layer
 // gradients, and 3% in matrix products.
 //
