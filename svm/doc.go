@@ -68,8 +68,9 @@
 // # Sample weights and time series
 //
 // Each row's cost is C times its weight, as in scikit-learn, so C's
-// meaning depends on the weights' scale. Package learner's "svr" divides
-// the weights by their mean first. For a forecasting dataset (target
+// meaning depends on the weights' scale. Package learner's "svr" rescales
+// the weights to sum to 1000 first, so that C means the same for any
+// panel size, and stops after 30 sweeps. For a forecasting dataset (target
 // y/scale, weight scale), the ε-insensitive loss with ε = 0 makes the
 // regressor an L2-regularised least-absolute-deviation fit whose loss is
 // the numerator of WAPE.
