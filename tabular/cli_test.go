@@ -186,4 +186,12 @@ func TestCLITune(t *testing.T) {
 	if code, _, _ := run("tabular", "tune", "--data", table, "--target", "bought", "--model", "gbdt", "--method", "grid"); code != 2 {
 		t.Errorf("an unknown method exited %d, want 2", code)
 	}
+	if code, _, errs := run("tabular", "tune", "--data", table, "--target", "bought", "--model", "gbdt", "--metric", "auroc"); code != 2 || !strings.Contains(errs, "--metric") {
+		t.Errorf("an unknown metric exited %d: %s", code, errs)
+	}
+	// A regression target defaults to RMSE, which tune minimises.
+	code, out, errs = run("tabular", "tune", "--data", table, "--target", "x", "--drop", "id,bought", "--model", "linear", "--trials", "3", "--method", "random", "--folds", "3")
+	if code != 0 || !strings.Contains(out, "best rmse ") {
+		t.Errorf("regression tune exited %d: %s %s", code, out, errs)
+	}
 }

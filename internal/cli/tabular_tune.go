@@ -47,6 +47,10 @@ var tabularTuneSpaces = map[string]search.Space{
 	},
 }
 
+// tabularMetrics are the metrics 'tabular cv' reports, for a classifier
+// (the first seven) or a regressor (the last three).
+var tabularMetrics = []string{"auc", "pr_auc", "logloss", "accuracy", "precision", "recall", "f1", "rmse", "mae", "r2"}
+
 // higherIsBetter lists the cross-validation metrics to maximise; tune
 // minimises their negative.
 var higherIsBetter = []string{"auc", "pr_auc", "accuracy", "precision", "recall", "f1", "r2"}
@@ -116,6 +120,9 @@ parameters replace the flags of the same name.`,
 			}
 			if method != "random" && method != "halving" {
 				return usagef("--method %q: expected random or halving", method)
+			}
+			if metricName != "" && !slices.Contains(tabularMetrics, metricName) {
+				return usagef("--metric %q: expected one of %s", metricName, strings.Join(tabularMetrics, ", "))
 			}
 			c, err := f.config(cmd.Flags())
 			if err != nil {
