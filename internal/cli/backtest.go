@@ -183,11 +183,22 @@ func ensembleCandidates(cands []backtest.Candidate) []ensemble.Candidate {
 // writeBoard prints the auto leaderboard with training times.
 func writeBoard(w io.Writer, board []ensemble.Entry) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rank\tmodel\tWAPE\tWAPE promo\tWAPE non-promo\tMASE\tbias\tseconds\t")
-	for i, b := range board {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t\n", i+1, b.Model, pct(b.WAPE), pct(b.WAPEPromo), pct(b.WAPENonPromo), num(b.MASE), pct(b.Bias), b.Seconds)
+	head, rows := boardTable(board)
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
 	}
 	tw.Flush()
+}
+
+// boardTable returns the header and rows of auto's leaderboard.
+func boardTable(board []ensemble.Entry) ([]string, [][]string) {
+	head := []string{"rank", "model", "WAPE", "WAPE promo", "WAPE non-promo", "MASE", "bias", "seconds"}
+	var rows [][]string
+	for i, b := range board {
+		rows = append(rows, []string{fmt.Sprint(i + 1), b.Model, pct(b.WAPE), pct(b.WAPEPromo), pct(b.WAPENonPromo), num(b.MASE), pct(b.Bias), fmt.Sprintf("%.1f", b.Seconds)})
+	}
+	return head, rows
 }
 
 // writeLeaderboard prints one line per model: overall and promotion WAPE

@@ -20,11 +20,7 @@ func backtestReport(title string, reports []*backtest.Report, board []ensemble.E
 	if board != nil {
 		r.Heading("Leaderboard")
 		r.Text("blend, best_mean and stack choose their weights for each fold on the folds before it only, starting with an unscored warm-up fold; seconds is each model's whole backtest, a combination's including its members'.")
-		var rows [][]string
-		for i, b := range board {
-			rows = append(rows, []string{fmt.Sprint(i + 1), b.Model, pct(b.WAPE), pct(b.WAPEPromo), pct(b.WAPENonPromo), num(b.MASE), pct(b.Bias), fmt.Sprintf("%.1f", b.Seconds)})
-		}
-		r.Table([]string{"rank", "model", "WAPE", "WAPE promo", "WAPE non-promo", "MASE", "bias", "seconds"}, rows)
+		r.Table(boardTable(board))
 	}
 	r.Heading("WAPE per fold")
 	var c report.Chart
