@@ -82,13 +82,7 @@ func applyTabularParams(c tabular.Config, p search.Params) tabular.Config {
 	case tabular.LearnerSVM:
 		c.SVM.C = p.Float("c", c.SVM.C)
 	case tabular.LearnerMLP:
-		m := &c.MLP
-		m.LearningRate = p.Float("learning_rate", m.LearningRate)
-		m.Dropout = p.Float("dropout", m.Dropout)
-		if w := p.Int("width", 0); w > 0 {
-			m.Hidden = []int{w, w / 2}
-		}
-		m.BatchSize = p.Int("batch_size", m.BatchSize)
+		applyMLPParams(p, &c.MLP)
 	}
 	return c
 }

@@ -12,6 +12,7 @@ import (
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/learner"
+	"promocast/nn"
 	"promocast/panel"
 	"promocast/search"
 )
@@ -106,12 +107,7 @@ func tuneOptions(model string, p search.Params) learner.Options {
 		o.SVM.Epsilon = p.Float("epsilon", 0)
 		o.SVM.Loss = p.Text("loss", "")
 	case "mlp":
-		o.MLP.LearningRate = p.Float("learning_rate", 0)
-		o.MLP.Dropout = p.Float("dropout", 0)
-		if w := p.Int("width", 0); w > 0 {
-			o.MLP.Hidden = []int{w, w / 2}
-		}
-		o.MLP.BatchSize = p.Int("batch_size", 0)
+		applyMLPParams(p, &o.MLP)
 	default:
 		o.Linear.Alpha = p.Float("alpha", 0)
 		o.Linear.L1Ratio = p.Float("l1_ratio", 0)
@@ -173,6 +169,18 @@ func runTune(e *env, f tuneFlags) error {
 		return export.WriteFile(f.out, res.WriteCSV)
 	}
 	return nil
+}
+
+// applyMLPParams sets the MLP settings a search drew (learning_rate,
+// dropout, width: hidden layers of width and width/2, batch_size), keeping
+// the others; tune and tabular tune share it.
+func applyMLPParams(p search.Params, m *nn.Params) {
+	m.LearningRate = p.Float("learning_rate", m.LearningRate)
+	m.Dropout = p.Float("dropout", m.Dropout)
+	if w := p.Int("width", 0); w > 0 {
+		m.Hidden = []int{w, w / 2}
+	}
+	m.BatchSize = p.Int("batch_size", m.BatchSize)
 }
 
 // runSearch runs random search or successive halving (method "random" or
