@@ -285,7 +285,7 @@ type Weighted struct {
 // the dataset and blends them with the weights rescaled to sum to 1; with
 // nonNegative, members' predictions are floored at 0 (see Blend).
 func FitBlend(members []Weighted, nonNegative bool) forecast.Fit {
-	return fitWeighted(members, nil, nonNegative)
+	return fitWeighted(members, nil, false, nonNegative)
 }
 
 // FitStack returns a Fit that trains a stack: members' Weight apply to
@@ -293,14 +293,12 @@ func FitBlend(members []Weighted, nonNegative bool) forecast.Fit {
 // as read from the dataset's GateFeature column. Members of weight 0 in
 // both are not trained; each set is rescaled to sum to 1.
 func FitStack(members []Weighted, on []float64, nonNegative bool) forecast.Fit {
-	if on == nil {
-		on = []float64{} // a stack, not a blend, even when empty
-	}
-	return fitWeighted(members, on, nonNegative)
+	return fitWeighted(members, on, true, nonNegative)
 }
 
-// fitWeighted trains a blend, or a stack when on is not nil.
-func fitWeighted(members []Weighted, on []float64, nonNegative bool) forecast.Fit {
+// fitWeighted trains a blend, or with stack a stack whose promoted rows
+// take the weights on.
+func fitWeighted(members []Weighted, on []float64, stack, nonNegative bool) forecast.Fit {
 	return func(ds *model.Dataset) (model.Predictor, error) {
 		off := make([]float64, len(members))
 		for k, m := range members {
@@ -312,7 +310,7 @@ func fitWeighted(members []Weighted, on []float64, nonNegative bool) forecast.Fi
 		}
 		b := &Blend{NonNegative: nonNegative}
 		onSum := 0.0
-		if on != nil {
+		if stack {
 			if len(on) != len(members) {
 				return nil, fmt.Errorf("stack has %d promoted-period weights for %d members", len(on), len(members))
 			}
@@ -331,7 +329,7 @@ func fitWeighted(members []Weighted, on []float64, nonNegative bool) forecast.Fi
 			b.Gate = &Gate{Feature: GateFeature, Column: col}
 		}
 		for k, m := range members {
-			if m.Weight == 0 && (on == nil || on[k] == 0) {
+			if m.Weight == 0 && (!stack || on[k] == 0) {
 				continue
 			}
 			p, err := m.Fit(ds)

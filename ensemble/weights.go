@@ -206,19 +206,9 @@ func NestedBestMean(reports []*backtest.Report, trim float64) (*Nested, error) {
 	if !(trim >= 0) || math.IsInf(trim, 0) {
 		return nil, fmt.Errorf("ensemble: best-mean trim %v, expected a finite number ≥ 0", trim)
 	}
-	if len(reports) == 0 {
-		return nil, fmt.Errorf("ensemble: no backtest reports to blend")
-	}
-	if err := aligned(reports); err != nil {
+	n, folds, err := newNested(reports)
+	if err != nil {
 		return nil, err
-	}
-	n := &Nested{}
-	for _, r := range reports {
-		n.Members = append(n.Members, r.Model)
-	}
-	folds := len(reports[0].Folds)
-	for _, p := range reports[0].Predictions {
-		folds = max(folds, p.Fold+1)
 	}
 	// absErr[k][m] is member m's absolute error on fold k.
 	absErr := make([][]float64, folds)
@@ -291,23 +281,33 @@ func NestedStack(reports []*backtest.Report) (*StackWeights, error) {
 	return &StackWeights{Off: off, On: on}, nil
 }
 
-// nestedOn chooses nested weights on the rows keep accepts.
-func nestedOn(reports []*backtest.Report, keep func(backtest.Prediction) bool) (*Nested, error) {
+// newNested checks the reports are aligned and returns empty nested
+// weights naming their members, with the number of folds they cover.
+func newNested(reports []*backtest.Report) (*Nested, int, error) {
 	if len(reports) == 0 {
-		return nil, fmt.Errorf("ensemble: no backtest reports to blend")
+		return nil, 0, fmt.Errorf("ensemble: no backtest reports to blend")
 	}
 	if err := aligned(reports); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n := &Nested{}
 	for _, r := range reports {
 		n.Members = append(n.Members, r.Model)
 	}
-	preds := reports[0].Predictions
 	folds := len(reports[0].Folds)
-	for _, p := range preds {
+	for _, p := range reports[0].Predictions {
 		folds = max(folds, p.Fold+1)
 	}
+	return n, folds, nil
+}
+
+// nestedOn chooses nested weights on the rows keep accepts.
+func nestedOn(reports []*backtest.Report, keep func(backtest.Prediction) bool) (*Nested, error) {
+	n, folds, err := newNested(reports)
+	if err != nil {
+		return nil, err
+	}
+	preds := reports[0].Predictions
 	var actual []float64
 	forecasts := make([][]float64, len(reports))
 	fitUpTo := func(k int) ([]float64, error) {
@@ -362,13 +362,13 @@ func aligned(reports []*backtest.Report) error {
 // Blended returns the forecast of every backtest row of the reports under
 // the nested weights of its fold.
 func (n *Nested) Blended(reports []*backtest.Report) ([]float64, error) {
-	return blended(reports, func(p backtest.Prediction) *Nested { return n })
+	return blended(reports, []*Nested{n}, func(p backtest.Prediction) *Nested { return n })
 }
 
 // Blended returns the forecast of every backtest row of the reports under
 // the stack's weights of its fold and kind (promoted or not).
 func (s *StackWeights) Blended(reports []*backtest.Report) ([]float64, error) {
-	return blended(reports, func(p backtest.Prediction) *Nested {
+	return blended(reports, []*Nested{s.Off, s.On}, func(p backtest.Prediction) *Nested {
 		if p.Promoted {
 			return s.On
 		}
@@ -377,20 +377,22 @@ func (s *StackWeights) Blended(reports []*backtest.Report) ([]float64, error) {
 }
 
 // blended blends every backtest row with the fold's weights of the nested
-// weights weightsOf chooses for it.
-func blended(reports []*backtest.Report, weightsOf func(backtest.Prediction) *Nested) ([]float64, error) {
+// weights weightsOf chooses for it among sets.
+func blended(reports []*backtest.Report, sets []*Nested, weightsOf func(backtest.Prediction) *Nested) ([]float64, error) {
 	if len(reports) == 0 {
 		return nil, fmt.Errorf("ensemble: no backtest reports to blend")
 	}
 	if err := aligned(reports); err != nil {
 		return nil, err
 	}
-	out := make([]float64, len(reports[0].Predictions))
-	for i, p := range reports[0].Predictions {
-		n := weightsOf(p)
+	for _, n := range sets {
 		if len(reports) != len(n.Members) {
 			return nil, fmt.Errorf("ensemble: %d reports for %d blend members", len(reports), len(n.Members))
 		}
+	}
+	out := make([]float64, len(reports[0].Predictions))
+	for i, p := range reports[0].Predictions {
+		n := weightsOf(p)
 		if p.Fold < 0 || p.Fold >= len(n.Folds) {
 			return nil, fmt.Errorf("ensemble: backtest row %d is in fold %d; the weights cover %d folds", i, p.Fold+1, len(n.Folds))
 		}
