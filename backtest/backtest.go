@@ -49,6 +49,9 @@ type Prediction struct {
 	Forecast float64
 	Scale    float64 // the series' size at the row (1 + recent level)
 	Promoted bool
+	// P10 and P90 bound the row's interval when the fold is calibrated on
+	// the folds before it; NaN in the first fold, which has none.
+	P10, P90 float64
 }
 
 // FoldScores are one fold's metrics.
@@ -133,6 +136,9 @@ func (r *Report) Residuals() []interval.Residual {
 // k inside its P10–P90 interval, for k = 1..folds-1.
 func (r *Report) coverage(folds int) error {
 	r.Coverage = math.NaN()
+	for i := range r.Predictions {
+		r.Predictions[i].P10, r.Predictions[i].P90 = math.NaN(), math.NaN()
+	}
 	res := r.Residuals()
 	in, n := 0, 0
 	q := make([]float64, 3)
@@ -148,6 +154,7 @@ func (r *Report) coverage(folds int) error {
 		for i := start; i < len(res) && r.Predictions[i].Fold == k; i++ {
 			x := res[i]
 			cal.Quantiles(x.Forecast, x.Scale, x.Promoted, q)
+			r.Predictions[i].P10, r.Predictions[i].P90 = q[0], q[2]
 			n++
 			if x.Actual >= q[0] && x.Actual <= q[2] {
 				in++

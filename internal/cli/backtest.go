@@ -264,7 +264,7 @@ func metricsFrame(reports []*backtest.Report) *data.Frame {
 // predictionsFrame lists every scored row of every model.
 func predictionsFrame(p *panel.Panel, reports []*backtest.Report) *data.Frame {
 	var model, id, period []string
-	var fold, actual, fc, promo []float64
+	var fold, actual, fc, promo, p10, p90 []float64
 	for _, r := range reports {
 		for _, pr := range r.Predictions {
 			model = append(model, r.Model)
@@ -274,6 +274,7 @@ func predictionsFrame(p *panel.Panel, reports []*backtest.Report) *data.Frame {
 			actual = append(actual, pr.Actual)
 			fc = append(fc, pr.Forecast)
 			promo = append(promo, boolf(pr.Promoted))
+			p10, p90 = append(p10, pr.P10), append(p90, pr.P90)
 		}
 	}
 	f, _ := data.NewFrame("predictions.csv", []*data.Column{
@@ -284,6 +285,8 @@ func predictionsFrame(p *panel.Panel, reports []*backtest.Report) *data.Frame {
 		{Name: "actual", Kind: data.Number, Num: actual},
 		{Name: "forecast", Kind: data.Number, Num: fc},
 		{Name: "promoted", Kind: data.Number, Num: promo},
+		{Name: "p10", Kind: data.Number, Num: p10},
+		{Name: "p90", Kind: data.Number, Num: p90},
 	})
 	return f
 }
