@@ -7,9 +7,9 @@ import (
 
 	"promocast/data"
 	"promocast/forecast"
+	"promocast/learn/naive"
 	"promocast/metric"
 	"promocast/model"
-	"promocast/naive"
 	"promocast/panel"
 	"promocast/spec"
 )

@@ -16,7 +16,7 @@ type Candidate struct {
 	// Name labels the candidate on the leaderboard; names must be unique
 	// and must not be "blend".
 	Name string
-	// Kind names the learner in model files (as package learner knows it);
+	// Kind names the learner in model files (as package learn knows it);
 	// empty means Name.
 	Kind string
 	// Fit trains the candidate.

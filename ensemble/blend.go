@@ -27,7 +27,7 @@ const GateFeature = "promo"
 
 // Member is one model of a blend.
 type Member struct {
-	// Kind names the member's learner as package learner knows it (e.g.
+	// Kind names the member's learner as package learn knows it (e.g.
 	// "gbdt"); DecodeBlend passes it to the decoder.
 	Kind string
 	// Weight is the member's share of the blend, > 0 (≥ 0 in a stack,
@@ -197,7 +197,7 @@ func (b *Blend) MarshalJSON() ([]byte, error) {
 }
 
 // Decoder rebuilds a trained model of a learner kind from its JSON;
-// package learner's Decode is one.
+// package learn's Decode is one.
 type Decoder func(kind string, raw []byte) (model.Predictor, error)
 
 // DecodeBlend reads a blend written by MarshalJSON, decoding each member

@@ -10,8 +10,8 @@ import (
 
 	"promocast/data"
 	"promocast/feature"
+	"promocast/learn/naive"
 	"promocast/model"
-	"promocast/naive"
 	"promocast/panel"
 	"promocast/spec"
 )

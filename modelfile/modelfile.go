@@ -24,7 +24,7 @@ import (
 	"promocast/envelope"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/learner"
+	"promocast/learn"
 )
 
 // Format and Version identify the file layout.
@@ -79,7 +79,7 @@ func Decode(b []byte, name string) (*Forecast, error) {
 	if body.Model == nil {
 		return nil, fmt.Errorf("%s: body has no model", name)
 	}
-	pred, err := learner.Decode(body.Model.Kind, body.Predictor)
+	pred, err := learn.Decode(body.Model.Kind, body.Predictor)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"promocast/data"
 	"promocast/forecast"
+	"promocast/learn/naive"
 	"promocast/model"
-	"promocast/naive"
 	"promocast/panel"
 	"promocast/spec"
 )

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strconv"
 
-	"promocast/serve/registry"
+	"promocast/registry"
 )
 
 // BacktestResponse is the answer of GET /v1/backtest: how the live

@@ -1,6 +1,6 @@
 // Package serve is promocast's HTTP API: it answers forecasts and what-ifs
 // with the live version of a model kept in the registry (package
-// serve/registry), and swaps versions atomically while serving.
+// registry), and swaps versions atomically while serving.
 //
 // # Using it
 //

@@ -14,13 +14,13 @@ import (
 	"promocast/backtest"
 	"promocast/data"
 	"promocast/forecast"
-	"promocast/gbdt"
 	"promocast/interval"
-	"promocast/learner"
+	"promocast/learn"
+	"promocast/learn/gbdt"
 	"promocast/modelfile"
 	"promocast/panel"
+	"promocast/registry"
 	"promocast/serve/demo"
-	"promocast/serve/registry"
 	"promocast/spec"
 	"promocast/synth"
 )
@@ -74,7 +74,7 @@ func buildShop() (*shop, error) {
 		if err != nil {
 			return nil, err
 		}
-		fit, err := learner.New(kind, learner.Options{GBDT: gbdt.Params{Rounds: 30}})
+		fit, err := learn.New(kind, learn.Options{GBDT: gbdt.Params{Rounds: 30}})
 		if err != nil {
 			return nil, err
 		}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"promocast/forecast"
-	"promocast/serve/registry"
+	"promocast/registry"
 )
 
 // builtinRoutes are the routes every server has; more are added the same

@@ -11,7 +11,7 @@ import (
 	"promocast/data"
 	"promocast/forecast"
 	"promocast/modelfile"
-	"promocast/serve/registry"
+	"promocast/registry"
 )
 
 // Loader reads the history a registered model scores against (its

@@ -9,7 +9,7 @@ import (
 
 	"promocast/forecast"
 	"promocast/optimize"
-	"promocast/plan"
+	"promocast/optimize/solver"
 	"promocast/spec"
 )
 
@@ -95,10 +95,10 @@ const (
 )
 
 // settings checks an optimisation request against the model and turns it
-// into plan.Settings.
-func (req *OptimizeRequest) settings(sp *spec.Spec, lim Limits) (plan.Settings, error) {
-	st := plan.Settings{Discounts: req.Discounts, Flags: req.Flags, Objective: req.Objective, Budget: math.Inf(1),
-		MinMarginRate: math.Inf(-1), GroupBy: req.GroupBy, GroupMaxCost: math.Inf(1), GroupMaxPromoted: optimize.NoLimit, Stock: req.Stock}
+// into optimize.Settings.
+func (req *OptimizeRequest) settings(sp *spec.Spec, lim Limits) (optimize.Settings, error) {
+	st := optimize.Settings{Discounts: req.Discounts, Flags: req.Flags, Objective: req.Objective, Budget: math.Inf(1),
+		MinMarginRate: math.Inf(-1), GroupBy: req.GroupBy, GroupMaxCost: math.Inf(1), GroupMaxPromoted: solver.NoLimit, Stock: req.Stock}
 	if st.Discounts == nil {
 		st.Discounts = []float64{0.1, 0.2, 0.3}
 	}
@@ -128,15 +128,15 @@ func (req *OptimizeRequest) settings(sp *spec.Spec, lim Limits) (plan.Settings, 
 	}
 	switch st.Objective {
 	case "":
-		st.Objective = plan.Margin
+		st.Objective = optimize.Margin
 		if sp.Cost.UnitCost == "" {
-			st.Objective = plan.Revenue
+			st.Objective = optimize.Revenue
 		}
-	case plan.Margin:
+	case optimize.Margin:
 		if sp.Cost.UnitCost == "" {
 			return st, Errorf(http.StatusBadRequest, "objective", "the margin objective needs the spec's cost.unit_cost; use revenue")
 		}
-	case plan.Revenue:
+	case optimize.Revenue:
 	default:
 		return st, Errorf(http.StatusBadRequest, "objective", "%q: expected margin or revenue", st.Objective)
 	}
@@ -179,7 +179,7 @@ func (req *OptimizeRequest) settings(sp *spec.Spec, lim Limits) (plan.Settings, 
 			return st, Errorf(http.StatusBadRequest, "stock."+id, "%v units: expected 0 or more", v)
 		}
 	}
-	options := len(plan.Options(st.Discounts, st.Flags))
+	options := len(optimize.Options(st.Discounts, st.Flags))
 	if cells := options * len(req.Rows); cells > lim.MaxSweepCells {
 		return st, Errorf(http.StatusRequestEntityTooLarge, "rows", "%d rows × %d options = %d forecasts: this server scores at most %d per optimisation",
 			len(req.Rows), options, cells, lim.MaxSweepCells)
@@ -211,7 +211,7 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 		return nil, err
 	}
 	start := time.Now()
-	res, err := plan.Optimize(lv.Scorer, planFrame, st)
+	res, err := optimize.Optimize(lv.Scorer, planFrame, st)
 	if err != nil {
 		return nil, scoringError(err, lv.Model.Spec.Keys)
 	}
@@ -253,7 +253,7 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 }
 
 // constraints lists the chosen plan's use and slack of every constraint.
-func constraints(st plan.Settings, res *plan.Outcome) []Constraint {
+func constraints(st optimize.Settings, res *optimize.Outcome) []Constraint {
 	ev := res.Solution.Eval
 	limit := func(v float64) *float64 { return finite(v) }
 	out := []Constraint{
@@ -264,7 +264,7 @@ func constraints(st plan.Settings, res *plan.Outcome) []Constraint {
 		name := res.Groups[g.Group]
 		out = append(out, Constraint{Kind: "group_cost", Name: name, Used: finite(g.Cost), Limit: limit(st.GroupMaxCost), Slack: finite(g.CostLeft)})
 		c := Constraint{Kind: "group_promoted", Name: name, Used: finite(float64(g.Promoted))}
-		if g.PromotedLeft != optimize.NoLimit {
+		if g.PromotedLeft != solver.NoLimit {
 			c.Limit, c.Slack = finite(float64(st.GroupMaxPromoted)), finite(float64(g.PromotedLeft))
 		}
 		out = append(out, c)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"promocast/serve/registry"
+	"promocast/registry"
 )
 
 // recorder writes runs to the registry in the background, in batches, so

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"promocast/data"
-	"promocast/serve/registry"
+	"promocast/registry"
 )
 
 // Server answers the promocast HTTP API with the live version of one

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"promocast/modelfile"
-	"promocast/serve/registry"
+	"promocast/registry"
 )
 
 // reference returns each version's forecasts of the rows, scored directly.

@@ -9,7 +9,7 @@ import (
 	"promocast/forecast"
 	"promocast/inventory"
 	"promocast/modelfile"
-	"promocast/plan"
+	"promocast/optimize"
 )
 
 // fixtureResult forecasts rows with fixture version v (1 or 2) directly.
@@ -158,7 +158,7 @@ func TestOptimizeMatchesPlanPackage(t *testing.T) {
 	got := decode[OptimizeResponse](t, body)
 	sc, _ := fixtureResult(t, e, 1, rows[:1])
 	frame, _ := e.srv.Live().cols.frame(rows)
-	want, err := plan.Optimize(sc, frame, plan.Settings{Discounts: req.Discounts, Flags: req.Flags, Objective: plan.Margin, Budget: budget,
+	want, err := optimize.Optimize(sc, frame, optimize.Settings{Discounts: req.Discounts, Flags: req.Flags, Objective: optimize.Margin, Budget: budget,
 		MinMarginRate: math.Inf(-1), GroupBy: "category", GroupMaxCost: math.Inf(1), GroupMaxPromoted: maxPromoted})
 	if err != nil {
 		t.Fatal(err)

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"promocast/gbdt"
-	"promocast/linear"
-	"promocast/nn"
-	"promocast/svm"
+	"promocast/learn/gbdt"
+	"promocast/learn/linear"
+	"promocast/learn/nn"
+	"promocast/learn/svm"
 )
 
 // Learner names accepted by Config.Learner and stored in model files.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"promocast/gbdt"
+	"promocast/learn/gbdt"
 )
 
 func TestCVRegressionFindsSignal(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"promocast/data"
-	"promocast/linear"
+	"promocast/learn/linear"
 	"promocast/tabular"
 )
 

@@ -7,11 +7,11 @@ import (
 
 	"promocast/envelope"
 	"promocast/export"
-	"promocast/gbdt"
-	"promocast/linear"
+	"promocast/learn/gbdt"
+	"promocast/learn/linear"
+	"promocast/learn/nn"
+	"promocast/learn/svm"
 	"promocast/model"
-	"promocast/nn"
-	"promocast/svm"
 )
 
 // Format and Version identify the tabular model file layout.

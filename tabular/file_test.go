@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"promocast/gbdt"
+	"promocast/learn/gbdt"
 )
 
 // smallConfigs returns one fast config per learner for the task.

@@ -4,11 +4,11 @@ import (
 	"fmt"
 
 	"promocast/data"
-	"promocast/gbdt"
-	"promocast/linear"
+	"promocast/learn/gbdt"
+	"promocast/learn/linear"
+	"promocast/learn/nn"
+	"promocast/learn/svm"
 	"promocast/model"
-	"promocast/nn"
-	"promocast/svm"
 )
 
 // Model is a trained tabular model: the schema that encodes a table, the

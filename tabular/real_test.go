@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"promocast/gbdt"
 	"promocast/ingest"
 	"promocast/internal/shareddata"
+	"promocast/learn/gbdt"
 )
 
 // TestOnlineShoppers cross-validates every classifier on the UCI Online

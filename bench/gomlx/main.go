@@ -1,5 +1,5 @@
 // Command gomlx times GoMLX (pure-Go "simplego" backend) training the
-// same MLP as promocast/nn: 4 embedded categoricals (80, 60, 12, 7 levels;
+// same MLP as promocast/learn/nn: 4 embedded categoricals (80, 60, 12, 7 levels;
 // tables of levels+1 rows and min(50, (levels+1)/2) columns, i.e. 40, 30,
 // 6, 4) concatenated with 48 standardised numeric inputs (128 inputs), dense
 // ReLU 64 and 32 with inverted dropout 0.1, one linear output, weighted
@@ -34,7 +34,7 @@ var (
 	flagRows    = flag.Int("rows", 50000, "training rows")
 	flagEpochs  = flag.Int("epochs", 3, "timed epochs")
 	flagBatch   = flag.Int("batch", 512, "batch size")
-	flagDType   = flag.String("dtype", "float64", "float64 (as promocast/nn) or float32")
+	flagDType   = flag.String("dtype", "float64", "float64 (as promocast/learn/nn) or float32")
 	flagDropout = flag.Float64("dropout", 0.1, "dropout rate (0 for none)")
 	flagConfig  = flag.String("config", "", "simplego backend config string")
 	flagProf    = flag.String("cpuprofile", "", "write a CPU profile of the timed epochs")
@@ -54,7 +54,7 @@ type data struct {
 	t, w  []float64
 }
 
-// panelLike mirrors promocast/nn/bench_test.go panelLike (same RNG and draws).
+// panelLike mirrors promocast/learn/nn/bench_test.go panelLike (same RNG and draws).
 func panelLike(n int) *data {
 	rng := rand.New(rand.NewPCG(1, 1))
 	d := &data{n: n, x: make([]float64, n*numeric), codes: make([]int32, n*len(levels)),

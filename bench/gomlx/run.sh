@@ -11,7 +11,7 @@
 #   bench/gomlx/run.sh            # about 2 minutes on 2 cores
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-echo "promocast/nn, one epoch over 50,000 rows:"
-(cd "$HERE/../.." && go test -run XXX -bench Epoch -benchtime 3x ./nn | grep rows/s)
+echo "promocast/learn/nn, one epoch over 50,000 rows:"
+(cd "$HERE/../.." && go test -run XXX -bench Epoch -benchtime 3x ./learn/nn | grep rows/s)
 echo "GoMLX simplego, the same network:"
 (cd "$HERE" && go build -tags noxla -o /tmp/promocast-gomlx . && /tmp/promocast-gomlx -epochs 2)

@@ -15,7 +15,7 @@ import (
 	"promocast/ensemble"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/learner"
+	"promocast/learn"
 	"promocast/metric"
 	"promocast/panel"
 )
@@ -82,7 +82,7 @@ func runBacktest(e *env, f backtestFlags) error {
 	var cands []backtest.Candidate
 	for _, name := range strings.Split(f.models, ",") {
 		name = strings.TrimSpace(name)
-		fit, err := learner.New(name, f.model.options())
+		fit, err := learn.New(name, f.model.options())
 		if err != nil {
 			return usageError{err}
 		}

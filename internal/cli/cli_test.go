@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"promocast/search"
+	"promocast/tune"
 	"regexp"
 	"slices"
 	"strings"
@@ -239,7 +239,7 @@ func TestTuneOptions(t *testing.T) {
 			t.Errorf("svr space has %q, which tuneOptions does not read", name)
 		}
 	}
-	o := tuneOptions("svr", search.Params{"c": 0.5, "epsilon": 0.1, "loss": "squared_epsilon_insensitive"})
+	o := tuneOptions("svr", tune.Params{"c": 0.5, "epsilon": 0.1, "loss": "squared_epsilon_insensitive"})
 	if o.SVM.C != 0.5 || o.SVM.Epsilon != 0.1 || o.SVM.Loss != "squared_epsilon_insensitive" {
 		t.Errorf("svr options %+v", o.SVM)
 	}
@@ -248,7 +248,7 @@ func TestTuneOptions(t *testing.T) {
 			t.Errorf("mlp space has %q, which tuneOptions does not read", name)
 		}
 	}
-	o = tuneOptions("mlp", search.Params{"learning_rate": 0.002, "dropout": 0.2, "width": 128, "batch_size": 256})
+	o = tuneOptions("mlp", tune.Params{"learning_rate": 0.002, "dropout": 0.2, "width": 128, "batch_size": 256})
 	if o.MLP.LearningRate != 0.002 || o.MLP.Dropout != 0.2 || o.MLP.BatchSize != 256 || len(o.MLP.Hidden) != 2 || o.MLP.Hidden[0] != 128 || o.MLP.Hidden[1] != 64 {
 		t.Errorf("mlp options %+v", o.MLP)
 	}

@@ -16,7 +16,7 @@ import (
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/interval"
-	"promocast/learner"
+	"promocast/learn"
 	"promocast/modelfile"
 	"promocast/panel"
 	"promocast/spec"
@@ -105,7 +105,7 @@ func runDemo(e *env, f demoFlags) error {
 	}
 	var cands []backtest.Candidate
 	for _, n := range strings.Split(f.models, ",") {
-		fit, err := learner.New(strings.TrimSpace(n), learner.Options{})
+		fit, err := learn.New(strings.TrimSpace(n), learn.Options{})
 		if err != nil {
 			return usageError{err}
 		}
@@ -129,7 +129,7 @@ func runDemo(e *env, f demoFlags) error {
 	}
 
 	opt.Kind = best.Model
-	fit, _ := learner.New(best.Model, learner.Options{})
+	fit, _ := learn.New(best.Model, learn.Options{})
 	m, err := pr.Train(opt, p.Last, fit)
 	if err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"promocast/learner"
+	"promocast/learn"
 )
 
 // modelFlags are the flags that choose and tune a learner.
@@ -18,7 +18,7 @@ type modelFlags struct {
 }
 
 func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
-	fs.StringVar(&m.model, "model", def, "model: "+strings.Join(learner.Names(), ", ")+"; train also takes auto")
+	fs.StringVar(&m.model, "model", def, "model: "+strings.Join(learn.Names(), ", ")+"; train also takes auto")
 	fs.Float64Var(&m.alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&m.l1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
 	fs.StringSliceVar(&m.candidates, "candidates", nil, "models auto compares and combines (default "+strings.Join(autoCandidates, ",")+")")
@@ -32,7 +32,7 @@ func (m *modelFlags) autoList() ([]string, error) {
 	}
 	seen := map[string]bool{}
 	for _, c := range m.candidates {
-		if _, err := learner.New(c, learner.Options{}); err != nil {
+		if _, err := learn.New(c, learn.Options{}); err != nil {
 			return nil, usagef("--candidates: %q is not a model auto can train; expected some of %s", c, strings.Join(autoCandidates, ", "))
 		}
 		if seen[c] {
@@ -46,8 +46,8 @@ func (m *modelFlags) autoList() ([]string, error) {
 	return m.candidates, nil
 }
 
-func (m *modelFlags) options() learner.Options {
-	var o learner.Options
+func (m *modelFlags) options() learn.Options {
+	var o learn.Options
 	o.Linear.Alpha = m.alpha
 	o.Linear.L1Ratio = m.l1Ratio
 	return o

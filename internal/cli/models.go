@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"promocast/serve/registry"
+	"promocast/registry"
 )
 
 type modelsFlags struct {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"promocast/export"
-	"promocast/serve/registry"
+	"promocast/registry"
 	"promocast/synth"
 )
 

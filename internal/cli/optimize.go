@@ -12,7 +12,7 @@ import (
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/optimize"
-	"promocast/plan"
+	"promocast/optimize/solver"
 )
 
 type optimizeFlags struct {
@@ -63,7 +63,7 @@ exactly; large ones by Lagrangian relaxation with a reported optimality gap.`,
 	fs.Float64Var(&f.minMarginRate, "min-margin-rate", math.Inf(-1), "smallest margin ÷ revenue the plan may have")
 	fs.StringVar(&f.groupBy, "group-by", "", "key or static column whose groups get limits (e.g. category)")
 	fs.Float64Var(&f.groupMaxCost, "group-max-cost", math.Inf(1), "promotion cost allowed per group")
-	fs.IntVar(&f.groupMaxPromoted, "group-max-promoted", optimize.NoLimit, "promoted rows allowed per group")
+	fs.IntVar(&f.groupMaxPromoted, "group-max-promoted", solver.NoLimit, "promoted rows allowed per group")
 	return cmd
 }
 
@@ -71,7 +71,7 @@ func runOptimize(e *env, f optimizeFlags) error {
 	if f.model == "" || f.out == "" {
 		return usagef("--model and --out are required")
 	}
-	if f.objective != plan.Margin && f.objective != plan.Revenue {
+	if f.objective != optimize.Margin && f.objective != optimize.Revenue {
 		return usagef("--objective %q: expected margin or revenue", f.objective)
 	}
 	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
@@ -93,9 +93,9 @@ func runOptimize(e *env, f optimizeFlags) error {
 	if err != nil {
 		return err
 	}
-	n := len(plan.Options(f.discounts, f.flags))
+	n := len(optimize.Options(f.discounts, f.flags))
 	bar := newProgress(e.stderr, n, "optimize")
-	res, err := plan.Optimize(sc, in.plan, plan.Settings{Discounts: f.discounts, Flags: f.flags, Depths: f.depths, Objective: f.objective,
+	res, err := optimize.Optimize(sc, in.plan, optimize.Settings{Discounts: f.discounts, Flags: f.flags, Depths: f.depths, Objective: f.objective,
 		Budget: f.budget, MinMarginRate: f.minMarginRate, GroupBy: f.groupBy, GroupMaxCost: f.groupMaxCost,
 		GroupMaxPromoted: f.groupMaxPromoted, Stock: stock, Progress: bar.step})
 	bar.done()
@@ -118,7 +118,7 @@ func runOptimize(e *env, f optimizeFlags) error {
 
 // reportOptimize prints the objective, the constraints' slack and the
 // chosen plan against no promotion and the user's plan.
-func reportOptimize(e *env, f optimizeFlags, res *plan.Outcome) error {
+func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	w := e.stdout
 	prob, groupNames, sol, chosen, user := res.Problem, res.Groups, res.Solution, res.Chosen, res.User
 	ev := sol.Eval
@@ -134,7 +134,7 @@ func reportOptimize(e *env, f optimizeFlags, res *plan.Outcome) error {
 		ev.Cost, money(ev.BudgetLeft), pct(ev.MarginRate), money(ev.MarginLeft))
 	for _, g := range ev.Groups {
 		left := "no limit"
-		if g.PromotedLeft != optimize.NoLimit {
+		if g.PromotedLeft != solver.NoLimit {
 			left = fmt.Sprint(g.PromotedLeft)
 		}
 		fmt.Fprintf(w, "  %s %s: cost %.0f (left %s), promoted %d (left %s)\n", f.groupBy, groupNames[g.Group], g.Cost, money(g.CostLeft), g.Promoted, left)

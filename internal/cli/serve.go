@@ -16,9 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/data"
+	"promocast/registry"
 	"promocast/serve"
 	"promocast/serve/demo"
-	"promocast/serve/registry"
 	"promocast/spec"
 	"promocast/synth"
 )

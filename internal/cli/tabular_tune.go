@@ -11,39 +11,39 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/export"
-	"promocast/search"
 	"promocast/tabular"
+	"promocast/tune"
 )
 
 // tabularTuneSpaces are the hyperparameters 'tabular tune' searches per
 // learner.
-var tabularTuneSpaces = map[string]search.Space{
+var tabularTuneSpaces = map[string]tune.Space{
 	tabular.LearnerGBDT: {
-		"learning_rate":    search.LogUniform(0.02, 0.3),
-		"max_leaves":       search.IntRange(8, 127),
-		"max_depth":        search.IntRange(3, 10),
-		"min_child_weight": search.LogUniform(0.5, 50),
-		"col_subsample":    search.Uniform(0.5, 1),
-		"row_subsample":    search.Uniform(0.5, 1),
-		"rounds":           search.IntRange(50, 400),
+		"learning_rate":    tune.LogUniform(0.02, 0.3),
+		"max_leaves":       tune.IntRange(8, 127),
+		"max_depth":        tune.IntRange(3, 10),
+		"min_child_weight": tune.LogUniform(0.5, 50),
+		"col_subsample":    tune.Uniform(0.5, 1),
+		"row_subsample":    tune.Uniform(0.5, 1),
+		"rounds":           tune.IntRange(50, 400),
 	},
 	tabular.LearnerForest: {
-		"max_depth":       search.IntRange(4, 24),
-		"min_leaf_weight": search.LogUniform(1, 50),
-		"feature_share":   search.Uniform(0.1, 0.9),
+		"max_depth":       tune.IntRange(4, 24),
+		"min_leaf_weight": tune.LogUniform(1, 50),
+		"feature_share":   tune.Uniform(0.1, 0.9),
 	},
 	tabular.LearnerTree: {
-		"max_depth":       search.IntRange(2, 16),
-		"min_leaf_weight": search.LogUniform(1, 100),
+		"max_depth":       tune.IntRange(2, 16),
+		"min_leaf_weight": tune.LogUniform(1, 100),
 	},
-	tabular.LearnerLinear:   {"alpha": search.LogUniform(1e-5, 1), "penalty": search.Choice("ridge", "lasso")},
-	tabular.LearnerLogistic: {"alpha": search.LogUniform(1e-5, 1), "penalty": search.Choice("ridge", "lasso")},
-	tabular.LearnerSVM:      {"c": search.LogUniform(0.01, 100)},
+	tabular.LearnerLinear:   {"alpha": tune.LogUniform(1e-5, 1), "penalty": tune.Choice("ridge", "lasso")},
+	tabular.LearnerLogistic: {"alpha": tune.LogUniform(1e-5, 1), "penalty": tune.Choice("ridge", "lasso")},
+	tabular.LearnerSVM:      {"c": tune.LogUniform(0.01, 100)},
 	tabular.LearnerMLP: {
-		"learning_rate": search.LogUniform(3e-4, 1e-2),
-		"dropout":       search.Uniform(0.01, 0.3),
-		"width":         search.Choice(32, 64, 128),
-		"batch_size":    search.Choice(128, 256, 512),
+		"learning_rate": tune.LogUniform(3e-4, 1e-2),
+		"dropout":       tune.Uniform(0.01, 0.3),
+		"width":         tune.Choice(32, 64, 128),
+		"batch_size":    tune.Choice(128, 256, 512),
 	},
 }
 
@@ -57,7 +57,7 @@ var higherIsBetter = []string{"auc", "pr_auc", "accuracy", "precision", "recall"
 
 // applyTabularParams returns c with a drawn setting applied to its
 // learner's params.
-func applyTabularParams(c tabular.Config, p search.Params) tabular.Config {
+func applyTabularParams(c tabular.Config, p tune.Params) tabular.Config {
 	switch c.Learner {
 	case tabular.LearnerGBDT:
 		g := &c.GBDT
@@ -131,7 +131,7 @@ parameters replace the flags of the same name.`,
 				return err
 			}
 			var task string
-			objective := func(_ context.Context, p search.Params, budget float64) (float64, error) {
+			objective := func(_ context.Context, p tune.Params, budget float64) (float64, error) {
 				limit := max(1, int(math.Ceil(budget*float64(folds)-1e-9)))
 				res, err := tabular.CrossValidate(fr, applyTabularParams(c, p), tabular.CVOptions{Folds: folds, Seed: f.seed, Limit: limit})
 				if err != nil {
@@ -159,8 +159,8 @@ parameters replace the flags of the same name.`,
 				}
 				return score
 			}
-			res, best, err := runSearch(method, space, objective, search.Options{Trials: trials, Time: time.Duration(seconds * float64(time.Second)), Seed: searchSeed,
-				Progress: func(done, best search.Trial) {
+			res, best, err := runSearch(method, space, objective, tune.Options{Trials: trials, Time: time.Duration(seconds * float64(time.Second)), Seed: searchSeed,
+				Progress: func(done, best tune.Trial) {
 					fmt.Fprintf(e.stderr, "tune trial %d (rung %d, budget %.2f): %s %.4f; best %.4f\n", done.ID, done.Rung, done.Budget, metricName, shown(done.Score), shown(best.Score))
 				}})
 			if err != nil {

@@ -9,7 +9,7 @@ import (
 	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/interval"
-	"promocast/learner"
+	"promocast/learn"
 	"promocast/modelfile"
 	"promocast/panel"
 )
@@ -66,7 +66,7 @@ func runTrain(e *env, f trainFlags) error {
 		if candidates, err = f.model.autoList(); err != nil {
 			return err
 		}
-	} else if fit, err = learner.New(f.model.model, f.model.options()); err != nil {
+	} else if fit, err = learn.New(f.model.model, f.model.options()); err != nil {
 		return usageError{err}
 	}
 	hist, err := ds.readTable(f.data, "data")
@@ -96,7 +96,7 @@ func runTrain(e *env, f trainFlags) error {
 		var cands []backtest.Candidate
 		if auto {
 			for _, n := range candidates {
-				cf, err := learner.New(n, f.model.options())
+				cf, err := learn.New(n, f.model.options())
 				if err != nil {
 					return err
 				}

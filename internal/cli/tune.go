@@ -11,10 +11,10 @@ import (
 	"promocast/backtest"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/learner"
-	"promocast/nn"
+	"promocast/learn"
+	"promocast/learn/nn"
 	"promocast/panel"
-	"promocast/search"
+	"promocast/tune"
 )
 
 type tuneFlags struct {
@@ -27,33 +27,33 @@ type tuneFlags struct {
 }
 
 // tuneSpaces are the hyperparameters tune searches per learner.
-var tuneSpaces = map[string]search.Space{
+var tuneSpaces = map[string]tune.Space{
 	"gbdt": {
-		"learning_rate":    search.LogUniform(0.02, 0.3),
-		"max_leaves":       search.IntRange(8, 127),
-		"min_child_weight": search.LogUniform(1, 100),
-		"col_subsample":    search.Uniform(0.5, 1),
-		"rounds":           search.IntRange(50, 300),
+		"learning_rate":    tune.LogUniform(0.02, 0.3),
+		"max_leaves":       tune.IntRange(8, 127),
+		"min_child_weight": tune.LogUniform(1, 100),
+		"col_subsample":    tune.Uniform(0.5, 1),
+		"rounds":           tune.IntRange(50, 300),
 	},
 	"rf": {
-		"max_depth":       search.IntRange(6, 20),
-		"min_leaf_weight": search.LogUniform(1, 200),
-		"feature_share":   search.Uniform(0.2, 0.8),
+		"max_depth":       tune.IntRange(6, 20),
+		"min_leaf_weight": tune.LogUniform(1, 200),
+		"feature_share":   tune.Uniform(0.2, 0.8),
 	},
 	"svr": {
-		"c":       search.LogUniform(0.01, 100),
-		"epsilon": search.Uniform(0, 0.3),
-		"loss":    search.Choice("epsilon_insensitive", "squared_epsilon_insensitive"),
+		"c":       tune.LogUniform(0.01, 100),
+		"epsilon": tune.Uniform(0, 0.3),
+		"loss":    tune.Choice("epsilon_insensitive", "squared_epsilon_insensitive"),
 	},
 	"mlp": {
-		"learning_rate": search.LogUniform(3e-4, 1e-2),
-		"dropout":       search.Uniform(0.01, 0.3),
-		"width":         search.Choice(32, 64, 128),
-		"batch_size":    search.Choice(256, 512, 1024),
+		"learning_rate": tune.LogUniform(3e-4, 1e-2),
+		"dropout":       tune.Uniform(0.01, 0.3),
+		"width":         tune.Choice(32, 64, 128),
+		"batch_size":    tune.Choice(256, 512, 1024),
 	},
-	"ridge":      {"alpha": search.LogUniform(1e-5, 1)},
-	"lasso":      {"alpha": search.LogUniform(1e-6, 0.1)},
-	"elasticnet": {"alpha": search.LogUniform(1e-6, 0.1), "l1_ratio": search.Uniform(0.05, 0.95)},
+	"ridge":      {"alpha": tune.LogUniform(1e-5, 1)},
+	"lasso":      {"alpha": tune.LogUniform(1e-6, 0.1)},
+	"elasticnet": {"alpha": tune.LogUniform(1e-6, 0.1), "l1_ratio": tune.Uniform(0.05, 0.95)},
 }
 
 func tuneCmd(e *env) *cobra.Command {
@@ -89,8 +89,8 @@ trial (parameters, budget, score, seconds).`,
 }
 
 // tuneOptions turns a drawn setting into learner options.
-func tuneOptions(model string, p search.Params) learner.Options {
-	var o learner.Options
+func tuneOptions(model string, p tune.Params) learn.Options {
+	var o learn.Options
 	switch model {
 	case "gbdt":
 		o.GBDT.LearningRate = p.Float("learning_rate", 0)
@@ -145,8 +145,8 @@ func runTune(e *env, f tuneFlags) error {
 	}
 	// A budget b scores the last ⌈b·folds⌉ folds: their origins are the
 	// full backtest's latest.
-	objective := func(_ context.Context, params search.Params, budget float64) (float64, error) {
-		fit, err := learner.New(f.model, tuneOptions(f.model, params))
+	objective := func(_ context.Context, params tune.Params, budget float64) (float64, error) {
+		fit, err := learn.New(f.model, tuneOptions(f.model, params))
 		if err != nil {
 			return 0, err
 		}
@@ -157,8 +157,8 @@ func runTune(e *env, f tuneFlags) error {
 		}
 		return reps[0].Overall.WAPE, nil
 	}
-	res, best, err := runSearch(f.method, space, objective, search.Options{Trials: f.trials, Time: time.Duration(f.seconds * float64(time.Second)), Seed: f.seed,
-		Progress: func(done, best search.Trial) {
+	res, best, err := runSearch(f.method, space, objective, tune.Options{Trials: f.trials, Time: time.Duration(f.seconds * float64(time.Second)), Seed: f.seed,
+		Progress: func(done, best tune.Trial) {
 			fmt.Fprintf(e.stderr, "tune trial %d (rung %d, budget %.2f): WAPE %s; best %s\n", done.ID, done.Rung, done.Budget, pct(done.Score), pct(best.Score))
 		}})
 	if err != nil {
@@ -174,7 +174,7 @@ func runTune(e *env, f tuneFlags) error {
 // applyMLPParams sets the MLP settings a search drew (learning_rate,
 // dropout, width: hidden layers of width and width/2, batch_size), keeping
 // the others; tune and tabular tune share it.
-func applyMLPParams(p search.Params, m *nn.Params) {
+func applyMLPParams(p tune.Params, m *nn.Params) {
 	m.LearningRate = p.Float("learning_rate", m.LearningRate)
 	m.Dropout = p.Float("dropout", m.Dropout)
 	if w := p.Int("width", 0); w > 0 {
@@ -186,20 +186,20 @@ func applyMLPParams(p search.Params, m *nn.Params) {
 // runSearch runs random search or successive halving (method "random" or
 // "halving") and returns the results with the best trial, or an error
 // naming the first trial's when none succeeded.
-func runSearch(method string, space search.Space, objective search.Objective, opt search.Options) (*search.Results, search.Trial, error) {
-	var res *search.Results
+func runSearch(method string, space tune.Space, objective tune.Objective, opt tune.Options) (*tune.Results, tune.Trial, error) {
+	var res *tune.Results
 	var err error
 	if method == "random" {
-		res, err = search.Random(context.Background(), space, objective, opt)
+		res, err = tune.Random(context.Background(), space, objective, opt)
 	} else {
-		res, err = search.Halving(context.Background(), space, objective, search.HalvingOptions{Options: opt})
+		res, err = tune.Halving(context.Background(), space, objective, tune.HalvingOptions{Options: opt})
 	}
 	if err != nil {
-		return nil, search.Trial{}, err
+		return nil, tune.Trial{}, err
 	}
 	best, ok := res.Best()
 	if !ok {
-		return nil, search.Trial{}, fmt.Errorf("no trial succeeded; the first error: %s", res.Trials[0].Err)
+		return nil, tune.Trial{}, fmt.Errorf("no trial succeeded; the first error: %s", res.Trials[0].Err)
 	}
 	return res, best, nil
 }

@@ -26,13 +26,13 @@ import (
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/gbdt"
 	"promocast/interval"
-	"promocast/learner"
+	"promocast/learn"
+	"promocast/learn/gbdt"
 	"promocast/metric"
 	"promocast/modelfile"
 	"promocast/panel"
-	"promocast/serve/registry"
+	"promocast/registry"
 	"promocast/spec"
 	"promocast/synth"
 )
@@ -115,7 +115,7 @@ func Train(opt Options) (*Demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	fit, err := learner.New("gbdt", learner.Options{GBDT: gbdt.Params{Rounds: opt.Rounds}})
+	fit, err := learn.New("gbdt", learn.Options{GBDT: gbdt.Params{Rounds: opt.Rounds}})
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"promocast/serve/registry"
+	"promocast/registry"
 	"promocast/synth"
 )
 

@@ -17,9 +17,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"promocast/registry"
 	"promocast/serve"
 	"promocast/serve/demo"
-	"promocast/serve/registry"
 )
 
 var updateScreenshot = flag.Bool("update-screenshot", false, "write the planner's screenshot to docs/screenshot-planner.png")

@@ -1,0 +1,316 @@
+// Package optimize chooses promotions: given a model's scorer and a plan of
+// series×periods, it values every allowed promotion option of every row
+// with the model, asks package solver (beneath it) for the best choice under budget,
+// group, margin-rate and stock constraints, and forecasts the chosen plan
+// whole beside the user's own.
+//
+//	out, err := optimize.Optimize(scorer, planFrame, optimize.Settings{
+//		Discounts: []float64{0.1, 0.2, 0.3}, Flags: []string{"display"},
+//		Objective: optimize.Margin, Budget: 5000, MinMarginRate: math.Inf(-1),
+//		GroupMaxCost: math.Inf(1), GroupMaxPromoted: solver.NoLimit,
+//	})
+//
+// Each option of a row is valued by the row's baseline plus its own lift
+// under that option (package forecast's Parts.Own): slots are independent,
+// so the optimiser's problem is separable. Cannibalisation and pull-forward
+// between the chosen slots appear when the chosen plan is forecast whole,
+// which Optimize does and reports.
+package optimize
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/optimize/solver"
+	"promocast/spec"
+)
+
+// Objectives Optimize can maximise.
+const (
+	Margin  = "margin"  // net incremental margin
+	Revenue = "revenue" // incremental revenue (GMV)
+)
+
+// Settings say which options are allowed and what limits the plan.
+// Zero Budget and MinMarginRate are real limits (no spend; non-negative
+// margin): pass math.Inf(1) and math.Inf(-1) for none, as optimize does.
+type Settings struct {
+	// Discounts are the price-lever depths allowed, each in (0, 1).
+	Discounts []float64
+	// Flags are levers with a numeric off value that options may set to 1.
+	Flags []string
+	// Depths are levers that hold the discount depth itself (e.g. a
+	// discount column beside the price); options set them to their
+	// discount, so the price and its depth move together.
+	Depths []string
+	// Objective is Margin (the default when empty) or Revenue.
+	Objective string
+	// Budget caps the total promotion cost.
+	Budget float64
+	// MinMarginRate is the smallest margin ÷ revenue the plan may have.
+	MinMarginRate float64
+	// GroupBy is a key or static column whose groups get GroupMaxCost and
+	// GroupMaxPromoted; empty means no group limits.
+	GroupBy          string
+	GroupMaxCost     float64
+	GroupMaxPromoted int
+	// Stock is the units available per series ID over the plan; series
+	// missing from the map have no limit.
+	Stock map[string]float64
+	// Progress, when set, is called after each option is valued.
+	Progress func(option string)
+}
+
+// Option is one promotion choice: a discount and the flags it sets.
+type Option struct {
+	Name     string
+	Discount float64
+	Flags    map[string]bool
+}
+
+// Options lists "off" first, then every discount (0 included) with every
+// subset of flags.
+func Options(discounts []float64, flags []string) []Option {
+	opts := []Option{{Name: "off"}}
+	for _, d := range append([]float64{0}, discounts...) {
+		for mask := 0; mask < 1<<len(flags); mask++ {
+			if d == 0 && mask == 0 {
+				continue
+			}
+			o := Option{Discount: d, Flags: map[string]bool{}}
+			var parts []string
+			if d > 0 {
+				parts = append(parts, fmt.Sprintf("%g%% off", 100*d))
+			}
+			for k, fl := range flags {
+				if mask&(1<<k) != 0 {
+					o.Flags[fl] = true
+					parts = append(parts, fl)
+				}
+			}
+			o.Name = strings.Join(parts, " + ")
+			opts = append(opts, o)
+		}
+	}
+	return opts
+}
+
+// Outcome is what Optimize chose and how it compares.
+type Outcome struct {
+	Options  []Option
+	Problem  *solver.Problem
+	Solution solver.Solution
+	// Groups names the problem's group numbers.
+	Groups []string
+	// Chosen is the chosen plan and its forecast; Names the option chosen
+	// per row.
+	ChosenPlan *data.Frame
+	Chosen     *forecast.Result
+	Names      []string
+	// User is the forecast of the plan as given.
+	User *forecast.Result
+}
+
+// Optimize chooses an option per row of the plan; see the package doc.
+func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome, error) {
+	m := sc.Model()
+	if s.Objective == "" {
+		s.Objective = Margin
+	}
+	if s.Objective != Margin && s.Objective != Revenue {
+		return nil, fmt.Errorf("objective %q: expected margin or revenue", s.Objective)
+	}
+	levers, err := m.Spec.Levers()
+	if err != nil {
+		return nil, err
+	}
+	price, err := priceLever(m.Spec, levers)
+	if err != nil {
+		return nil, err
+	}
+	if s.Objective == Margin && m.Spec.Cost.UnitCost == "" {
+		return nil, fmt.Errorf("the margin objective needs the spec's cost.unit_cost; use the revenue objective")
+	}
+	for _, d := range s.Depths {
+		ok := false
+		for _, l := range levers {
+			ok = ok || (l.Name == d && l.Kind == spec.OffNumber)
+		}
+		if !ok {
+			return nil, fmt.Errorf("depth lever %q is not a lever with a numeric off value", d)
+		}
+	}
+	for _, fl := range s.Flags {
+		ok := false
+		for _, l := range levers {
+			ok = ok || (l.Name == fl && l.Kind == spec.OffNumber)
+		}
+		if !ok {
+			return nil, fmt.Errorf("flag %q is not a lever with a numeric off value", fl)
+		}
+	}
+	for _, d := range s.Discounts {
+		if !(d > 0 && d < 1) {
+			return nil, fmt.Errorf("discount %v: expected a depth between 0 and 1", d)
+		}
+	}
+	out := &Outcome{Options: Options(s.Discounts, s.Flags)}
+	if out.User, err = sc.Forecast(planFrame); err != nil {
+		return nil, err
+	}
+	valued := make([]*forecast.Result, len(out.Options))
+	for k, o := range out.Options {
+		p, err := Apply(planFrame, levers, price, s.Depths, func(int) Option { return o })
+		if err != nil {
+			return nil, err
+		}
+		if valued[k], err = sc.Forecast(p); err != nil {
+			return nil, err
+		}
+		if s.Progress != nil {
+			s.Progress(o.Name)
+		}
+	}
+	if out.Problem, out.Groups, err = problem(s, out.User, valued, out.Options); err != nil {
+		return nil, err
+	}
+	if out.Solution, err = solver.Solve(out.Problem, solver.Settings{}); err != nil {
+		return nil, err
+	}
+	if out.ChosenPlan, err = Apply(planFrame, levers, price, s.Depths, func(r int) Option { return out.Options[out.Solution.Choice[r]] }); err != nil {
+		return nil, err
+	}
+	if out.Chosen, err = sc.Forecast(out.ChosenPlan); err != nil {
+		return nil, err
+	}
+	out.Names = make([]string, len(out.Solution.Choice))
+	for i, c := range out.Solution.Choice {
+		out.Names[i] = out.Options[c].Name
+	}
+	return out, nil
+}
+
+// priceLever returns the price lever, which must have a column as its off
+// value so that a discount has a base.
+func priceLever(sp spec.Spec, levers []spec.LeverRule) (spec.LeverRule, error) {
+	price := sp.PriceColumn()
+	for _, l := range levers {
+		if l.Name == price && l.Kind == spec.OffColumn {
+			return l, nil
+		}
+	}
+	return spec.LeverRule{}, fmt.Errorf("optimising needs a price lever whose off value is a column (e.g. price: {off: regular_price})")
+}
+
+// Apply returns a copy of the plan with every row's levers set by
+// pick(row): the price at its off column × (1 − discount), the depth
+// levers at the discount, the option's flags on, every other numeric lever
+// off. Price levers other than the spec's price keep the plan's values.
+func Apply(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, depths []string, pick func(row int) Option) (*data.Frame, error) {
+	isDepth := map[string]bool{}
+	for _, d := range depths {
+		isDepth[d] = true
+	}
+	cols := make([]*data.Column, len(plan.Columns))
+	for i, c := range plan.Columns {
+		cp := *c
+		cols[i] = &cp
+	}
+	out, err := data.NewFrame(plan.Source, cols)
+	if err != nil {
+		return nil, err
+	}
+	off, err := out.NeedNumber(price.Column, "regular price")
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range levers {
+		c, err := out.NeedNumber(l.Name, "promotion lever")
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]float64, len(c.Num))
+		for r := range vals {
+			o := pick(r)
+			switch {
+			case l.Name == price.Name:
+				vals[r] = off.Num[r] * (1 - o.Discount)
+			case isDepth[l.Name]:
+				vals[r] = o.Discount
+			case l.Kind == spec.OffNumber && o.Flags[l.Name]:
+				vals[r] = 1
+			case l.Kind == spec.OffNumber:
+				vals[r] = l.Number
+			default:
+				vals[r] = c.Num[r]
+			}
+		}
+		c.Num = vals
+	}
+	return out, nil
+}
+
+// problem values every option of every plan row by its own lift and
+// returns the optimisation problem with the group names by number.
+func problem(s Settings, user *forecast.Result, valued []*forecast.Result, opts []Option) (*solver.Problem, []string, error) {
+	groupOf, err := user.Grouper(s.GroupBy)
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	ids := map[string]int{}
+	prob := &solver.Problem{Budget: s.Budget, MinMarginRate: s.MinMarginRate}
+	for i, t := range user.Targets {
+		g := groupOf(t.Series)
+		if _, ok := ids[g]; !ok {
+			ids[g] = len(ids)
+			names = append(names, g)
+		}
+		slot := solver.Slot{Series: t.Series, Group: ids[g]}
+		for k, o := range opts {
+			r := valued[k]
+			base, bp, cost := r.Baseline[i], r.BasePrice[i], r.UnitCost[i]
+			if math.IsNaN(cost) {
+				cost = 0
+			}
+			units, p := base, bp
+			if k > 0 {
+				units, p = base+r.Parts.Own[i], r.Price[i]
+			}
+			opt := solver.Option{Name: o.Name, Units: units, Revenue: units * p, Margin: units * (p - cost)}
+			if k > 0 {
+				opt.Cost = math.Max(0, bp-p) * units
+				if fixed := r.FixedCost[i]; !math.IsNaN(fixed) {
+					opt.Cost += fixed
+				}
+				if s.Objective == Margin {
+					opt.Objective = opt.Margin - base*(bp-cost)
+				} else {
+					opt.Objective = opt.Revenue - base*bp
+				}
+			}
+			slot.Options = append(slot.Options, opt)
+		}
+		prob.Slots = append(prob.Slots, slot)
+	}
+	if s.GroupBy != "" && (!math.IsInf(s.GroupMaxCost, 1) || s.GroupMaxPromoted >= 0) {
+		sorted := append([]string(nil), names...)
+		sort.Strings(sorted)
+		for _, g := range sorted {
+			prob.Groups = append(prob.Groups, solver.GroupLimit{Group: ids[g], MaxCost: s.GroupMaxCost, MaxPromoted: s.GroupMaxPromoted})
+		}
+	}
+	if len(s.Stock) > 0 {
+		prob.Stock = map[int]float64{}
+		for _, t := range user.Targets {
+			if v, ok := s.Stock[user.Panel.Series[t.Series].ID]; ok {
+				prob.Stock[t.Series] = v
+			}
+		}
+	}
+	return prob, names, nil
+}
