@@ -29,6 +29,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // Frequencies a time column may have.
@@ -150,16 +152,68 @@ func Read(path string) (*Spec, error) {
 	return s, nil
 }
 
-// Parse decodes a spec from YAML and validates it.
+// Parse decodes a spec from YAML and validates it. YAML tags (`!foo`) are
+// refused with their line and column: a spec has no use for them, and the
+// YAML library does not decode every tagged node safely.
 func Parse(b []byte) (*Spec, error) {
-	var s Spec
-	if err := yaml.UnmarshalWithOptions(b, &s, yaml.Strict()); err != nil {
-		return nil, errors.New(yaml.FormatError(err, false, true))
+	if err := refuseTags(b); err != nil {
+		return nil, err
+	}
+	s, err := decode(b)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return &s, nil
+	return s, nil
+}
+
+// decode unmarshals strictly. A panic inside the YAML library becomes an
+// error, so that no input can crash a command or the server.
+func decode(b []byte) (s *Spec, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("the spec could not be read as YAML (the YAML decoder failed: %v)", r)
+		}
+	}()
+	var out Spec
+	if err := yaml.UnmarshalWithOptions(b, &out, yaml.Strict()); err != nil {
+		return nil, errors.New(yaml.FormatError(err, false, true))
+	}
+	return &out, nil
+}
+
+// refuseTags reports the first YAML tag in b with its position.
+func refuseTags(b []byte) error {
+	f, err := parser.ParseBytes(b, 0)
+	if err != nil {
+		return errors.New(yaml.FormatError(err, false, true))
+	}
+	var found tagFinder
+	for _, doc := range f.Docs {
+		ast.Walk(&found, doc)
+		if found.tag != nil {
+			pos := found.tag.GetToken().Position
+			return fmt.Errorf("line %d, column %d: YAML tag %s is not supported in a spec: remove it", pos.Line, pos.Column, found.tag.Start.Value)
+		}
+	}
+	return nil
+}
+
+// tagFinder is an ast.Visitor that stops at the first tag node.
+type tagFinder struct{ tag *ast.TagNode }
+
+// Visit implements ast.Visitor.
+func (t *tagFinder) Visit(n ast.Node) ast.Visitor {
+	if t.tag != nil {
+		return nil
+	}
+	if tag, ok := n.(*ast.TagNode); ok {
+		t.tag = tag
+		return nil
+	}
+	return t
 }
 
 // Validate fills defaults and rejects specs that cannot describe a history:

@@ -79,6 +79,9 @@ func TestParseErrors(t *testing.T) {
 		{"time: {column: w, frequency: week}\ntarget: y\ncalendar: lunar\n", `calendar "lunar": expected builtin or none`},
 		{"time: {column: w, frequency: week}\ntarget: y\nkeys: [sku]\nattributes: [{file: p.csv, on: upc}]\n", `attributes[0].on is "upc": expected one of the keys [sku]`},
 		{"time: [", "["},
+		// A tag before a nested map crashed the YAML library's decoder.
+		{"time: {column: w, frequency: week}\ntarget: y\nknown: !foo\n  a: {b: 1}\n", "line 3, column 8: YAML tag !foo is not supported"},
+		{"time: {column: w, frequency: week}\ntarget: !!str y\n", "YAML tag !!str is not supported"},
 	}
 	for _, c := range cases {
 		_, err := Parse([]byte(c.yaml))
@@ -92,6 +95,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(full))
 	f.Add([]byte("time: {column: d, frequency: day}\ntarget: y\npromotion:\n  price: {off: infer}\n"))
 	f.Add([]byte("time: {column: w, frequency: week}\ntarget: y\npromotion: {a: {off: [1]}}\n"))
+	f.Add([]byte("time: {column: w, frequency: week}\ntarget: y\nknown: !foo\n  a: {b: 1}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := Parse(b)
 		if err != nil {
