@@ -19,6 +19,7 @@ package modelfile
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 
 	"promocast/envelope"
@@ -47,7 +48,21 @@ type forecastBody struct {
 type Forecast struct {
 	Model *forecast.Model
 	// Metrics are the backtest scores, e.g. "wape": 0.31; may be nil.
+	// A metric the backtest could not define (NaN or an infinity, such as
+	// the promoted weeks' WAPE when no scored week holds a promotion) is
+	// left out of the file: JSON has no number for it.
 	Metrics map[string]float64
+}
+
+// finiteMetrics returns m without its non-finite values.
+func finiteMetrics(m map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Encode returns the file bytes of a forecast model.
@@ -56,7 +71,7 @@ func Encode(f *Forecast) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s model: %w", f.Model.Kind, err)
 	}
-	body, err := json.Marshal(forecastBody{Model: f.Model, Predictor: pred, Metrics: f.Metrics})
+	body, err := json.Marshal(forecastBody{Model: f.Model, Predictor: pred, Metrics: finiteMetrics(f.Metrics)})
 	if err != nil {
 		return nil, fmt.Errorf("encode model: %w", err)
 	}

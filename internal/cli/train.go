@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/spf13/cobra"
 
@@ -52,6 +53,9 @@ func runTrain(e *env, f trainFlags) error {
 	ds, err := readSpec(f.spec)
 	if err != nil {
 		return err
+	}
+	if f.calibration < 0 {
+		return usagef("--calibration-folds is %d: expected 0 (no intervals) or more folds", f.calibration)
 	}
 	auto := f.model.model == "auto"
 	if auto && f.calibration < 2 {
@@ -146,9 +150,9 @@ func runTrain(e *env, f trainFlags) error {
 			return fmt.Errorf("calibration: %w", err)
 		}
 		metrics = map[string]float64{"backtest_wape": r.Overall.WAPE, "backtest_wape_promo": r.Promo.WAPE,
-			"backtest_mase": r.Overall.MASE, "backtest_bias": r.Overall.Bias}
-		if r.Coverage == r.Coverage {
-			metrics["backtest_p10_p90_coverage"] = r.Coverage
+			"backtest_mase": r.Overall.MASE, "backtest_bias": r.Overall.Bias, "backtest_p10_p90_coverage": r.Coverage}
+		if math.IsNaN(r.Promo.WAPE) {
+			fmt.Fprintf(e.stderr, "note: the %d calibration fold(s) score no promoted period, so the model file has no backtest_wape_promo\n", f.calibration)
 		}
 		// The model file keeps auto's leaderboard: how the model was chosen.
 		for _, b := range board {
