@@ -1,0 +1,190 @@
+package uplift
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"promocast/data"
+	"promocast/gbdt"
+	"promocast/linear"
+	"promocast/model"
+)
+
+// Base learner names accepted by Base.Learner.
+const (
+	BaseGBDT   = "gbdt"   // gradient-boosted trees (gbdt.Train)
+	BaseLinear = "linear" // logistic regression for 0/1 outcomes, ridge otherwise (package linear)
+)
+
+// Base is the learner the meta-learners are built from: it fits the
+// outcome models (logistic loss for a 0/1 outcome, squared otherwise) and
+// the effect models of the X- and DR-learners (squared loss). The zero
+// value is gbdt with small, shallow trees (see DefaultBases).
+type Base struct {
+	// Name labels the base learner in tables; empty means a name made from
+	// the settings.
+	Name string `json:"name,omitempty"`
+	// Learner is BaseGBDT (default) or BaseLinear.
+	Learner string `json:"learner"`
+	// GBDT configures gbdt; Objective is set by the role of each model
+	// and Threads is ignored in favour of Config.Threads.
+	GBDT gbdt.Params `json:"gbdt"`
+	// Alpha is the ridge penalty of linear models per unit of weight; 0
+	// means 0.001.
+	Alpha float64 `json:"alpha,omitempty"`
+}
+
+// DefaultBases returns the base learners Fit chooses among when
+// Config.Bases is empty: shallow boosted trees of two sizes, with a large
+// least leaf so that noise in a few customers cannot carve a segment, and
+// a linear model.
+func DefaultBases() []Base {
+	return []Base{
+		{Name: "gbdt-d2", Learner: BaseGBDT, GBDT: gbdt.Params{Rounds: 150, LearningRate: 0.05, MaxDepth: 2, MaxLeaves: 4, MinChildWeight: 20, RowSubsample: 0.8}},
+		{Name: "gbdt-d4", Learner: BaseGBDT, GBDT: gbdt.Params{Rounds: 150, LearningRate: 0.05, MaxDepth: 4, MaxLeaves: 12, MinChildWeight: 40, RowSubsample: 0.8}},
+		{Name: "linear", Learner: BaseLinear},
+	}
+}
+
+// label returns b's name for tables.
+func (b Base) label() string {
+	if b.Name != "" {
+		return b.Name
+	}
+	if b.Learner == BaseLinear {
+		return "linear"
+	}
+	return fmt.Sprintf("gbdt(depth %d, %d rounds)", b.GBDT.MaxDepth, b.GBDT.Rounds)
+}
+
+func (b Base) validate() (Base, error) {
+	switch b.Learner {
+	case "":
+		b.Learner = BaseGBDT
+	case BaseGBDT, BaseLinear:
+	default:
+		return b, fmt.Errorf("uplift: unknown base learner %q: expected %s or %s", b.Learner, BaseGBDT, BaseLinear)
+	}
+	if b.Learner == BaseGBDT && b.GBDT == (gbdt.Params{}) {
+		b.GBDT = DefaultBases()[0].GBDT
+	}
+	return b, nil
+}
+
+// fitter fits base models for one meta-learner fit.
+type fitter struct {
+	base    Base
+	threads int
+	seed    uint64
+}
+
+// outcome fits E[y | x] on ds: a probability when binary.
+func (f fitter) outcome(ds *model.Dataset, binary bool) (*component, error) {
+	if f.base.Learner == BaseLinear {
+		if binary {
+			m, err := linear.FitLogistic(ds, linear.LogisticParams{Alpha: f.alpha()})
+			if err != nil {
+				return nil, err
+			}
+			return &component{Kind: kindLogistic, p: m}, nil
+		}
+		return f.regression(ds)
+	}
+	p := f.base.GBDT
+	p.Objective = gbdt.Squared
+	if binary {
+		p.Objective = gbdt.Logistic
+	}
+	p.Threads, p.Seed = f.threads, f.seed
+	m, err := gbdt.Train(ds, nil, p)
+	if err != nil {
+		return nil, err
+	}
+	return &component{Kind: kindGBDT, p: m}, nil
+}
+
+// regression fits E[y | x] by squared loss.
+func (f fitter) regression(ds *model.Dataset) (*component, error) {
+	if f.base.Learner == BaseLinear {
+		m, err := linear.Fit(ds, linear.Params{Alpha: f.alpha()})
+		if err != nil {
+			return nil, err
+		}
+		return &component{Kind: kindLinear, p: m}, nil
+	}
+	p := f.base.GBDT
+	p.Objective = gbdt.Squared
+	p.Threads, p.Seed = f.threads, f.seed
+	m, err := gbdt.Train(ds, nil, p)
+	if err != nil {
+		return nil, err
+	}
+	return &component{Kind: kindGBDT, p: m}, nil
+}
+
+func (f fitter) alpha() float64 {
+	if f.base.Alpha == 0 {
+		return 0.001
+	}
+	return f.base.Alpha
+}
+
+// Component kinds in model files.
+const (
+	kindGBDT     = "gbdt"
+	kindLinear   = "linear"
+	kindLogistic = "logistic"
+)
+
+// component is one fitted model inside an uplift model: its kind and the
+// learner's own JSON.
+type component struct {
+	Kind string
+	p    model.Predictor
+}
+
+func (c *component) predict(X *data.Matrix) ([]float64, error) {
+	out := make([]float64, X.Rows)
+	if err := c.p.Predict(X, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type componentJSON struct {
+	Kind  string          `json:"kind"`
+	Model json.RawMessage `json:"model"`
+}
+
+// MarshalJSON writes {"kind": ..., "model": ...}.
+func (c *component) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(c.p)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(componentJSON{Kind: c.Kind, Model: b})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (c *component) UnmarshalJSON(b []byte) error {
+	var cj componentJSON
+	if err := json.Unmarshal(b, &cj); err != nil {
+		return err
+	}
+	var err error
+	switch cj.Kind {
+	case kindGBDT:
+		m := new(gbdt.Model)
+		err, c.p = json.Unmarshal(cj.Model, m), m
+	case kindLinear:
+		m := new(linear.Model)
+		err, c.p = json.Unmarshal(cj.Model, m), m
+	case kindLogistic:
+		m := new(linear.LogisticModel)
+		err, c.p = json.Unmarshal(cj.Model, m), m
+	default:
+		return fmt.Errorf("unknown model kind %q: expected gbdt, linear or logistic", cj.Kind)
+	}
+	c.Kind = cj.Kind
+	return err
+}
