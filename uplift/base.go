@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"promocast/data"
-	"promocast/gbdt"
-	"promocast/linear"
+	"promocast/learn/gbdt"
+	"promocast/learn/linear"
 	"promocast/model"
 )
 

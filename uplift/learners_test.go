@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"promocast/gbdt"
+	"promocast/learn/gbdt"
 )
 
 // small is a fast base learner for tests.

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 
 	"promocast/data"
-	"promocast/linear"
+	"promocast/learn/linear"
 )
 
 // fitPropensity fits, on rows idx of d, one logistic regression per arm
