@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Kind says how a column's values are stored.
@@ -130,11 +131,14 @@ func (f *Frame) Add(c *Column) error {
 type MissingColumnError struct {
 	Source string   // file name
 	Column string   // the column that was asked for
-	Role   string   // what the column is for, e.g. "target" or "known covariate"
+	Role   string   // what the column is for, e.g. "target" or "known covariate"; may be ""
 	Have   []string // the columns the file has
 }
 
 func (e *MissingColumnError) Error() string {
+	if e.Role == "" {
+		return fmt.Sprintf("%s: no column %q; the file has columns %v", e.Source, e.Column, e.Have)
+	}
 	return fmt.Sprintf("%s: no column %q (the %s); the file has columns %v", e.Source, e.Column, e.Role, e.Have)
 }
 
@@ -147,24 +151,49 @@ func (f *Frame) Need(name, role string) (*Column, error) {
 	return nil, &MissingColumnError{Source: f.Source, Column: name, Role: role, Have: f.Names()}
 }
 
-// NeedNumber is Need for a column that must hold numbers.
+// NeedNumber is Need for a column that must hold numbers. A text column is
+// refused naming the first cell that is not a number, with its data row.
 func (f *Frame) NeedNumber(name, role string) (*Column, error) {
 	c, err := f.Need(name, role)
 	if err != nil {
 		return nil, err
 	}
 	if c.Kind != Number {
-		return nil, fmt.Errorf("%s: column %q (the %s) must hold numbers but holds text such as %q",
-			f.Source, name, role, firstText(c))
+		row, text := c.FirstNonNumber()
+		return nil, fmt.Errorf("%s row %d, column %q (the %s): %q is not a number", f.Source, row, name, role, text)
 	}
 	return c, nil
 }
 
-func firstText(c *Column) string {
-	for _, s := range c.Str {
-		if s != "" {
-			return s
+// missingTokens are the cell texts that mean "no value" in a number column,
+// besides the empty cell.
+var missingTokens = [...]string{"NA", "N/A", "NaN", "nan", "null", "NULL"}
+
+// IsMissingText reports whether s means "no value" in a number column: "",
+// NA, N/A, NaN, nan, null or NULL.
+func IsMissingText(s string) bool {
+	if s == "" {
+		return true
+	}
+	for _, t := range missingTokens {
+		if s == t {
+			return true
 		}
 	}
-	return ""
+	return false
+}
+
+// FirstNonNumber returns the 1-based data row and text of the first cell of
+// a text column that is neither a finite number nor a missing token; row is
+// 0 when every cell is one (or the column holds numbers).
+func (c *Column) FirstNonNumber() (row int, text string) {
+	for i, s := range c.Str {
+		if IsMissingText(s) {
+			continue
+		}
+		if v, err := strconv.ParseFloat(s, 64); err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+			return i + 1, s
+		}
+	}
+	return 0, ""
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"promocast/data"
 )
@@ -115,6 +116,9 @@ func skipBlank(c *chunk) bool {
 // moves the chunk's start past it.
 func (cr *csvReader) readHeader(c *chunk) error {
 	p := c.start
+	if err := cr.notCSV(c.buf[p:]); err != nil {
+		return err
+	}
 	var s splitter
 	fields, next, lines, serr := s.record(c.buf, p)
 	if serr != nil {
@@ -134,6 +138,10 @@ func (cr *csvReader) readHeader(c *chunk) error {
 			return &ParseError{File: cr.name, Line: line, Column: name,
 				Err: newProblem(ErrDuplicateColumn, "the name is used twice in the header (fields %d and %d)", j+1, i+1)}
 		}
+		if !printable(name) {
+			return &ParseError{File: cr.name, Line: line,
+				Err: newProblem(ErrHeader, "header field %d holds bytes that are not text: expected a CSV file whose first line names the columns", i+1)}
+		}
 		seen[name] = i
 		cr.header[i] = name
 		if _, _, ok := parseNumber(f); !ok {
@@ -146,6 +154,32 @@ func (cr *csvReader) readHeader(c *chunk) error {
 	}
 	cr.nfields = len(fields)
 	return nil
+}
+
+// notCSV recognises a gzip stream or a Parquet file given a .csv name, so
+// that their bytes are neither parsed nor echoed.
+func (cr *csvReader) notCSV(b []byte) error {
+	switch {
+	case bytes.HasPrefix(b, []byte{0x1f, 0x8b}):
+		return &ParseError{File: cr.name, Err: newProblem(ErrHeader, "the file holds gzip-compressed data: name it .csv.gz")}
+	case bytes.HasPrefix(b, []byte("PAR1")):
+		return &ParseError{File: cr.name, Err: newProblem(ErrHeader, "the file is a Parquet file: name it .parquet")}
+	}
+	return nil
+}
+
+// printable reports whether a header name is valid UTF-8 without control
+// characters other than tab.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // preview lists the first few names, for messages.
@@ -298,7 +332,7 @@ func (cr *csvReader) parse(c *chunk) *result {
 				pt.keep(b)
 			} else if !pt.addNumber(b, res.rows, col.mode) {
 				res.err = &ParseError{File: cr.name, Line: line, Column: col.name, Value: string(b),
-					Expected: "a number", Err: ErrNotNumber}
+					Expected: expectedNumber(b), Err: ErrNotNumber}
 				return res
 			}
 		}

@@ -102,6 +102,17 @@ func TestReadCSVErrors(t *testing.T) {
 			"t.csv line 3: 3 fields, but the header has 2"},
 		{"forced number", "id,price\n1,2\n2,abc\n", Options{Types: map[string]data.Kind{"price": data.Number}}, ErrNotNumber,
 			`t.csv line 3, column price: "abc" is not a number`},
+		{"forced infinity", "id,price\n1,2\n2,+Inf\n", Options{Types: map[string]data.Kind{"price": data.Number}}, ErrNotNumber,
+			`t.csv line 3, column price: "+Inf" is not a finite number`},
+		{"forced overflow", "id,price\n1,2\n2,1e999\n", Options{Types: map[string]data.Kind{"price": data.Number}}, ErrNotNumber,
+			`t.csv line 3, column price: "1e999" is not a finite number`},
+		{"forced uppercase NAN", "id,price\n1,2\n2,NAN\n", Options{Types: map[string]data.Kind{"price": data.Number}}, ErrNotNumber,
+			`t.csv line 3, column price: "NAN" is not a number`},
+		{"gzip named csv", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03date\n", Options{}, ErrHeader,
+			"t.csv: the file holds gzip-compressed data: name it .csv.gz"},
+		{"parquet named csv", "PAR1\x15\x04\n", Options{}, ErrHeader, "t.csv: the file is a Parquet file: name it .parquet"},
+		{"binary header", "a,\x00\x01b\n1,2\n", Options{}, ErrHeader,
+			"t.csv line 1: header field 2 holds bytes that are not text: expected a CSV file whose first line names the columns"},
 		{"bare quote", "a,b\n1,x\"y\n", Options{}, ErrQuote,
 			`t.csv line 2, column b: a quote inside an unquoted field (quote the whole field and double the quote: "a ""b"" c")`},
 		{"text after quote", "a,b\n1,\"x\"y\n", Options{}, ErrQuote,
@@ -149,6 +160,10 @@ func TestReadCSVOptionErrors(t *testing.T) {
 	if !errors.As(err, &mc) || mc.Column != "q" {
 		t.Errorf("unknown column in Types: got %v", err)
 	}
+	_, err = readString(t, in, Options{Types: map[string]data.Kind{"q": data.String}, Roles: map[string]string{"q": "time column"}}, chunkSize)
+	if err == nil || err.Error() != `t.csv: no column "q" (the time column); the file has columns [a b]` {
+		t.Errorf("unknown column with a role: got %v", err)
+	}
 	_, err = readString(t, in, Options{Types: map[string]data.Kind{"a": data.Kind(9)}}, chunkSize)
 	if err == nil || err.Error() != `t.csv: Options.Types["a"] is 9, neither data.Number nor data.String` {
 		t.Errorf("bad kind: got %v", err)
@@ -180,6 +195,9 @@ func TestParseNumber(t *testing.T) {
 		{"-", 0, false, false},
 		{"1e999", 0, false, false},
 		{"1,5", 0, false, false},
+		{"+Inf", 0, false, false},
+		{"-infinity", 0, false, false},
+		{"NaN", 0, false, false}, // a missing token, not a number
 	}
 	for _, tc := range tests {
 		v, plain, ok := parseNumber([]byte(tc.in))

@@ -19,10 +19,13 @@
 // blank lines are skipped; a UTF-8 byte order mark is ignored. Every row must
 // have as many fields as the header.
 //
-// Each column is a number column when every cell is a number as
+// Each column is a number column when every cell is a finite number as
 // strconv.ParseFloat reads it, or a missing token: "" NA N/A NaN nan null
-// NULL. Otherwise it is text, kept exactly as written (missing tokens too;
-// only "" is a missing text cell). TRUE/FALSE stay text; callers decide what
+// NULL. The text NaN is therefore a missing value, never a number; +Inf,
+// Inf, infinity and numbers too large for float64 (1e999) are not numbers
+// at all, so a column holding one is text, and a column forced to numbers
+// fails on it ("a finite number" expected). Otherwise it is text, kept
+// exactly as written (missing tokens too; only "" is a missing text cell). TRUE/FALSE stay text; callers decide what
 // they mean. Options.Types overrides inference: a column forced to text is
 // never parsed, one forced to numbers fails on the first cell that is not a
 // number.
@@ -47,7 +50,7 @@
 // Parquet files are read with github.com/parquet-go/parquet-go; any writer
 // works (pyarrow, Spark, DuckDB, Impala, parquet-go) as long as every column
 // is flat (no lists, maps or structs). Types map to kinds as follows; nulls
-// become missing cells.
+// and stored NaNs become missing cells, and a stored infinity is an error.
 //
 //	BOOLEAN                          number, 1 for true and 0 for false
 //	INT32, INT64 (signed/unsigned)   number (exact up to 2^53)
@@ -72,8 +75,12 @@
 //	transaction.csv.gz line 1043, column price: "abc" is not a number
 //	transaction.csv line 7: 12 fields, but the header has 13
 //
+// A .csv file that holds gzip or Parquet bytes, or a header with bytes that
+// are not text, is refused as ErrHeader without echoing the bytes.
+//
 // errors.Is tells the kind: ErrEmpty, ErrHeader, ErrDuplicateColumn,
 // ErrFieldCount, ErrQuote, ErrNotNumber, ErrCorrupt (a damaged gzip stream
 // or Parquet file) and ErrUnsupported. Options naming a column the file
-// lacks give a *data.MissingColumnError.
+// lacks give a *data.MissingColumnError, which names the column's role when
+// Options.Roles gives one.
 package ingest

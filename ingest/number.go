@@ -3,27 +3,23 @@ package ingest
 import (
 	"math"
 	"strconv"
+
+	"promocast/data"
 )
 
-// missingTokens are the cell texts that mean "no value" in a number column.
-// The empty cell is handled before the table is consulted.
-var missingTokens = [...]string{"NA", "N/A", "NaN", "nan", "null", "NULL"}
-
-// isMissing reports whether b is a missing-value token: "", NA, N/A, NaN,
-// nan, null or NULL.
+// isMissing reports whether b is a missing-value token (data.IsMissingText):
+// "", NA, N/A, NaN, nan, null or NULL.
 func isMissing(b []byte) bool {
-	if len(b) == 0 {
-		return true
+	return len(b) <= 4 && data.IsMissingText(string(b)) // a short non-escaping conversion does not allocate
+}
+
+// expectedNumber says what a cell that is not a number should have been:
+// "a finite number" for an infinity or a number too large for float64.
+func expectedNumber(b []byte) string {
+	if v, _ := strconv.ParseFloat(string(b), 64); math.IsInf(v, 0) {
+		return "a finite number"
 	}
-	if len(b) > 4 {
-		return false
-	}
-	for _, t := range missingTokens {
-		if string(b) == t { // compiles to a comparison, no allocation
-			return true
-		}
-	}
-	return false
+	return "a number"
 }
 
 // pow10 holds the powers of ten that float64 represents exactly.
@@ -81,7 +77,8 @@ func parseNumber(b []byte) (v float64, plain, ok bool) {
 	}
 	plain = plain && i == len(b) && plainDigits(significant(b[start:i]), point)
 	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		// Infinities are refused, and "NaN" is left to the missing tokens.
 		return math.NaN(), false, false
 	}
 	return v, plain, true

@@ -200,7 +200,11 @@ func (c *pqColumn) add(v parquet.Value, file string, row int) error {
 	}
 	switch {
 	case c.want == data.Number && c.kind == data.Number:
-		c.num = append(c.num, c.number(v))
+		x := c.number(v)
+		if math.IsInf(x, 0) {
+			return &ParseError{File: file, Row: row, Column: c.name, Value: data.FormatFloat(x), Expected: "a finite number", Err: ErrNotNumber}
+		}
+		c.num = append(c.num, x) // a stored NaN is a missing cell
 	case c.want == data.String && c.kind == data.String:
 		c.str = append(c.str, c.in.get(c.text(v)))
 	case c.want == data.String:
@@ -209,7 +213,7 @@ func (c *pqColumn) add(v parquet.Value, file string, row int) error {
 		b := c.text(v)
 		x, _, ok := parseNumber(b)
 		if !ok && !isMissing(b) {
-			return &ParseError{File: file, Row: row, Column: c.name, Value: string(b), Expected: "a number", Err: ErrNotNumber}
+			return &ParseError{File: file, Row: row, Column: c.name, Value: string(b), Expected: expectedNumber(b), Err: ErrNotNumber}
 		}
 		if !ok {
 			x = math.NaN()

@@ -26,6 +26,9 @@ type Options struct {
 	// skipped without being stored. The frame keeps the file's column
 	// order. Naming a column the file does not have is an error.
 	Columns []string
+	// Roles says what named columns are for ("target", "time column"), so
+	// that an error about a missing column names its role. Optional.
+	Roles map[string]string
 }
 
 // check rejects kinds that are neither Number nor String.
@@ -47,7 +50,7 @@ func (o Options) selection(file string, names []string) ([]bool, error) {
 	}
 	for _, n := range o.Columns {
 		if !have[n] {
-			return nil, &data.MissingColumnError{Source: file, Column: n, Role: "listed in Options.Columns", Have: names}
+			return nil, &data.MissingColumnError{Source: file, Column: n, Role: o.Roles[n], Have: names}
 		}
 	}
 	typed := make([]string, 0, len(o.Types))
@@ -57,7 +60,7 @@ func (o Options) selection(file string, names []string) ([]bool, error) {
 	slices.Sort(typed) // report the same missing column every time
 	for _, n := range typed {
 		if !have[n] {
-			return nil, &data.MissingColumnError{Source: file, Column: n, Role: "given a kind in Options.Types", Have: names}
+			return nil, &data.MissingColumnError{Source: file, Column: n, Role: o.Roles[n], Have: names}
 		}
 	}
 	keep := make([]bool, len(names))

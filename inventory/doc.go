@@ -22,9 +22,8 @@
 //	// d.OrderQty units to order now; d.StockoutProb is the chance that
 //	// demand through the last promotion period exceeds on-hand + on-order.
 //
-// PlanAll does the same for many series and names the failing one in its
-// error. Plan never panics on bad input; it returns an *InputError naming the
-// field and period.
+// Plan never panics on bad input; it returns an *InputError naming the field
+// (Column gives the stock table's name for it) and period.
 //
 // # The arithmetic (normal approximation)
 //

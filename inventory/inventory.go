@@ -3,6 +3,7 @@ package inventory
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -93,6 +94,23 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("inventory: %s: %s", e.Field, e.Msg)
 }
 
+// Column names the invalid field as the stock table and the API name it
+// (lead_time, review, service_level, on_hand, on_order, sd) and the forecast
+// fields in lower case (mean, p10, p50, p90, promo).
+func (e *InputError) Column() string {
+	switch e.Field {
+	case "LeadTime":
+		return "lead_time"
+	case "ServiceLevel":
+		return "service_level"
+	case "OnHand":
+		return "on_hand"
+	case "OnOrder":
+		return "on_order"
+	}
+	return strings.ToLower(e.Field)
+}
+
 // Plan computes the stock decision for one series. It returns an *InputError
 // when the input is invalid.
 func Plan(in Input) (Decision, error) {
@@ -135,20 +153,6 @@ func Plan(in Input) (Decision, error) {
 	d.StockoutProb = d.CumStockoutProb[d.StockoutPeriod]
 	d.StockoutRisk = d.StockoutProb > 1-in.ServiceLevel
 	return d, nil
-}
-
-// PlanAll plans every input in order. The error names the first invalid
-// input by index.
-func PlanAll(ins []Input) ([]Decision, error) {
-	out := make([]Decision, len(ins))
-	for i := range ins {
-		d, err := Plan(ins[i])
-		if err != nil {
-			return nil, fmt.Errorf("series %d: %w", i, err)
-		}
-		out[i] = d
-	}
-	return out, nil
 }
 
 // exceedProb is P(X > stock) for X ~ N(mu, sd²); with sd = 0 it is 1 when

@@ -197,16 +197,10 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func TestPlanAllNamesSeries(t *testing.T) {
-	ok := Input{Mean: []float64{1}, SD: 1, ServiceLevel: 0.9}
-	bad := ok
-	bad.ServiceLevel = 2
-	ds, err := PlanAll([]Input{ok, ok})
-	if err != nil || len(ds) != 2 {
-		t.Fatalf("PlanAll(valid) = %d decisions, %v", len(ds), err)
-	}
-	_, err = PlanAll([]Input{ok, bad})
-	if err == nil || !strings.Contains(err.Error(), "series 1") {
-		t.Errorf("PlanAll error %v, want it to name series 1", err)
+func TestInputErrorColumn(t *testing.T) {
+	_, err := Plan(Input{Mean: []float64{1}, SD: 1, ServiceLevel: 0.9, LeadTime: -1})
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Column() != "lead_time" {
+		t.Errorf("negative lead time: %v", err)
 	}
 }

@@ -80,9 +80,14 @@ type Options struct {
 	Levels [][]string
 }
 
+// MaxTarget is the largest target Build accepts: sums of larger quantities
+// in float64 lose whole units, and their squares overflow.
+const MaxTarget = 1e15
+
 // Build reads a history frame into a panel. It checks that every column the
 // spec names exists with the right type, that times parse, that the target is
-// non-negative, and that no series has two rows for one period.
+// non-negative and at most MaxTarget, and that no series has two rows for
+// one period.
 func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 	p := &Panel{Spec: sp}
 	cols, err := lookup(f, sp, true)
@@ -111,9 +116,9 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 		for _, r := range rows {
 			i := ords[r] - s.Start
 			y := cols.target.Num[r]
-			if y < 0 {
+			if y < 0 || y > MaxTarget {
 				return nil, &RowError{File: f.Source, Row: r + 1, Column: sp.Target,
-					Err: fmt.Errorf("target is %v: expected a non-negative quantity", y)}
+					Err: fmt.Errorf("target is %v: expected a non-negative quantity below %g", y, MaxTarget)}
 			}
 			s.Y[i] = y
 		}

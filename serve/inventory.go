@@ -166,20 +166,9 @@ func inventoryError(err error, id string, req *InventoryRequest) error {
 	if !errors.As(err, &ie) {
 		return err
 	}
-	field := ""
+	field := ie.Column()
 	_, own := req.Stock[id]
-	switch ie.Field {
-	case "LeadTime":
-		field = "lead_time"
-	case "Review":
-		field = "review"
-	case "ServiceLevel":
-		field = "service_level"
-	case "OnHand":
-		field = "on_hand"
-	case "OnOrder":
-		field = "on_order"
-	case "Mean":
+	if ie.Field == "Mean" {
 		return Errorf(http.StatusBadRequest, "rows", "series %s: %s: the plan must cover lead time + review periods", id, ie.Msg)
 	}
 	if own && field != "review" {

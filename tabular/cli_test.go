@@ -132,7 +132,7 @@ func TestCLIErrors(t *testing.T) {
 		{[]string{"tabular", "cv", "--data", train, "--target", "bought", "--folds", "1"}, 2, "--folds 1"},
 		{[]string{"tabular", "fit", "--data", train, "--target", "nope", "--out", modelPath}, 1, `no column "nope" (the target)`},
 		{[]string{"tabular", "fit", "--data", filepath.Join(dir, "absent.csv"), "--target", "y", "--out", modelPath}, 1, "absent.csv"},
-		{[]string{"tabular", "fit", "--data", train, "--target", "bought", "--model", "linear", "--out", modelPath}, 1, `target column "bought" holds text`},
+		{[]string{"tabular", "fit", "--data", train, "--target", "bought", "--model", "linear", "--out", modelPath}, 1, `target column "bought": "FALSE" is not a number`},
 		{[]string{"tabular", "predict", "--model", train, "--data", train, "--out", filepath.Join(dir, "p.csv")}, 1, "not a promocast tabular model file"},
 	}
 	for _, c := range cases {

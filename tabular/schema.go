@@ -90,8 +90,9 @@ func newSchema(f *data.Frame, target, task string, drop []string) (*Schema, erro
 			return nil, err
 		}
 	} else if tcol.Kind == data.String {
-		return nil, fmt.Errorf("%s: target column %q holds text such as %q: regression needs numbers (use a classification task for a two-valued text target)",
-			f.Source, target, firstText(tcol))
+		row, text := tcol.FirstNonNumber()
+		return nil, fmt.Errorf("%s row %d, target column %q: %q is not a number: regression needs numbers (use a classification task for a two-valued text target)",
+			f.Source, row, target, text)
 	}
 	for _, c := range f.Columns {
 		if skip[c.Name] {
@@ -196,15 +197,6 @@ func isPositiveWord(s string) bool {
 	return strings.EqualFold(s, "true") || s == "1" || strings.EqualFold(s, "yes")
 }
 
-func firstText(c *data.Column) string {
-	for _, s := range c.Str {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 // ModelFeatures returns the features as learners see them: categorical
 // features with their level count.
 func (s *Schema) ModelFeatures() []model.Feature {
@@ -288,7 +280,8 @@ func (s *Schema) Targets(f *data.Frame) ([]float64, error) {
 	y := make([]float64, f.Rows())
 	if t.Task == Regression {
 		if c.Kind != data.Number {
-			return nil, fmt.Errorf("%s: target column %q holds text such as %q: regression needs numbers", f.Source, t.Name, firstText(c))
+			row, text := c.FirstNonNumber()
+			return nil, fmt.Errorf("%s row %d, target column %q: %q is not a number: regression needs numbers", f.Source, row, t.Name, text)
 		}
 		for i, v := range c.Num {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -89,7 +89,7 @@ func TestPrepareErrors(t *testing.T) {
 		{"no target column", mustFrame(t, x, num("y", 1, 2, 3)), Config{Target: "z"}, `test.csv: no column "z" (the target)`},
 		{"three classes", mustFrame(t, x, str("y", "a", "b", "c")), Config{Target: "y"}, `more than two values ("a", "b", "c"`},
 		{"one class", mustFrame(t, x, str("y", "a", "a", "")), Config{Target: "y"}, "1 distinct value"},
-		{"text regression", mustFrame(t, x, str("y", "a", "b", "a")), Config{Target: "y", Learner: LearnerLinear}, `target column "y" holds text such as "a"`},
+		{"text regression", mustFrame(t, x, str("y", "a", "b", "a")), Config{Target: "y", Learner: LearnerLinear}, `row 1, target column "y": "a" is not a number`},
 		{"missing target", mustFrame(t, x, num("y", 1, math.NaN(), 3)), Config{Target: "y"}, `row 2: target column "y" is empty`},
 		{"missing label", mustFrame(t, x, str("y", "a", "", "b")), Config{Target: "y"}, `row 2: target column "y" is empty: expected "b" or "a"`},
 		{"drop unknown", mustFrame(t, x, num("y", 1, 2, 3)), Config{Target: "y", Drop: []string{"q"}}, `no column "q" (the column to drop)`},
@@ -130,7 +130,7 @@ func TestMatrixForNewTable(t *testing.T) {
 		t.Errorf("missing column: %v", err)
 	}
 	_, err = s.Matrix(mustFrame(t, str("a", "one"), str("c", "x"), str("b", "TRUE")))
-	if err == nil || !strings.Contains(err.Error(), `column "a" (the numeric feature) must hold numbers but holds text such as "one"`) {
+	if err == nil || !strings.Contains(err.Error(), `row 1, column "a" (the numeric feature): "one" is not a number`) {
 		t.Errorf("text in numeric feature: %v", err)
 	}
 }

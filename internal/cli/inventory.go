@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -78,9 +80,15 @@ func runInventory(e *env, f inventoryFlags) error {
 		return err
 	}
 	ids, inputs := inventoryInputs(res, stock, stockRow{service: f.service, leadTime: f.leadTime}, f.review)
-	decisions, err := inventory.PlanAll(inputs)
-	if err != nil {
-		return err
+	decisions := make([]inventory.Decision, len(inputs))
+	for i, in := range inputs {
+		if decisions[i], err = inventory.Plan(in); err != nil {
+			var ie *inventory.InputError
+			if errors.As(err, &ie) {
+				return fmt.Errorf("series %s: %s: %s", ids[i], ie.Column(), ie.Msg)
+			}
+			return fmt.Errorf("series %s: %w", ids[i], err)
+		}
 	}
 	cols := []*data.Column{{Name: "series", Kind: data.String, Str: ids}}
 	add := func(name string, v func(d inventory.Decision, in inventory.Input) float64) {
@@ -193,15 +201,29 @@ func (d *dataset) readStock(path string, def stockRow) (map[string]stockRow, err
 			id += k.Text(r)
 		}
 		row := def
+		bad := func(c *data.Column, expected string) error {
+			return fmt.Errorf("%s row %d, column %s: %q is not %s", t.Source, r+1, c.Name, c.Text(r), expected)
+		}
 		row.onHand = onHand.Num[r]
+		if !(row.onHand >= 0) {
+			return nil, bad(onHand, "a quantity ≥ 0")
+		}
 		if onOrder != nil && !onOrder.Missing(r) {
-			row.onOrder = onOrder.Num[r]
+			if row.onOrder = onOrder.Num[r]; row.onOrder < 0 {
+				return nil, bad(onOrder, "a quantity ≥ 0")
+			}
 		}
 		if lead != nil && !lead.Missing(r) {
-			row.leadTime = int(lead.Num[r])
+			v := lead.Num[r]
+			if v < 0 || v != math.Trunc(v) {
+				return nil, bad(lead, "a whole number of periods ≥ 0")
+			}
+			row.leadTime = int(v)
 		}
 		if service != nil && !service.Missing(r) {
-			row.service = service.Num[r]
+			if row.service = service.Num[r]; !(row.service > 0 && row.service < 1) {
+				return nil, bad(service, "a probability between 0 and 1 (exclusive)")
+			}
 		}
 		out[id] = row
 	}

@@ -32,24 +32,40 @@ func readSpec(path string) (*dataset, error) {
 	return &dataset{spec: sp, dir: filepath.Dir(path)}, nil
 }
 
-// readTable reads a history or plan file; columns the spec types are
-// forced to their type where the file has them.
+// readTable reads a history ("data"), plan or stock file. Keys and the
+// time column are read as text exactly as written (ids such as 1111009477
+// or 00042 stay as they are); the target and the known covariates must hold
+// finite numbers, so that a bad cell is reported with its line, column and
+// text. A plan holding the target column, and a file with no rows, are
+// refused.
 func (d *dataset) readTable(path, role string) (*data.Frame, error) {
 	if path == "" {
 		return nil, usagef("--%s is required", role)
 	}
-	// Keys and the time column are labels, read as text exactly as
-	// written (ids such as 1111009477 or 00042 stay as they are).
 	types := map[string]data.Kind{}
+	roles := map[string]string{}
 	for _, k := range d.spec.Keys {
-		types[k] = data.String
+		types[k], roles[k] = data.String, "series key"
 	}
 	if role != "stock" {
-		types[d.spec.Time.Column] = data.String
+		types[d.spec.Time.Column], roles[d.spec.Time.Column] = data.String, "time column"
+		for _, k := range d.spec.Known {
+			types[k], roles[k] = data.Number, "known covariate"
+		}
 	}
-	f, err := ingest.Read(path, ingest.Options{Types: types})
+	if role == "data" {
+		types[d.spec.Target], roles[d.spec.Target] = data.Number, "target"
+	}
+	f, err := ingest.Read(path, ingest.Options{Types: types, Roles: roles})
 	if err != nil {
 		return nil, err
+	}
+	if f.Rows() == 0 {
+		return nil, fmt.Errorf("%s: no rows after the header: expected at least one row of the %s", f.Source, tableNoun(role))
+	}
+	if role == "plan" && f.Column(d.spec.Target) != nil {
+		return nil, fmt.Errorf("%s: column %q is the target: a plan holds the coming periods' time, keys and known covariates, not their outcome; remove the column",
+			f.Source, d.spec.Target)
 	}
 	if err := d.retype(f); err != nil {
 		return nil, err
@@ -60,6 +76,17 @@ func (d *dataset) readTable(path, role string) (*data.Frame, error) {
 		}
 	}
 	return f, nil
+}
+
+// tableNoun names what a table of a readTable role holds, for messages.
+func tableNoun(role string) string {
+	switch role {
+	case "data":
+		return "sales history"
+	case "stock":
+		return "stock table"
+	}
+	return role
 }
 
 // retype applies the spec's type overrides to the columns the file has.
@@ -79,19 +106,11 @@ func (d *dataset) retype(f *data.Frame) error {
 			}
 			c.Kind, c.Num = data.String, nil
 		case t == "number" && c.Kind == data.String:
-			return fmt.Errorf("%s: column %q is typed number in the spec but holds text such as %q", f.Source, name, firstText(c))
+			row, text := c.FirstNonNumber()
+			return fmt.Errorf("%s row %d, column %q: %q is not a number (the spec types the column number)", f.Source, row, name, text)
 		}
 	}
 	return nil
-}
-
-func firstText(c *data.Column) string {
-	for _, s := range c.Str {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // joinAttributes adds the static attributes the spec lists from its
