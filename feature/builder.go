@@ -232,6 +232,10 @@ func (b *Builder) layout() {
 		b.add(model.Feature{Name: "month", Categorical: true, Levels: 12})
 	case spec.Month:
 		b.add(model.Feature{Name: "month", Categorical: true, Levels: 12})
+	case spec.Period:
+		if season > 1 {
+			b.add(model.Feature{Name: "season_position"})
+		}
 	}
 	b.nCalendar = len(b.features) - b.colCalendar
 	b.colEvents = len(b.features)
@@ -676,6 +680,10 @@ func (b *Builder) groupFeatures(si, i int, out []float64) {
 func (b *Builder) calendarFeatures(t int, out []float64) {
 	first, _, ok := b.p.Grid.Days(t)
 	if !ok {
+		if b.nCalendar > 0 { // plain periods with a season
+			season := b.p.Spec.Season()
+			out[0] = float64(((t % season) + season) % season)
+		}
 		return
 	}
 	d := time.Unix(int64(first)*86400, 0).UTC()

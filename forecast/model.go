@@ -63,6 +63,11 @@ type TrainOptions struct {
 	Config feature.Config
 	// Events are user events added to the calendar.
 	Events []calendar.Event
+	// ChooseUntil is the last period whose targets the choices made from
+	// the data itself (the season of plain periods) may read: a backtest
+	// passes its first origin so that no fold's choice sees its future.
+	// Zero means the panel's last period.
+	ChooseUntil int
 }
 
 func (o TrainOptions) check() error {
@@ -99,6 +104,13 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	var events feature.Events
 	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
 		events = calendarEvents{cal}
+	}
+	if p.Grid.Frequency == spec.Period && p.Spec.Time.Season == 0 {
+		until := opt.ChooseUntil
+		if until == 0 {
+			until = p.Last
+		}
+		p.Spec.Time.Season = panel.DetectSeason(p, until)
 	}
 	cfg := opt.Config
 	cfg.MinLag = opt.Horizon + opt.Gap

@@ -4,6 +4,7 @@
 //	seasonal_naive, moving_average   package naive (no training)
 //	ridge, lasso, elasticnet         package linear
 //	gbdt, gbdt_poisson               package gbdt (histogram gradient boosting; squared or Poisson loss)
+//	gbdt_log                         package gbdt on the log target (forecast.LogTarget)
 //	svr                              package svm (linear support vector regression)
 //	rf                               package gbdt (random forest)
 //	mlp                              package nn (MLP with entity embeddings)
@@ -121,6 +122,9 @@ func families() map[string]family {
 			return gbdt.TrainForest(ds, forestDefaults(opt.Forest))
 		}, forestDecode},
 		"gbdt": {func(ds *model.Dataset, opt Options) (model.Predictor, error) { return gbdt.Train(ds, nil, opt.GBDT) }, gbdtDecode},
+		"gbdt_log": {func(ds *model.Dataset, opt Options) (model.Predictor, error) {
+			return forecast.LogTarget(func(d *model.Dataset) (model.Predictor, error) { return gbdt.Train(d, nil, opt.GBDT) })(ds)
+		}, func(raw []byte) (model.Predictor, error) { return forecast.DecodeLogModel(raw, gbdtDecode) }},
 		"gbdt_poisson": {func(ds *model.Dataset, opt Options) (model.Predictor, error) {
 			p := opt.GBDT
 			p.Objective = gbdt.Poisson

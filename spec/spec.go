@@ -88,6 +88,12 @@ type Time struct {
 	// Format is a Go time layout for dates; empty accepts 2006-01-02,
 	// 2006/01/02, 20060102 and RFC 3339 timestamps.
 	Format string `yaml:"format" json:"format,omitempty"`
+	// Season is the length of the main seasonal cycle in periods, e.g. 52
+	// for weekly data numbered by integers. Zero means the frequency's own
+	// (7 days, 52 weeks, 12 months) or, for plain periods, one detected
+	// from the history when a model is trained (package panel's
+	// DetectSeason); 1 means no season.
+	Season int `yaml:"season" json:"season,omitempty"`
 }
 
 // Attribute is a table of per-series attributes (CSV or Parquet) joined to
@@ -292,6 +298,9 @@ func (s *Spec) Validate() error {
 			return fmt.Errorf("attributes[%d].on is %q: expected one of the keys %v", i, a.On, s.Keys)
 		}
 	}
+	if s.Time.Season < 0 {
+		return fmt.Errorf("time.season is %d: expected the periods of one seasonal cycle (1 for none)", s.Time.Season)
+	}
 	switch s.Calendar {
 	case "":
 		s.Calendar = "builtin"
@@ -378,9 +387,13 @@ func (s *Spec) PriceColumn() string {
 	return ""
 }
 
-// Season returns the number of periods in the frequency's main seasonal
-// cycle: 7 days, 52 weeks, 12 months, or 1 for plain periods.
+// Season returns the number of periods in the main seasonal cycle: the
+// spec's time.season when set, else 7 days, 52 weeks, 12 months, or 1 (none)
+// for plain periods.
 func (s *Spec) Season() int {
+	if s.Time.Season > 0 {
+		return s.Time.Season
+	}
 	switch s.Time.Frequency {
 	case Day:
 		return 7

@@ -101,7 +101,8 @@ func runBacktest(e *env, f backtestFlags) error {
 		return err
 	}
 	e.log.Info("building features", "series", len(p.Series), "rows", hist.Rows())
-	pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: f.horizon, Gap: f.gap, Events: events})
+	first := backtest.Origins(p.Last, backtest.Options{Folds: f.folds, Horizon: f.horizon, Gap: f.gap})[0]
+	pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: f.horizon, Gap: f.gap, Events: events, ChooseUntil: first})
 	if err != nil {
 		return err
 	}

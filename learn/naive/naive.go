@@ -9,6 +9,7 @@ package naive
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"promocast/data"
 	"promocast/model"
@@ -30,9 +31,17 @@ type Model struct {
 
 // SeasonalNaive returns a model that predicts the seasonal lag (lag_season,
 // or lag_year when the season is a year), falling back to the longest
-// rolling mean.
+// rolling mean. Without a season (plain periods where none was declared or
+// detected) it is the naive forecast: the latest lag the origin allows.
 func SeasonalNaive(features []model.Feature) (*Model, error) {
-	return fit(features, []string{"lag_season", "lag_year"})
+	cands := []string{"lag_season", "lag_year"}
+	for _, f := range features {
+		if strings.HasPrefix(f.Name, "lag_") && f.Name != "lag_season" && f.Name != "lag_year" {
+			cands = append(cands, f.Name)
+			break
+		}
+	}
+	return fit(features, cands)
 }
 
 // MovingAverage returns a model that predicts the middle rolling mean
@@ -67,7 +76,7 @@ func fit(features []model.Feature, candidates []string) (*Model, error) {
 			return &Model{Column: c, Index: i, Fallback: longest, FallbackIndex: idx[longest], Default: 1, Width: len(features)}, nil
 		}
 	}
-	return nil, fmt.Errorf("naive model: the features have none of %v (a seasonal lag needs a day, week or month grid)", candidates)
+	return nil, fmt.Errorf("naive model: the features have none of %v (a seasonal lag needs a season: a day, week or month grid, or time.season in the spec)", candidates)
 }
 
 // Predict implements model.Predictor.

@@ -42,8 +42,15 @@ func TestSeasonalNaiveFallsBack(t *testing.T) {
 	}
 }
 
-func TestSeasonalNaiveNeedsSeason(t *testing.T) {
-	if _, err := SeasonalNaive([]model.Feature{{Name: "lag_1"}, {Name: "mean_4"}}); err == nil {
-		t.Fatal("expected an error without a seasonal lag")
+func TestSeasonalNaiveWithoutSeasonIsNaive(t *testing.T) {
+	m, err := SeasonalNaive([]model.Feature{{Name: "lag_3"}, {Name: "lag_4"}, {Name: "mean_4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Column != "lag_3" {
+		t.Fatalf("without a seasonal lag the seasonal naive reads %s, want the latest lag lag_3", m.Column)
+	}
+	if _, err := SeasonalNaive([]model.Feature{{Name: "mean_4"}}); err == nil {
+		t.Fatal("expected an error without a seasonal lag or any lag")
 	}
 }

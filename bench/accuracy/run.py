@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""The accuracy suite: promocast's default pipeline, as a newcomer runs it, against an XGBoost
+peer (peer.py) on every real panel in ../shared/data and the demo shop, on the same folds and
+the same scored rows, with one metric code for both.
+
+Usage: bench/accuracy/run.sh [dataset ...]   (datasets: breakfast tuna cheese demo; default all)
+
+For each dataset it runs `promocast backtest` with the default model and the other candidates,
+then peer.py on the same folds, joins the predictions on (series, period) and prints one table:
+WAPE, MAPE, WAPE on promotion periods, P10-P90 coverage and bias for the default, the best
+promocast model on these folds and the peer. Metrics: WAPE = sum|a-f|/sum a; MAPE = mean
+|a-f|/a over a > 0; bias = sum(f-a)/sum a; coverage = share of actuals inside P10..P90 (rows of
+the first fold, which has no earlier fold to calibrate on, are not counted).
+Set PROMOCAST_SUITE_OUT to keep the working folder.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DATA = os.environ.get("PROMOCAST_SHARED_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
+BIN = os.environ.get("PROMOCAST_BIN", os.path.join(ROOT, "promocast"))
+# The model `promocast train` fits when no --model is given, and the others the suite compares.
+DEFAULT = "gbdt"
+OTHERS = ["gbdt_log", "gbdt_poisson", "ridge"]
+
+DATASETS = {
+    "breakfast": dict(
+        data=f"{DATA}/breakfast_at_the_frat/transaction.csv.gz", spec=f"{ROOT}/examples/breakfast/spec.yaml",
+        folds=6, horizon=2, gap=1,
+        peer=dict(time="week_end_date", kind="week", keys=["store_id", "upc_id"], target="units",
+                  known=["price", "base_price", "feature", "display", "tpr_only"], price="price",
+                  regular="base_price", flags=["feature", "display", "tpr_only"], season=52,
+                  windows=[4, 8, 13, 26, 52])),
+    "tuna": dict(
+        data=f"{DATA}/tuna/tuna.csv", spec=f"{HERE}/tuna.yaml", folds=8, horizon=2, gap=1,
+        peer=dict(time="week", kind="period", keys=["brand"], target="units", known=["price", "promotion"],
+                  static=["manufacturer"], price="price", regular="infer", flags=["promotion"], season=52,
+                  windows=[4, 8, 13, 26, 52])),
+    "cheese": dict(
+        data=f"{DATA}/cheese/cheese.csv", spec=f"{HERE}/cheese.yaml", folds=8, horizon=2, gap=1,
+        peer=dict(time="week", kind="period", keys=["retailer"], target="units", known=["price", "display"],
+                  static=["market"], price="price", regular="infer", flags=["display"], season=0,
+                  windows=[4, 8, 13, 26])),
+    "demo": dict(
+        data=None, spec=None, folds=3, horizon=31, gap=0,
+        peer=dict(time="date", kind="day", keys=["sku"], target="units",
+                  known=["price", "regular_price", "discount", "feature", "display", "coupon"],
+                  static=["category", "brand", "price_tier"], price="price", regular="regular_price",
+                  flags=["discount", "feature", "display", "coupon"], season=7, windows=[7, 14, 28, 56, 91],
+                  stride=7)),
+}
+
+
+def run(cmd, **kw):
+    print("$ " + " ".join(cmd), file=sys.stderr, flush=True)
+    subprocess.run(cmd, check=True, **kw)
+
+
+def scores(d, col, lo=None, hi=None):
+    a, f = d["actual"].values, d[col].values
+    pos = a > 0
+    out = {
+        "wape": np.abs(a - f).sum() / a.sum(),
+        "mape": np.mean(np.abs(a[pos] - f[pos]) / a[pos]),
+        "bias": (f - a).sum() / a.sum(),
+    }
+    pr = d["promoted"].values == 1
+    out["wape_promo"] = np.abs(a[pr] - f[pr]).sum() / a[pr].sum() if pr.any() else np.nan
+    out["cover"] = np.nan
+    if lo is not None:
+        ok = ~np.isnan(d[lo].values)
+        if ok.any():
+            out["cover"] = np.mean((a[ok] >= d[lo].values[ok]) & (a[ok] <= d[hi].values[ok]))
+    return out
+
+
+def dataset(name, cfg, work):
+    d = os.path.join(work, name)
+    os.makedirs(d, exist_ok=True)
+    if name == "demo":
+        run([BIN, "demo", "--out", os.path.join(d, "shop")], stdout=subprocess.DEVNULL)
+        cfg["data"] = os.path.join(d, "shop", "history.csv")
+        cfg["spec"] = os.path.join(d, "shop", "spec.yaml")
+    if not os.path.exists(cfg["data"]):
+        print(f"{name}: {cfg['data']} is absent: skipped", file=sys.stderr)
+        return None
+    t0 = time.time()
+    run([BIN, "backtest", "--data", cfg["data"], "--spec", cfg["spec"], "--folds", str(cfg["folds"]),
+         "--horizon", str(cfg["horizon"]), "--gap", str(cfg["gap"]), "--models", ",".join([DEFAULT] + OTHERS),
+         "--out", os.path.join(d, "bt")], stdout=subprocess.DEVNULL)
+    t1 = time.time()
+    pc = dict(cfg["peer"], data=cfg["data"], folds=cfg["folds"], horizon=cfg["horizon"], gap=cfg["gap"])
+    with open(os.path.join(d, "peer.json"), "w") as f:
+        json.dump(pc, f)
+    run(["/usr/bin/python3", os.path.join(HERE, "peer.py"), os.path.join(d, "peer.json"), os.path.join(d, "peer.csv")])
+    t2 = time.time()
+    pred = pd.read_csv(os.path.join(d, "bt", "predictions.csv"), dtype={"series": str, "period": str})
+    peer = pd.read_csv(os.path.join(d, "peer.csv"), dtype={"series": str, "period": str})
+    peer = peer.rename(columns={"forecast": "peer"})[["series", "period", "peer"]]
+    res = {"seconds_promocast": t1 - t0, "seconds_peer": t2 - t1}
+    for m, g in pred.groupby("model"):
+        j = g.merge(peer, on=["series", "period"], how="inner")
+        if len(j) != len(g):
+            print(f"{name}: {len(g) - len(j)} of {len(g)} rows of {m} have no peer forecast", file=sys.stderr)
+        res[m] = scores(j, "forecast", "p10", "p90")
+        res["rows"] = len(j)
+        if m == DEFAULT:
+            res["peer"] = scores(j, "peer")
+    return res
+
+
+def pct(v):
+    return "     -" if v is None or np.isnan(v) else f"{100 * v:5.1f}%"
+
+
+def main():
+    names = sys.argv[1:] or list(DATASETS)
+    work = os.environ.get("PROMOCAST_SUITE_OUT") or tempfile.mkdtemp(prefix="promocast-accuracy-")
+    results = {}
+    for n in names:
+        r = dataset(n, dict(DATASETS[n]), work)
+        if r:
+            results[n] = r
+    print(f"\naccuracy suite: promocast default vs best promocast model vs XGBoost peer, same folds and rows")
+    print(f"(work folder {work})\n")
+    head = f"{'dataset':10} {'rows':>6}  {'':12}" + "".join(f"{h:>8}" for h in
+                                                           ["WAPE", "MAPE", "WAPE pr", "P10-P90", "bias"])
+    print(head)
+    for n, r in results.items():
+        models = [m for m in r if m not in ("peer", "rows") and not m.startswith("seconds")]
+        best = min((m for m in models if m != DEFAULT), key=lambda m: r[m]["wape"])
+        for label, key in (("default", DEFAULT), (f"best {best}", best), ("peer", "peer")):
+            s = r[key]
+            print(f"{n if label == 'default' else '':10} {r['rows'] if label == 'default' else '':>6}  {label:12}"
+                  + "".join(f"{pct(s[k]):>8}" for k in ["wape", "mape", "wape_promo", "cover", "bias"]))
+        dv, pv = r[DEFAULT], r["peer"]
+        rel = {k: 1 - dv[k] / pv[k] for k in ("wape", "mape", "wape_promo")}
+        print(f"{'':10} {'':>6}  {'vs peer':12}" + "".join(f"{100 * rel[k]:+7.1f}%" for k in ("wape", "mape", "wape_promo"))
+              + f"   (promocast {r['seconds_promocast']:.0f}s, peer {r['seconds_peer']:.0f}s)")
+    with open(os.path.join(work, "results.json"), "w") as f:
+        json.dump(results, f, indent=1, default=float)
+
+
+if __name__ == "__main__":
+    main()

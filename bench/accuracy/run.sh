@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The accuracy suite (see run.py): builds promocast, then backtests the default pipeline and an
+# XGBoost peer on the same folds of every panel in ../shared/data and the demo shop.
+# Usage: bash bench/accuracy/run.sh [breakfast] [tuna] [cheese] [demo]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=$(mktemp -d)/promocast
+go build -o "$bin" ./cmd/promocast
+PROMOCAST_BIN="$bin" exec /usr/bin/python3 bench/accuracy/run.py "$@"
