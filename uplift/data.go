@@ -51,7 +51,7 @@ type Data struct {
 }
 
 // Rows returns the number of customers.
-func (d *Data) Rows() int { return len(d.Y) }
+func (d *Data) Rows() int { return d.X.Rows }
 
 // Treatments returns the number of treatment arms (all arms but the
 // control).

@@ -51,10 +51,47 @@
 // the top k), the difference in means, and the curves sampled at every
 // percent of customers targeted.
 //
+// CheckBalance is the randomisation check: the standardised mean
+// difference of every feature (every level of a categorical one, and the
+// missing rate) between each treatment and the control. Above
+// BalanceThreshold (0.1) it warns that the log does not look like a
+// randomised test, where Qini curves compare unlike customers and only the
+// propensity-corrected estimates are to be trusted.
+//
+// # Targeting
+//
+// Choose turns predicted uplifts into a policy: per customer the
+// treatment, or none, with the largest Value·uplift − cost, under a total
+// Budget (a greedy multiple-choice knapsack that never overspends) or a
+// Count of customers:
+//
+//	costs, err := uplift.ParseCosts("Mens E-Mail=0.05,Womens E-Mail=0.05", m.Treatments())
+//	test, err := m.Encode(testTable) // held-out customers with arms and outcomes
+//	values, policy, err := m.Compare(test, uplift.PolicyConfig{Value: 1, Costs: costs, Budget: 500})
+//
+// Compare values the policy beside its single-treatment versions,
+// treating everyone with each treatment and treating no one: the model's
+// expected incremental outcome, and on labelled held-out data the inverse
+// propensity weighted estimate of what each policy would have gained,
+// with a 95% interval (ValuePolicy).
+//
+// # Drivers
+//
+// Model.Drivers says which features drive each treatment's uplift: the
+// mean absolute TreeSHAP value of a boosted-tree surrogate of the
+// predicted uplift (exact for the surrogate, in outcome units), with the
+// surrogate's fidelity (R²) to the model and the direction of each
+// numeric feature's effect.
+//
+// # Model file
+//
+// Write and Read save and load a Model as one JSON document (see Format);
+// Model.Encode applies the training table's encoding to a new table.
+//
 // # Guarantees
 //
 // The same data, Config and seed give the same model and predictions,
 // whatever the thread count. Bad input is an error naming the column and
 // the value: a treatment column with one value, an outcome that is not a
-// number, an unknown control value.
+// number, an unknown control value, a cost for an unknown treatment.
 package uplift

@@ -51,3 +51,5 @@ func synth(n int, binary bool, seed uint64, confounded bool) (d *Data, tau [][]f
 	}
 	return d, tau
 }
+
+func ftoa(v float64) string { return data.FormatFloat(v) }
