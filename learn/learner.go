@@ -212,3 +212,16 @@ func Decode(name string, raw []byte) (model.Predictor, error) {
 	}
 	return p, nil
 }
+
+// DefaultCandidates are the learners the default model (ensemble.Default)
+// chooses between: boosted trees on the scaled target (squared loss, which
+// fits the mean) and on its log (which fits the median of a right-skewed
+// target and is not pulled up by one promotional spike).
+func DefaultCandidates(opt Options) []ensemble.Candidate {
+	var out []ensemble.Candidate
+	for _, n := range []string{"gbdt", "gbdt_log"} {
+		fit, _ := New(n, opt) // both are registered above
+		out = append(out, ensemble.Candidate{Name: n, Fit: fit})
+	}
+	return out
+}

@@ -80,8 +80,13 @@ func runBacktest(e *env, f backtestFlags) error {
 		f.models = strings.Join(list, ",")
 	}
 	var cands []backtest.Candidate
+	withDefault := false
 	for _, name := range strings.Split(f.models, ",") {
 		name = strings.TrimSpace(name)
+		if name == ensemble.DefaultName && !auto {
+			withDefault = true
+			continue
+		}
 		fit, err := learn.New(name, f.model.options())
 		if err != nil {
 			return usageError{err}
@@ -110,6 +115,10 @@ func runBacktest(e *env, f backtestFlags) error {
 	if auto && len(cands) > 1 {
 		steps = (f.folds + 1) * len(cands) // auto adds an unscored warm-up fold
 	}
+	defaults := learn.DefaultCandidates(f.model.options())
+	if withDefault {
+		steps += (f.folds + 1) * len(defaults)
+	}
 	bar := newProgress(e.stderr, steps, "backtest")
 	opt := backtest.Options{Folds: f.folds, Horizon: f.horizon, Gap: f.gap, Segments: f.segments,
 		Progress: func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }}
@@ -123,11 +132,23 @@ func runBacktest(e *env, f backtestFlags) error {
 		}
 		reports, board = res.Reports, res.Board
 	} else {
-		reports, err = backtest.Run(pr, opt, cands)
-		bar.done()
-		if err != nil {
-			return err
+		if withDefault {
+			_, rep, err := ensemble.Default(pr, opt, defaults)
+			if err != nil {
+				bar.done()
+				return err
+			}
+			reports = append(reports, rep)
 		}
+		if len(cands) > 0 {
+			rest, err := backtest.Run(pr, opt, cands)
+			if err != nil {
+				bar.done()
+				return err
+			}
+			reports = append(reports, rest...)
+		}
+		bar.done()
 	}
 	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n\n",
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
