@@ -11,7 +11,12 @@
 // At most one version of a name is live. Promote makes a version live and
 // remembers the version it replaces; Rollback returns to that one, and
 // rolling back again walks further back. Promotion history is kept, never
-// deleted.
+// deleted. Before a version goes live, Promote and Rollback check its stored
+// file and run Options.Check (serve.Check: the model decodes, its history
+// loads unchanged and matches its spec, the model scores it), so a version
+// that cannot be served is refused from any process. A history that changes
+// after its version went live is caught when a server starts: it serves
+// the newest servable version in LiveHistory and says so in /readyz.
 //
 //	st, err := registry.Open(ctx, "promocast.db", registry.Options{})
 //	m, _, err := st.Register(ctx, registry.Registration{Name: "shop", File: b,

@@ -211,18 +211,18 @@ func (s *Store) Live(ctx context.Context, name string) (Model, error) {
 }
 
 // Promote makes a version live. The stored file is checked first (see
-// File): a damaged version is refused and the live version stays live.
-// Promoting the live version changes nothing.
+// File), then Options.Check: a version that cannot be served is refused and
+// the live version stays live. Promoting the live version changes nothing.
 func (s *Store) Promote(ctx context.Context, name string, version int) (Model, error) {
-	if _, err := s.File(ctx, name, version); err != nil {
-		return Model{}, fmt.Errorf("promote refused: %w", err)
-	}
 	cur, err := s.Live(ctx, name)
 	switch {
 	case err == nil && cur.Version == version:
 		return cur, nil
 	case err != nil && !errors.Is(err, ErrNotFound):
 		return Model{}, err
+	}
+	if err := s.servable(ctx, s.db, name, version); err != nil {
+		return Model{}, fmt.Errorf("promote refused: %w", err)
 	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO promotions (name, version, promoted) VALUES (?, ?, ?)`, name, version, stamp(s.now())); err != nil {
 		return Model{}, fmt.Errorf("promote %s v%d: %w", name, version, err)
@@ -232,8 +232,17 @@ func (s *Store) Promote(ctx context.Context, name string, version int) (Model, e
 
 // Rollback retires the live version of name and makes the version that
 // was live before it live again. It fails, changing nothing, when there is
-// no earlier live version or its stored file is damaged.
+// no earlier live version or it cannot be served (see Promote).
 func (s *Store) Rollback(ctx context.Context, name string) (Model, error) {
+	// The check may take a while (it loads the history), so it runs
+	// before the transaction, which then makes sure nothing moved.
+	checked := 0
+	if prev, err := s.Previous(ctx, name); err == nil {
+		if err := s.servable(ctx, s.db, name, prev.Version); err != nil {
+			return Model{}, fmt.Errorf("rollback refused: %w", err)
+		}
+		checked = prev.Version
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Model{}, err
@@ -259,8 +268,8 @@ func (s *Store) Rollback(ctx context.Context, name string) (Model, error) {
 	case 1:
 		return Model{}, fmt.Errorf("rollback %s: version %d is the first live version; there is none before it to return to", name, versions[0])
 	}
-	if _, err := file(ctx, tx, name, versions[1]); err != nil {
-		return Model{}, fmt.Errorf("rollback refused: %w", err)
+	if versions[1] != checked {
+		return Model{}, fmt.Errorf("rollback %s: the live versions changed while version %d was checked; try again", name, checked)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE promotions SET retired = ? WHERE id = ?`, stamp(s.now()), ids[0]); err != nil {
 		return Model{}, err
@@ -269,6 +278,54 @@ func (s *Store) Rollback(ctx context.Context, name string) (Model, error) {
 		return Model{}, err
 	}
 	return s.Get(ctx, name, versions[1])
+}
+
+// servable checks a version's stored file and runs Options.Check on it.
+func (s *Store) servable(ctx context.Context, q querier, name string, version int) error {
+	b, err := file(ctx, q, name, version)
+	if err != nil || s.check == nil {
+		return err
+	}
+	m, err := scanModel(q.QueryRowContext(ctx, `SELECT `+modelColumns+` FROM models m WHERE m.name = ? AND m.version = ?`, name, version))
+	if err != nil {
+		return err
+	}
+	if err := s.check(ctx, m, b); err != nil {
+		return fmt.Errorf("model %s version %d cannot be served: %w", name, version, err)
+	}
+	return nil
+}
+
+// LiveHistory returns the versions that are live or were live before the
+// live one and have not been rolled back from, newest first: the live
+// version, then the one Rollback would return to, and so on.
+func (s *Store) LiveHistory(ctx context.Context, name string) ([]Model, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT version FROM promotions WHERE name = ? AND retired IS NULL ORDER BY id DESC`, name)
+	if err != nil {
+		return nil, err
+	}
+	var versions []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		versions = append(versions, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Model, 0, len(versions))
+	for _, v := range versions {
+		m, err := s.Get(ctx, name, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // Previous returns the version Rollback would make live: the one live

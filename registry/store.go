@@ -26,12 +26,23 @@ type Options struct {
 	// Now is the clock that stamps registrations, promotions and runs;
 	// nil means time.Now.
 	Now func() time.Time
+	// Check says whether a version can be served: its model file decodes,
+	// its history loads and matches its spec. Promote and Rollback call it
+	// before making a version live and refuse the version when it fails, so
+	// that whatever process changes the registry, its live version is one a
+	// server can start on. nil checks only the stored file's checksum.
+	Check Check
 }
+
+// Check reports whether the version m, whose checked model file is file,
+// can be served.
+type Check func(ctx context.Context, m Model, file []byte) error
 
 // Store is an open registry database.
 type Store struct {
-	db  *sql.DB
-	now func() time.Time
+	db    *sql.DB
+	now   func() time.Time
+	check Check
 }
 
 // schemaVersion is stored in SQLite's user_version; Open refuses newer
@@ -97,7 +108,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	// One connection: SQLite takes one writer at a time anyway, and an
 	// in-memory database exists per connection.
 	db.SetMaxOpenConns(1)
-	st := &Store{db: db, now: opt.Now}
+	st := &Store{db: db, now: opt.Now, check: opt.Check}
 	if st.now == nil {
 		st.now = time.Now
 	}

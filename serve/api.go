@@ -164,8 +164,13 @@ type PromoteResponse struct {
 
 // Health is the body of /healthz and /readyz.
 type Health struct {
-	Status string    `json:"status" enum:"ok,starting,draining"`
+	// Status is "ok", or "stale" when the served model is not the
+	// registry's live version (Problem says why); /readyz answers 503
+	// while starting or draining.
+	Status string    `json:"status" enum:"ok,stale"`
 	Model  *ModelRef `json:"model,omitempty"`
+	// Problem says why the served model is not the registry's live one.
+	Problem string `json:"problem,omitempty"`
 }
 
 // finite returns a pointer to v, or nil when v is NaN or infinite (JSON has

@@ -332,6 +332,9 @@ func (s *Server) readyz(*http.Request, *NoBody) (*Health, error) {
 		return nil, Errorf(http.StatusServiceUnavailable, "", "starting: no live model loaded yet")
 	default:
 		ref := lv.Ref()
+		if p := s.Problem(); p != "" {
+			return &Health{Status: "stale", Model: &ref, Problem: p}, nil
+		}
 		return &Health{Status: "ok", Model: &ref}, nil
 	}
 }

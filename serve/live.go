@@ -50,17 +50,9 @@ func (s *Server) build(ctx context.Context, entry registry.Model) (*Live, error)
 	if err != nil {
 		return nil, err
 	}
-	mf, err := modelfile.Decode(b, fmt.Sprintf("model %s version %d", entry.Name, entry.Version))
+	mf, sc, err := loadVersion(ctx, s.history, entry, b)
 	if err != nil {
 		return nil, err
-	}
-	hist, err := s.history(ctx, entry)
-	if err != nil {
-		return nil, fmt.Errorf("model %s version %d: history %s: %w", entry.Name, entry.Version, entry.DataSource, err)
-	}
-	sc, err := mf.Model.NewScorer(hist)
-	if err != nil {
-		return nil, fmt.Errorf("model %s version %d: %w", entry.Name, entry.Version, err)
 	}
 	lv := &Live{Entry: entry, Model: mf.Model, Scorer: sc, Loaded: time.Now(), cols: newPlanColumns(&mf.Model.Spec)}
 	if lv.spec, err = planSpec(lv); err != nil {
@@ -75,6 +67,36 @@ func (s *Server) build(ctx context.Context, entry registry.Model) (*Live, error)
 		lv.spec.Backtest = true
 	}
 	return lv, nil
+}
+
+// loadVersion decodes a version's model file, loads its history and builds
+// its scorer: what serving the version needs.
+func loadVersion(ctx context.Context, load Loader, entry registry.Model, file []byte) (*modelfile.Forecast, *forecast.Scorer, error) {
+	mf, err := modelfile.Decode(file, fmt.Sprintf("model %s version %d", entry.Name, entry.Version))
+	if err != nil {
+		return nil, nil, err
+	}
+	hist, err := load(ctx, entry)
+	if err != nil {
+		return nil, nil, fmt.Errorf("model %s version %d: %w", entry.Name, entry.Version, err)
+	}
+	sc, err := mf.Model.NewScorer(hist)
+	if err != nil {
+		return nil, nil, fmt.Errorf("model %s version %d: %w", entry.Name, entry.Version, err)
+	}
+	return mf, sc, nil
+}
+
+// Check returns the registry check (registry.Options.Check) that refuses
+// to make a version live unless a server could serve it: its model file
+// decodes, load reads its history, and the model scores that history.
+// Open every store a server or a command promotes in with it, so that the
+// registry's live version is always one a server can start on.
+func Check(load Loader) registry.Check {
+	return func(ctx context.Context, m registry.Model, file []byte) error {
+		_, _, err := loadVersion(ctx, load, m, file)
+		return err
+	}
 }
 
 func (s *Server) history(ctx context.Context, entry registry.Model) (*data.Frame, error) {
@@ -95,6 +117,7 @@ func (s *Server) history(ctx context.Context, entry registry.Model) (*data.Frame
 // publish makes lv the live model and returns the one it replaced.
 func (s *Server) publish(lv *Live, why string) *Live {
 	prev := s.live.Swap(lv)
+	s.setProblem("")
 	s.metrics.version.WithLabelValues(lv.Entry.Name).Set(float64(lv.Entry.Version))
 	s.metrics.swaps.Inc()
 	args := []any{"name", lv.Entry.Name, "version", lv.Entry.Version, "kind", lv.Entry.Kind, "why", why}
@@ -109,20 +132,56 @@ func (s *Server) publish(lv *Live, why string) *Live {
 func (s *Server) Live() *Live { return s.live.Load() }
 
 // Start loads the registry's live version of the served name and publishes
-// it. It fails when the name has no live version or it cannot be served.
+// it. When that version cannot be served (its history changed since it was
+// promoted, say), Start falls back to the versions live before it, newest
+// first, serves the first that loads and reports the problem in /readyz
+// and the log; the registry is left as it is. It fails when no version
+// can be served.
 func (s *Server) Start(ctx context.Context) error {
 	s.swapMu.Lock()
 	defer s.swapMu.Unlock()
-	entry, err := s.store.Live(ctx, s.opt.Name)
+	versions, err := s.store.LiveHistory(ctx, s.opt.Name)
 	if err != nil {
 		return err
 	}
-	lv, err := s.build(ctx, entry)
-	if err != nil {
+	if len(versions) == 0 {
+		_, err := s.store.Live(ctx, s.opt.Name)
 		return err
 	}
-	s.publish(lv, "start")
-	return nil
+	var first error
+	for _, entry := range versions {
+		lv, err := s.build(ctx, entry)
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			s.log.Error("a live or earlier live version cannot be served", "name", entry.Name, "version", entry.Version, "err", err)
+			continue
+		}
+		s.publish(lv, "start")
+		if first != nil {
+			s.setProblem(fmt.Sprintf("the registry's live version %d cannot be served (%v); serving version %d, live before it", versions[0].Version, first, entry.Version))
+		}
+		return nil
+	}
+	return first
+}
+
+// setProblem records why the served version is not the registry's live
+// one ("" when it is), for /readyz; a new problem is logged once.
+func (s *Server) setProblem(p string) {
+	if old := s.problem.Swap(&p); p != "" && (old == nil || *old != p) {
+		s.log.Warn("serving a version other than the registry's live one", "problem", p)
+	}
+}
+
+// Problem says why the served version is not the registry's live version,
+// or "" when it is.
+func (s *Server) Problem() string {
+	if p := s.problem.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // Promote makes version live: it builds the version's scorer first, then
@@ -174,11 +233,16 @@ func (s *Server) sync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cur := s.live.Load(); cur != nil && cur.Entry.Version == entry.Version {
+	cur := s.live.Load()
+	if cur != nil && cur.Entry.Version == entry.Version {
 		return nil
 	}
 	lv, err := s.build(ctx, entry)
 	if err != nil {
+		if cur != nil {
+			s.setProblem(fmt.Sprintf("the registry's live version %d cannot be served (%v); serving version %d", entry.Version, err, cur.Entry.Version))
+			return nil
+		}
 		return err
 	}
 	s.publish(lv, "registry changed")

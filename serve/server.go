@@ -40,6 +40,7 @@ type Server struct {
 	handler http.Handler
 
 	draining atomic.Bool
+	problem  atomic.Pointer[string] // see Problem
 	runs     *recorder
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/registry"
+	"promocast/serve"
 )
 
 type modelsFlags struct {
@@ -67,7 +68,7 @@ rollbacks made here within its --poll interval.`,
 }
 
 func openStore(cmd *cobra.Command, f modelsFlags) (*registry.Store, error) {
-	return registry.Open(cmd.Context(), f.store, registry.Options{})
+	return registry.Open(cmd.Context(), f.store, registry.Options{Check: serve.Check(historyLoader)})
 }
 
 func runModelsList(cmd *cobra.Command, e *env, f modelsFlags) error {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"promocast/export"
 	"promocast/registry"
+	"promocast/serve"
 	"promocast/synth"
 )
 
@@ -111,5 +113,85 @@ func TestDemoSource(t *testing.T) {
 	t.Setenv("PROMOCAST_TOKENS", "tooshort admin")
 	if code, _, errs := run(t, "serve", "--store", ":memory:"); code != exitUsage || !strings.Contains(errs, "PROMOCAST_TOKENS") {
 		t.Errorf("bad env tokens: %d %s", code, errs)
+	}
+}
+
+// TestPromotionNeedsAServableVersion promotes, from the command line, a
+// version whose history changed after registration: the promotion is
+// refused and the live version stays live. A history that changes after
+// its version went live leaves a fresh server on the version live before
+// it, and /readyz says so.
+func TestPromotionNeedsAServableVersion(t *testing.T) {
+	path := weeklyShop(t, 40, 40)
+	hist, _ := os.ReadFile(path("history.csv"))
+	for _, n := range []string{"h2.csv", "h3.csv"} {
+		writeFile(t, path(n), string(hist))
+	}
+	for i, h := range []string{"2", "3", "4", "5"} {
+		if code, _, errs := run(t, "train", "--data", path("history.csv"), "--spec", path("spec.yaml"), "--model", "ridge",
+			"--horizon", h, "--calibration-folds", "0", "--out", path("m"+string(rune('1'+i))+".json")); code != exitOK {
+			t.Fatalf("train: %s", errs)
+		}
+	}
+	db := path("r.db")
+	models := func(args ...string) (int, string, string) {
+		return run(t, append([]string{"models"}, append(args, "--store", db, "--name", "shop")...)...)
+	}
+	if code, _, errs := models("register", "--model", path("m1.json"), "--data", path("history.csv"), "--promote"); code != exitOK {
+		t.Fatalf("register 1: %s", errs)
+	}
+	if code, _, errs := models("register", "--model", path("m2.json"), "--data", path("h2.csv")); code != exitOK {
+		t.Fatalf("register 2: %s", errs)
+	}
+	appendLine := func(name string) {
+		fh, _ := os.OpenFile(path(name), os.O_APPEND|os.O_WRONLY, 0)
+		fh.WriteString("2013-01-02,a,x,10,10,0\n")
+		fh.Close()
+	}
+	appendLine("h2.csv")
+	code, out, errs := models("promote", "--version", "2")
+	if code != exitFailure || !strings.Contains(errs, "promote refused: model shop version 2 cannot be served") || !strings.Contains(errs, "h2.csv changed since") {
+		t.Fatalf("promoting a version whose history changed: %d %s %s", code, out, errs)
+	}
+	if _, out, _ := models("list"); !strings.Contains(out, "shop  1        live") {
+		t.Errorf("version 1 is no longer live:\n%s", out)
+	}
+
+	// A spec file that says something else than the training spec is refused.
+	writeFile(t, path("other.yaml"), strings.Replace(weeklySpec, "feature: {off: 0}", "feature: {off: 1}", 1))
+	if code, _, errs := models("register", "--model", path("m4.json"), "--data", path("history.csv"), "--spec", path("other.yaml"), "--promote"); code != exitFailure ||
+		!strings.Contains(errs, "other.yaml differs from the spec model shop version") || !strings.Contains(errs, "(in promotion)") {
+		t.Errorf("promoting with another spec: %d %s", code, errs)
+	}
+
+	// Version 4 goes live, then its history changes.
+	if code, _, errs := models("register", "--model", path("m3.json"), "--data", path("h3.csv"), "--promote"); code != exitOK {
+		t.Fatalf("register 3: %s", errs)
+	}
+	appendLine("h3.csv")
+	ctx := context.Background()
+	st, err := registry.Open(ctx, db, registry.Options{Check: serve.Check(historyLoader)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := serve.New(st, historyLoader, serve.Options{Name: "shop", PollInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Start(ctx); err != nil {
+		t.Fatalf("a fresh server did not start: %v", err)
+	}
+	if v := srv.Live().Entry.Version; v != 1 {
+		t.Errorf("serving version %d, want 1 (the last servable live version)", v)
+	}
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+	if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, `"status":"stale"`) || !strings.Contains(body, "live version 4 cannot be served") {
+		t.Errorf("/readyz: %d %s", rec.Code, body)
+	}
+	if code, _, errs := models("rollback"); code != exitOK {
+		t.Errorf("rollback to version 1: %s", errs)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -95,7 +96,7 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 	if (f.data != "" || f.spec != "" || f.backtest != "") && f.model == "" {
 		return usagef("--data, --spec and --backtest go with --model: the model file to register")
 	}
-	st, err := registry.Open(ctx, f.store, registry.Options{})
+	st, err := registry.Open(ctx, f.store, registry.Options{Check: serve.Check(historyLoader)})
 	if err != nil {
 		return err
 	}
@@ -264,6 +265,9 @@ func historyLoader(ctx context.Context, m registry.Model) (*data.Frame, error) {
 		if ds, err = readSpec(m.SpecSource); err != nil {
 			return nil, err
 		}
+		if err := sameSpec(m, ds.spec); err != nil {
+			return nil, err
+		}
 	} else {
 		var sp spec.Spec
 		if err := json.Unmarshal(m.Spec, &sp); err != nil {
@@ -272,6 +276,38 @@ func historyLoader(ctx context.Context, m registry.Model) (*data.Frame, error) {
 		ds = &dataset{spec: &sp, dir: filepath.Dir(m.DataSource)}
 	}
 	return ds.readTable(m.DataSource, "data")
+}
+
+// sameSpec refuses a spec file that says something else than the spec the
+// model was trained with: the model reads the history by its own spec, so
+// a different file would be silently ignored.
+func sameSpec(m registry.Model, sp *spec.Spec) error {
+	var trained spec.Spec
+	if err := json.Unmarshal(m.Spec, &trained); err != nil {
+		return fmt.Errorf("stored spec: %w", err)
+	}
+	var a, b map[string]json.RawMessage
+	ja, _ := json.Marshal(&trained)
+	jb, _ := json.Marshal(sp)
+	json.Unmarshal(ja, &a)
+	json.Unmarshal(jb, &b)
+	var differ []string
+	for k := range a {
+		if string(a[k]) != string(b[k]) {
+			differ = append(differ, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			differ = append(differ, k)
+		}
+	}
+	if len(differ) == 0 {
+		return nil
+	}
+	sort.Strings(differ)
+	return fmt.Errorf("spec %s differs from the spec model %s version %d was trained with (in %s): register the model with its training spec, or without --spec",
+		m.SpecSource, m.Name, m.Version, strings.Join(differ, ", "))
 }
 
 func sameFingerprint(m registry.Model, compute func() (string, error)) error {
