@@ -87,7 +87,7 @@ func TestBudgetRespected(t *testing.T) {
 			for _, k := range p.Arm {
 				spent += cost[k]
 			}
-			if spent > budget*(1+1e-12) || p.Cost > budget {
+			if spent > budget*(1+1e-9) || p.Cost > budget*(1+1e-9) {
 				t.Fatalf("trial %d budget %v: spent %v (reported %v)", trial, budget, spent, p.Cost)
 			}
 			for i, cur := range p.Arm {
@@ -97,7 +97,7 @@ func TestBudgetRespected(t *testing.T) {
 					if cur > 0 {
 						curNet = tau[cur-1][i] - cost[cur]
 					}
-					if gain > curNet+1e-12 && p.Cost+cost[k]-cost[cur] <= budget-1e-9 {
+					if gain > curNet+1e-12 && p.Cost+cost[k]-cost[cur] <= budget*(1-1e-9) {
 						t.Fatalf("trial %d budget %v: customer %d could switch from %d to %d within budget", trial, budget, i, cur, k)
 					}
 				}
@@ -188,5 +188,19 @@ func TestPolicyBeatsTreatingEveryone(t *testing.T) {
 	}
 	if _, ok := byName["policy with a only"]; !ok {
 		t.Errorf("no single-treatment policy among %v", vals)
+	}
+}
+
+func TestBudgetBuysWholeTreatments(t *testing.T) {
+	tau := [][]float64{make([]float64, 1000)}
+	for i := range tau[0] {
+		tau[0][i] = 1
+	}
+	p, err := Choose(tau, []string{"none", "mail"}, PolicyConfig{Costs: map[string]float64{"mail": 0.05}, Budget: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Count[1] != 400 {
+		t.Errorf("a budget of 20 at 0.05 each treats %d, want 400", p.Count[1])
 	}
 }
