@@ -13,7 +13,7 @@ import (
 // Grid maps a time column's values to integer period ordinals and back.
 // Day ordinals count days since 1970-01-01; week ordinals count 7-day steps
 // from Anchor (the day number of the history's first date, so any weekday
-// works); month ordinals are year*12+month-1; plain periods are the integers
+// works, and every date must fall on that weekday); month ordinals are year*12+month-1; plain periods are the integers
 // themselves.
 type Grid struct {
 	Frequency string `json:"frequency"`
@@ -56,7 +56,15 @@ func (g *Grid) Ordinal(text string) (int, error) {
 	case spec.Day:
 		return d, nil
 	case spec.Week:
-		return floorDiv(d-g.Anchor, 7), nil
+		o := floorDiv(d-g.Anchor, 7)
+		if d != g.Anchor+7*o {
+			// Moving the date to its week's start would answer for
+			// another date than the one asked about.
+			before := dayTime(g.Anchor + 7*o).Format("2006-01-02")
+			after := dayTime(g.Anchor + 7*o + 7).Format("2006-01-02")
+			return 0, fmt.Errorf("%q is a %s, off the weekly grid of %ss (%s or %s)", text, dayTime(d).Weekday(), dayTime(g.Anchor).Weekday(), before, after)
+		}
+		return o, nil
 	default: // month
 		t := dayTime(d)
 		return t.Year()*12 + int(t.Month()) - 1, nil

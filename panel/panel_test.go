@@ -135,6 +135,10 @@ func TestGridOrdinals(t *testing.T) {
 	if g.Label(o) != "2024-01-10" {
 		t.Fatalf("week label %q, want 2024-01-10", g.Label(o))
 	}
+	// A date off the weekly grid is refused, not moved to its week's start.
+	if _, err := g.Ordinal("2024-01-16"); err == nil || err.Error() != `"2024-01-16" is a Tuesday, off the weekly grid of Wednesdays (2024-01-10 or 2024-01-17)` {
+		t.Errorf("off-grid week: %v", err)
+	}
 	if _, err := (&Grid{Frequency: spec.Period}).Ordinal("4.5"); err == nil {
 		t.Fatal("4.5 accepted as an integer period")
 	}

@@ -155,7 +155,8 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		{"beyond horizon", "/v1/forecast", ForecastRequest{Rows: far}, 400, "rows[0].date", "forecasts at most"},
 		{"no rows", "/v1/forecast", ForecastRequest{}, 400, "rows", "no plan rows"},
 		{"unknown field", "/v1/forecast", `{"rows":[],"bye":1}`, 400, "bye", "unknown field"},
-		{"wrong type", "/v1/forecast", `{"rows":5}`, 400, "rows", "expected"},
+		{"wrong type", "/v1/forecast", `{"rows":5}`, 400, "rows", "expected a JSON array, got JSON number"},
+		{"wrong nested type", "/v1/whatif", `{"rows":[],"lever":"price","values":"x"}`, 400, "values", "expected a JSON array, got JSON string"},
 		{"not json", "/v1/forecast", `{"rows":`, 400, "", "not valid JSON"},
 		{"two values", "/v1/forecast", `{"rows":[]} {}`, 400, "", "more than one"},
 		{"empty body", "/v1/forecast", ``, 400, "", "empty"},
@@ -177,6 +178,9 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		got := apiError(t, body)
 		if got.Field != c.field || !strings.Contains(got.Message, c.msg) || got.Status != code {
 			t.Errorf("%s: error %+v, want field %q and message with %q", c.name, got, c.field, c.msg)
+		}
+		if strings.Contains(got.Message, "serve.") || strings.Contains(got.Message, "[]") {
+			t.Errorf("%s: the message names a Go type: %s", c.name, got.Message)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"promocast/data"
@@ -92,7 +93,7 @@ func decodeError(err error) *APIError {
 	case errors.As(err, &se):
 		return Errorf(http.StatusBadRequest, "", "request body is not valid JSON at byte %d: %v", se.Offset, se)
 	case errors.As(err, &te):
-		return Errorf(http.StatusBadRequest, te.Field, "expected %s, got JSON %s", te.Type, te.Value)
+		return Errorf(http.StatusBadRequest, te.Field, "expected %s, got JSON %s", jsonTypeName(te.Type), te.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return Errorf(http.StatusBadRequest, "", "request body is not valid JSON: it ends before the value is complete")
 	case errors.Is(err, errEmptyBody):
@@ -103,4 +104,27 @@ func decodeError(err error) *APIError {
 		return Errorf(http.StatusBadRequest, strings.Trim(f, `"`), "unknown field")
 	}
 	return Errorf(http.StatusBadRequest, "", "request body: %v", err)
+}
+
+// jsonTypeName says in JSON's words what a Go type decodes from, so that
+// messages name no Go types.
+func jsonTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a JSON array"
+	case reflect.Map, reflect.Struct:
+		return "a JSON object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	}
+	return "another JSON type"
 }
