@@ -14,10 +14,9 @@ import (
 	"promocast/data"
 	"promocast/ensemble"
 	"promocast/export"
-	"promocast/forecast"
-	"promocast/learn"
 	"promocast/metric"
 	"promocast/panel"
+	"promocast/train"
 )
 
 type backtestFlags struct {
@@ -54,7 +53,7 @@ auto's leaderboard, and WAPE per fold).`,
 	fs.StringVar(&f.data, "data", "", "sales history: CSV, CSV.gz or Parquet")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&f.out, "out", "", "folder for metrics.csv and predictions.csv (optional)")
-	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare, or auto: "+strings.Join(autoCandidates, ", ")+" and their honest blend, best_mean and stack")
+	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare, or auto: "+strings.Join(train.DefaultCandidates, ", ")+" and their honest blend, best_mean and stack")
 	fs.IntVar(&f.folds, "folds", 4, "number of rolling origins")
 	fs.IntVar(&f.horizon, "horizon", 4, "periods scored per fold")
 	fs.IntVar(&f.gap, "gap", 0, "periods between each origin and its first scored period")
@@ -68,88 +67,47 @@ func runBacktest(e *env, f backtestFlags) error {
 	if err != nil {
 		return err
 	}
-	auto := f.models == "auto"
+	auto := f.models == train.Auto
 	if !auto && len(f.model.candidates) > 0 {
 		return usagef("--candidates lists what --models auto compares; without auto, list the models in --models")
 	}
+	opt := train.Options{Model: train.Best, Learn: f.model.options(), Folds: f.folds, Segments: f.segments, Log: e.log}
 	if auto {
-		list, err := f.model.autoList()
-		if err != nil {
+		opt.Model = train.Auto
+		if opt.Candidates, err = f.model.autoList(); err != nil {
 			return err
 		}
-		f.models = strings.Join(list, ",")
-	}
-	var cands []backtest.Candidate
-	withDefault := false
-	for _, name := range strings.Split(f.models, ",") {
-		name = strings.TrimSpace(name)
-		if name == ensemble.DefaultName && !auto {
-			withDefault = true
-			continue
-		}
-		fit, err := learn.New(name, f.model.options())
-		if err != nil {
-			return usageError{err}
-		}
-		cands = append(cands, backtest.Candidate{Name: name, Fit: fit})
-	}
-	hist, err := ds.readTable(f.data, "data")
-	if err != nil {
-		return err
-	}
-	events, err := ds.readEvents()
-	if err != nil {
-		return err
-	}
-	p, err := panel.Build(hist, ds.spec, panel.Options{})
-	if err != nil {
-		return err
-	}
-	e.log.Info("building features", "series", len(p.Series), "rows", hist.Rows())
-	first := backtest.Origins(p.Last, backtest.Options{Folds: f.folds, Horizon: f.horizon, Gap: f.gap})[0]
-	pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: f.horizon, Gap: f.gap, Events: events, ChooseUntil: first})
-	if err != nil {
-		return err
-	}
-	steps := f.folds * len(cands)
-	if auto && len(cands) > 1 {
-		steps = (f.folds + 1) * len(cands) // auto adds an unscored warm-up fold
-	}
-	defaults := learn.DefaultCandidates(f.model.options())
-	if withDefault {
-		steps += (f.folds + 1) * len(defaults)
-	}
-	bar := newProgress(e.stderr, steps, "backtest")
-	opt := backtest.Options{Folds: f.folds, Horizon: f.horizon, Gap: f.gap, Segments: f.segments,
-		Progress: func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }}
-	var reports []*backtest.Report
-	var board []ensemble.Entry
-	if auto {
-		res, err := ensemble.Auto(pr, opt, ensembleCandidates(cands))
-		bar.done()
-		if err != nil {
-			return err
-		}
-		reports, board = res.Reports, res.Board
 	} else {
-		if withDefault {
-			_, rep, err := ensemble.Default(pr, opt, defaults)
-			if err != nil {
-				bar.done()
+		for _, name := range strings.Split(f.models, ",") {
+			name = strings.TrimSpace(name)
+			if name == ensemble.DefaultName {
+				opt.Candidates = append(opt.Candidates, name)
+				continue
+			}
+			if err := checkModel(name); err != nil {
 				return err
 			}
-			reports = append(reports, rep)
+			opt.Candidates = append(opt.Candidates, name)
 		}
-		if len(cands) > 0 {
-			rest, err := backtest.Run(pr, opt, cands)
-			if err != nil {
-				bar.done()
-				return err
-			}
-			reports = append(reports, rest...)
-		}
-		bar.done()
 	}
+	if f.folds < 1 {
+		return usagef("--folds %d: expected at least 1", f.folds)
+	}
+	hist, err := readTable(ds.History, f.data, "data")
+	if err != nil {
+		return err
+	}
+	if opt.Forecast, err = forecastOptions(ds, f.horizon, f.gap); err != nil {
+		return err
+	}
+	bar := progressFunc(e, "backtest")
+	opt.Progress = bar.update
+	c, err := train.Compare(hist, ds.Spec, opt)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	p, reports, board := c.Panel, c.Reports, c.Board
 	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n\n",
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
 	writeLeaderboard(e.stdout, reports)
@@ -179,7 +137,7 @@ func runBacktest(e *env, f backtestFlags) error {
 	if err := export.Write(filepath.Join(f.out, "metrics.csv"), metricsFrame(reports)); err != nil {
 		return err
 	}
-	if err := export.Write(filepath.Join(f.out, "predictions.csv"), predictionsFrame(pr.Panel, reports)); err != nil {
+	if err := export.Write(filepath.Join(f.out, "predictions.csv"), predictionsFrame(p, reports)); err != nil {
 		return err
 	}
 	title := fmt.Sprintf("promocast backtest: %d series, %d folds × horizon %d, gap %d", len(p.Series), f.folds, f.horizon, f.gap)
@@ -188,18 +146,6 @@ func runBacktest(e *env, f backtestFlags) error {
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s, %s and %s\n", filepath.Join(f.out, "metrics.csv"), filepath.Join(f.out, "predictions.csv"), filepath.Join(f.out, "report.html"))
 	return nil
-}
-
-// autoCandidates are the models --models auto and --model auto compare:
-// one of each family, and the boosted trees with two losses.
-var autoCandidates = []string{"seasonal_naive", "ridge", "svr", "rf", "gbdt", "gbdt_poisson", "mlp"}
-
-func ensembleCandidates(cands []backtest.Candidate) []ensemble.Candidate {
-	out := make([]ensemble.Candidate, len(cands))
-	for i, c := range cands {
-		out[i] = ensemble.Candidate{Name: c.Name, Fit: c.Fit}
-	}
-	return out
 }
 
 // writeBoard prints the auto leaderboard with training times.

@@ -2,9 +2,9 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
+	"promocast/train"
 	"promocast/tune"
 	"regexp"
 	"slices"
@@ -171,46 +171,6 @@ func TestOptimizeAndInventory(t *testing.T) {
 	}
 }
 
-// TestKeysKeepTheirText checks that numeric-looking keys reach the output
-// exactly as written and still join attribute tables.
-func TestKeysKeepTheirText(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	var hist strings.Builder
-	hist.WriteString("week,upc,units,price,base\n")
-	for w := 0; w < 30; w++ {
-		for _, upc := range []string{"1111009477", "00042"} {
-			fmt.Fprintf(&hist, "2024-%02d-%02d,%s,%d,1,1\n", 1+w/4, 1+7*(w%4), upc, 10+w%3)
-		}
-	}
-	h := write("h.csv", hist.String())
-	write("products.csv", "upc,category\n1111009477,snacks\n00042,cereal\n")
-	spec := write("spec.yaml", "time: {column: week, frequency: period}\nkeys: [upc]\ntarget: units\nstatic: [category]\nattributes: [{file: products.csv, on: upc}]\npromotion: {price: {off: base}}\n")
-	ds, err := readSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := ds.readTable(h, "data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := f.Column("upc").Str[0]; got != "1111009477" {
-		t.Errorf("key read as %q", got)
-	}
-	if got := f.Column("upc").Str[1]; got != "00042" {
-		t.Errorf("key read as %q", got)
-	}
-	if got := f.Column("category").Str[1]; got != "cereal" {
-		t.Errorf("attribute joined as %q, want cereal", got)
-	}
-}
-
 func TestTune(t *testing.T) {
 	dir := t.TempDir()
 	if code, _, errs := run(t, "demo", "--out", dir, "--skus", "8", "--folds", "1", "--models", "ridge"); code != exitOK {
@@ -277,7 +237,7 @@ func TestBacktestAuto(t *testing.T) {
 		}
 	}
 	board := out[strings.Index(out, "leaderboard"):]
-	for _, m := range append(append([]string{}, autoCandidates...), "blend", "best_mean", "stack") {
+	for _, m := range append(append([]string{}, train.DefaultCandidates...), "blend", "best_mean", "stack") {
 		if !regexp.MustCompile(`(?m)^\s+\d+\s+` + m + `\s+\d+\.\d%\s`).MatchString(board) {
 			t.Errorf("the leaderboard has no ranked row for %s:\n%s", m, board)
 		}
@@ -295,7 +255,7 @@ func TestBacktestAuto(t *testing.T) {
 	if code, out, errs = run(t, "inspect", model); code != exitOK {
 		t.Fatalf("inspect exited %d: %s", code, errs)
 	}
-	for _, m := range append(append([]string{}, autoCandidates...), "blend", "best_mean", "stack") {
+	for _, m := range append(append([]string{}, train.DefaultCandidates...), "blend", "best_mean", "stack") {
 		if !strings.Contains(out, "auto_wape_"+m+" = ") {
 			t.Errorf("the model file has no leaderboard entry for %s:\n%s", m, out)
 		}

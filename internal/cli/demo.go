@@ -11,16 +11,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"promocast/backtest"
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/interval"
-	"promocast/learn"
 	"promocast/modelfile"
-	"promocast/panel"
 	"promocast/spec"
 	"promocast/synth"
+	"promocast/train"
 )
 
 type demoFlags struct {
@@ -68,6 +65,9 @@ const demoHorizon = 31
 
 func runDemo(e *env, f demoFlags) error {
 	start := time.Now()
+	if f.folds < 1 {
+		return usagef("--folds %d: expected at least 1", f.folds)
+	}
 	shop, err := synth.Generate(synth.Config{Seed: f.seed, SKUs: f.skus, PlanDays: demoHorizon})
 	if err != nil {
 		return err
@@ -94,51 +94,26 @@ func runDemo(e *env, f demoFlags) error {
 	}
 	e.log.Info("generated synthetic shop", "skus", f.skus, "rows", shop.History.Rows(), "plan_rows", shop.Plan.Rows())
 
-	p, err := panel.Build(shop.History, sp, panel.Options{})
-	if err != nil {
-		return err
-	}
-	opt := forecast.TrainOptions{Horizon: demoHorizon, Gap: 0}
-	pr, err := forecast.Prepare(p, opt)
-	if err != nil {
-		return err
-	}
-	var cands []backtest.Candidate
+	var names []string
 	for _, n := range strings.Split(f.models, ",") {
-		fit, err := learn.New(strings.TrimSpace(n), learn.Options{})
-		if err != nil {
-			return usageError{err}
+		n = strings.TrimSpace(n)
+		if err := checkModel(n); err != nil {
+			return err
 		}
-		cands = append(cands, backtest.Candidate{Name: n, Fit: fit})
+		names = append(names, n)
 	}
-	bar := newProgress(e.stderr, f.folds*len(cands), "backtest")
-	reports, err := backtest.Run(pr, backtest.Options{Folds: f.folds, Horizon: demoHorizon, Segments: []string{"category"},
-		Progress: func(m string, k, n int) { bar.step(fmt.Sprintf("%s fold %d/%d", m, k, n)) }}, cands)
+	bar := progressFunc(e, "backtest")
+	tr, err := train.Run(shop.History, sp, train.Options{Forecast: forecast.TrainOptions{Horizon: demoHorizon}, Model: train.Best, Candidates: names,
+		Folds: f.folds, Segments: []string{"category"}, Progress: bar.update})
 	bar.done()
 	if err != nil {
 		return err
 	}
-	best := reports[0]
-	for _, r := range reports[1:] {
-		if r.Overall.WAPE < best.Overall.WAPE {
-			best = r
-		}
-	}
+	p, reports, best, m := tr.Panel, tr.Reports, tr.Chosen, tr.Model
 	if err := export.Write(out("backtest_metrics.csv"), metricsFrame(reports)); err != nil {
 		return err
 	}
-
-	opt.Kind = best.Model
-	fit, _ := learn.New(best.Model, learn.Options{})
-	m, err := pr.Train(opt, p.Last, fit)
-	if err != nil {
-		return err
-	}
-	if m.Calibration, err = interval.Fit(best.Residuals(), interval.Options{}); err != nil {
-		return err
-	}
-	metrics := map[string]float64{"backtest_wape": best.Overall.WAPE, "backtest_wape_promo": best.Promo.WAPE, "backtest_mase": best.Overall.MASE}
-	if err := modelfile.Write(out("model.json"), &modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
+	if err := modelfile.Write(out("model.json"), tr.File()); err != nil {
 		return err
 	}
 	res, err := m.Forecast(shop.History, shop.Plan)

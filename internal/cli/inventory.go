@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/data"
+	"promocast/dataset"
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/inventory"
@@ -71,7 +72,7 @@ func runInventory(e *env, f inventoryFlags) error {
 	}
 	stock := map[string]stockRow{}
 	if f.stock != "" {
-		if stock, err = ds.readStock(f.stock, stockRow{service: f.service, leadTime: f.leadTime}); err != nil {
+		if stock, err = readStock(ds, f.stock, stockRow{service: f.service, leadTime: f.leadTime}); err != nil {
 			return err
 		}
 	}
@@ -167,8 +168,8 @@ func inventoryInputs(res *forecast.Result, stock map[string]stockRow, def stockR
 }
 
 // readStock reads a stock table keyed like the history.
-func (d *dataset) readStock(path string, def stockRow) (map[string]stockRow, error) {
-	t, err := d.readTable(path, "stock")
+func readStock(d *dataset.Dataset, path string, def stockRow) (map[string]stockRow, error) {
+	t, err := readTable(d.Stock, path, "stock")
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +178,7 @@ func (d *dataset) readStock(path string, def stockRow) (map[string]stockRow, err
 		return nil, err
 	}
 	var keys []*data.Column
-	for _, k := range d.spec.Keys {
+	for _, k := range d.Spec.Keys {
 		c, err := t.Need(k, "series key")
 		if err != nil {
 			return nil, err

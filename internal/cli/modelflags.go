@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"promocast/learn"
+	"promocast/train"
 )
 
 // modelFlags are the flags that choose and tune a learner.
@@ -17,23 +18,29 @@ type modelFlags struct {
 	candidates []string
 }
 
+// register adds the flags; an empty def means the model train chooses for
+// the data.
 func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
-	fs.StringVar(&m.model, "model", def, "model: "+strings.Join(learn.Names(), ", ")+"; train also takes auto")
+	usage := "model: " + strings.Join(learn.Names(), ", ") + "; train also takes auto"
+	if def == "" {
+		usage += " (default: the model chosen for the data)"
+	}
+	fs.StringVar(&m.model, "model", def, usage)
 	fs.Float64Var(&m.alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&m.l1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
-	fs.StringSliceVar(&m.candidates, "candidates", nil, "models auto compares and combines (default "+strings.Join(autoCandidates, ",")+")")
+	fs.StringSliceVar(&m.candidates, "candidates", nil, "models auto compares and combines (default "+strings.Join(train.DefaultCandidates, ",")+")")
 }
 
 // autoList returns the models auto compares: --candidates, checked, or
-// autoCandidates.
+// train.DefaultCandidates.
 func (m *modelFlags) autoList() ([]string, error) {
 	if len(m.candidates) == 0 {
-		return autoCandidates, nil
+		return train.DefaultCandidates, nil
 	}
 	seen := map[string]bool{}
 	for _, c := range m.candidates {
 		if _, err := learn.New(c, learn.Options{}); err != nil {
-			return nil, usagef("--candidates: %q is not a model auto can train; expected some of %s", c, strings.Join(autoCandidates, ", "))
+			return nil, usagef("--candidates: %q is not a model auto can train; expected some of %s", c, strings.Join(train.DefaultCandidates, ", "))
 		}
 		if seen[c] {
 			return nil, usagef("--candidates: %s is listed twice", c)
@@ -44,6 +51,14 @@ func (m *modelFlags) autoList() ([]string, error) {
 		return nil, usagef("--candidates: auto needs at least two models to compare and combine, got %s", m.candidates[0])
 	}
 	return m.candidates, nil
+}
+
+// checkModel refuses a learner name package learn does not know.
+func checkModel(name string) error {
+	if _, err := learn.New(name, learn.Options{}); err != nil {
+		return usageError{err}
+	}
+	return nil
 }
 
 func (m *modelFlags) options() learn.Options {

@@ -80,7 +80,7 @@ func runOptimize(e *env, f optimizeFlags) error {
 	}
 	var stock map[string]float64
 	if f.stock != "" {
-		st, err := in.ds.readStock(f.stock, stockRow{})
+		st, err := readStock(in.ds, f.stock, stockRow{})
 		if err != nil {
 			return err
 		}

@@ -38,3 +38,27 @@ func (p *progress) done() {
 		p.bar.Finish()
 	}
 }
+
+// counted is a progress bar for work that counts its own steps: the first
+// step's total sizes the bar.
+type counted struct {
+	w    io.Writer
+	desc string
+	bar  *progress
+}
+
+func progressFunc(e *env, desc string) *counted { return &counted{w: e.stderr, desc: desc} }
+
+// update is a train.Options.Progress.
+func (c *counted) update(note string, _, total int) {
+	if c.bar == nil {
+		c.bar = newProgress(c.w, total, c.desc)
+	}
+	c.bar.step(note)
+}
+
+func (c *counted) done() {
+	if c.bar != nil {
+		c.bar.done()
+	}
+}

@@ -49,7 +49,7 @@ promotion:
 	if err != nil {
 		t.Fatal(err)
 	}
-	hist, err := ds.readTable(trans, "data")
+	hist, err := ds.History(trans)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/data"
+	"promocast/dataset"
 	"promocast/registry"
 	"promocast/serve"
 	"promocast/serve/demo"
@@ -259,7 +260,7 @@ func historyLoader(ctx context.Context, m registry.Model) (*data.Frame, error) {
 	if err := sameFingerprint(m, func() (string, error) { return registry.FingerprintFile(m.DataSource) }); err != nil {
 		return nil, err
 	}
-	var ds *dataset
+	var ds *dataset.Dataset
 	if m.SpecSource != "" {
 		var err error
 		if ds, err = readSpec(m.SpecSource); err != nil {
@@ -273,9 +274,9 @@ func historyLoader(ctx context.Context, m registry.Model) (*data.Frame, error) {
 		if err := json.Unmarshal(m.Spec, &sp); err != nil {
 			return nil, fmt.Errorf("stored spec: %w", err)
 		}
-		ds = &dataset{spec: &sp, dir: filepath.Dir(m.DataSource)}
+		ds = &dataset.Dataset{Spec: &sp, Dir: filepath.Dir(m.DataSource)}
 	}
-	return ds.readTable(m.DataSource, "data")
+	return ds.History(m.DataSource)
 }
 
 // sameSpec refuses a spec file that says something else than the spec the

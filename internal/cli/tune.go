@@ -10,10 +10,9 @@ import (
 
 	"promocast/backtest"
 	"promocast/export"
-	"promocast/forecast"
 	"promocast/learn"
 	"promocast/learn/nn"
-	"promocast/panel"
+	"promocast/train"
 	"promocast/tune"
 )
 
@@ -127,19 +126,15 @@ func runTune(e *env, f tuneFlags) error {
 	if err != nil {
 		return err
 	}
-	hist, err := ds.readTable(f.data, "data")
+	hist, err := readTable(ds.History, f.data, "data")
 	if err != nil {
 		return err
 	}
-	events, err := ds.readEvents()
+	topt, err := forecastOptions(ds, f.horizon, f.gap)
 	if err != nil {
 		return err
 	}
-	p, err := panel.Build(hist, ds.spec, panel.Options{})
-	if err != nil {
-		return err
-	}
-	pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: f.horizon, Gap: f.gap, Events: events})
+	pr, err := train.Prepare(hist, ds.Spec, train.Options{Forecast: topt})
 	if err != nil {
 		return err
 	}

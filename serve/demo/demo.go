@@ -26,7 +26,6 @@ import (
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/interval"
 	"promocast/learn"
 	"promocast/learn/gbdt"
 	"promocast/metric"
@@ -35,6 +34,7 @@ import (
 	"promocast/registry"
 	"promocast/spec"
 	"promocast/synth"
+	"promocast/train"
 )
 
 // Options say what to train. The zero value trains the demo that
@@ -106,36 +106,16 @@ func Train(opt Options) (*Demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := panel.Build(shop.History, sp, panel.Options{})
+	tr, err := train.Run(shop.History, sp, train.Options{Forecast: forecast.TrainOptions{Horizon: opt.Horizon}, Model: "gbdt",
+		Learn: learn.Options{GBDT: gbdt.Params{Rounds: opt.Rounds}}, Folds: opt.Folds, Segments: []string{"category"}})
 	if err != nil {
 		return nil, err
 	}
-	topt := forecast.TrainOptions{Kind: "gbdt", Horizon: opt.Horizon}
-	pr, err := forecast.Prepare(p, topt)
-	if err != nil {
+	d.WAPE = tr.Chosen.Overall.WAPE
+	if d.File, err = modelfile.Encode(tr.File()); err != nil {
 		return nil, err
 	}
-	fit, err := learn.New("gbdt", learn.Options{GBDT: gbdt.Params{Rounds: opt.Rounds}})
-	if err != nil {
-		return nil, err
-	}
-	m, err := pr.Train(topt, p.Last, fit)
-	if err != nil {
-		return nil, err
-	}
-	reports, err := backtest.Run(pr, backtest.Options{Folds: opt.Folds, Horizon: opt.Horizon, Segments: []string{"category"}},
-		[]backtest.Candidate{{Name: "gbdt", Fit: fit}})
-	if err != nil {
-		return nil, fmt.Errorf("calibration: %w", err)
-	}
-	if m.Calibration, err = interval.Fit(reports[0].Residuals(), interval.Options{}); err != nil {
-		return nil, fmt.Errorf("calibration: %w", err)
-	}
-	d.WAPE = reports[0].Overall.WAPE
-	metrics := map[string]float64{"backtest_wape": d.WAPE, "backtest_wape_promo": reports[0].Promo.WAPE}
-	if d.File, err = modelfile.Encode(&modelfile.Forecast{Model: m, Metrics: metrics}); err != nil {
-		return nil, err
-	}
+	p, reports := tr.Panel, tr.Reports
 	d.Backtest = FromReports(p, reports, "demo startup: "+source)
 	return d, nil
 }

@@ -1,0 +1,375 @@
+// Package train is the one path from a sales history to a model ready to
+// ship:
+//
+//	history → panel → features → calibration backtest → training on the
+//	whole history → interval calibration → backtest metrics → model file
+//
+// The train and demo commands and the server's demo model all call Run;
+// the backtest command calls Compare, its first half. The calibration
+// backtest scores one model, or compares candidates and ships the best
+// (Best) or auto's leaderboard winner, which may be a blend (Auto).
+//
+//	res, err := train.Run(hist, sp, train.Options{Forecast: forecast.TrainOptions{Horizon: 4}})
+//	err = modelfile.Write("model.json", res.File())
+//
+// Which learner a panel gets when the caller names none, and its
+// settings, is decided in one place: ChooseModel.
+package train
+
+import (
+	"fmt"
+	"log/slog"
+
+	"promocast/backtest"
+	"promocast/data"
+	"promocast/ensemble"
+	"promocast/forecast"
+	"promocast/interval"
+	"promocast/learn"
+	"promocast/modelfile"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// Model values that compare Options.Candidates by backtest instead of
+// naming one learner.
+const (
+	// Auto runs ensemble.Auto: every candidate and their honest blends,
+	// ranked by overall WAPE; the winner ships, a blend included.
+	Auto = "auto"
+	// Best ships the candidate with the lowest overall backtest WAPE (the
+	// first on ties).
+	Best = "best"
+)
+
+// Defaults of the zero Options.
+const (
+	DefaultHorizon = 4
+	DefaultFolds   = 4
+)
+
+// DefaultCandidates are the learners Auto and Best compare when
+// Options.Candidates is empty: one of each family, and the boosted trees
+// with two losses.
+var DefaultCandidates = []string{"seasonal_naive", "ridge", "svr", "rf", "gbdt", "gbdt_poisson", "mlp"}
+
+// Options say what to train. The zero value trains ChooseModel's learner
+// with horizon DefaultHorizon, gap 0 and intervals calibrated on
+// DefaultFolds backtest folds.
+type Options struct {
+	// Forecast holds the model's forecasting settings (horizon, gap,
+	// features, events); Horizon 0 means DefaultHorizon. Kind is set by
+	// the pipeline.
+	Forecast forecast.TrainOptions
+	// Model names the learner (see package learn), the default model
+	// (ensemble.DefaultName: chosen by its own backtest), or is Auto or
+	// Best; empty means the model ChooseModel picks for the panel.
+	Model string
+	// Candidates are the learners Auto and Best compare (Best also takes
+	// ensemble.DefaultName); empty means DefaultCandidates.
+	Candidates []string
+	// Learn holds learner settings; zero fields mean the learner's
+	// defaults. With an empty Model, ChooseModel receives them.
+	Learn learn.Options
+	// Folds is the calibration backtest's rolling origins; 0 means
+	// DefaultFolds. Auto needs at least 2.
+	Folds int
+	// NoIntervals skips the calibration backtest: the model ships without
+	// intervals or backtest metrics. Auto and Best need the backtest.
+	NoIntervals bool
+	// Segments are key or static columns the backtest breaks metrics down
+	// by.
+	Segments []string
+	// Progress, when set, is called after each model×fold of the
+	// backtest with a note such as "ridge fold 3/4", the steps done and
+	// the steps in all.
+	Progress func(note string, done, total int)
+	// Log, when set, receives progress messages.
+	Log *slog.Logger
+}
+
+// Choice is a learner with its settings.
+type Choice struct {
+	Model string
+	Learn learn.Options
+}
+
+// ChooseModel chooses the learner and its settings for a panel when the
+// caller names none; user holds the settings the caller gave. It is the one
+// place the default model is decided: today gradient-boosted trees with
+// their default settings.
+func ChooseModel(p *panel.Panel, user learn.Options) Choice {
+	return Choice{Model: "gbdt", Learn: user}
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.Forecast.Horizon == 0 {
+		o.Forecast.Horizon = DefaultHorizon
+	}
+	if o.Folds == 0 {
+		o.Folds = DefaultFolds
+	}
+	compare := o.Model == Auto || o.Model == Best
+	switch {
+	case o.Folds < 0:
+		return o, fmt.Errorf("train: %d calibration folds: expected 1 or more (or no intervals)", o.Folds)
+	case compare && o.NoIntervals:
+		return o, fmt.Errorf("train: %s chooses by backtest: it needs calibration folds", o.Model)
+	case o.Model == Auto && o.Folds < 2:
+		return o, fmt.Errorf("train: auto chooses by backtest: it needs at least 2 calibration folds, got %d", o.Folds)
+	case !compare && len(o.Candidates) > 0:
+		return o, fmt.Errorf("train: candidates are what auto or best compare; they do not apply to model %s", o.Model)
+	}
+	if compare && len(o.Candidates) == 0 {
+		o.Candidates = DefaultCandidates
+	}
+	return o, nil
+}
+
+// backtestOptions are the folds, horizon and gap of the calibration
+// backtest.
+func (o Options) backtestOptions() backtest.Options {
+	return backtest.Options{Folds: o.Folds, Horizon: o.Forecast.Horizon, Gap: o.Forecast.Gap}
+}
+
+func (o Options) log() *slog.Logger {
+	if o.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Log
+}
+
+// Comparison is the first half of the pipeline: the prepared panel and the
+// backtest of the candidates on it.
+type Comparison struct {
+	Panel    *panel.Panel
+	Prepared *forecast.Prepared
+	// Reports are the backtests, one per candidate in order (with Auto,
+	// then the combinations'); nil with Options.NoIntervals.
+	Reports []*backtest.Report
+	// Board is Auto's leaderboard; nil otherwise.
+	Board []ensemble.Entry
+	// Chosen is the backtest of the model that ships; nil with
+	// Options.NoIntervals.
+	Chosen *backtest.Report
+	// Kind names the model that ships and Fit trains it.
+	Kind string
+	Fit  forecast.Fit
+}
+
+// Compare builds the panel and its features from a history and runs the
+// calibration backtest: of one model, or of the candidates with Auto or
+// Best. The backtest command uses it alone. As a backtest on its own, it
+// lets the choices made from the data itself (forecast.TrainOptions
+// ChooseUntil, when zero) read only the periods up to the first origin, so
+// that no fold's choice sees its future; Run, which then trains on the
+// whole history, lets them read it all.
+func Compare(hist *data.Frame, sp *spec.Spec, opt Options) (*Comparison, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return compare(hist, sp, opt, true)
+}
+
+// compare is Compare with the options' defaults filled in; alone says
+// whether the backtest stands on its own (see Compare).
+func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Comparison, error) {
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if alone && !opt.NoIntervals && opt.Forecast.ChooseUntil == 0 {
+		opt.Forecast.ChooseUntil = backtest.Origins(p.Last, opt.backtestOptions())[0]
+	}
+	c := &Comparison{Panel: p, Kind: opt.Model}
+	learnOpt := opt.Learn
+	if opt.Model == "" {
+		ch := ChooseModel(p, opt.Learn)
+		c.Kind, learnOpt = ch.Model, ch.Learn
+	}
+	names := []string{c.Kind}
+	if c.Kind == Auto || c.Kind == Best {
+		names = opt.Candidates
+	}
+	var cands []backtest.Candidate
+	var withDefault bool
+	for _, n := range names {
+		if n == ensemble.DefaultName && c.Kind != Auto {
+			withDefault = true
+			continue
+		}
+		fit, err := learn.New(n, learnOpt)
+		if err != nil {
+			return nil, err
+		}
+		cands = append(cands, backtest.Candidate{Name: n, Fit: fit})
+	}
+	if withDefault && opt.NoIntervals {
+		return nil, fmt.Errorf("train: the %s model chooses by backtest: it needs calibration folds", ensemble.DefaultName)
+	}
+	if c.Prepared, err = prepare(p, hist, opt); err != nil {
+		return nil, err
+	}
+	if opt.NoIntervals {
+		c.Fit = cands[0].Fit
+		return c, nil
+	}
+	var defaults []ensemble.Candidate
+	if withDefault {
+		defaults = learn.DefaultCandidates(learnOpt)
+	}
+	if err := c.backtest(opt, cands, defaults); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Prepare builds the panel of a history and the features of its observed
+// rows: what every backtest and training run on it share. Horizon 0
+// means DefaultHorizon.
+func Prepare(hist *data.Frame, sp *spec.Spec, opt Options) (*forecast.Prepared, error) {
+	if opt.Forecast.Horizon == 0 {
+		opt.Forecast.Horizon = DefaultHorizon
+	}
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return prepare(p, hist, opt)
+}
+
+// prepare builds the features of the panel p of hist.
+func prepare(p *panel.Panel, hist *data.Frame, opt Options) (*forecast.Prepared, error) {
+	opt.log().Info("building features", "series", len(p.Series), "rows", hist.Rows())
+	return forecast.Prepare(p, opt.Forecast)
+}
+
+// backtest runs the calibration backtest and picks the model to ship.
+// defaults, when not empty, are the candidates of the default model
+// (ensemble.Default), backtested before cands.
+func (c *Comparison) backtest(opt Options, cands []backtest.Candidate, defaults []ensemble.Candidate) error {
+	steps := opt.Folds * len(cands)
+	if c.Kind == Auto && len(cands) > 1 {
+		steps = (opt.Folds + 1) * len(cands) // auto adds an unscored warm-up fold
+	}
+	steps += (opt.Folds + 1) * len(defaults)
+	done := 0
+	bopt := opt.backtestOptions()
+	bopt.Segments = opt.Segments
+	bopt.Progress = func(m string, k, n int) {
+		done++
+		if opt.Progress != nil {
+			opt.Progress(fmt.Sprintf("%s fold %d/%d", m, k, n), done, steps)
+		}
+	}
+	if c.Kind == Auto {
+		res, err := ensemble.Auto(c.Prepared, bopt, ensembleCandidates(cands))
+		if err != nil {
+			return fmt.Errorf("auto: %w", err)
+		}
+		c.Reports, c.Board = res.Reports, res.Board
+		c.Kind, c.Fit = res.Deploy()
+		for _, r := range res.Reports {
+			if r.Model == res.Winner {
+				c.Chosen = r
+			}
+		}
+		return nil
+	}
+	// fits[i] trains the model of c.Reports[i].
+	var fits []func() (string, forecast.Fit)
+	if len(defaults) > 0 {
+		res, rep, err := ensemble.Default(c.Prepared, bopt, defaults)
+		if err != nil {
+			return err
+		}
+		c.Reports, fits = append(c.Reports, rep), append(fits, res.Deploy)
+	}
+	if len(cands) > 0 {
+		reports, err := backtest.Run(c.Prepared, bopt, cands)
+		if err != nil {
+			return fmt.Errorf("calibration: %w", err)
+		}
+		for i, r := range reports {
+			fit := cands[i].Fit
+			c.Reports, fits = append(c.Reports, r), append(fits, func() (string, forecast.Fit) { return r.Model, fit })
+		}
+	}
+	best := 0
+	for i, r := range c.Reports {
+		if r.Overall.WAPE < c.Reports[best].Overall.WAPE {
+			best = i
+		}
+	}
+	c.Chosen = c.Reports[best]
+	c.Kind, c.Fit = fits[best]()
+	return nil
+}
+
+// ensembleCandidates are backtest candidates as Auto takes them.
+func ensembleCandidates(cands []backtest.Candidate) []ensemble.Candidate {
+	out := make([]ensemble.Candidate, len(cands))
+	for i, c := range cands {
+		out[i] = ensemble.Candidate{Name: c.Name, Fit: c.Fit}
+	}
+	return out
+}
+
+// Result is a trained model with what chose and calibrated it.
+type Result struct {
+	*Comparison
+	// Model is the trained model, intervals calibrated unless
+	// Options.NoIntervals.
+	Model *forecast.Model
+	// Metrics are the backtest metrics the model file keeps (see
+	// Metrics); nil with Options.NoIntervals.
+	Metrics map[string]float64
+}
+
+// Run is the whole pipeline: Compare, then training of the chosen model on
+// the whole history, interval calibration on its backtest residuals and
+// the backtest metrics.
+func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	c, err := compare(hist, sp, opt, false)
+	if err != nil {
+		return nil, err
+	}
+	topt := opt.Forecast
+	topt.Kind = c.Kind
+	opt.log().Info("training", "model", c.Kind, "features", c.Prepared.X.Cols)
+	m, err := c.Prepared.Train(topt, c.Panel.Last, c.Fit)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Comparison: c, Model: m}
+	if c.Chosen != nil {
+		if m.Calibration, err = interval.Fit(c.Chosen.Residuals(), interval.Options{}); err != nil {
+			return nil, fmt.Errorf("calibration: %w", err)
+		}
+		res.Metrics = Metrics(c.Chosen, c.Board)
+	}
+	return res, nil
+}
+
+// File is the model file of the result.
+func (r *Result) File() *modelfile.Forecast {
+	return &modelfile.Forecast{Model: r.Model, Metrics: r.Metrics}
+}
+
+// Metrics are the backtest metrics a model file keeps: overall and
+// promotion WAPE, MASE, bias, P10–P90 coverage, and with auto each
+// leaderboard entry's WAPE (how the model was chosen). The model file
+// leaves out those the backtest could not define (NaN).
+func Metrics(r *backtest.Report, board []ensemble.Entry) map[string]float64 {
+	m := map[string]float64{"backtest_wape": r.Overall.WAPE, "backtest_wape_promo": r.Promo.WAPE,
+		"backtest_mase": r.Overall.MASE, "backtest_bias": r.Overall.Bias, "backtest_p10_p90_coverage": r.Coverage}
+	for _, b := range board {
+		m["auto_wape_"+b.Model] = b.WAPE
+	}
+	return m
+}

@@ -1,0 +1,115 @@
+package train
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"promocast/data"
+	"promocast/spec"
+	"promocast/synth"
+)
+
+// shop is a small synthetic shop: 8 SKUs over half a year of days.
+func shop(t *testing.T) (*data.Frame, *spec.Spec) {
+	t.Helper()
+	s, err := synth.Generate(synth.Config{Seed: 3, SKUs: 8, PlanDays: 7,
+		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Parse([]byte(synth.Spec()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.History, sp
+}
+
+// TestZeroOptions checks that the zero Options train ChooseModel's learner
+// with the default horizon, calibrated intervals and the metrics a model
+// file keeps.
+func TestZeroOptions(t *testing.T) {
+	hist, sp := shop(t)
+	res, err := Run(hist, sp, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Model
+	if want := ChooseModel(res.Panel, Options{}.Learn).Model; m.Kind != want {
+		t.Errorf("kind %s, want ChooseModel's %s", m.Kind, want)
+	}
+	if m.Horizon != DefaultHorizon || m.Gap != 0 || m.Calibration == nil {
+		t.Errorf("horizon %d, gap %d, calibration %v", m.Horizon, m.Gap, m.Calibration)
+	}
+	if len(res.Chosen.Folds) != DefaultFolds {
+		t.Errorf("%d calibration folds, want %d", len(res.Chosen.Folds), DefaultFolds)
+	}
+	for _, k := range []string{"backtest_wape", "backtest_wape_promo", "backtest_mase", "backtest_bias"} {
+		if _, ok := res.Metrics[k]; !ok {
+			t.Errorf("metrics lack %s: %v", k, res.Metrics)
+		}
+	}
+	if res.File().Model != m {
+		t.Error("the model file holds another model")
+	}
+}
+
+// TestBestShipsLowestWAPE checks that Best ships the candidate whose
+// backtest WAPE is lowest, and that its intervals come from that backtest.
+func TestBestShipsLowestWAPE(t *testing.T) {
+	hist, sp := shop(t)
+	var notes []string
+	res, err := Run(hist, sp, Options{Model: Best, Candidates: []string{"seasonal_naive", "ridge"}, Folds: 2,
+		Progress: func(note string, done, total int) {
+			notes = append(notes, note)
+			if total != 4 {
+				t.Errorf("progress total %d, want 2 folds × 2 models", total)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Reports) != 2 || len(notes) != 4 {
+		t.Fatalf("%d reports, progress %v", len(res.Reports), notes)
+	}
+	for _, r := range res.Reports {
+		if r.Overall.WAPE < res.Chosen.Overall.WAPE {
+			t.Errorf("shipped %s (WAPE %.4f) though %s has %.4f", res.Chosen.Model, res.Chosen.Overall.WAPE, r.Model, r.Overall.WAPE)
+		}
+	}
+	if res.Model.Kind != res.Chosen.Model || res.Metrics["backtest_wape"] != res.Chosen.Overall.WAPE {
+		t.Errorf("kind %s, metrics %v; chosen %s", res.Model.Kind, res.Metrics, res.Chosen.Model)
+	}
+}
+
+// TestNoIntervals checks that skipping the backtest ships a model without
+// intervals or metrics.
+func TestNoIntervals(t *testing.T) {
+	hist, sp := shop(t)
+	res, err := Run(hist, sp, Options{Model: "ridge", NoIntervals: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Model.Kind != "ridge" || res.Model.Calibration != nil || res.Metrics != nil || res.Reports != nil {
+		t.Errorf("kind %s, calibration %v, metrics %v, %d reports", res.Model.Kind, res.Model.Calibration, res.Metrics, len(res.Reports))
+	}
+}
+
+// TestOptionsRefused checks the combinations the pipeline cannot run.
+func TestOptionsRefused(t *testing.T) {
+	hist, sp := shop(t)
+	for _, c := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Model: Auto, Folds: 1}, "at least 2 calibration folds"},
+		{Options{Model: Best, NoIntervals: true}, "needs calibration folds"},
+		{Options{Model: "ridge", Candidates: []string{"gbdt"}}, "do not apply to model ridge"},
+		{Options{Folds: -1}, "-1 calibration folds"},
+		{Options{Model: "xgboost"}, "xgboost"},
+	} {
+		if _, err := Run(hist, sp, c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an error with %q", c.opt, err, c.want)
+		}
+	}
+}
