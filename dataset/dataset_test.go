@@ -51,13 +51,17 @@ func TestKeysKeepTheirText(t *testing.T) {
 	if got := f.Column("category").Str[1]; got != "cereal" {
 		t.Errorf("attribute joined as %q, want cereal", got)
 	}
-	// A plan is not joined: the model carries the attributes' levels.
-	p, err := ds.Plan(h)
+	// A plan is not joined: the model carries the attributes' levels. A
+	// plan holding the target is refused.
+	p, err := ds.Plan(write("p.csv", "week,upc,price,base\n2024-08-05,00042,1,1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Column("category") != nil {
-		t.Error("plan joined attributes")
+	if p.Column("category") != nil || p.Column("upc").Str[0] != "00042" {
+		t.Errorf("plan read as %v", p.Names())
+	}
+	if _, err := ds.Plan(h); err == nil || !strings.Contains(err.Error(), `column "units" is the target`) {
+		t.Errorf("plan with the target: %v", err)
 	}
 }
 
