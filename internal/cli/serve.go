@@ -266,7 +266,7 @@ func historyLoader(ctx context.Context, m registry.Model) (*data.Frame, error) {
 		if ds, err = readSpec(m.SpecSource); err != nil {
 			return nil, err
 		}
-		if err := sameSpec(m, ds.spec); err != nil {
+		if err := sameSpec(m, ds.Spec); err != nil {
 			return nil, err
 		}
 	} else {
