@@ -1,0 +1,296 @@
+package recommend
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"runtime"
+	"slices"
+
+	"promocast/data"
+	"promocast/gbdt"
+	"promocast/model"
+)
+
+// Settings configures Fit. The zero value means the defaults listed on each
+// field and its type; they were chosen on the validation customers' last
+// history baskets (see the README), never on held-out next baskets.
+type Settings struct {
+	TIFU       TIFU
+	KNN        KNN
+	EASE       EASE
+	Candidates Candidates
+	// Trees configures the re-ranker's boosting. Its objective is always
+	// logistic; zero fields mean 400 rounds, learning rate 0.05, 31
+	// leaves, minimum child weight 5, early stopping after 30 rounds
+	// without progress on the validation customers.
+	Trees gbdt.Params
+	// ValidShare is the share of customers held out of the re-ranker's
+	// training to stop boosting, calibrate the probabilities and report
+	// validation scores; default 0.2.
+	ValidShare float64
+	// NewNegatives is the share of new-item candidates that were not
+	// bought kept to train the trees (weighted up by its inverse), which
+	// makes training several times faster; default 0.25, 1 keeps all.
+	NewNegatives float64
+	// Seed chooses the validation customers and seeds the trees.
+	Seed uint64
+	// Threads is the number of goroutines; 0 means GOMAXPROCS. Results do
+	// not depend on it.
+	Threads int
+}
+
+func (s Settings) withDefaults() (Settings, error) {
+	s.TIFU = s.TIFU.withDefaults()
+	s.EASE = s.EASE.withDefaults()
+	s.Candidates = s.Candidates.withDefaults()
+	t := &s.Trees
+	t.Objective = gbdt.Logistic
+	if t.Rounds == 0 {
+		t.Rounds = 400
+	}
+	if t.LearningRate == 0 {
+		t.LearningRate = 0.05
+	}
+	if t.MinChildWeight == 0 {
+		t.MinChildWeight = 5
+	}
+	if t.EarlyStoppingRounds == 0 {
+		t.EarlyStoppingRounds = 30
+	}
+	if s.ValidShare == 0 {
+		s.ValidShare = 0.2
+	}
+	if !(s.ValidShare > 0 && s.ValidShare < 1) {
+		return s, fmt.Errorf("recommend: ValidShare is %v: expected a share in (0, 1)", s.ValidShare)
+	}
+	if s.NewNegatives == 0 {
+		s.NewNegatives = 0.25
+	}
+	if !(s.NewNegatives > 0 && s.NewNegatives <= 1) {
+		return s, fmt.Errorf("recommend: NewNegatives is %v: expected a share in (0, 1]", s.NewNegatives)
+	}
+	if s.Threads < 0 {
+		return s, fmt.Errorf("recommend: Threads is %d: expected 0 (all cores) or a positive count", s.Threads)
+	}
+	if s.Threads == 0 {
+		s.Threads = runtime.GOMAXPROCS(0)
+	}
+	t.Seed, t.Threads = s.Seed, s.Threads
+	return s, nil
+}
+
+// Model is a fitted re-ranker: the boosted trees over the candidate
+// features and the calibration of their probabilities. It marshals to JSON.
+// The neighbour models and item statistics are not part of it: they are
+// closed-form and are computed again from the history given to Recommend.
+type Model struct {
+	Version     int         `json:"version"`
+	Settings    Settings    `json:"settings"`
+	Trees       *gbdt.Model `json:"trees"`
+	Calibration *Isotonic   `json:"calibration"`
+}
+
+// FormatVersion is the version of the Model JSON layout.
+const FormatVersion = 1
+
+// FitReport says what Fit did.
+type FitReport struct {
+	TrainCustomers, ValidCustomers int
+	TrainRows, ValidRows           int
+	Rounds                         int
+	// Validation holds the re-ranker and every baseline scored on the
+	// validation customers' last history baskets, at k = 10.
+	Validation []MethodScores
+}
+
+// Fit learns the re-ranker from history. Labels are each customer's last
+// basket; features, candidates, item statistics and neighbour models come
+// from the baskets before it only, so nothing of a label basket is seen.
+// Customers with a single basket give no training rows.
+func Fit(history *Baskets, s Settings) (*Model, *FitReport, error) {
+	s, err := s.withDefaults()
+	if err != nil {
+		return nil, nil, err
+	}
+	head, last := history.Split()
+	v, err := newView(head, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	var train, valid []int32
+	for c := range head.Customers {
+		if head.NumBaskets(c) == 0 {
+			continue
+		}
+		if inValidation(head.Customers[c], s) {
+			valid = append(valid, int32(c))
+		} else {
+			train = append(train, int32(c))
+		}
+	}
+	if len(train) == 0 || len(valid) == 0 {
+		return nil, nil, fmt.Errorf("recommend: %d training and %d validation customers with two baskets or more: need some of each", len(train), len(valid))
+	}
+	tt := buildTable(v, train, s, last, true)
+	vt := buildTable(v, valid, s, last, false)
+	trees, err := gbdt.Train(tt.dataset(), vt.dataset(), s.Trees)
+	if err != nil {
+		return nil, nil, fmt.Errorf("recommend: train the re-ranker: %w", err)
+	}
+	m := &Model{Version: FormatVersion, Settings: s, Trees: trees}
+	raw, err := m.predictRaw(vt)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.Calibration, err = FitIsotonic(raw, vt.y); err != nil {
+		return nil, nil, err
+	}
+	rep := &FitReport{
+		TrainCustomers: len(train), ValidCustomers: len(valid),
+		TrainRows: len(tt.item), ValidRows: len(vt.item), Rounds: len(trees.Trees),
+	}
+	ev := newEvaluation([]int{10})
+	ev.run(v, vt, raw, m.Calibration, last)
+	rep.Validation = ev.methods
+	return m, rep, nil
+}
+
+// inValidation reports whether the customer is held out for validation,
+// by a hash of the seed and the customer id, so the choice does not depend
+// on the order of the input.
+func inValidation(id string, s Settings) bool {
+	h := fnv.New64a()
+	var seed [8]byte
+	for i := range seed {
+		seed[i] = byte(s.Seed >> (8 * i))
+	}
+	h.Write(seed[:])
+	h.Write([]byte(id))
+	return unit(h.Sum64()) < s.ValidShare
+}
+
+// unit maps a hash to [0, 1), first mixing its bits with SplitMix64's
+// finaliser: FNV-1a alone leaves the high bits nearly equal for ids that
+// differ only in their last characters.
+func unit(h uint64) float64 {
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	return float64(h>>11) / float64(1<<53)
+}
+
+// dataset wraps the table for the tree learner.
+func (t *table) dataset() *model.Dataset {
+	return &model.Dataset{
+		X:        &data.Matrix{Rows: len(t.item), Cols: len(featureNames), Values: t.x},
+		Y:        t.y,
+		W:        t.w,
+		Features: features(),
+	}
+}
+
+// predictRaw returns the trees' probability for every row of t.
+func (m *Model) predictRaw(t *table) ([]float64, error) {
+	out := make([]float64, len(t.item))
+	if len(out) == 0 {
+		return out, nil
+	}
+	if err := m.Trees.Predict(t.dataset().X, out); err != nil {
+		return nil, fmt.Errorf("recommend: score candidates: %w", err)
+	}
+	return out, nil
+}
+
+// Pick is one recommended item.
+type Pick struct {
+	Item string `json:"item"`
+	// Probability is the calibrated probability that the item is in the
+	// customer's next basket.
+	Probability float64 `json:"probability"`
+	// Repeat is true when the customer bought the item before.
+	Repeat bool `json:"repeat"`
+}
+
+// Recommendation is one customer's top items, most likely first.
+type Recommendation struct {
+	Customer string `json:"customer"`
+	Items    []Pick `json:"items"`
+}
+
+// Recommend returns the top k items of every customer of history with at
+// least one basket, in the history's customer order.
+func (m *Model) Recommend(history *Baskets, k int) ([]Recommendation, error) {
+	if k <= 0 {
+		return nil, fmt.Errorf("recommend: k is %d: expected a positive number of items", k)
+	}
+	v, err := newView(history, m.Settings)
+	if err != nil {
+		return nil, err
+	}
+	var custs []int32
+	for c := range history.Customers {
+		if history.NumBaskets(c) > 0 {
+			custs = append(custs, int32(c))
+		}
+	}
+	t := buildTable(v, custs, m.Settings, nil, false)
+	raw, err := m.predictRaw(t)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Recommendation, len(t.customers))
+	var order []int
+	for i, c := range t.customers {
+		order = t.ranked(i, raw, order[:0])
+		rec := Recommendation{Customer: history.Customers[c]}
+		for _, r := range order[:min(k, len(order))] {
+			rec.Items = append(rec.Items, Pick{
+				Item:        history.Catalog.Item(t.item[r]),
+				Probability: m.Calibration.Apply(raw[r]),
+				Repeat:      t.x[r*len(featureNames)] == 1,
+			})
+		}
+		out[i] = rec
+	}
+	return out, nil
+}
+
+// ranked appends the rows of the table's i-th customer ordered by raw
+// score, highest first, ties by lower item code.
+func (t *table) ranked(i int, raw []float64, order []int) []int {
+	for r := t.start[i]; r < t.start[i+1]; r++ {
+		order = append(order, r)
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(raw[b], raw[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(t.item[a], t.item[b])
+	})
+	return order
+}
+
+// MarshalModel returns the model as indented JSON.
+func MarshalModel(m *Model) ([]byte, error) { return json.MarshalIndent(m, "", " ") }
+
+// UnmarshalModel reads a model written by MarshalModel.
+func UnmarshalModel(b []byte) (*Model, error) {
+	var m Model
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("recommend: read model: %w", err)
+	}
+	if m.Version != FormatVersion {
+		return nil, fmt.Errorf("recommend: model format version %d: this build reads version %d", m.Version, FormatVersion)
+	}
+	if m.Trees == nil || m.Calibration == nil {
+		return nil, fmt.Errorf("recommend: model file has no trees or no calibration")
+	}
+	if m.Trees.NumFeatures() != len(featureNames) {
+		return nil, fmt.Errorf("recommend: model has %d features: expected %d", m.Trees.NumFeatures(), len(featureNames))
+	}
+	return &m, nil
+}
