@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"promocast/data"
-	"promocast/gbdt"
+	"promocast/learn/gbdt"
 	"promocast/model"
 )
 
