@@ -307,7 +307,7 @@ func TestStackDeploy(t *testing.T) {
 }
 
 // TestBlendSHAP checks a blend of trees explains as the weighted sum of its
-// members' SHAP values, and that a stack or a blend with a member that
+// members' SHAP values and interventional attributions, and that a stack or a blend with a member that
 // cannot explain declines.
 func TestBlendSHAP(t *testing.T) {
 	pr := prepared(t, 7, 0)
@@ -323,28 +323,47 @@ func TestBlendSHAP(t *testing.T) {
 	if !forecast.CanExplain(b) {
 		t.Fatal("a blend of two gbdt models does not explain")
 	}
-	w := pr.X.Cols + 1
-	got := make([]float64, pr.X.Rows*w)
-	if err := b.SHAP(pr.X, got); err != nil {
-		t.Fatal(err)
+	// Z holds each row's reference row for SHAPVersus: the next row.
+	Z := data.NewMatrix(pr.X.Rows, pr.X.Cols)
+	for i := range Z.Rows {
+		copy(Z.Row(i), pr.X.Row((i+1)%pr.X.Rows))
 	}
-	want := make([]float64, len(got))
-	part := make([]float64, len(got))
-	for _, mem := range b.Members {
-		if err := mem.Predictor.(forecast.Explainer).SHAP(pr.X, part); err != nil {
+	if !forecast.CanExplainVersus(b) {
+		t.Fatal("a blend of two gbdt models does not attribute differences")
+	}
+	w := pr.X.Cols + 1
+	for _, c := range []struct {
+		name string
+		size int
+		attr func(p model.Predictor, out []float64) error
+	}{
+		{"SHAP", pr.X.Rows * w, func(p model.Predictor, out []float64) error {
+			return p.(forecast.Explainer).SHAP(pr.X, out)
+		}},
+		{"SHAPVersus", pr.X.Rows * pr.X.Cols, func(p model.Predictor, out []float64) error {
+			return p.(forecast.VersusExplainer).SHAPVersus(pr.X, Z, out)
+		}},
+	} {
+		got, want, part := make([]float64, c.size), make([]float64, c.size), make([]float64, c.size)
+		if err := c.attr(b, got); err != nil {
 			t.Fatal(err)
 		}
-		for i, v := range part {
-			want[i] += mem.Weight * v
+		for _, mem := range b.Members {
+			if err := c.attr(mem.Predictor, part); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range part {
+				want[i] += mem.Weight * v
+			}
 		}
-	}
-	for i := range got {
-		if math.Abs(got[i]-want[i]) > 1e-12 {
-			t.Fatalf("value %d: blend %v, weighted members %v", i, got[i], want[i])
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-12 {
+				t.Fatalf("%s value %d: blend %v, weighted members %v", c.name, i, got[i], want[i])
+			}
 		}
 	}
 	b.Gate = &ensemble.Gate{Feature: "promo", On: []float64{1, 0}}
-	if forecast.CanExplain(b) || b.SHAP(pr.X, got) == nil {
+	if forecast.CanExplain(b) || forecast.CanExplainVersus(b) || b.SHAP(pr.X, make([]float64, pr.X.Rows*w)) == nil || b.SHAPVersus(pr.X, Z, make([]float64, pr.X.Rows*pr.X.Cols)) == nil {
 		t.Error("a stack explains")
 	}
 	ridge, err := pr.Train(forecast.TrainOptions{Kind: ensemble.Kind, Horizon: 7}, pr.Panel.Last, ensemble.FitBlend([]ensemble.Weighted{
@@ -352,7 +371,7 @@ func TestBlendSHAP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if forecast.CanExplain(ridge.Predictor) {
+	if forecast.CanExplain(ridge.Predictor) || forecast.CanExplainVersus(ridge.Predictor) {
 		t.Error("a blend with a ridge member explains")
 	}
 }

@@ -142,13 +142,57 @@ func (b *Blend) SHAP(X *data.Matrix, out []float64) error {
 	if len(out) != X.Rows*(X.Cols+1) {
 		return fmt.Errorf("blend shap: output has %d elements, expected %d rows × %d", len(out), X.Rows, X.Cols+1)
 	}
+	return b.weighted(out, func(p model.Predictor, part []float64) error {
+		return p.(forecast.Explainer).SHAP(X, part)
+	})
+}
+
+// ExplainsVersus reports whether SHAPVersus works: the blend has no gate
+// and every member attributes differences between rows
+// (forecast.CanExplainVersus).
+func (b *Blend) ExplainsVersus() bool {
+	if b.Gate != nil || len(b.Members) == 0 {
+		return false
+	}
+	for _, m := range b.Members {
+		if !forecast.CanExplainVersus(m.Predictor) {
+			return false
+		}
+	}
+	return true
+}
+
+// SHAPVersus writes the members' interventional attributions of each row
+// of X against the same row of Z (forecast.VersusExplainer), weighted by
+// their blend weights, each member's in its own link space, as SHAP does.
+// A feature equal in both rows gets 0 from every member, so from the
+// blend. It fails for a stack and unless every member attributes
+// differences.
+func (b *Blend) SHAPVersus(X, Z *data.Matrix, out []float64) error {
+	if !b.ExplainsVersus() {
+		return fmt.Errorf("blend shap: only a blend without a gate whose members all explain can explain")
+	}
+	if X == nil {
+		return fmt.Errorf("blend shap: no feature matrix")
+	}
+	if len(out) != X.Rows*X.Cols {
+		return fmt.Errorf("blend shap: output has %d elements, expected %d rows × %d", len(out), X.Rows, X.Cols)
+	}
+	return b.weighted(out, func(p model.Predictor, part []float64) error {
+		return p.(forecast.VersusExplainer).SHAPVersus(X, Z, part)
+	})
+}
+
+// weighted writes into out the members' values, each member's from attr,
+// weighted by their blend weights.
+func (b *Blend) weighted(out []float64, attr func(p model.Predictor, part []float64) error) error {
 	clear(out)
-	tmp := make([]float64, len(out))
+	part := make([]float64, len(out))
 	for k, m := range b.Members {
-		if err := m.Predictor.(forecast.Explainer).SHAP(X, tmp); err != nil {
+		if err := attr(m.Predictor, part); err != nil {
 			return fmt.Errorf("blend member %d (%s): %w", k+1, m.Kind, err)
 		}
-		for i, v := range tmp {
+		for i, v := range part {
 			out[i] += m.Weight * v
 		}
 	}

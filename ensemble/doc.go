@@ -65,10 +65,11 @@
 // A stack is a Blend with a Gate: rows whose "promo" feature is 1 take the
 // gate's weights (FitStack).
 //
-// A blend of explainers (gbdt models) explains too: its SHAP values are
-// the members' weighted by the blend weights, and forecast's Drivers
-// rescales their plan-minus-baseline differences to the uplift. A stack
-// does not explain (Explains reports false).
+// A blend of explainers (gbdt models) explains too: its SHAP values, and
+// its interventional attributions of a plan row against its baseline row
+// (SHAPVersus, which forecast's Drivers uses), are the members' weighted
+// by the blend weights, and Drivers rescales them to the uplift. A stack
+// does not explain (Explains and ExplainsVersus report false).
 // It marshals to JSON with each member stored by learner kind and its own
 // JSON; DecodeBlend reads it back given a Decoder for the members' kinds.
 // Package learner registers "blend" this way (learner imports this

@@ -17,15 +17,44 @@ type Explainer interface {
 	SHAP(X *data.Matrix, out []float64) error
 }
 
-// CanExplain reports whether a predictor explains its forecasts: it is an
-// Explainer and, if it has an Explains method (a blend, which explains
-// only through its members), that method says so.
+// CanExplain reports whether a predictor explains its forecasts (whether
+// Drivers works): CanExplainVersus says so, or it is an Explainer and, if
+// it has an Explains method (a blend, which explains only through its
+// members), that method says so.
 func CanExplain(p any) bool {
+	if CanExplainVersus(p) {
+		return true
+	}
 	if _, ok := p.(Explainer); !ok {
 		return false
 	}
 	if d, ok := p.(interface{ Explains() bool }); ok {
 		return d.Explains()
+	}
+	return true
+}
+
+// VersusExplainer is a predictor that attributes the difference between
+// two rows' predictions to the features: SHAPVersus writes X.Cols values
+// per row of X, the interventional Shapley values of row i of X against
+// row i of Z as its single reference, in the model's link space. They add
+// up to the difference of the two rows' raw predictions, and a feature
+// whose value is the same in both rows gets exactly 0. gbdt models
+// implement it with interventional TreeSHAP.
+type VersusExplainer interface {
+	SHAPVersus(X, Z *data.Matrix, out []float64) error
+}
+
+// CanExplainVersus reports whether a predictor attributes differences
+// between rows: it is a VersusExplainer and, if it has an ExplainsVersus
+// method (a wrapper or a blend, which explain only through what they
+// hold), that method says so.
+func CanExplainVersus(p any) bool {
+	if _, ok := p.(VersusExplainer); !ok {
+		return false
+	}
+	if d, ok := p.(interface{ ExplainsVersus() bool }); ok {
+		return d.ExplainsVersus()
 	}
 	return true
 }
@@ -36,20 +65,70 @@ type Driver struct {
 	Contribution float64
 }
 
-// Drivers attributes each row's uplift to the features: the SHAP values of
-// the plan's row minus those of its baseline row, rescaled so that they add
-// up to the row's uplift in units. With an identity link (squared error,
-// the default) the factor is the row's scale, the SHAP difference's own
-// units, unless the forecast was floored at 0; with another link (Poisson's
-// log) each feature gets the share of the uplift that its share of the
-// link-space difference gives it, a proportional approximation. Each row's
-// drivers are sorted by absolute size.
+// Drivers attributes each row's uplift to the features, in units, each
+// row's drivers sorted by absolute size and adding up to its uplift.
+//
+// A predictor that can (CanExplainVersus: gbdt models, the log-target
+// wrapper and blends of them) attributes the plan's row against its
+// baseline row as the single reference, with interventional TreeSHAP:
+// only the features the plan changes (its levers, and the peer features
+// that follow them, such as the group's promotion share) get a share, and
+// the shares add up to the link-space difference. Another explainer's
+// drivers are the SHAP values of the plan's row minus those of its
+// baseline row, which can give a share to features the plan leaves
+// alone, through their interactions with the levers.
+//
+// The link-space attributions are rescaled to the uplift in units: with an
+// identity link (squared error, the default) the factor is the row's
+// scale, unless the forecast was floored at 0; with another link (the log
+// of a Poisson loss or of a log-target model) each feature gets the share
+// of the uplift that its share of the link-space difference gives it, a
+// proportional approximation.
 func (r *Result) Drivers() ([][]Driver, error) {
-	ex, ok := r.model.Predictor.(Explainer)
+	diff, err := r.linkDrivers()
+	if err != nil {
+		return nil, err
+	}
+	cols := r.xf.Cols
+	out := make([][]Driver, r.xf.Rows)
+	for i := range out {
+		d := diff[i*cols : (i+1)*cols]
+		raw := 0.0 // the link-space difference the attributions split
+		for _, v := range d {
+			raw += v
+		}
+		factor := r.scales[i]
+		if up := r.Forecast[i] - r.Baseline[i]; math.Abs(raw) > 1e-12 {
+			factor = up / raw
+		}
+		var ds []Driver
+		for j, v := range d {
+			if c := v * factor; c != 0 {
+				ds = append(ds, Driver{Feature: r.model.Features[j].Name, Contribution: c})
+			}
+		}
+		sort.SliceStable(ds, func(a, b int) bool { return math.Abs(ds[a].Contribution) > math.Abs(ds[b].Contribution) })
+		out[i] = ds
+	}
+	return out, nil
+}
+
+// linkDrivers returns, X.Cols values per row, the link-space attribution
+// of the plan's row against its baseline row.
+func (r *Result) linkDrivers() ([]float64, error) {
+	p := r.model.Predictor
+	cols := r.xf.Cols
+	if CanExplainVersus(p) {
+		out := make([]float64, r.xf.Rows*cols)
+		if err := p.(VersusExplainer).SHAPVersus(r.xf, r.xb, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	ex, ok := p.(Explainer)
 	if !ok || !CanExplain(ex) {
 		return nil, fmt.Errorf("a %s model cannot explain its forecasts; train a gbdt model, or a blend of them", r.model.Kind)
 	}
-	cols := r.xf.Cols
 	sf := make([]float64, r.xf.Rows*(cols+1))
 	sb := make([]float64, r.xb.Rows*(cols+1))
 	if err := ex.SHAP(r.xf, sf); err != nil {
@@ -58,25 +137,11 @@ func (r *Result) Drivers() ([][]Driver, error) {
 	if err := ex.SHAP(r.xb, sb); err != nil {
 		return nil, err
 	}
-	out := make([][]Driver, r.xf.Rows)
-	for i := range out {
-		raw := 0.0 // the link-space difference the SHAP values split
+	out := make([]float64, r.xf.Rows*cols)
+	for i := 0; i < r.xf.Rows; i++ {
 		for j := 0; j < cols; j++ {
-			raw += sf[i*(cols+1)+j] - sb[i*(cols+1)+j]
+			out[i*cols+j] = sf[i*(cols+1)+j] - sb[i*(cols+1)+j]
 		}
-		factor := r.scales[i]
-		if up := r.Forecast[i] - r.Baseline[i]; math.Abs(raw) > 1e-12 {
-			factor = up / raw
-		}
-		var ds []Driver
-		for j := 0; j < cols; j++ {
-			c := (sf[i*(cols+1)+j] - sb[i*(cols+1)+j]) * factor
-			if c != 0 {
-				ds = append(ds, Driver{Feature: r.model.Features[j].Name, Contribution: c})
-			}
-		}
-		sort.SliceStable(ds, func(a, b int) bool { return math.Abs(ds[a].Contribution) > math.Abs(ds[b].Contribution) })
-		out[i] = ds
 	}
 	return out, nil
 }

@@ -90,6 +90,20 @@ func (m *LogModel) SHAP(X *data.Matrix, out []float64) error {
 // Explains reports whether the inner model explains.
 func (m *LogModel) Explains() bool { return CanExplain(m.Inner) }
 
+// SHAPVersus attributes the difference of two rows' log-space predictions
+// (see VersusExplainer); Drivers turns it into shares of the uplift in
+// units.
+func (m *LogModel) SHAPVersus(X, Z *data.Matrix, out []float64) error {
+	if !CanExplainVersus(m.Inner) {
+		return fmt.Errorf("log target: the inner model does not attribute differences between rows")
+	}
+	return m.Inner.(VersusExplainer).SHAPVersus(X, Z, out)
+}
+
+// ExplainsVersus reports whether the inner model attributes differences
+// between rows.
+func (m *LogModel) ExplainsVersus() bool { return CanExplainVersus(m.Inner) }
+
 // Importance passes on the inner model's feature importance, if it has one.
 func (m *LogModel) Importance(kind string) ([]float64, error) {
 	im, ok := m.Inner.(interface {

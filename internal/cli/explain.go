@@ -22,11 +22,15 @@ func explainCmd(e *env) *cobra.Command {
 		Use:   "explain --model MODEL --data HISTORY --plan PLAN [--top N] [--out DRIVERS]",
 		Short: "Show what drives each forecast row's uplift",
 		Long: `explain attributes the uplift of every plan row (forecast − baseline) to the
-features with exact TreeSHAP: each feature's SHAP value under the plan minus
-its value with the levers off, in units. The contributions add up to the
-uplift. For a Poisson-loss model, or a blend of tree models (what --model auto
-ships when a combination wins), the SHAP differences are in link space and are
-rescaled to the uplift, a proportional approximation; a stack cannot explain.
+features with exact interventional TreeSHAP, the plan's row against its
+baseline row (the same series and period with the levers off) as the single
+reference: only what the plan changes (its levers, and the peer features such
+as the group's promotion share that follow the peers' levers) gets a share,
+features equal in both rows get none, and the contributions add up to the
+uplift, in units. For a Poisson-loss or log-target model, or a blend of tree
+models (what --model auto ships when a combination wins), the attributions
+are in link space and are rescaled to the uplift, a proportional
+approximation; a stack cannot explain.
 It prints the plan's top drivers and writes, with --out, the top N
 drivers of every row (keys, period, uplift, rank, feature, contribution).`,
 		Example: `  promocast explain --model model.json --data sales.csv.gz --plan plan.csv
@@ -35,7 +39,7 @@ drivers of every row (keys, period, uplift, rank, feature, contribution).`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runExplain(e, f) },
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.model, "model", "", "model file (gbdt, gbdt_poisson, or a blend of them)")
+	fs.StringVar(&f.model, "model", "", "model file (gbdt, gbdt_poisson, gbdt_log, or a blend of them)")
 	fs.StringVar(&f.data, "data", "", "sales history")
 	fs.StringVar(&f.plan, "plan", "", "plan to explain")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")

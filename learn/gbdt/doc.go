@@ -1,6 +1,7 @@
 // Package gbdt is promocast's own tree learner: histogram gradient-boosted
 // trees (the project's default model), random forests and CART, all on one
-// flat tree type, with exact TreeSHAP explanations.
+// flat tree type, with exact TreeSHAP explanations: path-dependent (SHAP)
+// and interventional against a single reference row (SHAPVersus).
 //
 // # Boosting
 //
@@ -18,6 +19,8 @@
 //	err = m.Predict(X, out)      // response: the mean units
 //	err = m.PredictRaw(X, raw)   // link space: log of the mean
 //	err = m.SHAP(X, phi)         // (X.Cols+1) values per row, summing to raw
+//	err = m.SHAPVersus(X, Z, d)  // X.Cols values per row: raw(x) − raw(z),
+//	                             // 0 for features equal in x and z
 //
 // Objectives: "squared", "poisson" and "tweedie" (log link), "quantile"
 // (pinball loss at Alpha; leaves are reset to the alpha-quantile of their

@@ -1,0 +1,149 @@
+package forecast
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"promocast/data"
+	"promocast/learn/gbdt"
+	"promocast/model"
+	"promocast/panel"
+)
+
+// TestDriversNameOnlyLevers trains gbdt models, on the target and on its
+// log, on a small panel and checks that the drivers of a plan's uplift name
+// only what the plan changes, the levers and the peer features that follow
+// them, and add up to each row's uplift.
+func TestDriversNameOnlyLevers(t *testing.T) {
+	hist := weeklyFrame(t, 6, 100, 9)
+	p, err := panel.Build(hist, mustSpec(t), panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := TrainOptions{Kind: "gbdt", Horizon: 2}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit := func(ds *model.Dataset) (model.Predictor, error) {
+		return gbdt.Train(ds, nil, gbdt.Params{Rounds: 60, MaxLeaves: 15, Seed: 1})
+	}
+	// sku0 and sku2 are cut in price, sku1 and sku2 featured; the others
+	// keep their levers off but share a category with a promoted series.
+	plan := &planRows{}
+	for s := range 6 {
+		for w := 100; w < 102; w++ {
+			price, feat := 2.0, 0.0
+			switch {
+			case s == 0:
+				price = 1.5
+			case s == 1 && w == 100:
+				feat = 1
+			case s == 2 && w == 101:
+				price, feat = 1.6, 1
+			}
+			plan.add(w, s, price, feat)
+		}
+	}
+	for name, f := range map[string]Fit{"gbdt": fit, "gbdt_log": LogTarget(fit)} {
+		t.Run(name, func(t *testing.T) {
+			m, err := pr.Train(opt, p.Last, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !CanExplainVersus(m.Predictor) {
+				t.Fatalf("a %s model does not attribute against the baseline", name)
+			}
+			res, err := m.Forecast(hist, plan.frame(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			drivers, err := res.Drivers()
+			if err != nil {
+				t.Fatal(err)
+			}
+			named := map[string]bool{}
+			explained := 0
+			for i, ds := range drivers {
+				up := res.Forecast[i] - res.Baseline[i]
+				sum := 0.0
+				for _, d := range ds {
+					sum += d.Contribution
+					named[d.Feature] = true
+					j := featureIndex(m.Features, d.Feature)
+					if x, z := res.xf.At(i, j), res.xb.At(i, j); x == z || x != x && z != z {
+						t.Errorf("row %d: %s is %v under the plan and the baseline but drives %+.4f units", i, d.Feature, x, d.Contribution)
+					}
+				}
+				if math.Abs(sum-up) > 1e-9*math.Max(1, math.Abs(up)) {
+					t.Errorf("row %d: drivers sum to %v, uplift %v", i, sum, up)
+				}
+				if up != 0 {
+					explained++
+				}
+			}
+			if explained < 4 {
+				t.Fatalf("only %d rows have an uplift: the plan tests too little", explained)
+			}
+			for f := range named {
+				if !leverFeature(f) {
+					t.Errorf("the uplift is attributed to %s, which no lever moves (drivers %v)", f, TotalDrivers(drivers))
+				}
+			}
+			price := named["price"] || named["price_discount"] || named["price_rel_history"]
+			if !price || !named["feature"] || !named["group_promo_share"] {
+				t.Errorf("drivers %v: expected the price cut, the feature and the peers' promotions among them", TotalDrivers(drivers))
+			}
+		})
+	}
+}
+
+// leverFeature reports whether the test spec's levers move feature f: the
+// levers themselves, the features derived from the series' own promotions
+// and those of its group.
+func leverFeature(f string) bool {
+	switch f {
+	case "price", "feature", "price_discount", "price_rel_history":
+		return true
+	}
+	return strings.HasPrefix(f, "promo") || f == "since_promo" || strings.HasPrefix(f, "group_")
+}
+
+func featureIndex(fs []model.Feature, name string) int {
+	for j, f := range fs {
+		if f.Name == name {
+			return j
+		}
+	}
+	return -1
+}
+
+// planRows collects the rows of a plan for the test spec.
+type planRows struct {
+	week, sku        []string
+	price, reg, feat []float64
+}
+
+func (p *planRows) add(week, series int, price, feat float64) {
+	p.week = append(p.week, panelDate(week))
+	p.sku = append(p.sku, "sku"+string(rune('0'+series)))
+	p.price = append(p.price, price)
+	p.reg = append(p.reg, 2)
+	p.feat = append(p.feat, feat)
+}
+
+func (p *planRows) frame(t *testing.T) *data.Frame {
+	t.Helper()
+	f, err := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: p.week},
+		{Name: "sku", Kind: data.String, Str: p.sku},
+		{Name: "price", Kind: data.Number, Num: p.price},
+		{Name: "regular_price", Kind: data.Number, Num: p.reg},
+		{Name: "feature", Kind: data.Number, Num: p.feat},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
