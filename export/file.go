@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // WriteFile writes a file atomically: write fills a temporary file in the
@@ -26,7 +27,7 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 		}
 		perm = st.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, filepath.Base(TempPrefix(path, os.Getpid()))+"*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -64,6 +65,14 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// TempPrefix is how the temporary files WriteFile creates for path in
+// process pid begin: ".NAME.tmp-PID-" in path's folder. A program that is
+// interrupted removes its own with it (filepath.Glob(TempPrefix(path,
+// os.Getpid())+"*")).
+func TempPrefix(path string, pid int) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+strconv.Itoa(pid)+"-")
 }
 
 // WriteBytes writes b to path atomically, as WriteFile does.

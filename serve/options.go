@@ -12,11 +12,16 @@ type Limits struct {
 	MaxBodyBytes int64
 	// MaxRows is the most plan rows in one request; default 10,000.
 	MaxRows int
-	// MaxSweepValues is the most values one what-if tries; default 101.
+	// MaxSweepValues is the most values one what-if tries; default
+	// DefaultMaxSweepValues.
 	MaxSweepValues int
 	// MaxSweepCells bounds a what-if's rows × values; default 200,000.
 	MaxSweepCells int
 }
+
+// DefaultMaxSweepValues is the most values one what-if tries by default:
+// the server's limit, and the command line's.
+const DefaultMaxSweepValues = 101
 
 // Options configure a Server. The zero value serves the model named
 // "default" with the defaults below, open to reads, admin routes off.
@@ -61,7 +66,7 @@ func (o Options) validate() (Options, error) {
 		o.Limits.MaxRows = 10000
 	}
 	if o.Limits.MaxSweepValues == 0 {
-		o.Limits.MaxSweepValues = 101
+		o.Limits.MaxSweepValues = DefaultMaxSweepValues
 	}
 	if o.Limits.MaxSweepCells == 0 {
 		o.Limits.MaxSweepCells = 200000

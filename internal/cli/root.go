@@ -49,6 +49,8 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	e := &env{stdout: stdout, stderr: stderr}
+	stopSignals := func() {}
+	defer func() { stopSignals() }()
 	root := &cobra.Command{
 		Use:   "promocast",
 		Short: "Forecast what a promotion will do before it runs",
@@ -60,7 +62,13 @@ Start with 'promocast demo', which needs no input.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return e.setupLog()
+			if err := e.setupLog(); err != nil {
+				return err
+			}
+			if cmd.Name() != "serve" {
+				stopSignals = onSignal(e, cmd)
+			}
+			return refuseOverwrite(cmd.Flags())
 		},
 	}
 	root.PersistentFlags().StringVar(&e.logFormat, "log-format", "text", "log format: text or json")

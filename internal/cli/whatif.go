@@ -13,6 +13,7 @@ import (
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/report"
+	"promocast/serve"
 )
 
 type whatifFlags struct {
@@ -62,6 +63,10 @@ func runWhatif(e *env, f whatifFlags) error {
 	if !(f.step > 0) || f.to < f.from {
 		return usagef("--from %v --to %v --step %v: expected from ≤ to and a positive step", f.from, f.to, f.step)
 	}
+	if n := math.Floor((f.to-f.from)/f.step+1e-9) + 1; n > serve.DefaultMaxSweepValues {
+		return usagef("--from %v --to %v --step %v gives %.0f values: expected at most %d (the server's limit too); use a larger --step",
+			f.from, f.to, f.step, n, serve.DefaultMaxSweepValues)
+	}
 	var values []float64
 	for k := 0; ; k++ {
 		v := f.from + float64(k)*f.step
@@ -86,7 +91,12 @@ func runWhatif(e *env, f whatifFlags) error {
 	if mf.Model.Spec.Cost.UnitCost == "" {
 		gain = "incr. revenue there"
 	}
-	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\tbest %s\t%s\t\n", values[0], values[len(values)-1], f.lever, gain)
+	// A price lever is swept as a discount depth (0.2 is 20% off).
+	bestHeader := "best " + f.lever
+	if isPrice {
+		bestHeader = "best discount"
+	}
+	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\t%s\t%s\t\n", values[0], values[len(values)-1], bestHeader, gain)
 	for _, id := range order {
 		ps := bySeries[id]
 		el := "-"
