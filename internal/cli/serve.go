@@ -23,12 +23,14 @@ import (
 	"promocast/serve/demo"
 	"promocast/spec"
 	"promocast/synth"
+	"promocast/uplift"
 )
 
 type serveFlags struct {
 	addr, store, name string
 	model, data, spec string
 	backtest          string
+	upliftModel       string
 	tokens            string
 	insecureAdmin     bool
 	maxRows           int
@@ -54,6 +56,10 @@ shop in memory (gradient-boosted trees, horizon 31 days) and serves that, with
 the backtest its intervals were calibrated on. --backtest stores the results
 of 'promocast backtest --out DIR' with --model, for the backtest view.
 
+--uplift-model adds POST /v1/uplift, answered by a model from 'promocast uplift
+fit': customers' uplift per treatment and a treatment (or none) per customer
+under costs and a budget or a count.
+
 The web page at / (scenario planner, explanation, optimiser, backtest; English
 and Chinese) works offline: its assets are in the binary.
 
@@ -64,7 +70,9 @@ routes are open and admin routes (promote, rollback) are refused unless
 flight finish.`,
 		Example: `  promocast serve
   promocast serve --model model.json --data sales.csv.gz --spec spec.yaml --tokens tokens.txt
-  curl -s localhost:8080/v1/forecast -d '{"rows":[{"sku":"SKU0001","date":"2025-10-16","price":9.9, ...}]}'`,
+  curl -s localhost:8080/v1/forecast -d '{"rows":[{"sku":"SKU0001","date":"2025-10-16","price":9.9, ...}]}'
+  promocast serve --uplift-model uplift.json
+  curl -s localhost:8080/v1/uplift -d '{"rows":[{"recency":3,"history":250,"mens":1,"womens":0,"zip_code":"Urban","newbie":0,"channel":"Web","history_segment":"3) $200 - $350"}],"costs":{"Mens E-Mail":0.05}}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), e, f) },
 	}
@@ -76,6 +84,7 @@ flight finish.`,
 	fs.StringVar(&f.data, "data", "", "history the model scores against (with --model)")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
 	fs.StringVar(&f.backtest, "backtest", "", "folder of 'promocast backtest --out' to store with --model, for the backtest view")
+	fs.StringVar(&f.upliftModel, "uplift-model", "", "uplift model file ('promocast uplift fit') to answer POST /v1/uplift with")
 	fs.StringVar(&f.tokens, "tokens", "", "API token file: one \"TOKEN SCOPE\" per line, scope read or admin")
 	fs.BoolVar(&f.insecureAdmin, "insecure-admin", false, "allow admin routes without tokens (trusted machines only)")
 	fs.IntVar(&f.maxRows, "max-rows", 0, "most plan rows per request (0: 10000)")
@@ -115,6 +124,16 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 		return usageError{err}
 	}
 	defer srv.Close()
+	if f.upliftModel != "" {
+		um, err := uplift.Read(f.upliftModel)
+		if err != nil {
+			return err
+		}
+		if err := srv.RegisterUplift(um); err != nil {
+			return err
+		}
+		e.log.Info("uplift model loaded", "file", f.upliftModel, "learner", um.Learner, "treatments", strings.Join(um.Treatments(), ", "))
+	}
 	start := time.Now()
 	if err := srv.Start(ctx); err != nil {
 		return err
