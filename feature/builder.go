@@ -139,6 +139,10 @@ func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
 	return b, nil
 }
 
+// GroupIndex returns the static attribute whose levels group peers (the
+// cannibalisation group), or -1 when the panel has none.
+func (b *Builder) GroupIndex() int { return b.group }
+
 // Config returns the configuration with defaults filled in.
 func (b *Builder) Config() Config { return b.cfg }
 

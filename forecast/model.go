@@ -47,6 +47,10 @@ type Model struct {
 	Series int `json:"series"`
 	// Ranges record the training history's promotions for guard rails.
 	Ranges *Ranges `json:"ranges,omitempty"`
+	// Effects is the identified promotion-effect model the baseline and
+	// uplift use (see Effects); nil in models trained without one, whose
+	// uplift is the predictor's plan minus its baseline rows.
+	Effects *Effects `json:"effects,omitempty"`
 	// Calibration turns point forecasts into quantiles; nil when the model
 	// was trained without calibration folds.
 	Calibration *interval.Calibration `json:"calibration,omitempty"`

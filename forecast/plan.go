@@ -154,7 +154,18 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
 		return nil, err
 	}
-	if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
+	if e := m.Effects; e != nil {
+		ids := make([]string, len(targets))
+		groups := make([]float64, len(targets))
+		for i, t := range targets {
+			s := p.Series[t.Series]
+			ids[i], groups[i] = s.ID, math.NaN()
+			if e.Group >= 0 && e.Group < len(s.Static) {
+				groups[i] = s.Static[e.Group]
+			}
+		}
+		res.Parts = e.parts(e.apply(ids, groups, XF, XB, res.Forecast, res.Baseline), res.Baseline)
+	} else if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
 		return nil, err
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales

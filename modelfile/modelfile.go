@@ -99,6 +99,11 @@ func Decode(b []byte, name string) (*Forecast, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	body.Model.Predictor = pred
+	if e := body.Model.Effects; e != nil {
+		if err := e.Check(len(body.Model.Features)); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	if err := body.Model.Spec.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: stored spec: %w", name, err)
 	}

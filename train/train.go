@@ -22,6 +22,7 @@ import (
 
 	"promocast/backtest"
 	"promocast/data"
+	"promocast/effect"
 	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/interval"
@@ -77,6 +78,9 @@ type Options struct {
 	// NoIntervals skips the calibration backtest: the model ships without
 	// intervals or backtest metrics. Auto and Best need the backtest.
 	NoIntervals bool
+	// NoEffects skips the promotion-effect model (package effect): the
+	// model's uplift is then its predictor's plan minus baseline rows.
+	NoEffects bool
 	// Segments are key or static columns the backtest breaks metrics down
 	// by.
 	Segments []string
@@ -96,10 +100,16 @@ type Choice struct {
 
 // ChooseModel chooses the learner and its settings for a panel when the
 // caller names none; user holds the settings the caller gave. It is the one
-// place the default model is decided: today gradient-boosted trees with
-// their default settings.
-func ChooseModel(p *panel.Panel, user learn.Options) Choice {
-	return Choice{Model: "gbdt", Learn: user}
+// place the default model is decided: the default model (ensemble.Default),
+// which chooses between boosted trees on the scaled target and on its log
+// by its own backtest, choices made on earlier folds only. Without a
+// backtest to choose by (no calibration folds) it is the boosted trees on
+// the scaled target.
+func ChooseModel(p *panel.Panel, user learn.Options, backtested bool) Choice {
+	if !backtested {
+		return Choice{Model: "gbdt", Learn: user}
+	}
+	return Choice{Model: ensemble.DefaultName, Learn: user}
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -155,6 +165,9 @@ type Comparison struct {
 	// Kind names the model that ships and Fit trains it.
 	Kind string
 	Fit  forecast.Fit
+	// Default is the default model's choice (ensemble.Default) when it was
+	// backtested; nil otherwise.
+	Default *ensemble.Result
 }
 
 // Compare builds the panel and its features from a history and runs the
@@ -185,7 +198,7 @@ func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Compari
 	c := &Comparison{Panel: p, Kind: opt.Model}
 	learnOpt := opt.Learn
 	if opt.Model == "" {
-		ch := ChooseModel(p, opt.Learn)
+		ch := ChooseModel(p, opt.Learn, !opt.NoIntervals)
 		c.Kind, learnOpt = ch.Model, ch.Learn
 	}
 	names := []string{c.Kind}
@@ -285,6 +298,22 @@ func (c *Comparison) backtest(opt Options, cands []backtest.Candidate, defaults 
 			return err
 		}
 		c.Reports, fits = append(c.Reports, rep), append(fits, res.Deploy)
+		c.Default = res
+		// The default's candidates were scored on the same folds: report
+		// them beside it rather than backtest them again.
+		listed := map[string]bool{}
+		for k, d := range defaults {
+			listed[d.Name] = true
+			r, fit := res.Reports[k], d.Fit
+			c.Reports, fits = append(c.Reports, r), append(fits, func() (string, forecast.Fit) { return r.Model, fit })
+		}
+		kept := cands[:0:0]
+		for _, cd := range cands {
+			if !listed[cd.Name] {
+				kept = append(kept, cd)
+			}
+		}
+		cands = kept
 	}
 	if len(cands) > 0 {
 		reports, err := backtest.Run(c.Prepared, bopt, cands)
@@ -298,8 +327,8 @@ func (c *Comparison) backtest(opt Options, cands []backtest.Candidate, defaults 
 	}
 	best := 0
 	for i, r := range c.Reports {
-		if r.Overall.WAPE < c.Reports[best].Overall.WAPE {
-			best = i
+		if c.Kind != ensemble.DefaultName && r.Overall.WAPE < c.Reports[best].Overall.WAPE {
+			best = i // the default ships its own choice, made fold by fold
 		}
 	}
 	c.Chosen = c.Reports[best]
@@ -352,6 +381,20 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("calibration: %w", err)
 		}
 		res.Metrics = Metrics(c.Chosen, c.Board)
+		if d := c.Default; d != nil {
+			names, weights, wape := d.Choice()
+			for k, n := range names {
+				res.Metrics["default_weight_"+n] = weights[k]
+				res.Metrics["default_wape_"+n] = wape[k]
+			}
+		}
+	}
+	if !opt.NoEffects {
+		opt.log().Info("estimating promotion effects")
+		if m.Effects, err = effect.Fit(c.Prepared, c.Panel.Last, effect.Options{}); err != nil {
+			opt.log().Warn("no promotion-effect model: the uplift is the predictor's plan minus its baseline rows", "reason", err)
+			m.Effects = nil
+		}
 	}
 	return res, nil
 }

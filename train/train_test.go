@@ -1,6 +1,7 @@
 package train
 
 import (
+	"promocast/ensemble"
 	"strings"
 	"testing"
 	"time"
@@ -35,8 +36,16 @@ func TestZeroOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := res.Model
-	if want := ChooseModel(res.Panel, Options{}.Learn).Model; m.Kind != want {
-		t.Errorf("kind %s, want ChooseModel's %s", m.Kind, want)
+	if want := ChooseModel(res.Panel, Options{}.Learn, true).Model; res.Chosen.Model != want || m.Kind != ensemble.Kind {
+		t.Errorf("shipped %s (kind %s), want ChooseModel's %s deployed as a %s", res.Chosen.Model, m.Kind, want, ensemble.Kind)
+	}
+	for _, k := range []string{"default_weight_gbdt", "default_weight_gbdt_log", "default_wape_gbdt", "default_wape_gbdt_log"} {
+		if _, ok := res.Metrics[k]; !ok {
+			t.Errorf("the model file does not record the default's choice: no %s in %v", k, res.Metrics)
+		}
+	}
+	if m.Effects == nil || len(m.Effects.Series) == 0 {
+		t.Error("the model has no promotion-effect model")
 	}
 	if m.Horizon != DefaultHorizon || m.Gap != 0 || m.Calibration == nil {
 		t.Errorf("horizon %d, gap %d, calibration %v", m.Horizon, m.Gap, m.Calibration)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/dataset"
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/modelfile"
 	"promocast/train"
@@ -87,6 +88,14 @@ func runTrain(e *env, f trainFlags) error {
 	}
 	if res.Board != nil {
 		writeBoard(e.stdout, res.Board)
+	}
+	if d := res.Default; d != nil && res.Chosen != nil && res.Chosen.Model == ensemble.DefaultName {
+		names, weights, wape := d.Choice()
+		fmt.Fprintf(e.stdout, "default model: the mean of the candidates within %.0f%% of the best calibration error:", 100*ensemble.BestTrim)
+		for k, n := range names {
+			fmt.Fprintf(e.stdout, " %s (WAPE %.1f%%, weight %.2f)", n, 100*wape[k], weights[k])
+		}
+		fmt.Fprintln(e.stdout)
 	}
 	if res.Chosen != nil && math.IsNaN(res.Chosen.Promo.WAPE) {
 		fmt.Fprintf(e.stderr, "note: the %d calibration fold(s) score no promoted period, so the model file has no backtest_wape_promo\n", f.calibration)

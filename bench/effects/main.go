@@ -1,0 +1,152 @@
+// Command effects is promocast's effect-accuracy suite: it measures how
+// well the estimated uplift matches the truth on generated panels whose
+// effects are known, and how the estimated elasticities agree with the
+// within-series log-log regression on the real panels.
+//
+//	go run ./bench/effects [-model gbdt] [-skip-real]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"time"
+
+	"promocast/data"
+	"promocast/effect"
+	"promocast/forecast"
+	"promocast/learn"
+	"promocast/panel"
+	"promocast/spec"
+	"promocast/synth"
+)
+
+func main() {
+	kind := flag.String("model", "gbdt", "learner of the forecast model")
+	flag.Parse()
+	if err := run(*kind); err != nil {
+		fmt.Fprintln(os.Stderr, "effects:", err)
+		os.Exit(1)
+	}
+}
+
+func run(kind string) error {
+	fmt.Printf("%-22s %-10s %8s %8s %10s %10s %8s\n", "panel", "uplift", "corr", "WAPE", "total", "true", "off by")
+	for _, sc := range scenarios() {
+		start := time.Now()
+		shop, err := synth.Generate(sc.cfg)
+		if err != nil {
+			return err
+		}
+		sp, err := spec.Parse([]byte(synth.Spec()))
+		if err != nil {
+			return err
+		}
+		p, err := panel.Build(shop.History, sp, panel.Options{})
+		if err != nil {
+			return err
+		}
+		opt := forecast.TrainOptions{Kind: kind, Horizon: int(shop.PlanEnd - shop.PlanStart + 1)}
+		pr, err := forecast.Prepare(p, opt)
+		if err != nil {
+			return err
+		}
+		fit, err := learn.New(kind, learn.Options{})
+		if err != nil {
+			return err
+		}
+		m, err := pr.Train(opt, p.Last, fit)
+		if err != nil {
+			return err
+		}
+		for _, withEffects := range []bool{false, true} {
+			label := "trees"
+			m.Effects = nil
+			if withEffects {
+				label = "effects"
+				if m.Effects, err = effect.Fit(pr, p.Last, effect.Options{}); err != nil {
+					return err
+				}
+			}
+			res, err := m.Forecast(shop.History, shop.Plan)
+			if err != nil {
+				return err
+			}
+			c, err := compare(res, shop.Truth)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%-22s %-10s %8.3f %7.1f%% %+10.0f %+10.0f %7.1f%%\n", sc.name, label, c.corr, 100*c.wape, c.est, c.truth, 100*(c.est/c.truth-1))
+		}
+		fmt.Fprintf(os.Stderr, "%s: %.0fs\n", sc.name, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+type scenario struct {
+	name string
+	cfg  synth.Config
+}
+
+func scenarios() []scenario {
+	return []scenario{{"demo shop", synth.Config{Seed: 1}}}
+}
+
+type check struct{ corr, wape, est, truth float64 }
+
+// compare sums estimated and true uplift per promoted series over the plan
+// and scores the estimate: correlation, WAPE over series, and totals.
+func compare(res *forecast.Result, truth *data.Frame) (check, error) {
+	exp, err := truth.NeedNumber("expected", "true expected units")
+	if err != nil {
+		return check{}, err
+	}
+	base, err := truth.NeedNumber("baseline", "true baseline units")
+	if err != nil {
+		return check{}, err
+	}
+	est, tru := map[int]float64{}, map[int]float64{}
+	promoted := map[int]bool{}
+	var c check
+	for i, t := range res.Targets {
+		est[t.Series] += res.Forecast[i] - res.Baseline[i]
+		tru[t.Series] += exp.Num[t.Row] - base.Num[t.Row]
+		c.est += res.Forecast[i] - res.Baseline[i]
+		c.truth += exp.Num[t.Row] - base.Num[t.Row]
+		if res.Promoted[i] {
+			promoted[t.Series] = true
+		}
+	}
+	var ids []int
+	for s := range promoted {
+		ids = append(ids, s)
+	}
+	sort.Ints(ids)
+	var xs, ys []float64
+	var ae, at float64
+	for _, s := range ids {
+		xs, ys = append(xs, est[s]), append(ys, tru[s])
+		ae += math.Abs(est[s] - tru[s])
+		at += math.Abs(tru[s])
+	}
+	c.corr, c.wape = pearson(xs, ys), ae/at
+	return c, nil
+}
+
+func pearson(x, y []float64) float64 {
+	n := float64(len(x))
+	var mx, my float64
+	for i := range x {
+		mx, my = mx+x[i], my+y[i]
+	}
+	mx, my = mx/n, my/n
+	var sxy, sxx, syy float64
+	for i := range x {
+		sxy += (x[i] - mx) * (y[i] - my)
+		sxx += (x[i] - mx) * (x[i] - mx)
+		syy += (y[i] - my) * (y[i] - my)
+	}
+	return sxy / math.Sqrt(sxx*syy)
+}

@@ -1,0 +1,583 @@
+package effect
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+
+	"promocast/data"
+	"promocast/forecast"
+	"promocast/learn/gbdt"
+	"promocast/model"
+	"promocast/spec"
+)
+
+// Options tune Fit. The zero value means the defaults.
+type Options struct {
+	// Folds is the number of cross-fitting folds; default 2.
+	Folds int
+	// Rounds are the boosting rounds of each nuisance model; default 60.
+	Rounds int
+	// MaxRows bounds the rows each nuisance model trains on (a fixed,
+	// evenly spaced subsample of its folds' rows); default 150,000.
+	MaxRows int
+	// Threads is the number of goroutines of the nuisance models; 0 means
+	// GOMAXPROCS. The result does not depend on it.
+	Threads int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Folds == 0 {
+		o.Folds = 2
+	}
+	if o.Rounds == 0 {
+		o.Rounds = 60
+	}
+	if o.MaxRows == 0 {
+		o.MaxRows = 150_000
+	}
+	return o
+}
+
+// Method names the estimator in forecast.Effects.Method.
+const Method = "dml_pooled"
+
+// Fit estimates the promotion-effect model of the prepared panel's rows up
+// to period until: double/debiased machine learning of the partially
+// linear model
+//
+//	log(1 + units) = θ · d + g(x) + ε
+//
+// with d the lever columns (forecast.EffectColumn) and x every other
+// feature (lags, windows, calendar, events, static attributes, regular
+// price). Cross-fitted boosted trees predict log(1+units) and each lever
+// column from x alone; θ is the least-squares fit of the first residuals on
+// the others, so it is identified from how the levers vary beyond what x
+// predicts: promotions that always fall on event days, or on large
+// series, are not credited with the event's or the size's demand.
+//
+// θ is then pooled: the columns that are the series' own levers get one θ
+// per series, shrunk towards its group's, which is shrunk towards the
+// panel's, with the shrinkage chosen from the data (empirical Bayes: the
+// noise variance over the spread of the unpooled estimates), so a series
+// with three promotions borrows its group's response and one with eighty
+// keeps its own. History and peer columns are pooled per group. A price
+// lever's effect is its elasticity with the sign turned (a discount's log
+// price ratio log(off/price) raises log units by θ), and every own effect
+// is constrained to be ≥ 0: a deeper discount or a lever switched on never
+// lowers units.
+func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, error) {
+	opt = opt.withDefaults()
+	feats := pr.Builder.Features()
+	cols, err := effectColumns(pr)
+	if err != nil {
+		return nil, err
+	}
+	lever := map[int]bool{}
+	g := pr.Builder.Groups()
+	for _, set := range [][]int{g.Own, g.History, g.Next, g.Peers} {
+		for _, c := range set {
+			lever[c] = true
+		}
+	}
+	var controls []int
+	for j := range feats {
+		if !lever[j] {
+			controls = append(controls, j)
+		}
+	}
+	var rows []int
+	for r, ref := range pr.Refs {
+		if ref.Period <= until && pr.Scales[r] > 0 {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) < 20 {
+		return nil, fmt.Errorf("effects: %d training rows: too few to estimate promotion effects", len(rows))
+	}
+	n, k := len(rows), len(cols)
+	z := make([]float64, n)
+	D := make([][]float64, k)
+	for j := range D {
+		D[j] = make([]float64, n)
+	}
+	for i, r := range rows {
+		ref := pr.Refs[r]
+		s := pr.Panel.Series[ref.Series]
+		z[i] = math.Log1p(math.Max(0, s.Y[ref.Period-s.Start]))
+		row := pr.X.Row(r)
+		for j, c := range cols {
+			D[j][i] = c.Value(row)
+		}
+	}
+	// Keep the columns that vary in training.
+	var keep []int
+	for j := range cols {
+		if variance(D[j]) > 1e-12 {
+			keep = append(keep, j)
+		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("effects: no promotion lever varies in the training history")
+	}
+	cols, D = pick(cols, keep), pickRows(D, keep)
+	k = len(cols)
+
+	X := data.NewMatrix(n, len(controls))
+	cf := make([]model.Feature, len(controls))
+	for c, j := range controls {
+		cf[c] = feats[j]
+		cf[c].Monotone = 0
+	}
+	for i, r := range rows {
+		src, dst := pr.X.Row(r), X.Row(i)
+		for c, j := range controls {
+			dst[c] = src[j]
+		}
+	}
+	zr, err := crossFit(X, cf, z, opt)
+	if err != nil {
+		return nil, err
+	}
+	Dr := make([][]float64, k)
+	for j := range D {
+		if Dr[j], err = crossFit(X, cf, D[j], opt); err != nil {
+			return nil, err
+		}
+	}
+
+	// A column whose residual restates an earlier one's (|correlation| >
+	// 0.95) cannot be told apart from it: the earlier column keeps the
+	// effect.
+	keep = keep[:0]
+	for j := range Dr {
+		dup := false
+		for _, i := range keep {
+			if math.Abs(correlation(Dr[i], Dr[j])) > 0.95 {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			keep = append(keep, j)
+		}
+	}
+	cols, D, Dr = pick(cols, keep), pickRows(D, keep), pickRows(Dr, keep)
+	k = len(cols)
+
+	series := make([]int, n)
+	for i, r := range rows {
+		series[i] = pr.Refs[r].Series
+	}
+	groupOf := func(si int) float64 { return math.NaN() }
+	gidx := pr.Builder.GroupIndex()
+	if gidx >= 0 {
+		groupOf = func(si int) float64 { return pr.Panel.Series[si].Static[gidx] }
+	}
+	est := pooled(zr, Dr, series, groupOf, cols)
+	e := &forecast.Effects{Columns: cols, Global: est.global, GlobalSE: est.globalSE, Group: gidx,
+		Series: map[string]forecast.SeriesEffects{}, Method: Method}
+	if gidx >= 0 {
+		e.Groups = map[string][]float64{}
+		for code, th := range est.groups {
+			e.Groups[forecast.GroupKey(code)] = th
+		}
+	}
+	maxv := map[int][]float64{}
+	promoted := map[int]int{}
+	for i := range z {
+		si := series[i]
+		m := maxv[si]
+		if m == nil {
+			m = make([]float64, k)
+			maxv[si] = m
+		}
+		on := false
+		for j, c := range cols {
+			if c.Own {
+				m[j] = math.Max(m[j], D[j][i])
+				if D[j][i] > 1e-9 {
+					on = true
+				}
+			}
+		}
+		if on {
+			promoted[si]++
+		}
+	}
+	for si, th := range est.series {
+		e.Series[pr.Panel.Series[si].ID] = forecast.SeriesEffects{Theta: th, SE: est.seriesSE[si], Max: maxv[si], Promoted: promoted[si]}
+	}
+	return e, nil
+}
+
+// effectColumns lists the lever columns of the prepared features: each
+// price lever's discount (read as a log price ratio), each other lever's
+// value, the previous and next period's promotion and the group's
+// promoted share and discount.
+func effectColumns(pr *forecast.Prepared) ([]forecast.EffectColumn, error) {
+	feats := pr.Builder.Features()
+	idx := map[string]int{}
+	for j, f := range feats {
+		idx[f.Name] = j
+	}
+	levers, err := pr.Panel.Spec.Levers()
+	if err != nil {
+		return nil, err
+	}
+	var cols []forecast.EffectColumn
+	add := func(c forecast.EffectColumn) {
+		if j, ok := idx[c.Feature]; ok {
+			c.Index = j
+			cols = append(cols, c)
+		}
+	}
+	// Price levers first: where another lever restates the price (a
+	// discount column beside price and regular price), the price keeps the
+	// effect.
+	sort.SliceStable(levers, func(a, b int) bool { return levers[a].IsPrice() && !levers[b].IsPrice() })
+	for _, lv := range levers {
+		if lv.Kind == spec.OffNumber {
+			add(forecast.EffectColumn{Name: lv.Name, Feature: lv.Name, Off: lv.Number, Own: true, Part: forecast.PartOwn})
+		} else {
+			add(forecast.EffectColumn{Name: lv.Name, Feature: lv.Name + "_discount", LogPrice: true, Own: true, Part: forecast.PartOwn})
+		}
+	}
+	add(forecast.EffectColumn{Name: "previous promotion", Feature: "promo_prev", Part: forecast.PartHistory})
+	add(forecast.EffectColumn{Name: "next promotion", Feature: "promo_next", Part: forecast.PartNext})
+	add(forecast.EffectColumn{Name: "group promoted share", Feature: "group_promo_share", Part: forecast.PartPeers})
+	add(forecast.EffectColumn{Name: "group discount", Feature: "group_discount", Part: forecast.PartPeers})
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("effects: the spec declares no promotion lever")
+	}
+	return cols, nil
+}
+
+// crossFit returns y minus its cross-fitted prediction from X: each fold's
+// rows are predicted by boosted trees trained on the other folds' rows.
+// Folds interleave rows (row i is in fold i mod folds), so each holds every
+// period and series.
+func crossFit(X *data.Matrix, feats []model.Feature, y []float64, opt Options) ([]float64, error) {
+	n := len(y)
+	res := make([]float64, n)
+	params := gbdt.Params{Rounds: opt.Rounds, LearningRate: 0.1, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
+		Seed: 7, Threads: opt.Threads}
+	for f := 0; f < opt.Folds; f++ {
+		var train []int
+		for i := 0; i < n; i++ {
+			if i%opt.Folds != f {
+				train = append(train, i)
+			}
+		}
+		if step := (len(train) + opt.MaxRows - 1) / opt.MaxRows; step > 1 {
+			sub := train[:0:0]
+			for i := 0; i < len(train); i += step {
+				sub = append(sub, train[i])
+			}
+			train = sub
+		}
+		ds := &model.Dataset{X: data.NewMatrix(len(train), X.Cols), Y: make([]float64, len(train)), Features: feats}
+		for a, i := range train {
+			copy(ds.X.Row(a), X.Row(i))
+			ds.Y[a] = y[i]
+		}
+		m, err := gbdt.Train(ds, nil, params)
+		if err != nil {
+			return nil, fmt.Errorf("effects: nuisance model: %w", err)
+		}
+		var test []int
+		for i := f; i < n; i += opt.Folds {
+			test = append(test, i)
+		}
+		Xt := data.NewMatrix(len(test), X.Cols)
+		for a, i := range test {
+			copy(Xt.Row(a), X.Row(i))
+		}
+		out := make([]float64, len(test))
+		if err := m.Predict(Xt, out); err != nil {
+			return nil, err
+		}
+		for a, i := range test {
+			res[i] = y[i] - out[a]
+		}
+	}
+	return res, nil
+}
+
+// estimates are the pooled effects.
+type estimates struct {
+	global, globalSE []float64
+	groups           map[float64][]float64
+	series, seriesSE map[int][]float64
+}
+
+// gram accumulates DᵀD and Dᵀz over rows.
+type gram struct {
+	A    *mat.SymDense
+	b    []float64
+	rows int
+}
+
+func newGram(k int) *gram { return &gram{A: mat.NewSymDense(k, nil), b: make([]float64, k)} }
+
+func (g *gram) add(d []float64, z float64) {
+	k := len(d)
+	for a := 0; a < k; a++ {
+		g.b[a] += d[a] * z
+		for b := a; b < k; b++ {
+			g.A.SetSym(a, b, g.A.At(a, b)+d[a]*d[b])
+		}
+	}
+	g.rows++
+}
+
+// solve returns (A + diag(lambda))⁻¹ (b + diag(lambda)·prior) restricted to
+// the columns in on (the others are 0), and the diagonal of the inverse.
+func (g *gram) solve(lambda, prior []float64, on []bool) (theta, invDiag []float64) {
+	k := len(g.b)
+	var idx []int
+	for j := 0; j < k; j++ {
+		if on[j] {
+			idx = append(idx, j)
+		}
+	}
+	theta, invDiag = make([]float64, k), make([]float64, k)
+	if len(idx) == 0 {
+		return theta, invDiag
+	}
+	m := len(idx)
+	A := mat.NewDense(m, m, nil)
+	rhs := mat.NewVecDense(m, nil)
+	for a, ja := range idx {
+		rhs.SetVec(a, g.b[ja]+lambda[ja]*prior[ja])
+		for b, jb := range idx {
+			v := g.A.At(ja, jb)
+			if a == b {
+				v += lambda[ja] + 1e-9
+			}
+			A.Set(a, b, v)
+		}
+	}
+	var inv mat.Dense
+	if err := inv.Inverse(A); err != nil {
+		for _, j := range idx {
+			theta[j], invDiag[j] = prior[j], math.Inf(1)
+		}
+		return theta, invDiag
+	}
+	var x mat.VecDense
+	x.MulVec(&inv, rhs)
+	for a, j := range idx {
+		theta[j], invDiag[j] = x.AtVec(a), inv.At(a, a)
+	}
+	return theta, invDiag
+}
+
+// pooled estimates the global, group and series effects from the
+// residuals: z̃ (zr) on D̃ (Dr).
+func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float64, cols []forecast.EffectColumn) estimates {
+	k, n := len(Dr), len(zr)
+	all := newGram(k)
+	bySeries := map[int]*gram{}
+	byGroup := map[float64]*gram{}
+	seriesGroup := map[int]float64{}
+	d := make([]float64, k)
+	for i := 0; i < n; i++ {
+		for j := range Dr {
+			d[j] = Dr[j][i]
+		}
+		all.add(d, zr[i])
+		si := series[i]
+		if bySeries[si] == nil {
+			bySeries[si] = newGram(k)
+			seriesGroup[si] = groupOf(si)
+		}
+		bySeries[si].add(d, zr[i])
+		if gc := seriesGroup[si]; !math.IsNaN(gc) {
+			if byGroup[gc] == nil {
+				byGroup[gc] = newGram(k)
+			}
+			byGroup[gc].add(d, zr[i])
+		}
+	}
+	allOn := make([]bool, k)
+	own := make([]bool, k)
+	for j, c := range cols {
+		allOn[j], own[j] = true, c.Own
+	}
+	zero := make([]float64, k)
+	tiny := make([]float64, k)
+	for j := range tiny {
+		tiny[j] = 1e-6 * (all.A.At(j, j) + 1)
+	}
+	est := estimates{groups: map[float64][]float64{}, series: map[int][]float64{}, seriesSE: map[int][]float64{}}
+	glob, ginv := all.solve(tiny, zero, allOn)
+	clampOwn(glob, cols)
+	// The noise variance of the residual regression.
+	sse := 0.0
+	for i := 0; i < n; i++ {
+		r := zr[i]
+		for j := range Dr {
+			r -= glob[j] * Dr[j][i]
+		}
+		sse += r * r
+	}
+	sigma2 := sse / math.Max(1, float64(n-k))
+	est.global = glob
+	est.globalSE = make([]float64, k)
+	for j := range ginv {
+		est.globalSE[j] = math.Sqrt(sigma2 * ginv[j])
+	}
+	// Groups shrink towards the panel; their shrinkage comes from the
+	// spread of the unpooled group estimates.
+	groupKeys := make([]float64, 0, len(byGroup))
+	for gc := range byGroup {
+		groupKeys = append(groupKeys, gc)
+	}
+	sort.Float64s(groupKeys)
+	lamG := shrinkage(byGroup, groupKeys, sigma2, glob, allOn)
+	for _, gc := range groupKeys {
+		th, _ := byGroup[gc].solve(lamG, glob, allOn)
+		clampOwn(th, cols)
+		est.groups[gc] = th
+	}
+	// Series shrink their own columns towards their group (or the panel);
+	// their other columns are the group's.
+	seriesKeys := make([]int, 0, len(bySeries))
+	for si := range bySeries {
+		seriesKeys = append(seriesKeys, si)
+	}
+	sort.Ints(seriesKeys)
+	floatKeys := make([]float64, len(seriesKeys))
+	floatMap := map[float64]*gram{}
+	for a, si := range seriesKeys {
+		floatKeys[a] = float64(si)
+		floatMap[float64(si)] = bySeries[si]
+	}
+	lamS := shrinkage(floatMap, floatKeys, sigma2, glob, own)
+	for _, si := range seriesKeys {
+		prior := glob
+		if th, ok := est.groups[seriesGroup[si]]; ok {
+			prior = th
+		}
+		gs := bySeries[si]
+		// Take the non-own columns' contribution out at the prior's values.
+		adj := &gram{A: gs.A, b: append([]float64(nil), gs.b...), rows: gs.rows}
+		for a := 0; a < k; a++ {
+			for b := 0; b < k; b++ {
+				if !own[b] {
+					adj.b[a] -= gs.A.At(a, b) * prior[b]
+				}
+			}
+		}
+		th, inv := adj.solve(lamS, prior, own)
+		se := make([]float64, k)
+		for j := 0; j < k; j++ {
+			if !own[j] {
+				th[j] = prior[j]
+				se[j] = est.globalSE[j]
+				continue
+			}
+			se[j] = math.Sqrt(sigma2 * inv[j])
+		}
+		clampOwn(th, cols)
+		est.series[si] = th
+		est.seriesSE[si] = se
+	}
+	return est
+}
+
+// shrinkage returns per column λ = σ²/τ², τ² the variance of the true
+// effects across units (groups or series), estimated by moments from the
+// unpooled estimates: their spread minus their mean sampling variance,
+// floored so that λ stays finite. Units whose column barely varies (a
+// series never promoted) do not enter the spread.
+func shrinkage(units map[float64]*gram, keys []float64, sigma2 float64, global []float64, on []bool) []float64 {
+	k := len(global)
+	lam := make([]float64, k)
+	for j := 0; j < k; j++ {
+		floor := math.Pow(0.25*math.Abs(global[j])+0.02, 2)
+		var est, vars []float64
+		for _, key := range keys {
+			g := units[key]
+			a := g.A.At(j, j)
+			if a < 1e-6 || g.rows < 8 {
+				continue
+			}
+			// The one-column unpooled estimate, the others at the panel's.
+			b := g.b[j]
+			for c := 0; c < k; c++ {
+				if c != j {
+					b -= g.A.At(j, c) * global[c]
+				}
+			}
+			est = append(est, b/a)
+			vars = append(vars, sigma2/a)
+		}
+		tau2 := floor
+		if len(est) >= 3 {
+			tau2 = math.Max(floor, variance(est)-mean(vars))
+		}
+		lam[j] = sigma2 / tau2
+		if !on[j] {
+			lam[j] = 0
+		}
+	}
+	return lam
+}
+
+// clampOwn constrains the own levers' effects to be ≥ 0: a deeper discount
+// or a lever switched on never lowers units.
+func clampOwn(theta []float64, cols []forecast.EffectColumn) {
+	for j, c := range cols {
+		if c.Own && theta[j] < 0 {
+			theta[j] = 0
+		}
+	}
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+func variance(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	m := mean(xs)
+	s := 0.0
+	for _, x := range xs {
+		s += (x - m) * (x - m)
+	}
+	return s / float64(len(xs)-1)
+}
+
+func correlation(x, y []float64) float64 {
+	mx, my := mean(x), mean(y)
+	var sxy, sxx, syy float64
+	for i := range x {
+		sxy += (x[i] - mx) * (y[i] - my)
+		sxx += (x[i] - mx) * (x[i] - mx)
+		syy += (y[i] - my) * (y[i] - my)
+	}
+	if sxx == 0 || syy == 0 {
+		return 0
+	}
+	return sxy / math.Sqrt(sxx*syy)
+}
+
+func pick[T any](xs []T, keep []int) []T {
+	out := make([]T, len(keep))
+	for a, j := range keep {
+		out[a] = xs[j]
+	}
+	return out
+}
+
+func pickRows(xs [][]float64, keep []int) [][]float64 { return pick(xs, keep) }

@@ -1,0 +1,212 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+
+	"promocast/data"
+)
+
+// Effects is the identified promotion-effect model that a forecast's
+// baseline and uplift use (package effect estimates it). It is a
+// partially linear model in log units,
+//
+//	log(1 + units) = θ_s · d + g(everything else),
+//
+// where d are the lever columns (Columns: the log price ratio log(off /
+// price) of each price lever, each other lever's value above its off value,
+// the previous and next period's promotion, the group's promoted share and
+// discount) and θ_s the series' effects, pooled towards its group's and the
+// panel's. A plan's uplift is then exp(θ_s·(d_plan − d_baseline)) − 1 of the
+// forecast: the trees give the level, the effect model what the levers do.
+type Effects struct {
+	// Columns are the lever columns d, in θ order.
+	Columns []EffectColumn `json:"columns"`
+	// Global are the panel's effects with their standard errors.
+	Global   []float64 `json:"global"`
+	GlobalSE []float64 `json:"global_se"`
+	// Groups are the effects per level of the group attribute (by level
+	// code as text); absent without a group.
+	Groups map[string][]float64 `json:"groups,omitempty"`
+	// Group is the static attribute that groups series, -1 for none.
+	Group int `json:"group"`
+	// Series are the effects of each series, by ID.
+	Series map[string]SeriesEffects `json:"series"`
+	// Method says how the effects were estimated, for reports.
+	Method string `json:"method"`
+}
+
+// EffectColumn is one lever column of the effect model.
+type EffectColumn struct {
+	// Name labels the column in reports, e.g. "price" or "display".
+	Name string `json:"name"`
+	// Feature is the feature column it is read from, and Index its
+	// position in the model's features.
+	Feature string `json:"feature"`
+	Index   int    `json:"index"`
+	// LogPrice marks a price lever's discount column, read as
+	// log(off/price) = −log(1 − discount); other columns are read as their
+	// value minus Off.
+	LogPrice bool    `json:"log_price,omitempty"`
+	Off      float64 `json:"off,omitempty"`
+	// Own marks the series' own levers (pooled per series); the others
+	// (promotion history, peers) are pooled per group.
+	Own bool `json:"own,omitempty"`
+	// Part is the part of the uplift the column's effect belongs to: own,
+	// history, next or peers (see Parts).
+	Part string `json:"part"`
+}
+
+// The parts of an uplift (EffectColumn.Part).
+const (
+	PartOwn     = "own"
+	PartHistory = "history"
+	PartNext    = "next"
+	PartPeers   = "peers"
+)
+
+// SeriesEffects are one series' effects.
+type SeriesEffects struct {
+	Theta []float64 `json:"theta"`
+	SE    []float64 `json:"se"`
+	// Max is the largest value of each own column the series had in
+	// training (0 for the others): beyond it the series' response is its
+	// group's, not something its history showed.
+	Max []float64 `json:"max"`
+	// Promoted counts the series' training periods with an own lever on.
+	Promoted int `json:"promoted"`
+}
+
+// Value returns column c's d value in a feature row.
+func (c EffectColumn) Value(row []float64) float64 {
+	v := row[c.Index]
+	if math.IsNaN(v) {
+		return 0
+	}
+	if c.LogPrice {
+		return -math.Log(math.Max(1-v, minPriceRatio))
+	}
+	return v - c.Off
+}
+
+// minPriceRatio bounds price/off from below when reading log price ratios,
+// so a price of zero does not give an infinite effect.
+const minPriceRatio = 0.05
+
+// Theta returns the effects for series id with group level code group
+// (NaN when none): the series' own when it was in training, else its
+// group's, else the panel's.
+func (e *Effects) Theta(id string, group float64) []float64 {
+	if s, ok := e.Series[id]; ok {
+		return s.Theta
+	}
+	if !math.IsNaN(group) {
+		if g, ok := e.Groups[groupKey(group)]; ok {
+			return g
+		}
+	}
+	return e.Global
+}
+
+func groupKey(code float64) string { return fmt.Sprintf("%g", code) }
+
+// GroupKey is the key of a group level code in Effects.Groups.
+func GroupKey(code float64) string { return groupKey(code) }
+
+// Check reports an error when the effects do not fit a model of width
+// features.
+func (e *Effects) Check(width int) error {
+	if len(e.Global) != len(e.Columns) || len(e.GlobalSE) != len(e.Columns) {
+		return fmt.Errorf("effects: %d columns but %d global effects", len(e.Columns), len(e.Global))
+	}
+	for _, c := range e.Columns {
+		if c.Index < 0 || c.Index >= width {
+			return fmt.Errorf("effects: column %s reads feature %d of %d", c.Name, c.Index, width)
+		}
+	}
+	for id, s := range e.Series {
+		if len(s.Theta) != len(e.Columns) || len(s.Max) != len(e.Columns) {
+			return fmt.Errorf("effects: series %q has %d effects for %d columns", id, len(s.Theta), len(e.Columns))
+		}
+	}
+	for g, th := range e.Groups {
+		if len(th) != len(e.Columns) {
+			return fmt.Errorf("effects: group %s has %d effects for %d columns", g, len(th), len(e.Columns))
+		}
+	}
+	return nil
+}
+
+// inRange reports whether a plan row's own lever values lie within what
+// series id had in training.
+func (e *Effects) inRange(id string, row []float64) bool {
+	s, ok := e.Series[id]
+	if !ok || s.Promoted == 0 {
+		return false
+	}
+	for k, c := range e.Columns {
+		if c.Own && c.Value(row) > s.Max[k]*1.05+1e-9 {
+			return false
+		}
+	}
+	return true
+}
+
+// apply turns the trees' forecast f of the plan rows XF and baseline b of
+// their baseline rows XB into the effect model's: where the plan's levers
+// lie within what the series had, the forecast stays the trees' and the
+// baseline is the forecast with the levers' identified effect removed;
+// where they go beyond it (a deeper discount, a first promotion), the
+// baseline stays the trees' and the forecast is the baseline with the
+// effect added, since the trees never saw the plan's levers there. It
+// returns the log-space contribution of every lever column per row (for
+// the parts) and rewrites f and b in place.
+func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, f, b []float64) [][]float64 {
+	contrib := make([][]float64, XF.Rows)
+	for i := 0; i < XF.Rows; i++ {
+		th := e.Theta(ids[i], groups[i])
+		rf, rb := XF.Row(i), XB.Row(i)
+		c := make([]float64, len(e.Columns))
+		total := 0.0
+		for k, col := range e.Columns {
+			c[k] = th[k] * (col.Value(rf) - col.Value(rb))
+			total += c[k]
+		}
+		contrib[i] = c
+		switch {
+		case total == 0:
+			b[i] = f[i]
+		case e.inRange(ids[i], rf):
+			b[i] = math.Max(0, (1+f[i])*math.Exp(-total)-1)
+		default:
+			f[i] = math.Max(0, (1+b[i])*math.Exp(total)-1)
+		}
+	}
+	return contrib
+}
+
+// parts splits each row's uplift into Parts from the log-space
+// contributions apply returned, adding the parts one after another (own,
+// history, next, peers) so that they sum exactly to forecast − baseline.
+func (e *Effects) parts(contrib [][]float64, b []float64) Parts {
+	n := len(b)
+	out := Parts{Own: make([]float64, n), History: make([]float64, n), Next: make([]float64, n), Peers: make([]float64, n)}
+	for i := range b {
+		logv := math.Log1p(b[i])
+		prev := b[i]
+		for _, part := range []struct {
+			name string
+			dst  []float64
+		}{{PartOwn, out.Own}, {PartHistory, out.History}, {PartNext, out.Next}, {PartPeers, out.Peers}} {
+			for k, col := range e.Columns {
+				if col.Part == part.name {
+					logv += contrib[i][k]
+				}
+			}
+			cur := math.Max(0, math.Expm1(logv))
+			part.dst[i] = cur - prev
+			prev = cur
+		}
+	}
+	return out
+}
