@@ -127,6 +127,28 @@ func TestExplainAndWhatif(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "its drivers") {
 		t.Fatalf("explain exited %d: %s %s", code, out, errs)
 	}
+	// The uplift is attributed against the baseline row, so only to what
+	// the plan changes: the demo's levers and the features derived from a
+	// series' own and its group's promotions.
+	drivers, err := os.ReadFile(filepath.Join(dir, "drivers.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(drivers)), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("drivers.csv has %d lines", len(lines))
+	}
+	for _, line := range lines[1:] {
+		cells := strings.Split(line, ",")
+		f := cells[len(cells)-2]
+		switch f {
+		case "price", "discount", "feature", "display", "coupon", "price_discount", "price_rel_history", "since_promo":
+		default:
+			if !strings.HasPrefix(f, "promo") && !strings.HasPrefix(f, "group_") {
+				t.Errorf("the uplift is attributed to %s, which no lever moves: %s", f, line)
+			}
+		}
+	}
 	code, out, errs = run(t, "whatif", "--model", m, "--data", h, "--plan", p, "--lever", "price", "--from", "0", "--to", "0.3", "--step", "0.1",
 		"--out", filepath.Join(dir, "curves.csv"), "--plot", filepath.Join(dir, "curves.html"))
 	if code != exitOK || !strings.Contains(out, "elasticity") {
