@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strconv"
 
-	"promocast/registry"
+	"promocast/backtest/results"
 )
 
 // BacktestResponse is the answer of GET /v1/backtest: how the live
@@ -16,12 +16,30 @@ type BacktestResponse struct {
 	Source string   `json:"source" doc:"where the results came from: the demo's startup or the folder registered with --backtest"`
 	// Models are the models the backtest compared; Shown is the one whose
 	// metrics and points follow.
-	Models  []string                  `json:"models"`
-	Shown   string                    `json:"shown"`
-	Metrics []registry.BacktestMetric `json:"metrics" doc:"scopes overall, promotion, fold (level: origin) and segment COLUMN"`
-	Series  []BacktestSeries          `json:"series" doc:"the scored series, largest actual first"`
-	Chosen  string                    `json:"chosen" doc:"the series of points"`
-	Points  []BacktestPoint           `json:"points" doc:"the chosen series' scored rows, by period"`
+	Models  []string         `json:"models"`
+	Shown   string           `json:"shown"`
+	Metrics []BacktestMetric `json:"metrics" doc:"scopes overall, promotion, fold (level: origin) and segment COLUMN"`
+	Series  []BacktestSeries `json:"series" doc:"the scored series, largest actual first"`
+	Chosen  string           `json:"chosen" doc:"the series of points"`
+	Points  []BacktestPoint  `json:"points" doc:"the chosen series' scored rows, by period"`
+}
+
+// BacktestMetric is a model's scores over one scope and level, as
+// metrics.csv holds them (package results); undefined metrics are null.
+type BacktestMetric struct {
+	Model string `json:"model"`
+	// Scope is "overall", "promotion", "fold" or "segment COLUMN"; Level
+	// the fold's origin, the segment's level, "promoted" or "not promoted".
+	Scope string   `json:"scope"`
+	Level string   `json:"level"`
+	WAPE  *float64 `json:"wape"`
+	MAPE  *float64 `json:"mape"`
+	SMAPE *float64 `json:"smape"`
+	RMSE  *float64 `json:"rmse"`
+	RMSPE *float64 `json:"rmspe"`
+	MASE  *float64 `json:"mase"`
+	Bias  *float64 `json:"bias"`
+	Rows  int      `json:"rows"`
 }
 
 // BacktestSeries is one scored series.
@@ -45,13 +63,13 @@ type BacktestPoint struct {
 type backtestView struct {
 	source  string
 	models  []string
-	metrics map[string][]registry.BacktestMetric
+	metrics map[string][]BacktestMetric
 	series  map[string][]BacktestSeries
 	points  map[string]map[string][]BacktestPoint // model → series → points
 }
 
-func newBacktestView(bt registry.Backtest) *backtestView {
-	v := &backtestView{source: bt.Source, metrics: map[string][]registry.BacktestMetric{},
+func newBacktestView(bt results.Results) *backtestView {
+	v := &backtestView{source: bt.Source, metrics: map[string][]BacktestMetric{},
 		series: map[string][]BacktestSeries{}, points: map[string]map[string][]BacktestPoint{}}
 	seen := map[string]bool{}
 	addModel := func(m string) {
@@ -63,7 +81,7 @@ func newBacktestView(bt registry.Backtest) *backtestView {
 	}
 	for _, m := range bt.Metrics {
 		addModel(m.Model)
-		v.metrics[m.Model] = append(v.metrics[m.Model], m)
+		v.metrics[m.Model] = append(v.metrics[m.Model], BacktestMetric(m))
 	}
 	for _, p := range bt.Predictions {
 		addModel(p.Model)
@@ -116,7 +134,7 @@ func (s *Server) backtest(r *http.Request, _ *NoBody) (*BacktestResponse, error)
 	out := &BacktestResponse{Model: lv.Ref(), Source: v.source, Models: v.models, Shown: shown,
 		Metrics: v.metrics[shown], Series: v.series[shown], Points: []BacktestPoint{}}
 	if out.Metrics == nil {
-		out.Metrics = []registry.BacktestMetric{}
+		out.Metrics = []BacktestMetric{}
 	}
 	if out.Series == nil {
 		out.Series = []BacktestSeries{}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"promocast/backtest"
+	"promocast/backtest/results"
 	"promocast/data"
 	"promocast/forecast"
 	"promocast/interval"
@@ -20,7 +21,6 @@ import (
 	"promocast/modelfile"
 	"promocast/panel"
 	"promocast/registry"
-	"promocast/serve/demo"
 	"promocast/spec"
 	"promocast/synth"
 )
@@ -33,7 +33,7 @@ type shop struct {
 	fingerprint   string
 	// reports is version 1's calibration backtest, stored with it.
 	reports  []*backtest.Report
-	backtest registry.Backtest
+	backtest results.Results
 }
 
 var (
@@ -90,7 +90,7 @@ func buildShop() (*shop, error) {
 			if m.Calibration, err = interval.Fit(reps[0].Residuals(), interval.Options{}); err != nil {
 				return nil, err
 			}
-			s.reports, s.backtest = reps, demo.FromReports(p, reps, "fixture")
+			s.reports, s.backtest = reps, results.FromReports(p, reps, "fixture")
 		}
 		if s.files[i], err = modelfile.Encode(&modelfile.Forecast{Model: m, Metrics: map[string]float64{"backtest_wape": 0.3 + 0.1*float64(i)}}); err != nil {
 			return nil, err

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -11,11 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"promocast/backtest"
-	"promocast/data"
+	"promocast/backtest/results"
 	"promocast/ensemble"
 	"promocast/export"
-	"promocast/metric"
-	"promocast/panel"
 	"promocast/train"
 )
 
@@ -131,13 +128,7 @@ func runBacktest(e *env, f backtestFlags) error {
 	if f.out == "" {
 		return nil
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return err
-	}
-	if err := export.Write(filepath.Join(f.out, "metrics.csv"), metricsFrame(reports)); err != nil {
-		return err
-	}
-	if err := export.Write(filepath.Join(f.out, "predictions.csv"), predictionsFrame(p, reports)); err != nil {
+	if err := results.WriteDir(f.out, results.FromReports(p, reports, f.out)); err != nil {
 		return err
 	}
 	title := fmt.Sprintf("promocast backtest: %d series, %d folds × horizon %d, gap %d", len(p.Series), f.folds, f.horizon, f.gap)
@@ -193,70 +184,6 @@ func num(v float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f", v)
-}
-
-// metricsFrame lays every score out long: one row per model, scope and
-// level, with one column per metric.
-func metricsFrame(reports []*backtest.Report) *data.Frame {
-	var model, scope, level []string
-	var cols [8][]float64
-	add := func(m, s, l string, sc metric.Scores) {
-		model, scope, level = append(model, m), append(scope, s), append(level, l)
-		for i, v := range []float64{sc.WAPE, sc.MAPE, sc.SMAPE, sc.RMSE, sc.RMSPE, sc.MASE, sc.Bias, float64(sc.N)} {
-			cols[i] = append(cols[i], v)
-		}
-	}
-	for _, r := range reports {
-		add(r.Model, "overall", "", r.Overall)
-		add(r.Model, "promotion", "promoted", r.Promo)
-		add(r.Model, "promotion", "not promoted", r.NonPromo)
-		for _, fs := range r.Folds {
-			add(r.Model, "fold", fs.Origin, fs.Scores)
-		}
-		for _, s := range r.Segments {
-			add(r.Model, "segment "+s.Column, s.Level, s.Scores)
-		}
-	}
-	out := []*data.Column{
-		{Name: "model", Kind: data.String, Str: model},
-		{Name: "scope", Kind: data.String, Str: scope},
-		{Name: "level", Kind: data.String, Str: level},
-	}
-	for i, name := range []string{"wape", "mape", "smape", "rmse", "rmspe", "mase", "bias", "rows"} {
-		out = append(out, &data.Column{Name: name, Kind: data.Number, Num: cols[i]})
-	}
-	f, _ := data.NewFrame("metrics.csv", out)
-	return f
-}
-
-// predictionsFrame lists every scored row of every model.
-func predictionsFrame(p *panel.Panel, reports []*backtest.Report) *data.Frame {
-	var model, id, period []string
-	var fold, actual, fc, promo, p10, p90 []float64
-	for _, r := range reports {
-		for _, pr := range r.Predictions {
-			model = append(model, r.Model)
-			id = append(id, p.Series[pr.Series].ID)
-			period = append(period, p.Grid.Label(pr.Period))
-			fold = append(fold, float64(pr.Fold+1))
-			actual = append(actual, pr.Actual)
-			fc = append(fc, pr.Forecast)
-			promo = append(promo, boolf(pr.Promoted))
-			p10, p90 = append(p10, pr.P10), append(p90, pr.P90)
-		}
-	}
-	f, _ := data.NewFrame("predictions.csv", []*data.Column{
-		{Name: "model", Kind: data.String, Str: model},
-		{Name: "series", Kind: data.String, Str: id},
-		{Name: "period", Kind: data.String, Str: period},
-		{Name: "fold", Kind: data.Number, Num: fold},
-		{Name: "actual", Kind: data.Number, Num: actual},
-		{Name: "forecast", Kind: data.Number, Num: fc},
-		{Name: "promoted", Kind: data.Number, Num: promo},
-		{Name: "p10", Kind: data.Number, Num: p10},
-		{Name: "p90", Kind: data.Number, Num: p90},
-	})
-	return f
 }
 
 func boolf(v bool) float64 {

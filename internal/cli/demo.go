@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"promocast/backtest/results"
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
@@ -110,7 +111,7 @@ func runDemo(e *env, f demoFlags) error {
 		return err
 	}
 	p, reports, best, m := tr.Panel, tr.Reports, tr.Chosen, tr.Model
-	if err := export.Write(out("backtest_metrics.csv"), metricsFrame(reports)); err != nil {
+	if err := results.WriteMetrics(out("backtest_metrics.csv"), results.FromReports(p, reports, f.out)); err != nil {
 		return err
 	}
 	if err := modelfile.Write(out("model.json"), tr.File()); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"promocast/backtest/results"
 	"promocast/registry"
 	"promocast/serve"
 )
@@ -157,7 +158,7 @@ func storeBacktest(ctx context.Context, st *registry.Store, m registry.Model, di
 	if err != nil {
 		return 0, err
 	}
-	bt, err := registry.ReadBacktestDir(abs)
+	bt, err := results.ReadDir(abs)
 	if err != nil {
 		return 0, err
 	}

@@ -18,19 +18,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
-	"promocast/backtest"
+	"promocast/backtest/results"
 	"promocast/data"
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/learn/gbdt"
-	"promocast/metric"
 	"promocast/modelfile"
-	"promocast/panel"
 	"promocast/registry"
 	"promocast/spec"
 	"promocast/synth"
@@ -75,7 +72,7 @@ type Demo struct {
 	// written as CSV; register them as the version's data source.
 	Source, Fingerprint string
 	// Backtest is the calibration backtest, by fold and category.
-	Backtest registry.Backtest
+	Backtest results.Results
 	// History is the synthetic history the model scores against and Plan
 	// the shop's own promotion plan for the days after it.
 	History, Plan *data.Frame
@@ -116,7 +113,7 @@ func Train(opt Options) (*Demo, error) {
 		return nil, err
 	}
 	p, reports := tr.Panel, tr.Reports
-	d.Backtest = FromReports(p, reports, "demo startup: "+source)
+	d.Backtest = results.FromReports(p, reports, "demo startup: "+source)
 	return d, nil
 }
 
@@ -188,40 +185,4 @@ func Fingerprint(f *data.Frame) (string, error) {
 		return "", err
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// FromReports converts backtest reports into the registry's form: the
-// rows 'promocast backtest --out' writes to metrics.csv and
-// predictions.csv.
-func FromReports(p *panel.Panel, reports []*backtest.Report, source string) registry.Backtest {
-	bt := registry.Backtest{Source: source}
-	for _, r := range reports {
-		add := func(scope, level string, sc metric.Scores) {
-			bt.Metrics = append(bt.Metrics, registry.BacktestMetric{Model: r.Model, Scope: scope, Level: level,
-				WAPE: finite(sc.WAPE), MAPE: finite(sc.MAPE), SMAPE: finite(sc.SMAPE), RMSE: finite(sc.RMSE),
-				RMSPE: finite(sc.RMSPE), MASE: finite(sc.MASE), Bias: finite(sc.Bias), Rows: sc.N})
-		}
-		add("overall", "", r.Overall)
-		add("promotion", "promoted", r.Promo)
-		add("promotion", "not promoted", r.NonPromo)
-		for _, f := range r.Folds {
-			add("fold", f.Origin, f.Scores)
-		}
-		for _, s := range r.Segments {
-			add("segment "+s.Column, s.Level, s.Scores)
-		}
-		for _, pr := range r.Predictions {
-			bt.Predictions = append(bt.Predictions, registry.BacktestPrediction{Model: r.Model, Series: p.Series[pr.Series].ID,
-				Period: p.Grid.Label(pr.Period), Fold: pr.Fold + 1, Actual: pr.Actual, Forecast: pr.Forecast, Promoted: pr.Promoted})
-		}
-	}
-	return bt
-}
-
-// finite returns a pointer to v, or nil when v is NaN or infinite.
-func finite(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
 }

@@ -1,4 +1,4 @@
-package registry
+package results
 
 import (
 	"encoding/csv"
@@ -11,14 +11,15 @@ import (
 	"strconv"
 )
 
-// ReadBacktestDir reads the metrics.csv and predictions.csv that
-// 'promocast backtest --out DIR' writes. Errors name the file, line and
-// column. Empty metric cells (undefined metrics) become nil.
-func ReadBacktestDir(dir string) (Backtest, error) {
-	bt := Backtest{Source: dir}
-	err := readCSV(filepath.Join(dir, "metrics.csv"), []string{"model", "scope", "level", "wape", "mape", "smape", "rmse", "rmspe", "mase", "bias", "rows"},
+// ReadDir reads the metrics.csv and predictions.csv that WriteDir writes.
+// Errors name the file, line and column. Empty metric cells (undefined
+// metrics) become nil; the p10 and p90 columns may be absent (folders
+// written before they were added).
+func ReadDir(dir string) (Results, error) {
+	bt := Results{Source: dir}
+	err := readCSV(filepath.Join(dir, MetricsFile), append([]string{"model", "scope", "level"}, metricColumns...),
 		func(c *cells) error {
-			m := BacktestMetric{Model: c.text("model"), Scope: c.text("scope"), Level: c.text("level")}
+			m := Metric{Model: c.text("model"), Scope: c.text("scope"), Level: c.text("level")}
 			for _, f := range []struct {
 				name string
 				dst  **float64
@@ -35,11 +36,11 @@ func ReadBacktestDir(dir string) (Backtest, error) {
 			return err
 		})
 	if err != nil {
-		return Backtest{}, err
+		return Results{}, err
 	}
-	err = readCSV(filepath.Join(dir, "predictions.csv"), []string{"model", "series", "period", "fold", "actual", "forecast", "promoted"},
+	err = readCSV(filepath.Join(dir, PredictionsFile), []string{"model", "series", "period", "fold", "actual", "forecast", "promoted"},
 		func(c *cells) error {
-			p := BacktestPrediction{Model: c.text("model"), Series: c.text("series"), Period: c.text("period")}
+			p := Prediction{Model: c.text("model"), Series: c.text("series"), Period: c.text("period")}
 			var fold, promo float64
 			var err error
 			for _, f := range []struct {
@@ -51,11 +52,21 @@ func ReadBacktestDir(dir string) (Backtest, error) {
 				}
 			}
 			p.Fold, p.Promoted = int(fold), promo != 0
+			for _, f := range []struct {
+				name string
+				dst  **float64
+			}{{"p10", &p.P10}, {"p90", &p.P90}} {
+				if _, ok := c.index[f.name]; ok {
+					if *f.dst, err = c.optNumber(f.name); err != nil {
+						return err
+					}
+				}
+			}
 			bt.Predictions = append(bt.Predictions, p)
 			return nil
 		})
 	if err != nil {
-		return Backtest{}, err
+		return Results{}, err
 	}
 	return bt, nil
 }
