@@ -45,8 +45,14 @@ func history(t *testing.T) *data.Frame {
 }
 
 func mustPanel(t *testing.T) (*panel.Panel, *data.Frame) {
+	return mustPanelOff(t, "regular")
+}
+
+// mustPanelOff builds the history's panel with the price lever's off value
+// given as off: a column or infer.
+func mustPanelOff(t *testing.T, off string) (*panel.Panel, *data.Frame) {
 	t.Helper()
-	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\npromotion: {price: {off: regular}, feature: {off: 0}}\ncalendar: none\n"))
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\npromotion: {price: {off: " + off + "}, feature: {off: 0}}\ncalendar: none\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +91,17 @@ func (d discountModel) Predict(X *data.Matrix, out []float64) error {
 	return nil
 }
 
+// TestProbe probes with the off price as a column and inferred as the
+// trailing maximum price (both 2 here): the price row must be there and
+// agree.
 func TestProbe(t *testing.T) {
-	p, h := mustPanel(t)
+	for _, off := range []string{"regular", "infer"} {
+		t.Run(off, func(t *testing.T) { testProbe(t, off) })
+	}
+}
+
+func testProbe(t *testing.T, off string) {
+	p, h := mustPanelOff(t, off)
 	opt := forecast.TrainOptions{Kind: "test", Horizon: 2}
 	pr, err := forecast.Prepare(p, opt)
 	if err != nil {

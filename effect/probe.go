@@ -44,7 +44,7 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 	var out []Probed
 	for _, lv := range levers {
 		switch {
-		case lv.Kind == spec.OffColumn:
+		case lv.IsPrice():
 			pts, err := sc.WhatIf(base, forecast.Sweep{Lever: lv.Name, Values: Discounts})
 			if err != nil {
 				return nil, err

@@ -415,6 +415,24 @@ func (b *Builder) off(lv lever, s *panel.Series, i int) float64 {
 	return lv.Number
 }
 
+// Off returns the off value of the lever called name for series si at
+// period t: its constant, its off column's value, or for `off: infer` the
+// trailing maximum over its window. NaN outside the series or for a name
+// that is not a lever.
+func (b *Builder) Off(name string, si, t int) float64 {
+	s := b.p.Series[si]
+	i := s.At(t)
+	if i < 0 {
+		return math.NaN()
+	}
+	for _, lv := range b.levers {
+		if lv.Name == name {
+			return b.off(lv, s, i)
+		}
+	}
+	return math.NaN()
+}
+
 // promotion returns the deepest price discount and whether any lever is
 // promoted at index i.
 func (b *Builder) promotion(s *panel.Series, i int) (discount float64, active bool) {

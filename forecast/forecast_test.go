@@ -466,24 +466,7 @@ func TestElasticity(t *testing.T) {
 
 func TestWhatIfSweepsOneSeries(t *testing.T) {
 	hist := weeklyFrame(t, 3, 100, 6)
-	sp := mustSpec(t)
-	p, _ := panel.Build(hist, sp, panel.Options{})
-	opt := TrainOptions{Kind: "test", Horizon: 2}
-	pr, err := Prepare(p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := pr.Train(opt, p.Last, func(ds *model.Dataset) (model.Predictor, error) {
-		for j, f := range ds.Features {
-			if f.Name == "price_discount" {
-				return discountModel{j}, nil
-			}
-		}
-		return nil, fmt.Errorf("no discount feature")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := discountTrained(t, testSpec, hist)
 	plan, _ := data.NewFrame("plan.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{panelDate(100), panelDate(101), panelDate(100)}},
 		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku0", "sku1"}},

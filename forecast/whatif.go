@@ -10,8 +10,10 @@ import (
 // Sweep asks how a plan responds to one lever.
 type Sweep struct {
 	// Lever is the lever to vary. For a price lever the values are
-	// discount depths (price = off price × (1 − value)); for any other
-	// lever they are the lever's values.
+	// discount depths (price = off price × (1 − value), the off price as
+	// the plan gives it: its off column, or for `off: infer` the trailing
+	// maximum price over the history and the plan before the sweep); for
+	// any other lever they are the lever's values.
 	Lever  string
 	Values []float64
 	// Series limits the sweep to these series IDs; empty means every
@@ -46,14 +48,10 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 	if err != nil {
 		return nil, err
 	}
-	var offCol string
 	found, isPrice := false, false
 	for _, r := range rules {
 		if r.Name == sw.Lever {
-			found, isPrice, offCol = true, r.IsPrice(), r.Column
-			if r.IsPrice() && r.Column == "" {
-				return nil, fmt.Errorf("what-if on %s needs its off price as a column; an inferred off price moves with the sweep", sw.Lever)
-			}
+			found, isPrice = true, r.IsPrice()
 		}
 	}
 	if !found {
@@ -66,9 +64,11 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 	if err != nil {
 		return nil, err
 	}
-	var off *data.Column
+	// The off price is fixed from the plan as given: an inferred one (the
+	// trailing maximum price) would otherwise fall with the swept price.
+	var off []float64
 	if isPrice {
-		if off, err = plan.NeedNumber(offCol, "off price"); err != nil {
+		if off, err = sc.OffValues(plan, sw.Lever); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +85,7 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 		}
 		for _, r := range rows {
 			if isPrice {
-				lever.Num[r] = off.Num[r] * (1 - v)
+				lever.Num[r] = off[r] * (1 - v)
 			} else {
 				lever.Num[r] = v
 			}

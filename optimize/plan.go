@@ -132,6 +132,10 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	if err != nil {
 		return nil, err
 	}
+	off, err := sc.OffValues(planFrame, price.Name)
+	if err != nil {
+		return nil, err
+	}
 	if s.Objective == Margin && m.Spec.Cost.UnitCost == "" {
 		return nil, fmt.Errorf("the margin objective needs the spec's cost.unit_cost; use the revenue objective")
 	}
@@ -164,7 +168,7 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	}
 	valued := make([]*forecast.Result, len(out.Options))
 	for k, o := range out.Options {
-		p, err := Apply(planFrame, levers, price, s.Depths, func(int) Option { return o })
+		p, err := Apply(planFrame, levers, price.Name, off, s.Depths, func(int) Option { return o })
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +185,7 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	if out.Solution, err = solver.Solve(out.Problem, solver.Settings{}); err != nil {
 		return nil, err
 	}
-	if out.ChosenPlan, err = Apply(planFrame, levers, price, s.Depths, func(r int) Option { return out.Options[out.Solution.Choice[r]] }); err != nil {
+	if out.ChosenPlan, err = Apply(planFrame, levers, price.Name, off, s.Depths, func(r int) Option { return out.Options[out.Solution.Choice[r]] }); err != nil {
 		return nil, err
 	}
 	if out.Chosen, err = sc.Forecast(out.ChosenPlan); err != nil {
@@ -194,23 +198,24 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	return out, nil
 }
 
-// priceLever returns the price lever, which must have a column as its off
-// value so that a discount has a base.
+// priceLever returns the spec's price lever: the selling price, with an
+// off value that is a column or inferred, so that a discount has a base.
 func priceLever(sp spec.Spec, levers []spec.LeverRule) (spec.LeverRule, error) {
 	price := sp.PriceColumn()
 	for _, l := range levers {
-		if l.Name == price && l.Kind == spec.OffColumn {
+		if l.Name == price && l.IsPrice() {
 			return l, nil
 		}
 	}
-	return spec.LeverRule{}, fmt.Errorf("optimising needs a price lever whose off value is a column (e.g. price: {off: regular_price})")
+	return spec.LeverRule{}, fmt.Errorf("optimising needs a price lever whose off value is a column or inferred (e.g. price: {off: regular_price} or price: {off: infer})")
 }
 
 // Apply returns a copy of the plan with every row's levers set by
-// pick(row): the price at its off column × (1 − discount), the depth
-// levers at the discount, the option's flags on, every other numeric lever
-// off. Price levers other than the spec's price keep the plan's values.
-func Apply(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, depths []string, pick func(row int) Option) (*data.Frame, error) {
+// pick(row): the price lever at its off price off[row] × (1 − discount),
+// the depth levers at the discount, the option's flags on, every other
+// numeric lever off. Price levers other than the spec's price keep the
+// plan's values.
+func Apply(plan *data.Frame, levers []spec.LeverRule, price string, off []float64, depths []string, pick func(row int) Option) (*data.Frame, error) {
 	isDepth := map[string]bool{}
 	for _, d := range depths {
 		isDepth[d] = true
@@ -224,10 +229,6 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, dept
 	if err != nil {
 		return nil, err
 	}
-	off, err := out.NeedNumber(price.Column, "regular price")
-	if err != nil {
-		return nil, err
-	}
 	for _, l := range levers {
 		c, err := out.NeedNumber(l.Name, "promotion lever")
 		if err != nil {
@@ -237,8 +238,8 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule, dept
 		for r := range vals {
 			o := pick(r)
 			switch {
-			case l.Name == price.Name:
-				vals[r] = off.Num[r] * (1 - o.Discount)
+			case l.Name == price:
+				vals[r] = off[r] * (1 - o.Discount)
 			case isDepth[l.Name]:
 				vals[r] = o.Discount
 			case l.Kind == spec.OffNumber && o.Flags[l.Name]:
