@@ -124,15 +124,12 @@ func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Builder{cfg: cfg, p: p, events: events, group: -1, groupFrom: math.MinInt}
+	b := &Builder{cfg: cfg, p: p, events: events, groupFrom: math.MinInt}
 	if err := b.resolveLevers(); err != nil {
 		return nil, err
 	}
-	for i, lv := range p.Levels {
-		if lv != nil {
-			b.group = i
-			break
-		}
+	if b.group, err = GroupAttribute(p); err != nil {
+		return nil, err
 	}
 	b.layout()
 	b.Prepare()
@@ -142,6 +139,25 @@ func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
 // GroupIndex returns the static attribute whose levels group peers (the
 // cannibalisation group), or -1 when the panel has none.
 func (b *Builder) GroupIndex() int { return b.group }
+
+// GroupAttribute returns the index of the static attribute whose levels
+// group peers, -1 for none: the spec's declared group, or when it declares
+// none the first static attribute with levels (text), which is what models
+// trained before groups were declared used.
+func GroupAttribute(p *panel.Panel) (int, error) {
+	g := p.Spec.Group
+	for i, n := range p.Spec.Static {
+		switch {
+		case g == "" && i < len(p.Levels) && p.Levels[i] != nil:
+			return i, nil
+		case g == n && (i >= len(p.Levels) || p.Levels[i] == nil):
+			return -1, fmt.Errorf("group %q holds numbers: a group needs text levels (declare types: {%s: string})", g, g)
+		case g == n:
+			return i, nil
+		}
+	}
+	return -1, nil
+}
 
 // Config returns the configuration with defaults filled in.
 func (b *Builder) Config() Config { return b.cfg }

@@ -25,6 +25,9 @@
 //	calendar and event features     day of week, week of year, month, events
 //	<static attributes>             category codes or numbers
 //
+// The group is the spec's declared `group` attribute (GroupAttribute); a
+// spec that declares none takes its first static attribute holding text.
+//
 // The target a model learns is y / scale, with scale = 1 + the rolling mean
 // over the longest window ending at t-L, so one global model serves series
 // of every size; predictions are multiplied back by the scale.

@@ -11,10 +11,17 @@
 //	target: units
 //	known: [price, regular_price, feature, display]
 //	static: [category]
+//	group: category                 # peers for cannibalisation and halo
 //	promotion:
 //	  price: {off: regular_price}   # a column, a number, or infer
 //	  feature: {off: 0}
 //	  display: {off: 0}
+//
+// Group names the static attribute whose levels are a series' peers: the
+// series whose promotions cannibalise (or lift) its sales, and the group a
+// series with little promotion history is compared with. A spec without
+// group keeps the rule of specs written before it existed, the first static
+// attribute holding text; `group: none` declares that series have no peers.
 //
 // Parsing is strict: an unknown key anywhere is an error that names it.
 package spec
@@ -41,6 +48,9 @@ const (
 	Period = "period" // plain integers 1, 2, 3, ...
 )
 
+// NoGroup is the Group that declares series without peers.
+const NoGroup = "none"
+
 // DefaultInferWindow is how many periods `off: infer` looks back for the
 // trailing maximum price when the spec gives no window.
 const DefaultInferWindow = 13
@@ -61,6 +71,10 @@ type Spec struct {
 	Known []string `yaml:"known" json:"known"`
 	// Static are per-series constants such as category or brand.
 	Static []string `yaml:"static" json:"static"`
+	// Group is the static attribute whose levels group peers (the
+	// cannibalisation group), NoGroup for none, or empty for the first
+	// static attribute that holds text.
+	Group string `yaml:"group" json:"group,omitempty"`
 	// Promotion maps each lever (a known covariate) to its off value.
 	Promotion map[string]Lever `yaml:"promotion" json:"promotion"`
 	// Price is the column that holds the selling price, used for revenue.
@@ -297,6 +311,9 @@ func (s *Spec) Validate() error {
 		if !contains(s.Keys, a.On) {
 			return fmt.Errorf("attributes[%d].on is %q: expected one of the keys %v", i, a.On, s.Keys)
 		}
+	}
+	if s.Group != "" && s.Group != NoGroup && !contains(s.Static, s.Group) {
+		return fmt.Errorf("group %q: expected one of the static attributes %v (or none)", s.Group, s.Static)
 	}
 	if s.Time.Season < 0 {
 		return fmt.Errorf("time.season is %d: expected the periods of one seasonal cycle (1 for none)", s.Time.Season)
