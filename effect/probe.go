@@ -27,6 +27,12 @@ type Probed struct {
 	Lift, MedianLift float64
 	On               float64
 	Series           int
+	// Beyond counts the series for which the probe left what they (and
+	// their group) had in training: a sweep deeper than their deepest
+	// discount, a flag they never had on. Their effects are the model's
+	// extrapolation. Warning is the first such series' warning.
+	Beyond  int
+	Warning string
 }
 
 // Probe asks the model how each lever moves units, one series at a time,
@@ -58,6 +64,7 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 				by[p.Series] = append(by[p.Series], p)
 			}
 			pr := Probed{Lever: lv.Name, Series: len(order)}
+			pr.beyond(pts)
 			neg := 0
 			for _, id := range order {
 				e := forecast.Elasticity(by[id])
@@ -96,6 +103,7 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 				}
 			}
 			pr := Probed{Lever: lv.Name, Series: half, Lift: sumOn/sumOff - 1, MedianLift: math.NaN(), On: on}
+			pr.beyond(pts)
 			if len(lifts) > 0 {
 				pr.MedianLift = median(lifts)
 			}
@@ -103,6 +111,20 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 		}
 	}
 	return out, nil
+}
+
+// beyond sets Beyond and Warning from the probe's points.
+func (pr *Probed) beyond(pts []forecast.Point) {
+	warned := map[string]bool{}
+	for _, p := range pts {
+		if p.Warning != "" && !warned[p.Series] {
+			if len(warned) == 0 {
+				pr.Warning = p.Series + ": " + p.Warning
+			}
+			warned[p.Series] = true
+		}
+	}
+	pr.Beyond = len(warned)
 }
 
 // probePlan is one row per series at the model's first forecast period,

@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"promocast/feature"
 	"promocast/model"
 	"promocast/panel"
+	"promocast/spec"
 )
 
 // Ranges records what the training history held, so forecasts can warn
@@ -22,6 +24,11 @@ type Ranges struct {
 	Series map[string]SeriesRange `json:"series"`
 	// Levers holds each lever's smallest and largest value in training.
 	Levers map[string][2]float64 `json:"levers"`
+	// Group names the static attribute that groups peers ("" for none) and
+	// Groups holds per group level the promotion history of its series
+	// pooled; both absent in models trained before they were recorded.
+	Group  string                 `json:"group,omitempty"`
+	Groups map[string]SeriesRange `json:"groups,omitempty"`
 	// EventGroupShare holds, per event and pre-event window feature
 	// ("event_double11", "pre_double11"), the smallest share of a series'
 	// group promoted in any training row inside it; absent in models
@@ -116,21 +123,64 @@ const BaselineExtrapolated = "baseline extrapolated"
 // extrapolation worth a warning.
 const minBaselineShare = 0.1
 
-// SeriesRange is one series' promotion history in training.
+// SeriesRange is one series' (or one group's) promotion history in
+// training.
 type SeriesRange struct {
 	MaxDiscount float64 `json:"max_discount"`
 	Promoted    int     `json:"promoted"`
+	// Levers holds, per lever with a numeric off value (a flag, a display
+	// share), its smallest and largest value in these training rows;
+	// absent in models trained before it was recorded.
+	Levers map[string][2]float64 `json:"levers,omitempty"`
+}
+
+// widen adds one training row's values of levers to r.
+func (r *SeriesRange) widen(discount float64, promoted bool, levers []spec.LeverRule, values []float64) {
+	r.MaxDiscount = math.Max(r.MaxDiscount, discount)
+	if promoted {
+		r.Promoted++
+	}
+	for k, lv := range levers {
+		r.include(lv.Name, values[k])
+	}
+}
+
+// include widens lever name's range in r to hold v; NaN is ignored.
+func (r *SeriesRange) include(name string, v float64) {
+	if math.IsNaN(v) {
+		return
+	}
+	if r.Levers == nil {
+		r.Levers = map[string][2]float64{}
+	}
+	mm, ok := r.Levers[name]
+	if !ok {
+		mm = [2]float64{v, v}
+	}
+	r.Levers[name] = [2]float64{math.Min(mm[0], v), math.Max(mm[1], v)}
 }
 
 // ranges collects Ranges from the panel's periods up to until and the
 // training rows ds.
 func ranges(p *panel.Panel, b *feature.Builder, until int, ds *model.Dataset) *Ranges {
-	r := &Ranges{Series: map[string]SeriesRange{}, Levers: map[string][2]float64{}, EventGroupShare: eventGroupShares(ds)}
+	r := &Ranges{Series: map[string]SeriesRange{}, EventGroupShare: eventGroupShares(ds)}
 	levers, _ := p.Spec.Levers()
 	known := map[string]int{}
 	for k, n := range p.Spec.Known {
 		known[n] = k
 	}
+	var numeric []spec.LeverRule
+	for _, lv := range levers {
+		if !lv.IsPrice() {
+			numeric = append(numeric, lv)
+		}
+	}
+	group, _ := feature.GroupAttribute(p)
+	if group >= 0 {
+		r.Group, r.Groups = p.Spec.Static[group], map[string]SeriesRange{}
+	}
+	var all SeriesRange
+	values := make([]float64, len(levers))
 	for si, s := range p.Series {
 		var sr SeriesRange
 		for i := range s.Y {
@@ -138,27 +188,177 @@ func ranges(p *panel.Panel, b *feature.Builder, until int, ds *model.Dataset) *R
 			if t > until || s.Row[i] < 0 {
 				continue
 			}
-			d := b.Discount(si, t)
-			sr.MaxDiscount = math.Max(sr.MaxDiscount, d)
-			if b.Promoted(si, t) {
-				sr.Promoted++
+			for k, lv := range levers {
+				values[k] = s.Known[known[lv.Name]][i]
 			}
-			for _, lv := range levers {
-				v := s.Known[known[lv.Name]][i]
-				if math.IsNaN(v) {
-					continue
+			d, on := b.Discount(si, t), b.Promoted(si, t)
+			sr.widen(d, on, levers, values)
+		}
+		// Over all series every lever's range is kept, prices too.
+		for name, mm := range sr.Levers {
+			all.include(name, mm[0])
+			all.include(name, mm[1])
+		}
+		all.MaxDiscount = math.Max(all.MaxDiscount, sr.MaxDiscount)
+		if g := groupLevel(p, s, group); g != "" {
+			gr := r.Groups[g]
+			gr.MaxDiscount = math.Max(gr.MaxDiscount, sr.MaxDiscount)
+			gr.Promoted += sr.Promoted
+			for _, lv := range numeric {
+				if mm, ok := sr.Levers[lv.Name]; ok {
+					gr.include(lv.Name, mm[0])
+					gr.include(lv.Name, mm[1])
 				}
-				mm, ok := r.Levers[lv.Name]
-				if !ok {
-					mm = [2]float64{v, v}
-				}
-				r.Levers[lv.Name] = [2]float64{math.Min(mm[0], v), math.Max(mm[1], v)}
+			}
+			r.Groups[g] = gr
+		}
+		for _, lv := range levers {
+			if lv.IsPrice() {
+				delete(sr.Levers, lv.Name)
 			}
 		}
-		r.MaxDiscount = math.Max(r.MaxDiscount, sr.MaxDiscount)
 		r.Series[s.ID] = sr
 	}
+	r.MaxDiscount, r.Levers = all.MaxDiscount, all.Levers
+	if r.Levers == nil {
+		r.Levers = map[string][2]float64{}
+	}
 	return r
+}
+
+// groupLevel returns the level of series s in the static attribute group,
+// "" when there is no group or the series has none.
+func groupLevel(p *panel.Panel, s *panel.Series, group int) string {
+	if group < 0 || group >= len(s.Static) || math.IsNaN(s.Static[group]) {
+		return ""
+	}
+	code := int(s.Static[group])
+	if group >= len(p.Levels) || code < 0 || code >= len(p.Levels[group]) {
+		return ""
+	}
+	return p.Levels[group][code]
+}
+
+// guard checks plan values against a model's Ranges for one panel.
+type guard struct {
+	m     *Model
+	p     *panel.Panel
+	group int
+}
+
+func (m *Model) guard(p *panel.Panel) guard {
+	g := guard{m: m, p: p, group: -1}
+	if r := m.Ranges; r != nil && r.Group != "" {
+		for i, n := range p.Spec.Static {
+			if n == r.Group {
+				g.group = i
+			}
+		}
+	}
+	return g
+}
+
+// groupOf returns the group's name and range of series si, ok false when
+// the model recorded none for it.
+func (g guard) groupOf(si int) (string, SeriesRange, bool) {
+	name := groupLevel(g.p, g.p.Series[si], g.group)
+	if name == "" {
+		return "", SeriesRange{}, false
+	}
+	gr, ok := g.m.Ranges.Groups[name]
+	return name, gr, ok
+}
+
+// discount says how a discount depth d for series si leaves what training
+// saw: deeper than any series had, or than this series and its group had.
+// "" when it does not, or below the promotion threshold.
+func (g guard) discount(si int, d float64) string {
+	r := g.m.Ranges
+	if r == nil || d < g.m.Config.PromoThreshold {
+		return ""
+	}
+	if d > r.MaxDiscount+1e-9 {
+		return fmt.Sprintf("discount %s deeper than any in training (max %s)", percent(d, r.MaxDiscount), percent(r.MaxDiscount, d))
+	}
+	sr := r.Series[g.p.Series[si].ID]
+	if d <= sr.MaxDiscount+1e-9 {
+		return ""
+	}
+	own := fmt.Sprintf("discount %s deeper than this series", percent(d, sr.MaxDiscount))
+	name, gr, ok := g.groupOf(si)
+	switch {
+	case !ok:
+		return fmt.Sprintf("%s ever had (max %s)", own, percent(sr.MaxDiscount, d))
+	case d > gr.MaxDiscount+1e-9:
+		return fmt.Sprintf("%s (max %s) and its %s %s (max %s) ever had", own, percent(sr.MaxDiscount, d), r.Group, name, percent(gr.MaxDiscount, d))
+	}
+	return fmt.Sprintf("%s ever had (max %s; its %s %s had up to %s)", own, percent(sr.MaxDiscount, d), r.Group, name, percent(gr.MaxDiscount, d))
+}
+
+// percent formats depth d as a percentage with as few decimals (up to
+// two) as tell it apart from the depth it is compared with.
+func percent(d, other float64) string {
+	for dec := 0; ; dec++ {
+		a, b := fmt.Sprintf("%.*f%%", dec, 100*d), fmt.Sprintf("%.*f%%", dec, 100*other)
+		if a != b || dec == 2 {
+			return a
+		}
+	}
+}
+
+// lever says how value v of lever lv (with a numeric off value) for
+// series si leaves what training saw: outside every series' range, or
+// outside this series' and its group's. The off value is never a warning.
+func (g guard) lever(si int, lv spec.LeverRule, v float64) string {
+	r := g.m.Ranges
+	if r == nil || math.IsNaN(v) || v == lv.Number {
+		return ""
+	}
+	mm, ok := r.Levers[lv.Name]
+	if ok && (v < mm[0] || v > mm[1]) {
+		return fmt.Sprintf("%s = %v outside training range [%v, %v]", lv.Name, v, mm[0], mm[1])
+	}
+	sm, ok := r.Series[g.p.Series[si].ID].Levers[lv.Name]
+	if !ok || (v >= sm[0] && v <= sm[1]) {
+		return ""
+	}
+	what := fmt.Sprintf("%s = %v outside this series' range [%v, %v]", lv.Name, v, sm[0], sm[1])
+	if sm[0] == lv.Number && sm[1] == lv.Number {
+		what = fmt.Sprintf("%s = %v: this series never had %s on in training", lv.Name, v, lv.Name)
+	}
+	name, gr, ok := g.groupOf(si)
+	if !ok {
+		return what
+	}
+	if gm, ok := gr.Levers[lv.Name]; ok {
+		if v < gm[0] || v > gm[1] {
+			return fmt.Sprintf("%s, and its %s %s's [%v, %v]", what, r.Group, name, gm[0], gm[1])
+		}
+		return fmt.Sprintf("%s (its %s %s had [%v, %v])", what, r.Group, name, gm[0], gm[1])
+	}
+	return what
+}
+
+// sweep says how setting lever lv to v (a discount depth for a price
+// lever) for series si leaves what training saw.
+func (g guard) sweep(si int, lv spec.LeverRule, v float64) string {
+	if g.m.Ranges == nil {
+		return ""
+	}
+	var w []string
+	on := v != lv.Number
+	if lv.IsPrice() {
+		on = v >= g.m.Config.PromoThreshold
+	}
+	if on && g.m.Ranges.Series[g.p.Series[si].ID].Promoted == 0 {
+		w = append(w, "series never promoted in training")
+	}
+	if lv.IsPrice() {
+		w = append(w, g.discount(si, v))
+	} else {
+		w = append(w, g.lever(si, lv, v))
+	}
+	return strings.Join(slices.DeleteFunc(w, func(s string) bool { return s == "" }), "; ")
 }
 
 // warnings returns, per plan row, what in it lies outside the training
@@ -169,6 +369,7 @@ func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Tar
 	if r == nil {
 		return out
 	}
+	g := m.guard(p)
 	levers, _ := p.Spec.Levers()
 	known := map[string]int{}
 	for k, n := range p.Spec.Known {
@@ -177,21 +378,18 @@ func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Tar
 	for i, t := range targets {
 		s := p.Series[t.Series]
 		var w []string
-		sr := r.Series[s.ID]
-		d := b.Discount(t.Series, t.Period)
-		if b.Promoted(t.Series, t.Period) && sr.Promoted == 0 {
+		if b.Promoted(t.Series, t.Period) && r.Series[s.ID].Promoted == 0 {
 			w = append(w, "series never promoted in training")
 		}
-		if d > r.MaxDiscount+1e-9 {
-			w = append(w, fmt.Sprintf("discount %.0f%% deeper than any in training (max %.0f%%)", 100*d, 100*r.MaxDiscount))
-		} else if d > sr.MaxDiscount+1e-9 && d >= m.Config.PromoThreshold {
-			w = append(w, fmt.Sprintf("discount %.0f%% deeper than this series ever had (max %.0f%%)", 100*d, 100*sr.MaxDiscount))
+		if d := g.discount(t.Series, b.Discount(t.Series, t.Period)); d != "" {
+			w = append(w, d)
 		}
 		for _, lv := range levers {
-			mm, ok := r.Levers[lv.Name]
-			v := s.Known[known[lv.Name]][t.Period-s.Start]
-			if ok && !lv.IsPrice() && (v < mm[0] || v > mm[1]) {
-				w = append(w, fmt.Sprintf("%s = %v outside training range [%v, %v]", lv.Name, v, mm[0], mm[1]))
+			if lv.IsPrice() {
+				continue
+			}
+			if l := g.lever(t.Series, lv, s.Known[known[lv.Name]][t.Period-s.Start]); l != "" {
+				w = append(w, l)
 			}
 		}
 		out[i] = strings.Join(w, "; ")

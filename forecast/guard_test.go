@@ -105,3 +105,145 @@ func TestWhatIfInferredOffPrice(t *testing.T) {
 		t.Error("WhatIf left the plan modified")
 	}
 }
+
+// guardSpec has a price lever, a continuous display share and a group.
+const guardSpec = `
+time: {column: week, frequency: week}
+keys: [sku]
+target: units
+static: [category]
+group: category
+promotion:
+  price: {off: regular_price}
+  display: {off: 0}
+calendar: none
+`
+
+// guardFrame returns 40 weeks of three series: A (category x) is at most
+// 10% off with a display share up to 0.3, B (x) up to 30% off and 0.8,
+// C (y) never promoted.
+func guardFrame(t *testing.T) *data.Frame {
+	t.Helper()
+	var week, sku, cat []string
+	var units, price, reg, disp []float64
+	for _, s := range []struct {
+		id, cat    string
+		depth, dsp float64
+	}{{"A", "x", 0.1, 0.3}, {"B", "x", 0.3, 0.8}, {"C", "y", 0, 0}} {
+		for w := 0; w < 40; w++ {
+			p, d := 2.0, 0.0
+			switch w % 10 {
+			case 0:
+				p, d = 2*(1-s.depth), s.dsp
+			case 5:
+				p, d = 2*(1-s.depth/2), s.dsp/2
+			}
+			week, sku, cat = append(week, panelDate(w)), append(sku, s.id), append(cat, s.cat)
+			units, price, reg, disp = append(units, 10+float64(w%3)), append(price, p), append(reg, 2), append(disp, d)
+		}
+	}
+	f, err := data.NewFrame("history.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: week}, {Name: "sku", Kind: data.String, Str: sku},
+		{Name: "category", Kind: data.String, Str: cat}, {Name: "units", Kind: data.Number, Num: units},
+		{Name: "price", Kind: data.Number, Num: price}, {Name: "regular_price", Kind: data.Number, Num: reg},
+		{Name: "display", Kind: data.Number, Num: disp},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// guardPlan is one plan row per (series, price, display) at week 40.
+func guardPlan(rows ...struct {
+	sku            string
+	price, display float64
+}) *data.Frame {
+	var week, sku []string
+	var price, reg, disp []float64
+	for _, r := range rows {
+		week, sku = append(week, panelDate(40)), append(sku, r.sku)
+		price, reg, disp = append(price, r.price), append(reg, 2), append(disp, r.display)
+	}
+	f, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: week}, {Name: "sku", Kind: data.String, Str: sku},
+		{Name: "price", Kind: data.Number, Num: price}, {Name: "regular_price", Kind: data.Number, Num: reg},
+		{Name: "display", Kind: data.Number, Num: disp},
+	})
+	return f
+}
+
+// TestGuardSeriesAndGroup checks the warnings against the series' own
+// history and its group's: a deeper discount, a display share beyond the
+// series' range, a lever a series never had on.
+func TestGuardSeriesAndGroup(t *testing.T) {
+	hist := guardFrame(t)
+	m := discountTrained(t, guardSpec, hist)
+	r := m.Ranges
+	if r.Group != "category" || math.Abs(r.Groups["x"].MaxDiscount-0.3) > 1e-9 || r.Groups["x"].Levers["display"] != [2]float64{0, 0.8} ||
+		r.Series["A"].Levers["display"] != [2]float64{0, 0.3} || r.Groups["y"].Promoted != 0 {
+		t.Fatalf("ranges %+v", r)
+	}
+	type row = struct {
+		sku            string
+		price, display float64
+	}
+	cases := []struct {
+		row  row
+		want string
+	}{
+		{row{"A", 1.8, 0.2}, ""},
+		{row{"A", 1.6, 0}, "discount 20% deeper than this series ever had (max 10%; its category x had up to 30%)"},
+		{row{"A", 1.2, 0}, "discount 40% deeper than any in training (max 30%)"},
+		{row{"A", 2, 0.5}, "display = 0.5 outside this series' range [0, 0.3] (its category x had [0, 0.8])"},
+		{row{"C", 1.6, 0}, "series never promoted in training; discount 20% deeper than this series (max 0%) and its category y (max 0%) ever had"},
+		{row{"C", 2, 0.5}, "series never promoted in training; display = 0.5: this series never had display on in training, and its category y's [0, 0]"},
+		{row{"B", 2, 1}, "display = 1 outside training range [0, 0.8]"},
+	}
+	check := func(what string, cases []struct {
+		row  row
+		want string
+	}) {
+		t.Helper()
+		sc, err := m.NewScorer(hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases { // a plan holds one row per series and period
+			res, err := sc.Forecast(guardPlan(c.row))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Warnings[0] != c.want {
+				t.Errorf("%s %+v: warning %q, want %q", what, c.row, res.Warnings[0], c.want)
+			}
+		}
+	}
+	check("", cases)
+
+	// A sweep's points carry the same verdict on the swept value alone.
+	pts, err := m.WhatIf(hist, guardPlan(row{"A", 2, 0}), Sweep{Lever: "price", Values: []float64{0, 0.1, 0.2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pts[0].Warning != "" || pts[1].Warning != "" || pts[2].Warning != cases[1].want {
+		t.Errorf("sweep warnings %q %q %q", pts[0].Warning, pts[1].Warning, pts[2].Warning)
+	}
+
+	// A model file written before series and group ranges were recorded
+	// still warns against all of training.
+	old := *r
+	old.Group, old.Groups, old.Series = "", nil, map[string]SeriesRange{}
+	for id, sr := range r.Series {
+		old.Series[id] = SeriesRange{MaxDiscount: sr.MaxDiscount, Promoted: sr.Promoted}
+	}
+	m.Ranges = &old
+	check("old ranges", []struct {
+		row  row
+		want string
+	}{
+		{row{"A", 1.6, 0}, "discount 20% deeper than this series ever had (max 10%)"},
+		{row{"A", 2, 0.5}, ""},
+		cases[6],
+	})
+}

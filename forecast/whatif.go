@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"promocast/data"
+	"promocast/spec"
 )
 
 // Sweep asks how a plan responds to one lever.
@@ -28,6 +29,10 @@ type Point struct {
 	Units, Baseline                       float64
 	Revenue, BaselineRevenue              float64
 	Margin, BaselineMargin, PromotionCost float64
+	// Warning says how the value leaves what the series (and its group)
+	// had in training: a deeper discount, a flag never on, a value out of
+	// range; "" when it does not.
+	Warning string
 }
 
 // WhatIf forecasts the plan once per sweep value and returns, per series
@@ -49,9 +54,10 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 		return nil, err
 	}
 	found, isPrice := false, false
+	var rule spec.LeverRule
 	for _, r := range rules {
 		if r.Name == sw.Lever {
-			found, isPrice = true, r.IsPrice()
+			found, isPrice, rule = true, r.IsPrice(), r
 		}
 	}
 	if !found {
@@ -94,7 +100,7 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 		if err != nil {
 			return nil, err
 		}
-		points = append(points, res.pointsAt(v, rows)...)
+		points = append(points, res.pointsAt(rule, v, rows)...)
 	}
 	return points, nil
 }
@@ -136,8 +142,8 @@ func (m *Model) sweepRows(plan *data.Frame, series []string) ([]int, error) {
 	return rows, nil
 }
 
-// pointsAt totals the swept rows per series.
-func (r *Result) pointsAt(v float64, rows []int) []Point {
+// pointsAt totals the swept rows per series at value v of lever lv.
+func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int) []Point {
 	swept := map[int]bool{}
 	for _, row := range rows {
 		swept[row] = true
@@ -157,7 +163,7 @@ func (r *Result) pointsAt(v float64, rows []int) []Point {
 		if !ok {
 			k = len(out)
 			index[id] = k
-			out = append(out, Point{Series: id, Value: v})
+			out = append(out, Point{Series: id, Value: v, Warning: r.model.guard(r.Panel).sweep(t.Series, lv, v)})
 		}
 		p := &out[k]
 		p.Units += r.Forecast[i]

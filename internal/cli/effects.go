@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -19,7 +20,12 @@ how units respond to each lever with the others off — the price elasticity
 fitted on a 0–30% discount sweep, and the lift of switching each flag on — and
 sets beside them the within-series log-log regression of the same history:
 ln(units) = a_series + e·ln(price) + Σ g·flag. The share of series with a
-negative elasticity is a basic sanity check of a demand model.`,
+negative elasticity is a basic sanity check of a demand model.
+
+The probe asks some series about values they never had in training — a
+discount deeper than their deepest (and their group's), a flag they never had
+on; the "beyond history" column counts them, and their effects are the
+model's extrapolation.`,
 		Example: `  promocast effects --model model.json --data sales.csv.gz`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -47,19 +53,31 @@ negative elasticity is a basic sanity check of a demand model.`,
 			w := e.stdout
 			fmt.Fprintf(w, "model %s (%s) against a log-log regression on %d history rows:\n\n", modelPath, mf.Model.Kind, n)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "lever\tmodel\tseries\tlog-log regression\t")
+			fmt.Fprintln(tw, "lever\tmodel\tseries\tbeyond history\tlog-log regression\t")
+			var warned []string
 			for _, p := range probed {
 				if p.Elasticities != nil || p.NegativeShare != 0 {
 					c := ref["ln("+p.Lever+")"]
-					fmt.Fprintf(tw, "%s elasticity\tmedian %.2f, negative for %.0f%%\t%d\t%.2f ± %.2f\t\n", p.Lever, p.Median, 100*p.NegativeShare, len(p.Elasticities), c.Estimate, c.StdErr)
+					fmt.Fprintf(tw, "%s elasticity\tmedian %.2f, negative for %.0f%%\t%d\t%d\t%.2f ± %.2f\t\n", p.Lever, p.Median, 100*p.NegativeShare, len(p.Elasticities), p.Beyond, c.Estimate, c.StdErr)
 					continue
 				}
 				c := ref[p.Lever]
 				step := p.On - offValue(mf.Model.Spec.Promotion[p.Lever].Off)
-				fmt.Fprintf(tw, "%s = %g lift\t%+.1f%% (median %+.1f%%)\t%d\t%+.1f%% (%+.1f%% .. %+.1f%%)\t\n", p.Lever, p.On, 100*p.Lift, 100*p.MedianLift, p.Series,
+				fmt.Fprintf(tw, "%s = %g lift\t%+.1f%% (median %+.1f%%)\t%d\t%d\t%+.1f%% (%+.1f%% .. %+.1f%%)\t\n", p.Lever, p.On, 100*p.Lift, 100*p.MedianLift, p.Series, p.Beyond,
 					100*c.Effect(step), 100*effect.Coef{Estimate: c.Estimate - 2*c.StdErr}.Effect(step), 100*effect.Coef{Estimate: c.Estimate + 2*c.StdErr}.Effect(step))
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, p := range probed {
+				if p.Beyond > 0 {
+					warned = append(warned, fmt.Sprintf("  %s: %d of %d series probed beyond their history, e.g. %s", p.Lever, p.Beyond, p.Series, p.Warning))
+				}
+			}
+			if len(warned) > 0 {
+				fmt.Fprintf(w, "\nbeyond the history (the model extrapolates there):\n%s\n", strings.Join(warned, "\n"))
+			}
+			return nil
 		},
 	}
 	fs := cmd.Flags()

@@ -35,7 +35,14 @@ for the chosen series (default: every series in the plan) over all the plan's
 periods. It prints, per series, the price elasticity fitted on the curve and
 the value that maximises incremental margin (or revenue without costs), and
 writes the curves (units, baseline, revenue, margin, promotion cost, ROI per
-value) to --out and their plot to --plot.`,
+value) to --out and their plot to --plot.
+
+A value the series never had in training — a discount deeper than its
+deepest (and than its group's), a flag it never had on, a display share
+beyond its range — is the model's extrapolation: such points carry a warning
+(printed under the table and in the curves' warnings column), and where the
+best value is one of them, the best value within the series' history is
+printed beside it.`,
 		Example: `  promocast whatif --model model.json --data sales.csv.gz --plan plan.csv --lever price --from 0 --to 0.5 --step 0.05 --out curves.csv --plot curves.html
   promocast whatif --model model.json --data sales.csv.gz --plan plan.csv --lever display --from 0 --to 1 --step 1 --series "367|1111009477"`,
 		Args: cobra.NoArgs,
@@ -96,22 +103,34 @@ func runWhatif(e *env, f whatifFlags) error {
 	if isPrice {
 		bestHeader = "best discount"
 	}
-	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\t%s\t%s\t\n", values[0], values[len(values)-1], bestHeader, gain)
+	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\t%s\t%s\tbest within history\t\n", values[0], values[len(values)-1], bestHeader, gain)
+	var warned []string
 	for _, id := range order {
 		ps := bySeries[id]
 		el := "-"
 		if isPrice {
 			el = num(forecast.Elasticity(ps))
 		}
-		best := ps[0]
-		for _, p := range ps[1:] {
-			if objective(p) > objective(best) {
-				best = p
+		best, within := bestPoints(ps)
+		shown, in := fmt.Sprint(best.Value), "-"
+		if best.Warning != "" {
+			shown += " (!)"
+			if within != nil {
+				in = fmt.Sprintf("%v (%s)", within.Value, money(objective(*within)))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%v\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, best.Value, money(objective(best)))
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, shown, money(objective(best)), in)
+		for _, p := range ps {
+			if p.Warning != "" {
+				warned = append(warned, fmt.Sprintf("  %s from %s = %v: %s", id, f.lever, p.Value, p.Warning))
+				break
+			}
+		}
 	}
 	tw.Flush()
+	if len(warned) > 0 {
+		fmt.Fprintf(e.stdout, "\nbeyond the history (the model extrapolates; (!) marks a best value there):\n%s\n", strings.Join(warned, "\n"))
+	}
 	if f.out != "" {
 		if err := export.Write(f.out, pointsFrame(f.lever, points)); err != nil {
 			return err
@@ -135,6 +154,22 @@ func runWhatif(e *env, f whatifFlags) error {
 		}
 	}
 	return nil
+}
+
+// bestPoints returns the point of one series' curve that earns most, and
+// the one that earns most among those without a warning (nil when every
+// point has one).
+func bestPoints(ps []forecast.Point) (best forecast.Point, within *forecast.Point) {
+	best = ps[0]
+	for i, p := range ps {
+		if objective(p) > objective(best) {
+			best = p
+		}
+		if p.Warning == "" && (within == nil || objective(p) > objective(*within)) {
+			within = &ps[i]
+		}
+	}
+	return best, within
 }
 
 // objective is what a sweep point earns: incremental margin when costs are
@@ -175,6 +210,10 @@ func pointsFrame(lever string, points []forecast.Point) *data.Frame {
 			cols[k+1].Num = append(cols[k+1].Num, v)
 		}
 	}
-	f, _ := data.NewFrame("curves", cols)
+	warn := &data.Column{Name: "warnings", Kind: data.String}
+	for _, p := range points {
+		warn.Str = append(warn.Str, p.Warning)
+	}
+	f, _ := data.NewFrame("curves", append(cols, warn))
 	return f
 }

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"promocast/internal/shareddata"
+)
+
+// tunaSpec is the tuna panel's spec: the price's off value is inferred.
+const tunaSpec = `time: {column: week, frequency: period}
+keys: [brand]
+target: units
+known: [price, promotion]
+static: [manufacturer]
+promotion:
+  price: {off: infer}
+  promotion: {off: 0}
+cost: {unit_cost: wholesale_price}
+`
+
+// tunaPlan is week 399 for every brand at its week-398 price, with no
+// promotion.
+const tunaPlan = `week,brand,price,promotion,wholesale_price
+399,Bumble Bee Chunk 6.12 oz,0.9208,0,0.5476
+399,Bumble Bee Large Cans,3.3934,0,2.3591
+399,Bumble Bee Solid 6.12 oz,1.6931,0,1.1036
+399,Chicken of the Sea 6 oz,0.8641,0,0.5598
+399,Geisha 6 oz,1.5197,0,1.0334
+399,HH Chunk Lite 6.5 oz,0.8594,0,0.6253
+399,Star Kist 6 oz,0.9574,0,0.5671
+`
+
+// TestTunaInferredPriceGuardRails runs whatif and effects on the tuna
+// panel, whose price lever has `off: infer`: both work, and a discount
+// deeper than a brand ever had (Bumble Bee Large Cans was never cut beyond
+// 13%) is warned about, in the printout and in the curves file.
+func TestTunaInferredPriceGuardRails(t *testing.T) {
+	data := shareddata.Path(t, "tuna", "tuna.csv")
+	dir := t.TempDir()
+	sp, plan, m := filepath.Join(dir, "tuna.yaml"), filepath.Join(dir, "plan.csv"), filepath.Join(dir, "tuna.json")
+	for path, text := range map[string]string{sp: tunaSpec, plan: tunaPlan} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, out, errs := run(t, "train", "--data", data, "--spec", sp, "--model", "gbdt", "--horizon", "1", "--calibration-folds", "0", "--out", m); code != exitOK {
+		t.Fatalf("train exited %d: %s %s", code, out, errs)
+	}
+	curves := filepath.Join(dir, "curves.csv")
+	code, out, errs := run(t, "whatif", "--model", m, "--data", data, "--spec", sp, "--plan", plan, "--lever", "price",
+		"--from", "0", "--to", "0.4", "--step", "0.1", "--out", curves)
+	if code != exitOK {
+		t.Fatalf("whatif with an inferred off price exited %d: %s %s", code, out, errs)
+	}
+	want := "Bumble Bee Large Cans from price = 0.2: discount 20% deeper than this series ever had (max 13%"
+	if !strings.Contains(out, "beyond the history") || !strings.Contains(out, want) {
+		t.Errorf("whatif does not warn about Large Cans at 20%% off:\n%s", out)
+	}
+	b, err := os.ReadFile(curves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	if !strings.HasSuffix(lines[0], ",warnings") {
+		t.Fatalf("curves header %q lacks warnings", lines[0])
+	}
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "Bumble Bee Large Cans,0.4,") && !strings.Contains(l, "deeper than") {
+			t.Errorf("curves row without its warning: %s", l)
+		}
+	}
+	code, out, errs = run(t, "effects", "--model", m, "--data", data, "--spec", sp)
+	if code != exitOK || !strings.Contains(out, "price elasticity") {
+		t.Fatalf("effects with an inferred off price exited %d without the price row: %s %s", code, out, errs)
+	}
+	if !strings.Contains(out, "beyond history") || !strings.Contains(out, "series probed beyond their history") {
+		t.Errorf("effects does not say which probes extrapolate:\n%s", out)
+	}
+}
