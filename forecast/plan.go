@@ -101,11 +101,30 @@ func (sc *Scorer) Panel() *panel.Panel { return sc.p }
 // Forecast predicts every row of plan, and its baseline.
 func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 	m := sc.m
-	p, targets, b, err := sc.extend(plan)
+	p, err := sc.p.Select(plan, sc.index)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := p.Extend(plan)
 	if err != nil {
 		return nil, err
 	}
 	reach := m.Gap + m.Horizon
+	for _, t := range targets {
+		if ahead := t.Period - p.Last; ahead > reach {
+			return nil, &panel.RowError{File: plan.Source, Row: t.Row + 1, Column: m.Spec.Time.Column,
+				Err: fmt.Errorf("period %s is %d periods after the history's last period %s; this model forecasts at most %d ahead (gap %d + horizon %d): train it with a longer --horizon",
+					p.Grid.Label(t.Period), ahead, p.Grid.Label(p.Last), reach, m.Gap, m.Horizon)}
+		}
+	}
+	from := make([]int, len(p.Series))
+	for k, s := range p.Series {
+		from[k] = sc.index[s.ID]
+	}
+	b, err := sc.base.Derive(p, from)
+	if err != nil {
+		return nil, err
+	}
 	refs := make([]feature.Ref, len(targets))
 	for i, t := range targets {
 		refs[i] = feature.Ref{Series: t.Series, Period: t.Period}
@@ -166,57 +185,6 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 		}
 	}
 	return res, nil
-}
-
-// extend returns the history's panel for the plan's series extended by
-// the plan, the plan's targets and their feature builder. It refuses
-// periods beyond the model's reach.
-func (sc *Scorer) extend(plan *data.Frame) (*panel.Panel, []panel.Target, *feature.Builder, error) {
-	m := sc.m
-	p, err := sc.p.Select(plan, sc.index)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	targets, err := p.Extend(plan)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	reach := m.Gap + m.Horizon
-	for _, t := range targets {
-		if ahead := t.Period - p.Last; ahead > reach {
-			return nil, nil, nil, &panel.RowError{File: plan.Source, Row: t.Row + 1, Column: m.Spec.Time.Column,
-				Err: fmt.Errorf("period %s is %d periods after the history's last period %s; this model forecasts at most %d ahead (gap %d + horizon %d): train it with a longer --horizon",
-					p.Grid.Label(t.Period), ahead, p.Grid.Label(p.Last), reach, m.Gap, m.Horizon)}
-		}
-	}
-	from := make([]int, len(p.Series))
-	for k, s := range p.Series {
-		from[k] = sc.index[s.ID]
-	}
-	b, err := sc.base.Derive(p, from)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return p, targets, b, nil
-}
-
-// OffValues returns, per plan row in plan order, the off value of the
-// lever called name as the model sees it: its constant, its off column, or
-// for `off: infer` the trailing maximum of the lever over its window in
-// the history followed by the plan as given.
-func (sc *Scorer) OffValues(plan *data.Frame, name string) ([]float64, error) {
-	_, targets, b, err := sc.extend(plan)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, plan.Rows())
-	for i := range out {
-		out[i] = math.NaN()
-	}
-	for _, t := range targets {
-		out[t.Row] = b.Off(name, t.Series, t.Period)
-	}
-	return out, nil
 }
 
 // builder builds a feature builder for a panel with the model's settings

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"promocast/data"
+	"promocast/feature"
 	"promocast/spec"
 )
 
@@ -103,6 +104,33 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 		points = append(points, res.pointsAt(rule, v, rows)...)
 	}
 	return points, nil
+}
+
+// OffValues returns, per plan row in plan order, the off value of the
+// lever called name as the model sees it: its constant, its off column, or
+// for `off: infer` the trailing maximum of the lever over its window in
+// the history followed by the plan as given.
+func (sc *Scorer) OffValues(plan *data.Frame, name string) ([]float64, error) {
+	p, err := sc.p.Select(plan, sc.index)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := p.Extend(plan)
+	if err != nil {
+		return nil, err
+	}
+	b, err := feature.New(p, sc.m.Config, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, plan.Rows())
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	for _, t := range targets {
+		out[t.Row] = b.Off(name, t.Series, t.Period)
+	}
+	return out, nil
 }
 
 // sweepRows returns the plan rows of the chosen series (all rows when none).
