@@ -195,6 +195,29 @@ func TestNamesAndRuns(t *testing.T) {
 	}
 }
 
+func TestPruneRuns(t *testing.T) {
+	st := open(t)
+	ctx := t.Context()
+	day := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	var runs []Run
+	for i := range 10 {
+		runs = append(runs, Run{Kind: "forecast", Model: "shop", Version: 1, Created: day.AddDate(0, 0, i)})
+	}
+	if err := st.RecordRuns(ctx, runs); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.PruneRuns(ctx, 6, time.Time{}); n != 4 || err != nil {
+		t.Errorf("keep 6 of 10: deleted %d, %v", n, err)
+	}
+	if n, err := st.PruneRuns(ctx, -1, day.AddDate(0, 0, 7)); n != 3 || err != nil {
+		t.Errorf("keep a week: deleted %d, %v", n, err)
+	}
+	got, _ := st.Runs(ctx, 100)
+	if len(got) != 3 || !got[2].Created.Equal(day.AddDate(0, 0, 7)) {
+		t.Errorf("left %+v", got)
+	}
+}
+
 func TestReopenKeepsState(t *testing.T) {
 	f := modelFiles(t)
 	path := filepath.Join(t.TempDir(), "r.db")

@@ -52,6 +52,31 @@ func (s *Store) RecordRuns(ctx context.Context, runs []Run) error {
 	return tx.Commit()
 }
 
+// PruneRuns deletes all but the newest keep runs (keep < 0: no count
+// limit) and the runs recorded before cutoff (zero: no age limit), and
+// returns how many it deleted. SQLite reuses the freed pages, so a store
+// pruned regularly stops growing.
+func (s *Store) PruneRuns(ctx context.Context, keep int, cutoff time.Time) (int64, error) {
+	var total int64
+	if keep >= 0 {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM runs WHERE id <= (SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?)`, keep)
+		if err != nil {
+			return 0, fmt.Errorf("prune runs: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	if !cutoff.IsZero() {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM runs WHERE created < ?`, stamp(cutoff))
+		if err != nil {
+			return total, fmt.Errorf("prune runs: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	return total, nil
+}
+
 func orNull(b json.RawMessage) string {
 	if len(b) == 0 {
 		return "null"

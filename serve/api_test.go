@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"promocast/modelfile"
 )
@@ -285,6 +286,25 @@ func TestMetricsAndRuns(t *testing.T) {
 	}
 	if len(runs) != 3 || runs[0].Kind != "forecast" || runs[0].Version != 1 || !strings.Contains(string(runs[0].Params), `"rows":2`) {
 		t.Errorf("runs = %+v", runs)
+	}
+}
+
+// TestRunRetention keeps the request log to its bound: five runs, however
+// many requests were answered.
+func TestRunRetention(t *testing.T) {
+	e := newEnv(t, Options{Runs: RunRetention{MaxRuns: 5, Every: time.Nanosecond}})
+	for range 12 {
+		if code, body := e.call(t, "POST", "/v1/forecast", "", ForecastRequest{Rows: e.shop.planRows(1)}); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+	}
+	e.srv.Close()
+	runs, err := e.store.Runs(t.Context(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 5 {
+		t.Errorf("%d runs kept, want 5", len(runs))
 	}
 }
 

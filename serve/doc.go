@@ -27,7 +27,8 @@
 //	GET  /v1/models                    read   registered versions and the one served
 //	POST /v1/models/{name}/promote     admin  make a version live
 //	POST /v1/models/{name}/rollback    admin  return to the previous live version
-//	GET  /healthz, /readyz             public liveness, readiness (503 while starting or draining)
+//	GET  /healthz, /readyz             public liveness, readiness (503 while starting or draining; "stale" when
+//	                                          the registry's live version cannot be served and an earlier one is)
 //	GET  /metrics                      read   Prometheus: requests, latencies, live version
 //	GET  /openapi.json                 public this API, generated from the Go types
 //	GET  /, /static/...                public the web page (package serve/web)
@@ -57,12 +58,21 @@
 // "status": 400}}; field is the JSON path of the offending input. Input
 // mistakes are 400, size limits 413, unknown routes 404, wrong methods 405,
 // missing or unknown tokens 401, insufficient scope 403, a version that
-// cannot be served 422.
+// cannot be served 422, a full queue 429 and no capacity in time 503 (both
+// with Retry-After).
 //
 // Tokens have scope read or admin (admin includes read). Without tokens,
 // read routes are open and admin routes are refused unless
 // Options.InsecureAdmin. Request bodies, rows per request and what-if sizes
 // are bounded (Limits); the http.Server has read, write and idle timeouts.
+// Plan-scoring routes (forecast, whatif, explain, optimize, inventory) work
+// at most Limits.MaxConcurrent at a time; up to MaxQueue more wait up to
+// QueueWait for a turn, and work is answered 503 past Deadline.
+//
+// Every answered forecast and what-if is recorded in the registry's request
+// log in the background (batches at most 100 ms apart). The log is pruned
+// to Options.Runs (100,000 runs and 30 days by default); a crash loses the
+// runs not yet committed, a graceful stop none.
 //
 // The browser page (planner, explanation, optimiser, backtest; English and
 // Chinese) is served at / from package serve/web (embedded, no CDN); it is

@@ -37,6 +37,9 @@ type APIError struct {
 	Status  int
 	Field   string
 	Message string
+	// retryAfter is the Retry-After header of a refusal for want of
+	// capacity, in seconds; "" sends none.
+	retryAfter string
 }
 
 func (e *APIError) Error() string {

@@ -16,11 +16,11 @@ import (
 func (s *Server) builtinRoutes() []Route {
 	lim := &s.opt.Limits
 	return []Route{
-		JSONRoute("POST", "/v1/forecast", "Forecast a plan with its no-promotion baseline, uplift parts, quantiles and money", ScopeRead, lim, s.forecast),
-		JSONRoute("POST", "/v1/whatif", "Sweep one promotion lever over a plan: response curves, elasticity, best value", ScopeRead, lim, s.whatif),
-		JSONRoute("POST", "/v1/explain", "Attribute each plan row's uplift and the plan's to its top drivers (gbdt models)", ScopeRead, lim, s.explain),
-		JSONRoute("POST", "/v1/optimize", "Choose each row's promotion under budget, group, margin-rate and stock limits; compare with your plan and no promotion", ScopeRead, lim, s.optimize),
-		JSONRoute("POST", "/v1/inventory", "Safety stock, reorder point, order quantity and stockout risk per series from the plan's forecast quantiles", ScopeRead, lim, s.inventory),
+		heavy(JSONRoute("POST", "/v1/forecast", "Forecast a plan with its no-promotion baseline, uplift parts, quantiles and money", ScopeRead, lim, s.forecast)),
+		heavy(JSONRoute("POST", "/v1/whatif", "Sweep one promotion lever over a plan: response curves, elasticity, best value", ScopeRead, lim, s.whatif)),
+		heavy(JSONRoute("POST", "/v1/explain", "Attribute each plan row's uplift and the plan's to its top drivers (gbdt models)", ScopeRead, lim, s.explain)),
+		heavy(JSONRoute("POST", "/v1/optimize", "Choose each row's promotion under budget, group, margin-rate and stock limits; compare with your plan and no promotion", ScopeRead, lim, s.optimize)),
+		heavy(JSONRoute("POST", "/v1/inventory", "Safety stock, reorder point, order quantity and stockout risk per series from the plan's forecast quantiles", ScopeRead, lim, s.inventory)),
 		JSONRoute("GET", "/v1/spec", "What a plan for the live model looks like: columns, levers, periods, series with their lever-off values", ScopeRead, lim, s.spec),
 		withQuery(JSONRoute("GET", "/v1/backtest", "The live version's stored backtest: metrics by fold and segment, actual against predicted for one series", ScopeRead, lim, s.backtest),
 			QueryParam{"model", "backtested model to show; default the live model's kind"}, QueryParam{"series", "series ID of the points; default the largest"}),

@@ -21,6 +21,7 @@ type metrics struct {
 	swaps    prometheus.Counter
 	runsDrop prometheus.Counter
 	inflight prometheus.Gauge
+	queued   prometheus.Gauge
 }
 
 func newMetrics() *metrics {
@@ -41,7 +42,9 @@ func newMetrics() *metrics {
 		Help: "Runs not recorded in the registry because the recorder fell behind."})
 	m.inflight = prometheus.NewGauge(prometheus.GaugeOpts{Name: "promocast_http_requests_in_flight",
 		Help: "Requests being answered."})
-	m.reg.MustRegister(m.requests, m.latency, m.rows, m.version, m.swaps, m.runsDrop, m.inflight,
+	m.queued = prometheus.NewGauge(prometheus.GaugeOpts{Name: "promocast_requests_queued",
+		Help: "Plan-scoring requests waiting for a turn (see Limits.MaxConcurrent)."})
+	m.reg.MustRegister(m.requests, m.latency, m.rows, m.version, m.swaps, m.runsDrop, m.inflight, m.queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -57,6 +57,10 @@ type Route struct {
 	Query []QueryParam
 	// Handler answers the route once authorisation passed.
 	Handler http.Handler
+	// Heavy marks routes that score plans: their work (after the body is
+	// read) is bounded by Limits.MaxConcurrent, MaxQueue, QueueWait and
+	// Deadline. Only JSONRoute handlers honour it.
+	Heavy bool
 }
 
 // QueryParam is a documented query parameter (always optional, a string).
@@ -86,13 +90,27 @@ func JSONRoute[Req, Resp any](method, path, summary string, scope Scope, limits 
 				return
 			}
 		}
-		resp, err := fn(r, &req)
+		var resp *Resp
+		var err error
+		if a := admissionFrom(r); a != nil {
+			var out any
+			out, err = a.run(r, func(r *http.Request) (any, error) { return fn(r, &req) })
+			resp, _ = out.(*Resp)
+		} else {
+			resp, err = fn(r, &req)
+		}
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, resp)
 	})
+	return rt
+}
+
+// heavy marks a route as scoring plans (see Route.Heavy).
+func heavy(rt Route) Route {
+	rt.Heavy = true
 	return rt
 }
 
@@ -150,6 +168,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if ae.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="promocast"`)
+	}
+	if ae.retryAfter != "" {
+		w.Header().Set("Retry-After", ae.retryAfter)
 	}
 	writeJSON(w, ae.Status, Error{ErrorDetail{Message: ae.Message, Field: ae.Field, Status: ae.Status}})
 }

@@ -15,11 +15,15 @@ import (
 // that a request never waits for the database. A batch gathers runs for up
 // to runLinger after its first, so that a busy server commits a few
 // transactions a second rather than one per request. When it falls behind,
-// runs are dropped and counted rather than slowing requests down.
+// runs are dropped and counted rather than slowing requests down. It
+// prunes the log to its retention when it starts and then at most every
+// RunRetention.Every, between batches.
 type recorder struct {
 	store   *registry.Store
 	log     *slog.Logger
 	dropped prometheus.Counter
+	keep    RunRetention
+	now     func() time.Time
 
 	mu     sync.RWMutex
 	closed bool
@@ -33,8 +37,8 @@ const (
 	runLinger = 100 * time.Millisecond
 )
 
-func newRecorder(store *registry.Store, log *slog.Logger, dropped prometheus.Counter) *recorder {
-	rc := &recorder{store: store, log: log, dropped: dropped, ch: make(chan registry.Run, runQueue), done: make(chan struct{})}
+func newRecorder(store *registry.Store, log *slog.Logger, dropped prometheus.Counter, keep RunRetention) *recorder {
+	rc := &recorder{store: store, log: log, dropped: dropped, keep: keep, now: time.Now, ch: make(chan registry.Run, runQueue), done: make(chan struct{})}
 	go rc.loop()
 	return rc
 }
@@ -56,6 +60,8 @@ func (rc *recorder) add(r registry.Run) {
 
 func (rc *recorder) loop() {
 	defer close(rc.done)
+	rc.prune()
+	pruned := rc.now()
 	batch := make([]registry.Run, 0, runBatch)
 	linger := time.NewTimer(runLinger)
 	for r := range rc.ch {
@@ -79,6 +85,26 @@ func (rc *recorder) loop() {
 			rc.log.Warn("could not record runs", "runs", len(batch), "err", err)
 		}
 		cancel()
+		if rc.now().Sub(pruned) >= rc.keep.Every {
+			rc.prune()
+			pruned = rc.now()
+		}
+	}
+}
+
+// prune deletes the runs beyond the retention.
+func (rc *recorder) prune() {
+	var cutoff time.Time
+	if rc.keep.MaxAge > 0 {
+		cutoff = rc.now().Add(-rc.keep.MaxAge)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := rc.store.PruneRuns(ctx, rc.keep.MaxRuns, cutoff)
+	if err != nil {
+		rc.log.Warn("could not prune the request log", "err", err)
+	} else if n > 0 {
+		rc.log.Info("pruned the request log", "runs", n, "keep", rc.keep.MaxRuns, "max_age", rc.keep.MaxAge)
 	}
 }
 

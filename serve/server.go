@@ -41,6 +41,7 @@ type Server struct {
 
 	draining atomic.Bool
 	problem  atomic.Pointer[string] // see Problem
+	admit    *admission
 	runs     *recorder
 }
 
@@ -60,7 +61,8 @@ func New(store *registry.Store, load Loader, opt Options) (*Server, error) {
 	s := &Server{opt: opt, log: opt.Logger, store: store, load: load, auth: newAuth(opt.Tokens, opt.InsecureAdmin),
 		metrics: newMetrics(), byPath: map[string]map[string]int{}, mux: http.NewServeMux()}
 	s.hist.frames = map[string]*data.Frame{}
-	s.runs = newRecorder(store, s.log, s.metrics.runsDrop)
+	s.admit = newAdmission(&s.opt.Limits, s.metrics.queued.Add)
+	s.runs = newRecorder(store, s.log, s.metrics.runsDrop, opt.Runs)
 	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, Errorf(http.StatusNotFound, "", "no route %s %s: see /openapi.json for the API", r.Method, r.URL.Path))
 	}))
@@ -96,6 +98,9 @@ func (s *Server) Register(rt Route) error {
 		if err := s.auth.check(r, rt.Scope); err != nil {
 			writeError(w, r, err)
 			return
+		}
+		if rt.Heavy {
+			r = r.WithContext(context.WithValue(r.Context(), admissionKey{}, s.admit))
 		}
 		rt.Handler.ServeHTTP(w, r)
 	})))

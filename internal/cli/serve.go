@@ -37,6 +37,12 @@ type serveFlags struct {
 	maxBody           int64
 	shutdown, poll    time.Duration
 	demoSKUs          int
+	keepRuns          int
+	runsMaxAge        time.Duration
+	maxConcurrent     int
+	maxQueue          int
+	queueWait         time.Duration
+	deadline          time.Duration
 }
 
 func serveCmd(e *env) *cobra.Command {
@@ -91,6 +97,12 @@ flight finish.`,
 	fs.Int64Var(&f.maxBody, "max-body", 0, "largest request body in bytes (0: 8 MiB)")
 	fs.DurationVar(&f.shutdown, "shutdown-timeout", 30*time.Second, "how long to wait for requests in flight when stopping")
 	fs.DurationVar(&f.poll, "poll", 5*time.Second, "how often to check the registry for promotions made elsewhere (0: never)")
+	fs.IntVar(&f.maxConcurrent, "max-concurrent", 0, "plan-scoring requests worked on at once (0: the CPUs Go uses)")
+	fs.IntVar(&f.maxQueue, "max-queue", 0, "requests that may wait for a turn; more are answered 429 (0: 4 × --max-concurrent)")
+	fs.DurationVar(&f.queueWait, "queue-wait", 0, "how long a request waits for a turn before a 503 (0: 10s)")
+	fs.DurationVar(&f.deadline, "deadline", 0, "how long a request's work may take before a 503 (0: 30s)")
+	fs.IntVar(&f.keepRuns, "keep-runs", 0, "request log: runs kept, newest first (0: 100000; -1: all)")
+	fs.DurationVar(&f.runsMaxAge, "runs-max-age", 0, "request log: how long runs are kept (0: 720h; -1ns: forever)")
 	fs.IntVar(&f.demoSKUs, "demo-skus", 50, "SKUs of the demo shop trained when the registry has no model")
 	return cmd
 }
@@ -119,7 +131,9 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 		poll = -1
 	}
 	srv, err := serve.New(st, historyLoader, serve.Options{Name: f.name, Tokens: tokens, InsecureAdmin: f.insecureAdmin,
-		Limits: serve.Limits{MaxRows: f.maxRows, MaxBodyBytes: f.maxBody}, ShutdownTimeout: f.shutdown, PollInterval: poll, Logger: e.log})
+		Limits: serve.Limits{MaxRows: f.maxRows, MaxBodyBytes: f.maxBody,
+			MaxConcurrent: f.maxConcurrent, MaxQueue: f.maxQueue, QueueWait: f.queueWait, Deadline: f.deadline}, ShutdownTimeout: f.shutdown, PollInterval: poll, Logger: e.log,
+		Runs: serve.RunRetention{MaxRuns: f.keepRuns, MaxAge: f.runsMaxAge}})
 	if err != nil {
 		return usageError{err}
 	}

@@ -1,0 +1,104 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// admission bounds the heavy work a server does at once: plan scoring
+// routes (Route.Heavy) take one of MaxConcurrent slots for their work;
+// when all are taken a request waits in a queue of at most MaxQueue for up
+// to QueueWait. A full queue is answered 429 and a wait that runs out 503,
+// both with Retry-After, so that clients back off instead of piling on.
+// Work that outlasts Deadline is answered 503; it keeps its slot until it
+// ends, so the bound on concurrent work holds even then.
+type admission struct {
+	slots   chan struct{}
+	waiting atomic.Int64
+	lim     *Limits
+	queued  func(delta float64) // reports the queue length's change
+}
+
+func newAdmission(lim *Limits, queued func(float64)) *admission {
+	return &admission{slots: make(chan struct{}, lim.MaxConcurrent), lim: lim, queued: queued}
+}
+
+type admissionKey struct{}
+
+// admissionFrom returns the admission a heavy route's request runs under,
+// or nil.
+func admissionFrom(r *http.Request) *admission {
+	a, _ := r.Context().Value(admissionKey{}).(*admission)
+	return a
+}
+
+// retryAfter is the Retry-After header, in whole seconds, of a refusal.
+func (a *admission) retryAfter() string {
+	return strconv.Itoa(max(1, int(a.lim.QueueWait.Seconds())))
+}
+
+// acquire takes a slot, waiting in the queue when all are taken.
+func (a *admission) acquire(ctx context.Context) error {
+	select {
+	case a.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if a.waiting.Add(1) > int64(a.lim.MaxQueue) {
+		a.waiting.Add(-1)
+		return &APIError{Status: http.StatusTooManyRequests, retryAfter: a.retryAfter(), Message: fmt.Sprintf(
+			"busy: %d requests are being answered and %d are waiting, the most this server queues; retry later", a.lim.MaxConcurrent, a.lim.MaxQueue)}
+	}
+	a.queued(1)
+	defer func() { a.waiting.Add(-1); a.queued(-1) }()
+	t := time.NewTimer(a.lim.QueueWait)
+	defer t.Stop()
+	select {
+	case a.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return &APIError{Status: http.StatusServiceUnavailable, retryAfter: a.retryAfter(), Message: fmt.Sprintf(
+			"busy: no capacity within %v; retry later", a.lim.QueueWait)}
+	case <-ctx.Done():
+		return &APIError{Status: http.StatusServiceUnavailable, Message: "the request ended while it waited for capacity"}
+	}
+}
+
+// result is a handler's answer.
+type result struct {
+	resp any
+	err  error
+}
+
+// run does work in a slot and returns its answer, or a 503 when the work
+// outlasts the deadline (the work then finishes in the background, still
+// holding its slot, and its answer is dropped).
+func (a *admission) run(r *http.Request, work func(*http.Request) (any, error)) (any, error) {
+	if err := a.acquire(r.Context()); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), a.lim.Deadline)
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-a.slots }()
+		defer cancel()
+		resp, err := work(r.WithContext(ctx))
+		done <- result{resp, err}
+	}()
+	select {
+	case res := <-done:
+		return res.resp, res.err
+	case <-ctx.Done():
+		select {
+		case res := <-done: // finished as the deadline passed
+			return res.resp, res.err
+		default:
+		}
+		return nil, &APIError{Status: http.StatusServiceUnavailable, retryAfter: a.retryAfter(), Message: fmt.Sprintf(
+			"the request needs more than this server's deadline of %v: send fewer rows or values", a.lim.Deadline)}
+	}
+}
