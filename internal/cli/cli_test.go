@@ -43,7 +43,7 @@ func TestExitCodes(t *testing.T) {
 
 func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 	for _, c := range []string{"demo", "train", "backtest", "forecast", "inspect", "whatif", "explain", "inventory", "optimize",
-		"effects", "tune", "tabular", "tabular fit", "tabular predict", "tabular cv", "tabular tune", "uplift", "uplift fit", "uplift predict", "uplift evaluate", "uplift target", "serve", "models", "models list", "models register", "models promote", "models rollback"} {
+		"effects", "tune", "tabular", "tabular fit", "tabular predict", "tabular cv", "tabular tune", "uplift", "uplift fit", "uplift predict", "uplift evaluate", "uplift target", "recommend", "recommend fit", "recommend predict", "recommend evaluate", "serve", "models", "models list", "models register", "models promote", "models rollback"} {
 		code, out, _ := run(t, append(strings.Fields(c), "--help")...)
 		if code != exitOK || !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help exited %d without examples:\n%s", c, code, out)

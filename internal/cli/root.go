@@ -78,7 +78,7 @@ Start with 'promocast demo', which needs no input.`,
 	root.SetErr(stderr)
 	root.SetArgs(args)
 	root.AddCommand(demoCmd(e), trainCmd(e), backtestCmd(e), forecastCmd(e), inspectCmd(e), whatifCmd(e), explainCmd(e), inventoryCmd(e), optimizeCmd(e), effectsCmd(e), tuneCmd(e),
-		tabularCmd(e), upliftCmd(e), serveCmd(e), modelsCmd(e))
+		tabularCmd(e), upliftCmd(e), recommendCmd(e), serveCmd(e), modelsCmd(e))
 	err := root.Execute()
 	if err == nil {
 		return exitOK
