@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 
-	"promocast/forecast"
 	"promocast/inventory"
 )
 
@@ -88,76 +86,42 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	if err != nil {
 		return nil, scoringError(err, lv.Model.Spec.Keys)
 	}
-	ids, periods, inputs := inventoryInputs(res, req.Stock, def)
-	for id := range req.Stock {
-		if _, ok := periods[id]; !ok {
+	stock := make(map[string]inventory.Stock, len(req.Stock))
+	for id, st := range req.Stock {
+		stock[id] = inventory.Stock(st)
+	}
+	series, err := inventory.FromForecast(res, stock, def)
+	if err != nil {
+		return nil, err
+	}
+	inPlan := map[string]bool{}
+	for _, sr := range series {
+		inPlan[sr.ID] = true
+	}
+	for _, id := range sortedNames(req.Stock) {
+		if !inPlan[id] {
 			return nil, Errorf(http.StatusBadRequest, "stock."+id, "series %q is not in the plan", id)
 		}
 	}
-	out := &InventoryResponse{Model: lv.Ref(), Series: make([]InventorySeries, len(ids))}
-	for i, in := range inputs {
+	out := &InventoryResponse{Model: lv.Ref(), Series: make([]InventorySeries, len(series))}
+	for i, sr := range series {
+		in := sr.Input
 		d, err := inventory.Plan(in)
 		if err != nil {
-			return nil, inventoryError(err, ids[i], req)
+			return nil, inventoryError(err, sr.ID, req)
 		}
 		demand := 0.0
 		for _, v := range in.Mean {
 			demand += v
 		}
-		out.Series[i] = InventorySeries{Series: ids[i], Periods: len(in.Mean), Demand: demand, LeadTime: in.LeadTime, ServiceLevel: in.ServiceLevel,
+		out.Series[i] = InventorySeries{Series: sr.ID, Periods: len(in.Mean), Demand: demand, LeadTime: in.LeadTime, ServiceLevel: in.ServiceLevel,
 			SafetyStock: d.SafetyStock, ReorderPoint: d.ReorderPoint, OrderUpTo: d.OrderUpTo, Position: d.Position, OrderQty: d.OrderQty,
-			Reorder: d.Reorder, StockoutProb: d.StockoutProb, StockoutRisk: d.StockoutRisk, StockoutPeriod: periods[ids[i]][d.StockoutPeriod]}
+			Reorder: d.Reorder, StockoutProb: d.StockoutProb, StockoutRisk: d.StockoutRisk, StockoutPeriod: sr.Periods[d.StockoutPeriod]}
 	}
 	out.Millis = float64(time.Since(start).Microseconds()) / 1000
 	s.metrics.rows.WithLabelValues("/v1/inventory").Add(float64(len(req.Rows)))
-	s.record("inventory", lv, start, map[string]any{"rows": len(req.Rows), "series": len(ids)}, map[string]any{"series": len(ids)})
+	s.record("inventory", lv, start, map[string]any{"rows": len(req.Rows), "series": len(series)}, map[string]any{"series": len(series)})
 	return out, nil
-}
-
-// inventoryInputs gathers, per series of the plan (sorted by ID), its
-// forecast, P10 and P90 in period order, its period labels and its stock.
-func inventoryInputs(res *forecast.Result, stock map[string]StockInput, def inventory.Input) ([]string, map[string][]string, []inventory.Input) {
-	lo, hi := levelIndex(res.Levels, 0.1), levelIndex(res.Levels, 0.9)
-	rows := map[string][]int{}
-	for i, t := range res.Targets {
-		id := res.Panel.Series[t.Series].ID
-		rows[id] = append(rows[id], i)
-	}
-	ids := sortedNames(rows)
-	periods := map[string][]string{}
-	inputs := make([]inventory.Input, len(ids))
-	for k, id := range ids {
-		idx := rows[id]
-		sort.Slice(idx, func(a, b int) bool { return res.Targets[idx[a]].Period < res.Targets[idx[b]].Period })
-		in := def
-		if st, ok := stock[id]; ok {
-			in.OnHand, in.OnOrder = st.OnHand, st.OnOrder
-			if st.LeadTime != nil {
-				in.LeadTime = *st.LeadTime
-			}
-			if st.ServiceLevel != nil {
-				in.ServiceLevel = *st.ServiceLevel
-			}
-		}
-		for _, i := range idx {
-			in.Mean = append(in.Mean, res.Forecast[i])
-			in.P10 = append(in.P10, res.ForecastQ[lo][i])
-			in.P90 = append(in.P90, res.ForecastQ[hi][i])
-			in.Promo = append(in.Promo, res.Promoted[i])
-			periods[id] = append(periods[id], res.Panel.Grid.Label(res.Targets[i].Period))
-		}
-		inputs[k] = in
-	}
-	return ids, periods, inputs
-}
-
-func levelIndex(levels []float64, l float64) int {
-	for k, v := range levels {
-		if hasLevel([]float64{v}, l) {
-			return k
-		}
-	}
-	return -1
 }
 
 // inventoryError names the request field behind an inventory input error.

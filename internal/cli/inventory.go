@@ -3,15 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"math"
-	"sort"
 
 	"github.com/spf13/cobra"
 
 	"promocast/data"
 	"promocast/dataset"
 	"promocast/export"
-	"promocast/forecast"
 	"promocast/inventory"
 )
 
@@ -52,12 +49,6 @@ flags' defaults (on-hand 0).`,
 	return cmd
 }
 
-// stockRow is one series' stock and policy.
-type stockRow struct {
-	onHand, onOrder, service float64
-	leadTime                 int
-}
-
 func runInventory(e *env, f inventoryFlags) error {
 	if f.model == "" || f.out == "" {
 		return usagef("--model and --out are required")
@@ -70,9 +61,9 @@ func runInventory(e *env, f inventoryFlags) error {
 	if mf.Model.Calibration == nil {
 		return fmt.Errorf("%s has no forecast intervals: train it with --calibration-folds", f.model)
 	}
-	stock := map[string]stockRow{}
+	var stock map[string]inventory.Stock
 	if f.stock != "" {
-		if stock, err = readStock(ds, f.stock, stockRow{service: f.service, leadTime: f.leadTime}); err != nil {
+		if stock, err = readStock(ds, f.stock); err != nil {
 			return err
 		}
 	}
@@ -80,10 +71,16 @@ func runInventory(e *env, f inventoryFlags) error {
 	if err != nil {
 		return err
 	}
-	ids, inputs := inventoryInputs(res, stock, stockRow{service: f.service, leadTime: f.leadTime}, f.review)
-	decisions := make([]inventory.Decision, len(inputs))
-	for i, in := range inputs {
-		if decisions[i], err = inventory.Plan(in); err != nil {
+	series, err := inventory.FromForecast(res, stock, inventory.Input{LeadTime: f.leadTime, Review: f.review, ServiceLevel: f.service})
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(series))
+	inputs := make([]inventory.Input, len(series))
+	decisions := make([]inventory.Decision, len(series))
+	for i, sr := range series {
+		ids[i], inputs[i] = sr.ID, sr.Input
+		if decisions[i], err = inventory.Plan(sr.Input); err != nil {
 			var ie *inventory.InputError
 			if errors.As(err, &ie) {
 				return fmt.Errorf("series %s: %s: %s", ids[i], ie.Column(), ie.Msg)
@@ -132,103 +129,13 @@ func runInventory(e *env, f inventoryFlags) error {
 	return nil
 }
 
-// inventoryInputs gathers, per series in the plan (sorted by ID), its
-// forecast quantiles in period order and its stock.
-func inventoryInputs(res *forecast.Result, stock map[string]stockRow, def stockRow, review int) ([]string, []inventory.Input) {
-	rows := map[int][]int{}
-	for i, t := range res.Targets {
-		rows[t.Series] = append(rows[t.Series], i)
-	}
-	var series []int
-	for s := range rows {
-		series = append(series, s)
-	}
-	sort.Slice(series, func(a, b int) bool { return res.Panel.Series[series[a]].ID < res.Panel.Series[series[b]].ID })
-	last := len(res.Levels) - 1
-	var ids []string
-	var inputs []inventory.Input
-	for _, s := range series {
-		idx := rows[s]
-		sort.Slice(idx, func(a, b int) bool { return res.Targets[idx[a]].Period < res.Targets[idx[b]].Period })
-		id := res.Panel.Series[s].ID
-		st, ok := stock[id]
-		if !ok {
-			st = def
-		}
-		in := inventory.Input{LeadTime: st.leadTime, Review: review, ServiceLevel: st.service, OnHand: st.onHand, OnOrder: st.onOrder}
-		for _, i := range idx {
-			in.Mean = append(in.Mean, res.Forecast[i])
-			in.P10 = append(in.P10, res.ForecastQ[0][i])
-			in.P90 = append(in.P90, res.ForecastQ[last][i])
-			in.Promo = append(in.Promo, res.Promoted[i])
-		}
-		ids, inputs = append(ids, id), append(inputs, in)
-	}
-	return ids, inputs
-}
-
 // readStock reads a stock table keyed like the history.
-func readStock(d *dataset.Dataset, path string, def stockRow) (map[string]stockRow, error) {
+func readStock(d *dataset.Dataset, path string) (map[string]inventory.Stock, error) {
 	t, err := readTable(d.Stock, path, "stock")
 	if err != nil {
 		return nil, err
 	}
-	onHand, err := t.NeedNumber("on_hand", "stock on hand")
-	if err != nil {
-		return nil, err
-	}
-	var keys []*data.Column
-	for _, k := range d.Spec.Keys {
-		c, err := t.Need(k, "series key")
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, c)
-	}
-	opt := func(name string) *data.Column {
-		if c := t.Column(name); c != nil && c.Kind == data.Number {
-			return c
-		}
-		return nil
-	}
-	onOrder, lead, service := opt("on_order"), opt("lead_time"), opt("service_level")
-	out := map[string]stockRow{}
-	for r := 0; r < t.Rows(); r++ {
-		id := ""
-		for i, k := range keys {
-			if i > 0 {
-				id += "|"
-			}
-			id += k.Text(r)
-		}
-		row := def
-		bad := func(c *data.Column, expected string) error {
-			return fmt.Errorf("%s row %d, column %s: %q is not %s", t.Source, r+1, c.Name, c.Text(r), expected)
-		}
-		row.onHand = onHand.Num[r]
-		if !(row.onHand >= 0) {
-			return nil, bad(onHand, "a quantity ≥ 0")
-		}
-		if onOrder != nil && !onOrder.Missing(r) {
-			if row.onOrder = onOrder.Num[r]; row.onOrder < 0 {
-				return nil, bad(onOrder, "a quantity ≥ 0")
-			}
-		}
-		if lead != nil && !lead.Missing(r) {
-			v := lead.Num[r]
-			if v < 0 || v != math.Trunc(v) {
-				return nil, bad(lead, "a whole number of periods ≥ 0")
-			}
-			row.leadTime = int(v)
-		}
-		if service != nil && !service.Missing(r) {
-			if row.service = service.Num[r]; !(row.service > 0 && row.service < 1) {
-				return nil, bad(service, "a probability between 0 and 1 (exclusive)")
-			}
-		}
-		out[id] = row
-	}
-	return out, nil
+	return inventory.ReadStock(t, d.Spec.Keys)
 }
 
 func sum(xs []float64) float64 {

@@ -80,13 +80,13 @@ func runOptimize(e *env, f optimizeFlags) error {
 	}
 	var stock map[string]float64
 	if f.stock != "" {
-		st, err := readStock(in.ds, f.stock, stockRow{})
+		st, err := readStock(in.ds, f.stock)
 		if err != nil {
 			return err
 		}
 		stock = map[string]float64{}
 		for id, r := range st {
-			stock[id] = r.onHand
+			stock[id] = r.OnHand
 		}
 	}
 	sc, err := in.file.Model.NewScorer(in.hist)

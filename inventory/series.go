@@ -1,0 +1,147 @@
+package inventory
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"promocast/data"
+	"promocast/forecast"
+)
+
+// Stock is one series' stock and, optionally, its own policy; nil fields
+// take the default Input's.
+type Stock struct {
+	OnHand, OnOrder float64
+	LeadTime        *int
+	ServiceLevel    *float64
+}
+
+// Series is one series' inventory input gathered from a forecast.
+type Series struct {
+	ID string
+	// Periods label the input's periods in order.
+	Periods []string
+	Input   Input
+}
+
+// FromForecast gathers, per series of a forecast (sorted by ID), its
+// forecast, P10 and P90 in period order with their labels, and its stock
+// over def (series missing from stock have nothing on hand and def's
+// policy). The forecast must carry the P10 and P90 levels.
+func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Series, error) {
+	lo, hi := levelIndex(res.Levels, 0.1), levelIndex(res.Levels, 0.9)
+	if lo < 0 || hi < 0 {
+		return nil, fmt.Errorf("inventory: the forecast has levels %v, not P10 and P90: the model needs forecast intervals", res.Levels)
+	}
+	rows := map[string][]int{}
+	for i, t := range res.Targets {
+		id := res.Panel.Series[t.Series].ID
+		rows[id] = append(rows[id], i)
+	}
+	ids := make([]string, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]Series, len(ids))
+	for k, id := range ids {
+		idx := rows[id]
+		sort.Slice(idx, func(a, b int) bool { return res.Targets[idx[a]].Period < res.Targets[idx[b]].Period })
+		in := def
+		if st, ok := stock[id]; ok {
+			in.OnHand, in.OnOrder = st.OnHand, st.OnOrder
+			if st.LeadTime != nil {
+				in.LeadTime = *st.LeadTime
+			}
+			if st.ServiceLevel != nil {
+				in.ServiceLevel = *st.ServiceLevel
+			}
+		}
+		s := Series{ID: id}
+		for _, i := range idx {
+			in.Mean = append(in.Mean, res.Forecast[i])
+			in.P10 = append(in.P10, res.ForecastQ[lo][i])
+			in.P90 = append(in.P90, res.ForecastQ[hi][i])
+			in.Promo = append(in.Promo, res.Promoted[i])
+			s.Periods = append(s.Periods, res.Panel.Grid.Label(res.Targets[i].Period))
+		}
+		s.Input = in
+		out[k] = s
+	}
+	return out, nil
+}
+
+// levelIndex is the index of quantile level l in levels, or -1.
+func levelIndex(levels []float64, l float64) int {
+	for k, v := range levels {
+		if math.Abs(v-l) < 1e-9 {
+			return k
+		}
+	}
+	return -1
+}
+
+// ReadStock reads a stock table: the series keys, on_hand and optionally
+// on_order, lead_time and service_level (empty cells take the default
+// policy). Errors name the table, row, column and value.
+func ReadStock(t *data.Frame, keys []string) (map[string]Stock, error) {
+	onHand, err := t.NeedNumber("on_hand", "stock on hand")
+	if err != nil {
+		return nil, err
+	}
+	var keyCols []*data.Column
+	for _, k := range keys {
+		c, err := t.Need(k, "series key")
+		if err != nil {
+			return nil, err
+		}
+		keyCols = append(keyCols, c)
+	}
+	opt := func(name string) *data.Column {
+		if c := t.Column(name); c != nil && c.Kind == data.Number {
+			return c
+		}
+		return nil
+	}
+	onOrder, lead, service := opt("on_order"), opt("lead_time"), opt("service_level")
+	out := map[string]Stock{}
+	for r := 0; r < t.Rows(); r++ {
+		id := ""
+		for i, k := range keyCols {
+			if i > 0 {
+				id += "|"
+			}
+			id += k.Text(r)
+		}
+		bad := func(c *data.Column, expected string) error {
+			return fmt.Errorf("%s row %d, column %s: %q is not %s", t.Source, r+1, c.Name, c.Text(r), expected)
+		}
+		st := Stock{OnHand: onHand.Num[r]}
+		if !(st.OnHand >= 0) {
+			return nil, bad(onHand, "a quantity ≥ 0")
+		}
+		if onOrder != nil && !onOrder.Missing(r) {
+			if st.OnOrder = onOrder.Num[r]; st.OnOrder < 0 {
+				return nil, bad(onOrder, "a quantity ≥ 0")
+			}
+		}
+		if lead != nil && !lead.Missing(r) {
+			v := lead.Num[r]
+			if v < 0 || v != math.Trunc(v) {
+				return nil, bad(lead, "a whole number of periods ≥ 0")
+			}
+			n := int(v)
+			st.LeadTime = &n
+		}
+		if service != nil && !service.Missing(r) {
+			v := service.Num[r]
+			if !(v > 0 && v < 1) {
+				return nil, bad(service, "a probability between 0 and 1 (exclusive)")
+			}
+			st.ServiceLevel = &v
+		}
+		out[id] = st
+	}
+	return out, nil
+}
