@@ -66,26 +66,31 @@ type Driver struct {
 }
 
 // Drivers attributes each row's uplift to the features, in units, each
-// row's drivers sorted by absolute size and adding up to its uplift.
+// row's drivers sorted by absolute size and adding up to its uplift. Only
+// what the plan changes gets a share: its levers, and the features that
+// follow them (the series' promotion history, the group's promotion share
+// and discount when peers' levers are set off), never a feature whose
+// value is the same under the plan and in the baseline.
 //
-// A predictor that can (CanExplainVersus: gbdt models, the log-target
-// wrapper and blends of them) attributes the plan's row against its
-// baseline row as the single reference, with interventional TreeSHAP:
-// only the features the plan changes (its levers, and the peer features
-// that follow them, such as the group's promotion share) get a share, and
-// the shares add up to the link-space difference. Another explainer's
-// drivers are the SHAP values of the plan's row minus those of its
-// baseline row, which can give a share to features the plan leaves
+// A model with an effect model (Effects), whose uplift is
+// exp(θ·(d_plan − d_baseline)), splits it over the lever columns d by
+// their log-space terms θ_k·(d_k,plan − d_k,baseline), each named by its
+// feature. Otherwise a predictor that can (CanExplainVersus: gbdt models,
+// the log-target wrapper and blends of them) attributes the plan's row
+// against its baseline row as the single reference, with interventional
+// TreeSHAP, the shares adding up to the link-space difference. Another
+// explainer's drivers are the SHAP values of the plan's row minus those of
+// its baseline row, which can give a share to features the plan leaves
 // alone, through their interactions with the levers.
 //
 // The link-space attributions are rescaled to the uplift in units: with an
-// identity link (squared error, the default) the factor is the row's
-// scale, unless the forecast was floored at 0; with another link (the log
-// of a Poisson loss or of a log-target model) each feature gets the share
-// of the uplift that its share of the link-space difference gives it, a
-// proportional approximation.
+// identity link (squared error) the factor is the row's scale, unless the
+// forecast was floored at 0; with a log link (an effect model, a Poisson
+// loss, a log-target model) each feature gets the share of the uplift that
+// its share of the log-space difference gives it, a proportional
+// approximation.
 func (r *Result) Drivers() ([][]Driver, error) {
-	diff, err := r.linkDrivers()
+	diff, unit, err := r.linkDrivers()
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +102,7 @@ func (r *Result) Drivers() ([][]Driver, error) {
 		for _, v := range d {
 			raw += v
 		}
-		factor := r.scales[i]
+		factor := unit[i]
 		if up := r.Forecast[i] - r.Baseline[i]; math.Abs(raw) > 1e-12 {
 			factor = up / raw
 		}
@@ -114,28 +119,32 @@ func (r *Result) Drivers() ([][]Driver, error) {
 }
 
 // linkDrivers returns, X.Cols values per row, the link-space attribution
-// of the plan's row against its baseline row.
-func (r *Result) linkDrivers() ([]float64, error) {
+// of the plan's row against its baseline row, and per row the units a
+// link-space unit is worth when the attributions add up to nothing.
+func (r *Result) linkDrivers() (diff, unit []float64, err error) {
 	p := r.model.Predictor
 	cols := r.xf.Cols
+	if e := r.model.Effects; e != nil {
+		return r.effectDrivers(e), onePlus(r.Baseline), nil
+	}
 	if CanExplainVersus(p) {
 		out := make([]float64, r.xf.Rows*cols)
 		if err := p.(VersusExplainer).SHAPVersus(r.xf, r.xb, out); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return out, nil
+		return out, r.scales, nil
 	}
 	ex, ok := p.(Explainer)
 	if !ok || !CanExplain(ex) {
-		return nil, fmt.Errorf("a %s model cannot explain its forecasts; train a gbdt model, or a blend of them", r.model.Kind)
+		return nil, nil, fmt.Errorf("a %s model cannot explain its forecasts; train a gbdt model, or a blend of them", r.model.Kind)
 	}
 	sf := make([]float64, r.xf.Rows*(cols+1))
 	sb := make([]float64, r.xb.Rows*(cols+1))
 	if err := ex.SHAP(r.xf, sf); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := ex.SHAP(r.xb, sb); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]float64, r.xf.Rows*cols)
 	for i := 0; i < r.xf.Rows; i++ {
@@ -143,7 +152,36 @@ func (r *Result) linkDrivers() ([]float64, error) {
 			out[i*cols+j] = sf[i*(cols+1)+j] - sb[i*(cols+1)+j]
 		}
 	}
-	return out, nil
+	return out, r.scales, nil
+}
+
+// effectDrivers returns, X.Cols values per row, the effect model's
+// log-space term of each lever column, in its feature's column.
+func (r *Result) effectDrivers(e *Effects) []float64 {
+	cols := r.xf.Cols
+	out := make([]float64, r.xf.Rows*cols)
+	for i, t := range r.Targets {
+		s := r.Panel.Series[t.Series]
+		group := math.NaN()
+		if e.Group >= 0 && e.Group < len(s.Static) {
+			group = s.Static[e.Group]
+		}
+		th := e.Theta(s.ID, group)
+		for k, c := range e.Columns {
+			out[i*cols+c.Index] += th[k] * (c.Value(r.xf.Row(i)) - c.Value(r.xb.Row(i)))
+		}
+	}
+	return out
+}
+
+// onePlus returns 1 + v for each v: what a unit of log(1 + units) is worth
+// in units near v.
+func onePlus(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = 1 + x
+	}
+	return out
 }
 
 // TotalDrivers sums per-row drivers over the plan, largest first.

@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,14 +47,21 @@ func TestDriversNameOnlyLevers(t *testing.T) {
 			plan.add(w, s, price, feat)
 		}
 	}
-	for name, f := range map[string]Fit{"gbdt": fit, "gbdt_log": LogTarget(fit)} {
+	for _, name := range []string{"gbdt", "gbdt_log", "effects"} {
 		t.Run(name, func(t *testing.T) {
+			f := fit
+			if name == "gbdt_log" {
+				f = LogTarget(fit)
+			}
 			m, err := pr.Train(opt, p.Last, f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !CanExplainVersus(m.Predictor) {
 				t.Fatalf("a %s model does not attribute against the baseline", name)
+			}
+			if name == "effects" {
+				m.Effects = testEffects(m.Features)
 			}
 			res, err := m.Forecast(hist, plan.frame(t))
 			if err != nil {
@@ -95,8 +103,45 @@ func TestDriversNameOnlyLevers(t *testing.T) {
 			if !price || !named["feature"] || !named["group_promo_share"] {
 				t.Errorf("drivers %v: expected the price cut, the feature and the peers' promotions among them", TotalDrivers(drivers))
 			}
+			if name != "effects" {
+				return
+			}
+			// The effect model's drivers are its lever columns' terms
+			// θ_k·(d_k,plan − d_k,baseline), rescaled by one factor per row.
+			for i, ds := range drivers {
+				ratio := math.NaN()
+				for _, d := range ds {
+					k := slices.IndexFunc(m.Effects.Columns, func(c EffectColumn) bool { return c.Feature == d.Feature })
+					if k < 0 {
+						t.Fatalf("row %d: driver %s is not a column of the effect model", i, d.Feature)
+					}
+					c := m.Effects.Columns[k]
+					term := m.Effects.Global[k] * (c.Value(res.xf.Row(i)) - c.Value(res.xb.Row(i)))
+					if math.IsNaN(ratio) {
+						ratio = d.Contribution / term
+					} else if math.Abs(d.Contribution/term-ratio) > 1e-9*math.Abs(ratio) {
+						t.Errorf("row %d: %s gets %v for a log-space term %v; other columns %v per unit", i, d.Feature, d.Contribution, term, ratio)
+					}
+				}
+			}
 		})
 	}
+}
+
+// testEffects is an effect model of the price cut, the feature and the
+// group's promotion share, the same for every series.
+func testEffects(fs []model.Feature) *Effects {
+	e := &Effects{Group: -1, Method: "test"}
+	for _, c := range []EffectColumn{
+		{Name: "price", Feature: "price_discount", LogPrice: true, Own: true, Part: PartOwn},
+		{Name: "feature", Feature: "feature", Own: true, Part: PartOwn},
+		{Name: "group_promo_share", Feature: "group_promo_share", Part: PartPeers},
+	} {
+		c.Index = featureIndex(fs, c.Feature)
+		e.Columns = append(e.Columns, c)
+	}
+	e.Global, e.GlobalSE = []float64{1.5, 0.3, -0.2}, []float64{0.1, 0.1, 0.1}
+	return e
 }
 
 // leverFeature reports whether the test spec's levers move feature f: the

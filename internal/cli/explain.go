@@ -21,15 +21,17 @@ func explainCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain --model MODEL --data HISTORY --plan PLAN [--top N] [--out DRIVERS]",
 		Short: "Show what drives each forecast row's uplift",
-		Long: `explain attributes the uplift of every plan row (forecast − baseline) to the
-features with exact interventional TreeSHAP, the plan's row against its
-baseline row (the same series and period with the levers off) as the single
-reference: only what the plan changes (its levers, and the peer features such
-as the group's promotion share that follow the peers' levers) gets a share,
-features equal in both rows get none, and the contributions add up to the
-uplift, in units. For a Poisson-loss or log-target model, or a blend of tree
-models (what --model auto ships when a combination wins), the attributions
-are in link space and are rescaled to the uplift, a proportional
+		Long: `explain attributes the uplift of every plan row (forecast − baseline) to what
+the plan changes: its levers, and the features that follow them (the series'
+promotion history, the group's promotion share and discount as peers' levers
+are set off). Features equal under the plan and in the baseline get nothing,
+and the contributions add up to the uplift, in units. A model with an effect
+model (what train estimates) splits the uplift over the effect model's lever
+columns by their log-space terms θ·(plan − baseline). Otherwise the trees
+explain it with exact interventional TreeSHAP, the plan's row against its
+baseline row (same series and period, levers off) as the single reference.
+Log-space attributions (an effect model, a Poisson-loss or log-target model,
+a blend of tree models) are rescaled to the uplift, a proportional
 approximation; a stack cannot explain.
 It prints the plan's top drivers and writes, with --out, the top N
 drivers of every row (keys, period, uplift, rank, feature, contribution).`,
