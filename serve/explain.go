@@ -68,17 +68,9 @@ func (s *Server) explain(r *http.Request, req *ExplainRequest) (*ExplainResponse
 	if !forecast.CanExplain(lv.Model.Predictor) {
 		return nil, Errorf(http.StatusUnprocessableEntity, "", "a %s model cannot explain its forecasts; serve a gbdt model, or a blend of them, to explain", lv.Model.Kind)
 	}
-	if err := s.checkRows(len(req.Rows)); err != nil {
-		return nil, err
-	}
-	plan, err := lv.cols.frame(req.Rows)
+	res, start, err := s.scorePlan(lv, req.Rows)
 	if err != nil {
 		return nil, err
-	}
-	start := time.Now()
-	res, err := lv.Scorer.Forecast(plan)
-	if err != nil {
-		return nil, scoringError(err, lv.Model.Spec.Keys)
 	}
 	drivers, err := res.Drivers()
 	if err != nil {

@@ -52,22 +52,32 @@ func (s *Server) checkRows(n int) error {
 	return nil
 }
 
+// scorePlan forecasts a request's plan rows with the live version lv:
+// the row limit, the rows' frame, the forecast, and errors about the plan
+// named by the request's fields. start is when scoring began.
+func (s *Server) scorePlan(lv *Live, rows []PlanRow) (res *forecast.Result, start time.Time, err error) {
+	if err := s.checkRows(len(rows)); err != nil {
+		return nil, start, err
+	}
+	plan, err := lv.cols.frame(rows)
+	if err != nil {
+		return nil, start, err
+	}
+	start = time.Now()
+	if res, err = lv.Scorer.Forecast(plan); err != nil {
+		return nil, start, scoringError(err, lv.Model.Spec.Keys)
+	}
+	return res, start, nil
+}
+
 func (s *Server) forecast(r *http.Request, req *ForecastRequest) (*ForecastResponse, error) {
 	lv, err := s.current() // one load: every number below is from this version
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkRows(len(req.Rows)); err != nil {
-		return nil, err
-	}
-	plan, err := lv.cols.frame(req.Rows)
+	res, start, err := s.scorePlan(lv, req.Rows)
 	if err != nil {
 		return nil, err
-	}
-	start := time.Now()
-	res, err := lv.Scorer.Forecast(plan)
-	if err != nil {
-		return nil, scoringError(err, lv.Model.Spec.Keys)
 	}
 	all, err := res.Summarise("")
 	if err != nil {

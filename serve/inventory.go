@@ -64,9 +64,6 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 		return nil, Errorf(http.StatusUnprocessableEntity, "", "model %s version %d has no P10–P90 intervals: train it with calibration folds to plan inventory",
 			lv.Entry.Name, lv.Entry.Version)
 	}
-	if err := s.checkRows(len(req.Rows)); err != nil {
-		return nil, err
-	}
 	def := inventory.Input{LeadTime: 1, Review: 1, ServiceLevel: 0.95}
 	if req.LeadTime != nil {
 		def.LeadTime = *req.LeadTime
@@ -77,14 +74,9 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	if req.ServiceLevel != nil {
 		def.ServiceLevel = *req.ServiceLevel
 	}
-	plan, err := lv.cols.frame(req.Rows)
+	res, start, err := s.scorePlan(lv, req.Rows)
 	if err != nil {
 		return nil, err
-	}
-	start := time.Now()
-	res, err := lv.Scorer.Forecast(plan)
-	if err != nil {
-		return nil, scoringError(err, lv.Model.Spec.Keys)
 	}
 	stock := make(map[string]inventory.Stock, len(req.Stock))
 	for id, st := range req.Stock {
