@@ -339,6 +339,28 @@ func (g guard) lever(si int, lv spec.LeverRule, v float64) string {
 	return what
 }
 
+// on returns the largest value lever name (off value off) had in series
+// si, else in its group, else in all training, whichever first exceeds
+// off; 1 when none does or the model recorded no ranges.
+func (g guard) on(si int, name string, off float64) float64 {
+	r := g.m.Ranges
+	if r == nil {
+		return 1
+	}
+	if mm, ok := r.Series[g.p.Series[si].ID].Levers[name]; ok && mm[1] > off {
+		return mm[1]
+	}
+	if _, gr, ok := g.groupOf(si); ok {
+		if mm, ok := gr.Levers[name]; ok && mm[1] > off {
+			return mm[1]
+		}
+	}
+	if mm, ok := r.Levers[name]; ok && mm[1] > off {
+		return mm[1]
+	}
+	return 1
+}
+
 // sweep says how setting lever lv to v (a discount depth for a price
 // lever) for series si leaves what training saw.
 func (g guard) sweep(si int, lv spec.LeverRule, v float64) string {

@@ -6,6 +6,7 @@ import (
 
 	"promocast/data"
 	"promocast/feature"
+	"promocast/panel"
 	"promocast/spec"
 )
 
@@ -111,11 +112,7 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 // for `off: infer` the trailing maximum of the lever over its window in
 // the history followed by the plan as given.
 func (sc *Scorer) OffValues(plan *data.Frame, name string) ([]float64, error) {
-	p, err := sc.p.Select(plan, sc.index)
-	if err != nil {
-		return nil, err
-	}
-	targets, err := p.Extend(plan)
+	p, targets, err := sc.planPanel(plan)
 	if err != nil {
 		return nil, err
 	}
@@ -123,14 +120,61 @@ func (sc *Scorer) OffValues(plan *data.Frame, name string) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
+	return perRow(plan, targets, func(t panel.Target) float64 { return b.Off(name, t.Series, t.Period) }), nil
+}
+
+// OnValues returns, per plan row in plan order, the value that switches
+// the lever called name on without leaving what training saw: the largest
+// value the row's series had, or when it never had the lever above its off
+// value its group's largest, or all training's. For a 0/1 flag that is 1;
+// for a continuous lever (a display share) it keeps each series within
+// its observed range. 1 when the model recorded no ranges.
+func (sc *Scorer) OnValues(plan *data.Frame, name string) ([]float64, error) {
+	p, targets, err := sc.planPanel(plan)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := sc.m.Spec.Levers()
+	if err != nil {
+		return nil, err
+	}
+	off := math.NaN()
+	for _, r := range rules {
+		if r.Name == name && !r.IsPrice() {
+			off = r.Number
+		}
+	}
+	if math.IsNaN(off) {
+		return nil, fmt.Errorf("%q is not a lever with a numeric off value", name)
+	}
+	g := sc.m.guard(p)
+	return perRow(plan, targets, func(t panel.Target) float64 { return g.on(t.Series, name, off) }), nil
+}
+
+// planPanel returns the history of the plan's series extended by the plan,
+// and the plan's targets.
+func (sc *Scorer) planPanel(plan *data.Frame) (*panel.Panel, []panel.Target, error) {
+	p, err := sc.p.Select(plan, sc.index)
+	if err != nil {
+		return nil, nil, err
+	}
+	targets, err := p.Extend(plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, targets, nil
+}
+
+// perRow returns f of each target at its plan row, NaN for rows without one.
+func perRow(plan *data.Frame, targets []panel.Target, f func(panel.Target) float64) []float64 {
 	out := make([]float64, plan.Rows())
 	for i := range out {
 		out[i] = math.NaN()
 	}
 	for _, t := range targets {
-		out[t.Row] = b.Off(name, t.Series, t.Period)
+		out[t.Row] = f(t)
 	}
-	return out, nil
+	return out
 }
 
 // sweepRows returns the plan rows of the chosen series (all rows when none).

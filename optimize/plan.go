@@ -10,6 +10,13 @@
 //		GroupMaxCost: math.Inf(1), GroupMaxPromoted: solver.NoLimit,
 //	})
 //
+// An option switches a flag lever on at the largest value the row's series
+// had in training (its group's, when the series never had it on): 1 for a
+// 0/1 flag, and within the series' observed range for a continuous lever
+// such as a display share, which the model has never seen fully on. A
+// lever may carry a cost per row at value 1 (Settings.LeverCosts), scaled
+// by the value set.
+//
 // Each option of a row is valued by the row's baseline plus its own lift
 // under that option (package forecast's Parts.Own): slots are independent,
 // so the optimiser's problem is separable. Cannibalisation and pull-forward
@@ -19,7 +26,9 @@ package optimize
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -41,8 +50,14 @@ const (
 type Settings struct {
 	// Discounts are the price-lever depths allowed, each in (0, 1).
 	Discounts []float64
-	// Flags are levers with a numeric off value that options may set to 1.
+	// Flags are levers with a numeric off value that options may switch
+	// on (see the package doc for the value they take).
 	Flags []string
+	// LeverCosts are costs per plan row of levers with a numeric off value
+	// at value 1 (a display slot's fee), scaled by the value set above the
+	// off value. They count as promotion cost (budget, ROI) and are netted
+	// from the objective.
+	LeverCosts map[string]float64
 	// Depths are levers that hold the discount depth itself (e.g. a
 	// discount column beside the price); options set them to their
 	// discount, so the price and its depth move together.
@@ -113,6 +128,9 @@ type Outcome struct {
 	Names      []string
 	// User is the forecast of the plan as given.
 	User *forecast.Result
+	// LeverCost is the lever costs of the chosen plan and of the user's,
+	// included in Chosen's and User's fixed costs.
+	LeverCost, UserLeverCost float64
 }
 
 // Optimize chooses an option per row of the plan; see the package doc.
@@ -149,12 +167,16 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 		}
 	}
 	for _, fl := range s.Flags {
-		ok := false
-		for _, l := range levers {
-			ok = ok || (l.Name == fl && l.Kind == spec.OffNumber)
-		}
-		if !ok {
+		if numericLever(levers, fl) == nil {
 			return nil, fmt.Errorf("flag %q is not a lever with a numeric off value", fl)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.LeverCosts)) {
+		if numericLever(levers, name) == nil {
+			return nil, fmt.Errorf("lever cost of %q: not a lever with a numeric off value", name)
+		}
+		if c := s.LeverCosts[name]; !(c >= 0) || math.IsInf(c, 1) {
+			return nil, fmt.Errorf("lever cost of %q is %v: expected a finite cost of 0 or more", name, c)
 		}
 	}
 	for _, d := range s.Discounts {
@@ -162,33 +184,49 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 			return nil, fmt.Errorf("discount %v: expected a depth between 0 and 1", d)
 		}
 	}
+	base := Bases{Price: price.Name, Off: off, On: map[string][]float64{}}
+	for _, fl := range s.Flags {
+		if base.On[fl], err = sc.OnValues(planFrame, fl); err != nil {
+			return nil, err
+		}
+	}
 	out := &Outcome{Options: Options(s.Discounts, s.Flags)}
 	if out.User, err = sc.Forecast(planFrame); err != nil {
 		return nil, err
 	}
+	if _, out.UserLeverCost, err = addLeverCosts(out.User, planFrame, levers, s.LeverCosts); err != nil {
+		return nil, err
+	}
 	valued := make([]*forecast.Result, len(out.Options))
+	leverCost := make([][]float64, len(out.Options))
 	for k, o := range out.Options {
-		p, err := Apply(planFrame, levers, price.Name, off, s.Depths, func(int) Option { return o })
+		p, err := Apply(planFrame, levers, base, s.Depths, func(int) Option { return o })
 		if err != nil {
 			return nil, err
 		}
 		if valued[k], err = sc.Forecast(p); err != nil {
 			return nil, err
 		}
+		if leverCost[k], _, err = addLeverCosts(valued[k], p, levers, s.LeverCosts); err != nil {
+			return nil, err
+		}
 		if s.Progress != nil {
 			s.Progress(o.Name)
 		}
 	}
-	if out.Problem, out.Groups, err = problem(s, out.User, valued, out.Options); err != nil {
+	if out.Problem, out.Groups, err = problem(s, out.User, valued, leverCost, out.Options); err != nil {
 		return nil, err
 	}
 	if out.Solution, err = solver.Solve(out.Problem, solver.Settings{}); err != nil {
 		return nil, err
 	}
-	if out.ChosenPlan, err = Apply(planFrame, levers, price.Name, off, s.Depths, func(r int) Option { return out.Options[out.Solution.Choice[r]] }); err != nil {
+	if out.ChosenPlan, err = Apply(planFrame, levers, base, s.Depths, func(r int) Option { return out.Options[out.Solution.Choice[r]] }); err != nil {
 		return nil, err
 	}
 	if out.Chosen, err = sc.Forecast(out.ChosenPlan); err != nil {
+		return nil, err
+	}
+	if _, out.LeverCost, err = addLeverCosts(out.Chosen, out.ChosenPlan, levers, s.LeverCosts); err != nil {
 		return nil, err
 	}
 	out.Names = make([]string, len(out.Solution.Choice))
@@ -210,12 +248,58 @@ func priceLever(sp spec.Spec, levers []spec.LeverRule) (spec.LeverRule, error) {
 	return spec.LeverRule{}, fmt.Errorf("optimising needs a price lever whose off value is a column or inferred (e.g. price: {off: regular_price} or price: {off: infer})")
 }
 
+// numericLever returns the lever called name if its off value is a
+// number, else nil.
+func numericLever(levers []spec.LeverRule, name string) *spec.LeverRule {
+	for i, l := range levers {
+		if l.Name == name && l.Kind == spec.OffNumber {
+			return &levers[i]
+		}
+	}
+	return nil
+}
+
+// addLeverCosts adds to each row's fixed cost in res the costs of plan's
+// lever values (cost × (value − off value)) and returns them per row of
+// res and in total.
+func addLeverCosts(res *forecast.Result, plan *data.Frame, levers []spec.LeverRule, costs map[string]float64) ([]float64, float64, error) {
+	total, per := 0.0, make([]float64, len(res.Targets))
+	for _, name := range slices.Sorted(maps.Keys(costs)) {
+		col, err := plan.NeedNumber(name, "promotion lever")
+		if err != nil {
+			return nil, 0, err
+		}
+		off := numericLever(levers, name).Number
+		for i, t := range res.Targets {
+			c := costs[name] * math.Max(0, col.Num[t.Row]-off)
+			if c == 0 {
+				continue
+			}
+			if math.IsNaN(res.FixedCost[i]) {
+				res.FixedCost[i] = 0
+			}
+			res.FixedCost[i] += c
+			per[i] += c
+			total += c
+		}
+	}
+	return per, total, nil
+}
+
+// Bases are what options apply to, per plan row: the price lever's off
+// price (Off) and each flag lever's on value (On, see OnValues).
+type Bases struct {
+	Price string
+	Off   []float64
+	On    map[string][]float64
+}
+
 // Apply returns a copy of the plan with every row's levers set by
-// pick(row): the price lever at its off price off[row] × (1 − discount),
-// the depth levers at the discount, the option's flags on, every other
-// numeric lever off. Price levers other than the spec's price keep the
-// plan's values.
-func Apply(plan *data.Frame, levers []spec.LeverRule, price string, off []float64, depths []string, pick func(row int) Option) (*data.Frame, error) {
+// pick(row): the price lever at its off price × (1 − discount), the depth
+// levers at the discount, the option's flags at their on values (1 when
+// b.On has none for a flag), every other numeric lever off. Price levers
+// other than the spec's price keep the plan's values.
+func Apply(plan *data.Frame, levers []spec.LeverRule, b Bases, depths []string, pick func(row int) Option) (*data.Frame, error) {
 	isDepth := map[string]bool{}
 	for _, d := range depths {
 		isDepth[d] = true
@@ -238,12 +322,15 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, price string, off []float6
 		for r := range vals {
 			o := pick(r)
 			switch {
-			case l.Name == price:
-				vals[r] = off[r] * (1 - o.Discount)
+			case l.Name == b.Price:
+				vals[r] = b.Off[r] * (1 - o.Discount)
 			case isDepth[l.Name]:
 				vals[r] = o.Discount
 			case l.Kind == spec.OffNumber && o.Flags[l.Name]:
 				vals[r] = 1
+				if on := b.On[l.Name]; on != nil {
+					vals[r] = on[r]
+				}
 			case l.Kind == spec.OffNumber:
 				vals[r] = l.Number
 			default:
@@ -255,9 +342,10 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, price string, off []float6
 	return out, nil
 }
 
-// problem values every option of every plan row by its own lift and
-// returns the optimisation problem with the group names by number.
-func problem(s Settings, user *forecast.Result, valued []*forecast.Result, opts []Option) (*solver.Problem, []string, error) {
+// problem values every option of every plan row by its own lift, net of
+// its lever costs (leverCost[option][row], already in the fixed costs),
+// and returns the optimisation problem with the group names by number.
+func problem(s Settings, user *forecast.Result, valued []*forecast.Result, leverCost [][]float64, opts []Option) (*solver.Problem, []string, error) {
 	groupOf, err := user.Grouper(s.GroupBy)
 	if err != nil {
 		return nil, nil, err
@@ -293,6 +381,7 @@ func problem(s Settings, user *forecast.Result, valued []*forecast.Result, opts 
 				} else {
 					opt.Objective = opt.Revenue - base*bp
 				}
+				opt.Objective -= leverCost[k][i]
 			}
 			slot.Options = append(slot.Options, opt)
 		}

@@ -27,10 +27,20 @@ func TestOptions(t *testing.T) {
 
 // scorer trains ridge on a small synthetic shop.
 func scorer(t *testing.T) (*forecast.Scorer, *synth.Panel) {
+	fit, _ := learn.New("ridge", learn.Options{})
+	return scorerWith(t, nil, fit)
+}
+
+// scorerWith fits a model on a small synthetic shop whose history edit
+// changes first (when not nil).
+func scorerWith(t *testing.T, edit func(*synth.Panel), fit forecast.Fit) (*forecast.Scorer, *synth.Panel) {
 	t.Helper()
 	shop, err := synth.Generate(synth.Config{Seed: 2, SKUs: 8, Categories: 2, PlanDays: 3})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(shop)
 	}
 	sp, err := spec.Parse([]byte(synth.Spec()))
 	if err != nil {
@@ -45,7 +55,6 @@ func scorer(t *testing.T) (*forecast.Scorer, *synth.Panel) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fit, _ := learn.New("ridge", learn.Options{})
 	m, err := pr.Train(opt, p.Last, fit)
 	if err != nil {
 		t.Fatal(err)

@@ -80,3 +80,16 @@ func TestTunaInferredPriceGuardRails(t *testing.T) {
 		t.Errorf("effects does not say which probes extrapolate:\n%s", out)
 	}
 }
+
+func TestLeverCostFlag(t *testing.T) {
+	for _, v := range []string{"display", "display=abc", "display=-1", "=5"} {
+		code, _, errs := run(t, "optimize", "--model", "m.json", "--out", "x.csv", "--lever-cost", v)
+		if code != exitUsage || !strings.Contains(errs, "LEVER=COST") {
+			t.Errorf("--lever-cost %s exited %d: %s", v, code, errs)
+		}
+	}
+	got, err := parseLeverCosts([]string{"display=150", "feature=0.5"})
+	if err != nil || got["display"] != 150 || got["feature"] != 0.5 || len(got) != 2 {
+		t.Errorf("parsed %v, %v", got, err)
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -18,7 +19,7 @@ import (
 type optimizeFlags struct {
 	model, data, plan, spec, stock, out string
 	discounts                           []float64
-	flags, depths                       []string
+	flags, depths, leverCosts           []string
 	objective                           string
 	budget, minMarginRate               float64
 	groupBy                             string
@@ -42,9 +43,18 @@ Each option of each row is valued by the forecast of the row with that option
 and its own lift (peers' promotions and earlier periods aside); the chosen plan
 is then forecast whole, with cannibalisation and pull-forward, and compared
 with no promotion and with the plan as given. Small problems are solved
-exactly; large ones by Lagrangian relaxation with a reported optimality gap.`,
+exactly; large ones by Lagrangian relaxation with a reported optimality gap.
+
+A flag option sets the lever to the largest value the series had in training
+(its group's when the series never had it on): 1 for a 0/1 flag, the series'
+own largest share for a continuous lever such as a display share, so the
+chosen plan stays within what the history showed. --lever-cost gives a lever
+a cost per row at value 1 (scaled by the value set): it counts as promotion
+cost and is netted from the objective. Chosen rows that leave what the series
+and its group had in training are counted, with their warnings in --out.`,
 		Example: `  promocast optimize --model model.json --data sales.csv.gz --plan plan.csv --discounts 0.1,0.2,0.3 --flags display --budget 5000 --out chosen.csv
-  promocast optimize --model model.json --data sales.csv.gz --plan plan.csv --discounts 0.2 --group-by category --group-max-promoted 3 --min-margin-rate 0.2 --stock stock.csv --out chosen.csv`,
+  promocast optimize --model model.json --data sales.csv.gz --plan plan.csv --discounts 0.2 --group-by category --group-max-promoted 3 --min-margin-rate 0.2 --stock stock.csv --out chosen.csv
+  promocast optimize --model model.json --data sales.csv.gz --plan plan.csv --discounts 0.1,0.2 --flags display --lever-cost display=150 --out chosen.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(e, f) },
 	}
@@ -58,6 +68,7 @@ exactly; large ones by Lagrangian relaxation with a reported optimality gap.`,
 	fs.Float64SliceVar(&f.discounts, "discounts", []float64{0.1, 0.2, 0.3}, "discount depths allowed on the price lever")
 	fs.StringSliceVar(&f.flags, "flags", nil, "flag levers (e.g. feature,display) that options may switch on")
 	fs.StringSliceVar(&f.depths, "depth-levers", nil, "levers that hold the discount depth itself (e.g. discount), set with the price")
+	fs.StringSliceVar(&f.leverCosts, "lever-cost", nil, "cost per row of a lever at value 1, as LEVER=COST (e.g. display=150); repeat or comma-separate")
 	fs.StringVar(&f.objective, "objective", "margin", "what to maximise: margin (net incremental margin) or revenue")
 	fs.Float64Var(&f.budget, "budget", math.Inf(1), "total promotion cost allowed (discounts given away plus fixed costs)")
 	fs.Float64Var(&f.minMarginRate, "min-margin-rate", math.Inf(-1), "smallest margin ÷ revenue the plan may have")
@@ -73,6 +84,10 @@ func runOptimize(e *env, f optimizeFlags) error {
 	}
 	if f.objective != optimize.Margin && f.objective != optimize.Revenue {
 		return usagef("--objective %q: expected margin or revenue", f.objective)
+	}
+	costs, err := parseLeverCosts(f.leverCosts)
+	if err != nil {
+		return err
 	}
 	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
@@ -97,7 +112,7 @@ func runOptimize(e *env, f optimizeFlags) error {
 	bar := newProgress(e.stderr, n, "optimize")
 	res, err := optimize.Optimize(sc, in.plan, optimize.Settings{Discounts: f.discounts, Flags: f.flags, Depths: f.depths, Objective: f.objective,
 		Budget: f.budget, MinMarginRate: f.minMarginRate, GroupBy: f.groupBy, GroupMaxCost: f.groupMaxCost,
-		GroupMaxPromoted: f.groupMaxPromoted, Stock: stock, Progress: bar.step})
+		GroupMaxPromoted: f.groupMaxPromoted, Stock: stock, LeverCosts: costs, Progress: bar.step})
 	bar.done()
 	if err != nil {
 		return err
@@ -109,6 +124,18 @@ func runOptimize(e *env, f optimizeFlags) error {
 	}
 	if err := out.Add(&data.Column{Name: "option", Kind: data.String, Str: res.Names}); err != nil {
 		return err
+	}
+	// The chosen levers' values, in plan order as the output rows are.
+	levers, err := in.file.Model.Spec.Levers()
+	if err != nil {
+		return err
+	}
+	for _, lv := range levers {
+		if c := res.ChosenPlan.Column(lv.Name); c != nil && out.Column(lv.Name) == nil {
+			if err := out.Add(&data.Column{Name: lv.Name, Kind: data.Number, Num: c.Num}); err != nil {
+				return err
+			}
+		}
 	}
 	if err := export.Write(f.out, out); err != nil {
 		return err
@@ -175,7 +202,36 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 			money(t.Revenue-t.BaselineRevenue), money(t.Margin-t.BaselineMargin), t.PromotionCost, ratioText(t.ROI()))
 	}
 	tw.Flush()
+	if len(f.leverCosts) > 0 {
+		fmt.Fprintf(w, "lever costs (in promo cost): your plan %.0f, chosen %.0f\n", res.UserLeverCost, res.LeverCost)
+	}
 	fmt.Fprintf(w, "\ngain of the chosen plan: %s over no promotion, %s over your plan; wrote %s\n",
 		money(gain(ct[0])), money(gain(ct[0])-gain(ut[0])), f.out)
+	warned := 0
+	for _, s := range chosen.Warnings {
+		if s != "" {
+			warned++
+		}
+	}
+	if warned > 0 {
+		fmt.Fprintf(w, "%d chosen rows leave what their series (and group) had in training, the model's extrapolation: see their warnings column\n", warned)
+	}
 	return nil
+}
+
+// parseLeverCosts reads --lever-cost values LEVER=COST.
+func parseLeverCosts(vals []string) (map[string]float64, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	out := map[string]float64{}
+	for _, v := range vals {
+		name, text, ok := strings.Cut(v, "=")
+		c, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if !ok || name == "" || err != nil || !(c >= 0) || math.IsInf(c, 1) {
+			return nil, usagef("--lever-cost %q: expected LEVER=COST with a cost of 0 or more, e.g. display=150", v)
+		}
+		out[strings.TrimSpace(name)] = c
+	}
+	return out, nil
 }
