@@ -26,7 +26,13 @@ type Options struct {
 	// Threads is the number of goroutines of the nuisance models; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Threads int
+	// Offset is κ of forecast.Effects: the log reads units + κ·scale;
+	// default DefaultOffset.
+	Offset float64
 }
+
+// DefaultOffset is the default κ: a tenth of the series' recent level.
+const DefaultOffset = 0.1
 
 func (o Options) withDefaults() Options {
 	if o.Folds == 0 {
@@ -38,6 +44,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxRows == 0 {
 		o.MaxRows = 150_000
 	}
+	if o.Offset == 0 {
+		o.Offset = DefaultOffset
+	}
 	return o
 }
 
@@ -48,7 +57,7 @@ const Method = "dml_pooled"
 // to period until: double/debiased machine learning of the partially
 // linear model
 //
-//	log(1 + units) = θ · d + g(x) + ε
+//	log(units + κ·scale) = θ · d + g(x) + ε
 //
 // with d the lever columns (forecast.EffectColumn) and x every other
 // feature (lags, windows, calendar, events, static attributes, regular
@@ -106,7 +115,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	for i, r := range rows {
 		ref := pr.Refs[r]
 		s := pr.Panel.Series[ref.Series]
-		z[i] = math.Log1p(math.Max(0, s.Y[ref.Period-s.Start]))
+		z[i] = math.Log(math.Max(0, s.Y[ref.Period-s.Start]) + opt.Offset*pr.Scales[r])
 		row := pr.X.Row(r)
 		for j, c := range cols {
 			D[j][i] = c.Value(row)
@@ -178,7 +187,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	}
 	est := pooled(zr, Dr, series, groupOf, cols)
 	e := &forecast.Effects{Columns: cols, Global: est.global, GlobalSE: est.globalSE, Group: gidx,
-		Series: map[string]forecast.SeriesEffects{}, Method: Method}
+		Series: map[string]forecast.SeriesEffects{}, Method: Method, Offset: opt.Offset}
 	if gidx >= 0 {
 		e.Groups = map[string][]float64{}
 		for code, th := range est.groups {
@@ -318,6 +327,30 @@ type gram struct {
 	A    *mat.SymDense
 	b    []float64
 	rows int
+	// sse is the sum of squared residuals at the panel's effects.
+	sse float64
+}
+
+// noise returns the unit's residual variance, or fallback when it has too
+// few rows to tell.
+func (g *gram) noise(fallback float64) float64 {
+	k := len(g.b)
+	if g.rows < 2*k+4 {
+		return fallback
+	}
+	return math.Max(g.sse/float64(g.rows-k), 0.05*fallback)
+}
+
+// lambda returns the unit's ridge penalties σ²_unit/τ² per column.
+func (g *gram) lambda(fallback float64, tau2 []float64) []float64 {
+	s2 := g.noise(fallback)
+	out := make([]float64, len(tau2))
+	for j, t := range tau2 {
+		if t > 0 {
+			out[j] = s2 / t
+		}
+	}
+	return out
 }
 
 func newGram(k int) *gram { return &gram{A: mat.NewSymDense(k, nil), b: make([]float64, k)} }
@@ -423,6 +456,10 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 			r -= glob[j] * Dr[j][i]
 		}
 		sse += r * r
+		bySeries[series[i]].sse += r * r
+		if g := byGroup[seriesGroup[series[i]]]; g != nil {
+			g.sse += r * r
+		}
 	}
 	sigma2 := sse / math.Max(1, float64(n-k))
 	est.global = glob
@@ -437,9 +474,9 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 		groupKeys = append(groupKeys, gc)
 	}
 	sort.Float64s(groupKeys)
-	lamG := shrinkage(byGroup, groupKeys, sigma2, glob, allOn)
+	tauG := shrinkage(byGroup, groupKeys, sigma2, glob, allOn)
 	for _, gc := range groupKeys {
-		th, _ := byGroup[gc].solve(lamG, glob, allOn)
+		th, _ := byGroup[gc].solve(byGroup[gc].lambda(sigma2, tauG), glob, allOn)
 		clampOwn(th, cols)
 		est.groups[gc] = th
 	}
@@ -456,7 +493,7 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 		floatKeys[a] = float64(si)
 		floatMap[float64(si)] = bySeries[si]
 	}
-	lamS := shrinkage(floatMap, floatKeys, sigma2, glob, own)
+	tauS := shrinkage(floatMap, floatKeys, sigma2, glob, own)
 	for _, si := range seriesKeys {
 		prior := glob
 		if th, ok := est.groups[seriesGroup[si]]; ok {
@@ -472,7 +509,8 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 				}
 			}
 		}
-		th, inv := adj.solve(lamS, prior, own)
+		s2 := gs.noise(sigma2)
+		th, inv := adj.solve(gs.lambda(sigma2, tauS), prior, own)
 		se := make([]float64, k)
 		for j := 0; j < k; j++ {
 			if !own[j] {
@@ -480,7 +518,7 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 				se[j] = est.globalSE[j]
 				continue
 			}
-			se[j] = math.Sqrt(sigma2 * inv[j])
+			se[j] = math.Sqrt(s2 * inv[j])
 		}
 		clampOwn(th, cols)
 		est.series[si] = th
@@ -489,16 +527,17 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 	return est
 }
 
-// shrinkage returns per column λ = σ²/τ², τ² the variance of the true
-// effects across units (groups or series), estimated by moments from the
-// unpooled estimates: their spread minus their mean sampling variance,
-// floored so that λ stays finite. Units whose column barely varies (a
-// series never promoted) do not enter the spread.
+// shrinkage returns per column τ², the variance of the true effects
+// across units (groups or series), estimated by moments from the unpooled
+// estimates: their spread minus their mean sampling variance (each unit's
+// own noise over its lever variation), floored so that the penalty
+// σ²_unit/τ² stays finite; 0 for columns not in on (no penalty). Units
+// whose column barely varies (a series never promoted) do not enter.
 func shrinkage(units map[float64]*gram, keys []float64, sigma2 float64, global []float64, on []bool) []float64 {
 	k := len(global)
 	lam := make([]float64, k)
 	for j := 0; j < k; j++ {
-		floor := math.Pow(0.25*math.Abs(global[j])+0.02, 2)
+		floor := math.Pow(0.05*math.Abs(global[j])+0.01, 2)
 		var est, vars []float64
 		for _, key := range keys {
 			g := units[key]
@@ -514,13 +553,13 @@ func shrinkage(units map[float64]*gram, keys []float64, sigma2 float64, global [
 				}
 			}
 			est = append(est, b/a)
-			vars = append(vars, sigma2/a)
+			vars = append(vars, g.noise(sigma2)/a)
 		}
 		tau2 := floor
 		if len(est) >= 3 {
 			tau2 = math.Max(floor, variance(est)-mean(vars))
 		}
-		lam[j] = sigma2 / tau2
+		lam[j] = tau2
 		if !on[j] {
 			lam[j] = 0
 		}

@@ -11,7 +11,7 @@ import (
 // baseline and uplift use (package effect estimates it). It is a
 // partially linear model in log units,
 //
-//	log(1 + units) = θ_s · d + g(everything else),
+//	log(units + κ·scale) = θ_s · d + g(everything else),
 //
 // where d are the lever columns (Columns: the log price ratio log(off /
 // price) of each price lever, each other lever's value above its off value,
@@ -34,6 +34,10 @@ type Effects struct {
 	Series map[string]SeriesEffects `json:"series"`
 	// Method says how the effects were estimated, for reports.
 	Method string `json:"method"`
+	// Offset is κ: the log reads units plus κ times the row's scale (1 +
+	// the series' recent level), so that a multiplicative effect reads
+	// the same on small and large series and zero units stay finite.
+	Offset float64 `json:"offset"`
 }
 
 // EffectColumn is one lever column of the effect model.
@@ -161,7 +165,7 @@ func (e *Effects) inRange(id string, row []float64) bool {
 // effect added, since the trees never saw the plan's levers there. It
 // returns the log-space contribution of every lever column per row (for
 // the parts) and rewrites f and b in place.
-func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, f, b []float64) [][]float64 {
+func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, scales, f, b []float64) [][]float64 {
 	contrib := make([][]float64, XF.Rows)
 	for i := 0; i < XF.Rows; i++ {
 		th := e.Theta(ids[i], groups[i])
@@ -173,13 +177,14 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, f, 
 			total += c[k]
 		}
 		contrib[i] = c
+		k := e.Offset * scales[i]
 		switch {
 		case total == 0:
 			b[i] = f[i]
 		case e.inRange(ids[i], rf):
-			b[i] = math.Max(0, (1+f[i])*math.Exp(-total)-1)
+			b[i] = math.Max(0, (f[i]+k)*math.Exp(-total)-k)
 		default:
-			f[i] = math.Max(0, (1+b[i])*math.Exp(total)-1)
+			f[i] = math.Max(0, (b[i]+k)*math.Exp(total)-k)
 		}
 	}
 	return contrib
@@ -188,11 +193,12 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, f, 
 // parts splits each row's uplift into Parts from the log-space
 // contributions apply returned, adding the parts one after another (own,
 // history, next, peers) so that they sum exactly to forecast − baseline.
-func (e *Effects) parts(contrib [][]float64, b []float64) Parts {
+func (e *Effects) parts(contrib [][]float64, scales, b []float64) Parts {
 	n := len(b)
 	out := Parts{Own: make([]float64, n), History: make([]float64, n), Next: make([]float64, n), Peers: make([]float64, n)}
 	for i := range b {
-		logv := math.Log1p(b[i])
+		k := e.Offset * scales[i]
+		logv := math.Log(b[i] + k)
 		prev := b[i]
 		for _, part := range []struct {
 			name string
@@ -203,7 +209,7 @@ func (e *Effects) parts(contrib [][]float64, b []float64) Parts {
 					logv += contrib[i][k]
 				}
 			}
-			cur := math.Max(0, math.Expm1(logv))
+			cur := math.Max(0, math.Exp(logv)-k)
 			part.dst[i] = cur - prev
 			prev = cur
 		}

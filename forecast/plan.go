@@ -164,7 +164,7 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		res.Parts = e.parts(e.apply(ids, groups, XF, XB, res.Forecast, res.Baseline), res.Baseline)
+		res.Parts = e.parts(e.apply(ids, groups, XF, XB, scales, res.Forecast, res.Baseline), scales, res.Baseline)
 	} else if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
 		return nil, err
 	}

@@ -28,8 +28,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.environ.get("PROMOCAST_SHARED_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
 BIN = os.environ.get("PROMOCAST_BIN", os.path.join(ROOT, "promocast"))
 # The model `promocast train` fits when no --model is given, and the others the suite compares.
-DEFAULT = "gbdt"
-OTHERS = ["gbdt_log", "gbdt_poisson", "ridge"]
+DEFAULT = "default"
+OTHERS = ["gbdt_poisson"]
 
 DATASETS = {
     "breakfast": dict(

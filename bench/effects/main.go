@@ -78,8 +78,14 @@ func run(kind string) error {
 			if err != nil {
 				return err
 			}
+			if dump := os.Getenv("PROMOCAST_EFFECTS_DUMP"); dump != "" {
+				if err := dumpRows(dump+"-"+label+".csv", res, shop.Truth); err != nil {
+					return err
+				}
+			}
 			fmt.Printf("%-22s %-10s %8.3f %7.1f%% %+10.0f %+10.0f %7.1f%%\n", sc.name, label, c.corr, 100*c.wape, c.est, c.truth, 100*(c.est/c.truth-1))
 		}
+		recovery(shop, p, m.Effects)
 		fmt.Fprintf(os.Stderr, "%s: %.0fs\n", sc.name, time.Since(start).Seconds())
 	}
 	return nil
@@ -92,6 +98,70 @@ type scenario struct {
 
 func scenarios() []scenario {
 	return []scenario{{"demo shop", synth.Config{Seed: 1}}}
+}
+
+// recovery prints how the estimated effects compare with the panel's true
+// ones: each SKU's price elasticity, and the flag levers' lifts.
+func recovery(shop *synth.Panel, p *panel.Panel, e *forecast.Effects) {
+	truth := map[string]float64{}
+	for _, s := range shop.SKUs {
+		truth[s.ID] = s.Elasticity
+	}
+	group := map[string]float64{}
+	for _, s := range p.Series {
+		group[s.ID] = math.NaN()
+		if e.Group >= 0 {
+			group[s.ID] = s.Static[e.Group]
+		}
+	}
+	for k, c := range e.Columns {
+		if !c.LogPrice {
+			var th []float64
+			for _, s := range e.Series {
+				th = append(th, s.Theta[k])
+			}
+			sort.Float64s(th)
+			fmt.Printf("  %-20s lift: global %+.1f%% (median series %+.1f%%)\n", c.Name, 100*(math.Exp(e.Global[k])-1), 100*(math.Exp(th[len(th)/2])-1))
+			continue
+		}
+		var xs, ys []float64
+		ae, aeg := 0.0, 0.0
+		for id, s := range e.Series {
+			if t, ok := truth[id]; ok && s.Promoted > 0 {
+				xs, ys = append(xs, -s.Theta[k]), append(ys, t)
+				ae += math.Abs(-s.Theta[k] - t)
+				aeg += math.Abs(-e.Theta("", group[id])[k] - t)
+			}
+		}
+		fmt.Printf("  (group effects alone: mean abs error %.2f)\n", aeg/float64(len(xs)))
+		fmt.Printf("  %-20s elasticity: global %.2f; per series vs truth: correlation %.3f, mean abs error %.2f, mean %.2f vs %.2f (%d series)\n",
+			c.Name, -e.Global[k], pearson(xs, ys), ae/float64(len(xs)), mean(xs), mean(ys), len(xs))
+	}
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// dumpRows writes every plan row's estimate beside the truth, for study.
+func dumpRows(path string, res *forecast.Result, truth *data.Frame) error {
+	exp, _ := truth.NeedNumber("expected", "")
+	base, _ := truth.NeedNumber("baseline", "")
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fmt.Fprintln(f, "series,period,promoted,forecast,baseline,own,history,next,peers,true_forecast,true_baseline")
+	for i, t := range res.Targets {
+		fmt.Fprintf(f, "%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g\n", t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i],
+			res.Parts.Own[i], res.Parts.History[i], res.Parts.Next[i], res.Parts.Peers[i], exp.Num[t.Row], base.Num[t.Row])
+	}
+	return nil
 }
 
 type check struct{ corr, wape, est, truth float64 }
