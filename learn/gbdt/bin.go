@@ -5,10 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"promocast/data"
+	"promocast/internal/parallel"
 	"promocast/model"
 )
 
@@ -117,7 +116,7 @@ func cuts(X *data.Matrix, b *binned, maxBins int, seed uint64, threads int) {
 			sample[f*s+k] = v
 		}
 	}
-	parallelFor(X.Cols, threads, func(f int) {
+	parallel.For(X.Cols, threads, func(f int) {
 		if b.cat[f] {
 			return
 		}
@@ -193,7 +192,7 @@ func midpoint(a, b float64) float64 {
 func encode(X *data.Matrix, b *binned, threads int) {
 	const block = 4096
 	nblocks := (X.Rows + block - 1) / block
-	parallelFor(nblocks, threads, func(k int) {
+	parallel.For(nblocks, threads, func(k int) {
 		lo, hi := k*block, min((k+1)*block, X.Rows)
 		for i := lo; i < hi; i++ {
 			row := X.Values[i*X.Cols : (i+1)*X.Cols]
@@ -226,32 +225,4 @@ func searchUpper(up []float64, v float64) int {
 		}
 	}
 	return lo
-}
-
-// parallelFor calls fn(i) for i in [0, n) on up to threads goroutines.
-// Callers make fn's results independent of which goroutine runs it, so
-// the outcome does not depend on threads.
-func parallelFor(n, threads int, fn func(i int)) {
-	if threads <= 1 || n <= 1 {
-		for i := 0; i < n; i++ {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for t := 0; t < min(threads, n); t++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

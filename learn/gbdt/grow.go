@@ -3,6 +3,7 @@ package gbdt
 import (
 	"math"
 	"math/rand/v2"
+	"promocast/internal/parallel"
 )
 
 // leafState is a leaf of the tree being grown.
@@ -262,7 +263,7 @@ func (gr *grower) partition(lf *leafState, s *split) int {
 		nblocks = (len(seg) + block - 1) / block
 	}
 	left, right := gr.tmp[:len(seg)], gr.tmp2[:len(seg)]
-	parallelFor(nblocks, threads, func(k int) {
+	parallel.For(nblocks, threads, func(k int) {
 		lo, hi := k*block, min((k+1)*block, len(seg))
 		nl[k], nr[k] = partitionBlock(seg[lo:hi], left[lo:hi], right[lo:hi], col, s)
 	})

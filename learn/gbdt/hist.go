@@ -1,5 +1,7 @@
 package gbdt
 
+import "promocast/internal/parallel"
+
 // parallelWork is the least number of (row, feature) cells a histogram pass
 // must touch before it is worth spreading over goroutines.
 const parallelWork = 1 << 16
@@ -32,7 +34,7 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	if threads == 1 {
 		groups = 1
 	}
-	parallelFor(groups, threads, func(k int) {
+	parallel.For(groups, threads, func(k int) {
 		f0, f1 := k*cols/groups, (k+1)*cols/groups
 		for f := f0; f < f1; f++ {
 			clear(small.hist[f*histStride : f*histStride+2*gr.b.nbins[f]])

@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"promocast/data"
+	"promocast/internal/parallel"
 )
 
 // flatNode is a tree node packed for prediction: 32 bytes, so a walk
@@ -194,7 +195,7 @@ func (ff *flatForest) predict(X *data.Matrix, out []float64) {
 		return
 	}
 	chunk := 4 * predictBlock
-	parallelFor((X.Rows+chunk-1)/chunk, threads, func(k int) {
+	parallel.For((X.Rows+chunk-1)/chunk, threads, func(k int) {
 		ff.addRaw(X, out, k*chunk, min((k+1)*chunk, X.Rows))
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"promocast/data"
+	"promocast/internal/parallel"
 )
 
 // SHAP writes exact path-dependent TreeSHAP contributions (Lundberg et al.
@@ -41,7 +42,7 @@ func treeSHAP(trees []Tree, base, scale float64, nfeat, depth int, X *data.Matri
 		threads = runtime.GOMAXPROCS(0)
 	}
 	const block = 32
-	parallelFor((X.Rows+block-1)/block, threads, func(k int) {
+	parallel.For((X.Rows+block-1)/block, threads, func(k int) {
 		// Lundberg's algorithm keeps one path per recursion level.
 		path := make([]pathElem, (depth+2)*(depth+3)/2)
 		for i := k * block; i < min((k+1)*block, X.Rows); i++ {

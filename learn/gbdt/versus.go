@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"promocast/data"
+	"promocast/internal/parallel"
 )
 
 // SHAPVersus writes interventional TreeSHAP values with a single reference:
@@ -61,7 +62,7 @@ func versusSHAP(trees []Tree, scale float64, nfeat int, X, Z *data.Matrix, out [
 		threads = runtime.GOMAXPROCS(0)
 	}
 	const block = 32
-	parallelFor((X.Rows+block-1)/block, threads, func(k int) {
+	parallel.For((X.Rows+block-1)/block, threads, func(k int) {
 		s := versusState{scale: scale, side: make([]int8, X.Cols)}
 		for i := k * block; i < min((k+1)*block, X.Rows); i++ {
 			s.x, s.z, s.phi = X.Row(i), Z.Row(i), out[i*X.Cols:(i+1)*X.Cols]
