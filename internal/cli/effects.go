@@ -2,16 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"promocast/effect"
+	"promocast/export"
+	"promocast/forecast"
 )
 
 func effectsCmd(e *env) *cobra.Command {
-	var modelPath, dataPath, specPath string
+	var modelPath, dataPath, specPath, outPath string
 	cmd := &cobra.Command{
 		Use:   "effects --model MODEL --data HISTORY",
 		Short: "Compare the model's promotion effects with a log-log regression",
@@ -77,14 +80,51 @@ model's extrapolation.`,
 			if len(warned) > 0 {
 				fmt.Fprintf(w, "\nbeyond the history (the model extrapolates there):\n%s\n", strings.Join(warned, "\n"))
 			}
-			return nil
+			return writeEffectModel(w, mf.Model.Effects, outPath)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&modelPath, "model", "", "model file")
 	fs.StringVar(&dataPath, "data", "", "sales history the model was trained on")
 	fs.StringVar(&specPath, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
+	fs.StringVar(&outPath, "out", "", "CSV of every series' elasticities and lifts with their 95% intervals (optional)")
 	return cmd
+}
+
+// writeEffectModel prints the model's promotion-effect model, lever by
+// lever, and writes every series' effects to out when given.
+func writeEffectModel(w io.Writer, e *forecast.Effects, out string) error {
+	if e == nil {
+		fmt.Fprintln(w, "\nthe model has no promotion-effect model (trained before effects were estimated): its uplift is the predictor's plan minus baseline rows")
+		return nil
+	}
+	fmt.Fprintf(w, "\neffect model the uplift uses (%s: cross-fitted trees for the baseline and each lever; series pooled to their group and the panel):\n", e.Method)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "lever\tpanel (95% interval)\tseries median\tseries P10 .. P90\tseries\twith the lever on\t")
+	for _, s := range effect.Summarise(e) {
+		name, f := s.Column.Name+" lift", "%+.1f%%"
+		scale := 100.0
+		if s.Column.LogPrice {
+			name, f, scale = s.Column.Name+" elasticity", "%.2f", 1
+		}
+		on := "-"
+		if s.Column.Own {
+			on = fmt.Sprint(s.Promoted)
+		}
+		fmt.Fprintf(tw, "%s\t"+f+" ("+f+" .. "+f+")\t"+f+"\t"+f+" .. "+f+"\t%d\t%s\t\n", name, scale*s.Panel, scale*s.Low, scale*s.High,
+			scale*s.Median, scale*s.P10, scale*s.P90, s.Series, on)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if out == "" {
+		return nil
+	}
+	if err := export.Write(out, effect.Frame(e)); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote %s\n", out)
+	return nil
 }
 
 // offValue is a numeric lever's off value as the spec gives it.
