@@ -251,6 +251,31 @@ func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int) []Point {
 	return out
 }
 
+// Gain is what a sweep point earns: incremental margin when costs are
+// known, incremental revenue otherwise.
+func (p Point) Gain() float64 {
+	if v := p.Margin - p.BaselineMargin; !math.IsNaN(v) {
+		return v
+	}
+	return p.Revenue - p.BaselineRevenue
+}
+
+// Best returns the point of one series' curve that gains most, and the one
+// that gains most among those without a warning: nil when every point has
+// one, best itself when best has none.
+func Best(ps []Point) (best Point, within *Point) {
+	best = ps[0]
+	for i, p := range ps {
+		if p.Gain() > best.Gain() {
+			best = p
+		}
+		if p.Warning == "" && (within == nil || p.Gain() > within.Gain()) {
+			within = &ps[i]
+		}
+	}
+	return best, within
+}
+
 // Elasticity fits ln(units) = a + e·ln(1 − discount) over one series'
 // sweep points of a price lever and returns e, the price elasticity of
 // demand: −2 means 1% off the price sells 2% more. NaN with fewer than two

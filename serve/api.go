@@ -119,6 +119,9 @@ type WhatIfPoint struct {
 	Baseline float64 `json:"baseline"`
 	Uplift   float64 `json:"uplift"`
 	Money    Money   `json:"money"`
+	// Warnings say how the value leaves what the series (and its group)
+	// had in training: the forecast there is the model's extrapolation.
+	Warnings []string `json:"warnings" doc:"how the value leaves what the series and its group had in training; empty when it does not"`
 }
 
 // WhatIfSeries sums up one series' response curve.
@@ -130,6 +133,13 @@ type WhatIfSeries struct {
 	// costs); BestGain is that gain.
 	BestValue float64  `json:"best_value"`
 	BestGain  *float64 `json:"best_gain,omitempty"`
+	// BestBeyondHistory says the best value is one the series (and its
+	// group) never had in training; BestWithinHistory and
+	// BestWithinHistoryGain are then the best value among those it had,
+	// absent when it had none of them.
+	BestBeyondHistory     bool     `json:"best_beyond_history"`
+	BestWithinHistory     *float64 `json:"best_within_history,omitempty"`
+	BestWithinHistoryGain *float64 `json:"best_within_history_gain,omitempty"`
 }
 
 // ModelsResponse is the answer of GET /v1/models.

@@ -225,7 +225,7 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 		out.Points[i] = WhatIfPoint{Series: p.Series, Value: p.Value, Units: p.Units, Baseline: p.Baseline, Uplift: p.Units - p.Baseline,
 			Money: Money{Revenue: zeroNaN(p.Revenue), BaselineRevenue: zeroNaN(p.BaselineRevenue), IncrementalRevenue: zeroNaN(p.Revenue - p.BaselineRevenue),
 				Margin: finite(p.Margin), BaselineMargin: finite(p.BaselineMargin), IncrementalMargin: finite(inc),
-				PromotionCost: zeroNaN(p.PromotionCost), ROI: roi(inc, p.PromotionCost)}}
+				PromotionCost: zeroNaN(p.PromotionCost), ROI: roi(inc, p.PromotionCost)}, Warnings: splitWarnings(p.Warning)}
 		if _, ok := by[p.Series]; !ok {
 			order = append(order, p.Series)
 		}
@@ -233,13 +233,11 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 	}
 	for _, id := range order {
 		ps := by[id]
-		best := ps[0]
-		for _, p := range ps[1:] {
-			if gain(p) > gain(best) {
-				best = p
-			}
+		best, within := forecast.Best(ps)
+		ws := WhatIfSeries{Series: id, BestValue: best.Value, BestGain: finite(best.Gain()), BestBeyondHistory: best.Warning != ""}
+		if within != nil {
+			ws.BestWithinHistory, ws.BestWithinHistoryGain = finite(within.Value), finite(within.Gain())
 		}
-		ws := WhatIfSeries{Series: id, BestValue: best.Value, BestGain: finite(gain(best))}
 		if isPrice {
 			ws.Elasticity = finite(forecast.Elasticity(ps))
 		}
@@ -249,15 +247,6 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 	s.metrics.rows.WithLabelValues("/v1/whatif").Add(float64(len(req.Rows) * len(req.Values)))
 	s.record("whatif", lv, start, map[string]any{"rows": len(req.Rows), "lever": req.Lever, "values": req.Values, "series": req.Series}, out.Series)
 	return out, nil
-}
-
-// gain is what a sweep point earns: incremental margin when costs are
-// known, incremental revenue otherwise.
-func gain(p forecast.Point) float64 {
-	if v := p.Margin - p.BaselineMargin; !math.IsNaN(v) {
-		return v
-	}
-	return p.Revenue - p.BaselineRevenue
 }
 
 func whatifError(err error, req *WhatIfRequest, lv *Live) error {

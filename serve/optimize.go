@@ -27,6 +27,9 @@ type OptimizeRequest struct {
 	GroupMaxCost     *float64           `json:"group_max_cost,omitempty" doc:"promotion cost allowed per group"`
 	GroupMaxPromoted *int               `json:"group_max_promoted,omitempty" doc:"promoted rows allowed per group"`
 	Stock            map[string]float64 `json:"stock,omitempty" doc:"units available over the plan per series ID; others unlimited"`
+	// LeverCosts price levers with a numeric off value per plan row at
+	// value 1, scaled by the value set (a display slot's fee).
+	LeverCosts map[string]float64 `json:"lever_costs,omitempty" doc:"cost per plan row of a lever (e.g. display) at value 1, scaled by the value set; counted as promotion cost and netted from the objective"`
 }
 
 // OptimizeResponse is the answer of POST /v1/optimize.
@@ -52,13 +55,18 @@ type OptimizeResponse struct {
 
 // OptimizeRow is one plan row's chosen option.
 type OptimizeRow struct {
-	Series   string   `json:"series"`
-	Period   string   `json:"period"`
-	Option   string   `json:"option" doc:"off, or e.g. \"20% off + display\""`
-	Price    *float64 `json:"price,omitempty"`
-	Forecast float64  `json:"forecast"`
-	Baseline float64  `json:"baseline"`
-	Uplift   float64  `json:"uplift"`
+	Series string   `json:"series"`
+	Period string   `json:"period"`
+	Option string   `json:"option" doc:"off, or e.g. \"20% off + display\""`
+	Price  *float64 `json:"price,omitempty"`
+	// Levers are the chosen values of the levers with a numeric off
+	// value: a flag option sets the largest value the series had in
+	// training (its group's when it never had the lever on).
+	Levers   map[string]float64 `json:"levers" doc:"the chosen values of the levers with a numeric off value"`
+	Forecast float64            `json:"forecast"`
+	Baseline float64            `json:"baseline"`
+	Uplift   float64            `json:"uplift"`
+	Warnings []string           `json:"warnings" doc:"how the chosen row leaves what the series and its group had in training"`
 }
 
 // Constraint is one constraint's use and slack; Limit and Slack are absent
@@ -85,6 +93,7 @@ type PlanTotals struct {
 	Margin             *float64 `json:"margin,omitempty"`
 	IncrementalMargin  *float64 `json:"incremental_margin,omitempty"`
 	PromotionCost      float64  `json:"promotion_cost"`
+	LeverCost          float64  `json:"lever_cost" doc:"the lever costs included in promotion_cost"`
 	ROI                *float64 `json:"roi,omitempty"`
 }
 
@@ -117,15 +126,28 @@ func (req *OptimizeRequest) settings(sp *spec.Spec, lim Limits) (optimize.Settin
 	if err != nil {
 		return st, err
 	}
-	for i, fl := range st.Flags {
-		ok := false
+	numeric := func(name string) bool {
 		for _, r := range rules {
-			ok = ok || (r.Name == fl && r.Kind == spec.OffNumber)
+			if r.Name == name && r.Kind == spec.OffNumber {
+				return true
+			}
 		}
-		if !ok {
+		return false
+	}
+	for i, fl := range st.Flags {
+		if !numeric(fl) {
 			return st, Errorf(http.StatusBadRequest, fmt.Sprintf("flags[%d]", i), "%q is not a lever with a numeric off value", fl)
 		}
 	}
+	for _, name := range sortedNames(req.LeverCosts) {
+		if !numeric(name) {
+			return st, Errorf(http.StatusBadRequest, "lever_costs."+name, "%q is not a lever with a numeric off value", name)
+		}
+		if c := req.LeverCosts[name]; !(c >= 0) {
+			return st, Errorf(http.StatusBadRequest, "lever_costs."+name, "%v: expected a cost of 0 or more", c)
+		}
+	}
+	st.LeverCosts = req.LeverCosts
 	switch st.Objective {
 	case "":
 		st.Objective = optimize.Margin
@@ -229,10 +251,21 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 		out.Gap = finite(sol.Gap())
 	}
 	ch := res.Chosen
+	rules, err := sp.Levers()
+	if err != nil {
+		return nil, err
+	}
 	out.Rows = make([]OptimizeRow, len(ch.Targets))
 	for i, t := range ch.Targets {
+		levers := map[string]float64{}
+		for _, r := range rules {
+			if c := res.ChosenPlan.Column(r.Name); c != nil && r.Kind == spec.OffNumber {
+				levers[r.Name] = c.Num[t.Row]
+			}
+		}
 		out.Rows[i] = OptimizeRow{Series: ch.Panel.Series[t.Series].ID, Period: ch.Panel.Grid.Label(t.Period), Option: res.Names[i],
-			Price: finite(ch.Price[i]), Forecast: ch.Forecast[i], Baseline: ch.Baseline[i], Uplift: ch.Forecast[i] - ch.Baseline[i]}
+			Price: finite(ch.Price[i]), Levers: levers, Forecast: ch.Forecast[i], Baseline: ch.Baseline[i], Uplift: ch.Forecast[i] - ch.Baseline[i],
+			Warnings: splitWarnings(ch.Warnings[i])}
 	}
 	out.Constraints = constraints(st, res)
 	ct, err := ch.Summarise("")
@@ -244,7 +277,9 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 		return nil, err
 	}
 	hasCost := sp.Cost.UnitCost != ""
-	out.Plans = []PlanTotals{noPromotion(ct[0], hasCost), planTotals("your_plan", ut[0], hasCost), planTotals("chosen", ct[0], hasCost)}
+	user, chosen := planTotals("your_plan", ut[0], hasCost), planTotals("chosen", ct[0], hasCost)
+	user.LeverCost, chosen.LeverCost = res.UserLeverCost, res.LeverCost
+	out.Plans = []PlanTotals{noPromotion(ct[0], hasCost), user, chosen}
 	out.Millis = float64(time.Since(start).Microseconds()) / 1000
 	s.metrics.rows.WithLabelValues("/v1/optimize").Add(float64(len(req.Rows) * len(res.Options)))
 	s.record("optimize", lv, start, map[string]any{"rows": len(req.Rows), "discounts": st.Discounts, "flags": st.Flags,

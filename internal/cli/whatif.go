@@ -111,15 +111,15 @@ func runWhatif(e *env, f whatifFlags) error {
 		if isPrice {
 			el = num(forecast.Elasticity(ps))
 		}
-		best, within := bestPoints(ps)
+		best, within := forecast.Best(ps)
 		shown, in := fmt.Sprint(best.Value), "-"
 		if best.Warning != "" {
 			shown += " (!)"
 			if within != nil {
-				in = fmt.Sprintf("%v (%s)", within.Value, money(objective(*within)))
+				in = fmt.Sprintf("%v (%s)", within.Value, money(within.Gain()))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, shown, money(objective(best)), in)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, shown, money(best.Gain()), in)
 		for _, p := range ps {
 			if p.Warning != "" {
 				warned = append(warned, fmt.Sprintf("  %s from %s = %v: %s", id, f.lever, p.Value, p.Warning))
@@ -154,31 +154,6 @@ func runWhatif(e *env, f whatifFlags) error {
 		}
 	}
 	return nil
-}
-
-// bestPoints returns the point of one series' curve that earns most, and
-// the one that earns most among those without a warning (nil when every
-// point has one).
-func bestPoints(ps []forecast.Point) (best forecast.Point, within *forecast.Point) {
-	best = ps[0]
-	for i, p := range ps {
-		if objective(p) > objective(best) {
-			best = p
-		}
-		if p.Warning == "" && (within == nil || objective(p) > objective(*within)) {
-			within = &ps[i]
-		}
-	}
-	return best, within
-}
-
-// objective is what a sweep point earns: incremental margin when costs are
-// known, incremental revenue otherwise.
-func objective(p forecast.Point) float64 {
-	if v := p.Margin - p.BaselineMargin; !math.IsNaN(v) {
-		return v
-	}
-	return p.Revenue - p.BaselineRevenue
 }
 
 func groupPoints(points []forecast.Point) (map[string][]forecast.Point, []string) {
