@@ -237,26 +237,44 @@ func (m *Model) Recommend(history *Baskets, k int) ([]Recommendation, error) {
 			custs = append(custs, int32(c))
 		}
 	}
-	t := buildTable(v, custs, m.Settings, nil, false)
-	raw, err := m.predictRaw(t)
+	out := make([]Recommendation, 0, len(custs))
+	var order []int
+	err = m.scoreBlocks(v, custs, nil, func(t *table, raw []float64) {
+		for i, c := range t.customers {
+			order = t.ranked(i, raw, order[:0])
+			rec := Recommendation{Customer: history.Customers[c]}
+			for _, r := range order[:min(k, len(order))] {
+				rec.Items = append(rec.Items, Pick{
+					Item:        history.Catalog.Item(t.item[r]),
+					Probability: m.Calibration.Apply(raw[r]),
+					Repeat:      t.x[r*len(featureNames)] == 1,
+				})
+			}
+			out = append(out, rec)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Recommendation, len(t.customers))
-	var order []int
-	for i, c := range t.customers {
-		order = t.ranked(i, raw, order[:0])
-		rec := Recommendation{Customer: history.Customers[c]}
-		for _, r := range order[:min(k, len(order))] {
-			rec.Items = append(rec.Items, Pick{
-				Item:        history.Catalog.Item(t.item[r]),
-				Probability: m.Calibration.Apply(raw[r]),
-				Repeat:      t.x[r*len(featureNames)] == 1,
-			})
-		}
-		out[i] = rec
-	}
 	return out, nil
+}
+
+// scoreBlock is how many customers scoreBlocks scores at a time: it bounds
+// the memory of candidate rows whatever the number of customers.
+const scoreBlock = 2048
+
+// scoreBlocks builds the candidate rows of custs a block of customers at a
+// time, scores them with the trees and hands each block to fn, in order.
+func (m *Model) scoreBlocks(v *view, custs []int32, labels *Baskets, fn func(t *table, raw []float64)) error {
+	for lo := 0; lo < len(custs); lo += scoreBlock {
+		t := buildTable(v, custs[lo:min(len(custs), lo+scoreBlock)], m.Settings, labels, false)
+		raw, err := m.predictRaw(t)
+		if err != nil {
+			return err
+		}
+		fn(t, raw)
+	}
+	return nil
 }
 
 // ranked appends the rows of the table's i-th customer ordered by raw
