@@ -22,8 +22,9 @@ type Evaluation struct {
 	Customers, Cold int
 	// Reliability compares the calibrated probabilities of every
 	// candidate of the customers with history with whether it was bought,
-	// in ten bins equal in count.
-	Reliability []Bin
+	// in ten bins equal in count. TopReliability does the same for the
+	// items each customer is shown: the re-ranker's top K[0].
+	Reliability, TopReliability []Bin
 }
 
 // Evaluate recommends from history with the model and with every baseline,
@@ -65,16 +66,19 @@ func (m *Model) Evaluate(history, future *Baskets, ks []int) (*Evaluation, error
 			coldTruth = append(coldTruth, future.Basket(f, future.NumBaskets(f)-1))
 		}
 	}
-	t := buildTable(v, custs, m.Settings, labels.b, false)
-	raw, err := m.predictRaw(t)
+	ev := newEvaluation(ks)
+	var ys []float64
+	err = m.scoreBlocks(v, custs, labels.b, func(t *table, raw []float64) {
+		ev.run(v, t, raw, m.Calibration, labels.b)
+		ys = append(ys, t.y...)
+	})
 	if err != nil {
 		return nil, err
 	}
-	ev := newEvaluation(ks)
-	ev.run(v, t, raw, m.Calibration, labels.b)
 	ev.cold(v, coldTruth)
 	out := &Evaluation{K: ks, Methods: ev.methods, Customers: len(custs) + cold, Cold: cold}
-	out.Reliability = Reliability(ev.prob, t.y, 10)
+	out.Reliability = Reliability(ev.prob, ys, 10)
+	out.TopReliability = Reliability(ev.topProb, ev.topY, 10)
 	return out, nil
 }
 
@@ -84,6 +88,9 @@ type evaluation struct {
 	methods []MethodScores
 	evals   [][]evaluator // [method][k]
 	prob    []float64     // calibrated probability of every candidate row
+	// topProb and topY are the calibrated probability and the outcome of
+	// each customer's top ks[0] items by the re-ranker.
+	topProb, topY []float64
 }
 
 func newEvaluation(ks []int) *evaluation {
@@ -100,7 +107,8 @@ func newEvaluation(ks []int) *evaluation {
 }
 
 // run scores the customers of t, whose label baskets labels holds, with
-// every baseline and with the re-ranker's raw scores.
+// every baseline and with the re-ranker's raw scores, and keeps the
+// calibrated probabilities of t's rows. Calls add up.
 func (e *evaluation) run(v *view, t *table, raw []float64, cal *Isotonic, labels *Baskets) {
 	kmax := slices.Max(e.ks)
 	sc := newScratch(v)
@@ -114,6 +122,10 @@ func (e *evaluation) run(v *view, t *table, raw []float64, cal *Isotonic, labels
 			e.add(mi, truth, list, sc.p.bought)
 		}
 		order = t.ranked(i, raw, order[:0])
+		for _, r := range order[:min(e.ks[0], len(order))] {
+			e.topProb = append(e.topProb, cal.Apply(raw[r]))
+			e.topY = append(e.topY, t.y[r])
+		}
 		list = list[:0]
 		for _, r := range order {
 			list = append(list, t.item[r])
@@ -121,9 +133,8 @@ func (e *evaluation) run(v *view, t *table, raw []float64, cal *Isotonic, labels
 		list = sc.fillPopular(v, kmax, list)
 		e.add(len(baselineNames), truth, list, sc.p.bought)
 	}
-	e.prob = make([]float64, len(raw))
-	for r, p := range raw {
-		e.prob[r] = cal.Apply(p)
+	for _, p := range raw {
+		e.prob = append(e.prob, cal.Apply(p))
 	}
 	e.finish()
 }

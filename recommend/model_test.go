@@ -281,3 +281,28 @@ func TestEvaluateCountsEveryCustomer(t *testing.T) {
 		t.Errorf("%d reliability bins, want 10", len(ev.Reliability))
 	}
 }
+
+func TestRecommenderAgreesWithRecommend(t *testing.T) {
+	b := synthBaskets(5, 120, 40)
+	m, _, err := Fit(b, smallSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := m.Recommend(b, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.NewRecommender(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range all[:20] {
+		got, ok, err := r.Recommend(want.Customer, 4)
+		if err != nil || !ok || !slices.Equal(got.Items, want.Items) {
+			t.Fatalf("%s: %v %v %v, want %v", want.Customer, got, ok, err, want)
+		}
+	}
+	if _, ok, err := r.Recommend("nobody", 4); ok || err != nil {
+		t.Errorf("unknown customer: ok %v, err %v", ok, err)
+	}
+}

@@ -237,26 +237,89 @@ func (m *Model) Recommend(history *Baskets, k int) ([]Recommendation, error) {
 			custs = append(custs, int32(c))
 		}
 	}
-	t := buildTable(v, custs, m.Settings, nil, false)
-	raw, err := m.predictRaw(t)
+	out := make([]Recommendation, 0, len(custs))
+	var order []int
+	err = m.scoreBlocks(v, custs, nil, func(t *table, raw []float64) {
+		for i := range t.customers {
+			out = append(out, m.recommendation(history, t, i, raw, k, &order))
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Recommendation, len(t.customers))
-	var order []int
-	for i, c := range t.customers {
-		order = t.ranked(i, raw, order[:0])
-		rec := Recommendation{Customer: history.Customers[c]}
-		for _, r := range order[:min(k, len(order))] {
-			rec.Items = append(rec.Items, Pick{
-				Item:        history.Catalog.Item(t.item[r]),
-				Probability: m.Calibration.Apply(raw[r]),
-				Repeat:      t.x[r*len(featureNames)] == 1,
-			})
-		}
-		out[i] = rec
-	}
 	return out, nil
+}
+
+// recommendation returns the top k items of the table's i-th customer.
+func (m *Model) recommendation(history *Baskets, t *table, i int, raw []float64, k int, order *[]int) Recommendation {
+	*order = t.ranked(i, raw, (*order)[:0])
+	rec := Recommendation{Customer: history.Customers[t.customers[i]], Items: []Pick{}}
+	for _, r := range (*order)[:min(k, len(*order))] {
+		rec.Items = append(rec.Items, Pick{
+			Item:        history.Catalog.Item(t.item[r]),
+			Probability: m.Calibration.Apply(raw[r]),
+			Repeat:      t.x[r*len(featureNames)] == 1,
+		})
+	}
+	return rec
+}
+
+// Recommender answers one customer at a time from a history whose item
+// statistics and neighbour models it computed once; it is safe for
+// concurrent use.
+type Recommender struct {
+	m       *Model
+	history *Baskets
+	v       *view
+}
+
+// NewRecommender prepares m to recommend to the customers of history.
+func (m *Model) NewRecommender(history *Baskets) (*Recommender, error) {
+	v, err := newView(history, m.Settings)
+	if err != nil {
+		return nil, err
+	}
+	history.Customer("") // build the id index now, before concurrent use
+	return &Recommender{m: m, history: history, v: v}, nil
+}
+
+// Recommend returns the customer's top k items; ok is false when the
+// history has no baskets of theirs.
+func (r *Recommender) Recommend(customer string, k int) (rec Recommendation, ok bool, err error) {
+	if k <= 0 {
+		return rec, false, fmt.Errorf("recommend: k is %d: expected a positive number of items", k)
+	}
+	c, found := r.history.Customer(customer)
+	if !found || r.history.NumBaskets(c) == 0 {
+		return rec, false, nil
+	}
+	s := r.m.Settings
+	s.Threads = 1
+	t := buildTable(r.v, []int32{int32(c)}, s, nil, false)
+	raw, err := r.m.predictRaw(t)
+	if err != nil {
+		return rec, false, err
+	}
+	var order []int
+	return r.m.recommendation(r.history, t, 0, raw, k, &order), true, nil
+}
+
+// scoreBlock is how many customers scoreBlocks scores at a time: it bounds
+// the memory of candidate rows whatever the number of customers.
+const scoreBlock = 2048
+
+// scoreBlocks builds the candidate rows of custs a block of customers at a
+// time, scores them with the trees and hands each block to fn, in order.
+func (m *Model) scoreBlocks(v *view, custs []int32, labels *Baskets, fn func(t *table, raw []float64)) error {
+	for lo := 0; lo < len(custs); lo += scoreBlock {
+		t := buildTable(v, custs[lo:min(len(custs), lo+scoreBlock)], m.Settings, labels, false)
+		raw, err := m.predictRaw(t)
+		if err != nil {
+			return err
+		}
+		fn(t, raw)
+	}
+	return nil
 }
 
 // ranked appends the rows of the table's i-th customer ordered by raw

@@ -16,7 +16,11 @@ func (ev *Evaluation) WriteText(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nreliability of %s probabilities (all candidates, ten bins equal in count):\n", MethodRanker)
-	return writeReliability(w, ev.Reliability)
+	if err := writeReliability(w, ev.Reliability); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nreliability of the top %d items shown to each customer:\n", ev.K[0])
+	return writeReliability(w, ev.TopReliability)
 }
 
 // WriteText prints what Fit did and the validation scores.

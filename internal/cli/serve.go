@@ -18,6 +18,7 @@ import (
 
 	"promocast/data"
 	"promocast/dataset"
+	"promocast/recommend"
 	"promocast/registry"
 	"promocast/serve"
 	"promocast/serve/demo"
@@ -31,6 +32,8 @@ type serveFlags struct {
 	model, data, spec string
 	backtest          string
 	upliftModel       string
+	recommendModel    string
+	recommendHistory  string
 	tokens            string
 	insecureAdmin     bool
 	maxRows           int
@@ -91,6 +94,8 @@ flight finish.`,
 	fs.StringVar(&f.spec, "spec", "", "dataset spec, for attribute and event files (default: the model's)")
 	fs.StringVar(&f.backtest, "backtest", "", "folder of 'promocast backtest --out' to store with --model, for the backtest view")
 	fs.StringVar(&f.upliftModel, "uplift-model", "", "uplift model file ('promocast uplift fit') to answer POST /v1/uplift with")
+	fs.StringVar(&f.recommendModel, "recommend-model", "", "next-basket model file ('promocast recommend fit') to answer POST /v1/recommend with; needs --recommend-history")
+	fs.StringVar(&f.recommendHistory, "recommend-history", "", "the customers' baskets the recommendations come from: basket-sequence JSON, or long format with columns customer, basket, item")
 	fs.StringVar(&f.tokens, "tokens", "", "API token file: one \"TOKEN SCOPE\" per line, scope read or admin")
 	fs.BoolVar(&f.insecureAdmin, "insecure-admin", false, "allow admin routes without tokens (trusted machines only)")
 	fs.IntVar(&f.maxRows, "max-rows", 0, "most plan rows per request (0: 10000)")
@@ -147,6 +152,9 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 			return err
 		}
 		e.log.Info("uplift model loaded", "file", f.upliftModel, "learner", um.Learner, "treatments", strings.Join(um.Treatments(), ", "))
+	}
+	if err := registerRecommend(e, srv, f); err != nil {
+		return err
 	}
 	start := time.Now()
 	if err := srv.Start(ctx); err != nil {
@@ -353,5 +361,33 @@ func sameFingerprint(m registry.Model, compute func() (string, error)) error {
 		return fmt.Errorf("history %s changed since model %s version %d was registered (fingerprint %s, registered %s): register the model again with the history it should score against",
 			m.DataSource, m.Name, m.Version, fp, m.DataFingerprint)
 	}
+	return nil
+}
+
+// registerRecommend loads the next-basket model and its history, when
+// given, and adds POST /v1/recommend.
+func registerRecommend(e *env, srv *serve.Server, f serveFlags) error {
+	if (f.recommendModel == "") != (f.recommendHistory == "") {
+		return usagef("--recommend-model and --recommend-history go together")
+	}
+	if f.recommendModel == "" {
+		return nil
+	}
+	m, err := recommend.ReadModel(f.recommendModel)
+	if err != nil {
+		return err
+	}
+	h, err := recommend.Read(f.recommendHistory, recommend.LongColumns{}, recommend.NewCatalog())
+	if err != nil {
+		return err
+	}
+	r, err := m.NewRecommender(h)
+	if err != nil {
+		return err
+	}
+	if err := srv.RegisterRecommend(r); err != nil {
+		return err
+	}
+	e.log.Info("next-basket model loaded", "file", f.recommendModel, "customers", h.NumCustomers(), "baskets", h.TotalBaskets())
 	return nil
 }
