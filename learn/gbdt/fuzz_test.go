@@ -9,7 +9,8 @@ import (
 )
 
 // FuzzModelJSON loads arbitrary model files: a file either fails to load
-// or predicts and explains without panicking.
+// or predicts and explains (alone and against a reference) without
+// panicking.
 func FuzzModelJSON(f *testing.F) {
 	ds := mixedData(200, 1)
 	m := mustTrain(f, ds, nil, Params{Rounds: 3, MaxLeaves: 4})
@@ -34,6 +35,13 @@ func FuzzModelJSON(f *testing.F) {
 		}
 		phi := make([]float64, X.Rows*(X.Cols+1))
 		if err := m.SHAP(X, phi); err != nil {
+			t.Fatal(err)
+		}
+		Z := data.NewMatrix(X.Rows, X.Cols)
+		for i := range Z.Values {
+			Z.Values[i] = X.Values[(i+1)%len(X.Values)]
+		}
+		if err := m.SHAPVersus(X, Z, make([]float64, X.Rows*X.Cols)); err != nil {
 			t.Fatal(err)
 		}
 	})
