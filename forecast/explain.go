@@ -72,10 +72,10 @@ type Driver struct {
 // and discount when peers' levers are set off), never a feature whose
 // value is the same under the plan and in the baseline.
 //
-// A model with an effect model (Effects), whose uplift is
-// exp(θ·(d_plan − d_baseline)), splits it over the lever columns d by
-// their log-space terms θ_k·(d_k,plan − d_k,baseline), each named by its
-// feature. Otherwise a predictor that can (CanExplainVersus: gbdt models,
+// A model with an effect model (Effects), whose uplift is the change of
+// exp(θ·d) from the baseline's lever columns d to the plan's, splits it
+// over the lever columns by their log-space terms
+// θ_k·(d_k,plan − d_k,baseline), each named by its feature. Otherwise a predictor that can (CanExplainVersus: gbdt models,
 // the log-target wrapper and blends of them) attributes the plan's row
 // against its baseline row as the single reference, with interventional
 // TreeSHAP, the shares adding up to the link-space difference. Another
@@ -125,7 +125,12 @@ func (r *Result) linkDrivers() (diff, unit []float64, err error) {
 	p := r.model.Predictor
 	cols := r.xf.Cols
 	if e := r.model.Effects; e != nil {
-		return r.effectDrivers(e), onePlus(r.Baseline), nil
+		// A log-space unit is worth baseline + offset·scale units.
+		unit := make([]float64, len(r.Baseline))
+		for i, b := range r.Baseline {
+			unit[i] = b + e.Offset*r.scales[i]
+		}
+		return r.effectDrivers(e), unit, nil
 	}
 	if CanExplainVersus(p) {
 		out := make([]float64, r.xf.Rows*cols)
@@ -170,16 +175,6 @@ func (r *Result) effectDrivers(e *Effects) []float64 {
 		for k, c := range e.Columns {
 			out[i*cols+c.Index] += th[k] * (c.Value(r.xf.Row(i)) - c.Value(r.xb.Row(i)))
 		}
-	}
-	return out
-}
-
-// onePlus returns 1 + v for each v: what a unit of log(1 + units) is worth
-// in units near v.
-func onePlus(v []float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = 1 + x
 	}
 	return out
 }
