@@ -31,7 +31,7 @@ func synth(n int, binary bool, seed uint64, confounded bool) (d *Data, tau [][]f
 		tau[1][i] = 0.2 - 0.4*row[1]
 		base := 0.2 + 0.2*row[2] + 0.1*row[3]
 		arm := rng.IntN(3)
-		if confounded && rng.Float64() < row[2] {
+		if confounded && rng.Float64() < 0.6*row[2] {
 			arm = 1 // high x2 (and so a high base outcome) is treated more often
 		}
 		d.T[i] = arm

@@ -204,3 +204,50 @@ func TestBudgetBuysWholeTreatments(t *testing.T) {
 		t.Errorf("a budget of 20 at 0.05 each treats %d, want 400", p.Count[1])
 	}
 }
+
+// TestIPWCorrectsConfounding values "treat everyone with a" on a log in
+// which customers with a high base outcome were given a more often: the
+// difference in means overstates the effect, the propensity-weighted
+// value does not.
+func TestIPWCorrectsConfounding(t *testing.T) {
+	train, _ := synth(8000, false, 21, true)
+	test, tau := synth(20000, false, 22, true)
+	m, err := Fit(train, Config{Learner: LearnerDR, Bases: []Base{small}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, _, err := m.Compare(test, PolicyConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := 0.0
+	for _, v := range tau[0] {
+		truth += v
+	}
+	var all PolicyValue
+	for _, v := range vals {
+		if v.Name == "treat everyone: a" {
+			all = v
+		}
+	}
+	var yt, nt, yc, nc float64
+	for i, a := range test.T {
+		switch a {
+		case 1:
+			yt, nt = yt+test.Y[i], nt+1
+		case 0:
+			yc, nc = yc+test.Y[i], nc+1
+		}
+	}
+	naive := (yt/nt - yc/nc) * float64(test.Rows())
+	t.Logf("truth %.0f, IPW %.0f [%.0f, %.0f], difference in means %.0f, model %.0f", truth, all.Incremental, all.IncrementalLo, all.IncrementalHi, naive, all.Predicted)
+	if truth < all.IncrementalLo || truth > all.IncrementalHi {
+		t.Errorf("IPW interval [%.0f, %.0f] misses the true %.0f", all.IncrementalLo, all.IncrementalHi, truth)
+	}
+	if naive < all.IncrementalHi {
+		t.Errorf("the difference in means %.0f is not above the IPW interval: the test data are not confounded enough to mean anything", naive)
+	}
+	if math.Abs(all.Predicted-truth) > 0.15*math.Abs(truth) {
+		t.Errorf("the DR-learner's total %.0f is more than 15%% from the true %.0f", all.Predicted, truth)
+	}
+}
