@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,11 +33,19 @@ func main() {
 	dataPath := flag.String("data", "", "hillstrom.csv.gz")
 	splitDir := flag.String("splits", "", "folder with the split files splits.py wrote: womens.csv, mens.csv, all.csv")
 	out := flag.String("out", "", "folder for the HTML report with the Qini curves (optional)")
-	cost := flag.Float64("cost", 0.05, "cost of one email, in visits (the value of a visit is 1)")
+	costs := flag.String("costs", "0.05,0.1", "costs of one email to try, in visits (the value of a visit is 1), comma-separated")
 	share := flag.Float64("budget-share", 0.3, "budget of the capped policy, as the share of customers it could email")
 	seed := flag.Uint64("seed", 1, "seed of the cross-validation folds and the learners")
 	flag.Parse()
-	if err := run(*dataPath, *splitDir, *out, *cost, *share, *seed); err != nil {
+	var cs []float64
+	for _, c := range strings.Split(*costs, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(c), 64)
+		if err != nil || v < 0 {
+			log.Fatalf("--costs: %q is not a cost", c)
+		}
+		cs = append(cs, v)
+	}
+	if err := run(*dataPath, *splitDir, *out, cs, *share, *seed); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -46,7 +55,7 @@ type result struct {
 	qini, at30 []float64
 }
 
-func run(path, splitDir, outDir string, cost, share float64, seed uint64) error {
+func run(path, splitDir, outDir string, costs []float64, share float64, seed uint64) error {
 	f, err := ingest.Read(path, ingest.Options{})
 	if err != nil {
 		return err
@@ -59,7 +68,7 @@ func run(path, splitDir, outDir string, cost, share float64, seed uint64) error 
 			return err
 		}
 	}
-	if err := threeArm(f, filepath.Join(splitDir, "all.csv"), cost, share, seed, rep); err != nil {
+	if err := threeArm(f, filepath.Join(splitDir, "all.csv"), costs, share, seed, rep); err != nil {
 		return err
 	}
 	if outDir == "" {
@@ -143,7 +152,7 @@ func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Repor
 
 // threeArm fits on all three arms and values targeting policies with
 // costs on the test halves by inverse propensity weighting.
-func threeArm(f *data.Frame, splitPath string, cost, share float64, seed uint64, rep *report.Report) error {
+func threeArm(f *data.Frame, splitPath string, costs []float64, share float64, seed uint64, rep *report.Report) error {
 	d, err := load(f, nil)
 	if err != nil {
 		return err
@@ -152,14 +161,26 @@ func threeArm(f *data.Frame, splitPath string, cost, share float64, seed uint64,
 	if err != nil {
 		return err
 	}
-	costs := map[string]float64{"Mens E-Mail": cost, "Womens E-Mail": cost}
-	fmt.Printf("promocast three arms (Mens E-Mail, Womens E-Mail, %s), outcome visit worth 1, an email costs %g; %d splits\n", control, cost, len(train))
+	fmt.Printf("promocast three arms (Mens E-Mail, Womens E-Mail, %s), outcome visit worth 1, emails costing %v; %d splits\n", control, costs, len(train))
 	type agg struct {
 		net, cost []float64
 		count     [][]float64
 	}
 	byName := map[string]*agg{}
 	var names []string
+	record := func(name string, v uplift.PolicyValue) {
+		a, ok := byName[name]
+		if !ok {
+			a = &agg{count: make([][]float64, len(v.Count))}
+			byName[name] = a
+			names = append(names, name)
+		}
+		a.net = append(a.net, v.Net)
+		a.cost = append(a.cost, v.Cost)
+		for k, c := range v.Count {
+			a.count[k] = append(a.count[k], float64(c))
+		}
+	}
 	for s := range train {
 		start := time.Now()
 		m, err := uplift.Fit(d.Subset(train[s]), uplift.Config{Seed: seed})
@@ -167,30 +188,47 @@ func threeArm(f *data.Frame, splitPath string, cost, share float64, seed uint64,
 			return err
 		}
 		te := d.Subset(test[s])
-		for _, sc := range []struct {
-			label  string
-			budget float64
-		}{{"no cap", 0}, {fmt.Sprintf("budget for %g%% of customers", share*100), share * float64(te.Rows()) * cost}} {
-			values, _, err := m.Compare(te, uplift.PolicyConfig{Value: 1, Costs: costs, Budget: sc.budget})
-			if err != nil {
-				return err
+		tau, err := m.Uplift(te.X)
+		if err != nil {
+			return err
+		}
+		prop, err := m.Propensities(te.X)
+		if err != nil {
+			return err
+		}
+		for _, cost := range costs {
+			c := map[string]float64{"Mens E-Mail": cost, "Womens E-Mail": cost}
+			budget := share * float64(te.Rows()) * cost
+			scenarios := []struct {
+				label  string
+				budget float64
+			}{{fmt.Sprintf("email %g, no cap", cost), 0}, {fmt.Sprintf("email %g, budget for %g%%", cost, share*100), budget}}
+			for _, sc := range scenarios {
+				values, _, err := m.Compare(te, uplift.PolicyConfig{Value: 1, Costs: c, Budget: sc.budget})
+				if err != nil {
+					return err
+				}
+				for _, v := range values {
+					if strings.HasPrefix(v.Name, "treat") && sc.budget > 0 {
+						continue // the same as without a cap
+					}
+					record(sc.label+": "+v.Name, v)
+				}
 			}
-			for _, v := range values {
-				name := sc.label + ": " + v.Name
-				if strings.HasPrefix(v.Name, "treat") && sc.budget > 0 {
-					continue // the same as without a cap
+			// Random targeting within the same budget, for each email.
+			rng := rand.New(rand.NewPCG(seed, uint64(s)))
+			for k := 1; k < len(m.Arms); k++ {
+				arm := make([]int, te.Rows())
+				for r, i := range rng.Perm(te.Rows()) {
+					if float64(r) < share*float64(te.Rows()) {
+						arm[i] = k
+					}
 				}
-				a, ok := byName[name]
-				if !ok {
-					a = &agg{count: make([][]float64, len(v.Count))}
-					byName[name] = a
-					names = append(names, name)
+				v, err := uplift.ValuePolicy("random", arm, tau, te.Y, te.T, prop, 1, []float64{0, cost, cost}, m.Clip)
+				if err != nil {
+					return err
 				}
-				a.net = append(a.net, v.Net)
-				a.cost = append(a.cost, v.Cost)
-				for k, c := range v.Count {
-					a.count[k] = append(a.count[k], float64(c))
-				}
+				record(scenarios[1].label+": random customers, "+m.Arms[k], v)
 			}
 		}
 		fmt.Printf("  split %d: auto chose the %s-learner on %s (%s)\n", s, m.Learner, m.Base.Name, time.Since(start).Round(time.Second))
@@ -202,11 +240,11 @@ func threeArm(f *data.Frame, splitPath string, cost, share float64, seed uint64,
 		net, sd := stat.PopMeanStdDev(a.net, nil)
 		row := []string{name, fmt.Sprintf("%.0f", stat.Mean(a.count[1], nil)), fmt.Sprintf("%.0f", stat.Mean(a.count[2], nil)),
 			fmt.Sprintf("%.1f", stat.Mean(a.cost, nil)), fmt.Sprintf("%.1f ± %.1f", net, sd), fmt.Sprintf("%.2f", net/n*1000)}
-		fmt.Printf("  %-70s mens %6s womens %6s cost %7s net %-14s per 1,000 %s\n", row[0], row[1], row[2], row[3], row[4], row[5])
+		fmt.Printf("  %-66s mens %6s womens %6s cost %7s net %-14s per 1,000 %s\n", row[0], row[1], row[2], row[3], row[4], row[5])
 		t.Rows = append(t.Rows, row)
 	}
 	rep.Heading("Three arms with costs: targeting policies valued on the test halves")
-	rep.Text(fmt.Sprintf("A visit is worth 1 and an email costs %g. Net value is the inverse propensity weighted estimate of the incremental visits minus the cost, on each test half (about %.0f customers), mean ± sd over the five splits.", cost, n))
+	rep.Text(fmt.Sprintf("A visit is worth 1 and an email costs as shown. Net value is the inverse propensity weighted estimate of the incremental visits minus the cost, on each test half (about %.0f customers), mean ± sd over the five splits. The budget pays for emails to %g%% of the customers.", n, share*100))
 	rep.Table(t.Header, t.Rows)
 	return nil
 }

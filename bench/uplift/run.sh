@@ -3,10 +3,10 @@
 # T-learner, class transformation, random targeting) and promocast's uplift
 # learners on the same five stratified 50/50 splits, then promocast's
 # three-arm targeting policy with costs. Writes docs/uplift/hillstrom.html
-# (tables and Qini curves). About 15 minutes on 2 cores.
+# (tables and Qini curves). About 20 minutes on 2 busy cores.
 #
 #   bench/uplift/run.sh
-#   bench/uplift/run.sh --cost 0.03 --budget-share 0.2
+#   bench/uplift/run.sh --costs 0.03,0.08 --budget-share 0.2
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data="${DATA:-../shared/data/hillstrom/hillstrom.csv.gz}"
