@@ -1,9 +1,10 @@
 // Command effects is promocast's effect-accuracy suite: it measures how
 // well the estimated uplift matches the truth on generated panels whose
-// effects are known, and how the estimated elasticities agree with the
-// within-series log-log regression on the real panels.
+// effects are known — the trees' own plan-minus-baseline beside the effect
+// model's — and how the effect model's elasticities agree with the
+// within-series log-log regression on the real panels in ../shared/data.
 //
-//	go run ./bench/effects [-model gbdt] [-skip-real]
+//	go run ./bench/effects [-model gbdt] [-real tuna,cheese,breakfast] [-synth=false]
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"promocast/data"
@@ -25,10 +27,25 @@ import (
 
 func main() {
 	kind := flag.String("model", "gbdt", "learner of the forecast model")
+	real := flag.String("real", "tuna,cheese,breakfast", "real panels to check (empty for none)")
+	synthetic := flag.Bool("synth", true, "score the generated panels against their truth")
 	flag.Parse()
-	if err := run(*kind); err != nil {
-		fmt.Fprintln(os.Stderr, "effects:", err)
-		os.Exit(1)
+	if *synthetic {
+		if err := run(*kind); err != nil {
+			fmt.Fprintln(os.Stderr, "effects:", err)
+			os.Exit(1)
+		}
+	}
+	if *real != "" {
+		only := map[string]bool{}
+		for _, n := range strings.Split(*real, ",") {
+			only[strings.TrimSpace(n)] = true
+		}
+		fmt.Println()
+		if err := runReal(".", only); err != nil {
+			fmt.Fprintln(os.Stderr, "effects:", err)
+			os.Exit(1)
+		}
 	}
 }
 

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+
+	"promocast/dataset"
+	"promocast/effect"
+	"promocast/forecast"
+	"promocast/internal/shareddata"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// realPanel is a real panel with no known truth: the effect model is
+// checked for consistency with the within-series log-log regression.
+type realPanel struct {
+	name, data, spec string
+	horizon, gap     int
+}
+
+func realPanels(root string) []realPanel {
+	d := shareddata.Find()
+	if d == "" {
+		return nil
+	}
+	return []realPanel{
+		{"tuna", filepath.Join(d, "tuna", "tuna.csv"), filepath.Join(root, "bench", "accuracy", "tuna.yaml"), 2, 1},
+		{"cheese", filepath.Join(d, "cheese", "cheese.csv"), filepath.Join(root, "bench", "accuracy", "cheese.yaml"), 2, 1},
+		{"breakfast", filepath.Join(d, "breakfast_at_the_frat", "transaction.csv.gz"), filepath.Join(root, "examples", "breakfast", "spec.yaml"), 2, 1},
+	}
+}
+
+// runReal prints, per real panel, the median series elasticity of the
+// effect model against the pooled within-series regression, and per
+// series with a well-determined regression (≥ 30 promoted periods) whether
+// the effect model's elasticity lies in the regression's 95% interval, or
+// between it and the panel's pooled estimate; and each series' 20%-off
+// lift against the empirical lift of its 15–25%-off periods.
+func runReal(root string, only map[string]bool) error {
+	for _, rp := range realPanels(root) {
+		if len(only) > 0 && !only[rp.name] {
+			continue
+		}
+		if _, err := os.Stat(rp.data); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %s is absent: skipped\n", rp.name, rp.data)
+			continue
+		}
+		ds, err := dataset.Open(rp.spec)
+		if err != nil {
+			return err
+		}
+		hist, err := ds.History(rp.data)
+		if err != nil {
+			return err
+		}
+		p, err := panel.Build(hist, ds.Spec, panel.Options{})
+		if err != nil {
+			return err
+		}
+		pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: rp.horizon, Gap: rp.gap})
+		if err != nil {
+			return err
+		}
+		e, err := effect.Fit(pr, p.Last, effect.Options{})
+		if err != nil {
+			return err
+		}
+		coefs, _, err := effect.LogLog(p)
+		if err != nil {
+			return err
+		}
+		kp := -1
+		for k, c := range e.Columns {
+			if c.LogPrice {
+				kp = k
+			}
+		}
+		var ours []float64
+		for _, s := range e.Series {
+			ours = append(ours, -s.Theta[kp])
+		}
+		sort.Float64s(ours)
+		med := ours[len(ours)/2]
+		reg := coefs[0]
+		fmt.Printf("%-10s median series elasticity %.2f, panel %.2f; pooled within-series regression %.2f ± %.2f (median off by %+.0f%%)\n",
+			rp.name, med, -e.Global[kp], reg.Estimate, reg.StdErr, 100*(med/reg.Estimate-1))
+		checkSeries(p, e, kp)
+	}
+	return nil
+}
+
+// checkSeries compares every series' elasticity and 20%-off lift with its
+// own log-log regression and its empirical lift.
+func checkSeries(p *panel.Panel, e *forecast.Effects, kp int) {
+	price := p.Spec.PriceColumn()
+	levers, _ := p.Spec.Levers()
+	var flags []int
+	kprice := -1
+	for k, n := range p.Spec.Known {
+		if n == price {
+			kprice = k
+		}
+		for _, lv := range levers {
+			if lv.Name == n && lv.Kind == spec.OffNumber {
+				flags = append(flags, k)
+			}
+		}
+	}
+	determined, inside, between, over := 0, 0, 0, 0
+	pooled := -e.Global[kp]
+	for _, s := range p.Series {
+		se, ok := e.Series[s.ID]
+		if !ok {
+			continue
+		}
+		ours := -se.Theta[kp]
+		est, sd, promoted := seriesRegression(s, kprice, flags, e, p)
+		lift20 := math.Pow(0.8, ours) - 1
+		emp := empiricalLift(s, kprice)
+		if !math.IsNaN(emp) && emp > 0 && lift20 > 2*emp {
+			over++
+		}
+		if promoted < 30 || math.IsNaN(est) {
+			if len(p.Series) <= 20 {
+				fmt.Printf("    %-28s ours %6.2f   regression %6.2f ± %.2f (%d promoted periods: not determined)   20%%-off lift %+.0f%%, empirical %+.0f%%\n",
+					s.ID, ours, est, sd, promoted, 100*lift20, 100*emp)
+			}
+			continue
+		}
+		determined++
+		lo, hi := est-1.96*sd, est+1.96*sd
+		verdict := "outside"
+		switch {
+		case ours >= lo && ours <= hi:
+			inside++
+			verdict = "inside"
+		case (ours-est)*(ours-pooled) <= 0:
+			between++
+			verdict = "between it and the pooled"
+		}
+		if len(p.Series) <= 20 {
+			fmt.Printf("    %-28s ours %6.2f   regression %6.2f ± %.2f (%d promoted periods): %-26s 20%%-off lift %+.0f%%, empirical %+.0f%%\n",
+				s.ID, ours, est, sd, promoted, verdict, 100*lift20, 100*emp)
+		}
+	}
+	fmt.Printf("    %d series with ≥ 30 promoted periods: %d inside the regression's 95%% interval, %d between it and the pooled elasticity; %d of %d series with a 20%%-off lift above twice their empirical lift\n",
+		determined, inside, between, over, len(p.Series))
+}
+
+// seriesRegression fits ln(units) = a + e·ln(price) + Σ g·flag on one
+// series' rows with positive units and price, returning e, its standard
+// error and the number of promoted periods (price 5% under its trailing
+// maximum or a flag on).
+func seriesRegression(s *panel.Series, kprice int, flags []int, e *forecast.Effects, p *panel.Panel) (est, sd float64, promoted int) {
+	var X [][]float64
+	var y []float64
+	peak := 0.0
+	for i, u := range s.Y {
+		pr := s.Known[kprice][i]
+		if math.IsNaN(pr) {
+			continue
+		}
+		peak = math.Max(peak, pr)
+		on := pr < 0.95*peak
+		row := []float64{1, math.Log(pr)}
+		for _, f := range flags {
+			v := s.Known[f][i]
+			if math.IsNaN(v) {
+				v = 0
+			}
+			on = on || v > 0
+			row = append(row, v)
+		}
+		if on {
+			promoted++
+		}
+		if !(u > 0) || !(pr > 0) {
+			continue
+		}
+		X, y = append(X, row), append(y, math.Log(u))
+	}
+	k := 2 + len(flags)
+	if len(y) <= k+2 {
+		return math.NaN(), math.NaN(), promoted
+	}
+	A := mat.NewDense(len(y), k, nil)
+	for i, r := range X {
+		A.SetRow(i, r)
+	}
+	b := mat.NewVecDense(len(y), y)
+	var xtx mat.Dense
+	xtx.Mul(A.T(), A)
+	var inv mat.Dense
+	if err := inv.Inverse(&xtx); err != nil {
+		return math.NaN(), math.NaN(), promoted
+	}
+	var xty, beta mat.VecDense
+	xty.MulVec(A.T(), b)
+	beta.MulVec(&inv, &xty)
+	var fit mat.VecDense
+	fit.MulVec(A, &beta)
+	sse := 0.0
+	for i := range y {
+		r := y[i] - fit.AtVec(i)
+		sse += r * r
+	}
+	s2 := sse / float64(len(y)-k)
+	return beta.AtVec(1), math.Sqrt(s2 * inv.At(1, 1)), promoted
+}
+
+// empiricalLift is the series' mean units in periods 15–25% under its
+// trailing 13-period maximum price over its mean in periods within 2% of
+// it, minus one; NaN without both.
+func empiricalLift(s *panel.Series, kprice int) float64 {
+	var on, off, non, noff float64
+	for i, u := range s.Y {
+		pr := s.Known[kprice][i]
+		if math.IsNaN(pr) || math.IsNaN(u) {
+			continue
+		}
+		peak := pr
+		for j := max(0, i-12); j < i; j++ {
+			if v := s.Known[kprice][j]; v > peak {
+				peak = v
+			}
+		}
+		switch d := 1 - pr/peak; {
+		case d >= 0.15 && d <= 0.25:
+			on, non = on+u, non+1
+		case d < 0.02:
+			off, noff = off+u, noff+1
+		}
+	}
+	if non == 0 || noff == 0 || off == 0 {
+		return math.NaN()
+	}
+	return (on/non)/(off/noff) - 1
+}
