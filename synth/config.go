@@ -27,6 +27,13 @@ type Config struct {
 	// history that take part in platform events (Double 11, 618, Double
 	// 12) during the plan; 0 means 0.4.
 	PlanShare float64
+	// RegularGap is the mean number of days between a SKU's ordinary
+	// promotion episodes outside platform events; 0 means 55, and a
+	// negative value means none: every promotion of the history then
+	// coincides with a platform event.
+	RegularGap float64
+	// Cannibalisation is κ of Effects; 0 means 0.25.
+	Cannibalisation float64
 }
 
 // Defaults of Config's zero fields.
@@ -45,6 +52,8 @@ type settings struct {
 	skus, categories    int
 	start, end, planEnd calendar.Date
 	planShare           float64
+	regularGap          float64
+	cannibalisation     float64
 }
 
 // validate fills defaults and rejects impossible configurations.
@@ -58,6 +67,13 @@ func (c Config) validate() (settings, error) {
 	}
 	if s.planShare == 0 {
 		s.planShare = DefaultPlanShare
+	}
+	s.regularGap, s.cannibalisation = c.RegularGap, c.Cannibalisation
+	if s.regularGap == 0 {
+		s.regularGap = 55
+	}
+	if s.cannibalisation == 0 {
+		s.cannibalisation = defaultEffects().Cannibalisation
 	}
 	planDays := c.PlanDays
 	if planDays == 0 {
@@ -81,6 +97,10 @@ func (c Config) validate() (settings, error) {
 		return s, fmt.Errorf("synth: %d categories need at least as many SKUs, have %d", s.categories, s.skus)
 	case planDays < 1 || planDays > 366:
 		return s, fmt.Errorf("synth: PlanDays is %d: expected 1..366", c.PlanDays)
+	case s.regularGap > 0 && s.regularGap < 8:
+		return s, fmt.Errorf("synth: RegularGap is %v: expected at least 8 days, or negative for none", c.RegularGap)
+	case s.cannibalisation < 0 || s.cannibalisation > 5:
+		return s, fmt.Errorf("synth: Cannibalisation is %v: expected 0..5", c.Cannibalisation)
 	case s.planShare < 0 || s.planShare > 1:
 		return s, fmt.Errorf("synth: PlanShare is %v: expected 0..1", c.PlanShare)
 	case s.end-s.start < 27:

@@ -45,6 +45,7 @@ func Generate(cfg Config) (*Panel, error) {
 		HistoryStart: st.start, HistoryEnd: st.end,
 		PlanStart: st.end + 1, PlanEnd: st.planEnd,
 	}
+	p.Effects.Cannibalisation = st.cannibalisation
 	p.SKUs = newSKUs(st, p.Categories)
 	sched := newSchedule(st, p.SKUs)
 

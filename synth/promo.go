@@ -101,7 +101,10 @@ func newSchedule(st settings, skus []SKU) *schedule {
 // 10–35% (three times in four), a coupon, a display and a feature on its
 // first days, each with its own probability.
 func (s *schedule) regular(r *rand.Rand, i int, sku *SKU, st settings, history int, quiet []bool) {
-	t := int(r.ExpFloat64() * 55)
+	if st.regularGap < 0 {
+		return
+	}
+	t := int(r.ExpFloat64() * st.regularGap)
 	for t < history {
 		length := 3 + r.IntN(8)
 		depth := 0.0
@@ -122,7 +125,7 @@ func (s *schedule) regular(r *rand.Rand, i int, sku *SKU, st settings, history i
 			s.display[j] = b2u(display)
 			s.feature[j] = b2u(feature && k < t+3)
 		}
-		t += length + 7 + int(r.ExpFloat64()*48)
+		t += length + 7 + int(r.ExpFloat64()*(st.regularGap-7))
 	}
 }
 

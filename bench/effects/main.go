@@ -114,7 +114,15 @@ type scenario struct {
 }
 
 func scenarios() []scenario {
-	return []scenario{{"demo shop", synth.Config{Seed: 1}}}
+	return []scenario{
+		{"demo shop", synth.Config{Seed: 1}},
+		// A promotion every ~400 days: most SKUs have one or two.
+		{"rare promotions", synth.Config{Seed: 2, RegularGap: 400}},
+		// No promotion outside platform events: lever and event coincide.
+		{"event-only promotions", synth.Config{Seed: 3, RegularGap: -1}},
+		// Peers take three times as much demand from each other.
+		{"strong cannibalisation", synth.Config{Seed: 4, Cannibalisation: 0.75}},
+	}
 }
 
 // recovery prints how the estimated effects compare with the panel's true
