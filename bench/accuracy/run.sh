@@ -2,8 +2,9 @@
 # The accuracy suite (see run.py): builds promocast, then backtests the default pipeline and an
 # XGBoost peer on the same folds of every panel in ../shared/data and the demo shop.
 # Usage: bash bench/accuracy/run.sh [breakfast] [tuna] [cheese] [demo]
+# XGBoost's OpenMP threads wait passively, so a busy machine does not stall them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=$(mktemp -d)/promocast
 go build -o "$bin" ./cmd/promocast
-PROMOCAST_BIN="$bin" exec /usr/bin/python3 bench/accuracy/run.py "$@"
+OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} PROMOCAST_BIN="$bin" exec /usr/bin/python3 bench/accuracy/run.py "$@"
