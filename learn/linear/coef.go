@@ -27,20 +27,20 @@ func (f *fitted) coefficients() []Coef {
 	for i := range order {
 		order[i] = i
 	}
-	terms := f.enc.terms
+	terms := f.enc.Terms
 	sort.SliceStable(order, func(a, b int) bool {
 		ta, tb := terms[order[a]], terms[order[b]]
-		if ta.feature != tb.feature {
-			return ta.feature < tb.feature
+		if ta.Feature != tb.Feature {
+			return ta.Feature < tb.Feature
 		}
-		if ta.kind != tb.kind {
-			return ta.kind < tb.kind
+		if ta.Kind != tb.Kind {
+			return ta.Kind < tb.Kind
 		}
-		return ta.level < tb.level
+		return ta.Level < tb.Level
 	})
 	out := make([]Coef, len(order))
 	for i, j := range order {
-		out[i] = Coef{Feature: f.enc.name(j), Value: f.coef[j], Std: f.coef[j] * terms[j].scale}
+		out[i] = Coef{Feature: f.enc.Name(j), Value: f.coef[j], Std: f.coef[j] * terms[j].Scale}
 	}
 	return out
 }

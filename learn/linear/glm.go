@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"promocast/learn/design"
 	"promocast/model"
 )
 
@@ -52,11 +53,11 @@ func (poisson) start(ybar float64) float64 { return math.Log(ybar) }
 // decreases enough (Armijo rule).
 func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float64) (fitted, error) {
 	intercept := !s.noIntercept
-	enc, err := fitEncoder(ds, intercept)
+	enc, err := design.Fit(ds, intercept)
 	if err != nil {
 		return fitted{}, fmt.Errorf("%s: %w", who, err)
 	}
-	p := len(enc.terms)
+	p := len(enc.Terms)
 	g := &glmState{ds: ds, enc: enc, fam: fam, sumW: sumW, pen: s.pen, p: p,
 		idx: make([]int, p), val: make([]float64, p), gamma: make([]float64, p)}
 	dim := p
@@ -74,11 +75,11 @@ func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float
 	// Each pass over the data computes the objective and the curvature at
 	// one point; a step the line search accepts at once (the usual case)
 	// brings the next Hessian with it.
-	signs := enc.signs()
+	signs := enc.Signs()
 	if signs != nil && intercept {
 		signs = append(signs, 0)
 	}
-	mom, spare := newMoments(p, enc.nValue), newMoments(p, enc.nValue)
+	mom, spare := newMoments(p, enc.NValue()), newMoments(p, enc.NValue())
 	obj := g.pass(theta, mom)
 	next := make([]float64, dim)
 	trial := make([]float64, dim)
@@ -156,7 +157,7 @@ func glmFit(who string, ds *model.Dataset, fam family, s glmSettings, sumW float
 // glmState holds what the Newton passes over the data share.
 type glmState struct {
 	ds    *model.Dataset
-	enc   *encoder
+	enc   *design.Encoder
 	fam   family
 	sumW  float64
 	pen   penalty
@@ -174,16 +175,16 @@ func (g *glmState) prepare(theta []float64) float64 {
 		b = theta[g.p]
 	}
 	for j := 0; j < g.p; j++ {
-		t := g.enc.terms[j]
-		g.gamma[j] = theta[j] / t.scale
-		b -= g.gamma[j] * g.enc.centre(j)
+		t := g.enc.Terms[j]
+		g.gamma[j] = theta[j] / t.Scale
+		b -= g.gamma[j] * g.enc.Centre(j)
 	}
 	return b
 }
 
 // eta returns the linear predictor of row i and encodes it into g.idx, g.val.
 func (g *glmState) eta(i int, b float64) (float64, int) {
-	n := g.enc.encode(g.ds.X.Row(i), g.idx, g.val)
+	n := g.enc.Sparse(g.ds.X.Row(i), g.idx, g.val)
 	s := b
 	for k := 0; k < n; k++ {
 		s += g.gamma[g.idx[k]] * g.val[k]

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"promocast/learn/design"
 	"promocast/model"
 )
 
@@ -99,7 +100,7 @@ func (m *moments) flush() {
 //
 //	H_jk = Σ a·z_j·z_k / norm,   g_j = Σ e·z_j / norm,
 //	H_pj = Σ a·z_j / norm,       g_p = Σ e / norm,   H_pp = Σ a / norm.
-func (m *moments) standardise(enc *encoder, intercept bool, norm float64) (H, g []float64, dim int) {
+func (m *moments) standardise(enc *design.Encoder, intercept bool, norm float64) (H, g []float64, dim int) {
 	m.flush()
 	p := m.p
 	dim = p
@@ -110,13 +111,13 @@ func (m *moments) standardise(enc *encoder, intercept bool, norm float64) (H, g 
 	g = make([]float64, dim)
 	c := make([]float64, p)
 	for j := range c {
-		c[j] = enc.centre(j)
+		c[j] = enc.Centre(j)
 	}
 	for j := 0; j < p; j++ {
-		sj := enc.terms[j].scale
+		sj := enc.Terms[j].Scale
 		for k := j; k < p; k++ {
 			v := m.s2[k*p+j] - c[j]*m.s1[k] - m.s1[j]*c[k] + m.s0*c[j]*c[k]
-			v /= sj * enc.terms[k].scale * norm
+			v /= sj * enc.Terms[k].Scale * norm
 			H[j*dim+k] = v
 			H[k*dim+j] = v
 		}

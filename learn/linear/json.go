@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"promocast/learn/design"
 	"promocast/model"
 )
 
@@ -53,10 +54,10 @@ func (f *fitted) marshal(kind string, params any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := wireModel{Kind: kind, Version: formatVersion, Params: pj, Features: f.enc.features,
-		Impute: f.enc.impute, Intercept: f.intercept, Terms: make([]wireTerm, len(f.enc.terms)), Fit: f.info}
-	for i, t := range f.enc.terms {
-		w.Terms[i] = wireTerm{Feature: t.feature, Kind: t.kind.String(), Level: t.level, Mean: t.mean, Scale: t.scale, Coef: f.coef[i]}
+	w := wireModel{Kind: kind, Version: formatVersion, Params: pj, Features: f.enc.Features,
+		Impute: f.enc.Impute, Intercept: f.intercept, Terms: make([]wireTerm, len(f.enc.Terms)), Fit: f.info}
+	for i, t := range f.enc.Terms {
+		w.Terms[i] = wireTerm{Feature: t.Feature, Kind: t.Kind.String(), Level: t.Level, Mean: t.Mean, Scale: t.Scale, Coef: f.coef[i]}
 	}
 	return json.Marshal(w)
 }
@@ -89,33 +90,24 @@ func unmarshal(b []byte, kind string, params any) (fitted, error) {
 	if !finite(w.Intercept) {
 		return bad("intercept %v is not finite", w.Intercept)
 	}
-	enc := &encoder{features: w.Features, impute: w.Impute, terms: make([]term, len(w.Terms))}
-	if enc.features == nil {
-		enc.features = []model.Feature{}
+	if len(w.Terms) > design.MaxTerms {
+		return bad("%d terms, at most %d are allowed", len(w.Terms), design.MaxTerms)
 	}
+	terms := make([]design.Term, len(w.Terms))
 	coef := make([]float64, len(w.Terms))
-	if len(w.Terms) > maxTerms {
-		return bad("%d terms, at most %d are allowed", len(w.Terms), maxTerms)
-	}
 	for i, t := range w.Terms {
-		var k termKind
-		switch t.Kind {
-		case "value":
-			k = termValue
-		case "missing":
-			k = termMissing
-		case "level":
-			k = termLevel
-		default:
-			return bad("term %d has kind %q, expected value, missing or level", i, t.Kind)
+		k, err := design.ParseKind(t.Kind)
+		if err != nil {
+			return bad("term %d has %v", i, err)
 		}
 		if !finite(t.Coef) {
 			return bad("term %d has coefficient %v, expected a finite number", i, t.Coef)
 		}
-		enc.terms[i] = term{feature: t.Feature, kind: k, level: t.Level, mean: t.Mean, scale: t.Scale}
+		terms[i] = design.Term{Feature: t.Feature, Kind: k, Level: t.Level, Mean: t.Mean, Scale: t.Scale}
 		coef[i] = t.Coef
 	}
-	if err := enc.index(); err != nil {
+	enc, err := design.New(w.Features, w.Impute, terms)
+	if err != nil {
 		return bad("%v", err)
 	}
 	return fitted{enc: enc, coef: coef, intercept: w.Intercept, info: w.Fit}, nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"promocast/data"
+	"promocast/learn/design"
 	"promocast/model"
 )
 
@@ -28,7 +29,7 @@ type Model struct {
 // fitted is the part every model family shares: the preprocessing and the
 // coefficients on the original scale of the design columns.
 type fitted struct {
-	enc       *encoder
+	enc       *design.Encoder
 	coef      []float64 // per term, on the raw (unstandardised) design value
 	intercept float64
 	info      FitInfo
@@ -47,7 +48,7 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 		return nil, err
 	}
 	intercept := !p.NoIntercept
-	enc, err := fitEncoder(ds, intercept)
+	enc, err := design.Fit(ds, intercept)
 	if err != nil {
 		return nil, fmt.Errorf("linear: %w", err)
 	}
@@ -58,8 +59,8 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 		}
 		ybar /= sumW
 	}
-	nt := len(enc.terms)
-	mom := newMoments(nt, enc.nValue)
+	nt := len(enc.Terms)
+	mom := newMoments(nt, enc.NValue())
 	idx := make([]int, nt)
 	val := make([]float64, nt)
 	yy := 0.0
@@ -70,12 +71,12 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 		}
 		r := ds.Y[i] - ybar
 		yy += w * r * r
-		n := enc.encode(ds.X.Row(i), idx, val)
+		n := enc.Sparse(ds.X.Row(i), idx, val)
 		mom.add(idx, val, n, w, w*r)
 	}
 	yy /= sumW
 	H, c, _ := mom.standardise(enc, false, sumW)
-	q := quadratic{dim: nt, H: H, c: c, l1: pen.l1, l2: pen.l2, nPen: nt, sign: enc.signs()}
+	q := quadratic{dim: nt, H: H, c: c, l1: pen.l1, l2: pen.l2, nPen: nt, sign: enc.Signs()}
 	beta := make([]float64, nt)
 	info := FitInfo{Converged: true}
 	switch {
@@ -91,7 +92,7 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 	b0 := ybar
 	if intercept {
 		for j := range beta {
-			b0 -= beta[j] * (mom.s1[j] - enc.centre(j)*mom.s0) / (enc.terms[j].scale * sumW)
+			b0 -= beta[j] * (mom.s1[j] - enc.Centre(j)*mom.s0) / (enc.Terms[j].Scale * sumW)
 		}
 	}
 	return &Model{params: p, fit: unstandardise(enc, beta, b0, info)}, nil
@@ -99,11 +100,11 @@ func Fit(ds *model.Dataset, p Params) (*Model, error) {
 
 // unstandardise converts coefficients of z = (v − mean)/scale into
 // coefficients of v.
-func unstandardise(enc *encoder, beta []float64, b0 float64, info FitInfo) fitted {
+func unstandardise(enc *design.Encoder, beta []float64, b0 float64, info FitInfo) fitted {
 	f := fitted{enc: enc, coef: make([]float64, len(beta)), intercept: b0, info: info}
-	for j, t := range enc.terms {
-		f.coef[j] = beta[j] / t.scale
-		f.intercept -= f.coef[j] * t.mean
+	for j, t := range enc.Terms {
+		f.coef[j] = beta[j] / t.Scale
+		f.intercept -= f.coef[j] * t.Mean
 	}
 	return f
 }
@@ -116,16 +117,16 @@ func (f *fitted) predictEta(who string, X *data.Matrix, out []float64) error {
 	if X == nil {
 		return fmt.Errorf("%s predict: no feature matrix", who)
 	}
-	if err := X.Check(len(f.enc.features)); err != nil {
+	if err := X.Check(len(f.enc.Features)); err != nil {
 		return fmt.Errorf("%s predict: %w", who, err)
 	}
 	if len(out) != X.Rows {
 		return fmt.Errorf("%s predict: output has %d elements for %d rows", who, len(out), X.Rows)
 	}
 	for i := range out {
-		s, bad := f.enc.eta(X.Row(i), f.coef, f.intercept)
+		s, bad := f.enc.Eta(X.Row(i), f.coef, f.intercept)
 		if bad >= 0 {
-			return fmt.Errorf("%s predict: row %d, feature %q: value %v is not finite", who, i, f.enc.features[bad].Name, X.At(i, bad))
+			return fmt.Errorf("%s predict: row %d, feature %q: value %v is not finite", who, i, f.enc.Features[bad].Name, X.At(i, bad))
 		}
 		out[i] = s
 	}
@@ -161,7 +162,7 @@ func (f *fitted) features() []model.Feature {
 	if f.enc == nil {
 		return nil
 	}
-	return append([]model.Feature(nil), f.enc.features...)
+	return append([]model.Feature(nil), f.enc.Features...)
 }
 
 var _ model.Predictor = (*Model)(nil)

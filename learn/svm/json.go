@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 
+	"promocast/learn/design"
 	"promocast/model"
 )
 
@@ -33,18 +35,22 @@ type wireModel struct {
 
 // wireTerm is one standardised design column and its weight.
 type wireTerm struct {
-	term
-	Weight float64 `json:"weight"`
+	Feature int     `json:"feature"`
+	Kind    string  `json:"kind"`
+	Level   int     `json:"level,omitempty"`
+	Mean    float64 `json:"mean"`
+	Scale   float64 `json:"scale"`
+	Weight  float64 `json:"weight"`
 }
 
 func (f *fitted) marshal(kind string, p Params, platt *Platt) ([]byte, error) {
 	if f.enc == nil {
 		return nil, fmt.Errorf("write %s model: the model is not fitted", kind)
 	}
-	w := wireModel{Kind: kind, Version: formatVersion, Params: p, Features: f.enc.features,
-		Impute: f.enc.impute, Terms: make([]wireTerm, len(f.w)), Intercept: f.intercept, Platt: platt, Fit: f.info}
-	for j, t := range f.enc.terms {
-		w.Terms[j] = wireTerm{t, f.w[j]}
+	w := wireModel{Kind: kind, Version: formatVersion, Params: p, Features: f.enc.Features,
+		Impute: f.enc.Impute, Terms: make([]wireTerm, len(f.w)), Intercept: f.intercept, Platt: platt, Fit: f.info}
+	for j, t := range f.enc.Terms {
+		w.Terms[j] = wireTerm{Feature: t.Feature, Kind: t.Kind.String(), Level: t.Level, Mean: t.Mean, Scale: t.Scale, Weight: f.w[j]}
 	}
 	return json.Marshal(w)
 }
@@ -71,20 +77,26 @@ func unmarshal(b []byte, kind string) (wireModel, fitted, error) {
 	if !finite(w.Intercept) {
 		return bad("intercept %v is not finite", w.Intercept)
 	}
-	enc := &encoder{features: w.Features, impute: w.Impute, terms: make([]term, len(w.Terms))}
-	if enc.features == nil {
-		enc.features = []model.Feature{}
+	if len(w.Terms) > design.MaxTerms {
+		return bad("%d terms, at most %d are allowed", len(w.Terms), design.MaxTerms)
 	}
-	f := fitted{enc: enc, w: make([]float64, len(w.Terms)), intercept: w.Intercept, info: w.Fit}
+	terms := make([]design.Term, len(w.Terms))
+	weights := make([]float64, len(w.Terms))
 	for j, t := range w.Terms {
+		k, err := design.ParseKind(t.Kind)
+		if err != nil {
+			return bad("term %d has %v", j, err)
+		}
 		if !finite(t.Weight) {
 			return bad("term %d has weight %v, expected a finite number", j, t.Weight)
 		}
-		enc.terms[j], f.w[j] = t.term, t.Weight
+		terms[j], weights[j] = design.Term{Feature: t.Feature, Kind: k, Level: t.Level, Mean: t.Mean, Scale: t.Scale}, t.Weight
 	}
-	if err := enc.check(); err != nil {
+	enc, err := design.New(w.Features, w.Impute, terms)
+	if err != nil {
 		return bad("%v", err)
 	}
+	f := fitted{enc: enc, w: weights, intercept: w.Intercept, info: w.Fit}
 	return w, f, nil
 }
 
@@ -125,3 +137,5 @@ func (m *Regressor) UnmarshalJSON(b []byte) error {
 	*m = Regressor{params: w.Params, fit: f}
 	return nil
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

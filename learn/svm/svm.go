@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"promocast/data"
+	"promocast/learn/design"
 	"promocast/model"
 )
 
@@ -36,7 +37,7 @@ type Coef struct {
 // fitted is what both model types share: the preprocessing, the weights
 // of the standardised columns and the intercept b·B.
 type fitted struct {
-	enc       *encoder
+	enc       *design.Encoder
 	w         []float64
 	intercept float64
 	info      FitInfo
@@ -155,11 +156,11 @@ func fit(who string, ds *model.Dataset, p Params, target func(i int, y float64) 
 	if len(rows) == 0 {
 		return fitted{}, nil, fmt.Errorf("%s: no training rows with positive weight", who)
 	}
-	enc, err := fitEncoder(ds, !p.NoIntercept)
+	enc, err := design.Fit(ds, !p.NoIntercept)
 	if err != nil {
 		return fitted{}, nil, fmt.Errorf("%s: %w", who, err)
 	}
-	nt := len(enc.terms)
+	nt := len(enc.Terms)
 	d := nt
 	if !p.NoIntercept {
 		d++
@@ -168,7 +169,7 @@ func fit(who string, ds *model.Dataset, p Params, target func(i int, y float64) 
 		c: make([]float64, len(rows)), s: make([]float64, len(rows))}
 	for k, i := range rows {
 		x := prob.row(k)
-		enc.encode(ds.X.Row(i), x[:nt])
+		enc.Dense(ds.X.Row(i), x[:nt])
 		if !p.NoIntercept {
 			x[nt] = p.InterceptScaling
 		}
@@ -184,7 +185,7 @@ func fit(who string, ds *model.Dataset, p Params, target func(i int, y float64) 
 // finish stores the solver's weights: the first len(terms) belong to the
 // design columns, the last (with an intercept) to the constant column.
 func (f *fitted) finish(w []float64, p Params, iters int, converged bool) {
-	nt := len(f.enc.terms)
+	nt := len(f.enc.Terms)
 	f.w = append([]float64(nil), w[:nt]...)
 	if !p.NoIntercept {
 		f.intercept = w[nt] * p.InterceptScaling
@@ -209,16 +210,16 @@ func (f *fitted) decision(who string, X *data.Matrix, out []float64) error {
 	if X == nil {
 		return fmt.Errorf("%s predict: no feature matrix", who)
 	}
-	if err := X.Check(len(f.enc.features)); err != nil {
+	if err := X.Check(len(f.enc.Features)); err != nil {
 		return fmt.Errorf("%s predict: %w", who, err)
 	}
 	if len(out) != X.Rows {
 		return fmt.Errorf("%s predict: output has %d elements for %d rows", who, len(out), X.Rows)
 	}
-	z := make([]float64, len(f.enc.terms))
+	z := make([]float64, len(f.enc.Terms))
 	for i := range out {
-		if bad := f.enc.encode(X.Row(i), z); bad >= 0 {
-			return fmt.Errorf("%s predict: row %d, feature %q: value %v is not finite", who, i, f.enc.features[bad].Name, X.At(i, bad))
+		if bad := f.enc.Dense(X.Row(i), z); bad >= 0 {
+			return fmt.Errorf("%s predict: row %d, feature %q: value %v is not finite", who, i, f.enc.Features[bad].Name, X.At(i, bad))
 		}
 		out[i] = f.intercept + dot(f.w, z)
 	}
@@ -228,8 +229,8 @@ func (f *fitted) decision(who string, X *data.Matrix, out []float64) error {
 // coefficients returns the weights of the design columns.
 func (f *fitted) coefficients() []Coef {
 	out := make([]Coef, len(f.w))
-	for j, t := range f.enc.terms {
-		out[j] = Coef{Name: f.enc.name(j), Value: f.w[j] / t.Scale, Std: f.w[j]}
+	for j, t := range f.enc.Terms {
+		out[j] = Coef{Name: f.enc.Name(j), Value: f.w[j] / t.Scale, Std: f.w[j]}
 	}
 	return out
 }
@@ -237,7 +238,7 @@ func (f *fitted) coefficients() []Coef {
 // rawIntercept returns the intercept on the original scale of the columns.
 func (f *fitted) rawIntercept() float64 {
 	b := f.intercept
-	for j, t := range f.enc.terms {
+	for j, t := range f.enc.Terms {
 		b -= f.w[j] / t.Scale * t.Mean
 	}
 	return b
@@ -302,7 +303,7 @@ func (m *Regressor) Info() FitInfo { return m.fit.info }
 func (m *Regressor) Params() Params { return m.params }
 
 // Features returns the features the classifier was fitted on, in order.
-func (m *Classifier) Features() []model.Feature { return m.fit.enc.features }
+func (m *Classifier) Features() []model.Feature { return m.fit.enc.Features }
 
 // Features returns the features the regressor was fitted on, in order.
-func (m *Regressor) Features() []model.Feature { return m.fit.enc.features }
+func (m *Regressor) Features() []model.Feature { return m.fit.enc.Features }
