@@ -24,7 +24,7 @@ var (
 )
 
 // modelFiles trains two tiny ridge models (horizons 7 and 14) once.
-func modelFiles(t *testing.T) [2][]byte {
+func modelFiles(t testing.TB) [2][]byte {
 	t.Helper()
 	fileOnce.Do(func() {
 		gen, err := synth.Generate(synth.Config{Seed: 5, SKUs: 3, Categories: 1})
@@ -63,7 +63,7 @@ func modelFiles(t *testing.T) [2][]byte {
 	return files
 }
 
-func open(t *testing.T) *Store {
+func open(t testing.TB) *Store {
 	t.Helper()
 	clock := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
 	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "r.db"), Options{Now: func() time.Time {
