@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,24 +80,41 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// TestPlannerInBrowser drives the page in headless Chromium: it raises the
-// discount in the scenario planner and checks that the incremental units
-// shown change and equal the API's answer for the plan the page sent.
-func TestPlannerInBrowser(t *testing.T) {
+// ready marks the planner's figures as current.
+const ready = `#uplift-units[data-state="ready"]`
+
+// openPlanner serves the demo and opens its page in headless Chromium,
+// waiting for the planner's first figures; it skips the test without
+// Chromium.
+func openPlanner(t *testing.T) (*httptest.Server, context.Context) {
+	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skipf("browser test skipped: %s not found (apt-get install -y chromium)", chromium)
 	}
 	hs := demoServer(t)
 	ctx := browser(t)
-
-	ready := `#uplift-units[data-state="ready"]`
 	do(t, ctx, chromedp.Navigate(hs.URL+"/"), chromedp.WaitVisible(ready))
-	before := get(t, ctx, chromedp.AttributeValue("#uplift-units", "data-value")).Value
+	return hs, ctx
+}
+
+// raiseDiscount moves the planner's discount slider up by steps of 5% and
+// waits for the figures; each step schedules an update.
+func raiseDiscount(t *testing.T, ctx context.Context, steps int) {
+	t.Helper()
 	do(t, ctx, chromedp.Focus("#discount"))
-	for range 6 { // 0% → 30% in steps of 5; each step schedules an update
+	for range steps {
 		do(t, ctx, chromedp.KeyEvent(kb.ArrowRight))
 	}
 	do(t, ctx, chromedp.WaitVisible(ready))
+}
+
+// TestPlannerInBrowser drives the page in headless Chromium: it raises the
+// discount in the scenario planner and checks that the incremental units
+// shown change and equal the API's answer for the plan the page sent.
+func TestPlannerInBrowser(t *testing.T) {
+	hs, ctx := openPlanner(t)
+	before := get(t, ctx, chromedp.AttributeValue("#uplift-units", "data-value")).Value
+	raiseDiscount(t, ctx, 6) // 0% → 30%
 	after := get(t, ctx, chromedp.AttributeValue("#uplift-units", "data-value")).Value
 	shown := get(t, ctx, chromedp.Text("#discount-value"))
 	plan := get(t, ctx, chromedp.Evaluate[[]map[string]any](`window.promocast.state.plan`))
@@ -199,6 +217,12 @@ func parse(t *testing.T, s string) float64 {
 // forecastUplift asks the API for the plan's uplift.
 func forecastUplift(t *testing.T, hs *httptest.Server, rows []map[string]any) float64 {
 	t.Helper()
+	return postForecast(t, hs, rows).Totals[0].Uplift
+}
+
+// postForecast asks the API for the plan's forecast.
+func postForecast(t *testing.T, hs *httptest.Server, rows []map[string]any) serve.ForecastResponse {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"rows": rows})
 	resp, err := hs.Client().Post(hs.URL+"/v1/forecast", "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -209,5 +233,82 @@ func forecastUplift(t *testing.T, hs *httptest.Server, rows []map[string]any) fl
 	if err := json.NewDecoder(resp.Body).Decode(&fc); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST /v1/forecast: %d %v", resp.StatusCode, err)
 	}
-	return fc.Totals[0].Uplift
+	return fc
+}
+
+// TestWarningsInBrowser drives the planner's discount beyond every
+// product's history and checks that the page lists the API's guard-rail
+// warnings, then that the optimiser's chosen rows show theirs.
+func TestWarningsInBrowser(t *testing.T) {
+	hs, ctx := openPlanner(t)
+	if n := get(t, ctx, chromedp.AttributeValue("#warnings", "data-count")).Value; n != "0" {
+		t.Errorf("%s rows warned with no promotion", n)
+	}
+	raiseDiscount(t, ctx, 12) // 0% → 60%, the slider's end
+	plan := get(t, ctx, chromedp.Evaluate[[]map[string]any](`window.promocast.state.plan`))
+	shown := get(t, ctx, chromedp.Text("#warnings"))
+	count := get(t, ctx, chromedp.AttributeValue("#warnings", "data-count")).Value
+	warned, texts := forecastWarnings(t, hs, plan)
+	if warned == 0 {
+		t.Fatal("the API warns about no row at 60% off: the test checks nothing")
+	}
+	if count != strconv.Itoa(warned) {
+		t.Errorf("page counts %s warned rows, the API %d", count, warned)
+	}
+	for _, w := range texts {
+		if !strings.Contains(shown, w) {
+			t.Errorf("page does not show the warning %q; it shows %q", w, shown)
+		}
+	}
+
+	// The optimiser with the display at a cost: its rows show their warnings.
+	do(t, ctx, chromedp.Click(`#tabs button[data-tab="optimize"]`))
+	do(t, ctx, chromedp.SetValue("#opt-discounts", "60"), chromedp.SetValue("#opt-objective", "revenue"), chromedp.Click(`.opt-flag[value="display"]`),
+		chromedp.SetValue(`.opt-cost[data-lever="display"]`, "2"), chromedp.Click(`#opt-run`), chromedp.WaitVisible(`#opt-rows tbody tr`))
+	sent := get(t, ctx, chromedp.Evaluate[map[string]any](`window.promocast.state.opt`))
+	cells := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#opt-rows tbody tr")].map(r => r.cells[5].textContent)`))
+	rows := sent["rows"].([]any)
+	if len(cells) != len(rows) {
+		t.Fatalf("%d chosen rows shown, the answer has %d", len(cells), len(rows))
+	}
+	shownWarned := 0
+	for i, r := range rows {
+		if cells[i] != "" {
+			shownWarned++
+		}
+		var ws []string
+		for _, w := range r.(map[string]any)["warnings"].([]any) {
+			ws = append(ws, w.(string))
+		}
+		if want := strings.Join(ws, "; "); cells[i] != want {
+			t.Errorf("chosen row %d shows warnings %q, the answer %q", i, cells[i], want)
+		}
+	}
+	if shownWarned == 0 {
+		t.Error("no chosen row at 60% off shows a warning")
+	}
+	if lc := sent["plans"].([]any)[2].(map[string]any)["lever_cost"]; lc == nil {
+		t.Error("the optimiser's answer has no lever cost: the page did not send it")
+	}
+}
+
+// forecastWarnings asks the API for the plan's forecast and returns how
+// many rows carry warnings and the distinct warnings.
+func forecastWarnings(t *testing.T, hs *httptest.Server, rows []map[string]any) (int, []string) {
+	t.Helper()
+	fc := postForecast(t, hs, rows)
+	warned, seen := 0, map[string]bool{}
+	var texts []string
+	for _, r := range fc.Rows {
+		if len(r.Warnings) > 0 {
+			warned++
+		}
+		for _, w := range r.Warnings {
+			if !seen[w] && len(texts) < 12 {
+				seen[w] = true
+				texts = append(texts, w)
+			}
+		}
+	}
+	return warned, texts
 }

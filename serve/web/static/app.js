@@ -168,8 +168,26 @@
     const invBy = new Map(inv.map((s) => [s.series, s]));
     fillTable("plan-table", [...bySeries].map(([id, a]) => [id, num(a.f), num(a.b), signed(a.f - a.b), num(a.rev), signed(a.inc),
       invBy.has(id) ? pct(invBy.get(id).stockout_prob, 0) : "–", invBy.has(id) ? num(invBy.get(id).order_qty) : "–"]));
-    const warnings = new Set(fc.rows.flatMap((r) => r.warnings));
-    $("warnings").textContent = [...warnings].join("; ");
+    renderWarnings(fc.rows);
+  }
+  // renderWarnings lists where the plan leaves what each product (and its
+  // group) had in training, each warning once with the products it names.
+  function renderWarnings(rows) {
+    const by = new Map();
+    let warned = 0;
+    for (const r of rows) {
+      if (r.warnings.length) warned++;
+      for (const w of r.warnings) {
+        if (!by.has(w)) by.set(w, new Set());
+        by.get(w).add(r.series);
+      }
+    }
+    const box = $("warnings");
+    box.dataset.count = String(warned);
+    if (!by.size) { box.replaceChildren(); return; }
+    const items = [...by].slice(0, 12).map(([w, ids]) => el("li", {}, [...ids].slice(0, 5).join(", ") + (ids.size > 5 ? ", …" : "") + ": " + w));
+    if (by.size > 12) items.push(el("li", {}, "…"));
+    box.replaceChildren(el("span", {}, t("planner.beyond")), el("ul", {}, ...items));
   }
   function buildControls() {
     const sp = state.spec;
@@ -214,7 +232,8 @@
         const input = el("input", { type: "checkbox", id: "lever-" + l.name, checked: !!state.levers[l.name] });
         input.addEventListener("change", () => { state.levers[l.name] = input.checked; schedule(); });
         box.append(el("label", { class: "inline" }, input, " " + leverLabel(l.name)));
-        flags.append(el("label", { class: "inline" }, el("input", { type: "checkbox", value: l.name, class: "opt-flag" }), " " + leverLabel(l.name)));
+        flags.append(el("label", { class: "inline" }, el("input", { type: "checkbox", value: l.name, class: "opt-flag" }), " " + leverLabel(l.name)),
+          el("input", { type: "number", min: 0, step: "any", class: "opt-cost", "data-lever": l.name, "data-i18n-placeholder": "optimize.levercost", placeholder: t("optimize.levercost") }));
       } else if (l.kind === "number") {
         const input = el("input", { type: "number", id: "lever-" + l.name, min: l.min, max: l.max, step: "any", placeholder: l.off });
         input.value = state.levers[l.name] ?? "";
@@ -261,6 +280,8 @@
       objective: $("opt-objective").value, budget: optional("opt-budget"), min_margin_rate: optional("opt-minmargin"),
       group_by: $("opt-groupby").value || undefined,
     };
+    const costs = [...document.querySelectorAll(".opt-cost")].filter((c) => c.value !== "").map((c) => [c.dataset.lever, Number(c.value)]);
+    if (costs.length) body.lever_costs = Object.fromEntries(costs);
     if (body.group_by) { body.group_max_promoted = optional("opt-groupmax"); body.group_max_cost = optional("opt-groupcost"); }
     if ($("opt-stock").checked) body.stock = Object.fromEntries(Object.entries(stockOf([...state.selected])).map(([k, v]) => [k, v.on_hand]));
     $("opt-status").textContent = t("optimize.running");
@@ -279,7 +300,7 @@
       signed(p.incremental_revenue), signed(p.incremental_margin), num(p.promotion_cost), p.roi == null ? "–" : num(p.roi, 2)]));
     const val = (c, v) => (v == null ? t("unlimited") : c.kind === "margin_rate" && v !== c.slack ? pct(v) : num(v, 1));
     fillTable("opt-constraints", o.constraints.map((c) => [t("constraint." + c.kind), c.name, val(c, c.used), val(c, c.limit), c.slack == null ? "–" : num(c.slack, 1)]));
-    fillTable("opt-rows", o.rows.map((r) => [r.series, r.period, r.option, num(r.forecast), signed(r.uplift)]));
+    fillTable("opt-rows", o.rows.map((r) => [r.series, r.period, r.option, num(r.forecast), signed(r.uplift), r.warnings.join("; ")]));
   }
 
   // ---- backtest ----
