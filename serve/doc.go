@@ -17,10 +17,12 @@
 // # Routes
 //
 //	POST /v1/forecast                  read   plan rows → forecast, baseline, uplift, parts, quantiles, money, warnings, totals
-//	POST /v1/whatif                    read   sweep one lever → per series and value totals, elasticity, best value
+//	POST /v1/whatif                    read   sweep one lever → per series and value totals with warnings, elasticity,
+//	                                          best value and best value within the series' history
 //	POST /v1/explain                   read   plan rows → each row's and the plan's top drivers of the uplift (gbdt models)
-//	POST /v1/optimize                  read   plan rows + options and limits → chosen option per row, objective, gap,
-//	                                          each constraint's use and slack, chosen vs your plan vs no promotion
+//	POST /v1/optimize                  read   plan rows + options, lever costs and limits → chosen option, lever values and
+//	                                          warnings per row, objective, gap, each constraint's use and slack, chosen vs
+//	                                          your plan vs no promotion
 //	POST /v1/inventory                 read   plan rows + stock → per series safety stock, reorder point, order qty, stockout risk
 //	GET  /v1/spec                      read   what a plan looks like: columns, levers and how to set them, periods, series defaults
 //	GET  /v1/backtest                  read   the live version's stored backtest: metrics by fold and segment, one series' points
