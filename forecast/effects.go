@@ -164,9 +164,11 @@ func (e *Effects) inRange(id string, row []float64) bool {
 // baseline stays the trees' and the forecast is the baseline with the
 // effect added, since the trees never saw the plan's levers there. It
 // returns the log-space contribution of every lever column per row (for
-// the parts) and rewrites f and b in place.
-func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, scales, f, b []float64) [][]float64 {
-	contrib := make([][]float64, XF.Rows)
+// the parts) and which rows kept the trees' baseline, and rewrites f and b
+// in place.
+func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, scales, f, b []float64) (contrib [][]float64, treesBaseline []bool) {
+	contrib = make([][]float64, XF.Rows)
+	treesBaseline = make([]bool, XF.Rows)
 	for i := 0; i < XF.Rows; i++ {
 		th := e.Theta(ids[i], groups[i])
 		rf, rb := XF.Row(i), XB.Row(i)
@@ -185,9 +187,10 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, sca
 			b[i] = math.Max(0, (f[i]+k)*math.Exp(-total)-k)
 		default:
 			f[i] = math.Max(0, (b[i]+k)*math.Exp(total)-k)
+			treesBaseline[i] = true
 		}
 	}
-	return contrib
+	return contrib, treesBaseline
 }
 
 // parts splits each row's uplift into Parts from the log-space

@@ -80,7 +80,12 @@ func eventGroupShares(ds *model.Dataset) map[string]float64 {
 // training row had at least minBaselineShare of the group promoted, while
 // the baseline's row has under half that. The baseline there is the
 // model's extrapolation, not something the history showed.
-func (m *Model) baselineWarnings(XB *data.Matrix, out []string) {
+//
+// With an effect model, only rows whose baseline is the predictor's own
+// (trees) can be extrapolated this way: the others' baseline is their
+// forecast with the levers' identified effect removed. fromTrees marks
+// those rows; nil means every row.
+func (m *Model) baselineWarnings(XB *data.Matrix, out []string, fromTrees []bool) {
 	if m.Ranges == nil || len(m.Ranges.EventGroupShare) == 0 {
 		return
 	}
@@ -98,6 +103,9 @@ func (m *Model) baselineWarnings(XB *data.Matrix, out []string) {
 	}
 	sort.Strings(names)
 	for i := range out {
+		if fromTrees != nil && !fromTrees[i] {
+			continue
+		}
 		for _, n := range names {
 			j, ok := col[n]
 			least := m.Ranges.EventGroupShare[n]

@@ -164,12 +164,16 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		res.Parts = e.parts(e.apply(ids, groups, XF, XB, scales, res.Forecast, res.Baseline), scales, res.Baseline)
-	} else if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
-		return nil, err
+		contrib, treesBaseline := e.apply(ids, groups, XF, XB, scales, res.Forecast, res.Baseline)
+		res.Parts = e.parts(contrib, scales, res.Baseline)
+		m.baselineWarnings(XB, res.Warnings, treesBaseline)
+	} else {
+		if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
+			return nil, err
+		}
+		m.baselineWarnings(XB, res.Warnings, nil)
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
-	m.baselineWarnings(XB, res.Warnings)
 
 	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
 	if c := m.Calibration; c != nil {
