@@ -405,9 +405,19 @@ func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Tar
 	for k, n := range p.Spec.Known {
 		known[n] = k
 	}
+	lastData := map[int]int{} // series → its last period with a target
 	for i, t := range targets {
 		s := p.Series[t.Series]
 		var w []string
+		last, ok := lastData[t.Series]
+		if !ok {
+			last = lastObserved(s)
+			lastData[t.Series] = last
+		}
+		if ahead := t.Period - last; ahead > m.Gap+m.Horizon {
+			w = append(w, fmt.Sprintf("%d periods after the series' last data (%s); the model forecasts up to %d ahead",
+				ahead, p.Grid.Label(last), m.Gap+m.Horizon))
+		}
 		if b.Promoted(t.Series, t.Period) && r.Series[s.ID].Promoted == 0 {
 			w = append(w, "series never promoted in training")
 		}
@@ -425,4 +435,14 @@ func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Tar
 		out[i] = strings.Join(w, "; ")
 	}
 	return out
+}
+
+// lastObserved returns the series' last period with a target value.
+func lastObserved(s *panel.Series) int {
+	for i := len(s.Y) - 1; i >= 0; i-- {
+		if !math.IsNaN(s.Y[i]) {
+			return s.Start + i
+		}
+	}
+	return s.Start - 1
 }

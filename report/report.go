@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -97,21 +98,16 @@ func (r *Report) Chart(c Chart) {
 // svg draws the chart 720×220 with axes, min/max labels and a legend.
 func (c Chart) svg() string {
 	const w, h, left, right, top, bottom = 720.0, 220.0, 48.0, 12.0, 24.0, 28.0
-	lo, hi := math.Inf(1), math.Inf(-1)
+	var vals []float64
 	for _, l := range c.Lines {
 		for _, y := range l.Y {
-			if !math.IsNaN(y) {
-				lo, hi = math.Min(lo, y), math.Max(hi, y)
+			if !math.IsNaN(y) && !math.IsInf(y, 0) {
+				vals = append(vals, y)
 			}
 		}
 	}
-	if math.IsInf(lo, 0) {
-		lo, hi = 0, 1
-	}
-	lo = math.Min(lo, 0)
-	if hi <= lo {
-		hi = lo + 1
-	}
+	lo, hi, top0 := scale(vals)
+	clipped := top0 > hi
 	n := len(c.X)
 	xAt := func(i int) float64 {
 		if n < 2 {
@@ -119,7 +115,7 @@ func (c Chart) svg() string {
 		}
 		return left + float64(i)*(w-left-right)/float64(n-1)
 	}
-	yAt := func(v float64) float64 { return top + (hi-v)/(hi-lo)*(h-top-bottom) }
+	yAt := func(v float64) float64 { return top + (hi-math.Min(v, hi))/(hi-lo)*(h-top-bottom) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<figure><svg viewBox="0 0 %g %g" width="%g" height="%g" role="img">`, w, h, w, h)
 	fmt.Fprintf(&b, `<text x="%g" y="14" class="t">%s</text>`, left, template.HTMLEscapeString(c.Title))
@@ -133,6 +129,9 @@ func (c Chart) svg() string {
 	fmt.Fprintf(&b, `<line x1="%g" y1="%g" x2="%g" y2="%g" class="axis"/>`, left, top, left, h-bottom)
 	fmt.Fprintf(&b, `<text x="%g" y="%.1f" class="l" text-anchor="end">%s</text>`, left-4, yAt(hi)+4, short(hi))
 	fmt.Fprintf(&b, `<text x="%g" y="%.1f" class="l" text-anchor="end">%s</text>`, left-4, yAt(lo)+4, short(lo))
+	if clipped {
+		fmt.Fprintf(&b, `<text x="%g" y="%g" class="l">values above %s drawn at the top (largest %s)</text>`, left+4, top+10, short(hi), short(top0))
+	}
 	if n > 0 {
 		fmt.Fprintf(&b, `<text x="%g" y="%g" class="l">%s</text>`, left, h-8, template.HTMLEscapeString(c.X[0]))
 		fmt.Fprintf(&b, `<text x="%g" y="%g" class="l" text-anchor="end">%s</text>`, w-right, h-8, template.HTMLEscapeString(c.X[n-1]))
@@ -164,11 +163,33 @@ func (c Chart) svg() string {
 		}
 		fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="1.5"%s/>`, path.String(), color, dash)
 		legendX -= 9 + 7*float64(len(l.Name)) + 14
-		fmt.Fprintf(&b, `<rect x="%.1f" y="6" width="10" height="3" fill="%s"/><text x="%.1f" y="12" class="l">%s</text>`,
-			legendX, color, legendX+14, template.HTMLEscapeString(l.Name))
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="8" x2="%.1f" y2="8" stroke="%s" stroke-width="2"%s/><text x="%.1f" y="12" class="l">%s</text>`,
+			legendX, legendX+12, color, dash, legendX+14, template.HTMLEscapeString(l.Name))
 	}
 	b.WriteString("</svg></figure>")
 	return b.String()
+}
+
+// scale returns the y axis range of a chart's values: from min(0, lowest)
+// to the highest value, unless the highest values are spikes (above three
+// times the 98th percentile), in which case the axis ends at 1.5 times that
+// percentile so that one spike does not flatten every other line; top is
+// the largest value either way.
+func scale(vals []float64) (lo, hi, top float64) {
+	if len(vals) == 0 {
+		return 0, 1, 1
+	}
+	sorted := slices.Clone(vals)
+	slices.Sort(sorted)
+	lo, top = math.Min(sorted[0], 0), sorted[len(sorted)-1]
+	hi = top
+	if q := sorted[int(0.98*float64(len(sorted)-1))]; q > 0 && top > 3*q {
+		hi = 1.5 * q
+	}
+	if hi <= lo {
+		hi = lo + 1
+	}
+	return lo, hi, math.Max(top, hi)
 }
 
 // short formats an axis value compactly.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -35,5 +36,24 @@ func TestReportEscapesAndDraws(t *testing.T) {
 	// The NaN breaks the actual line into two moves.
 	if !strings.Contains(out, "M708.0") || !strings.Contains(out, "L708.0") {
 		t.Errorf("line paths not broken at the gap:\n%s", out)
+	}
+}
+
+// TestChartSpike keeps one spike from flattening the other lines: the axis
+// ends near the bulk of the values and says what it cut.
+func TestChartSpike(t *testing.T) {
+	y := make([]float64, 60)
+	x := make([]string, 60)
+	for i := range y {
+		y[i], x[i] = 10+float64(i%5), fmt.Sprint(i)
+	}
+	y[30] = 1000
+	svg := Chart{Title: "spike", X: x, Lines: []Line{{Name: "units", Y: y}}}.svg()
+	if !strings.Contains(svg, "values above 21 drawn at the top (largest 1.0k)") {
+		t.Errorf("no clipping note:\n%s", svg)
+	}
+	flat := Chart{Title: "flat", X: x, Lines: []Line{{Name: "units", Y: y[:30]}}}.svg()
+	if strings.Contains(flat, "drawn at the top") {
+		t.Errorf("a chart without spikes was clipped")
 	}
 }

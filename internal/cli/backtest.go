@@ -108,6 +108,8 @@ func runBacktest(e *env, f backtestFlags) error {
 	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n\n",
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
 	writeLeaderboard(e.stdout, reports)
+	fmt.Fprintln(e.stdout, "\n"+maseNote)
+	writeSegments(e.stdout, reports)
 	if board != nil {
 		fmt.Fprintf(e.stdout, "\nleaderboard (the weights of blend, best_mean and stack for each fold are chosen on the folds before it, starting with an unscored warm-up fold):\n")
 		writeBoard(e.stdout, board)
@@ -137,6 +139,26 @@ func runBacktest(e *env, f backtestFlags) error {
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s, %s and %s\n", filepath.Join(f.out, "metrics.csv"), filepath.Join(f.out, "predictions.csv"), filepath.Join(f.out, "report.html"))
 	return nil
+}
+
+// maseNote explains MASE where it is printed.
+const maseNote = "MASE is the mean absolute error divided by that of a seasonal naive forecast (each period's value one season\n" +
+	"earlier) on each series' history before the origin: below 1 beats repeating last season."
+
+// writeSegments prints each model's scores per segment (--segment).
+func writeSegments(w io.Writer, reports []*backtest.Report) {
+	for _, r := range reports {
+		if len(r.Segments) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s by segment:\n", r.Model)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "segment\tlevel\tWAPE\tMASE\tbias\trows\t")
+		for _, sg := range r.Segments {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", sg.Column, sg.Level, pct(sg.Scores.WAPE), num(sg.Scores.MASE), pct(sg.Scores.Bias), sg.Scores.N)
+		}
+		tw.Flush()
+	}
 }
 
 // writeBoard prints the auto leaderboard with training times.

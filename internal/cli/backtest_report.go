@@ -17,6 +17,7 @@ func backtestReport(title string, reports []*backtest.Report, board []ensemble.E
 	r.Heading("Models")
 	head, rows := leaderboard(reports)
 	r.Table(head, rows)
+	r.Text(strings.ReplaceAll(maseNote, "\n", " "))
 	if board != nil {
 		r.Heading("Leaderboard")
 		r.Text("blend, best_mean and stack choose their weights for each fold on the folds before it only, starting with an unscored warm-up fold; seconds is each model's whole backtest, a combination's including its members'.")

@@ -115,6 +115,13 @@ func TestDemoDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two runs with the same seed", name)
 		}
 	}
+	// The report shows what the plan earns, and the baseline apart from the truth.
+	html, _ := os.ReadFile(filepath.Join(a, "report.html"))
+	for _, want := range []string{"incremental revenue", "incremental margin", "promotion cost", "ROI", `stroke="#7f7f7f" stroke-width="1.5" stroke-dasharray`} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
 }
 
 func TestExplainAndWhatif(t *testing.T) {

@@ -3,7 +3,9 @@ package cli
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"promocast/backtest"
 	"promocast/data"
@@ -33,6 +35,7 @@ func demoReport(p *panel.Panel, reports []*backtest.Report, best *backtest.Repor
 	r.Heading("Backtest")
 	head, rows := leaderboard(reports)
 	r.Table(head, rows)
+	r.Text(strings.ReplaceAll(maseNote, "\n", " "))
 	var folds [][]string
 	for _, fs := range best.Folds {
 		folds = append(folds, []string{fs.Origin, fmt.Sprint(fs.TrainRows), pct(fs.Scores.WAPE), pct(fs.Scores.Bias), num(fs.Scores.MASE)})
@@ -66,6 +69,10 @@ func demoReport(p *panel.Panel, reports []*backtest.Report, best *backtest.Repor
 	r.Text(fmt.Sprintf("Plan total: forecast %.0f units, baseline %.0f, uplift %+.0f; true %.0f, %.0f, %+.0f. Uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs.",
 		check.forecast, check.baseline, check.forecast-check.baseline, check.trueForecast, check.trueBaseline,
 		check.trueForecast-check.trueBaseline, check.corr, 100*check.wape, check.skus))
+	if rows := moneyRows(res); rows != nil {
+		r.Text("What the plan earns, by category (the model's forecast against its no-promotion baseline; ROI = incremental margin ÷ promotion cost):")
+		r.Table([]string{"category", "promoted rows", "uplift (units)", "incremental revenue", "incremental margin", "promotion cost", "ROI"}, rows)
+	}
 	ups := append([]skuUplift(nil), check.perSKU...)
 	sort.SliceStable(ups, func(a, b int) bool { return ups[a].truth > ups[b].truth })
 	exp, _ := truth.NeedNumber("expected", "")
@@ -174,9 +181,35 @@ func planChart(p *panel.Panel, res *forecast.Result, expected *data.Column, si i
 		fc[i], base[i], tru[i] = res.Forecast[k], res.Baseline[k], expected.Num[t.Row]
 		c.Shade[i] = res.Promoted[k]
 	}
-	c.Lines = []report.Line{{Name: "history", Y: actual, Color: "#222"}, {Name: "forecast", Y: fc}, {Name: "baseline", Y: base, Dash: true},
-		{Name: "true expected", Y: tru, Color: "#2ca02c", Dash: true}}
+	c.Lines = []report.Line{{Name: "history", Y: actual, Color: "#222"}, {Name: "forecast", Y: fc, Color: "#1f77b4"},
+		{Name: "baseline", Y: base, Color: "#7f7f7f", Dash: true}, {Name: "true expected", Y: tru, Color: "#2ca02c"}}
 	return c
+}
+
+// moneyRows totals the plan's money by category and for the whole plan;
+// nil when the spec names no price.
+func moneyRows(res *forecast.Result) [][]string {
+	if res.Panel.Spec.PriceColumn() == "" {
+		return nil
+	}
+	by := ""
+	if slices.Contains(res.Panel.Spec.Static, "category") {
+		by = "category"
+	}
+	groups, err := res.Summarise(by)
+	if err != nil {
+		return nil
+	}
+	all, _ := res.Summarise("")
+	var rows [][]string
+	for _, t := range append(groups, all...) {
+		if t.Promoted == 0 && t.Group != "all" {
+			continue
+		}
+		rows = append(rows, []string{t.Group, fmt.Sprint(t.Promoted), fmt.Sprintf("%+.0f", t.Forecast-t.Baseline),
+			money(t.Revenue - t.BaselineRevenue), money(t.Margin - t.BaselineMargin), fmt.Sprintf("%.0f", t.PromotionCost), ratioText(t.ROI())})
+	}
+	return rows
 }
 
 func nans(n int) []float64 {

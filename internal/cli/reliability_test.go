@@ -76,3 +76,32 @@ func TestTrainCalibrationWithoutPromotion(t *testing.T) {
 		t.Errorf("negative folds: %d %s", code, errs)
 	}
 }
+
+// TestPlanFarPastASeriesData plans the next week for a series whose data
+// ended six weeks before the others': its rows say so, the others' do not.
+func TestPlanFarPastASeriesData(t *testing.T) {
+	path := weeklyShop(t, 40, 40)
+	b, _ := os.ReadFile(path("history.csv"))
+	var kept []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.Contains(line, ",b,") && line[:10] > "2012-08-22" {
+			continue // b's last six weeks
+		}
+		kept = append(kept, line)
+	}
+	writeFile(t, path("history.csv"), strings.Join(kept, "\n")+"\n")
+	writeFile(t, path("plan.csv"), "week,sku,price,regular_price,feature\n2012-10-10,a,8,10,1\n2012-10-10,b,8,10,1\n")
+	if code, _, errs := run(t, "train", "--data", path("history.csv"), "--spec", path("spec.yaml"), "--model", "ridge",
+		"--horizon", "2", "--calibration-folds", "0", "--out", path("m.json")); code != exitOK {
+		t.Fatalf("train: %s", errs)
+	}
+	code, _, errs := run(t, "forecast", "--model", path("m.json"), "--data", path("history.csv"), "--plan", path("plan.csv"), "--out", path("fc.csv"))
+	if code != exitOK {
+		t.Fatalf("forecast: %s", errs)
+	}
+	out, _ := os.ReadFile(path("fc.csv"))
+	lines := strings.Split(string(out), "\n")
+	if len(lines) < 3 || strings.Contains(lines[1], "last data") || !strings.Contains(lines[2], "7 periods after the series' last data (2012-08-22)") {
+		t.Errorf("forecast:\n%s", out)
+	}
+}
