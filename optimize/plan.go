@@ -345,6 +345,10 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, b Bases, depths []string, 
 // problem values every option of every plan row by its own lift, net of
 // its lever costs (leverCost[option][row], already in the fixed costs),
 // and returns the optimisation problem with the group names by number.
+// Every option's gain is measured from one reference per row, the units of
+// the "off" option: a model whose baseline depends on the plan (an effect
+// model that derives it from the forecast) would otherwise measure each
+// option from a baseline of its own.
 func problem(s Settings, user *forecast.Result, valued []*forecast.Result, leverCost [][]float64, opts []Option) (*solver.Problem, []string, error) {
 	groupOf, err := user.Grouper(s.GroupBy)
 	if err != nil {
@@ -360,6 +364,7 @@ func problem(s Settings, user *forecast.Result, valued []*forecast.Result, lever
 			names = append(names, g)
 		}
 		slot := solver.Slot{Series: t.Series, Group: ids[g]}
+		ref := valued[0].Baseline[i]
 		for k, o := range opts {
 			r := valued[k]
 			base, bp, cost := r.Baseline[i], r.BasePrice[i], r.UnitCost[i]
@@ -377,9 +382,9 @@ func problem(s Settings, user *forecast.Result, valued []*forecast.Result, lever
 					opt.Cost += fixed
 				}
 				if s.Objective == Margin {
-					opt.Objective = opt.Margin - base*(bp-cost)
+					opt.Objective = opt.Margin - ref*(bp-cost)
 				} else {
-					opt.Objective = opt.Revenue - base*bp
+					opt.Objective = opt.Revenue - ref*bp
 				}
 				opt.Objective -= leverCost[k][i]
 			}

@@ -159,3 +159,45 @@ func TestLeverCosts(t *testing.T) {
 		t.Error("a negative lever cost was accepted")
 	}
 }
+
+// TestOptionsShareOneReference values two options whose forecasts carry
+// different baselines (as an effect model's do): each option's gain is
+// measured from the "off" option's units, not from its own baseline.
+func TestOptionsShareOneReference(t *testing.T) {
+	sc, shop := scorer(t)
+	user, err := sc.Forecast(shop.Plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(user.Targets)
+	result := func(base, own, price float64) *forecast.Result {
+		r := &forecast.Result{Panel: user.Panel, Targets: user.Targets, Parts: forecast.Parts{Own: make([]float64, n)}}
+		for range n {
+			r.Baseline, r.BasePrice, r.Price = append(r.Baseline, base), append(r.BasePrice, 10), append(r.Price, price)
+			r.UnitCost, r.FixedCost = append(r.UnitCost, 4), append(r.FixedCost, math.NaN())
+		}
+		for i := range r.Parts.Own {
+			r.Parts.Own[i] = own
+		}
+		return r
+	}
+	off, on := result(100, 0, 10), result(130, 20, 9)
+	opts := []Option{{Name: "off"}, {Name: "10% off", Discount: 0.1}}
+	none := [][]float64{make([]float64, n), make([]float64, n)}
+	for _, objective := range []string{Margin, Revenue} {
+		prob, _, err := problem(Settings{Objective: objective, Budget: math.Inf(1), MinMarginRate: math.Inf(-1)}, user, []*forecast.Result{off, on}, none, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 150 units at 9 against 100 units at 10 (unit cost 4).
+		want := 150*9 - 100*10.0
+		if objective == Margin {
+			want = 150*(9-4) - 100*(10-4.0)
+		}
+		for i, slot := range prob.Slots {
+			if got := slot.Options[1].Objective; math.Abs(got-want) > 1e-9 {
+				t.Fatalf("%s, row %d: option gains %v, want %v", objective, i, got, want)
+			}
+		}
+	}
+}
