@@ -23,14 +23,10 @@ func BenchmarkFitTaFeng(b *testing.B) {
 		set  func(*Settings)
 	}{
 		{"default", func(*Settings) {}},
-		{"candidates-15-15-10", func(s *Settings) { s.Candidates = Candidates{FromEASE: 15, FromKNN: 15, Popular: 10} }},
+		{"candidates-30-30-20", func(s *Settings) { s.Candidates = Candidates{FromEASE: 30, FromKNN: 30, Popular: 20} }},
 		{"candidates-60-60-40", func(s *Settings) { s.Candidates = Candidates{FromEASE: 60, FromKNN: 60, Popular: 40} }},
-		{"all-negatives", func(s *Settings) { s.NewNegatives = 1 }},
 		{"learning-rate-0.1", func(s *Settings) { s.Trees.LearningRate = 0.1 }},
 		{"leaves-63", func(s *Settings) { s.Trees.MaxLeaves = 63 }},
-		{"ease-lambda-100", func(s *Settings) { s.EASE.Lambda = 100 }},
-		{"ease-lambda-1000", func(s *Settings) { s.EASE.Lambda = 1000 }},
-		{"tifu-group-3", func(s *Settings) { s.TIFU.GroupSize = 3 }},
 	}
 	for _, v := range variants {
 		b.Run(v.name, func(b *testing.B) {

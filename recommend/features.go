@@ -18,13 +18,13 @@ type Candidates struct {
 
 func (c Candidates) withDefaults() Candidates {
 	if c.FromEASE <= 0 {
-		c.FromEASE = 30
+		c.FromEASE = 15
 	}
 	if c.FromKNN <= 0 {
-		c.FromKNN = 30
+		c.FromKNN = 15
 	}
 	if c.Popular <= 0 {
-		c.Popular = 20
+		c.Popular = 10
 	}
 	return c
 }

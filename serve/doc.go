@@ -24,6 +24,8 @@
 //	                                          warnings per row, objective, gap, each constraint's use and slack, chosen vs
 //	                                          your plan vs no promotion
 //	POST /v1/inventory                 read   plan rows + stock → per series safety stock, reorder point, order qty, stockout risk
+//	POST /v1/recommend                 read   customer IDs → each one's likeliest next-basket items, P(bought), repeat or new
+//	                                          (added by RegisterRecommend; 'serve --recommend-model')
 //	GET  /v1/spec                      read   what a plan looks like: columns, levers and how to set them, periods, series defaults
 //	GET  /v1/backtest                  read   the live version's stored backtest: metrics by fold and segment, one series' points
 //	GET  /v1/models                    read   registered versions and the one served
