@@ -18,7 +18,9 @@ const (
 	CyberMonday    = "cyber_monday"
 )
 
-// Builtin returns the built-in events for FirstYear..LastYear, a fresh
+// Builtin returns the built-in events for FirstYear..LastYear (from the
+// year each began: Double 11 in 2009, 618 in 2010, Double 12 in 2011,
+// Cyber Monday in 2005), a fresh
 // slice the caller may edit (for example to widen a window) before New:
 //
 //	name             days each year                      pre  post
@@ -37,25 +39,26 @@ func Builtin() []Event {
 		name, title string
 		pre, post   int
 		days        func(year int) (start, end Date)
+		since       int // the first year the event ran; 0: every year
 	}
 	fixed := func(m time.Month, d int) func(int) (Date, Date) {
 		return func(y int) (Date, Date) { day := DateOf(y, m, d); return day, day }
 	}
 	rules := []rule{
-		{Double11, "Double 11 (Singles' Day)", 22, 3, fixed(time.November, 11)},
-		{Mid618, "618 mid-year sale", 17, 2, fixed(time.June, 18)},
-		{Double12, "Double 12", 3, 2, fixed(time.December, 12)},
+		{Double11, "Double 11 (Singles' Day)", 22, 3, fixed(time.November, 11), 2009},
+		{Mid618, "618 mid-year sale", 17, 2, fixed(time.June, 18), 2010},
+		{Double12, "Double 12", 3, 2, fixed(time.December, 12), 2011},
 		{SpringFestival, "Spring Festival (Chinese New Year)", 14, 8, func(y int) (Date, Date) {
 			d, _ := LunarNewYear(y)
 			return d, d + 6
-		}},
-		{BlackFriday, "Black Friday", 7, 2, func(y int) (Date, Date) { d := BlackFridayOf(y); return d, d }},
-		{CyberMonday, "Cyber Monday", 0, 1, func(y int) (Date, Date) { d := BlackFridayOf(y) + 3; return d, d }},
+		}, 0},
+		{BlackFriday, "Black Friday", 7, 2, func(y int) (Date, Date) { d := BlackFridayOf(y); return d, d }, 0},
+		{CyberMonday, "Cyber Monday", 0, 1, func(y int) (Date, Date) { d := BlackFridayOf(y) + 3; return d, d }, 2005},
 	}
 	events := make([]Event, len(rules))
 	for i, r := range rules {
 		spans := make([]Span, 0, LastYear-FirstYear+1)
-		for y := FirstYear; y <= LastYear; y++ {
+		for y := max(FirstYear, r.since); y <= LastYear; y++ {
 			s, e := r.days(y)
 			spans = append(spans, Span{Start: s, End: e, Pre: r.pre, Post: r.post})
 		}

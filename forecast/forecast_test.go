@@ -5,9 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"promocast/calendar"
 	"promocast/data"
 	"promocast/feature"
 	"promocast/learn/naive"
@@ -692,5 +695,27 @@ func TestBaselineWarnings(t *testing.T) {
 	}
 	if out[1] != "" || out[2] != "" || out[3] != "discount deeper" {
 		t.Errorf("rows 1–3 (share kept, a window promoted below 10%% in training, no event): %q", out[1:])
+	}
+}
+
+// TestBuiltinEventsInsideHistory checks that a model uses only the
+// built-in events that fall inside its history: a history of 2001..2003
+// predates Double 11, 618 and Double 12.
+func TestBuiltinEventsInsideHistory(t *testing.T) {
+	first := int(calendar.DateOf(2001, time.March, 1))
+	last := int(calendar.DateOf(2003, time.March, 1))
+	got := builtinWithin(first, last)
+	for _, n := range []string{calendar.Double11, calendar.Mid618, calendar.Double12} {
+		if slices.Contains(got, n) {
+			t.Errorf("a 2001..2003 history uses %s, which began later: %v", n, got)
+		}
+	}
+	for _, n := range []string{calendar.SpringFestival, calendar.BlackFriday} {
+		if !slices.Contains(got, n) {
+			t.Errorf("a 2001..2003 history lacks %s: %v", n, got)
+		}
+	}
+	if got := builtinWithin(int(calendar.DateOf(2024, time.January, 1)), int(calendar.DateOf(2024, time.December, 31))); len(got) != len(calendar.Builtin()) {
+		t.Errorf("a 2024 history uses %v, want every built-in event", got)
 	}
 }

@@ -31,6 +31,10 @@ type Model struct {
 	Levels [][]string `json:"levels"`
 	// Events are the user's events, kept so forecasts see the same calendar.
 	Events []calendar.Event `json:"events,omitempty"`
+	// BuiltinEvents names the built-in events the model uses: those that
+	// fall inside the training history. Absent (nil) in older model files,
+	// which use every built-in event.
+	BuiltinEvents []string `json:"builtin_events"`
 	// Config is the feature configuration, defaults filled in.
 	Config feature.Config `json:"feature_config"`
 	// Features describes the learner's input columns.
@@ -68,7 +72,8 @@ type TrainOptions struct {
 	// Events are user events added to the calendar.
 	Events []calendar.Event
 	// ChooseUntil is the last period whose targets the choices made from
-	// the data itself (the season of plain periods) may read: a backtest
+	// the data itself (the season of plain periods, the built-in events
+	// that fall inside the history) may read: a backtest
 	// passes its first origin so that no fold's choice sees its future.
 	// Zero means the panel's last period.
 	ChooseUntil int
@@ -93,6 +98,8 @@ type Prepared struct {
 	X       *data.Matrix
 	Scales  []float64
 	Events  []calendar.Event
+	// Builtin names the built-in events in use (Model.BuiltinEvents).
+	Builtin []string
 }
 
 // Prepare builds the features of every observed row of the panel for a
@@ -101,7 +108,16 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	cal, err := newCalendar(p.Spec.Calendar != "none", opt.Events)
+	var keep []string
+	if first, _, ok := p.Grid.Days(p.First); ok {
+		until := opt.ChooseUntil
+		if until == 0 {
+			until = p.Last
+		}
+		_, last, _ := p.Grid.Days(until)
+		keep = builtinWithin(first, last)
+	}
+	cal, err := newCalendar(p.Spec.Calendar != "none", keep, opt.Events)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +140,7 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	}
 	refs := feature.Observed(p)
 	X, scales := b.Matrix(refs)
-	return &Prepared{Panel: p, Builder: b, Refs: refs, X: X, Scales: scales, Events: opt.Events}, nil
+	return &Prepared{Panel: p, Builder: b, Refs: refs, X: X, Scales: scales, Events: opt.Events, Builtin: keep}, nil
 }
 
 // Dataset returns the training set of the rows whose period is at most
@@ -191,7 +207,7 @@ func (pr *Prepared) Train(opt TrainOptions, until int, fit Fit) (*Model, error) 
 	}
 	return &Model{
 		Kind: opt.Kind, Spec: *pr.Panel.Spec, Grid: pr.Panel.Grid, Levels: pr.Panel.Levels,
-		Events: pr.Events, Config: pr.Builder.Config(), Features: pr.Builder.Features(),
+		Events: pr.Events, BuiltinEvents: pr.Builtin, Config: pr.Builder.Config(), Features: pr.Builder.Features(),
 		Horizon: opt.Horizon, Gap: opt.Gap,
 		TrainFirst: pr.Panel.Grid.Label(first), TrainLast: pr.Panel.Grid.Label(min(until, pr.Panel.Last)),
 		Rows: ds.X.Rows, Series: len(series), Predictor: pred,

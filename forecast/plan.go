@@ -78,7 +78,7 @@ func (m *Model) NewScorer(history *data.Frame) (*Scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	cal, err := newCalendar(m.Spec.Calendar != "none", m.Events)
+	cal, err := newCalendar(m.Spec.Calendar != "none", m.BuiltinEvents, m.Events)
 	if err != nil {
 		return nil, err
 	}
