@@ -230,6 +230,15 @@ func TestGuardSeriesAndGroup(t *testing.T) {
 		t.Errorf("sweep warnings %q %q %q", pts[0].Warning, pts[1].Warning, pts[2].Warning)
 	}
 
+	// A sweep of the display share warns beyond the series' own range.
+	pts, err = m.WhatIf(hist, guardPlan(row{"A", 2, 0}), Sweep{Lever: "display", Values: []float64{0, 0.3, 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pts[0].Warning != "" || pts[1].Warning != "" || pts[2].Warning != cases[3].want {
+		t.Errorf("display sweep warnings %q %q %q", pts[0].Warning, pts[1].Warning, pts[2].Warning)
+	}
+
 	// A model file written before series and group ranges were recorded
 	// still warns against all of training.
 	old := *r

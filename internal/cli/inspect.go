@@ -45,6 +45,9 @@ func inspectCmd(e *env) *cobra.Command {
 			fmt.Fprintf(w, "target       %s\n", m.Spec.Target)
 			fmt.Fprintf(w, "known        %s\n", strings.Join(m.Spec.Known, ", "))
 			fmt.Fprintf(w, "static       %s\n", strings.Join(m.Spec.Static, ", "))
+			if r := m.Ranges; r != nil && r.Group != "" {
+				fmt.Fprintf(w, "group        %s (peers for cannibalisation and the guard rails)\n", r.Group)
+			}
 			levers, _ := m.Spec.Levers()
 			for _, l := range levers {
 				off := fmt.Sprint(l.Number)
