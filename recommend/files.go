@@ -14,7 +14,7 @@ func WriteModel(path string, m *Model) error {
 	if err != nil {
 		return fmt.Errorf("write model: %w", err)
 	}
-	return export.WriteBytes(path, append(b, '\n'))
+	return export.WriteBytes(path, b)
 }
 
 // ReadModel reads a model file written by WriteModel.
@@ -23,11 +23,7 @@ func ReadModel(path string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read model: %w", err)
 	}
-	m, err := UnmarshalModel(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return UnmarshalModel(b, path)
 }
 
 // RecommendationFrame lays recommendations out as a table, one row per

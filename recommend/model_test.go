@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -165,9 +166,12 @@ func TestFitIsDeterministic(t *testing.T) {
 	if !bytes.Equal(a, two) {
 		t.Fatal("one and two threads gave different models")
 	}
-	m, err := UnmarshalModel(a)
+	m, err := UnmarshalModel(a, "a.json")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := UnmarshalModel(bytes.Replace(a, []byte(`"settings"`), []byte(`"Settings"`), 1), "edited.json"); err == nil || !strings.Contains(err.Error(), "checksum") {
+		t.Errorf("an edited file: %v, want a checksum error", err)
 	}
 	r1, err := m.Recommend(b, 5)
 	if err != nil {

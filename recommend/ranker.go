@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"promocast/data"
+	"promocast/envelope"
 	"promocast/learn/gbdt"
 	"promocast/model"
 )
@@ -86,14 +87,13 @@ func (s Settings) withDefaults() (Settings, error) {
 // The neighbour models and item statistics are not part of it: they are
 // closed-form and are computed again from the history given to Recommend.
 type Model struct {
-	Version     int         `json:"version"`
 	Settings    Settings    `json:"settings"`
 	Trees       *gbdt.Model `json:"trees"`
 	Calibration *Isotonic   `json:"calibration"`
 }
 
-// FormatVersion is the version of the Model JSON layout.
-const FormatVersion = 1
+// fileFormat is the model file's envelope (docs/model-format.md).
+var fileFormat = envelope.Format{Name: "promocast-recommend", Version: 1, Noun: "promocast next-basket model file"}
 
 // FitReport says what Fit did.
 type FitReport struct {
@@ -139,7 +139,7 @@ func Fit(history *Baskets, s Settings) (*Model, *FitReport, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("recommend: train the re-ranker: %w", err)
 	}
-	m := &Model{Version: FormatVersion, Settings: s, Trees: trees}
+	m := &Model{Settings: s, Trees: trees}
 	raw, err := m.predictRaw(vt)
 	if err != nil {
 		return nil, nil, err
@@ -337,23 +337,32 @@ func (t *table) ranked(i int, raw []float64, order []int) []int {
 	return order
 }
 
-// MarshalModel returns the model as indented JSON.
-func MarshalModel(m *Model) ([]byte, error) { return json.MarshalIndent(m, "", " ") }
-
-// UnmarshalModel reads a model written by MarshalModel.
-func UnmarshalModel(b []byte) (*Model, error) {
-	var m Model
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("recommend: read model: %w", err)
+// MarshalModel returns the model file's bytes: the model's JSON in
+// promocast's checksummed envelope (format promocast-recommend).
+func MarshalModel(m *Model) ([]byte, error) {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("recommend: write model: %w", err)
 	}
-	if m.Version != FormatVersion {
-		return nil, fmt.Errorf("recommend: model format version %d: this build reads version %d", m.Version, FormatVersion)
+	return fileFormat.Seal("", body)
+}
+
+// UnmarshalModel reads a model file written by MarshalModel; name labels
+// errors.
+func UnmarshalModel(b []byte, name string) (*Model, error) {
+	_, _, body, err := fileFormat.Open(b, name)
+	if err != nil {
+		return nil, err
+	}
+	var m Model
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if m.Trees == nil || m.Calibration == nil {
-		return nil, fmt.Errorf("recommend: model file has no trees or no calibration")
+		return nil, fmt.Errorf("%s: the model has no trees or no calibration", name)
 	}
 	if m.Trees.NumFeatures() != len(featureNames) {
-		return nil, fmt.Errorf("recommend: model has %d features: expected %d", m.Trees.NumFeatures(), len(featureNames))
+		return nil, fmt.Errorf("%s: the model has %d features: expected %d", name, m.Trees.NumFeatures(), len(featureNames))
 	}
 	return &m, nil
 }
