@@ -2,8 +2,10 @@ package serve
 
 import (
 	"encoding/json"
+	"net/http"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -128,10 +130,14 @@ func openAPI(routes []Route, version string) map[string]any {
 			ct = "application/json"
 		}
 		resp := map[string]any{"description": "success", "content": map[string]any{ct: map[string]any{"schema": g.of(rt.Response)}}}
-		op["responses"] = map[string]any{
+		responses := map[string]any{
 			"200":     resp,
-			"default": map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": errRef}}},
+			"default": errorResponse(errRef, "unexpected error (500: the server logged the details)", false),
 		}
+		for _, code := range errorStatuses(rt) {
+			responses[strconv.Itoa(code)] = errorResponse(errRef, errorMeaning(code), code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable && rt.Heavy)
+		}
+		op["responses"] = responses
 		if rt.Request != nil {
 			op["requestBody"] = map[string]any{"required": true,
 				"content": map[string]any{"application/json": map[string]any{"schema": g.of(rt.Request)}}}
@@ -150,8 +156,8 @@ func openAPI(routes []Route, version string) map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if rt.Scope != ScopePublic {
-			op["security"] = []any{map[string]any{"bearer": []string{}}}
+		if rt.Scope == ScopePublic {
+			op["security"] = []any{} // overrides the document's bearer requirement
 		}
 		item, _ := paths[rt.Path].(map[string]any)
 		if item == nil {
@@ -164,12 +170,87 @@ func openAPI(routes []Route, version string) map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "promocast", "version": version,
 			"description": "Forecast what a promotion will do: units, baseline, uplift, money and intervals per plan row."},
-		"paths": paths,
+		"servers": []any{map[string]any{"url": "http://127.0.0.1:8080",
+			"description": "the default address of 'promocast serve'; use the address the server listens on (--addr)"}},
+		"security": []any{map[string]any{"bearer": []string{}}},
+		"paths":    paths,
 		"components": map[string]any{
-			"schemas":         g.defs,
-			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"schemas": g.defs,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
+				"description": "An API token from the server's token file (--tokens) or PROMOCAST_TOKENS, of scope read or admin (x-promocast-scope says which a route needs). Without tokens configured, read routes are open."}},
 		},
 	}
+}
+
+// errorStatuses lists the failures a route documents besides the default:
+// bad input for routes that take input, 401 and 403 for routes behind
+// tokens, 413 for bodies, 404 for a path naming a model, 409 and 422 for
+// admin changes, 429 and 503 for plan-scoring routes (503 also before a
+// model is loaded and while draining).
+func errorStatuses(rt Route) []int {
+	var out []int
+	hasPathParam := strings.Contains(rt.Path, "{")
+	if rt.Request != nil || len(rt.Query) > 0 || hasPathParam {
+		out = append(out, http.StatusBadRequest)
+	}
+	if rt.Scope != ScopePublic {
+		out = append(out, http.StatusUnauthorized, http.StatusForbidden)
+	}
+	if hasPathParam {
+		out = append(out, http.StatusNotFound)
+	}
+	if rt.Scope == ScopeAdmin {
+		out = append(out, http.StatusConflict)
+	}
+	if rt.Request != nil {
+		out = append(out, http.StatusRequestEntityTooLarge)
+	}
+	if rt.Scope == ScopeAdmin || rt.Heavy {
+		out = append(out, http.StatusUnprocessableEntity)
+	}
+	if rt.Heavy {
+		out = append(out, http.StatusTooManyRequests)
+	}
+	if rt.Scope != ScopePublic || rt.Path == "/readyz" {
+		out = append(out, http.StatusServiceUnavailable)
+	}
+	return out
+}
+
+// errorMeaning describes what an error status means on this API.
+func errorMeaning(code int) string {
+	switch code {
+	case http.StatusBadRequest:
+		return "the request is malformed or a value is invalid; error.field is the JSON path of the offending input"
+	case http.StatusUnauthorized:
+		return "no token, or an unknown one (the answer carries WWW-Authenticate: Bearer)"
+	case http.StatusForbidden:
+		return "the token's scope does not allow this route"
+	case http.StatusNotFound:
+		return "no such model name or version"
+	case http.StatusConflict:
+		return "the registry cannot do this now (no earlier live version to return to, or it changed meanwhile)"
+	case http.StatusRequestEntityTooLarge:
+		return "the body, its rows or a sweep exceed this server's limits; split the request"
+	case http.StatusUnprocessableEntity:
+		return "well-formed but cannot be answered: a version that cannot be served, or a plan the model cannot score"
+	case http.StatusTooManyRequests:
+		return "the server's queue for plan-scoring work is full; retry after Retry-After seconds"
+	case http.StatusServiceUnavailable:
+		return "no live model yet, draining, no capacity within the queue wait, or the work outlasted the deadline; retry later"
+	}
+	return http.StatusText(code)
+}
+
+// errorResponse is an error answer's description, with Retry-After when
+// retry says the status carries it.
+func errorResponse(errRef map[string]any, desc string, retry bool) map[string]any {
+	r := map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": errRef}}}
+	if retry {
+		r["headers"] = map[string]any{"Retry-After": map[string]any{"description": "seconds to wait before retrying",
+			"schema": map[string]any{"type": "integer", "minimum": 1}}}
+	}
+	return r
 }
 
 func operationID(rt Route) string {

@@ -132,6 +132,12 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	if doc["openapi"] != "3.1.0" {
 		t.Errorf("openapi = %v", doc["openapi"])
 	}
+	if servers, _ := doc["servers"].([]any); len(servers) == 0 {
+		t.Error("the document lists no servers")
+	}
+	if sec, _ := doc["security"].([]any); len(sec) != 1 {
+		t.Errorf("document security %v, want the bearer scheme", doc["security"])
+	}
 	paths := doc["paths"].(map[string]any)
 	documented := 0
 	for _, item := range paths {
@@ -150,8 +156,25 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 		if op["x-promocast-scope"] != rt.Scope.String() {
 			t.Errorf("%s %s: documented scope %v, routed %v", rt.Method, rt.Path, op["x-promocast-scope"], rt.Scope)
 		}
-		if _, secured := op["security"]; secured != (rt.Scope != ScopePublic) {
-			t.Errorf("%s %s: security listed = %v for scope %v", rt.Method, rt.Path, secured, rt.Scope)
+		// Token routes take the document's bearer requirement; public
+		// routes override it with an empty one.
+		sec, own := op["security"].([]any)
+		if public := rt.Scope == ScopePublic; own != public || public && len(sec) != 0 {
+			t.Errorf("%s %s: security %v for scope %v", rt.Method, rt.Path, op["security"], rt.Scope)
+		}
+		// A client learns every failure it must handle, with the error body.
+		responses := op["responses"].(map[string]any)
+		for _, code := range errorStatuses(rt) {
+			r, ok := responses[fmt.Sprint(code)].(map[string]any)
+			if !ok || !strings.Contains(fmt.Sprint(r["content"]), "#/components/schemas/Error") {
+				t.Errorf("%s %s: no %d response with the error schema", rt.Method, rt.Path, code)
+			}
+		}
+		if rt.Scope != ScopePublic && !slices.ContainsFunc([]string{"401", "403"}, func(c string) bool { return responses[c] != nil }) {
+			t.Errorf("%s %s: a token route without 401 and 403", rt.Method, rt.Path)
+		}
+		if rt.Heavy && responses["429"].(map[string]any)["headers"] == nil {
+			t.Errorf("%s %s: 429 without Retry-After", rt.Method, rt.Path)
 		}
 		// Every documented route answers something other than "no route".
 		code, body := e.call(t, rt.Method, strings.ReplaceAll(rt.Path, "{name}", "shop"), "", "{}")
