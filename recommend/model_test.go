@@ -310,3 +310,16 @@ func TestRecommenderAgreesWithRecommend(t *testing.T) {
 		t.Errorf("unknown customer: ok %v, err %v", ok, err)
 	}
 }
+
+func TestMaxFitCustomersSamples(t *testing.T) {
+	b := synthBaskets(6, 400, 40)
+	s := smallSettings()
+	s.MaxFitCustomers = 100
+	_, rep, err := Fit(b, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.TrainCustomers + rep.ValidCustomers; n < 70 || n > 130 {
+		t.Errorf("fitted on %d customers, want about 100", n)
+	}
+}

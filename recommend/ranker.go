@@ -35,6 +35,13 @@ type Settings struct {
 	// bought kept to train the trees (weighted up by its inverse), which
 	// makes training several times faster; default 0.25, 1 keeps all.
 	NewNegatives float64
+	// MaxFitCustomers is the most customers the re-ranker learns from,
+	// training and validation together, drawn at random by customer id
+	// when there are more; default 500,000. It bounds the memory of
+	// fitting: each customer brings about 40 to 100 candidate rows of 184
+	// bytes. Recommend and Evaluate score every customer, a block at a
+	// time, whatever their number.
+	MaxFitCustomers int
 	// Seed chooses the validation customers and seeds the trees.
 	Seed uint64
 	// Threads is the number of goroutines; 0 means GOMAXPROCS. Results do
@@ -71,6 +78,12 @@ func (s Settings) withDefaults() (Settings, error) {
 	}
 	if !(s.NewNegatives > 0 && s.NewNegatives <= 1) {
 		return s, fmt.Errorf("recommend: NewNegatives is %v: expected a share in (0, 1]", s.NewNegatives)
+	}
+	if s.MaxFitCustomers == 0 {
+		s.MaxFitCustomers = 500_000
+	}
+	if s.MaxFitCustomers < 0 {
+		return s, fmt.Errorf("recommend: MaxFitCustomers is %d: expected a positive count", s.MaxFitCustomers)
 	}
 	if s.Threads < 0 {
 		return s, fmt.Errorf("recommend: Threads is %d: expected 0 (all cores) or a positive count", s.Threads)
@@ -109,8 +122,8 @@ type FitReport struct {
 // basket; features, candidates, item statistics and neighbour models come
 // from the baskets before it only, so nothing of a label basket is seen.
 // Customers with a single basket give no training rows.
-func Fit(history *Baskets, s Settings) (*Model, *FitReport, error) {
-	s, err := s.withDefaults()
+func Fit(history *Baskets, given Settings) (*Model, *FitReport, error) {
+	s, err := given.withDefaults()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,8 +133,15 @@ func Fit(history *Baskets, s Settings) (*Model, *FitReport, error) {
 		return nil, nil, err
 	}
 	var train, valid []int32
+	fitting := 0
 	for c := range head.Customers {
-		if head.NumBaskets(c) == 0 {
+		if head.NumBaskets(c) > 0 {
+			fitting++
+		}
+	}
+	keep := min(1, float64(s.MaxFitCustomers)/float64(max(1, fitting)))
+	for c := range head.Customers {
+		if head.NumBaskets(c) == 0 || customerDraw(head.Customers[c], s.Seed+1) >= keep {
 			continue
 		}
 		if inValidation(head.Customers[c], s) {
@@ -139,7 +159,10 @@ func Fit(history *Baskets, s Settings) (*Model, *FitReport, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("recommend: train the re-ranker: %w", err)
 	}
+	// The model keeps the thread count it was given, not the one it ran
+	// with, so that the file does not depend on the machine.
 	m := &Model{Settings: s, Trees: trees}
+	m.Settings.Threads, m.Settings.Trees.Threads = given.Threads, given.Trees.Threads
 	raw, err := m.predictRaw(vt)
 	if err != nil {
 		return nil, nil, err
@@ -161,14 +184,20 @@ func Fit(history *Baskets, s Settings) (*Model, *FitReport, error) {
 // by a hash of the seed and the customer id, so the choice does not depend
 // on the order of the input.
 func inValidation(id string, s Settings) bool {
+	return customerDraw(id, s.Seed) < s.ValidShare
+}
+
+// customerDraw returns a number in [0, 1) drawn from the seed and the
+// customer id alone.
+func customerDraw(id string, seed uint64) float64 {
 	h := fnv.New64a()
-	var seed [8]byte
-	for i := range seed {
-		seed[i] = byte(s.Seed >> (8 * i))
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(seed >> (8 * i))
 	}
-	h.Write(seed[:])
+	h.Write(b[:])
 	h.Write([]byte(id))
-	return unit(h.Sum64()) < s.ValidShare
+	return unit(h.Sum64())
 }
 
 // unit maps a hash to [0, 1), first mixing its bits with SplitMix64's

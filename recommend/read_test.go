@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -163,4 +164,48 @@ func FuzzReadJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLongAndJSONAgree writes the same baskets in both formats and reads
+// them back to the same customers, baskets and items.
+func TestLongAndJSONAgree(t *testing.T) {
+	j := synthBaskets(8, 50, 30)
+	var sb strings.Builder
+	sb.WriteString("customer,basket,item\n")
+	// Rows in reverse order: the reader must order baskets by the basket
+	// column, not by the file.
+	for c := j.NumCustomers() - 1; c >= 0; c-- {
+		for k := j.NumBaskets(c) - 1; k >= 0; k-- {
+			for _, it := range j.Basket(c, k) {
+				fmt.Fprintf(&sb, "%s,%d,%s\n", j.Customers[c], k, j.Catalog.Item(it))
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "long.csv.gz")
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(sb.String()))
+	zw.Close()
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	l, err := Read(path, LongColumns{}, NewCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.NumCustomers() != j.NumCustomers() || l.TotalBaskets() != j.TotalBaskets() {
+		t.Fatalf("long: %d customers, %d baskets; json: %d, %d", l.NumCustomers(), l.TotalBaskets(), j.NumCustomers(), j.TotalBaskets())
+	}
+	for c := range j.Customers {
+		lc, ok := l.Customer(j.Customers[c])
+		if !ok || l.NumBaskets(lc) != j.NumBaskets(c) {
+			t.Fatalf("customer %s: %v, %d baskets", j.Customers[c], ok, l.NumBaskets(lc))
+		}
+		for k := range j.NumBaskets(c) {
+			a, b := items(j, c, k), items(l, lc, k)
+			slices.Sort(a)
+			slices.Sort(b)
+			if !slices.Equal(a, b) {
+				t.Fatalf("customer %s basket %d: json %v, long %v", j.Customers[c], k, a, b)
+			}
+		}
+	}
 }
