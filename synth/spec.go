@@ -9,6 +9,7 @@ keys: [sku]
 target: units
 known: [price, regular_price, discount, feature, display, coupon, unit_cost]
 static: [category, brand, price_tier]
+group: category
 promotion:
   price: {off: regular_price}
   discount: {off: 0}
