@@ -37,6 +37,12 @@ type Config struct {
 	// PromoThreshold is the discount depth that counts as a promotion.
 	// Zero means DefaultPromoThreshold.
 	PromoThreshold float64 `json:"promo_threshold"`
+	// CrossPrices are known columns holding other products' prices
+	// (competitors', substitutes'): the first price lever gets a feature
+	// <lever>_rel_cross, its price over their mean, as a practitioner
+	// turns many cross prices into one relative price. Empty means none;
+	// DetectCrossPrices proposes them from a history.
+	CrossPrices []string `json:"cross_prices,omitempty"`
 }
 
 // withDefaults returns c with empty fields filled for the frequency, or an
@@ -92,6 +98,8 @@ type Builder struct {
 	// Column offsets of feature blocks.
 	colLag, nLags, colSeason, colYear, colMean, colStd, colLevel int
 	colKnown, colDiscount, colRelHist, colPromo, colGroup        int
+	colRelCross                                                  int   // -1 without cross prices
+	crossKnown                                                   []int // known indexes of the cross prices
 	colCalendar, nCalendar, colEvents, colStatic                 int
 	seasonLag, yearLag                                           int
 
@@ -181,6 +189,13 @@ func (b *Builder) resolveLevers() error {
 		}
 		b.levers = append(b.levers, lv)
 	}
+	for _, c := range b.cfg.CrossPrices {
+		k, ok := idx[c]
+		if !ok {
+			return fmt.Errorf("feature config: cross price %q is not a known covariate", c)
+		}
+		b.crossKnown = append(b.crossKnown, k)
+	}
 	return nil
 }
 
@@ -230,6 +245,11 @@ func (b *Builder) layout() {
 		if lv.IsPrice() {
 			b.add(model.Feature{Name: lv.Name + "_rel_history"})
 		}
+	}
+	b.colRelCross = -1
+	if lv, ok := b.sellingPrice(); ok && len(b.crossKnown) > 0 {
+		b.colRelCross = len(b.features)
+		b.add(model.Feature{Name: lv.Name + "_rel_cross"})
 	}
 	b.colPromo = len(b.features)
 	for _, n := range []string{"promo", "promo_prev", "since_promo", "promo_freq", "promo_next"} {
@@ -563,6 +583,10 @@ func (b *Builder) Row(si, t int, out []float64) (scale float64, ok bool) {
 		out[d] = depth(v, b.off(lv, s, i))
 		out[r] = v / b.knownMean(s, lv.known, i-long, i-1)
 		d, r = d+1, r+1
+	}
+	if b.colRelCross >= 0 {
+		lv, _ := b.sellingPrice()
+		out[b.colRelCross] = relCross(s.Known[lv.known][i], s, b.crossKnown, i)
 	}
 	b.promoFeatures(si, i, out[b.colPromo:])
 	if b.group >= 0 {

@@ -134,6 +134,9 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	}
 	cfg := opt.Config
 	cfg.MinLag = opt.Horizon + opt.Gap
+	if cfg.CrossPrices == nil {
+		cfg.CrossPrices = feature.DetectCrossPrices(p)
+	}
 	b, err := feature.New(p, cfg, events)
 	if err != nil {
 		return nil, err
