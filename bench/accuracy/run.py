@@ -40,7 +40,7 @@ DATASETS = {
                   regular="base_price", flags=["feature", "display", "tpr_only"], season=52,
                   windows=[4, 8, 13, 26, 52])),
     "tuna": dict(
-        data=f"{DATA}/tuna/tuna.csv", spec=f"{HERE}/tuna.yaml", folds=8, horizon=2, gap=1,
+        data=f"{DATA}/tuna/tuna.csv", spec=f"{HERE}/tuna.yaml", folds=20, horizon=2, gap=1,
         peer=dict(time="week", kind="period", keys=["brand"], target="units", known=["price", "promotion"],
                   static=["manufacturer"], price="price", regular="infer", flags=["promotion"], season=52,
                   windows=[4, 8, 13, 26, 52])),
@@ -117,6 +117,36 @@ def dataset(name, cfg, work):
     return res
 
 
+# Metamorphic checks: five columns of noise given as known covariates, or a known covariate given
+# twice, should change the default's WAPE by at most 1% relative. Run on the small panels.
+METAMORPHIC = ["tuna", "cheese"]
+
+
+def metamorphic(name, cfg, work, base):
+    d = os.path.join(work, name)
+    df = pd.read_csv(cfg["data"])
+    spec = open(cfg["spec"]).read()
+    first_known = spec.split("known: [", 1)[1].split(",")[0].split("]")[0].strip()
+    rng = np.random.default_rng(7)
+    out = {}
+    for label, cols in (("noise", [f"noise{k}" for k in range(5)]), ("duplicate", [first_known + "_copy"])):
+        dd = df.copy()
+        for c in cols:
+            dd[c] = rng.normal(size=len(dd)) if label == "noise" else dd[first_known]
+        data = os.path.join(d, f"{label}.csv")
+        dd.to_csv(data, index=False)
+        sp = os.path.join(d, f"{label}.yaml")
+        with open(sp, "w") as f:
+            f.write(spec.replace("known: [", "known: [" + ", ".join(cols) + ", ", 1))
+        bt = os.path.join(d, f"bt-{label}")
+        run([BIN, "backtest", "--data", data, "--spec", sp, "--folds", str(cfg["folds"]), "--horizon", str(cfg["horizon"]),
+             "--gap", str(cfg["gap"]), "--models", DEFAULT, "--out", bt], stdout=subprocess.DEVNULL)
+        pred = pd.read_csv(os.path.join(bt, "predictions.csv"))
+        g = pred[pred.model == DEFAULT]
+        out[label] = np.abs(g.actual - g.forecast).sum() / g.actual.sum() / base - 1
+    return out
+
+
 def pct(v):
     return "     -" if v is None or np.isnan(v) else f"{100 * v:5.1f}%"
 
@@ -128,6 +158,8 @@ def main():
     for n in names:
         r = dataset(n, dict(DATASETS[n]), work)
         if r:
+            if n in METAMORPHIC:
+                r["metamorphic"] = metamorphic(n, dict(DATASETS[n]), work, r[DEFAULT]["wape"])
             results[n] = r
     print(f"\naccuracy suite: promocast default vs best promocast model vs XGBoost peer, same folds and rows")
     print(f"(work folder {work})\n")
@@ -135,7 +167,7 @@ def main():
                                                            ["WAPE", "MAPE", "WAPE pr", "P10-P90", "bias"])
     print(head)
     for n, r in results.items():
-        models = [m for m in r if m not in ("peer", "rows") and not m.startswith("seconds")]
+        models = [m for m in r if m not in ("peer", "rows", "metamorphic") and not m.startswith("seconds")]
         best = min((m for m in models if m != DEFAULT), key=lambda m: r[m]["wape"])
         for label, key in (("default", DEFAULT), (f"best {best}", best), ("peer", "peer")):
             s = r[key]
@@ -145,6 +177,11 @@ def main():
         rel = {k: 1 - dv[k] / pv[k] for k in ("wape", "mape", "wape_promo")}
         print(f"{'':10} {'':>6}  {'vs peer':12}" + "".join(f"{100 * rel[k]:+7.1f}%" for k in ("wape", "mape", "wape_promo"))
               + f"   (promocast {r['seconds_promocast']:.0f}s, peer {r['seconds_peer']:.0f}s)")
+    meta = {n: r["metamorphic"] for n, r in results.items() if "metamorphic" in r}
+    if meta:
+        print("\nmetamorphic checks: relative change of the default's WAPE (target within ±1%)")
+        for n, m in meta.items():
+            print(f"{n:10} five noise covariates {100 * m['noise']:+.1f}%   a covariate given twice {100 * m['duplicate']:+.1f}%")
     with open(os.path.join(work, "results.json"), "w") as f:
         json.dump(results, f, indent=1, default=float)
 
