@@ -59,7 +59,9 @@
     const width = Math.max(320, target.clientWidth || 800);
     const opts = {
       width, height: 280, padding: [8, 48, 0, 0], scales: { x: { time: false } }, legend: { live: false },
-      axes: [{ values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? labels[i] ?? "" : "")) }, {}],
+      axes: [{ values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? labels[i] ?? "" : "")) },
+        // The y axis is as wide as its longest label, so 25,000 is never cut to 5,000.
+        { values: (u, splits) => splits.map((v) => num(v)), size: (u, values) => 16 + 8 * Math.max(3, ...(values || []).map((v) => v.length)) }],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke, dash: s.dash, width: s.width ?? 2, points: { show: s.points ?? false } }))],
       bands: bands || [],
     };
@@ -137,7 +139,11 @@
       a.f += r.forecast; a.b += r.baseline; a.lo += q.p10 ?? r.forecast; a.hi += q.p90 ?? r.forecast;
       byPeriod.set(r.period, a);
     }
-    $("uplift-range").textContent = withQ ? t("kpi.range") + " " + signed(p10 - tot.baseline) + " … " + signed(p90 - tot.baseline) : "";
+    // An interval that spans zero says the plan may change nothing; say so
+    // rather than let a rounded "0" or a small number look certain.
+    const lo = p10 - tot.baseline, hi = p90 - tot.baseline;
+    $("uplift-range").textContent = withQ ? t("kpi.range") + " " + signed(lo) + " … " + signed(hi) + (lo < 0 && hi > 0 ? " · " + t("kpi.maybe0") : "") : "";
+    up.dataset.uncertain = String(withQ && lo < 0 && hi > 0);
     $("units").textContent = num(tot.forecast);
     $("baseline-units").textContent = t("kpi.baseline") + " " + num(tot.baseline);
     $("gmv").textContent = num(m.revenue);
