@@ -31,12 +31,15 @@
 // # How a tree is grown
 //
 // Features are binned once into one-byte codes, row-major (a row's codes
-// side by side, so the scattered rows of a deep leaf cost one memory
-// access each rather than one per feature): code 0 is missing, codes
+// side by side): code 0 is missing, codes
 // 1..Bins are quantile bins of a numeric feature (equal values never
 // straddle a bin edge), and code c+1 is category c of a categorical
 // feature (model.Feature.Categorical, at most Bins levels).
-// Each leaf owns a segment of one row-index array; a histogram holds a
+// Each leaf owns a segment of one row-index array, and its rows' codes lie
+// in the same places of a node-ordered copy of the codes: splitting a leaf
+// moves its rows, stably, to the other of two such copies (the root reads
+// the binned matrix), so histograms and partitions read memory in order
+// rather than gathering scattered rows. A histogram holds a
 // (gradient, hessian) pair per code per feature. Trees grow best-first
 // (the leaf with the largest loss reduction splits next) up to MaxLeaves
 // and MaxDepth. Only the smaller child's histogram is built from rows; the

@@ -10,9 +10,13 @@ import (
 type leafState struct {
 	node       int32
 	begin, end int // the leaf's rows are grower.rows[begin:end]
-	depth      int
-	g, h       float64 // gradient and hessian sums
-	w          float64 // weight before shrinkage
+	// buf says where the leaf's codes are: -1 in the bin matrix, rows
+	// grower.rows[begin:end]; 0 or 1 in rows begin..end-1 of that
+	// node-ordered copy (grower.work).
+	buf   int8
+	depth int
+	g, h  float64 // gradient and hessian sums
+	w     float64 // weight before shrinkage
 	// lower and upper bound the weights of the leaf and its descendants
 	// (monotone constraints).
 	lower, upper float64
@@ -36,11 +40,18 @@ type growConfig struct {
 // needs, so that growing a tree allocates only the tree itself and, on
 // first use, the histograms.
 type grower struct {
-	cfg    growConfig
-	b      *binned
-	rows   []uint32 // the tree's rows, each leaf owning a segment
-	tmp    []uint32 // partition scratch
-	tmp2   []uint32
+	cfg  growConfig
+	b    *binned
+	rows []uint32 // the tree's rows, each leaf owning a segment
+	tmp  []uint32 // partition scratch
+	// work holds two copies of the bin matrix in node order: a leaf's
+	// codes are the consecutive rows begin..end-1 of one of them, so
+	// building its histogram and partitioning it read memory in order.
+	// Partitioning a leaf moves its rows to the other copy; a tree's root
+	// reads the bin matrix itself. Allocated on first use.
+	work [2][]uint8
+	// iota is 0, 1, 2, …: the row indices of a leaf in a work copy.
+	iota   []uint32
 	og, oh []float64
 	pool   [][]float64
 	leaves []leafState
@@ -58,7 +69,7 @@ func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
 		b:            b,
 		rows:         make([]uint32, 0, b.rows),
 		tmp:          make([]uint32, b.rows),
-		tmp2:         make([]uint32, b.rows),
+		iota:         make([]uint32, b.rows),
 		og:           make([]float64, b.rows),
 		oh:           make([]float64, b.rows),
 		treeFeatures: make([]bool, b.cols),
@@ -71,7 +82,20 @@ func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
 	for f := range gr.treeFeatures {
 		gr.treeFeatures[f] = true
 	}
+	for i := range gr.iota {
+		gr.iota[i] = uint32(i)
+	}
 	return gr
+}
+
+// leafCodes returns the codes leaf lf's rows are in and the index of each
+// of its rows, in order, in them.
+func (gr *grower) leafCodes(lf *leafState) ([]uint8, []uint32) {
+	if lf.buf < 0 {
+		return gr.b.codes, gr.rows[lf.begin:lf.end]
+	}
+	cols := gr.b.cols
+	return gr.work[lf.buf][lf.begin*cols : lf.end*cols], gr.iota[:lf.end-lf.begin]
 }
 
 func (gr *grower) getHist() []float64 {
@@ -110,7 +134,7 @@ func (gr *grower) grow(g, h []float64) *Tree {
 	inf := math.Inf(1)
 	w := gr.cfg.weight(G, H, -inf, inf)
 	gr.leaves = append(gr.leaves[:0], leafState{
-		node: t.addNode(w, H), begin: 0, end: len(gr.rows),
+		node: t.addNode(w, H), begin: 0, end: len(gr.rows), buf: -1,
 		g: G, h: H, w: w, lower: -inf, upper: inf,
 	})
 	gr.open = gr.open[:0]
@@ -169,7 +193,7 @@ func (gr *grower) pick() int {
 func (gr *grower) split(t *Tree, g, h []float64, k int, last bool) {
 	lf := gr.leaves[k]
 	s := lf.best
-	nl := gr.partition(&lf, &s)
+	nl, buf := gr.partition(&lf, &s)
 
 	left := t.addNode(s.wl, s.hl)
 	right := t.addNode(s.wr, s.hr)
@@ -185,9 +209,9 @@ func (gr *grower) split(t *Tree, g, h []float64, k int, last bool) {
 		t.Threshold[n] = gr.b.threshold(s.feature, s.bin)
 	}
 
-	L := leafState{node: left, begin: lf.begin, end: lf.begin + nl, depth: lf.depth + 1,
+	L := leafState{node: left, begin: lf.begin, end: lf.begin + nl, buf: buf, depth: lf.depth + 1,
 		g: s.gl, h: s.hl, w: s.wl, lower: lf.lower, upper: lf.upper}
-	R := leafState{node: right, begin: lf.begin + nl, end: lf.end, depth: lf.depth + 1,
+	R := leafState{node: right, begin: lf.begin + nl, end: lf.end, buf: buf, depth: lf.depth + 1,
 		g: s.gr, h: s.hr, w: s.wr, lower: lf.lower, upper: lf.upper}
 	if m := gr.cfg.monotone[s.feature]; m != 0 {
 		mid := (s.wl + s.wr) / 2
@@ -240,69 +264,66 @@ func catBits(s *split, levels int) []uint64 {
 }
 
 // partition reorders leaf lf's rows, stably, so that those going left
-// under s come first, and returns their count. Large segments are cut into
-// blocks partitioned in parallel and joined in block order, which gives
-// the same order as one sequential pass.
-func (gr *grower) partition(lf *leafState, s *split) int {
-	col := column{codes: gr.b.codes, stride: gr.b.cols, f: s.feature}
+// under s come first, moves their codes in that order to the other work
+// copy, and returns the left count and the copy. Large segments are cut
+// into blocks: each block counts its left rows, then moves its rows to the
+// places the counts before it give, so the order is that of one
+// sequential pass whatever the number of blocks.
+func (gr *grower) partition(lf *leafState, s *split) (int, int8) {
+	cols, f := gr.b.cols, s.feature
+	src, idx := gr.leafCodes(lf)
+	var dst int8
+	if lf.buf == 0 {
+		dst = 1
+	}
+	if gr.work[dst] == nil {
+		gr.work[dst] = make([]uint8, gr.b.rows*cols)
+	}
+	out := gr.work[dst][lf.begin*cols : lf.end*cols]
 	seg := gr.rows[lf.begin:lf.end]
-	threads := gr.cfg.threads
-	if threads <= 1 || len(seg) < parallelWork {
-		tmp := gr.tmp[:len(seg)]
-		nl, nr := partitionBlock(seg, seg, tmp, col, s)
-		copy(seg[nl:], tmp[:nr])
-		return nl
-	}
-	// Block k's rows go to tmp (left, from its start) and rows' scratch
-	// twin (right); then the blocks are joined.
-	block := (len(seg) + threads - 1) / threads
-	nblocks := (len(seg) + block - 1) / block
-	var nl, nr [64]int
-	if nblocks > len(nl) {
-		block = (len(seg) + len(nl) - 1) / len(nl)
-		nblocks = (len(seg) + block - 1) / block
-	}
-	left, right := gr.tmp[:len(seg)], gr.tmp2[:len(seg)]
-	parallel.For(nblocks, threads, func(k int) {
-		lo, hi := k*block, min((k+1)*block, len(seg))
-		nl[k], nr[k] = partitionBlock(seg[lo:hi], left[lo:hi], right[lo:hi], col, s)
-	})
-	at := 0
-	for k := 0; k < nblocks; k++ {
-		at += copy(seg[at:], left[k*block:k*block+nl[k]])
-	}
-	total := at
-	for k := 0; k < nblocks; k++ {
-		at += copy(seg[at:], right[k*block:k*block+nr[k]])
-	}
-	return total
-}
-
-// partitionBlock writes the rows of in that go left under s to left and
-// the others to right, in order, and returns their counts. left may alias
-// in. The loop has no data-dependent branch: each row is written to both
-// outputs and only the count of its side advances.
-func partitionBlock(in, left, right []uint32, col column, s *split) (nl, nr int) {
-	var goes [256]uint8
+	moved := gr.tmp[:len(seg)]
+	var goes [256]int
 	for c := range goes {
 		if s.goesLeft(uint8(c)) {
 			goes[c] = 1
 		}
 	}
-	left, right = left[:len(in)], right[:len(in)]
-	for _, r := range in {
-		l := int(goes[col.codes[int(r)*col.stride+col.f]])
-		left[nl] = r
-		right[nr] = r
-		nl += l
-		nr += 1 - l
+	nblocks := 1
+	if threads := gr.cfg.threads; threads > 1 && len(seg) >= parallelWork {
+		nblocks = min(4*threads, 64)
 	}
-	return nl, nr
-}
-
-// column addresses feature f of the row-major code matrix.
-type column struct {
-	codes  []uint8
-	stride int
-	f      int
+	block := (len(seg) + nblocks - 1) / nblocks
+	var left [64]int
+	parallel.For(nblocks, gr.cfg.threads, func(k int) {
+		n := 0
+		for _, i := range idx[min(k*block, len(seg)):min((k+1)*block, len(seg))] {
+			n += goes[src[int(i)*cols+f]]
+		}
+		left[k] = n
+	})
+	var at [64][2]int // where block k's first left and right rows go
+	nl := 0
+	for k := range nblocks {
+		at[k][0] = nl
+		nl += left[k]
+	}
+	for k, nr := 0, nl; k < nblocks; k++ {
+		at[k][1] = nr
+		nr += min(block, max(len(seg)-k*block, 0)) - left[k]
+	}
+	parallel.For(nblocks, gr.cfg.threads, func(k int) {
+		l, r := at[k][0], at[k][1]
+		lo, hi := min(k*block, len(seg)), min((k+1)*block, len(seg))
+		for j, i := range idx[lo:hi] {
+			row := src[int(i)*cols : int(i)*cols+cols]
+			gl := goes[row[f]]
+			p := r + (l-r)*gl
+			copy(out[p*cols:p*cols+cols], row)
+			moved[p] = seg[lo+j]
+			l += gl
+			r += 1 - gl
+		}
+	})
+	copy(seg, moved)
+	return nl, dst
 }

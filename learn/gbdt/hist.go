@@ -16,6 +16,7 @@ const parallelWork = 1 << 16
 // feature order: the result does not depend on cfg.threads.
 func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	seg := gr.rows[small.begin:small.end]
+	codes, idx := gr.leafCodes(small)
 	og, oh := gr.og[:len(seg)], gr.oh[:len(seg)]
 	for k, r := range seg {
 		og[k] = g[r]
@@ -39,7 +40,7 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 		for f := f0; f < f1; f++ {
 			clear(small.hist[f*histStride : f*histStride+2*gr.b.nbins[f]])
 		}
-		buildHist(small.hist[f0*histStride:f1*histStride], gr.b.codes, cols, f0, f1, seg, og, oh)
+		buildHist(small.hist[f0*histStride:f1*histStride], codes, cols, f0, f1, idx, og, oh)
 		for f := f0; f < f1; f++ {
 			gr.bestPerFeat[0][f].feature = -1
 			gr.bestPerFeat[1][f].feature = -1
