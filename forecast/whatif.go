@@ -128,7 +128,8 @@ func (sc *Scorer) OffValues(plan *data.Frame, name string) ([]float64, error) {
 // value the row's series had, or when it never had the lever above its off
 // value its group's largest, or all training's. For a 0/1 flag that is 1;
 // for a continuous lever (a display share) it keeps each series within
-// its observed range. 1 when the model recorded no ranges.
+// its observed range. A model file written before series ranges were
+// recorded gives all training's largest value; one without ranges, 1.
 func (sc *Scorer) OnValues(plan *data.Frame, name string) ([]float64, error) {
 	p, targets, err := sc.planPanel(plan)
 	if err != nil {
