@@ -189,9 +189,11 @@ frequency, item-KNN, EASE^R) and score the lists against each customer's next
 basket: recall@k, NDCG@k, hit rate and the repeat / new breakdown, over every
 customer with a next basket. Without --future, each customer's last basket is
 held out as the next one. Without --model, the re-ranker is fitted on the
-history first (never on the next baskets).`,
+history first (never on the next baskets). A --model fitted on a history that
+holds the next baskets has seen them: its scores are not honest.`,
 		Example: `  promocast recommend evaluate --history tafeng_history.json.gz --future tafeng_future.json.gz
-  promocast recommend evaluate --history orders.csv --basket-col date --k 5,10 --model rec.json`,
+  promocast recommend evaluate --history orders.csv --basket-col date --k 5,10
+  promocast recommend evaluate --history jan-to-may.csv --future june.csv --model rec.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			kList, err := parseKs(ks)
