@@ -13,6 +13,13 @@ type KNN struct {
 	Neighbours int
 }
 
+func (k KNN) withDefaults() KNN {
+	if k.Neighbours <= 0 {
+		k.Neighbours = 100
+	}
+	return k
+}
+
 // itemKNN is the neighbour lists in compressed sparse form: item i's
 // neighbours are nbr[start[i]:start[i+1]] with similarities sim[...],
 // most similar first.
@@ -69,10 +76,7 @@ func invert(cStart []int64, cItems []int32, nItems int) (start []int64, custs []
 // dense counter per worker, so the cost is the sum over customers of their
 // distinct items squared, and memory is the neighbour lists.
 func fitItemKNN(b *Baskets, userCount []int32, s KNN, threads int) *itemKNN {
-	k := s.Neighbours
-	if k <= 0 {
-		k = 100
-	}
+	k := s.withDefaults().Neighbours
 	n := b.Catalog.NumItems()
 	cStart, cItems := customerItems(b)
 	iStart, iCusts := invert(cStart, cItems, n)

@@ -51,6 +51,7 @@ type Settings struct {
 
 func (s Settings) withDefaults() (Settings, error) {
 	s.TIFU = s.TIFU.withDefaults()
+	s.KNN = s.KNN.withDefaults()
 	s.EASE = s.EASE.withDefaults()
 	s.Candidates = s.Candidates.withDefaults()
 	t := &s.Trees
