@@ -2,17 +2,15 @@ package cli
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"promocast/backtest/results"
-	"promocast/data"
+	"promocast/demo"
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/modelfile"
@@ -128,7 +126,7 @@ func runDemo(e *env, f demoFlags) error {
 	if err := export.Write(out("forecast.csv"), fc); err != nil {
 		return err
 	}
-	check, err := compareUplift(res, shop.Truth)
+	check, err := demo.CheckUplift(res, shop.Truth)
 	if err != nil {
 		return err
 	}
@@ -143,11 +141,11 @@ func runDemo(e *env, f demoFlags) error {
 		p.Grid.Label(p.Last+1), p.Grid.Label(p.Last+demoHorizon))
 	fmt.Fprintf(w, "backtest, %d folds × %d days:\n", f.folds, demoHorizon)
 	writeLeaderboard(w, reports)
-	fmt.Fprintf(w, "\nDouble 11 plan with %s (%d rows, %d promoted):\n", best.Model, len(res.Forecast), check.promotedRows)
+	fmt.Fprintf(w, "\nDouble 11 plan with %s (%d rows, %d promoted):\n", best.Model, len(res.Forecast), check.PromotedRows)
 	fmt.Fprintf(w, "  forecast %.0f units, baseline %.0f, uplift %+.0f   (true: %.0f, %.0f, %+.0f)\n",
-		check.forecast, check.baseline, check.forecast-check.baseline, check.trueForecast, check.trueBaseline, check.trueForecast-check.trueBaseline)
-	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n", check.corr, 100*check.wape, check.skus)
-	fmt.Fprintf(w, "  true uplift inside the P10–P90 uplift interval on %s of promoted rows\n", pct(check.upliftCover))
+		check.Forecast, check.Baseline, check.Forecast-check.Baseline, check.TrueForecast, check.TrueBaseline, check.TrueForecast-check.TrueBaseline)
+	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n", check.Corr, 100*check.WAPE, check.SKUs)
+	fmt.Fprintf(w, "  true uplift inside the P10–P90 uplift interval on %s of promoted rows\n", pct(check.UpliftCover))
 	extrapolated := 0
 	for _, wn := range res.Warnings {
 		if strings.Contains(wn, forecast.BaselineExtrapolated) {
@@ -163,91 +161,4 @@ func runDemo(e *env, f demoFlags) error {
 	writeTotals(w, "category", totals)
 	fmt.Fprintf(w, "\nwrote %s (report.html, forecast.csv, model.json, ...) in %.1fs\n", f.out, time.Since(start).Seconds())
 	return nil
-}
-
-// upliftCheck compares estimated with true effects of the plan.
-type upliftCheck struct {
-	forecast, baseline, trueForecast, trueBaseline float64
-	promotedRows, skus                             int
-	corr, wape                                     float64
-	// upliftCover is the share of promoted rows whose true uplift lies in
-	// the estimated P10–P90 uplift interval (NaN without one).
-	upliftCover float64
-	perSKU      []skuUplift
-}
-
-type skuUplift struct {
-	series     int
-	est, truth float64
-}
-
-// compareUplift sums estimated and true uplift per promoted SKU over the
-// plan (a SKU's promotion is its promoted days) and scores the estimate.
-func compareUplift(res *forecast.Result, truth *data.Frame) (*upliftCheck, error) {
-	exp, err := truth.NeedNumber("expected", "true expected units")
-	if err != nil {
-		return nil, err
-	}
-	base, err := truth.NeedNumber("baseline", "true baseline units")
-	if err != nil {
-		return nil, err
-	}
-	if truth.Rows() != len(res.Targets) {
-		return nil, fmt.Errorf("truth has %d rows, the plan %d", truth.Rows(), len(res.Targets))
-	}
-	c := &upliftCheck{upliftCover: math.NaN()}
-	covered := 0
-	est, tru := map[int]float64{}, map[int]float64{}
-	promoted := map[int]bool{}
-	for i, t := range res.Targets {
-		r := t.Row
-		c.forecast += res.Forecast[i]
-		c.baseline += res.Baseline[i]
-		c.trueForecast += exp.Num[r]
-		c.trueBaseline += base.Num[r]
-		est[t.Series] += res.Forecast[i] - res.Baseline[i]
-		tru[t.Series] += exp.Num[r] - base.Num[r]
-		if res.Promoted[i] {
-			promoted[t.Series] = true
-			c.promotedRows++
-			if u := exp.Num[r] - base.Num[r]; res.UpliftQ != nil && u >= res.UpliftQ[0][i] && u <= res.UpliftQ[len(res.UpliftQ)-1][i] {
-				covered++
-			}
-		}
-	}
-	var xs, ys []float64
-	var absErr, absTrue float64
-	for s := range promoted {
-		c.perSKU = append(c.perSKU, skuUplift{s, est[s], tru[s]})
-	}
-	sort.Slice(c.perSKU, func(a, b int) bool { return c.perSKU[a].series < c.perSKU[b].series })
-	for _, u := range c.perSKU {
-		xs, ys = append(xs, u.est), append(ys, u.truth)
-		absErr += math.Abs(u.est - u.truth)
-		absTrue += math.Abs(u.truth)
-	}
-	if res.UpliftQ != nil && c.promotedRows > 0 {
-		c.upliftCover = float64(covered) / float64(c.promotedRows)
-	}
-	c.skus = len(xs)
-	c.corr = pearson(xs, ys)
-	c.wape = absErr / absTrue
-	return c, nil
-}
-
-func pearson(x, y []float64) float64 {
-	n := float64(len(x))
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx, my = mx/n, my/n
-	var sxy, sxx, syy float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-		syy += (y[i] - my) * (y[i] - my)
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }

@@ -9,6 +9,7 @@ import (
 
 	"promocast/backtest"
 	"promocast/data"
+	"promocast/demo"
 	"promocast/forecast"
 	"promocast/panel"
 	"promocast/report"
@@ -27,7 +28,7 @@ func leaderboard(reports []*backtest.Report) ([]string, [][]string) {
 }
 
 // demoReport lays out the demo's HTML report.
-func demoReport(p *panel.Panel, reports []*backtest.Report, best *backtest.Report, res *forecast.Result, truth *data.Frame, check *upliftCheck) *report.Report {
+func demoReport(p *panel.Panel, reports []*backtest.Report, best *backtest.Report, res *forecast.Result, truth *data.Frame, check *demo.UpliftCheck) *report.Report {
 	r := report.New("promocast demo: a Double 11 plan on a synthetic shop")
 	r.Text(fmt.Sprintf("%d SKUs, daily history %s .. %s. The plan covers %s .. %s; its true effects are known because the shop is simulated.",
 		len(p.Series), p.Grid.Label(p.First), p.Grid.Label(p.Last), p.Grid.Label(p.Last+1), p.Grid.Label(p.Last+demoHorizon)))
@@ -67,21 +68,21 @@ func demoReport(p *panel.Panel, reports []*backtest.Report, best *backtest.Repor
 
 	r.Heading("Double 11 plan: forecast, baseline and truth")
 	r.Text(fmt.Sprintf("Plan total: forecast %.0f units, baseline %.0f, uplift %+.0f; true %.0f, %.0f, %+.0f. Uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs.",
-		check.forecast, check.baseline, check.forecast-check.baseline, check.trueForecast, check.trueBaseline,
-		check.trueForecast-check.trueBaseline, check.corr, 100*check.wape, check.skus))
+		check.Forecast, check.Baseline, check.Forecast-check.Baseline, check.TrueForecast, check.TrueBaseline,
+		check.TrueForecast-check.TrueBaseline, check.Corr, 100*check.WAPE, check.SKUs))
 	if rows := moneyRows(res); rows != nil {
 		r.Text("What the plan earns, by category (the model's forecast against its no-promotion baseline; ROI = incremental margin ÷ promotion cost):")
 		r.Table([]string{"category", "promoted rows", "uplift (units)", "incremental revenue", "incremental margin", "promotion cost", "ROI"}, rows)
 	}
-	ups := append([]skuUplift(nil), check.perSKU...)
-	sort.SliceStable(ups, func(a, b int) bool { return ups[a].truth > ups[b].truth })
+	ups := append([]demo.SKUUplift(nil), check.PerSKU...)
+	sort.SliceStable(ups, func(a, b int) bool { return ups[a].Truth > ups[b].Truth })
 	exp, _ := truth.NeedNumber("expected", "")
 	for _, u := range ups[:min(4, len(ups))] {
-		r.Chart(planChart(p, res, exp, u.series))
+		r.Chart(planChart(p, res, exp, u.Series))
 	}
 	var urows [][]string
 	for _, u := range ups[:min(20, len(ups))] {
-		urows = append(urows, []string{p.Series[u.series].ID, fmt.Sprintf("%+.0f", u.est), fmt.Sprintf("%+.0f", u.truth)})
+		urows = append(urows, []string{p.Series[u.Series].ID, fmt.Sprintf("%+.0f", u.Est), fmt.Sprintf("%+.0f", u.Truth)})
 	}
 	r.Text("Largest true uplifts, estimated beside them:")
 	r.Table([]string{"sku", "estimated uplift", "true uplift"}, urows)

@@ -18,10 +18,10 @@ import (
 
 	"promocast/data"
 	"promocast/dataset"
+	"promocast/demo"
 	"promocast/recommend"
 	"promocast/registry"
 	"promocast/serve"
-	"promocast/serve/demo"
 	"promocast/spec"
 	"promocast/synth"
 	"promocast/uplift"

@@ -18,9 +18,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"promocast/demo"
 	"promocast/registry"
 	"promocast/serve"
-	"promocast/serve/demo"
 )
 
 var updateScreenshot = flag.Bool("update-screenshot", false, "write the planner's screenshot to docs/screenshot-planner.png")

@@ -1,7 +1,9 @@
-// Package demo trains the model 'promocast serve' answers with when its
-// registry has none: gradient-boosted trees on a synthetic shop (package
-// synth), with intervals calibrated on a small backtest whose report is
-// kept for the server's backtest view.
+// Package demo is the built-in synthetic shop (package synth) with known
+// promotion effects: Train trains the model 'promocast serve' answers with
+// when its registry has none — gradient-boosted trees with intervals
+// calibrated on a small backtest whose results are kept for the server's
+// backtest view — and CheckUplift scores a forecast's uplift against the
+// shop's truth, as 'promocast demo' prints it.
 //
 //	d, err := demo.Train(demo.Options{SKUs: 50})
 //	m, _, err := store.Register(ctx, registry.Registration{Name: "default", File: d.File,
