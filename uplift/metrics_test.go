@@ -6,7 +6,8 @@ import (
 )
 
 // The 12-row case's reference values come from the definitions in
-// ../shared/bench/hillstrom_peer.py (scikit-uplift's), run with numpy.
+// ../shared/bench/hillstrom_peer.py (scikit-uplift's), run with numpy; the
+// uplift curve's from the same cumulative sums, (yt/nt − yc/nc)·(nt+nc).
 var (
 	refY     = []float64{1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0}
 	refT     = []bool{true, false, true, false, true, false, true, true, false, false, false, true}
@@ -23,6 +24,16 @@ func TestQiniMatchesReference(t *testing.T) {
 	}
 	if q := NormalisedQini(refY, refT, refScore); math.Abs(q-0.3469241773962804) > 1e-12 {
 		t.Errorf("normalised Qini = %v, want 0.3469241773962804", q)
+	}
+	wantU := []float64{0, 0, 2, 3, 2, 5.0 / 6, 2, 35.0 / 12, 32.0 / 15, 3.15, 2, 44.0 / 15, 2}
+	gotU := UpliftCurve(refY, refT, refScore)
+	for i := range wantU {
+		if math.Abs(gotU[i]-wantU[i]) > 1e-12 {
+			t.Fatalf("uplift curve point %d = %v, want %v (curve %v)", i, gotU[i], wantU[i], gotU)
+		}
+	}
+	if a := NormalisedAUUC(refY, refT, refScore); math.Abs(a-0.4996520528879611) > 1e-12 {
+		t.Errorf("normalised AUUC = %v, want 0.4996520528879611", a)
 	}
 	if u := UpliftAtK(refY, refT, refScore, 0.5); math.Abs(u-1.0/3) > 1e-12 {
 		t.Errorf("uplift@50%% = %v, want 1/3", u)
