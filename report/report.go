@@ -192,6 +192,18 @@ func scale(vals []float64) (lo, hi, top float64) {
 	return lo, hi, math.Max(top, hi)
 }
 
+// svgStyle is the page's chart styles, for standalone SVG documents.
+const svgStyle = `.axis{stroke:#999}.l{font:11px sans-serif;fill:#555}.t{font:600 12px sans-serif;fill:#222}.shade{fill:#fbe3c8;opacity:.7}`
+
+// SVG returns the chart as a standalone SVG document, its styles and a
+// white background inside, e.g. to show as an image in a README.
+func (c Chart) SVG() string {
+	s := strings.TrimSuffix(strings.TrimPrefix(c.svg(), "<figure>"), "</figure>")
+	s = strings.Replace(s, "<svg ", `<svg xmlns="http://www.w3.org/2000/svg" `, 1)
+	i := strings.Index(s, ">") + 1
+	return s[:i] + "<style>" + svgStyle + `</style><rect width="100%" height="100%" fill="#fff"/>` + s[i:] + "\n"
+}
+
 // short formats an axis value compactly.
 func short(v float64) string {
 	switch a := math.Abs(v); {

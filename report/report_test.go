@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -55,5 +57,23 @@ func TestChartSpike(t *testing.T) {
 	flat := Chart{Title: "flat", X: x, Lines: []Line{{Name: "units", Y: y[:30]}}}.svg()
 	if strings.Contains(flat, "drawn at the top") {
 		t.Errorf("a chart without spikes was clipped")
+	}
+}
+
+func TestChartSVGIsAStandaloneDocument(t *testing.T) {
+	c := Chart{Title: "Qini <curve> & more", X: []string{"0%", "50%", "100%"}, Lines: []Line{{Name: "model", Y: []float64{0, 3, 2}}, {Name: "random", Y: []float64{0, 1, 2}, Dash: true}}}
+	s := c.SVG()
+	if !strings.HasPrefix(s, `<svg xmlns="http://www.w3.org/2000/svg" `) || !strings.Contains(s, "<style>") || !strings.HasSuffix(s, "</svg>\n") {
+		t.Fatalf("not a standalone SVG: %.200s", s)
+	}
+	dec := xml.NewDecoder(strings.NewReader(s))
+	for {
+		_, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
 	}
 }

@@ -63,10 +63,13 @@ func run(path, splitDir, outDir string, costs []float64, share float64, seed uin
 	rep := report.New("Hillstrom: uplift of an email campaign on visits")
 	rep.Text("promocast's uplift learners on the five stratified 50/50 splits of the peer script (scikit-learn's StratifiedShuffleSplit, random_state 0, strata arm × visit). " +
 		"Learner and base learner are chosen by 3-fold cross-validated Qini inside each training half; the test halves are used only to score.")
-	for _, tr := range []struct{ arm, file string }{{"Womens E-Mail", "womens.csv"}, {"Mens E-Mail", "mens.csv"}} {
-		if err := twoArm(f, tr.arm, filepath.Join(splitDir, tr.file), seed, rep); err != nil {
+	charts := map[string]report.Chart{}
+	for _, tr := range []struct{ arm, file, svg string }{{"Womens E-Mail", "womens.csv", "qini_womens.svg"}, {"Mens E-Mail", "mens.csv", "qini_mens.svg"}} {
+		c, err := twoArm(f, tr.arm, filepath.Join(splitDir, tr.file), seed, rep)
+		if err != nil {
 			return err
 		}
+		charts[tr.svg] = c
 	}
 	if err := threeArm(f, filepath.Join(splitDir, "all.csv"), costs, share, seed, rep); err != nil {
 		return err
@@ -77,18 +80,24 @@ func run(path, splitDir, outDir string, costs []float64, share float64, seed uin
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
+	for name, c := range charts {
+		if err := export.WriteBytes(filepath.Join(outDir, name), []byte(c.SVG())); err != nil {
+			return err
+		}
+	}
 	return export.WriteFile(filepath.Join(outDir, "hillstrom.html"), rep.Write)
 }
 
-// twoArm scores each learner on the treatment against No E-Mail (visit).
-func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Report) error {
+// twoArm scores each learner on the treatment against No E-Mail (visit)
+// and returns the chosen model's Qini curve on the first split.
+func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Report) (report.Chart, error) {
 	d, err := load(f, []string{arm, control})
 	if err != nil {
-		return err
+		return report.Chart{}, err
 	}
 	train, test, err := readSplits(splitPath)
 	if err != nil {
-		return err
+		return report.Chart{}, err
 	}
 	fmt.Printf("promocast %s vs %s, outcome visit, %d splits (%d customers)\n", arm, control, len(train), d.Rows())
 	var results []*result
@@ -109,15 +118,15 @@ func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Repor
 			start := time.Now()
 			m, err := uplift.Fit(tr, uplift.Config{Learner: l, Seed: seed})
 			if err != nil {
-				return err
+				return report.Chart{}, err
 			}
 			tau, err := m.Uplift(te.X)
 			if err != nil {
-				return err
+				return report.Chart{}, err
 			}
 			am, err := uplift.Score(te.Y, te.T, te.Arms, tau)
 			if err != nil {
-				return err
+				return report.Chart{}, err
 			}
 			name := l + "-learner, " + m.Base.Name
 			if l == uplift.LearnerAuto {
@@ -145,9 +154,10 @@ func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Repor
 	for j, s := range first.Curve.Share {
 		labels[j] = fmt.Sprintf("%g%%", s*100)
 	}
-	rep.Chart(report.Chart{Title: "Qini curve, split 0 test half: incremental visits against share of customers emailed", X: labels,
-		Lines: []report.Line{{Name: "promocast (auto)", Y: first.Curve.Qini}, {Name: "random", Y: first.Curve.Random, Dash: true}}})
-	return nil
+	c := report.Chart{Title: arm + ", split 0 test half: Qini curve (incremental visits against share of customers emailed)", X: labels,
+		Lines: []report.Line{{Name: "promocast (auto)", Y: first.Curve.Qini}, {Name: "random", Y: first.Curve.Random, Dash: true}}}
+	rep.Chart(c)
+	return c, nil
 }
 
 // threeArm fits on all three arms and values targeting policies with

@@ -3,7 +3,8 @@
 # T-learner, class transformation, random targeting) and promocast's uplift
 # learners on the same five stratified 50/50 splits, then promocast's
 # three-arm targeting policy with costs. Writes docs/uplift/hillstrom.html
-# (tables and Qini curves). About 20 minutes on 2 busy cores.
+# (tables and Qini curves) and the Qini curves as docs/uplift/qini_*.svg.
+# About 25 minutes on 2 busy cores.
 #
 #   bench/uplift/run.sh
 #   bench/uplift/run.sh --costs 0.03,0.08 --budget-share 0.2
