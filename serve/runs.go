@@ -16,8 +16,9 @@ import (
 // to runLinger after its first, so that a busy server commits a few
 // transactions a second rather than one per request. When it falls behind,
 // runs are dropped and counted rather than slowing requests down. It
-// prunes the log to its retention when it starts and then at most every
-// RunRetention.Every, between batches.
+// prunes the log to its retention when it starts, and between batches once
+// RunRetention.Every has passed or a tenth of MaxRuns were recorded, so the
+// log holds at most about 1.1 × MaxRuns plus one batch.
 type recorder struct {
 	store   *registry.Store
 	log     *slog.Logger
@@ -61,7 +62,7 @@ func (rc *recorder) add(r registry.Run) {
 func (rc *recorder) loop() {
 	defer close(rc.done)
 	rc.prune()
-	pruned := rc.now()
+	pruned, since := rc.now(), 0 // since: runs recorded since the last prune
 	batch := make([]registry.Run, 0, runBatch)
 	linger := time.NewTimer(runLinger)
 	for r := range rc.ch {
@@ -85,9 +86,10 @@ func (rc *recorder) loop() {
 			rc.log.Warn("could not record runs", "runs", len(batch), "err", err)
 		}
 		cancel()
-		if rc.now().Sub(pruned) >= rc.keep.Every {
+		since += len(batch)
+		if rc.now().Sub(pruned) >= rc.keep.Every || rc.keep.MaxRuns > 0 && since >= max(1, rc.keep.MaxRuns/10) {
 			rc.prune()
-			pruned = rc.now()
+			pruned, since = rc.now(), 0
 		}
 	}
 }
