@@ -81,6 +81,9 @@ func runExplain(e *env, f explainFlags) error {
 		fmt.Fprintf(tw, "%s\t%+.1f\t\n", d.Feature, d.Contribution)
 	}
 	tw.Flush()
+	if n := countNonEmpty(res.Warnings); n > 0 {
+		fmt.Fprintf(e.stdout, "%d rows leave what their series (and group) had in training: their uplift is the model's extrapolation (forecast writes why, in its warnings column)\n", n)
+	}
 	if f.out == "" {
 		return nil
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -71,6 +72,22 @@ func TestTunaInferredPriceGuardRails(t *testing.T) {
 		if strings.HasPrefix(l, "Bumble Bee Large Cans,0.4,") && !strings.Contains(l, "deeper than") {
 			t.Errorf("curves row without its warning: %s", l)
 		}
+	}
+	// Explaining 30% off every brand says which rows are extrapolated.
+	deep := filepath.Join(dir, "deep.csv")
+	rows := strings.Split(strings.TrimSpace(tunaPlan), "\n")
+	for i, l := range rows[1:] {
+		f := strings.Split(l, ",")
+		p, _ := strconv.ParseFloat(f[2], 64)
+		f[2] = strconv.FormatFloat(0.7*p, 'f', 4, 64)
+		rows[i+1] = strings.Join(f, ",")
+	}
+	if err := os.WriteFile(deep, []byte(strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "explain", "--model", m, "--data", data, "--spec", sp, "--plan", deep)
+	if code != exitOK || !strings.Contains(out, "rows leave what their series (and group) had in training") {
+		t.Errorf("explain at 30%% off exited %d without saying which rows are extrapolated: %s %s", code, out, errs)
 	}
 	code, out, errs = run(t, "effects", "--model", m, "--data", data, "--spec", sp)
 	if code != exitOK || !strings.Contains(out, "price elasticity") {

@@ -207,13 +207,7 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	}
 	fmt.Fprintf(w, "\ngain of the chosen plan: %s over no promotion, %s over your plan; wrote %s\n",
 		money(gain(ct[0])), money(gain(ct[0])-gain(ut[0])), f.out)
-	warned := 0
-	for _, s := range chosen.Warnings {
-		if s != "" {
-			warned++
-		}
-	}
-	if warned > 0 {
+	if warned := countNonEmpty(chosen.Warnings); warned > 0 {
 		fmt.Fprintf(w, "%d chosen rows leave what their series (and group) had in training, the model's extrapolation: see their warnings column\n", warned)
 	}
 	return nil
