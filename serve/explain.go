@@ -33,6 +33,7 @@ type ExplainRow struct {
 	Uplift   float64  `json:"uplift"`
 	Drivers  []Driver `json:"drivers" doc:"largest absolute contribution first"`
 	Other    float64  `json:"other" doc:"the contributions of the drivers not listed"`
+	Warnings []string `json:"warnings" doc:"how the row leaves what the series and its group had in training: its uplift is then the model's extrapolation"`
 }
 
 // ExplainTotal sums the plan.
@@ -79,7 +80,7 @@ func (s *Server) explain(r *http.Request, req *ExplainRequest) (*ExplainResponse
 	out := &ExplainResponse{Model: lv.Ref(), Rows: make([]ExplainRow, len(res.Targets))}
 	for i, t := range res.Targets {
 		row := ExplainRow{Series: res.Panel.Series[t.Series].ID, Period: res.Panel.Grid.Label(t.Period),
-			Forecast: res.Forecast[i], Baseline: res.Baseline[i], Uplift: res.Forecast[i] - res.Baseline[i]}
+			Forecast: res.Forecast[i], Baseline: res.Baseline[i], Uplift: res.Forecast[i] - res.Baseline[i], Warnings: splitWarnings(res.Warnings[i])}
 		row.Drivers, row.Other = topDrivers(drivers[i], top)
 		out.Rows[i] = row
 		out.Totals.Forecast += row.Forecast

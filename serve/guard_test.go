@@ -90,3 +90,27 @@ func TestGuardRailsInTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainWarns checks that an explanation of rows beyond the history
+// carries their warnings.
+func TestExplainWarns(t *testing.T) {
+	e := newEnv(t, Options{InsecureAdmin: true})
+	if code, body := e.call(t, "POST", "/v1/models/shop/promote", "", PromoteRequest{Version: 2}); code != 200 {
+		t.Fatalf("promote the gbdt version: %d %s", code, body)
+	}
+	rows := e.shop.planRows(6)
+	for i, r := range rows {
+		if i%2 == 0 {
+			r["price"], r["discount"] = r["regular_price"].(float64)*0.1, 0.9
+		}
+	}
+	code, body := e.call(t, "POST", "/v1/explain", "", ExplainRequest{Rows: rows})
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	for i, r := range decode[ExplainResponse](t, body).Rows {
+		if deep := strings.Contains(strings.Join(r.Warnings, "; "), "deeper than any in training"); deep != (i%2 == 0) {
+			t.Errorf("row %d (%s): warnings %q", i, r.Series, r.Warnings)
+		}
+	}
+}
