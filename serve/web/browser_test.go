@@ -261,6 +261,12 @@ func TestWarningsInBrowser(t *testing.T) {
 		}
 	}
 
+	// The explanation says how many rows it explains beyond the history.
+	do(t, ctx, chromedp.Click(`#tabs button[data-tab="explain"]`), chromedp.WaitVisible(`#drivers .bar-row`))
+	if n := get(t, ctx, chromedp.AttributeValue("#explain-total", "data-beyond")).Value; n != strconv.Itoa(warned) {
+		t.Errorf("explanation counts %s rows beyond the history, the API %d", n, warned)
+	}
+
 	// The optimiser with the display at a cost: its rows show their warnings.
 	do(t, ctx, chromedp.Click(`#tabs button[data-tab="optimize"]`))
 	do(t, ctx, chromedp.SetValue("#opt-discounts", "60"), chromedp.SetValue("#opt-objective", "revenue"), chromedp.Click(`.opt-flag[value="display"]`),

@@ -264,7 +264,9 @@
   function renderExplain() {
     const ex = state.ex;
     if (!ex) return;
-    $("explain-total").textContent = t("explain.total", { u: signed(ex.totals.uplift, 1) });
+    const beyond = ex.rows.filter((r) => r.warnings.length).length;
+    $("explain-total").textContent = t("explain.total", { u: signed(ex.totals.uplift, 1) }) + (beyond ? " " + t("explain.beyond", { n: beyond }) : "");
+    $("explain-total").dataset.beyond = String(beyond);
     const items = [...ex.totals.drivers, { feature: t("explain.other"), contribution: ex.totals.other }];
     const max = Math.max(1e-9, ...items.map((d) => Math.abs(d.contribution)));
     $("drivers").replaceChildren(...items.map((d) => el("div", { class: "bar-row" },
