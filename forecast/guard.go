@@ -300,7 +300,7 @@ func (g guard) discount(si int, d float64) string {
 	case d > gr.MaxDiscount+1e-9:
 		return fmt.Sprintf("%s (max %s) and its %s %s (max %s) ever had", own, percent(sr.MaxDiscount, d), r.Group, name, percent(gr.MaxDiscount, d))
 	}
-	return fmt.Sprintf("%s ever had (max %s; its %s %s had up to %s)", own, percent(sr.MaxDiscount, d), r.Group, name, percent(gr.MaxDiscount, d))
+	return fmt.Sprintf("%s ever had (max %s, its %s %s up to %s)", own, percent(sr.MaxDiscount, d), r.Group, name, percent(gr.MaxDiscount, d))
 }
 
 // percent formats depth d as a percentage with as few decimals (up to
@@ -392,7 +392,8 @@ func (g guard) sweep(si int, lv spec.LeverRule, v float64) string {
 }
 
 // warnings returns, per plan row, what in it lies outside the training
-// history: "" when nothing does.
+// history: "" when nothing does, else warnings joined by "; " (which no
+// warning holds, so that callers may split them).
 func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Target) []string {
 	out := make([]string, len(targets))
 	r := m.Ranges
@@ -415,7 +416,7 @@ func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Tar
 			lastData[t.Series] = last
 		}
 		if ahead := t.Period - last; ahead > m.Gap+m.Horizon {
-			w = append(w, fmt.Sprintf("%d periods after the series' last data (%s); the model forecasts up to %d ahead",
+			w = append(w, fmt.Sprintf("%d periods after the series' last data (%s), beyond the %d the model forecasts ahead",
 				ahead, p.Grid.Label(last), m.Gap+m.Horizon))
 		}
 		if b.Promoted(t.Series, t.Period) && r.Series[s.ID].Promoted == 0 {

@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"promocast/data"
@@ -193,7 +194,7 @@ func TestGuardSeriesAndGroup(t *testing.T) {
 		want string
 	}{
 		{row{"A", 1.8, 0.2}, ""},
-		{row{"A", 1.6, 0}, "discount 20% deeper than this series ever had (max 10%; its category x had up to 30%)"},
+		{row{"A", 1.6, 0}, "discount 20% deeper than this series ever had (max 10%, its category x up to 30%)"},
 		{row{"A", 1.2, 0}, "discount 40% deeper than any in training (max 30%)"},
 		{row{"A", 2, 0.5}, "display = 0.5 outside this series' range [0, 0.3] (its category x had [0, 0.8])"},
 		{row{"C", 1.6, 0}, "series never promoted in training; discount 20% deeper than this series (max 0%) and its category y (max 0%) ever had"},
@@ -255,4 +256,34 @@ func TestGuardSeriesAndGroup(t *testing.T) {
 		{row{"A", 2, 0.5}, ""},
 		cases[6],
 	})
+}
+
+// TestWarningsHoldNoSeparator checks that no warning text holds "; ",
+// which joins a row's warnings and which callers split them on.
+func TestWarningsHoldNoSeparator(t *testing.T) {
+	hist := guardFrame(t)
+	m := discountTrained(t, guardSpec, hist)
+	sc, err := m.NewScorer(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row = struct {
+		sku            string
+		price, display float64
+	}
+	for _, r := range []row{{"A", 1.6, 0.5}, {"C", 1.6, 0.5}, {"A", 1.2, 0}, {"B", 2, 1}} {
+		res, err := sc.Forecast(guardPlan(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Split(res.Warnings[0], "; ")
+		for _, p := range parts {
+			if strings.Count(p, "(") != strings.Count(p, ")") {
+				t.Errorf("%+v: warning %q splits inside a parenthesis: %q", r, res.Warnings[0], p)
+			}
+		}
+		if len(parts) < 1 || parts[0] == "" {
+			t.Errorf("%+v: no warning", r)
+		}
+	}
 }
