@@ -15,38 +15,6 @@ import (
 	"promocast/tune"
 )
 
-// tabularTuneSpaces are the hyperparameters 'tabular tune' searches per
-// learner.
-var tabularTuneSpaces = map[string]tune.Space{
-	tabular.LearnerGBDT: {
-		"learning_rate":    tune.LogUniform(0.02, 0.3),
-		"max_leaves":       tune.IntRange(8, 127),
-		"max_depth":        tune.IntRange(3, 10),
-		"min_child_weight": tune.LogUniform(0.5, 50),
-		"col_subsample":    tune.Uniform(0.5, 1),
-		"row_subsample":    tune.Uniform(0.5, 1),
-		"rounds":           tune.IntRange(50, 400),
-	},
-	tabular.LearnerForest: {
-		"max_depth":       tune.IntRange(4, 24),
-		"min_leaf_weight": tune.LogUniform(1, 50),
-		"feature_share":   tune.Uniform(0.1, 0.9),
-	},
-	tabular.LearnerTree: {
-		"max_depth":       tune.IntRange(2, 16),
-		"min_leaf_weight": tune.LogUniform(1, 100),
-	},
-	tabular.LearnerLinear:   {"alpha": tune.LogUniform(1e-5, 1), "penalty": tune.Choice("ridge", "lasso")},
-	tabular.LearnerLogistic: {"alpha": tune.LogUniform(1e-5, 1), "penalty": tune.Choice("ridge", "lasso")},
-	tabular.LearnerSVM:      {"c": tune.LogUniform(0.01, 100)},
-	tabular.LearnerMLP: {
-		"learning_rate": tune.LogUniform(3e-4, 1e-2),
-		"dropout":       tune.Uniform(0.01, 0.3),
-		"width":         tune.Choice(32, 64, 128),
-		"batch_size":    tune.Choice(128, 256, 512),
-	},
-}
-
 // tabularMetrics are the metrics 'tabular cv' reports, for a classifier
 // (the first seven) or a regressor (the last three).
 var tabularMetrics = []string{"auc", "pr_auc", "logloss", "accuracy", "precision", "recall", "f1", "rmse", "mae", "r2"}
@@ -54,38 +22,6 @@ var tabularMetrics = []string{"auc", "pr_auc", "logloss", "accuracy", "precision
 // higherIsBetter lists the cross-validation metrics to maximise; tune
 // minimises their negative.
 var higherIsBetter = []string{"auc", "pr_auc", "accuracy", "precision", "recall", "f1", "r2"}
-
-// applyTabularParams returns c with a drawn setting applied to its
-// learner's params.
-func applyTabularParams(c tabular.Config, p tune.Params) tabular.Config {
-	switch c.Learner {
-	case tabular.LearnerGBDT:
-		g := &c.GBDT
-		g.LearningRate = p.Float("learning_rate", g.LearningRate)
-		g.MaxLeaves = p.Int("max_leaves", g.MaxLeaves)
-		g.MaxDepth = p.Int("max_depth", g.MaxDepth)
-		g.MinChildWeight = p.Float("min_child_weight", g.MinChildWeight)
-		g.ColSubsample = p.Float("col_subsample", g.ColSubsample)
-		g.RowSubsample = p.Float("row_subsample", g.RowSubsample)
-		g.Rounds = p.Int("rounds", g.Rounds)
-	case tabular.LearnerForest, tabular.LearnerTree:
-		f := &c.Forest
-		f.MaxDepth = p.Int("max_depth", f.MaxDepth)
-		f.MinLeafWeight = p.Float("min_leaf_weight", f.MinLeafWeight)
-		f.FeatureFraction = p.Float("feature_share", f.FeatureFraction)
-	case tabular.LearnerLinear:
-		c.Linear.Alpha = p.Float("alpha", c.Linear.Alpha)
-		c.Linear.Penalty = p.Text("penalty", c.Linear.Penalty)
-	case tabular.LearnerLogistic:
-		c.Logistic.Alpha = p.Float("alpha", c.Logistic.Alpha)
-		c.Logistic.Penalty = p.Text("penalty", c.Logistic.Penalty)
-	case tabular.LearnerSVM:
-		c.SVM.C = p.Float("c", c.SVM.C)
-	case tabular.LearnerMLP:
-		applyMLPParams(p, &c.MLP)
-	}
-	return c
-}
 
 func tabularTuneCmd(e *env) *cobra.Command {
 	var f tabularLearnerFlags
@@ -122,7 +58,7 @@ parameters replace the flags of the same name.`,
 			if err != nil {
 				return err
 			}
-			space, ok := tabularTuneSpaces[c.Learner]
+			space, ok := tabular.TuneSpace(c.Learner)
 			if !ok {
 				return usagef("--model %q: tune knows %s", c.Learner, strings.Join(tabular.Learners(), ", "))
 			}
@@ -133,7 +69,7 @@ parameters replace the flags of the same name.`,
 			var task string
 			objective := func(_ context.Context, p tune.Params, budget float64) (float64, error) {
 				limit := max(1, int(math.Ceil(budget*float64(folds)-1e-9)))
-				res, err := tabular.CrossValidate(fr, applyTabularParams(c, p), tabular.CVOptions{Folds: folds, Seed: f.seed, Limit: limit})
+				res, err := tabular.CrossValidate(fr, c.Tuned(p), tabular.CVOptions{Folds: folds, Seed: f.seed, Limit: limit})
 				if err != nil {
 					return 0, err
 				}

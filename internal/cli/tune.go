@@ -11,7 +11,6 @@ import (
 	"promocast/backtest"
 	"promocast/export"
 	"promocast/learn"
-	"promocast/learn/nn"
 	"promocast/train"
 	"promocast/tune"
 )
@@ -23,36 +22,6 @@ type tuneFlags struct {
 	seconds             float64
 	folds, horizon, gap int
 	seed                uint64
-}
-
-// tuneSpaces are the hyperparameters tune searches per learner.
-var tuneSpaces = map[string]tune.Space{
-	"gbdt": {
-		"learning_rate":    tune.LogUniform(0.02, 0.3),
-		"max_leaves":       tune.IntRange(8, 127),
-		"min_child_weight": tune.LogUniform(1, 100),
-		"col_subsample":    tune.Uniform(0.5, 1),
-		"rounds":           tune.IntRange(50, 300),
-	},
-	"rf": {
-		"max_depth":       tune.IntRange(6, 20),
-		"min_leaf_weight": tune.LogUniform(1, 200),
-		"feature_share":   tune.Uniform(0.2, 0.8),
-	},
-	"svr": {
-		"c":       tune.LogUniform(0.01, 100),
-		"epsilon": tune.Uniform(0, 0.3),
-		"loss":    tune.Choice("epsilon_insensitive", "squared_epsilon_insensitive"),
-	},
-	"mlp": {
-		"learning_rate": tune.LogUniform(3e-4, 1e-2),
-		"dropout":       tune.Uniform(0.01, 0.3),
-		"width":         tune.Choice(32, 64, 128),
-		"batch_size":    tune.Choice(256, 512, 1024),
-	},
-	"ridge":      {"alpha": tune.LogUniform(1e-5, 1)},
-	"lasso":      {"alpha": tune.LogUniform(1e-6, 0.1)},
-	"elasticnet": {"alpha": tune.LogUniform(1e-6, 0.1), "l1_ratio": tune.Uniform(0.05, 0.95)},
 }
 
 func tuneCmd(e *env) *cobra.Command {
@@ -87,35 +56,8 @@ trial (parameters, budget, score, seconds).`,
 	return cmd
 }
 
-// tuneOptions turns a drawn setting into learner options.
-func tuneOptions(model string, p tune.Params) learn.Options {
-	var o learn.Options
-	switch model {
-	case "gbdt":
-		o.GBDT.LearningRate = p.Float("learning_rate", 0)
-		o.GBDT.MaxLeaves = p.Int("max_leaves", 0)
-		o.GBDT.MinChildWeight = p.Float("min_child_weight", 0)
-		o.GBDT.ColSubsample = p.Float("col_subsample", 0)
-		o.GBDT.Rounds = p.Int("rounds", 0)
-	case "rf":
-		o.Forest.MaxDepth = p.Int("max_depth", 0)
-		o.Forest.MinLeafWeight = p.Float("min_leaf_weight", 0)
-		o.Forest.FeatureFraction = p.Float("feature_share", 0)
-	case "svr":
-		o.SVM.C = p.Float("c", 0)
-		o.SVM.Epsilon = p.Float("epsilon", 0)
-		o.SVM.Loss = p.Text("loss", "")
-	case "mlp":
-		applyMLPParams(p, &o.MLP)
-	default:
-		o.Linear.Alpha = p.Float("alpha", 0)
-		o.Linear.L1Ratio = p.Float("l1_ratio", 0)
-	}
-	return o
-}
-
 func runTune(e *env, f tuneFlags) error {
-	space, ok := tuneSpaces[f.model]
+	space, ok := learn.TuneSpace(f.model)
 	if !ok {
 		return usagef("--model %q: tune knows gbdt, rf, svr, mlp, ridge, lasso and elasticnet", f.model)
 	}
@@ -141,7 +83,7 @@ func runTune(e *env, f tuneFlags) error {
 	// A budget b scores the last ⌈b·folds⌉ folds: their origins are the
 	// full backtest's latest.
 	objective := func(_ context.Context, params tune.Params, budget float64) (float64, error) {
-		fit, err := learn.New(f.model, tuneOptions(f.model, params))
+		fit, err := learn.New(f.model, learn.Options{}.Tuned(f.model, params))
 		if err != nil {
 			return 0, err
 		}
@@ -164,18 +106,6 @@ func runTune(e *env, f tuneFlags) error {
 		return export.WriteFile(f.out, res.WriteCSV)
 	}
 	return nil
-}
-
-// applyMLPParams sets the MLP settings a search drew (learning_rate,
-// dropout, width: hidden layers of width and width/2, batch_size), keeping
-// the others; tune and tabular tune share it.
-func applyMLPParams(p tune.Params, m *nn.Params) {
-	m.LearningRate = p.Float("learning_rate", m.LearningRate)
-	m.Dropout = p.Float("dropout", m.Dropout)
-	if w := p.Int("width", 0); w > 0 {
-		m.Hidden = []int{w, w / 2}
-	}
-	m.BatchSize = p.Int("batch_size", m.BatchSize)
 }
 
 // runSearch runs random search or successive halving (method "random" or

@@ -1,0 +1,76 @@
+package gbdt
+
+import "promocast/tune"
+
+// PanelSpace is the boosting settings tune searches on a forecasting
+// panel (many rows, a few dozen features).
+func PanelSpace() tune.Space {
+	return tune.Space{
+		"learning_rate":    tune.LogUniform(0.02, 0.3),
+		"max_leaves":       tune.IntRange(8, 127),
+		"min_child_weight": tune.LogUniform(1, 100),
+		"col_subsample":    tune.Uniform(0.5, 1),
+		"rounds":           tune.IntRange(50, 300),
+	}
+}
+
+// TableSpace is the boosting settings tune searches on a table.
+func TableSpace() tune.Space {
+	return tune.Space{
+		"learning_rate":    tune.LogUniform(0.02, 0.3),
+		"max_leaves":       tune.IntRange(8, 127),
+		"max_depth":        tune.IntRange(3, 10),
+		"min_child_weight": tune.LogUniform(0.5, 50),
+		"col_subsample":    tune.Uniform(0.5, 1),
+		"row_subsample":    tune.Uniform(0.5, 1),
+		"rounds":           tune.IntRange(50, 400),
+	}
+}
+
+// ApplyTune sets the settings a search drew under the spaces' names,
+// keeping the others.
+func (g *Params) ApplyTune(p tune.Params) {
+	g.LearningRate = p.Float("learning_rate", g.LearningRate)
+	g.MaxLeaves = p.Int("max_leaves", g.MaxLeaves)
+	g.MaxDepth = p.Int("max_depth", g.MaxDepth)
+	g.MinChildWeight = p.Float("min_child_weight", g.MinChildWeight)
+	g.ColSubsample = p.Float("col_subsample", g.ColSubsample)
+	g.RowSubsample = p.Float("row_subsample", g.RowSubsample)
+	g.Rounds = p.Int("rounds", g.Rounds)
+}
+
+// ForestPanelSpace is the random-forest settings tune searches on a
+// forecasting panel.
+func ForestPanelSpace() tune.Space {
+	return tune.Space{
+		"max_depth":       tune.IntRange(6, 20),
+		"min_leaf_weight": tune.LogUniform(1, 200),
+		"feature_share":   tune.Uniform(0.2, 0.8),
+	}
+}
+
+// ForestTableSpace is the random-forest settings tune searches on a table.
+func ForestTableSpace() tune.Space {
+	return tune.Space{
+		"max_depth":       tune.IntRange(4, 24),
+		"min_leaf_weight": tune.LogUniform(1, 50),
+		"feature_share":   tune.Uniform(0.1, 0.9),
+	}
+}
+
+// TreeTableSpace is the single decision tree's settings tune searches on a
+// table.
+func TreeTableSpace() tune.Space {
+	return tune.Space{
+		"max_depth":       tune.IntRange(2, 16),
+		"min_leaf_weight": tune.LogUniform(1, 100),
+	}
+}
+
+// ApplyTune sets the forest (or tree) settings a search drew, keeping the
+// others.
+func (f *ForestParams) ApplyTune(p tune.Params) {
+	f.MaxDepth = p.Int("max_depth", f.MaxDepth)
+	f.MinLeafWeight = p.Float("min_leaf_weight", f.MinLeafWeight)
+	f.FeatureFraction = p.Float("feature_share", f.FeatureFraction)
+}
