@@ -147,6 +147,9 @@ func (r *Report) coverage(folds int) error {
 		for start < len(res) && r.Predictions[start].Fold < k {
 			start++
 		}
+		if start == 0 {
+			continue // the folds before k scored no row (a gap in the data): nothing to calibrate on
+		}
 		cal, err := interval.Fit(res[:start], interval.Options{})
 		if err != nil {
 			return err

@@ -474,9 +474,12 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 		groupKeys = append(groupKeys, gc)
 	}
 	sort.Float64s(groupKeys)
-	tauG := shrinkage(byGroup, groupKeys, sigma2, glob, allOn)
+	// Only the own levers differ by group: the history and peer columns,
+	// whose variation is mostly shared across a group (all its series see
+	// the same peers and events), keep the panel's effect.
+	tauG := shrinkage(byGroup, groupKeys, sigma2, glob, own)
 	for _, gc := range groupKeys {
-		th, _ := byGroup[gc].solve(byGroup[gc].lambda(sigma2, tauG), glob, allOn)
+		th, _ := shrinkOwn(byGroup[gc], glob, own, byGroup[gc].lambda(sigma2, tauG))
 		clampOwn(th, cols)
 		est.groups[gc] = th
 	}
@@ -500,21 +503,11 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 			prior = th
 		}
 		gs := bySeries[si]
-		// Take the non-own columns' contribution out at the prior's values.
-		adj := &gram{A: gs.A, b: append([]float64(nil), gs.b...), rows: gs.rows}
-		for a := 0; a < k; a++ {
-			for b := 0; b < k; b++ {
-				if !own[b] {
-					adj.b[a] -= gs.A.At(a, b) * prior[b]
-				}
-			}
-		}
 		s2 := gs.noise(sigma2)
-		th, inv := adj.solve(gs.lambda(sigma2, tauS), prior, own)
+		th, inv := shrinkOwn(gs, prior, own, gs.lambda(sigma2, tauS))
 		se := make([]float64, k)
 		for j := 0; j < k; j++ {
 			if !own[j] {
-				th[j] = prior[j]
 				se[j] = est.globalSE[j]
 				continue
 			}
@@ -525,6 +518,29 @@ func pooled(zr []float64, Dr [][]float64, series []int, groupOf func(int) float6
 		est.seriesSE[si] = se
 	}
 	return est
+}
+
+// shrinkOwn estimates a unit's own columns, shrunk towards prior by the
+// penalties lam, with its other columns held at the prior's values; it
+// returns the effects (the prior's for the other columns) and the
+// diagonal of the penalised inverse.
+func shrinkOwn(g *gram, prior []float64, own []bool, lam []float64) (theta, invDiag []float64) {
+	k := len(prior)
+	adj := &gram{A: g.A, b: append([]float64(nil), g.b...), rows: g.rows}
+	for a := 0; a < k; a++ {
+		for b := 0; b < k; b++ {
+			if !own[b] {
+				adj.b[a] -= g.A.At(a, b) * prior[b]
+			}
+		}
+	}
+	theta, invDiag = adj.solve(lam, prior, own)
+	for j := 0; j < k; j++ {
+		if !own[j] {
+			theta[j] = prior[j]
+		}
+	}
+	return theta, invDiag
 }
 
 // shrinkage returns per column τ², the variance of the true effects
@@ -555,10 +571,16 @@ func shrinkage(units map[float64]*gram, keys []float64, sigma2 float64, global [
 			est = append(est, b/a)
 			vars = append(vars, g.noise(sigma2)/a)
 		}
+		// The spread is read robustly (a few units with one promotion
+		// each give wild estimates whose sampling variance the formula
+		// understates), and capped: a unit's effect is taken to lie
+		// within about half the panel's effect of it, so no unit's
+		// response runs far from its peers' on its own few promotions.
 		tau2 := floor
 		if len(est) >= 3 {
-			tau2 = math.Max(floor, variance(est)-mean(vars))
+			tau2 = math.Max(floor, robustVariance(est)-median(vars))
 		}
+		tau2 = math.Min(tau2, math.Max(floor, math.Pow(0.5*math.Abs(global[j])+0.05, 2)))
 		lam[j] = tau2
 		if !on[j] {
 			lam[j] = 0
@@ -595,6 +617,18 @@ func variance(xs []float64) float64 {
 		s += (x - m) * (x - m)
 	}
 	return s / float64(len(xs)-1)
+}
+
+// robustVariance is the squared scaled median absolute deviation: the
+// variance of a normal sample, unmoved by a few wild values.
+func robustVariance(xs []float64) float64 {
+	m := median(xs)
+	dev := make([]float64, len(xs))
+	for i, x := range xs {
+		dev[i] = math.Abs(x - m)
+	}
+	mad := 1.4826 * median(dev)
+	return mad * mad
 }
 
 func correlation(x, y []float64) float64 {

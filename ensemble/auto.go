@@ -92,6 +92,11 @@ const (
 // model, the combinations included, is scored on the same opt.Folds folds.
 // With one candidate there are no combinations.
 func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (*Result, error) {
+	return autoBy(pr, opt, candidates, MetricWAPE)
+}
+
+// autoBy is Auto with the best-mean ranking its members by metric.
+func autoBy(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate, metric string) (*Result, error) {
 	if len(candidates) == 0 {
 		return nil, fmt.Errorf("auto: no candidate models")
 	}
@@ -140,7 +145,7 @@ func Auto(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (
 		}
 		res.Weights = nw
 		start = time.Now()
-		bm, err := NestedBestMean(full, BestTrim)
+		bm, err := NestedBestMeanBy(full, BestTrim, metric)
 		if err != nil {
 			return nil, fmt.Errorf("auto: %w", err)
 		}

@@ -13,19 +13,23 @@ const DefaultName = "default"
 // Default runs the choice behind the default model: Auto over the
 // candidates (package learn's DefaultCandidates: boosted trees on the
 // scaled target and on its log), whose best-mean is the default. The
-// best-mean averages the candidates whose absolute error on the folds
-// before each fold is within BestTrim of the best one's, so the default
+// best-mean averages the candidates whose error on the folds before each
+// fold, by metric (MetricBalanced when empty: WAPE and MAPE together), is
+// within BestTrim of the best one's, so the default
 // takes the squared-loss trees on a panel where they forecast better, the
 // log-target trees where those do, and their mean where neither leads; the
 // choice of every scored fold is made on earlier folds only, so the
 // returned report (named DefaultName) is an honest backtest of the rule.
 // res.Winner is BestMeanName, so res.Deploy trains the chosen members with
 // the weights chosen on every fold.
-func Default(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate) (res *Result, report *backtest.Report, err error) {
+func Default(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate, metric string) (res *Result, report *backtest.Report, err error) {
 	if len(candidates) < 2 {
 		return nil, nil, fmt.Errorf("default model: it chooses between at least two candidates, got %d", len(candidates))
 	}
-	res, err = Auto(pr, opt, candidates)
+	if metric == "" {
+		metric = MetricBalanced
+	}
+	res, err = autoBy(pr, opt, candidates, metric)
 	if err != nil {
 		return nil, nil, err
 	}

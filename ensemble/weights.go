@@ -203,6 +203,28 @@ const BestTrim = 0.03
 // at the Frat the error-fitted weights went almost entirely to one model,
 // while the mean of the two boosted-tree losses beat each of them.
 func NestedBestMean(reports []*backtest.Report, trim float64) (*Nested, error) {
+	return NestedBestMeanBy(reports, trim, MetricWAPE)
+}
+
+// Metrics the best-mean can rank members by (NestedBestMeanBy).
+const (
+	// MetricWAPE ranks by absolute error in units (WAPE's numerator).
+	MetricWAPE = "wape"
+	// MetricMAPE ranks by the mean absolute percentage error over rows
+	// with a positive actual.
+	MetricMAPE = "mape"
+	// MetricBalanced ranks by WAPE and MAPE together, each relative to
+	// the best member's: a member 10% worse on WAPE and 30% better on
+	// MAPE than another is the better of the two.
+	MetricBalanced = "balanced"
+)
+
+// NestedBestMeanBy is NestedBestMean ranking the members by metric (one
+// of MetricWAPE, MetricMAPE, MetricBalanced).
+func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (*Nested, error) {
+	if metric != MetricWAPE && metric != MetricMAPE && metric != MetricBalanced {
+		return nil, fmt.Errorf("ensemble: metric %q: expected %s, %s or %s", metric, MetricWAPE, MetricMAPE, MetricBalanced)
+	}
 	if !(trim >= 0) || math.IsInf(trim, 0) {
 		return nil, fmt.Errorf("ensemble: best-mean trim %v, expected a finite number ≥ 0", trim)
 	}
@@ -210,31 +232,69 @@ func NestedBestMean(reports []*backtest.Report, trim float64) (*Nested, error) {
 	if err != nil {
 		return nil, err
 	}
-	// absErr[k][m] is member m's absolute error on fold k.
-	absErr := make([][]float64, folds)
+	// absErr[k][m] is member m's absolute error on fold k, ape[k][m] its
+	// sum of absolute percentage errors over rows with a positive actual.
+	absErr, ape := make([][]float64, folds), make([][]float64, folds)
 	for k := range absErr {
-		absErr[k] = make([]float64, len(reports))
+		absErr[k], ape[k] = make([]float64, len(reports)), make([]float64, len(reports))
 	}
 	for m, r := range reports {
 		for _, p := range r.Predictions {
 			if p.Fold >= 0 {
 				absErr[p.Fold][m] += math.Abs(p.Actual - p.Forecast)
+				if p.Actual > 0 {
+					ape[p.Fold][m] += math.Abs(p.Actual-p.Forecast) / p.Actual
+				}
 			}
 		}
 	}
-	upTo := make([]float64, len(reports)) // errors on the folds before k
+	// Errors on the folds before k (rows are the same for every member, so
+	// sums rank as the metrics do).
+	upAbs, upAPE := make([]float64, len(reports)), make([]float64, len(reports))
 	for k := 0; k <= folds; k++ {
-		w := bestMean(upTo, trim, k > 0)
+		w := bestMean(score(upAbs, upAPE, metric), trim, k > 0)
 		if k == folds {
 			n.Final = w
 			break
 		}
 		n.Folds = append(n.Folds, w)
-		for m := range upTo {
-			upTo[m] += absErr[k][m]
+		for m := range upAbs {
+			upAbs[m] += absErr[k][m]
+			upAPE[m] += ape[k][m]
 		}
 	}
 	return n, nil
+}
+
+// score combines the members' error sums into the metric the best-mean
+// ranks by.
+func score(abs, ape []float64, metric string) []float64 {
+	switch metric {
+	case MetricWAPE:
+		return abs
+	case MetricMAPE:
+		return ape
+	}
+	bestAbs, bestAPE := math.Inf(1), math.Inf(1)
+	for m := range abs {
+		bestAbs, bestAPE = math.Min(bestAbs, abs[m]), math.Min(bestAPE, ape[m])
+	}
+	out := make([]float64, len(abs))
+	for m := range abs {
+		out[m] = ratio(abs[m], bestAbs) + ratio(ape[m], bestAPE)
+	}
+	return out
+}
+
+// ratio is a/b, 1 when both are 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		if a == 0 {
+			return 1
+		}
+		return math.Inf(1)
+	}
+	return a / b
 }
 
 // bestMean returns equal weights over the members whose error is within

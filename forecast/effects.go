@@ -170,8 +170,13 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, sca
 	contrib = make([][]float64, XF.Rows)
 	treesBaseline = make([]bool, XF.Rows)
 	for i := 0; i < XF.Rows; i++ {
-		th := e.Theta(ids[i], groups[i])
 		rf, rb := XF.Row(i), XB.Row(i)
+		in := e.inRange(ids[i], rf)
+		th := e.Theta(ids[i], groups[i])
+		if !in {
+			// Beyond what the series had, its response is its group's.
+			th = e.Theta("", groups[i])
+		}
 		c := make([]float64, len(e.Columns))
 		total := 0.0
 		for k, col := range e.Columns {
@@ -183,7 +188,7 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, sca
 		switch {
 		case total == 0:
 			b[i] = f[i]
-		case e.inRange(ids[i], rf):
+		case in:
 			b[i] = math.Max(0, (f[i]+k)*math.Exp(-total)-k)
 		default:
 			f[i] = math.Max(0, (b[i]+k)*math.Exp(total)-k)

@@ -78,6 +78,10 @@ type Options struct {
 	// NoIntervals skips the calibration backtest: the model ships without
 	// intervals or backtest metrics. Auto and Best need the backtest.
 	NoIntervals bool
+	// Metric is what the default model chooses its candidates by:
+	// ensemble.MetricWAPE, MetricMAPE or MetricBalanced (WAPE and MAPE
+	// together); empty means balanced.
+	Metric string
 	// NoEffects skips the promotion-effect model (package effect): the
 	// model's uplift is then its predictor's plan minus baseline rows.
 	NoEffects bool
@@ -293,7 +297,7 @@ func (c *Comparison) backtest(opt Options, cands []backtest.Candidate, defaults 
 	// fits[i] trains the model of c.Reports[i].
 	var fits []func() (string, forecast.Fit)
 	if len(defaults) > 0 {
-		res, rep, err := ensemble.Default(c.Prepared, bopt, defaults)
+		res, rep, err := ensemble.Default(c.Prepared, bopt, defaults, opt.Metric)
 		if err != nil {
 			return err
 		}

@@ -68,7 +68,10 @@ func runBacktest(e *env, f backtestFlags) error {
 	if !auto && len(f.model.candidates) > 0 {
 		return usagef("--candidates lists what --models auto compares; without auto, list the models in --models")
 	}
-	opt := train.Options{Model: train.Best, Learn: f.model.options(), Folds: f.folds, Segments: f.segments, Log: e.log}
+	if err := f.model.checkMetric(); err != nil {
+		return err
+	}
+	opt := train.Options{Model: train.Best, Learn: f.model.options(), Metric: f.model.metric, Folds: f.folds, Segments: f.segments, Log: e.log}
 	if auto {
 		opt.Model = train.Auto
 		if opt.Candidates, err = f.model.autoList(); err != nil {

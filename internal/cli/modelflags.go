@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"promocast/ensemble"
 	"promocast/learn"
 	"promocast/train"
 )
@@ -16,6 +17,8 @@ type modelFlags struct {
 	l1Ratio float64
 	// candidates are the models auto compares; empty means autoCandidates.
 	candidates []string
+	// metric is what the default model chooses its candidates by.
+	metric string
 }
 
 // register adds the flags; an empty def means the model train chooses for
@@ -28,7 +31,17 @@ func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
 	fs.StringVar(&m.model, "model", def, usage)
 	fs.Float64Var(&m.alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&m.l1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
+	fs.StringVar(&m.metric, "metric", ensemble.MetricBalanced, "what the default model chooses its candidates by: wape, mape, or balanced (both, each relative to the best candidate's)")
 	fs.StringSliceVar(&m.candidates, "candidates", nil, "models auto compares and combines (default "+strings.Join(train.DefaultCandidates, ",")+")")
+}
+
+// checkMetric refuses an unknown --metric.
+func (m *modelFlags) checkMetric() error {
+	switch m.metric {
+	case ensemble.MetricWAPE, ensemble.MetricMAPE, ensemble.MetricBalanced:
+		return nil
+	}
+	return usagef("--metric %q: expected wape, mape or balanced", m.metric)
 }
 
 // autoList returns the models auto compares: --candidates, checked, or

@@ -59,7 +59,10 @@ func runTrain(e *env, f trainFlags) error {
 	if auto && f.calibration < 2 {
 		return usagef("--model auto chooses by backtest: it needs --calibration-folds of at least 2")
 	}
-	opt := train.Options{Model: f.model.model, Learn: f.model.options(), Folds: f.calibration, NoIntervals: f.calibration == 0, Log: e.log}
+	if err := f.model.checkMetric(); err != nil {
+		return err
+	}
+	opt := train.Options{Model: f.model.model, Learn: f.model.options(), Metric: f.model.metric, Folds: f.calibration, NoIntervals: f.calibration == 0, Log: e.log}
 	if !auto && len(f.model.candidates) > 0 {
 		return usagef("--candidates lists what --model auto compares; it does not apply to --model %s", f.model.model)
 	}
