@@ -29,7 +29,7 @@ DATA = os.environ.get("PROMOCAST_SHARED_DATA", os.path.join(os.path.dirname(ROOT
 BIN = os.environ.get("PROMOCAST_BIN", os.path.join(ROOT, "promocast"))
 # The model `promocast train` fits when no --model is given, and the others the suite compares.
 DEFAULT = "default"
-OTHERS = ["gbdt_poisson"]
+OTHERS = []
 
 DATASETS = {
     "breakfast": dict(
