@@ -12,18 +12,19 @@ const (
 	MethodTopFreq   = "topfreq"     // the customer's own most frequent items only
 	MethodGPTopFreq = "gp-topfreq"  // own most frequent items, then the most popular
 	MethodTIFU      = "tifu"        // own items by TIFU time-decayed frequency, then popular
+	MethodTIFUKNN   = "tifu-knn"    // TIFU vector blended with its nearest customers', then popular
 	MethodItemKNN   = "item-knn"    // item-KNN scores of all items, then popular
 	MethodEASE      = "ease"        // EASE^R scores, then popular
 	MethodRanker    = "gbdt-ranker" // the learned re-ranker
 )
 
 // baselineNames lists the baselines in the order tables show them.
-var baselineNames = []string{MethodPopular, MethodTopFreq, MethodGPTopFreq, MethodTIFU, MethodItemKNN, MethodEASE}
+var baselineNames = []string{MethodPopular, MethodTopFreq, MethodGPTopFreq, MethodTIFU, MethodTIFUKNN, MethodItemKNN, MethodEASE}
 
-// baseline appends the top k items of method for the customer loaded in sc.
-// Ties go to the more recent purchase (personal methods), then the lower
-// item code.
-func (sc *scratch) baseline(v *view, method string, k int, out []int32) []int32 {
+// baseline appends the top k items of method for customer c, loaded in sc;
+// users holds the customers' nearest neighbours for tifu-knn. Ties go to
+// the more recent purchase (personal methods), then the lower item code.
+func (sc *scratch) baseline(v *view, users *userKNN, c int, method string, k int, out []int32) []int32 {
 	p := sc.p
 	own := func(score func(int32) float64) []int32 {
 		sc.order = append(sc.order[:0], p.items...)
@@ -47,6 +48,12 @@ func (sc *scratch) baseline(v *view, method string, k int, out []int32) []int32 
 		out = append(out, own(func(it int32) float64 { return float64(p.count[it]) })...)
 	case MethodTIFU:
 		out = append(out, own(func(it int32) float64 { return p.decay[it] })...)
+	case MethodTIFUKNN:
+		for _, it := range sc.blendTouched {
+			sc.blend[it] = 0
+		}
+		sc.blendTouched = users.score(c, v.tifu.Alpha, sc.blend, sc.blendTouched[:0])
+		out = sc.topBy(sc.blendTouched, func(it int32) float64 { return sc.blend[it] }, k, out)
 	case MethodItemKNN:
 		out = sc.topBy(sc.touched, func(it int32) float64 { return sc.knn[it] }, k, out)
 	case MethodEASE:

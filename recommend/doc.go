@@ -37,8 +37,8 @@
 // # Metrics
 //
 // Evaluate scores the re-ranker and the baselines (popularity, personal
-// top frequency, GP-TopFreq, TIFU-style decayed frequency, item-KNN,
-// EASE^R), all from the same statistics, on every customer of the next
+// top frequency, GP-TopFreq, TIFU-style decayed frequency alone and with
+// its nearest customers (TIFU-KNN), item-KNN, EASE^R), all from the same statistics, on every customer of the next
 // baskets: recall@k, NDCG@k (ideal DCG over the whole basket, as the
 // "reality check" study of Li et al. computes it), hit rate, the share of
 // repeat items in the lists and the recall of repeat and of new items; and

@@ -91,6 +91,7 @@ type evaluation struct {
 	// topProb and topY are the calibrated probability and the outcome of
 	// each customer's top ks[0] items by the re-ranker.
 	topProb, topY []float64
+	users         *userKNN // the tifu-knn baseline's neighbours, made on first use
 }
 
 func newEvaluation(ks []int) *evaluation {
@@ -112,13 +113,16 @@ func newEvaluation(ks []int) *evaluation {
 func (e *evaluation) run(v *view, t *table, raw []float64, cal *Isotonic, labels *Baskets) {
 	kmax := slices.Max(e.ks)
 	sc := newScratch(v)
+	if e.users == nil {
+		e.users = fitUserKNN(v, v.tifu.Neighbours, 0)
+	}
 	var list []int32
 	var order []int
 	for i, c := range t.customers {
 		truth := labels.Basket(int(c), 0)
 		sc.load(v, int(c))
 		for mi, name := range baselineNames {
-			list = sc.baseline(v, name, kmax, list[:0])
+			list = sc.baseline(v, e.users, int(c), name, kmax, list[:0])
 			e.add(mi, truth, list, sc.p.bought)
 		}
 		order = t.ranked(i, raw, order[:0])

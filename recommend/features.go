@@ -75,14 +75,18 @@ type scratch struct {
 	ease    []float64 // EASE^R scores, by position in ease.items
 	mark    []bool    // candidate already taken, by item
 	order   []int32
+	// blend and blendTouched hold the tifu-knn baseline's scores.
+	blend        []float64
+	blendTouched []int32
 }
 
 func newScratch(v *view) *scratch {
 	return &scratch{
-		p:    newProfile(v.nItems),
-		knn:  make([]float64, v.nItems),
-		ease: make([]float64, len(v.ease.items)),
-		mark: make([]bool, v.nItems),
+		p:     newProfile(v.nItems),
+		knn:   make([]float64, v.nItems),
+		ease:  make([]float64, len(v.ease.items)),
+		mark:  make([]bool, v.nItems),
+		blend: make([]float64, v.nItems),
 	}
 }
 

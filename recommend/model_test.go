@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -226,13 +227,13 @@ func TestBaselinesOnAHandCase(t *testing.T) {
 		{MethodGPTopFreq, []string{"1", "2", "3"}},
 		{MethodTIFU, []string{"1", "2", "3"}},
 	} {
-		if got := name(sc.baseline(v, c.method, 3, nil)); !slices.Equal(got, c.want) {
+		if got := name(sc.baseline(v, nil, 0, c.method, 3, nil)); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.method, got, c.want)
 		}
 	}
 	// Item-KNN scores items bought with a's items: only 1 and 2, each
 	// through the other.
-	if got := name(sc.baseline(v, MethodItemKNN, 2, nil)); !slices.Equal(got, []string{"1", "2"}) && !slices.Equal(got, []string{"2", "1"}) {
+	if got := name(sc.baseline(v, nil, 0, MethodItemKNN, 2, nil)); !slices.Equal(got, []string{"1", "2"}) && !slices.Equal(got, []string{"2", "1"}) {
 		t.Errorf("item-knn: %v, want 1 and 2", got)
 	}
 }
@@ -321,5 +322,54 @@ func TestMaxFitCustomersSamples(t *testing.T) {
 	}
 	if n := rep.TrainCustomers + rep.ValidCustomers; n < 70 || n > 130 {
 		t.Errorf("fitted on %d customers, want about 100", n)
+	}
+}
+
+// TestUserKNNMatchesBruteForce checks tifu-knn's neighbours against every
+// pairwise Euclidean distance of the dense TIFU vectors.
+func TestUserKNNMatchesBruteForce(t *testing.T) {
+	b := synthBaskets(9, 80, 25)
+	s := smallSettings().mustDefaults(t)
+	v, err := newView(b, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const k = 6
+	u := fitUserKNN(v, k, 2)
+	n := b.NumCustomers()
+	dense := make([][]float64, n)
+	p := newProfile(v.nItems)
+	for c := range n {
+		dense[c] = make([]float64, v.nItems)
+		p.load(v, c)
+		for _, it := range p.items {
+			dense[c][it] = p.decay[it]
+		}
+	}
+	for c := range n {
+		type cd struct {
+			x int32
+			d float64
+		}
+		var all []cd
+		for x := range n {
+			if x != c {
+				d := 0.0
+				for i := range dense[c] {
+					d += (dense[c][i] - dense[x][i]) * (dense[c][i] - dense[x][i])
+				}
+				all = append(all, cd{int32(x), d})
+			}
+		}
+		slices.SortStableFunc(all, func(a, b cd) int { return cmp.Compare(a.d, b.d) })
+		for i, x := range u.nbr[c] {
+			// Equal distances may come in either order; compare distances.
+			if math.Abs(all[i].d-all[slices.IndexFunc(all, func(e cd) bool { return e.x == x })].d) > 1e-12 {
+				t.Fatalf("customer %d: neighbour %d is %d, want one at distance %v", c, i, x, all[i].d)
+			}
+		}
+		if len(u.nbr[c]) != k {
+			t.Fatalf("customer %d has %d neighbours, want %d", c, len(u.nbr[c]), k)
+		}
 	}
 }

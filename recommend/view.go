@@ -140,10 +140,17 @@ func (p *profile) bought(it int32) bool { return p.count[it] > 0 }
 // weight within its group decays by WithinDecay per newer basket, and a
 // group's weight by GroupDecay per newer group. Zero fields mean the
 // defaults 7, 0.9 and 0.7, TIFU-KNN's settings for Ta-Feng.
+//
+// The tifu-knn baseline blends that vector with the mean vector of the
+// customer's Neighbours nearest customers (Euclidean distance between the
+// vectors), Alpha of the customer's own; defaults 300 and 0.7, also
+// TIFU-KNN's Ta-Feng settings. The re-ranker uses the decayed vector only.
 type TIFU struct {
 	GroupSize   int
 	WithinDecay float64
 	GroupDecay  float64
+	Neighbours  int
+	Alpha       float64
 }
 
 func (t TIFU) withDefaults() TIFU {
@@ -155,6 +162,12 @@ func (t TIFU) withDefaults() TIFU {
 	}
 	if t.GroupDecay <= 0 {
 		t.GroupDecay = 0.7
+	}
+	if t.Neighbours <= 0 {
+		t.Neighbours = 300
+	}
+	if t.Alpha <= 0 {
+		t.Alpha = 0.7
 	}
 	return t
 }

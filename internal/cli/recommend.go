@@ -185,7 +185,8 @@ func recommendEvaluateCmd(e *env) *cobra.Command {
 		Short: "Score the re-ranker and every baseline against next baskets",
 		Long: `Recommend from the history with the re-ranker and with every baseline
 (popularity, personal top frequency, GP-TopFreq, TIFU-style decayed
-frequency, item-KNN, EASE^R) and score the lists against each customer's next
+frequency alone and with its nearest customers as TIFU-KNN, item-KNN, EASE^R)
+and score the lists against each customer's next
 basket: recall@k, NDCG@k, hit rate and the repeat / new breakdown, over every
 customer with a next basket. Without --future, each customer's last basket is
 held out as the next one. Without --model, the re-ranker is fitted on the
