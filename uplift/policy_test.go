@@ -251,3 +251,28 @@ func TestIPWCorrectsConfounding(t *testing.T) {
 		t.Errorf("the DR-learner's total %.0f is more than 15%% from the true %.0f", all.Predicted, truth)
 	}
 }
+
+func FuzzParseCosts(f *testing.F) {
+	for _, s := range []string{"Mens E-Mail=0.1,Womens E-Mail=0.2", "a=1", "=", "a=-1", "a=1,a=2", "a=NaN", ",,", "a==1"} {
+		f.Add(s)
+	}
+	treatments := []string{"Mens E-Mail", "Womens E-Mail", "a"}
+	f.Fuzz(func(t *testing.T, s string) {
+		costs, err := ParseCosts(s, treatments)
+		if err != nil {
+			return
+		}
+		for name, c := range costs {
+			if !(c >= 0) || math.IsInf(c, 0) {
+				t.Errorf("%q: cost %v of %q accepted", s, c, name)
+			}
+			known := false
+			for _, tr := range treatments {
+				known = known || tr == name
+			}
+			if !known {
+				t.Errorf("%q: unknown treatment %q accepted", s, name)
+			}
+		}
+	})
+}
