@@ -1,17 +1,20 @@
 #!/usr/bin/python3
-"""Helper of gbdt_vs_xgboost.sh: data generation, the XGBoost side of the
-benchmark, scoring and the result table.
+"""Helper of gbdt_vs_xgboost.sh: data generation, the XGBoost and
+scikit-learn sides of the benchmark, scoring and the result table.
 
 Subcommands:
   gen DIR ROWS TEST_ROWS      write DIR/train.csv and DIR/test.csv
   xgb-train TRAIN MODEL       read the CSV, build a DMatrix, train, save
   xgb-predict MODEL TEST OUT  predict TEST into OUT (one "prediction" column)
+  hgb-train TRAIN MODEL       the same with scikit-learn's
+  hgb-predict MODEL TEST OUT  HistGradientBoostingRegressor (pickled model)
   rmse TEST PRED              RMSE of PRED's "prediction" against TEST's y
-  report PC_TIME XGB_TIME PC_RMSE XGB_RMSE
-                              print the comparison table from two
-                              `/usr/bin/time -v` outputs and the two RMSEs
+  report PC_TIME XGB_TIME HGB_TIME PC_RMSE XGB_RMSE HGB_RMSE
+                              print the comparison table from three
+                              `/usr/bin/time -v` outputs and the RMSEs
 
-Uses only Debian's python3-numpy, python3-pandas and python3-xgboost (1.7.4).
+Uses only Debian's python3-numpy, python3-pandas, python3-xgboost (1.7.4)
+and python3-sklearn (1.2).
 """
 import re
 import sys
@@ -93,6 +96,32 @@ def xgb_predict(model, test, out):
     pd.DataFrame({"prediction": p}).to_csv(out, index=False)
 
 
+def hgb_train(train, model):
+    import pickle
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    df = pd.read_csv(train)
+    y = df.pop("y").to_numpy()
+    # The same trees: best-first up to 255 leaves and depth 8, 255 bins,
+    # L2 1, leaves down to one row (min_child_weight 1 with unit hessians),
+    # all 200 rounds (no early stopping, which scikit-learn would otherwise
+    # turn on above 10,000 rows). Threads come from OMP_NUM_THREADS.
+    est = HistGradientBoostingRegressor(
+        max_iter=ROUNDS, learning_rate=ETA, max_leaf_nodes=LEAVES, max_depth=DEPTH,
+        max_bins=BINS, l2_regularization=1.0, min_samples_leaf=1,
+        early_stopping=False, random_state=1)
+    est.fit(df.to_numpy(), y)
+    with open(model, "wb") as fh:
+        pickle.dump(est, fh)
+
+
+def hgb_predict(model, test, out):
+    import pickle
+    with open(model, "rb") as fh:
+        est = pickle.load(fh)
+    df = pd.read_csv(test).drop(columns=["y"])
+    pd.DataFrame({"prediction": est.predict(df.to_numpy())}).to_csv(out, index=False)
+
+
 def rmse(test, pred):
     y = pd.read_csv(test, usecols=["y"])["y"].to_numpy()
     p = pd.read_csv(pred, usecols=["prediction"])["prediction"].to_numpy()
@@ -102,27 +131,33 @@ def rmse(test, pred):
 
 
 def parse_time(path):
-    """Returns (wall seconds, peak RSS in MiB) from `/usr/bin/time -v`."""
+    """Returns (wall seconds, peak RSS in MiB, CPU seconds: user + system)
+    from `/usr/bin/time -v`."""
     text = open(path).read()
     m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text)
     parts = [float(p) for p in m.group(1).split(":")]
     wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
-    return wall, rss
+    cpu = sum(float(re.search(rf"{k} time \(seconds\): (\S+)", text).group(1)) for k in ("User", "System"))
+    return wall, rss, cpu
 
 
-def report(pc_time, xgb_time, pc_rmse, xgb_rmse):
-    pw, pm = parse_time(pc_time)
-    xw, xm = parse_time(xgb_time)
-    pr, xr = float(pc_rmse), float(xgb_rmse)
-    print(f"{'':22}{'promocast':>12}{'xgboost':>12}{'promocast/xgboost':>20}")
-    print(f"{'wall time (s)':22}{pw:12.1f}{xw:12.1f}{pw / xw:20.2f}")
-    print(f"{'peak RSS (MiB)':22}{pm:12.0f}{xm:12.0f}{pm / xm:20.2f}")
-    print(f"{'test RMSE':22}{pr:12.4f}{xr:12.4f}{pr / xr:20.4f}")
+def report(pc_time, xgb_time, hgb_time, pc_rmse, xgb_rmse, hgb_rmse):
+    pw, pm, pc = parse_time(pc_time)
+    xw, xm, xc = parse_time(xgb_time)
+    hw, hm, hc = parse_time(hgb_time)
+    pr, xr, hr = float(pc_rmse), float(xgb_rmse), float(hgb_rmse)
+    print(f"{'':16}{'promocast':>11}{'xgboost':>11}{'sklearn HGB':>13}{'pc/xgboost':>12}{'pc/HGB':>10}")
+    print(f"{'wall time (s)':16}{pw:11.1f}{xw:11.1f}{hw:13.1f}{pw / xw:12.2f}{pw / hw:10.2f}")
+    # CPU time is the fairer figure when other work shares the cores.
+    print(f"{'CPU time (s)':16}{pc:11.1f}{xc:11.1f}{hc:13.1f}{pc / xc:12.2f}{pc / hc:10.2f}")
+    print(f"{'peak RSS (MiB)':16}{pm:11.0f}{xm:11.0f}{hm:13.0f}{pm / xm:12.2f}{pm / hm:10.2f}")
+    print(f"{'test RMSE':16}{pr:11.4f}{xr:11.4f}{hr:13.4f}{pr / xr:12.4f}{pr / hr:10.4f}")
 
 
 def main(argv):
-    cmds = {"gen": gen, "xgb-train": xgb_train, "xgb-predict": xgb_predict, "rmse": rmse, "report": report}
+    cmds = {"gen": gen, "xgb-train": xgb_train, "xgb-predict": xgb_predict,
+            "hgb-train": hgb_train, "hgb-predict": hgb_predict, "rmse": rmse, "report": report}
     if len(argv) < 2 or argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[argv[1]](*argv[2:])

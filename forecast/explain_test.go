@@ -9,7 +9,6 @@ import (
 	"promocast/data"
 	"promocast/learn/gbdt"
 	"promocast/model"
-	"promocast/panel"
 )
 
 // TestDriversNameOnlyLevers trains gbdt models, on the target and on its
@@ -18,15 +17,7 @@ import (
 // them, and add up to each row's uplift.
 func TestDriversNameOnlyLevers(t *testing.T) {
 	hist := weeklyFrame(t, 6, 100, 9)
-	p, err := panel.Build(hist, mustSpec(t), panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := TrainOptions{Kind: "gbdt", Horizon: 2}
-	pr, err := Prepare(p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, pr, opt := prepareGBDT(t, hist)
 	fit := func(ds *model.Dataset) (model.Predictor, error) {
 		return gbdt.Train(ds, nil, gbdt.Params{Rounds: 60, MaxLeaves: 15, Seed: 1})
 	}
@@ -178,7 +169,7 @@ func (p *planRows) add(week, series int, price, feat float64) {
 	p.feat = append(p.feat, feat)
 }
 
-func (p *planRows) frame(t *testing.T) *data.Frame {
+func (p *planRows) frame(t testing.TB) *data.Frame {
 	t.Helper()
 	f, err := data.NewFrame("plan.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: p.week},

@@ -168,7 +168,7 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 		res.Parts = e.parts(contrib, scales, res.Baseline)
 		m.baselineWarnings(XB, res.Warnings, treesBaseline)
 	} else {
-		if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline); err != nil {
+		if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline, res.Forecast); err != nil {
 			return nil, err
 		}
 		m.baselineWarnings(XB, res.Warnings, nil)
@@ -270,21 +270,53 @@ type Parts struct {
 	Peers []float64
 }
 
-// decompose computes Parts from the plan's and the baseline's features.
-func (m *Model) decompose(g feature.Groups, XF, XB *data.Matrix, scales, baseline []float64) (Parts, error) {
+// decompose computes Parts from the plan's and the baseline's features
+// and predictions. A row's prediction depends on that row alone, so a row
+// a group leaves unchanged keeps its previous prediction, and a row that
+// has become its plan row takes the plan's forecast: only the rows whose
+// features are new are predicted again (a single promoted row usually
+// needs no prediction at all). The parts are bit for bit those of
+// predicting every row at every step.
+func (m *Model) decompose(g feature.Groups, XF, XB *data.Matrix, scales, baseline, forecast []float64) (Parts, error) {
 	X := &data.Matrix{Rows: XB.Rows, Cols: XB.Cols, Values: append([]float64(nil), XB.Values...)}
 	prev := baseline
 	var parts [4][]float64
+	var redo []int
 	for k, cols := range [][]int{g.Own, g.History, g.Next, g.Peers} {
+		cur := make([]float64, X.Rows)
+		redo = redo[:0]
 		for i := 0; i < X.Rows; i++ {
 			dst, src := X.Row(i), XF.Row(i)
+			changed := false
 			for _, c := range cols {
-				dst[c] = src[c]
+				if math.Float64bits(dst[c]) != math.Float64bits(src[c]) {
+					dst[c] = src[c]
+					changed = true
+				}
+			}
+			switch {
+			case !changed:
+				cur[i] = prev[i]
+			case sameBits(dst, src):
+				cur[i] = forecast[i]
+			default:
+				redo = append(redo, i)
 			}
 		}
-		cur, err := Predict(m.Predictor, X, scales)
-		if err != nil {
-			return Parts{}, err
+		if len(redo) > 0 {
+			sub := data.NewMatrix(len(redo), X.Cols)
+			subScales := make([]float64, len(redo))
+			for j, i := range redo {
+				copy(sub.Row(j), X.Row(i))
+				subScales[j] = scales[i]
+			}
+			pred, err := Predict(m.Predictor, sub, subScales)
+			if err != nil {
+				return Parts{}, err
+			}
+			for j, i := range redo {
+				cur[i] = pred[j]
+			}
 		}
 		parts[k] = make([]float64, len(cur))
 		for i := range cur {
@@ -293,4 +325,14 @@ func (m *Model) decompose(g feature.Groups, XF, XB *data.Matrix, scales, baselin
 		prev = cur
 	}
 	return Parts{Own: parts[0], History: parts[1], Next: parts[2], Peers: parts[3]}, nil
+}
+
+// sameBits reports whether two rows hold the same bits, NaNs included.
+func sameBits(a, b []float64) bool {
+	for j := range a {
+		if math.Float64bits(a[j]) != math.Float64bits(b[j]) {
+			return false
+		}
+	}
+	return true
 }

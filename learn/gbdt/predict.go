@@ -58,7 +58,8 @@ func flatten(trees []Tree) flatForest {
 }
 
 // leafValue walks the tree rooted at node i for row and returns the leaf
-// value it reaches.
+// value it reaches. The common step, a numeric split of a present value,
+// is taken in the loop; missing values and categories go through next.
 func (ff *flatForest) leafValue(i int32, row []float64) float64 {
 	nodes := ff.nodes
 	for {
@@ -66,7 +67,15 @@ func (ff *flatForest) leafValue(i int32, row []float64) float64 {
 		if n.leaf {
 			return n.value
 		}
-		i = ff.next(n, row[n.feature])
+		v := row[n.feature]
+		switch {
+		case n.cat >= 0 || v != v:
+			i = ff.next(n, v)
+		case v <= n.value:
+			i = n.left
+		default:
+			i = n.right
+		}
 	}
 }
 
