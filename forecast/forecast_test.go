@@ -719,3 +719,89 @@ func TestBuiltinEventsInsideHistory(t *testing.T) {
 		t.Errorf("a 2024 history uses %v, want every built-in event", got)
 	}
 }
+
+// TestPanelScorerScoresAGroupAlone checks that the series of one
+// cannibalisation group, scored alone on a panel whose Last is the whole
+// history's, get the forecasts the whole plan gives them: what a
+// distributed scorer keyed by group relies on.
+func TestPanelScorerScoresAGroupAlone(t *testing.T) {
+	full := weeklyFrame(t, 6, 90, 3)
+	sp := mustSpec(t)
+	// Group cat0 (even SKUs) lacks the last week of the history, so that
+	// its part of the history ends before the whole.
+	keep := func(f *data.Frame, ok func(r int) bool) *data.Frame {
+		var rows []int
+		for r := range f.Rows() {
+			if ok(r) {
+				rows = append(rows, r)
+			}
+		}
+		cols := make([]*data.Column, len(f.Columns))
+		for k, c := range f.Columns {
+			cols[k] = &data.Column{Name: c.Name, Kind: c.Kind}
+			for _, r := range rows {
+				if c.Kind == data.String {
+					cols[k].Str = append(cols[k].Str, c.Str[r])
+				} else {
+					cols[k].Num = append(cols[k].Num, c.Num[r])
+				}
+			}
+		}
+		out, err := data.NewFrame(f.Source, cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	even := func(f *data.Frame) func(r int) bool {
+		return func(r int) bool { s := f.Column("sku").Str[r]; return (s[3]-'0')%2 == 0 }
+	}
+	last := panelDate(89)
+	hist := keep(full, func(r int) bool { return !even(full)(r) || full.Column("week").Str[r] != last })
+	p, _ := panel.Build(hist, sp, panel.Options{})
+	opt := TrainOptions{Kind: "test", Horizon: 2}
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, func(*model.Dataset) (model.Predictor, error) { return sumModel{}, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{panelDate(90), panelDate(90), panelDate(91), panelDate(90), panelDate(91)}},
+		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku1", "sku2", "sku2", "sku4"}},
+		{Name: "price", Kind: data.Number, Num: []float64{1.5, 1.5, 2, 1.2, 1.8}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{2, 2, 2, 2, 2}},
+		{Name: "feature", Kind: data.Number, Num: []float64{1, 1, 0, 1, 0}},
+	})
+	whole, err := m.Forecast(hist, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	partHist := keep(hist, even(hist))
+	partPlan := keep(plan, even(plan))
+	pp, err := m.Panel(partHist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pp.Last == p.Last {
+		t.Fatal("the part should end before the whole history")
+	}
+	pp.Last = p.Last
+	sc, err := m.PanelScorer(pp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := sc.Forecast(partPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{0, 2, 3, 4} // the plan rows of even SKUs
+	for i, r := range want {
+		if part.Forecast[i] != whole.Forecast[r] || part.Baseline[i] != whole.Baseline[r] || part.Parts.Peers[i] != whole.Parts.Peers[r] {
+			t.Errorf("plan row %d: alone %v/%v/%v, whole %v/%v/%v", r, part.Forecast[i], part.Baseline[i], part.Parts.Peers[i],
+				whole.Forecast[r], whole.Baseline[r], whole.Parts.Peers[r])
+		}
+	}
+}

@@ -74,10 +74,24 @@ type Scorer struct {
 
 // NewScorer builds the history's panel for scoring plans.
 func (m *Model) NewScorer(history *data.Frame) (*Scorer, error) {
-	p, err := panel.Build(history, &m.Spec, panel.Options{Grid: &m.Grid, Levels: m.Levels})
+	p, err := m.Panel(history)
 	if err != nil {
 		return nil, err
 	}
+	return m.PanelScorer(p)
+}
+
+// Panel builds a history's panel on the model's period grid and static
+// levels, as NewScorer does.
+func (m *Model) Panel(history *data.Frame) (*panel.Panel, error) {
+	return panel.Build(history, &m.Spec, panel.Options{Grid: &m.Grid, Levels: m.Levels})
+}
+
+// PanelScorer returns a scorer of a panel built by Panel. A caller that
+// scores a part of a history (the series of some cannibalisation groups)
+// sets the part's Last to the whole history's last period first, so that
+// the plan is checked and its peers counted as for the whole history.
+func (m *Model) PanelScorer(p *panel.Panel) (*Scorer, error) {
 	cal, err := newCalendar(m.Spec.Calendar != "none", m.BuiltinEvents, m.Events)
 	if err != nil {
 		return nil, err

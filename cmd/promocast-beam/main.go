@@ -1,0 +1,128 @@
+// Command promocast-beam runs promocast's per-series stages on Apache Beam,
+// for panels that outgrow one machine: the same spec, the same model file
+// and the same outputs as the promocast command, on the Prism runner
+// locally or on Flink, Spark or Dataflow.
+//
+//	promocast-beam forecast --runner prism --model model.json \
+//	    --data 'history-*.csv' --plan 'plan-*.csv' --out forecast.csv
+//
+// It is a module of its own so that the promocast binary, and the main
+// module's tests, never build Beam.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+
+	"promocast/cmd/promocast-beam/pipeline"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "promocast-beam:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: promocast-beam COMMAND [flags]
+
+commands:
+  forecast   score a plan with a model file (like promocast forecast)
+  generate   write a large sharded weekly panel, for scale tests
+
+Beam's own flags (--runner prism|flink|spark|dataflow, --endpoint,
+--environment_type, --project, --region, ...) go with the command's flags;
+'promocast-beam forecast -h' lists them all.
+`
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if strings.HasPrefix(args[0], "-") {
+		// A runner's worker: the SDK harness is started with flags only.
+		if err := flag.CommandLine.Parse(args); err != nil {
+			return err
+		}
+		beam.Init()
+		return errors.New("expected a command first:\n" + usage)
+	}
+	switch args[0] {
+	case "forecast":
+		return runForecast(args[1:], stdout, stderr)
+	case "generate":
+		return runGenerate(args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}
+
+func runForecast(args []string, stdout, stderr io.Writer) error {
+	fs := flag.CommandLine
+	fs.SetOutput(stderr)
+	var cfg pipeline.ForecastConfig
+	var data, plan string
+	fs.StringVar(&cfg.Model, "model", "", "model file from 'promocast train'")
+	fs.StringVar(&cfg.Spec, "spec", "", "dataset spec (default: the model's)")
+	fs.StringVar(&data, "data", "", "history shards: comma-separated files or glob patterns, read in the order given (a glob's matches sorted)")
+	fs.StringVar(&plan, "plan", "", "plan shards, like --data")
+	fs.StringVar(&cfg.Out, "out", "", "forecast file to write (.csv), rows sorted")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	beam.Init()
+	var err error
+	if cfg.Data, err = expand("data", data); err != nil {
+		return err
+	}
+	if cfg.Plan, err = expand("plan", plan); err != nil {
+		return err
+	}
+	p, s := beam.NewPipelineWithRoot()
+	if err := pipeline.Forecast(s, cfg); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := beamx.Run(context.Background(), p); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "forecast of %d history and %d plan shards: wrote %s in %s\n", len(cfg.Data), len(cfg.Plan), cfg.Out, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// expand turns a flag's comma-separated files and glob patterns into the
+// list of shards, in order.
+func expand(flagName, value string) ([]string, error) {
+	if value == "" {
+		return nil, fmt.Errorf("--%s is required", flagName)
+	}
+	var out []string
+	for _, part := range strings.Split(value, ",") {
+		part = strings.TrimSpace(part)
+		if !strings.ContainsAny(part, "*?[") {
+			out = append(out, part)
+			continue
+		}
+		matches, err := filepath.Glob(part)
+		if err != nil {
+			return nil, fmt.Errorf("--%s %q: %w", flagName, part, err)
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("--%s %q: no file matches", flagName, part)
+		}
+		slices.Sort(matches)
+		out = append(out, matches...)
+	}
+	return out, nil
+}
