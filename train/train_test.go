@@ -68,7 +68,7 @@ func TestZeroOptions(t *testing.T) {
 func TestBestShipsLowestWAPE(t *testing.T) {
 	hist, sp := shop(t)
 	var notes []string
-	res, err := Run(hist, sp, Options{Model: Best, Candidates: []string{"seasonal_naive", "ridge"}, Folds: 2,
+	res, err := Run(hist, sp, Options{Model: Best, Candidates: []string{"seasonal_naive", "ridge"}, Folds: 2, NoEffects: true,
 		Progress: func(note string, done, total int) {
 			notes = append(notes, note)
 			if total != 4 {
@@ -95,7 +95,7 @@ func TestBestShipsLowestWAPE(t *testing.T) {
 // intervals or metrics.
 func TestNoIntervals(t *testing.T) {
 	hist, sp := shop(t)
-	res, err := Run(hist, sp, Options{Model: "ridge", NoIntervals: true})
+	res, err := Run(hist, sp, Options{Model: "ridge", NoIntervals: true, NoEffects: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"promocast/backtest"
 	"promocast/export"
 	"promocast/learn"
 	"promocast/train"
@@ -76,24 +74,12 @@ func runTune(e *env, f tuneFlags) error {
 	if err != nil {
 		return err
 	}
-	pr, err := train.Prepare(hist, ds.Spec, train.Options{Forecast: topt})
+	opt := train.Options{Forecast: topt, Model: f.model, Folds: f.folds}
+	pr, err := train.Prepare(hist, ds.Spec, opt)
 	if err != nil {
 		return err
 	}
-	// A budget b scores the last ⌈b·folds⌉ folds: their origins are the
-	// full backtest's latest.
-	objective := func(_ context.Context, params tune.Params, budget float64) (float64, error) {
-		fit, err := learn.New(f.model, learn.Options{}.Tuned(f.model, params))
-		if err != nil {
-			return 0, err
-		}
-		folds := max(1, int(math.Ceil(budget*float64(f.folds)-1e-9)))
-		reps, err := backtest.Run(pr, backtest.Options{Folds: folds, Horizon: f.horizon, Gap: f.gap}, []backtest.Candidate{{Name: f.model, Fit: fit}})
-		if err != nil {
-			return 0, err
-		}
-		return reps[0].Overall.WAPE, nil
-	}
+	objective := train.TuneObjective(pr, opt)
 	res, best, err := runSearch(f.method, space, objective, tune.Options{Trials: f.trials, Time: time.Duration(f.seconds * float64(time.Second)), Seed: f.seed,
 		Progress: func(done, best tune.Trial) {
 			fmt.Fprintf(e.stderr, "tune trial %d (rung %d, budget %.2f): WAPE %s; best %s\n", done.ID, done.Rung, done.Budget, pct(done.Score), pct(best.Score))
