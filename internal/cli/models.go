@@ -69,7 +69,7 @@ rollbacks made here within its --poll interval.`,
 }
 
 func openStore(cmd *cobra.Command, f modelsFlags) (*registry.Store, error) {
-	return registry.Open(cmd.Context(), f.store, registry.Options{Check: serve.Check(historyLoader)})
+	return registry.Open(cmd.Context(), f.store, registry.Options{Check: serve.Check(serve.LoadHistory)})
 }
 
 func runModelsList(cmd *cobra.Command, e *env, f modelsFlags) error {
@@ -126,7 +126,7 @@ func runModelsRegister(cmd *cobra.Command, e *env, f modelsFlags) error {
 		return err
 	}
 	defer st.Close()
-	m, existed, err := registerFile(cmd.Context(), st, f.name, f.model, f.data, f.spec)
+	m, existed, err := serve.RegisterFile(cmd.Context(), st, f.name, f.model, f.data, f.spec)
 	if err != nil {
 		return err
 	}

@@ -85,14 +85,14 @@ func TestModelsRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := historyLoader(context.Background(), m)
+	f, err := serve.LoadHistory(context.Background(), m)
 	if err != nil || f.Rows() != shop.History.Rows() {
 		t.Fatalf("load history: %v", err)
 	}
 	fh, _ := os.OpenFile(path("history.csv"), os.O_APPEND|os.O_WRONLY, 0)
 	fh.WriteString("\n")
 	fh.Close()
-	if _, err := historyLoader(context.Background(), m); err == nil || !strings.Contains(err.Error(), "changed since model shop version 2 was registered") {
+	if _, err := serve.LoadHistory(context.Background(), m); err == nil || !strings.Contains(err.Error(), "changed since model shop version 2 was registered") {
 		t.Errorf("changed history: %v", err)
 	}
 }
@@ -170,12 +170,12 @@ func TestPromotionNeedsAServableVersion(t *testing.T) {
 	}
 	appendLine("h3.csv")
 	ctx := context.Background()
-	st, err := registry.Open(ctx, db, registry.Options{Check: serve.Check(historyLoader)})
+	st, err := registry.Open(ctx, db, registry.Options{Check: serve.Check(serve.LoadHistory)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv, err := serve.New(st, historyLoader, serve.Options{Name: "shop", PollInterval: -1})
+	srv, err := serve.New(st, serve.LoadHistory, serve.Options{Name: "shop", PollInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,27 +2,21 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"promocast/data"
-	"promocast/dataset"
 	"promocast/demo"
 	"promocast/recommend"
 	"promocast/registry"
 	"promocast/serve"
-	"promocast/spec"
 	"promocast/synth"
 	"promocast/uplift"
 )
@@ -123,7 +117,7 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 	if (f.data != "" || f.spec != "" || f.backtest != "") && f.model == "" {
 		return usagef("--data, --spec and --backtest go with --model: the model file to register")
 	}
-	st, err := registry.Open(ctx, f.store, registry.Options{Check: serve.Check(historyLoader)})
+	st, err := registry.Open(ctx, f.store, registry.Options{Check: serve.Check(serve.LoadHistory)})
 	if err != nil {
 		return err
 	}
@@ -135,7 +129,7 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 	if poll == 0 {
 		poll = -1
 	}
-	srv, err := serve.New(st, historyLoader, serve.Options{Name: f.name, Tokens: tokens, InsecureAdmin: f.insecureAdmin,
+	srv, err := serve.New(st, serve.LoadHistory, serve.Options{Name: f.name, Tokens: tokens, InsecureAdmin: f.insecureAdmin,
 		Limits: serve.Limits{MaxRows: f.maxRows, MaxBodyBytes: f.maxBody,
 			MaxConcurrent: f.maxConcurrent, MaxQueue: f.maxQueue, QueueWait: f.queueWait, Deadline: f.deadline}, ShutdownTimeout: f.shutdown, PollInterval: poll, Logger: e.log,
 		Runs: serve.RunRetention{MaxRuns: f.keepRuns, MaxAge: f.runsMaxAge}})
@@ -210,7 +204,7 @@ func prepareLive(ctx context.Context, e *env, st *registry.Store, f serveFlags) 
 		if f.data == "" {
 			return usagef("--model needs --data: the history the model scores against")
 		}
-		m, existed, err := registerFile(ctx, st, f.name, f.model, f.data, f.spec)
+		m, existed, err := serve.RegisterFile(ctx, st, f.name, f.model, f.data, f.spec)
 		if err != nil {
 			return err
 		}
@@ -243,32 +237,6 @@ func prepareLive(ctx context.Context, e *env, st *registry.Store, f serveFlags) 
 	return err
 }
 
-// registerFile registers a model file with the history it scores against.
-func registerFile(ctx context.Context, st *registry.Store, name, model, data, specPath string) (registry.Model, bool, error) {
-	b, err := os.ReadFile(model)
-	if err != nil {
-		return registry.Model{}, false, fmt.Errorf("read model: %w", err)
-	}
-	absData, err := filepath.Abs(data)
-	if err != nil {
-		return registry.Model{}, false, err
-	}
-	fp, err := registry.FingerprintFile(absData)
-	if err != nil {
-		return registry.Model{}, false, err
-	}
-	absSpec := ""
-	if specPath != "" {
-		if absSpec, err = filepath.Abs(specPath); err != nil {
-			return registry.Model{}, false, err
-		}
-		if _, err := readSpec(absSpec); err != nil {
-			return registry.Model{}, false, err
-		}
-	}
-	return st.Register(ctx, registry.Registration{Name: name, File: b, SourcePath: model, DataSource: absData, SpecSource: absSpec, DataFingerprint: fp})
-}
-
 // demoSource names the demo's synthetic history.
 func demoSource(skus int) string { return demo.Source(1, skus, demoHorizon) }
 
@@ -287,81 +255,6 @@ func trainDemo(e *env, skus int) (*demo.Demo, error) {
 	e.log.Info("trained demo model", "kind", "gbdt", "skus", skus, "history_rows", d.History.Rows(), "horizon", demoHorizon,
 		"backtest_wape", fmt.Sprintf("%.3f", d.WAPE), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
 	return d, nil
-}
-
-// historyLoader reads a registered model's history and checks it is the
-// one the model was registered with.
-func historyLoader(ctx context.Context, m registry.Model) (*data.Frame, error) {
-	if demo.IsSource(m.DataSource) {
-		return demo.Load(ctx, m)
-	}
-	if m.DataSource == "" {
-		return nil, fmt.Errorf("model %s version %d was registered without a history", m.Name, m.Version)
-	}
-	if err := sameFingerprint(m, func() (string, error) { return registry.FingerprintFile(m.DataSource) }); err != nil {
-		return nil, err
-	}
-	var ds *dataset.Dataset
-	if m.SpecSource != "" {
-		var err error
-		if ds, err = readSpec(m.SpecSource); err != nil {
-			return nil, err
-		}
-		if err := sameSpec(m, ds.Spec); err != nil {
-			return nil, err
-		}
-	} else {
-		var sp spec.Spec
-		if err := json.Unmarshal(m.Spec, &sp); err != nil {
-			return nil, fmt.Errorf("stored spec: %w", err)
-		}
-		ds = &dataset.Dataset{Spec: &sp, Dir: filepath.Dir(m.DataSource)}
-	}
-	return ds.History(m.DataSource)
-}
-
-// sameSpec refuses a spec file that says something else than the spec the
-// model was trained with: the model reads the history by its own spec, so
-// a different file would be silently ignored.
-func sameSpec(m registry.Model, sp *spec.Spec) error {
-	var trained spec.Spec
-	if err := json.Unmarshal(m.Spec, &trained); err != nil {
-		return fmt.Errorf("stored spec: %w", err)
-	}
-	var a, b map[string]json.RawMessage
-	ja, _ := json.Marshal(&trained)
-	jb, _ := json.Marshal(sp)
-	json.Unmarshal(ja, &a)
-	json.Unmarshal(jb, &b)
-	var differ []string
-	for k := range a {
-		if string(a[k]) != string(b[k]) {
-			differ = append(differ, k)
-		}
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			differ = append(differ, k)
-		}
-	}
-	if len(differ) == 0 {
-		return nil
-	}
-	sort.Strings(differ)
-	return fmt.Errorf("spec %s differs from the spec model %s version %d was trained with (in %s): register the model with its training spec, or without --spec",
-		m.SpecSource, m.Name, m.Version, strings.Join(differ, ", "))
-}
-
-func sameFingerprint(m registry.Model, compute func() (string, error)) error {
-	fp, err := compute()
-	if err != nil {
-		return err
-	}
-	if fp != m.DataFingerprint {
-		return fmt.Errorf("history %s changed since model %s version %d was registered (fingerprint %s, registered %s): register the model again with the history it should score against",
-			m.DataSource, m.Name, m.Version, fp, m.DataFingerprint)
-	}
-	return nil
 }
 
 // registerRecommend loads the next-basket model and its history, when
