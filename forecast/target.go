@@ -29,13 +29,9 @@ const LevelFeature = "level_log"
 func LogTarget(fit Fit) Fit {
 	return func(ds *model.Dataset) (model.Predictor, error) {
 		col := levelColumn(ds.Features)
-		if col < 0 {
-			return nil, fmt.Errorf("log target: the features have no %s column to read each row's scale from", LevelFeature)
-		}
 		z := make([]float64, len(ds.Y))
 		for i, y := range ds.Y {
-			inv := math.Exp(-ds.X.At(i, col))
-			z[i] = math.Log(math.Max(y, 0) + inv)
+			z[i] = math.Log(math.Max(y, 0) + invScale(ds.X, i, col))
 		}
 		inner, err := fit(&model.Dataset{X: ds.X, Y: z, W: ds.W, Features: ds.Features})
 		if err != nil {
@@ -43,6 +39,16 @@ func LogTarget(fit Fit) Fit {
 		}
 		return &LogModel{Inner: inner, Level: col}, nil
 	}
+}
+
+// invScale is 1/scale of row i: exp(−level_log), or 1 when there is no
+// level column (a table that is not a forecasting panel: the plain
+// log(1 + y) target).
+func invScale(X *data.Matrix, i, col int) float64 {
+	if col < 0 {
+		return 1
+	}
+	return math.Exp(-X.At(i, col))
 }
 
 func levelColumn(fs []model.Feature) int {
@@ -58,21 +64,21 @@ func levelColumn(fs []model.Feature) int {
 // inner predictor's output, and its SHAP values, are in log space.
 type LogModel struct {
 	Inner model.Predictor
-	// Level is the column of the level_log feature.
+	// Level is the column of the level_log feature, -1 for none (scale 1).
 	Level int
 }
 
 // Predict writes exp(ẑ) − 1/scale per row: the target divided by the
 // row's scale, as every forecasting predictor outputs.
 func (m *LogModel) Predict(X *data.Matrix, out []float64) error {
-	if m.Level < 0 || m.Level >= X.Cols {
+	if m.Level >= X.Cols {
 		return fmt.Errorf("log target: level column %d is outside the %d features", m.Level, X.Cols)
 	}
 	if err := m.Inner.Predict(X, out); err != nil {
 		return err
 	}
 	for i := range out {
-		out[i] = math.Exp(out[i]) - math.Exp(-X.At(i, m.Level))
+		out[i] = math.Exp(out[i]) - invScale(X, i, m.Level)
 	}
 	return nil
 }
@@ -145,8 +151,8 @@ func DecodeLogModel(raw []byte, decode func([]byte) (model.Predictor, error)) (*
 	if j.Transform != logTransform {
 		return nil, fmt.Errorf("log target model: transform %q: expected %q", j.Transform, logTransform)
 	}
-	if j.Level < 0 {
-		return nil, fmt.Errorf("log target model: level column %d: expected a feature index", j.Level)
+	if j.Level < -1 {
+		return nil, fmt.Errorf("log target model: level column %d: expected a feature index or -1", j.Level)
 	}
 	inner, err := decode(j.Inner)
 	if err != nil {

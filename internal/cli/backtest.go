@@ -50,7 +50,7 @@ auto's leaderboard, and WAPE per fold).`,
 	fs.StringVar(&f.data, "data", "", "sales history: CSV, CSV.gz or Parquet")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&f.out, "out", "", "folder for metrics.csv and predictions.csv (optional)")
-	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to compare, or auto: "+strings.Join(train.DefaultCandidates, ", ")+" and their honest blend, best_mean and stack")
+	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,default", "comma-separated models to compare (default: the default model and its candidates), or auto: "+strings.Join(train.DefaultCandidates, ", ")+" and their honest blend, best_mean and stack")
 	fs.IntVar(&f.folds, "folds", 4, "number of rolling origins")
 	fs.IntVar(&f.horizon, "horizon", 4, "periods scored per fold")
 	fs.IntVar(&f.gap, "gap", 0, "periods between each origin and its first scored period")

@@ -55,7 +55,7 @@ backtest_metrics.csv and report.html to --out.`,
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the synthetic shop")
 	fs.IntVar(&f.skus, "skus", 300, "number of SKUs")
 	fs.IntVar(&f.folds, "folds", 3, "backtest folds of 31 days")
-	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,gbdt", "comma-separated models to backtest; the best is used")
+	fs.StringVar(&f.models, "models", "seasonal_naive,ridge,default", "comma-separated models to backtest (default: the default model, beside it its candidates); the best is used")
 	return cmd
 }
 

@@ -68,6 +68,9 @@ func (m *modelFlags) autoList() ([]string, error) {
 
 // checkModel refuses a learner name package learn does not know.
 func checkModel(name string) error {
+	if name == ensemble.DefaultName {
+		return nil
+	}
 	if _, err := learn.New(name, learn.Options{}); err != nil {
 		return usageError{err}
 	}
