@@ -311,7 +311,7 @@ func TestPlanErrors(t *testing.T) {
 		week, sku, want string
 	}{
 		{panelDate(65), "sku0", "plan.csv: row 1 (line 2), column week: period 2022-04-04 is 6 periods after the history's last period 2022-02-21; this model forecasts at most 2 ahead (gap 0 + horizon 2): train it with a longer --horizon"},
-		{panelDate(59), "sku0", "plan.csv: row 1 (line 2), column week: period 2022-02-21 is not after the history's last period 2022-02-21: a plan holds future periods only"},
+		{panelDate(59), "sku0", `plan.csv: row 1 (line 2), column week: period 2022-02-21 is not after series "sku0"'s last period 2022-02-21: a plan holds future periods only`},
 		{panelDate(60), "nosuch", `plan.csv: row 1 (line 2), column [sku]: series "nosuch" has no history: promocast forecasts series it has seen`},
 	}
 	for _, c := range cases {

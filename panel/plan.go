@@ -16,8 +16,10 @@ type Target struct {
 
 // Extend appends a plan — future rows of the known covariates, keyed like the
 // history — to the panel and returns the rows to forecast in plan order.
-// Every plan period must lie after the history's last period, every plan
-// series must have history, and no series may appear twice in one period.
+// Every plan period must lie after its series' last history period (a
+// series that ended before the others gets its own next periods), every
+// plan series must have history, and no series may appear twice in one
+// period.
 // Periods between the history and the plan stay gaps.
 func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 	cols, err := lookup(plan, p.Spec, false)
@@ -43,10 +45,11 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 		}
 		s := p.Series[si]
 		end := s.End()
+		last := end // the series' own last period: one that ended early gets its own next periods
 		for _, r := range groups[id] {
-			if ords[r] <= p.Last {
+			if ords[r] <= last {
 				return nil, &RowError{File: plan.Source, Row: r + 1, Column: cols.time.Name,
-					Err: fmt.Errorf("period %s is not after the history's last period %s: a plan holds future periods only", cols.time.Text(r), p.Grid.Label(p.Last))}
+					Err: fmt.Errorf("period %s is not after series %q's last period %s: a plan holds future periods only", cols.time.Text(r), id, p.Grid.Label(last))}
 			}
 			end = max(end, ords[r])
 		}

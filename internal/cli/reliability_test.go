@@ -105,3 +105,36 @@ func TestPlanFarPastASeriesData(t *testing.T) {
 		t.Errorf("forecast:\n%s", out)
 	}
 }
+
+// TestSeriesThatEndedEarly plans a series whose data ended six weeks before
+// the others' for its own next weeks, before the history's last week.
+func TestSeriesThatEndedEarly(t *testing.T) {
+	path := weeklyShop(t, 40, 40)
+	b, _ := os.ReadFile(path("history.csv"))
+	var kept []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !strings.Contains(line, ",b,") || line[:10] <= "2012-08-22" {
+			kept = append(kept, line)
+		}
+	}
+	writeFile(t, path("history.csv"), strings.Join(kept, "\n")+"\n")
+	writeFile(t, path("plan.csv"), "week,sku,price,regular_price,feature\n2012-08-29,b,8,10,1\n2012-09-05,b,10,10,0\n")
+	if code, _, errs := run(t, "train", "--data", path("history.csv"), "--spec", path("spec.yaml"), "--model", "ridge",
+		"--horizon", "2", "--calibration-folds", "0", "--out", path("m.json")); code != exitOK {
+		t.Fatalf("train: %s", errs)
+	}
+	code, _, errs := run(t, "forecast", "--model", path("m.json"), "--data", path("history.csv"), "--plan", path("plan.csv"), "--out", path("fc.csv"))
+	if code != exitOK {
+		t.Fatalf("forecast of b's own next weeks: %s", errs)
+	}
+	out, _ := os.ReadFile(path("fc.csv"))
+	if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[1], "b,2012-08-29,") || !strings.HasPrefix(lines[2], "b,2012-09-05,") {
+		t.Errorf("forecast:\n%s", out)
+	}
+	// A week b already has is still refused.
+	writeFile(t, path("plan.csv"), "week,sku,price,regular_price,feature\n2012-08-22,b,8,10,1\n")
+	if code, _, errs := run(t, "forecast", "--model", path("m.json"), "--data", path("history.csv"), "--plan", path("plan.csv"), "--out", path("fc2.csv")); code != exitFailure ||
+		!strings.Contains(errs, `is not after series "b"'s last period 2012-08-22`) {
+		t.Errorf("a past week: %d %s", code, errs)
+	}
+}
