@@ -1,7 +1,8 @@
 // Command load measures promocast serve on loopback: it starts the server
 // (the demo model unless --model is given), runs each scenario for a
 // bounded time with a fixed number of closed-loop clients, and prints
-// latency percentiles, throughput and the server's memory.
+// latency percentiles, throughput and the server's resident memory over
+// time (sampled every second, printed every 5 s of load).
 //
 // Scenarios:
 //
@@ -142,7 +143,7 @@ func run(c config) error {
 	scenarios := buildScenarios(c, rows, price)
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxIdleConns: 64}}
 	var results []result
-	peak := rssStart
+	mem := sampleRSS(cmd.Process.Pid, time.Second)
 	for _, sc := range scenarios {
 		if c.only != "" && !strings.Contains(","+c.only+",", ","+sc.name+",") {
 			continue
@@ -153,15 +154,17 @@ func run(c config) error {
 			fmt.Printf("  %d failures, first: %s\n", r.failures, r.firstErr)
 		}
 		results = append(results, r)
-		peak = max(peak, rss(cmd.Process.Pid))
+		mem.mark(sc.name)
 	}
+	samples := mem.stop()
 	rssEnd := rss(cmd.Process.Pid)
 
 	stopStart := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
 	werr := cmd.Wait()
 	report(os.Stdout, results)
-	fmt.Printf("\nserver RSS: %.0f MiB after start, %.0f MiB at the end (peak sampled %.0f MiB)\n", mib(rssStart), mib(rssEnd), mib(peak))
+	fmt.Printf("\nserver RSS: %.0f MiB after start, %.0f MiB at the end (peak sampled %.0f MiB)\n", mib(rssStart), mib(rssEnd), mib(peakRSS(rssStart, samples)))
+	printRSS(os.Stdout, samples, 5)
 	fmt.Printf("SIGTERM: server exited in %.0f ms (%v)\n", float64(time.Since(stopStart).Microseconds())/1000, exitText(werr))
 	return nil
 }
@@ -391,3 +394,89 @@ func rss(pid int) float64 {
 }
 
 func mib(b float64) float64 { return b / (1 << 20) }
+
+// rssSample is the server's resident memory at a time since load began,
+// with the scenario that had just ended, if any.
+type rssSample struct {
+	at    time.Duration
+	bytes float64
+	ended string
+}
+
+// rssSampler records a process's resident memory every interval until
+// stopped.
+type rssSampler struct {
+	mu      sync.Mutex
+	samples []rssSample
+	start   time.Time
+	pid     int
+	done    chan struct{}
+	wg      sync.WaitGroup
+}
+
+func sampleRSS(pid int, every time.Duration) *rssSampler {
+	s := &rssSampler{start: time.Now(), pid: pid, done: make(chan struct{})}
+	s.add("")
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.done:
+				return
+			case <-t.C:
+				s.add("")
+			}
+		}
+	}()
+	return s
+}
+
+func (s *rssSampler) add(ended string) {
+	b := rss(s.pid)
+	s.mu.Lock()
+	s.samples = append(s.samples, rssSample{at: time.Since(s.start), bytes: b, ended: ended})
+	s.mu.Unlock()
+}
+
+// mark records a sample at the end of a scenario.
+func (s *rssSampler) mark(scenario string) { s.add(scenario) }
+
+func (s *rssSampler) stop() []rssSample {
+	close(s.done)
+	s.wg.Wait()
+	return s.samples
+}
+
+func peakRSS(start float64, samples []rssSample) float64 {
+	peak := start
+	for _, x := range samples {
+		peak = max(peak, x.bytes)
+	}
+	return peak
+}
+
+// printRSS prints the memory every stepSec seconds of load and at the end
+// of each scenario, with its ratio to the first sample.
+func printRSS(w io.Writer, samples []rssSample, stepSec int) {
+	if len(samples) == 0 || samples[0].bytes == 0 {
+		return
+	}
+	fmt.Fprintln(w, "server RSS over the load (MiB; × the first sample):")
+	first, next := samples[0].bytes, 0
+	for _, x := range samples {
+		sec := int(x.at.Seconds())
+		if x.ended == "" && sec < next {
+			continue
+		}
+		label := ""
+		if x.ended != "" {
+			label = "  end of " + x.ended
+		} else {
+			next = sec + stepSec
+		}
+		fmt.Fprintf(w, "  %4ds %6.0f  %.2f×%s\n", sec, mib(x.bytes), x.bytes/first, label)
+	}
+}
