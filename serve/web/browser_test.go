@@ -114,6 +114,11 @@ func raiseDiscount(t *testing.T, ctx context.Context, steps int) {
 func TestPlannerInBrowser(t *testing.T) {
 	hs, ctx := openPlanner(t)
 	before := get(t, ctx, chromedp.AttributeValue("#uplift-units", "data-value")).Value
+	// With no promotion the uplift is 0 and its P10–P90 range spans zero:
+	// the page says the plan may change nothing.
+	if rng := get(t, ctx, chromedp.Text("#uplift-range")); !strings.Contains(rng, "the range includes no change") {
+		t.Errorf("uplift range without a promotion: %q", rng)
+	}
 	raiseDiscount(t, ctx, 6) // 0% → 30%
 	after := get(t, ctx, chromedp.AttributeValue("#uplift-units", "data-value")).Value
 	shown := get(t, ctx, chromedp.Text("#discount-value"))
