@@ -195,3 +195,43 @@ func TestPromotionNeedsAServableVersion(t *testing.T) {
 		t.Errorf("rollback to version 1: %s", errs)
 	}
 }
+
+// TestServerRefusesOffGridDates asks the server for a week off the
+// history's weekly grid (Wednesdays): 400 naming the row's time field, not
+// an answer for the Wednesday before.
+func TestServerRefusesOffGridDates(t *testing.T) {
+	path := weeklyShop(t, 40, 40)
+	if code, _, errs := run(t, "train", "--data", path("history.csv"), "--spec", path("spec.yaml"), "--model", "ridge",
+		"--horizon", "2", "--calibration-folds", "0", "--out", path("m.json")); code != exitOK {
+		t.Fatalf("train: %s", errs)
+	}
+	if code, _, errs := run(t, "models", "register", "--store", path("r.db"), "--name", "shop", "--model", path("m.json"),
+		"--data", path("history.csv"), "--promote"); code != exitOK {
+		t.Fatalf("register: %s", errs)
+	}
+	ctx := context.Background()
+	st, err := registry.Open(ctx, path("r.db"), registry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := serve.New(st, serve.LoadHistory, serve.Options{Name: "shop", PollInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for day, want := range map[string]int{"2012-10-10": 200, "2012-10-16": 400} {
+		body := `{"rows":[{"week":"` + day + `","sku":"a","price":8,"regular_price":10,"feature":1}]}`
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/v1/forecast", strings.NewReader(body)))
+		if rec.Code != want {
+			t.Errorf("%s: %d %s, want %d", day, rec.Code, rec.Body, want)
+		}
+		if want == 400 && !strings.Contains(rec.Body.String(), `is a Tuesday, off the weekly grid of Wednesdays (2012-10-10 or 2012-10-17)`) {
+			t.Errorf("%s: %s", day, rec.Body)
+		}
+	}
+}
