@@ -12,12 +12,14 @@ import (
 )
 
 // TestEveryLearnerRoundTrips fits each learner on a small dataset, encodes
-// it, decodes it by name and checks the predictions are identical.
+// it, decodes it by name and checks the predictions are identical. The
+// dataset has the level_log column the log-target learner reads its scale
+// from.
 func TestEveryLearnerRoundTrips(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	n := 300
-	ds := &model.Dataset{X: data.NewMatrix(n, 4), Y: make([]float64, n),
-		Features: []model.Feature{{Name: "lag_year"}, {Name: "mean_4"}, {Name: "mean_13"}, {Name: "x"}}}
+	ds := &model.Dataset{X: data.NewMatrix(n, 5), Y: make([]float64, n),
+		Features: []model.Feature{{Name: "lag_year"}, {Name: "mean_4"}, {Name: "mean_13"}, {Name: "x"}, {Name: "level_log"}}}
 	for i := 0; i < n; i++ {
 		row := ds.X.Row(i)
 		for j := range row {
