@@ -235,6 +235,7 @@ func (s *Server) sync(ctx context.Context) error {
 	}
 	cur := s.live.Load()
 	if cur != nil && cur.Entry.Version == entry.Version {
+		s.setProblem("") // the registry is back on the served version
 		return nil
 	}
 	lv, err := s.build(ctx, entry)

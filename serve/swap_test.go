@@ -200,6 +200,51 @@ func TestRegistryChangeIsPickedUp(t *testing.T) {
 	}
 }
 
+// TestUnservableRegistryVersion makes, behind the server's back, a version
+// live whose history the loader cannot read: the server keeps serving, its
+// readiness says "stale" and why, and says "ok" again once the registry is
+// rolled back to the served version.
+func TestUnservableRegistryVersion(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := t.Context()
+	m, _, err := e.store.Register(ctx, registry.Registration{Name: "shop", File: e.shop.files[1], SourcePath: "v3.json",
+		DataSource: "elsewhere", DataFingerprint: "sha256:unknown"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.Promote(ctx, "shop", m.Version); err != nil { // a store without a check
+		t.Fatal(err)
+	}
+	if err := e.srv.sync(ctx); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	_, body := e.call(t, "GET", "/readyz", "", nil)
+	if e.srv.Live().Entry.Version != 1 || !strings.Contains(string(body), `"status":"stale"`) || !strings.Contains(string(body), "version 3 cannot be served") {
+		t.Errorf("after an unservable promotion: serving %d, /readyz %s", e.srv.Live().Entry.Version, body)
+	}
+	if _, err := e.store.Rollback(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.sync(ctx); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if _, body := e.call(t, "GET", "/readyz", "", nil); !strings.Contains(string(body), `"status":"ok"`) {
+		t.Errorf("after the rollback: /readyz %s", body)
+	}
+	// A fresh server starts on the newest servable live version.
+	srv, err := New(e.store, e.shop.loader, Options{Name: "shop", PollInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if _, err := e.store.Promote(ctx, "shop", m.Version); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(ctx); err != nil || srv.Live().Entry.Version != 1 || srv.Problem() == "" {
+		t.Errorf("fresh start: %v, serving %v, problem %q", err, srv.Live(), srv.Problem())
+	}
+}
+
 // TestGracefulShutdown cancels Serve while a request is in flight: the
 // request must finish with its full answer, new connections must be
 // refused, and Serve must return nil.
