@@ -46,7 +46,7 @@
 // A version's backtest (metrics.csv and predictions.csv of 'promocast
 // backtest --out DIR') is stored beside it in the registry
 // (registry.Store.SetBacktest; 'promocast models register --backtest DIR').
-// The demo model (package serve/demo) stores the backtest its intervals are
+// The demo model (package demo) stores the backtest its intervals are
 // calibrated on. The server reads it when it loads the version, so the
 // backtest shown is always the live version's.
 //

@@ -243,7 +243,7 @@ func demoSource(skus int) string { return demo.Source(1, skus, demoHorizon) }
 // parseDemoSource reads a synthetic history's name back.
 func parseDemoSource(src string) (synth.Config, error) { return demo.ParseSource(src) }
 
-// trainDemo trains the demo model (package serve/demo): gradient-boosted
+// trainDemo trains the demo model (package demo): gradient-boosted
 // trees on a synthetic shop, horizon 31 days, intervals calibrated on two
 // backtest folds whose results the server's backtest view shows.
 func trainDemo(e *env, skus int) (*demo.Demo, error) {
