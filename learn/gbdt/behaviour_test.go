@@ -496,3 +496,19 @@ func TestBadInput(t *testing.T) {
 		t.Error("predicting into a short output gave no error")
 	}
 }
+
+// TestPredictRowAloneMatchesBatch checks that a row scored alone (the
+// row-by-row walk) gets the bits it gets in a batch (walked in lanes), on
+// rows with missing values and categories.
+func TestPredictRowAloneMatchesBatch(t *testing.T) {
+	ds := mixedData(3000, 41)
+	m := mustTrain(t, ds, nil, Params{Rounds: 40, MaxLeaves: 31})
+	X := &data.Matrix{Rows: 64, Cols: ds.X.Cols, Values: ds.X.Values[:64*ds.X.Cols]}
+	batch := predict(t, m, X)
+	for i := range X.Rows {
+		one := predict(t, m, &data.Matrix{Rows: 1, Cols: X.Cols, Values: X.Row(i)})
+		if math.Float64bits(one[0]) != math.Float64bits(batch[i]) {
+			t.Fatalf("row %d: alone %v, in a batch %v", i, one[0], batch[i])
+		}
+	}
+}

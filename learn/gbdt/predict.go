@@ -138,6 +138,18 @@ const parallelRows = 8 * predictBlock
 // addRaw adds every tree's value, in tree order, to out[i] for each row i
 // of X in [lo, hi). It allocates nothing.
 func (ff *flatForest) addRaw(X *data.Matrix, out []float64, lo, hi int) {
+	if hi-lo < lanes {
+		// A few rows, as a server scores them: row by row, each row's
+		// sum kept in a register; the same additions in the same order.
+		for i := lo; i < hi; i++ {
+			row, sum := X.Values[i*X.Cols:(i+1)*X.Cols], out[i]
+			for _, root := range ff.roots {
+				sum += ff.leafValue(root, row)
+			}
+			out[i] = sum
+		}
+		return
+	}
 	for b := lo; b < hi; b += predictBlock {
 		e := min(b+predictBlock, hi)
 		for t, root := range ff.roots {
