@@ -80,9 +80,19 @@ type Options struct {
 	Levels [][]string
 }
 
-// MaxTarget is the largest target Build accepts: sums of larger quantities
-// in float64 lose whole units, and their squares overflow.
+// MaxTarget is the largest target Build accepts, and the largest magnitude
+// of a known covariate in a history or plan: sums of larger quantities in
+// float64 lose whole units, and products such as revenue overflow.
 const MaxTarget = 1e15
+
+// checkKnown refuses a known covariate whose magnitude exceeds MaxTarget.
+func checkKnown(f *data.Frame, col *data.Column, r int) error {
+	if v := col.Num[r]; math.Abs(v) > MaxTarget {
+		return &RowError{File: f.Source, Row: r + 1, Column: col.Name,
+			Err: fmt.Errorf("%s is %v: expected a magnitude below %g", col.Name, v, MaxTarget)}
+	}
+	return nil
+}
 
 // Build reads a history frame into a panel. It checks that every column the
 // spec names exists with the right type, that times parse, that the target is
@@ -273,6 +283,9 @@ func newSeries(f *data.Frame, id string, rows []int, ords []int, c *columns, lev
 		}
 		s.Row[i] = r
 		for k, col := range c.known {
+			if err := checkKnown(f, col, r); err != nil {
+				return nil, err
+			}
 			s.Known[k][i] = col.Num[r]
 		}
 	}

@@ -66,6 +66,9 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 					return nil, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
 						Err: fmt.Errorf("empty: a plan must give every known covariate")}
 				}
+				if err := checkKnown(plan, col, r); err != nil {
+					return nil, err
+				}
 				s.Known[k][i] = col.Num[r]
 			}
 			targets = append(targets, Target{Series: si, Period: ords[r], Row: r})
