@@ -1,6 +1,9 @@
 package recommend
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // Catalog gives items and customers small integer codes. Readers share one
 // Catalog so that a history and its held-out next baskets agree on codes.
@@ -48,7 +51,9 @@ type Baskets struct {
 	BasketStart []int32  // len(Customers)+1 offsets into ItemStart
 	ItemStart   []int64  // number of baskets + 1 offsets into Codes
 	Codes       []int32  // item codes
-	index       map[string]int
+
+	indexOnce sync.Once
+	index     map[string]int
 }
 
 // NumCustomers returns the number of customers.
@@ -68,14 +73,15 @@ func (b *Baskets) Basket(c, j int) []int32 {
 }
 
 // Customer returns the index of the customer called id and whether there is
-// one.
+// one. The first call indexes the customers; calls may be concurrent, but
+// Customers must not change after it.
 func (b *Baskets) Customer(id string) (int, bool) {
-	if b.index == nil {
+	b.indexOnce.Do(func() {
 		b.index = make(map[string]int, len(b.Customers))
 		for i, c := range b.Customers {
 			b.index[c] = i
 		}
-	}
+	})
 	i, ok := b.index[id]
 	return i, ok
 }

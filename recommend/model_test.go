@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -310,6 +311,21 @@ func TestRecommenderAgreesWithRecommend(t *testing.T) {
 	if _, ok, err := r.Recommend("nobody", 4); ok || err != nil {
 		t.Errorf("unknown customer: ok %v, err %v", ok, err)
 	}
+	// Concurrent callers (the server's requests) get the same answers.
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, want := range all[g*10 : g*10+10] {
+				got, _, err := r.Recommend(want.Customer, 4)
+				if err != nil || !slices.Equal(got.Items, want.Items) {
+					t.Errorf("concurrent %s: %v %v, want %v", want.Customer, got, err, want)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func TestMaxFitCustomersSamples(t *testing.T) {

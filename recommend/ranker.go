@@ -309,7 +309,6 @@ func (m *Model) NewRecommender(history *Baskets) (*Recommender, error) {
 	if err != nil {
 		return nil, err
 	}
-	history.Customer("") // build the id index now, before concurrent use
 	return &Recommender{m: m, history: history, v: v}, nil
 }
 
