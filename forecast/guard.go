@@ -447,3 +447,55 @@ func lastObserved(s *panel.Series) int {
 	}
 	return s.Start - 1
 }
+
+// Merge widens r to hold what o holds: the ranges of a model trained on
+// other series (another partition of one panel). Series and group records
+// present in both are pooled; an event's group share is the smaller.
+func (r *Ranges) Merge(o *Ranges) {
+	r.MaxDiscount = math.Max(r.MaxDiscount, o.MaxDiscount)
+	if r.Series == nil {
+		r.Series = map[string]SeriesRange{}
+	}
+	for id, sr := range o.Series {
+		r.Series[id] = pool(r.Series[id], sr)
+	}
+	if r.Levers == nil && len(o.Levers) > 0 {
+		r.Levers = map[string][2]float64{}
+	}
+	for name, mm := range o.Levers {
+		if have, ok := r.Levers[name]; ok {
+			mm = [2]float64{math.Min(have[0], mm[0]), math.Max(have[1], mm[1])}
+		}
+		r.Levers[name] = mm
+	}
+	if r.Group == "" {
+		r.Group = o.Group
+	}
+	if r.Groups == nil && len(o.Groups) > 0 {
+		r.Groups = map[string]SeriesRange{}
+	}
+	for g, sr := range o.Groups {
+		r.Groups[g] = pool(r.Groups[g], sr)
+	}
+	if r.EventGroupShare == nil && len(o.EventGroupShare) > 0 {
+		r.EventGroupShare = map[string]float64{}
+	}
+	for name, v := range o.EventGroupShare {
+		if have, ok := r.EventGroupShare[name]; ok {
+			v = math.Min(have, v)
+		}
+		r.EventGroupShare[name] = v
+	}
+}
+
+// pool returns the record of a and b's training rows together.
+func pool(a, b SeriesRange) SeriesRange {
+	out := SeriesRange{MaxDiscount: math.Max(a.MaxDiscount, b.MaxDiscount), Promoted: a.Promoted + b.Promoted}
+	for _, r := range []SeriesRange{a, b} {
+		for name, mm := range r.Levers {
+			out.include(name, mm[0])
+			out.include(name, mm[1])
+		}
+	}
+	return out
+}

@@ -10,6 +10,8 @@
 //	mlp                              package nn (MLP with entity embeddings)
 //	blend                            package ensemble; Decode only: blends are
 //	                                 trained by ensemble.Auto's Deploy
+//	partitioned                      package route; Decode only: one model per
+//	                                 partition, trained by promocast-beam train
 //
 // New returns a forecast.Fit for a name and options; Decode rebuilds a
 // trained predictor from the JSON a model file holds.
@@ -28,6 +30,7 @@ import (
 	"promocast/learn/linear"
 	"promocast/learn/naive"
 	"promocast/learn/nn"
+	"promocast/learn/route"
 	"promocast/learn/svm"
 	"promocast/model"
 )
@@ -193,8 +196,16 @@ func New(name string, opt Options) (forecast.Fit, error) {
 }
 
 // Decode rebuilds a predictor of the named learner from its JSON. It also
-// reads blends (kind "blend"), decoding their members through itself.
+// reads blends (kind "blend") and partitioned models (kind "partitioned"),
+// decoding their members through itself.
 func Decode(name string, raw []byte) (model.Predictor, error) {
+	if name == route.Kind {
+		m, err := route.Decode(raw, Decode)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s model: %w", name, err)
+		}
+		return m, nil
+	}
 	if name == ensemble.Kind {
 		b, err := ensemble.DecodeBlend(raw, Decode)
 		if err != nil {

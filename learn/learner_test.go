@@ -2,12 +2,14 @@ package learn
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"promocast/data"
+	"promocast/learn/route"
 	"promocast/model"
 )
 
@@ -112,5 +114,52 @@ func TestSVRWeightScale(t *testing.T) {
 	}
 	if mae := absErr / float64(n); mae > 0.1 {
 		t.Errorf("svr's mean absolute error is %.3f on a linear target with noise sd 0.05", mae)
+	}
+}
+
+// TestPartitionedDecodes checks that a partitioned model (package route)
+// of two learners decodes by its kind, as model files name it, and
+// predicts as before.
+func TestPartitionedDecodes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	n := 200
+	ds := &model.Dataset{X: data.NewMatrix(n, 2), Y: make([]float64, n), Features: []model.Feature{{Name: "category"}, {Name: "x"}}}
+	for i := range n {
+		row := ds.X.Row(i)
+		row[0], row[1] = float64(i%2), rng.Float64()
+		ds.Y[i] = 3*row[1] + 10*row[0]
+	}
+	var parts []route.Part
+	for code, name := range []string{"ridge", "gbdt"} {
+		fit, _ := New(name, Options{})
+		pred, err := fit(ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, route.Part{Level: fmt.Sprint("level", code), Code: float64(code), Kind: name, Predictor: pred})
+	}
+	m, err := route.New("category", 0, parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(route.Kind, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := make([]float64, n), make([]float64, n)
+	if err := m.Predict(ds.X, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Predict(ds.X, b); err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("row %d: %v before the round trip, %v after", i, a[i], b[i])
+		}
 	}
 }

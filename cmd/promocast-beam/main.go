@@ -39,6 +39,8 @@ const usage = `usage: promocast-beam COMMAND [flags]
 
 commands:
   forecast   score a plan with a model file (like promocast forecast)
+  train      train one model per partition (e.g. category) in parallel,
+             stored as one model file that promocast loads unchanged
   generate   write a large sharded weekly panel, for scale tests
 
 Beam's own flags (--runner prism|flink|spark|dataflow, --endpoint,
@@ -62,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "forecast":
 		return runForecast(args[1:], stdout, stderr)
+	case "train":
+		return runTrain(args[1:], stdout, stderr)
 	case "generate":
 		return runGenerate(args[1:], stdout, stderr)
 	}
@@ -98,6 +102,38 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "forecast of %d history and %d plan shards: wrote %s in %s\n", len(cfg.Data), len(cfg.Plan), cfg.Out, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	fs := flag.CommandLine
+	fs.SetOutput(stderr)
+	var cfg pipeline.TrainConfig
+	var data string
+	fs.StringVar(&cfg.Spec, "spec", "", "dataset spec (YAML)")
+	fs.StringVar(&data, "data", "", "history shards: comma-separated files or glob patterns, read in the order given (a glob's matches sorted)")
+	fs.StringVar(&cfg.Model, "model", "gbdt", "learner of every partition (a name promocast train --model takes)")
+	fs.IntVar(&cfg.Horizon, "horizon", 4, "periods to forecast after the gap")
+	fs.IntVar(&cfg.Gap, "gap", 0, "periods between the history's end and the first forecast period")
+	fs.StringVar(&cfg.Partition, "partition", "", "static text attribute whose levels partition the series (e.g. category)")
+	fs.StringVar(&cfg.Out, "out", "", "model file to write")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	beam.Init()
+	var err error
+	if cfg.Data, err = expand("data", data); err != nil {
+		return err
+	}
+	p, s := beam.NewPipelineWithRoot()
+	if err := pipeline.Train(s, cfg); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := beamx.Run(context.Background(), p); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "trained one %s model per %s on %d history shards: wrote %s in %s\n", cfg.Model, cfg.Partition, len(cfg.Data), cfg.Out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

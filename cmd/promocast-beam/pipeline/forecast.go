@@ -51,7 +51,7 @@ import (
 func init() {
 	// Beam finds a pipeline's functions on its workers through this
 	// registry; registering at start-up is how every Beam program does it.
-	register.DoFn4x1[shard, func(string, []byte), func(shardSchema), func(int), error](&readFn{})
+	register.DoFn5x1[shard, func(string, []byte), func(shardSchema), func(int), func(string), error](&readFn{})
 	register.DoFn5x1[string, func(*[]byte) bool, func(*[]byte) bool, func(*shardSchema) bool, func(string, []byte), error](&seriesFn{})
 	register.DoFn7x1[string, func(*[]byte) bool, func(*shardSchema) bool, func(*shardSchema) bool, int, func(string), func(string), error](&scoreFn{})
 	register.DoFn3x1[int, func(*string) bool, func(*string) bool, error](&writeFn{})
@@ -91,8 +91,8 @@ func Forecast(s beam.Scope, cfg ForecastConfig) error {
 		return err
 	}
 	s = s.Scope("forecast")
-	hrows, hschemas, hlast := beam.ParDo3(s.Scope("read history"), &readFn{In: in}, beam.CreateList(s, shards(cfg.Data)))
-	prows, pschemas, _ := beam.ParDo3(s.Scope("read plan"), &readFn{In: in, Plan: true}, beam.CreateList(s, shards(cfg.Plan)))
+	hrows, hschemas, hlast, _ := beam.ParDo4(s.Scope("read history"), &readFn{In: in}, beam.CreateList(s, shards(cfg.Data)))
+	prows, pschemas, _, _ := beam.ParDo4(s.Scope("read plan"), &readFn{In: in, Plan: true}, beam.CreateList(s, shards(cfg.Plan)))
 	last := stats.Max(s, hlast)
 	series := beam.CoGroupByKey(s, hrows, prows)
 	groups := beam.ParDo(s.Scope("series"), &seriesFn{Group: group, Name: groupName(m, group), Levels: groupLevels(m, group)}, series, beam.SideInput{Input: hschemas})
@@ -157,11 +157,26 @@ func (fn *seriesFn) ProcessElement(id string, hist, plan func(*[]byte) bool, hsc
 
 // level returns the series' group level, if it has one the model knows.
 func (fn *seriesFn) level(sc schema, h [][]byte) (string, bool, error) {
+	level, ok, err := lastLevel(sc, h, fn.Name)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	if _, err := strconv.ParseFloat(level, 64); err == nil && sc.kinds[slices.Index(sc.names, fn.Name)] == data.Number {
+		return level, true, nil
+	}
+	_, found := slices.BinarySearch(fn.Levels, level)
+	return level, found, nil
+}
+
+// lastLevel returns a series' value of a static attribute as the panel
+// takes it: the last non-missing value in input order; a number as the
+// integer code the panel groups by. ok is false without one.
+func lastLevel(sc schema, h [][]byte, name string) (level string, ok bool, err error) {
 	f, _, err := decodeFrame("history", sc, h)
 	if err != nil {
 		return "", false, err
 	}
-	c := f.Column(fn.Name)
+	c := f.Column(name)
 	if c == nil {
 		return "", false, nil
 	}
@@ -172,8 +187,7 @@ func (fn *seriesFn) level(sc schema, h [][]byte) (string, bool, error) {
 		if c.Kind == data.Number {
 			return strconv.Itoa(int(c.Num[r])), true, nil
 		}
-		_, found := slices.BinarySearch(fn.Levels, c.Str[r])
-		return c.Str[r], found, nil
+		return c.Str[r], true, nil
 	}
 	return "", false, nil
 }

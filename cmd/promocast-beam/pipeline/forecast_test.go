@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,20 +27,19 @@ import (
 
 // demoShop writes a small generated shop (history.csv, plan.csv) and a
 // model trained on it (model.json) to dir.
-func demoShop(t *testing.T, dir string) {
-	t.Helper()
+func demoShop(dir string) error {
 	shop, err := synth.Generate(synth.Config{Seed: 7, SKUs: 24, Categories: 3, PlanDays: 14,
 		Start: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	sp, err := spec.Parse([]byte(synth.Spec()))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	tr, err := train.Run(shop.History, sp, train.Options{Forecast: forecast.TrainOptions{Horizon: 14}, Model: "gbdt", Folds: 2})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	for name, err := range map[string]error{
 		"history": export.Write(filepath.Join(dir, "history.csv"), shop.History),
@@ -47,14 +47,15 @@ func demoShop(t *testing.T, dir string) {
 		"model":   modelfile.Write(filepath.Join(dir, "model.json"), tr.File()),
 	} {
 		if err != nil {
-			t.Fatalf("write %s: %v", name, err)
+			return fmt.Errorf("write %s: %w", name, err)
 		}
 	}
+	return nil
 }
 
-// split writes a CSV file's rows as n shards (each with the header), in
-// order, and returns their paths.
-func split(t *testing.T, path string, n int) []string {
+// split writes a CSV file's rows as n shards (each with the header) to
+// dir, in order, and returns their paths.
+func split(t *testing.T, path string, n int, dir string) []string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -65,7 +66,7 @@ func split(t *testing.T, path string, n int) []string {
 	var out []string
 	for k := range n {
 		part := rows[k*len(rows)/n : (k+1)*len(rows)/n]
-		p := strings.TrimSuffix(path, ".csv") + "-" + string(rune('a'+k)) + ".csv"
+		p := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), ".csv")+"-"+string(rune('a'+k))+".csv")
 		text := header + strings.Join(part, "")
 		if !strings.HasSuffix(text, "\n") {
 			text += "\n"
@@ -130,9 +131,8 @@ func sortedLines(t *testing.T, path string) []string {
 }
 
 func TestForecastMatchesSingleMachine(t *testing.T) {
-	dir := t.TempDir()
-	demoShop(t, dir)
-	model := filepath.Join(dir, "model.json")
+	dir, shop := t.TempDir(), shopDir
+	model := filepath.Join(shop, "model.json")
 	mf, err := modelfile.Read(model)
 	if err != nil {
 		t.Fatal(err)
@@ -141,11 +141,11 @@ func TestForecastMatchesSingleMachine(t *testing.T) {
 		t.Fatalf("the demo model should have a cannibalisation group (got %d, %v): the test checks that groups are scored whole", g, err)
 	}
 	want := filepath.Join(dir, "want.csv")
-	singleMachine(t, model, filepath.Join(dir, "history.csv"), filepath.Join(dir, "plan.csv"), want)
+	singleMachine(t, model, filepath.Join(shop, "history.csv"), filepath.Join(shop, "plan.csv"), want)
 
 	got := filepath.Join(dir, "got.csv")
-	cfg := ForecastConfig{Model: model, Data: split(t, filepath.Join(dir, "history.csv"), 3),
-		Plan: split(t, filepath.Join(dir, "plan.csv"), 2), Out: got}
+	cfg := ForecastConfig{Model: model, Data: split(t, filepath.Join(shop, "history.csv"), 3, dir),
+		Plan: split(t, filepath.Join(shop, "plan.csv"), 2, dir), Out: got}
 	if err := runPipeline(t, func(s beam.Scope) error { return Forecast(s, cfg) }); err != nil {
 		t.Fatal(err)
 	}
@@ -172,9 +172,8 @@ func TestForecastMatchesSingleMachine(t *testing.T) {
 }
 
 func TestForecastNamesShardAndRow(t *testing.T) {
-	dir := t.TempDir()
-	demoShop(t, dir)
-	plans := split(t, filepath.Join(dir, "plan.csv"), 2)
+	dir, shop := t.TempDir(), shopDir
+	plans := split(t, filepath.Join(shop, "plan.csv"), 2, dir)
 	// The second plan shard's first row names a series the history lacks:
 	// the error names that shard and row, as promocast forecast names its
 	// file and row.
@@ -190,7 +189,7 @@ func TestForecastNamesShardAndRow(t *testing.T) {
 	if err := os.WriteFile(plans[1], []byte(header+"\n"+strings.Join(cells, ",")+"\n"+rest), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := ForecastConfig{Model: filepath.Join(dir, "model.json"), Data: []string{filepath.Join(dir, "history.csv")},
+	cfg := ForecastConfig{Model: filepath.Join(shop, "model.json"), Data: []string{filepath.Join(shop, "history.csv")},
 		Plan: plans, Out: filepath.Join(dir, "got.csv")}
 	err = runPipeline(t, func(s beam.Scope) error { return Forecast(s, cfg) })
 	if err == nil {

@@ -41,7 +41,12 @@ type inputs struct {
 }
 
 // open reads the model and the dataset, as the single-machine commands do.
+// Without a model (a training run) it reads the spec alone.
 func (in inputs) open() (*forecast.Model, *dataset.Dataset, error) {
+	if in.Model == "" {
+		ds, err := dataset.Open(in.Spec)
+		return nil, ds, err
+	}
 	mf, err := modelfile.Read(in.Model)
 	if err != nil {
 		return nil, nil, err
@@ -79,7 +84,9 @@ func keyColumns(f *data.Frame, names []string) ([]*data.Column, error) {
 
 // readFn reads one shard of the history (with the spec's attribute tables
 // joined) or of the plan, and emits each row keyed by its series, the
-// shard's schema, and (for the history) the shard's last period.
+// shard's schema, (for the history, given a model) the shard's last
+// period, and (for the history) each static attribute's text values, as
+// "attribute\x1fvalue".
 type readFn struct {
 	In   inputs
 	Plan bool
@@ -94,7 +101,7 @@ func (fn *readFn) Setup() error {
 	return err
 }
 
-func (fn *readFn) ProcessElement(sh shard, rows func(string, []byte), schemas func(shardSchema), last func(int)) error {
+func (fn *readFn) ProcessElement(sh shard, rows func(string, []byte), schemas func(shardSchema), last func(int), values func(string)) error {
 	read := fn.ds.History
 	if fn.Plan {
 		read = fn.ds.Plan
@@ -112,6 +119,22 @@ func (fn *readFn) ProcessElement(sh shard, rows func(string, []byte), schemas fu
 		rows(seriesKey(keys, r), encodeRow(f, r, origin{sh.Index, r}))
 	}
 	if fn.Plan {
+		return nil
+	}
+	for _, name := range fn.ds.Spec.Static {
+		c := f.Column(name)
+		if c == nil || c.Kind != data.String {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, v := range c.Str {
+			if v != "" && !seen[v] {
+				seen[v] = true
+				values(name + "\x1f" + v)
+			}
+		}
+	}
+	if fn.m == nil {
 		return nil
 	}
 	// The history's last period: a period the grid cannot read is left to
