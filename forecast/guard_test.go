@@ -292,16 +292,16 @@ func TestWarningsHoldNoSeparator(t *testing.T) {
 func TestRangesMerge(t *testing.T) {
 	a := &Ranges{MaxDiscount: 0.2, Series: map[string]SeriesRange{"x": {MaxDiscount: 0.2, Promoted: 3}},
 		Levers: map[string][2]float64{"feature": {0, 1}}, Group: "category",
-		Groups: map[string]SeriesRange{"food": {MaxDiscount: 0.2, Promoted: 3, Levers: map[string][2]float64{"feature": {0, 1}}}},
+		Groups:          map[string]SeriesRange{"food": {MaxDiscount: 0.2, Promoted: 3, Levers: map[string][2]float64{"feature": {0, 1}}}},
 		EventGroupShare: map[string]float64{"event_double11": 0.4}}
 	b := &Ranges{MaxDiscount: 0.5, Series: map[string]SeriesRange{"y": {MaxDiscount: 0.5, Promoted: 1}},
 		Levers: map[string][2]float64{"feature": {0, 2}, "display": {0, 1}}, Group: "category",
-		Groups: map[string]SeriesRange{"food": {MaxDiscount: 0.5, Promoted: 1, Levers: map[string][2]float64{"feature": {1, 3}}}, "toys": {Promoted: 2}},
+		Groups:          map[string]SeriesRange{"food": {MaxDiscount: 0.5, Promoted: 1, Levers: map[string][2]float64{"feature": {1, 3}}}, "toys": {Promoted: 2}},
 		EventGroupShare: map[string]float64{"event_double11": 0.1, "pre_double11": 0.3}}
 	a.Merge(b)
 	want := &Ranges{MaxDiscount: 0.5, Series: map[string]SeriesRange{"x": {MaxDiscount: 0.2, Promoted: 3}, "y": {MaxDiscount: 0.5, Promoted: 1}},
 		Levers: map[string][2]float64{"feature": {0, 2}, "display": {0, 1}}, Group: "category",
-		Groups: map[string]SeriesRange{"food": {MaxDiscount: 0.5, Promoted: 4, Levers: map[string][2]float64{"feature": {0, 3}}}, "toys": {Promoted: 2}},
+		Groups:          map[string]SeriesRange{"food": {MaxDiscount: 0.5, Promoted: 4, Levers: map[string][2]float64{"feature": {0, 3}}}, "toys": {Promoted: 2}},
 		EventGroupShare: map[string]float64{"event_double11": 0.1, "pre_double11": 0.3}}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("merged\n%+v\nwant\n%+v", a, want)
