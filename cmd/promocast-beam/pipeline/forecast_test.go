@@ -82,11 +82,22 @@ func split(t *testing.T, path string, n int, dir string) []string {
 // singleMachine writes what promocast forecast writes for the same files.
 func singleMachine(t *testing.T, model, hist, plan, out string) {
 	t.Helper()
+	singleMachineSpec(t, model, "", hist, plan, out)
+}
+
+// singleMachineSpec is singleMachine with a --spec (empty: the model's).
+func singleMachineSpec(t *testing.T, model, spec, hist, plan, out string) {
+	t.Helper()
 	mf, err := modelfile.Read(model)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ds := &dataset.Dataset{Spec: &mf.Model.Spec, Dir: "."}
+	if spec != "" {
+		if ds, err = dataset.Open(spec); err != nil {
+			t.Fatal(err)
+		}
+	}
 	h, err := ds.History(hist)
 	if err != nil {
 		t.Fatal(err)
