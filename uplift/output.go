@@ -202,7 +202,7 @@ func interval(lo, hi float64) string {
 func Report(title string, e *Evaluation, values []PolicyValue, arms []string) *report.Report {
 	r := report.New(title)
 	if e != nil {
-		r.Text(fmt.Sprintf("%s-learner on %s, evaluated on %d customers who were not used to fit it.", e.Learner, e.Base, e.Rows))
+		r.Text(fmt.Sprintf("%s-learner on %s, evaluated on %d customers (the figures are honest only if the model was not fitted on them).", e.Learner, e.Base, e.Rows))
 		r.Heading("Uplift by treatment")
 		r.Table(MetricsTable(e.Metrics).cells())
 		for _, a := range e.Metrics {
