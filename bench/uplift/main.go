@@ -36,6 +36,7 @@ func main() {
 	costs := flag.String("costs", "0.05,0.1", "costs of one email to try, in visits (the value of a visit is 1), comma-separated")
 	share := flag.Float64("budget-share", 0.3, "budget of the capped policy, as the share of customers it could email")
 	seed := flag.Uint64("seed", 1, "seed of the cross-validation folds and the learners")
+	first := flag.Int("first", 0, "score only the first N splits, for a quick look (0: all)")
 	flag.Parse()
 	var cs []float64
 	for _, c := range strings.Split(*costs, ",") {
@@ -45,7 +46,7 @@ func main() {
 		}
 		cs = append(cs, v)
 	}
-	if err := run(*dataPath, *splitDir, *out, cs, *share, *seed); err != nil {
+	if err := run(*dataPath, *splitDir, *out, cs, *share, *seed, *first); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -55,7 +56,7 @@ type result struct {
 	qini, at30 []float64
 }
 
-func run(path, splitDir, outDir string, costs []float64, share float64, seed uint64) error {
+func run(path, splitDir, outDir string, costs []float64, share float64, seed uint64, first int) error {
 	f, err := ingest.Read(path, ingest.Options{})
 	if err != nil {
 		return err
@@ -65,13 +66,13 @@ func run(path, splitDir, outDir string, costs []float64, share float64, seed uin
 		"Learner and base learner are chosen by 3-fold cross-validated Qini inside each training half; the test halves are used only to score.")
 	charts := map[string]report.Chart{}
 	for _, tr := range []struct{ arm, file, svg string }{{"Womens E-Mail", "womens.csv", "qini_womens.svg"}, {"Mens E-Mail", "mens.csv", "qini_mens.svg"}} {
-		c, err := twoArm(f, tr.arm, filepath.Join(splitDir, tr.file), seed, rep)
+		c, err := twoArm(f, tr.arm, filepath.Join(splitDir, tr.file), seed, first, rep)
 		if err != nil {
 			return err
 		}
 		charts[tr.svg] = c
 	}
-	if err := threeArm(f, filepath.Join(splitDir, "all.csv"), costs, share, seed, rep); err != nil {
+	if err := threeArm(f, filepath.Join(splitDir, "all.csv"), costs, share, seed, first, rep); err != nil {
 		return err
 	}
 	if outDir == "" {
@@ -90,12 +91,12 @@ func run(path, splitDir, outDir string, costs []float64, share float64, seed uin
 
 // twoArm scores each learner on the treatment against No E-Mail (visit)
 // and returns the chosen model's Qini curve on the first split.
-func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Report) (report.Chart, error) {
+func twoArm(f *data.Frame, arm, splitPath string, seed uint64, first int, rep *report.Report) (report.Chart, error) {
 	d, err := load(f, []string{arm, control})
 	if err != nil {
 		return report.Chart{}, err
 	}
-	train, test, err := readSplits(splitPath)
+	train, test, err := readSplits(splitPath, first)
 	if err != nil {
 		return report.Chart{}, err
 	}
@@ -111,7 +112,7 @@ func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Repor
 		results = append(results, r)
 		return r
 	}
-	var first *uplift.ArmMetrics
+	var split0 *uplift.ArmMetrics
 	for s := range train {
 		tr, te := d.Subset(train[s]), d.Subset(test[s])
 		for _, l := range append(uplift.Learners(), uplift.LearnerAuto) {
@@ -133,7 +134,7 @@ func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Repor
 				name = "auto (cross-validated choice)"
 				fmt.Printf("  split %d: auto chose the %s-learner on %s: Qini %.4f, uplift@30%% %.4f (%s)\n", s, m.Learner, m.Base.Name, am[0].Qini, am[0].At(0.3), time.Since(start).Round(time.Second))
 				if s == 0 {
-					first = &am[0]
+					split0 = &am[0]
 				}
 			}
 			r := add(name)
@@ -150,24 +151,24 @@ func twoArm(f *data.Frame, arm, splitPath string, seed uint64, rep *report.Repor
 	}
 	rep.Heading(arm + " vs " + control + " (visit)")
 	rep.Table(t.Header, t.Rows)
-	labels := make([]string, len(first.Curve.Share))
-	for j, s := range first.Curve.Share {
+	labels := make([]string, len(split0.Curve.Share))
+	for j, s := range split0.Curve.Share {
 		labels[j] = fmt.Sprintf("%g%%", s*100)
 	}
-	c := report.Chart{Title: arm + ", split 0 test half: Qini curve (incremental visits against share of customers emailed)", X: labels,
-		Lines: []report.Line{{Name: "promocast (auto)", Y: first.Curve.Qini}, {Name: "random", Y: first.Curve.Random, Dash: true}}}
+	c := report.Chart{Title: arm + ": Qini curve, split 0 test half", X: labels,
+		Lines: []report.Line{{Name: "promocast (auto)", Y: split0.Curve.Qini}, {Name: "random", Y: split0.Curve.Random, Dash: true}}}
 	rep.Chart(c)
 	return c, nil
 }
 
 // threeArm fits on all three arms and values targeting policies with
 // costs on the test halves by inverse propensity weighting.
-func threeArm(f *data.Frame, splitPath string, costs []float64, share float64, seed uint64, rep *report.Report) error {
+func threeArm(f *data.Frame, splitPath string, costs []float64, share float64, seed uint64, first int, rep *report.Report) error {
 	d, err := load(f, nil)
 	if err != nil {
 		return err
 	}
-	train, test, err := readSplits(splitPath)
+	train, test, err := readSplits(splitPath, first)
 	if err != nil {
 		return err
 	}
@@ -296,8 +297,14 @@ func load(f *data.Frame, arms []string) (*uplift.Data, error) {
 	return uplift.FromFrame(sub, uplift.Columns{Treatment: "segment", Control: control, Outcome: "visit", Drop: []string{"conversion", "spend"}})
 }
 
-// readSplits reads the "split,row,role" lines splits.py writes.
-func readSplits(path string) (train, test [][]int, err error) {
+// readSplits reads the "split,row,role" lines splits.py writes, keeping
+// the first `first` splits when first > 0.
+func readSplits(path string, first int) (train, test [][]int, err error) {
+	defer func() {
+		if first > 0 && len(train) > first {
+			train, test = train[:first], test[:first]
+		}
+	}()
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
