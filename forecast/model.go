@@ -49,6 +49,9 @@ type Model struct {
 	// Rows and Series count the training rows and series.
 	Rows   int `json:"rows"`
 	Series int `json:"series"`
+	// Sample records how the training series were sampled from a larger
+	// history; nil when the model was trained on every series.
+	Sample *Sample `json:"sample,omitempty"`
 	// Ranges record the training history's promotions for guard rails.
 	Ranges *Ranges `json:"ranges,omitempty"`
 	// Effects is the identified promotion-effect model the baseline and
@@ -60,6 +63,19 @@ type Model struct {
 	Calibration *interval.Calibration `json:"calibration,omitempty"`
 	// Predictor is the learned model; it is stored beside these fields.
 	Predictor model.Predictor `json:"-"`
+}
+
+// Sample is a deterministic stratified sample of series: within each level
+// of the Strata attribute, the round(Fraction × n) series (at least one)
+// whose keys hash lowest under the Seed (FNV-1a, 64 bits, of the seed's 8
+// bytes, little-endian, then the key values joined by "|").
+type Sample struct {
+	Strata   string  `json:"strata"`
+	Fraction float64 `json:"fraction"`
+	Seed     uint64  `json:"seed"`
+	// Series is the number of series sampled, Of the number in the history.
+	Series int `json:"series"`
+	Of     int `json:"of"`
 }
 
 // TrainOptions say what to train.

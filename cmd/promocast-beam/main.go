@@ -40,7 +40,8 @@ const usage = `usage: promocast-beam COMMAND [flags]
 commands:
   forecast   score a plan with a model file (like promocast forecast)
   train      train one model per partition (e.g. category) in parallel,
-             stored as one model file that promocast loads unchanged
+             stored as one model file that promocast loads unchanged; or
+             (--sample) one global model on a stratified sample of series
   generate   write a large sharded weekly panel, for scale tests
 
 Beam's own flags (--runner prism|flink|spark|dataflow, --endpoint,
@@ -109,13 +110,18 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := flag.CommandLine
 	fs.SetOutput(stderr)
 	var cfg pipeline.TrainConfig
-	var data string
+	var data, strata string
+	var fraction float64
+	var seed uint64
 	fs.StringVar(&cfg.Spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&data, "data", "", "history shards: comma-separated files or glob patterns, read in the order given (a glob's matches sorted)")
-	fs.StringVar(&cfg.Model, "model", "gbdt", "learner of every partition (a name promocast train --model takes)")
+	fs.StringVar(&cfg.Model, "model", "gbdt", "learner (a name promocast train --model takes)")
 	fs.IntVar(&cfg.Horizon, "horizon", 4, "periods to forecast after the gap")
 	fs.IntVar(&cfg.Gap, "gap", 0, "periods between the history's end and the first forecast period")
-	fs.StringVar(&cfg.Partition, "partition", "", "static text attribute whose levels partition the series (e.g. category)")
+	fs.StringVar(&cfg.Partition, "partition", "", "static text attribute whose levels partition the series: one model per level (e.g. category)")
+	fs.Float64Var(&fraction, "sample", 0, "instead of partitions, one global model on this share of each stratum's series (e.g. 0.05)")
+	fs.StringVar(&strata, "strata", "", "with --sample: the static attribute whose levels stratify the sample")
+	fs.Uint64Var(&seed, "seed", 1, "with --sample: the hash seed that picks the series")
 	fs.StringVar(&cfg.Out, "out", "", "model file to write")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -126,14 +132,25 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	p, s := beam.NewPipelineWithRoot()
-	if err := pipeline.Train(s, cfg); err != nil {
+	what := fmt.Sprintf("one %s model per %s", cfg.Model, cfg.Partition)
+	switch {
+	case fraction != 0 && cfg.Partition != "":
+		return errors.New("--partition and --sample are two ways to train: give one")
+	case fraction != 0:
+		what = fmt.Sprintf("one %s model on %g of each %s's series", cfg.Model, fraction, strata)
+		err = pipeline.TrainSample(s, pipeline.SampleConfig{Spec: cfg.Spec, Data: cfg.Data, Model: cfg.Model, Horizon: cfg.Horizon, Gap: cfg.Gap,
+			Strata: strata, Fraction: fraction, Seed: seed, Out: cfg.Out})
+	default:
+		err = pipeline.Train(s, cfg)
+	}
+	if err != nil {
 		return err
 	}
 	start := time.Now()
 	if err := beamx.Run(context.Background(), p); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "trained one %s model per %s on %d history shards: wrote %s in %s\n", cfg.Model, cfg.Partition, len(cfg.Data), cfg.Out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "trained %s on %d history shards: wrote %s in %s\n", what, len(cfg.Data), cfg.Out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -2,9 +2,12 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -18,6 +21,7 @@ import (
 	"promocast/modelfile"
 	"promocast/panel"
 	"promocast/synth"
+	"promocast/train"
 )
 
 // keepRows returns f's rows where ok holds.
@@ -118,5 +122,60 @@ func TestPartitionedTraining(t *testing.T) {
 	}
 	if b2, _ := os.ReadFile(cfg.Out); !bytes.Equal(b1, b2) {
 		t.Error("two runs wrote different model files")
+	}
+}
+
+func TestSampledTraining(t *testing.T) {
+	dir, shop := t.TempDir(), shopDir
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := export.WriteBytes(spec, []byte(synth.Spec())); err != nil {
+		t.Fatal(err)
+	}
+	cfg := SampleConfig{Spec: spec, Data: split(t, filepath.Join(shop, "history.csv"), 3, dir), Model: "ridge", Horizon: 14,
+		Strata: "category", Fraction: 0.3, Seed: 5, Out: filepath.Join(dir, "sampled.json")}
+	if err := runPipeline(t, func(s beam.Scope) error { return TrainSample(s, cfg) }); err != nil {
+		t.Fatal(err)
+	}
+	mf, err := modelfile.Read(cfg.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := dataset.Open(spec)
+	hist, err := ds.History(filepath.Join(shop, "history.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sample, recomputed here: per category the round(0.3·n) series
+	// whose keys hash lowest.
+	cat, sku := hist.Column("category"), hist.Column("sku")
+	byCat := map[string][]string{}
+	seen := map[string]bool{}
+	for r := range hist.Rows() {
+		if !seen[sku.Str[r]] {
+			seen[sku.Str[r]] = true
+			byCat[cat.Str[r]] = append(byCat[cat.Str[r]], sku.Str[r])
+		}
+	}
+	chosen := map[string]bool{}
+	for _, ids := range byCat {
+		slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(sampleHash(5, a), sampleHash(5, b)) })
+		for _, id := range ids[:max(1, int(math.Round(0.3*float64(len(ids)))))] {
+			chosen[id] = true
+		}
+	}
+	s := mf.Model.Sample
+	if s == nil || s.Series != len(chosen) || s.Of != len(seen) || s.Strata != "category" || s.Seed != 5 || mf.Model.Series != len(chosen) {
+		t.Fatalf("sample recorded as %+v for %d series (model: %d series); expected %d of %d", s, len(chosen), mf.Model.Series, len(chosen), len(seen))
+	}
+	// The model is the one promocast train fits on those series' rows.
+	sample := keepRows(t, hist, func(r int) bool { return chosen[sku.Str[r]] })
+	tr, err := train.Run(sample, ds.Spec, train.Options{Forecast: forecast.TrainOptions{Horizon: 14}, Model: "ridge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(tr.Model.Predictor)
+	got, _ := json.Marshal(mf.Model.Predictor)
+	if !bytes.Equal(want, got) {
+		t.Error("the sampled model differs from promocast train on the sample")
 	}
 }
