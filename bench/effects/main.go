@@ -16,7 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"promocast/data"
+	"promocast/demo"
 	"promocast/effect"
 	"promocast/forecast"
 	"promocast/learn"
@@ -91,7 +94,7 @@ func run(kind string) error {
 			if err != nil {
 				return err
 			}
-			c, err := compare(res, shop.Truth)
+			c, err := demo.CheckUplift(res, shop.Truth)
 			if err != nil {
 				return err
 			}
@@ -100,7 +103,8 @@ func run(kind string) error {
 					return err
 				}
 			}
-			fmt.Printf("%-22s %-10s %8.3f %7.1f%% %+10.0f %+10.0f %7.1f%%\n", sc.name, label, c.corr, 100*c.wape, c.est, c.truth, 100*(c.est/c.truth-1))
+			est, truth := c.Forecast-c.Baseline, c.TrueForecast-c.TrueBaseline
+			fmt.Printf("%-22s %-10s %8.3f %7.1f%% %+10.0f %+10.0f %7.1f%%\n", sc.name, label, c.Corr, 100*c.WAPE, est, truth, 100*(est/truth-1))
 		}
 		recovery(shop, p, m.Effects)
 		fmt.Fprintf(os.Stderr, "%s: %.0fs\n", sc.name, time.Since(start).Seconds())
@@ -160,7 +164,7 @@ func recovery(shop *synth.Panel, p *panel.Panel, e *forecast.Effects) {
 		}
 		fmt.Printf("  (group effects alone: mean abs error %.2f)\n", aeg/float64(len(xs)))
 		fmt.Printf("  %-20s elasticity: global %.2f; per series vs truth: correlation %.3f, mean abs error %.2f, mean %.2f vs %.2f (%d series)\n",
-			c.Name, -e.Global[k], pearson(xs, ys), ae/float64(len(xs)), mean(xs), mean(ys), len(xs))
+			c.Name, -e.Global[k], stat.Correlation(xs, ys, nil), ae/float64(len(xs)), mean(xs), mean(ys), len(xs))
 	}
 }
 
@@ -187,61 +191,4 @@ func dumpRows(path string, res *forecast.Result, truth *data.Frame) error {
 			res.Parts.Own[i], res.Parts.History[i], res.Parts.Next[i], res.Parts.Peers[i], exp.Num[t.Row], base.Num[t.Row])
 	}
 	return nil
-}
-
-type check struct{ corr, wape, est, truth float64 }
-
-// compare sums estimated and true uplift per promoted series over the plan
-// and scores the estimate: correlation, WAPE over series, and totals.
-func compare(res *forecast.Result, truth *data.Frame) (check, error) {
-	exp, err := truth.NeedNumber("expected", "true expected units")
-	if err != nil {
-		return check{}, err
-	}
-	base, err := truth.NeedNumber("baseline", "true baseline units")
-	if err != nil {
-		return check{}, err
-	}
-	est, tru := map[int]float64{}, map[int]float64{}
-	promoted := map[int]bool{}
-	var c check
-	for i, t := range res.Targets {
-		est[t.Series] += res.Forecast[i] - res.Baseline[i]
-		tru[t.Series] += exp.Num[t.Row] - base.Num[t.Row]
-		c.est += res.Forecast[i] - res.Baseline[i]
-		c.truth += exp.Num[t.Row] - base.Num[t.Row]
-		if res.Promoted[i] {
-			promoted[t.Series] = true
-		}
-	}
-	var ids []int
-	for s := range promoted {
-		ids = append(ids, s)
-	}
-	sort.Ints(ids)
-	var xs, ys []float64
-	var ae, at float64
-	for _, s := range ids {
-		xs, ys = append(xs, est[s]), append(ys, tru[s])
-		ae += math.Abs(est[s] - tru[s])
-		at += math.Abs(tru[s])
-	}
-	c.corr, c.wape = pearson(xs, ys), ae/at
-	return c, nil
-}
-
-func pearson(x, y []float64) float64 {
-	n := float64(len(x))
-	var mx, my float64
-	for i := range x {
-		mx, my = mx+x[i], my+y[i]
-	}
-	mx, my = mx/n, my/n
-	var sxy, sxx, syy float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-		syy += (y[i] - my) * (y[i] - my)
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }
