@@ -1,5 +1,11 @@
-// Package effect checks what a trained model believes promotions do, and
-// compares it with a simple econometric reading of the same history.
+// Package effect estimates what promotions do and checks it.
+//
+// Fit estimates the promotion-effect model every trained model carries
+// (forecast.Effects): double/debiased machine learning of each lever's
+// effect on log units, cross-fitted trees for the baseline and for each
+// lever, pooled series → group → panel by empirical Bayes, own effects
+// ≥ 0. Summarise and Frame read it as elasticities and lifts with
+// intervals, for the effects command.
 //
 // Probe asks the model, for every series at the first period it can
 // forecast, how units respond to each lever with everything else off: a
