@@ -110,3 +110,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestSeason checks the declared season of plain periods and the
+// frequencies' own.
+func TestSeason(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		want int
+	}{
+		{"time: {column: w, frequency: period, season: 52}\ntarget: u\n", 52},
+		{"time: {column: w, frequency: period}\ntarget: u\n", 1},
+		{"time: {column: w, frequency: week}\ntarget: u\n", 52},
+		{"time: {column: d, frequency: day}\ntarget: u\n", 7},
+	} {
+		s, err := Parse([]byte(c.yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", c.yaml, err)
+		}
+		if got := s.Season(); got != c.want {
+			t.Errorf("%q: season %d, want %d", c.yaml, got, c.want)
+		}
+	}
+	if _, err := Parse([]byte("time: {column: w, frequency: period, season: -2}\ntarget: u\n")); err == nil {
+		t.Error("a negative season was accepted")
+	}
+}
