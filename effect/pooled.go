@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 
 	"promocast/data"
 	"promocast/forecast"
@@ -124,7 +125,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	// Keep the columns that vary in training.
 	var keep []int
 	for j := range cols {
-		if variance(D[j]) > 1e-12 {
+		if stat.Variance(D[j], nil) > 1e-12 {
 			keep = append(keep, j)
 		}
 	}
@@ -164,7 +165,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	for j := range Dr {
 		dup := false
 		for _, i := range keep {
-			if math.Abs(correlation(Dr[i], Dr[j])) > 0.95 {
+			if math.Abs(stat.Correlation(Dr[i], Dr[j], nil)) > 0.95 {
 				dup = true
 				break
 			}
@@ -599,28 +600,6 @@ func clampOwn(theta []float64, cols []forecast.EffectColumn) {
 	}
 }
 
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
-
-func variance(xs []float64) float64 {
-	if len(xs) < 2 {
-		return 0
-	}
-	m := mean(xs)
-	s := 0.0
-	for _, x := range xs {
-		s += (x - m) * (x - m)
-	}
-	return s / float64(len(xs)-1)
-}
-
-// robustVariance is the squared scaled median absolute deviation: the
-// variance of a normal sample, unmoved by a few wild values.
 func robustVariance(xs []float64) float64 {
 	m := median(xs)
 	dev := make([]float64, len(xs))
@@ -629,20 +608,6 @@ func robustVariance(xs []float64) float64 {
 	}
 	mad := 1.4826 * median(dev)
 	return mad * mad
-}
-
-func correlation(x, y []float64) float64 {
-	mx, my := mean(x), mean(y)
-	var sxy, sxx, syy float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-		syy += (y[i] - my) * (y[i] - my)
-	}
-	if sxx == 0 || syy == 0 {
-		return 0
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }
 
 func pick[T any](xs []T, keep []int) []T {

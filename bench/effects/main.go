@@ -164,16 +164,8 @@ func recovery(shop *synth.Panel, p *panel.Panel, e *forecast.Effects) {
 		}
 		fmt.Printf("  (group effects alone: mean abs error %.2f)\n", aeg/float64(len(xs)))
 		fmt.Printf("  %-20s elasticity: global %.2f; per series vs truth: correlation %.3f, mean abs error %.2f, mean %.2f vs %.2f (%d series)\n",
-			c.Name, -e.Global[k], stat.Correlation(xs, ys, nil), ae/float64(len(xs)), mean(xs), mean(ys), len(xs))
+			c.Name, -e.Global[k], stat.Correlation(xs, ys, nil), ae/float64(len(xs)), stat.Mean(xs, nil), stat.Mean(ys, nil), len(xs))
 	}
-}
-
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
 }
 
 // dumpRows writes every plan row's estimate beside the truth, for study.
