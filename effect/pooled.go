@@ -132,7 +132,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	if len(keep) == 0 {
 		return nil, fmt.Errorf("effects: no promotion lever varies in the training history")
 	}
-	cols, D = pick(cols, keep), pickRows(D, keep)
+	cols, D = pick(cols, keep), pick(D, keep)
 	k = len(cols)
 
 	X := data.NewMatrix(n, len(controls))
@@ -174,7 +174,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 			keep = append(keep, j)
 		}
 	}
-	cols, D, Dr = pick(cols, keep), pickRows(D, keep), pickRows(Dr, keep)
+	cols, D, Dr = pick(cols, keep), pick(D, keep), pick(Dr, keep)
 	k = len(cols)
 
 	series := make([]int, n)
@@ -617,5 +617,3 @@ func pick[T any](xs []T, keep []int) []T {
 	}
 	return out
 }
-
-func pickRows(xs [][]float64, keep []int) [][]float64 { return pick(xs, keep) }

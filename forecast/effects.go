@@ -105,17 +105,15 @@ func (e *Effects) Theta(id string, group float64) []float64 {
 		return s.Theta
 	}
 	if !math.IsNaN(group) {
-		if g, ok := e.Groups[groupKey(group)]; ok {
+		if g, ok := e.Groups[GroupKey(group)]; ok {
 			return g
 		}
 	}
 	return e.Global
 }
 
-func groupKey(code float64) string { return fmt.Sprintf("%g", code) }
-
 // GroupKey is the key of a group level code in Effects.Groups.
-func GroupKey(code float64) string { return groupKey(code) }
+func GroupKey(code float64) string { return fmt.Sprintf("%g", code) }
 
 // Check reports an error when the effects do not fit a model of width
 // features.
