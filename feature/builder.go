@@ -382,7 +382,7 @@ func (b *Builder) prepareSeries(si, from int) {
 			sum, sumsq, cnt = sum+y, sumsq+y*y, cnt+1
 		}
 		st.sum, st.sumsq, st.cnt = append(st.sum, sum), append(st.sumsq, sumsq), append(st.cnt, cnt)
-		d, a := b.promotion(s, i)
+		d, a := b.promotion(&view{s: s, st: st, i: i})
 		st.discount, st.active = append(st.discount, d), append(st.active, a)
 	}
 }
@@ -433,17 +433,17 @@ func (b *Builder) present(s *panel.Series, i int) bool {
 	return s.Row[i] >= 0
 }
 
-// Off returns lever lv's off value for series s at index i: the constant,
-// the off column's value, or the trailing maximum over the window.
-func (b *Builder) off(lv lever, s *panel.Series, i int) float64 {
+// off returns lever lv's off value at the view's index: the constant, the
+// off column's value, or the trailing maximum over the window.
+func (b *Builder) off(lv lever, v *view) float64 {
 	switch lv.Kind {
 	case spec.OffColumn:
-		return s.Known[lv.offKnown][i]
+		return v.known(lv.offKnown, v.i)
 	case spec.OffInfer:
 		m := math.NaN()
-		for j := max(0, i-lv.Window+1); j <= i; j++ {
-			if v := s.Known[lv.known][j]; !math.IsNaN(v) && !(v <= m) {
-				m = v
+		for j := max(0, v.i-lv.Window+1); j <= v.i; j++ {
+			if x := v.known(lv.known, j); !math.IsNaN(x) && !(x <= m) {
+				m = x
 			}
 		}
 		return m
@@ -463,28 +463,28 @@ func (b *Builder) Off(name string, si, t int) float64 {
 	}
 	for _, lv := range b.levers {
 		if lv.Name == name {
-			return b.off(lv, s, i)
+			return b.off(lv, &view{s: s, st: &b.series[si], i: i})
 		}
 	}
 	return math.NaN()
 }
 
 // promotion returns the deepest price discount and whether any lever is
-// promoted at index i.
-func (b *Builder) promotion(s *panel.Series, i int) (discount float64, active bool) {
+// promoted at the view's index.
+func (b *Builder) promotion(v *view) (discount float64, active bool) {
 	for _, lv := range b.levers {
-		v := s.Known[lv.known][i]
-		if math.IsNaN(v) {
+		x := v.known(lv.known, v.i)
+		if math.IsNaN(x) {
 			continue
 		}
-		off := b.off(lv, s, i)
+		off := b.off(lv, v)
 		if lv.IsPrice() {
-			if d := depth(v, off); d > discount {
+			if d := depth(x, off); d > discount {
 				discount = d
 			}
 			continue
 		}
-		if !math.IsNaN(off) && v != off {
+		if !math.IsNaN(off) && x != off {
 			active = true
 		}
 	}
@@ -526,8 +526,9 @@ func (b *Builder) SetLeversOff(si, t int) {
 		return
 	}
 	offs := make([]float64, len(b.levers))
+	v := view{s: s, st: &b.series[si], i: i}
 	for k, lv := range b.levers {
-		offs[k] = b.off(lv, s, i)
+		offs[k] = b.off(lv, &v)
 	}
 	for k, lv := range b.levers {
 		if !math.IsNaN(offs[k]) {
@@ -543,17 +544,24 @@ func (b *Builder) SetLeversOff(si, t int) {
 // values) and returns the scale that divides the target. ok is false when
 // the series has no observed target at or before t-MinLag, so no scale.
 func (b *Builder) Row(si, t int, out []float64) (scale float64, ok bool) {
-	s, st := b.p.Series[si], &b.series[si]
+	s := b.p.Series[si]
+	v := view{s: s, st: &b.series[si], i: t - s.Start}
+	return b.row(&v, t, b.peers(si, v.i), out)
+}
+
+// row writes the features of the view's row, at period t, with its
+// group's totals pe, into out (see Row).
+func (b *Builder) row(v *view, t int, pe peers, out []float64) (scale float64, ok bool) {
+	s, st, i := v.s, v.st, v.i
 	L := b.cfg.MinLag
-	i := t - s.Start
-	cut := min(i-L, len(s.Y)-1) // last index a target feature may read
-	if cut < 0 || st.cnt[cut+1] == 0 {
+	cut := min(i-L, v.len()-1) // last index a target feature may read
+	if cut < 0 || st.prefix(st.cnt, cut+1) == 0 {
 		return 0, false
 	}
 	long := b.longWindow()
 	level := windowMean(st, cut, long)
 	if math.IsNaN(level) {
-		level = st.sum[cut+1] / st.cnt[cut+1]
+		level = st.prefix(st.sum, cut+1) / st.prefix(st.cnt, cut+1)
 	}
 	scale = 1 + level
 	for k := 0; k < b.nLags; k++ {
@@ -572,25 +580,25 @@ func (b *Builder) Row(si, t int, out []float64) (scale float64, ok bool) {
 	out[b.colLevel] = math.Log1p(level)
 
 	for k := range b.p.Spec.Known {
-		out[b.colKnown+k] = s.Known[k][i]
+		out[b.colKnown+k] = v.known(k, i)
 	}
 	d, r := b.colDiscount, b.colRelHist
 	for _, lv := range b.levers {
 		if !lv.IsPrice() {
 			continue
 		}
-		v := s.Known[lv.known][i]
-		out[d] = depth(v, b.off(lv, s, i))
-		out[r] = v / b.knownMean(s, lv.known, i-long, i-1)
+		x := v.known(lv.known, i)
+		out[d] = depth(x, b.off(lv, v))
+		out[r] = x / b.knownMean(v, lv.known, i-long, i-1)
 		d, r = d+1, r+1
 	}
 	if b.colRelCross >= 0 {
 		lv, _ := b.sellingPrice()
-		out[b.colRelCross] = relCross(s.Known[lv.known][i], s, b.crossKnown, i)
+		out[b.colRelCross] = relCross(v.known(lv.known, i), v, b.crossKnown)
 	}
-	b.promoFeatures(si, i, out[b.colPromo:])
+	b.promoFeatures(v, out[b.colPromo:])
 	if b.group >= 0 {
-		b.groupFeatures(si, i, out[b.colGroup:])
+		groupFeatures(v, pe, out[b.colGroup:])
 	}
 	b.calendarFeatures(t, out[b.colCalendar:])
 	if b.events != nil {
@@ -612,32 +620,32 @@ func (b *Builder) y(s *panel.Series, i int) float64 {
 // windowMean is the mean of observed targets over indexes cut-w+1..cut.
 func windowMean(st *seriesState, cut, w int) float64 {
 	lo := max(0, cut-w+1)
-	n := st.cnt[cut+1] - st.cnt[lo]
+	n := st.prefix(st.cnt, cut+1) - st.prefix(st.cnt, lo)
 	if n == 0 {
 		return math.NaN()
 	}
-	return (st.sum[cut+1] - st.sum[lo]) / n
+	return (st.prefix(st.sum, cut+1) - st.prefix(st.sum, lo)) / n
 }
 
 // windowStd is the population standard deviation over the same window.
 func windowStd(st *seriesState, cut, w int) float64 {
 	lo := max(0, cut-w+1)
-	n := st.cnt[cut+1] - st.cnt[lo]
+	n := st.prefix(st.cnt, cut+1) - st.prefix(st.cnt, lo)
 	if n < 2 {
 		return math.NaN()
 	}
-	m := (st.sum[cut+1] - st.sum[lo]) / n
-	v := (st.sumsq[cut+1]-st.sumsq[lo])/n - m*m
+	m := (st.prefix(st.sum, cut+1) - st.prefix(st.sum, lo)) / n
+	v := (st.prefix(st.sumsq, cut+1)-st.prefix(st.sumsq, lo))/n - m*m
 	return math.Sqrt(math.Max(v, 0))
 }
 
 // knownMean is the mean of a known covariate over indexes lo..hi, ignoring
 // gaps; NaN when none is present.
-func (b *Builder) knownMean(s *panel.Series, k, lo, hi int) float64 {
+func (b *Builder) knownMean(v *view, k, lo, hi int) float64 {
 	sum, n := 0.0, 0
-	for j := max(lo, 0); j <= hi && j < len(s.Y); j++ {
-		if v := s.Known[k][j]; !math.IsNaN(v) {
-			sum += v
+	for j := max(lo, 0); j <= hi && j < v.len(); j++ {
+		if x := v.known(k, j); !math.IsNaN(x) {
+			sum += x
 			n++
 		}
 	}
@@ -647,17 +655,17 @@ func (b *Builder) knownMean(s *panel.Series, k, lo, hi int) float64 {
 	return sum / float64(n)
 }
 
-func (b *Builder) promoFeatures(si, i int, out []float64) {
-	st := &b.series[si]
-	out[0] = boolf(st.active[i])
+func (b *Builder) promoFeatures(v *view, out []float64) {
+	i := v.i
+	out[0] = boolf(v.active(i))
 	out[1] = math.NaN()
 	if i > 0 {
-		out[1] = boolf(st.active[i-1])
+		out[1] = boolf(v.active(i - 1))
 	}
 	capAt := 2 * b.longWindow()
 	since := capAt
 	for j := i - 1; j >= 0 && i-j < capAt; j-- {
-		if st.active[j] {
+		if v.active(j) {
 			since = i - j
 			break
 		}
@@ -665,9 +673,9 @@ func (b *Builder) promoFeatures(si, i int, out []float64) {
 	out[2] = float64(since)
 	w, n, on := b.midWindow(), 0, 0
 	for j := max(0, i-w); j < i; j++ {
-		if b.present(b.p.Series[si], j) {
+		if v.present(j) {
 			n++
-			if st.active[j] {
+			if v.active(j) {
 				on++
 			}
 		}
@@ -679,8 +687,8 @@ func (b *Builder) promoFeatures(si, i int, out []float64) {
 	// The next period's levers are known covariates too: shoppers who know
 	// a promotion is coming wait for it.
 	out[4] = math.NaN()
-	if s := b.p.Series[si]; i+1 < len(s.Y) && b.present(s, i+1) {
-		out[4] = boolf(st.active[i+1])
+	if i+1 < v.len() && v.present(i+1) {
+		out[4] = boolf(v.active(i + 1))
 	}
 }
 
@@ -715,24 +723,49 @@ func (b *Builder) Groups() Groups {
 	return g
 }
 
-// groupFeatures writes the share of promoted peers and their mean discount,
-// excluding the series itself.
-func (b *Builder) groupFeatures(si, i int, out []float64) {
-	s, st := b.p.Series[si], &b.series[si]
-	out[0], out[1] = math.NaN(), math.NaN()
-	if math.IsNaN(s.Static[b.group]) {
-		return
+// peers are a group's totals at one period: the series present there,
+// those promoted, and their discounts summed in series order. ok is false
+// where the builder keeps no totals (the group features are NaN).
+type peers struct {
+	count, active, disc float64
+	ok                  bool
+}
+
+// add counts one series' row in the totals.
+func (pe *peers) add(discount float64, active bool) {
+	pe.count++
+	pe.disc += discount
+	if active {
+		pe.active++
+	}
+}
+
+// peers returns the totals of series si's group at index i.
+func (b *Builder) peers(si, i int) peers {
+	s := b.p.Series[si]
+	if b.group < 0 || math.IsNaN(s.Static[b.group]) {
+		return peers{}
 	}
 	gs := b.groups[int(s.Static[b.group])]
 	if gs == nil || s.Start+i < gs.first {
-		return // a derived builder keeps peers only for the plan's periods
+		return peers{} // a derived builder keeps peers only for the plan's periods
 	}
 	j := s.Start + i - gs.first
-	count, active, disc := gs.count[j], gs.active[j], gs.discSum[j]
-	if b.present(s, i) {
+	return peers{count: gs.count[j], active: gs.active[j], disc: gs.discSum[j], ok: true}
+}
+
+// groupFeatures writes the share of promoted peers and their mean discount,
+// excluding the series itself, from its group's totals pe.
+func groupFeatures(v *view, pe peers, out []float64) {
+	out[0], out[1] = math.NaN(), math.NaN()
+	if !pe.ok {
+		return
+	}
+	count, active, disc := pe.count, pe.active, pe.disc
+	if v.present(v.i) {
 		count--
-		active -= boolf(st.active[i])
-		disc -= st.discount[i]
+		active -= boolf(v.active(v.i))
+		disc -= v.discount(v.i)
 	}
 	if count > 0 {
 		out[0], out[1] = active/count, disc/count

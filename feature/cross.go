@@ -20,13 +20,13 @@ func (b *Builder) sellingPrice() (lever, bool) {
 	return lever{}, false
 }
 
-// relCross is price over the mean of the cross prices present at index i;
-// NaN when the price or every cross price is missing.
-func relCross(price float64, s *panel.Series, cross []int, i int) float64 {
+// relCross is price over the mean of the cross prices present at the
+// view's index; NaN when the price or every cross price is missing.
+func relCross(price float64, v *view, cross []int) float64 {
 	sum, n := 0.0, 0
 	for _, k := range cross {
-		if v := s.Known[k][i]; !math.IsNaN(v) && v > 0 {
-			sum += v
+		if x := v.known(k, v.i); !math.IsNaN(x) && x > 0 {
+			sum += x
 			n++
 		}
 	}

@@ -86,8 +86,29 @@ func eventGroupShares(ds *model.Dataset) map[string]float64 {
 // forecast with the levers' identified effect removed. fromTrees marks
 // those rows; nil means every row.
 func (m *Model) baselineWarnings(XB *data.Matrix, out []string, fromTrees []bool) {
+	m.baselineChecks().add(XB, out, fromTrees)
+}
+
+// baselineChecks are the event windows baselineWarnings checks, looked
+// up once per scorer: nil when there are none.
+type baselineChecks struct {
+	share int // the group share's column
+	// windows are the event window features' columns, in the order of
+	// their names, with the least group share training had in each.
+	windows []eventWindowShare
+}
+
+type eventWindowShare struct {
+	name  string
+	col   int
+	least float64
+}
+
+// baselineChecks returns the model's baseline checks; nil when it has
+// none.
+func (m *Model) baselineChecks() *baselineChecks {
 	if m.Ranges == nil || len(m.Ranges.EventGroupShare) == 0 {
-		return
+		return nil
 	}
 	col := map[string]int{}
 	for j, f := range m.Features {
@@ -95,29 +116,45 @@ func (m *Model) baselineWarnings(XB *data.Matrix, out []string, fromTrees []bool
 	}
 	share, ok := col[groupShareFeature]
 	if !ok {
-		return
+		return nil
 	}
 	names := make([]string, 0, len(m.Ranges.EventGroupShare))
 	for n := range m.Ranges.EventGroupShare {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	c := &baselineChecks{share: share}
+	for _, n := range names {
+		j, ok := col[n]
+		least := m.Ranges.EventGroupShare[n]
+		if !ok || least < minBaselineShare {
+			continue
+		}
+		c.windows = append(c.windows, eventWindowShare{name: n, col: j, least: least})
+	}
+	return c
+}
+
+// add adds the baseline warnings of XB's rows to out (see
+// baselineWarnings); nothing for nil checks.
+func (c *baselineChecks) add(XB *data.Matrix, out []string, fromTrees []bool) {
+	if c == nil {
+		return
+	}
 	for i := range out {
 		if fromTrees != nil && !fromTrees[i] {
 			continue
 		}
-		for _, n := range names {
-			j, ok := col[n]
-			least := m.Ranges.EventGroupShare[n]
-			if !ok || XB.At(i, j) <= 0 || least < minBaselineShare {
+		for _, w := range c.windows {
+			if XB.At(i, w.col) <= 0 {
 				continue
 			}
-			if v := XB.At(i, share); v < least/2 {
-				w := fmt.Sprintf("%s: every %s period in training had at least %.0f%% of the group promoted, the baseline %.0f%%", BaselineExtrapolated, n, 100*least, 100*v)
+			if v := XB.At(i, c.share); v < w.least/2 {
+				msg := fmt.Sprintf("%s: every %s period in training had at least %.0f%% of the group promoted, the baseline %.0f%%", BaselineExtrapolated, w.name, 100*w.least, 100*v)
 				if out[i] != "" {
 					out[i] += "; "
 				}
-				out[i] += w
+				out[i] += msg
 			}
 		}
 	}
@@ -391,51 +428,84 @@ func (g guard) sweep(si int, lv spec.LeverRule, v float64) string {
 	return strings.Join(slices.DeleteFunc(w, func(s string) bool { return s == "" }), "; ")
 }
 
+// leverColumns are the spec's levers with the known covariate each reads.
+type leverColumns struct {
+	levers []spec.LeverRule
+	known  []int
+}
+
+func (m *Model) leverColumns() (leverColumns, error) {
+	levers, err := m.Spec.Levers()
+	if err != nil {
+		return leverColumns{}, err
+	}
+	known := map[string]int{}
+	for k, n := range m.Spec.Known {
+		known[n] = k
+	}
+	lc := leverColumns{levers: levers, known: make([]int, len(levers))}
+	for i, lv := range levers {
+		lc.known[i] = known[lv.Name]
+	}
+	return lc, nil
+}
+
 // warnings returns, per plan row, what in it lies outside the training
 // history: "" when nothing does, else warnings joined by "; " (which no
 // warning holds, so that callers may split them).
-func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Target) []string {
+func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Target, lc leverColumns) []string {
 	out := make([]string, len(targets))
-	r := m.Ranges
-	if r == nil {
+	if m.Ranges == nil {
 		return out
 	}
 	g := m.guard(p)
-	levers, _ := p.Spec.Levers()
-	known := map[string]int{}
-	for k, n := range p.Spec.Known {
-		known[n] = k
-	}
 	lastData := map[int]int{} // series → its last period with a target
+	known := make([]float64, len(m.Spec.Known))
 	for i, t := range targets {
 		s := p.Series[t.Series]
-		var w []string
 		last, ok := lastData[t.Series]
 		if !ok {
 			last = lastObserved(s)
 			lastData[t.Series] = last
 		}
-		if ahead := t.Period - last; ahead > m.Gap+m.Horizon {
-			w = append(w, fmt.Sprintf("%d periods after the series' last data (%s), beyond the %d the model forecasts ahead",
-				ahead, p.Grid.Label(last), m.Gap+m.Horizon))
+		for k := range known {
+			known[k] = s.Known[k][t.Period-s.Start]
 		}
-		if b.Promoted(t.Series, t.Period) && r.Series[s.ID].Promoted == 0 {
-			w = append(w, "series never promoted in training")
-		}
-		if d := g.discount(t.Series, b.Discount(t.Series, t.Period)); d != "" {
-			w = append(w, d)
-		}
-		for _, lv := range levers {
-			if lv.IsPrice() {
-				continue
-			}
-			if l := g.lever(t.Series, lv, s.Known[known[lv.Name]][t.Period-s.Start]); l != "" {
-				w = append(w, l)
-			}
-		}
-		out[i] = strings.Join(w, "; ")
+		out[i] = m.rowWarnings(g, lc, t.Series, t.Period, last, b.Promoted(t.Series, t.Period), b.Discount(t.Series, t.Period), known)
 	}
 	return out
+}
+
+// rowWarnings returns what in the plan row of series si (of g's panel) at
+// period t lies outside the training history (see warnings), given the
+// series' last period with a target, whether the row is promoted, its
+// deepest discount and its known covariates.
+func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, promoted bool, discount float64, known []float64) string {
+	r := m.Ranges
+	if r == nil {
+		return ""
+	}
+	p := g.p
+	var w []string
+	if ahead := t - last; ahead > m.Gap+m.Horizon {
+		w = append(w, fmt.Sprintf("%d periods after the series' last data (%s), beyond the %d the model forecasts ahead",
+			ahead, p.Grid.Label(last), m.Gap+m.Horizon))
+	}
+	if promoted && r.Series[p.Series[si].ID].Promoted == 0 {
+		w = append(w, "series never promoted in training")
+	}
+	if d := g.discount(si, discount); d != "" {
+		w = append(w, d)
+	}
+	for k, lv := range lc.levers {
+		if lv.IsPrice() {
+			continue
+		}
+		if l := g.lever(si, lv, known[lc.known[k]]); l != "" {
+			w = append(w, l)
+		}
+	}
+	return strings.Join(w, "; ")
 }
 
 // lastObserved returns the series' last period with a target value.

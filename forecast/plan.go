@@ -14,6 +14,10 @@ import (
 
 // Result is a plan's forecast: one entry per plan row, in plan order.
 type Result struct {
+	// Panel holds the plan's series on the history's grid, and Targets
+	// index it. Read the series' identities (ID, Key, Start, Static) and
+	// the grid from it, not their values: a plan scored from the scorer's
+	// state of each series carries none.
 	Panel   *panel.Panel
 	Targets []panel.Target
 	// Forecast is the units under the plan; Baseline the units with every
@@ -59,17 +63,31 @@ func (m *Model) Forecast(history, plan *data.Frame) (*Result, error) {
 	return sc.Forecast(plan)
 }
 
-// Scorer scores plans against one history: it builds the history's panel
-// and the event calendar once, and each plan copies only the series it
-// names. It is safe for concurrent use.
+// Scorer scores plans against one history: it builds the history's panel,
+// the event calendar and the features' caches once, with what each series'
+// forecasts read of the model (its identity, last observation, guard
+// rails), so that a plan whose rows each name a different series is scored
+// without copying any history (see Forecast). It is safe for concurrent
+// use.
 type Scorer struct {
 	m      *Model
 	p      *panel.Panel
 	index  map[string]int
 	events feature.Events
-	// base holds the features' caches of the whole history; each plan's
-	// builder derives from it.
+	// base holds the features' caches of the whole history; plan rows are
+	// built from it, or for other plans a builder derived from it.
 	base *feature.Builder
+	// stubs hold each series' identity (ID, Key, Start, Static) for the
+	// panel of a Result; last is each series' last period with a target.
+	stubs []*panel.Series
+	last  []int
+	// groups are the features' column groups, checks the baseline's
+	// guard rails, levers the spec's levers with their known columns, and
+	// price, unitCost and fixedCost the columns a Result's money reads.
+	groups                     feature.Groups
+	checks                     *baselineChecks
+	levers                     leverColumns
+	price, unitCost, fixedCost knownColumn
 }
 
 // NewScorer builds the history's panel for scoring plans.
@@ -103,6 +121,17 @@ func (m *Model) PanelScorer(p *panel.Panel) (*Scorer, error) {
 	if sc.base, err = m.builder(p, sc.events); err != nil {
 		return nil, err
 	}
+	if sc.levers, err = m.leverColumns(); err != nil {
+		return nil, err
+	}
+	sc.stubs, sc.last = make([]*panel.Series, len(p.Series)), make([]int, len(p.Series))
+	for si, s := range p.Series {
+		sc.stubs[si] = &panel.Series{Key: s.Key, ID: s.ID, Start: s.Start, Static: s.Static}
+		sc.last[si] = lastObserved(s)
+	}
+	sc.groups, sc.checks = sc.base.Groups(), m.baselineChecks()
+	sc.price = m.knownColumn(m.Spec.PriceColumn())
+	sc.unitCost, sc.fixedCost = m.knownColumn(m.Spec.Cost.UnitCost), m.knownColumn(m.Spec.Cost.FixedCost)
 	return sc, nil
 }
 
@@ -112,8 +141,21 @@ func (sc *Scorer) Model() *Model { return sc.m }
 // Panel returns the history's panel; callers must not modify it.
 func (sc *Scorer) Panel() *panel.Panel { return sc.p }
 
-// Forecast predicts every row of plan, and its baseline.
+// Forecast predicts every row of plan, and its baseline. A plan whose rows
+// each name a different series is scored from the scorer's state of each
+// series (forecastRows); any other plan, or one that fails, by copying its
+// series' history and extending them by the plan (forecastPanel), which
+// gives the same bits and reports the plan's errors.
 func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
+	if res, ok := sc.forecastRows(plan); ok {
+		return res, nil
+	}
+	return sc.forecastPanel(plan)
+}
+
+// forecastPanel forecasts a plan by extending copies of its series'
+// history by the plan's rows.
+func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	m := sc.m
 	p, err := sc.p.Select(plan, sc.index)
 	if err != nil {
@@ -156,15 +198,26 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 	if res.Forecast, err = Predict(m.Predictor, XF, scales); err != nil {
 		return nil, err
 	}
-	res.Warnings = m.warnings(p, b, targets)
-	res.Price = m.known(p, targets, m.Spec.PriceColumn())
-	res.UnitCost = m.known(p, targets, m.Spec.Cost.UnitCost)
-	res.FixedCost = m.known(p, targets, m.Spec.Cost.FixedCost)
+	res.Warnings = m.warnings(p, b, targets, sc.levers)
+	res.Price = sc.price.atTargets(p, targets)
+	res.UnitCost = sc.unitCost.atTargets(p, targets)
+	res.FixedCost = sc.fixedCost.atTargets(p, targets)
 	for _, t := range targets {
 		b.SetLeversOff(t.Series, t.Period)
 	}
 	b.Refresh()
 	XB, _ := b.Matrix(refs)
+	res.BasePrice = sc.price.atTargets(p, targets)
+	return sc.finish(res, XF, XB, scales)
+}
+
+// finish completes a forecast whose plan rows' features XF, scales,
+// forecast and warnings are set, given its baseline rows' features XB:
+// the baseline, the uplift's parts, the baseline's warnings and the
+// quantiles.
+func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64) (*Result, error) {
+	m, p, targets := sc.m, res.Panel, res.Targets
+	var err error
 	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
 		return nil, err
 	}
@@ -180,16 +233,14 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 		}
 		contrib, treesBaseline := e.apply(ids, groups, XF, XB, scales, res.Forecast, res.Baseline)
 		res.Parts = e.parts(contrib, scales, res.Baseline)
-		m.baselineWarnings(XB, res.Warnings, treesBaseline)
+		sc.checks.add(XB, res.Warnings, treesBaseline)
 	} else {
-		if res.Parts, err = m.decompose(b.Groups(), XF, XB, scales, res.Baseline, res.Forecast); err != nil {
+		if res.Parts, err = m.decompose(sc.groups, XF, XB, scales, res.Baseline, res.Forecast); err != nil {
 			return nil, err
 		}
-		m.baselineWarnings(XB, res.Warnings, nil)
+		sc.checks.add(XB, res.Warnings, nil)
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
-
-	res.BasePrice = m.known(p, targets, m.Spec.PriceColumn())
 	if c := m.Calibration; c != nil {
 		res.Levels = c.Levels
 		res.ForecastQ = quantiles(c, res.Forecast, scales, res.Promoted)
@@ -224,26 +275,44 @@ func (m *Model) builder(p *panel.Panel, events feature.Events) (*feature.Builder
 	return b, nil
 }
 
-// known returns a known covariate (or a constant, when name parses as a
-// number) at each target; NaN when name is empty.
-func (m *Model) known(p *panel.Panel, targets []panel.Target, name string) []float64 {
-	out := make([]float64, len(targets))
-	k := -1
+// knownColumn is a spec column read at plan rows: a known covariate, or
+// a constant when its name parses as a number, or NaN when it is empty.
+type knownColumn struct {
+	k int     // the known covariate, -1 for none
+	c float64 // the constant, or NaN
+}
+
+// knownColumn looks up the column called name.
+func (m *Model) knownColumn(name string) knownColumn {
+	kc := knownColumn{k: -1, c: math.NaN()}
 	for i, n := range m.Spec.Known {
 		if n == name {
-			k = i
+			kc.k = i
 		}
 	}
-	c, numErr := strconv.ParseFloat(name, 64)
+	if c, err := strconv.ParseFloat(name, 64); name != "" && err == nil {
+		kc.c = c
+	}
+	return kc
+}
+
+// at returns the column's value at a row whose known covariates are known.
+func (kc knownColumn) at(known []float64) float64 {
+	if kc.k >= 0 {
+		return known[kc.k]
+	}
+	return kc.c
+}
+
+// atTargets returns the column's value at each target of p.
+func (kc knownColumn) atTargets(p *panel.Panel, targets []panel.Target) []float64 {
+	out := make([]float64, len(targets))
 	for i, t := range targets {
-		switch {
-		case k >= 0:
+		if kc.k >= 0 {
 			s := p.Series[t.Series]
-			out[i] = s.Known[k][t.Period-s.Start]
-		case name != "" && numErr == nil:
-			out[i] = c
-		default:
-			out[i] = math.NaN()
+			out[i] = s.Known[kc.k][t.Period-s.Start]
+		} else {
+			out[i] = kc.c
 		}
 	}
 	return out

@@ -62,20 +62,30 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 			}
 			s.Row[i] = r
 			for k, col := range cols.known {
-				if col.Missing(r) {
-					return nil, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
-						Err: fmt.Errorf("empty: a plan must give every known covariate")}
-				}
-				if err := checkKnown(plan, col, r); err != nil {
+				v, err := planKnown(plan, col, r)
+				if err != nil {
 					return nil, err
 				}
-				s.Known[k][i] = col.Num[r]
+				s.Known[k][i] = v
 			}
 			targets = append(targets, Target{Series: si, Period: ords[r], Row: r})
 		}
 	}
 	sort.Slice(targets, func(a, b int) bool { return targets[a].Row < targets[b].Row })
 	return targets, nil
+}
+
+// planKnown returns a known covariate at plan row r, which a plan must
+// give.
+func planKnown(plan *data.Frame, col *data.Column, r int) (float64, error) {
+	if col.Missing(r) {
+		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
+			Err: fmt.Errorf("empty: a plan must give every known covariate")}
+	}
+	if err := checkKnown(plan, col, r); err != nil {
+		return 0, err
+	}
+	return col.Num[r], nil
 }
 
 func (p *Panel) planOrdinals(plan *data.Frame, tc *data.Column) ([]int, error) {
@@ -160,4 +170,65 @@ func (s *Series) clone() *Series {
 		c.Known[k] = append([]float64(nil), s.Known[k]...)
 	}
 	return &c
+}
+
+// PlanRow is one plan row read against a panel (see Panel.PlanRows).
+type PlanRow struct {
+	// Series indexes the panel's series, Period is the row's period and
+	// Row its row in the plan (0-based).
+	Series, Period, Row int
+	// Known holds the row's known covariates in the spec's order.
+	Known []float64
+}
+
+// PlanRows reads a plan's rows against the panel, in plan order, without
+// copying the history: the cheap start of scoring a plan whose rows each
+// name a different series. It refuses what Extend refuses, with the same
+// errors (though not always the same row's first), except a series planned
+// twice for one period, which it leaves to its caller. index maps series
+// IDs to their positions (Index).
+func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, error) {
+	cols, err := lookup(plan, p.Spec, false)
+	if err != nil {
+		return nil, err
+	}
+	n := plan.Rows()
+	rows := make([]PlanRow, n)
+	known := make([]float64, n*len(cols.known))
+	var key []byte
+	for r := range rows {
+		tc := cols.time
+		if tc.Missing(r) {
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: tc.Name, Err: fmt.Errorf("time is empty")}
+		}
+		o, err := p.Grid.Ordinal(tc.Text(r))
+		if err != nil {
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: tc.Name, Err: err}
+		}
+		key = key[:0]
+		for i, k := range cols.keys {
+			if i > 0 {
+				key = append(key, '|')
+			}
+			key = append(key, k.Text(r)...)
+		}
+		si, ok := index[string(key)]
+		if !ok {
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: keyNames(p),
+				Err: fmt.Errorf("series %q has no history: promocast forecasts series it has seen", string(key))}
+		}
+		s := p.Series[si]
+		if o <= s.End() {
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: tc.Name,
+				Err: fmt.Errorf("period %s is not after series %q's last period %s: a plan holds future periods only", tc.Text(r), s.ID, p.Grid.Label(s.End()))}
+		}
+		kn := known[r*len(cols.known) : (r+1)*len(cols.known) : (r+1)*len(cols.known)]
+		for k, col := range cols.known {
+			if kn[k], err = planKnown(plan, col, r); err != nil {
+				return nil, err
+			}
+		}
+		rows[r] = PlanRow{Series: si, Period: o, Row: r, Known: kn}
+	}
+	return rows, nil
 }

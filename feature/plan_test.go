@@ -1,0 +1,195 @@
+package feature
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"promocast/data"
+	"promocast/panel"
+	"promocast/spec"
+)
+
+// planTestPanel builds a daily panel of 6 series in 2 categories with an
+// inferred off price, a flag lever, a rival's price (a cross price) and
+// holes; series "s3" and "s5" (of one category) end 5 days before the
+// others.
+func planTestPanel(t *testing.T) *panel.Panel {
+	g := panel.Grid{Frequency: spec.Day}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var day, sku, cat []string
+	var units, price, flag, rival []float64
+	for s := range 6 {
+		days := 60
+		if s == 3 || s == 5 {
+			days = 55
+		}
+		for d := range days {
+			if rng.IntN(9) == 0 {
+				continue // a hole
+			}
+			p := 10.0 + float64(s)
+			if rng.IntN(5) == 0 {
+				p *= 0.7 + 0.2*rng.Float64()
+			}
+			day, sku, cat = append(day, g.Label(19723+d)), append(sku, fmt.Sprintf("s%d", s)), append(cat, []string{"a", "b"}[s%2])
+			units = append(units, math.Round(20+10*rng.Float64()))
+			price, flag, rival = append(price, p), append(flag, float64(rng.IntN(4)/3)), append(rival, 9+float64(d%3))
+		}
+	}
+	f, err := data.NewFrame("h.csv", []*data.Column{
+		{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku},
+		{Name: "cat", Kind: data.String, Str: cat}, {Name: "units", Kind: data.Number, Num: units},
+		{Name: "price", Kind: data.Number, Num: price}, {Name: "flag", Kind: data.Number, Num: flag},
+		{Name: "rival", Kind: data.Number, Num: rival},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Parse([]byte("time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nknown: [price, flag, rival]\n" +
+		"static: [cat]\ngroup: cat\npromotion:\n  price: {off: infer, window: 14}\n  flag: {off: 0}\ncalendar: none\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := panel.Build(f, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sameFloats reports where two slices differ bit for bit; "" when they do
+// not.
+func sameFloats(a, b []float64) string {
+	if len(a) != len(b) {
+		return fmt.Sprintf("%d values, then %d", len(a), len(b))
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return fmt.Sprintf("value %d: %v, then %v", i, a[i], b[i])
+		}
+	}
+	return ""
+}
+
+// TestPlanMatrixMatchesDerived checks PlanMatrix and LeversOff against a
+// builder derived for the plan's series extended by the plan, as a
+// forecast of a whole plan builds it, on random plans of one row per
+// series: rows right after the history and after a gap, one for a series
+// that ended early, prices above the inferred off price, peers promoted
+// together; plan features and the baseline's (levers off) both.
+func TestPlanMatrixMatchesDerived(t *testing.T) {
+	p := planTestPanel(t)
+	b, err := New(p, Config{MinLag: 3, Windows: []int{3, 7, 14}, CrossPrices: []string{"rival"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := p.Index()
+	rng := rand.New(rand.NewPCG(1, 2))
+	promotedPeers := 0
+	for trial := range 60 {
+		var day, sku []string
+		var price, flag, rival []float64
+		for s := range 6 {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			s := p.Series[s]
+			period := p.Last + 1 + rng.IntN(3)
+			if trial%4 == 0 {
+				period = s.End() + 1 // right after its own history, inside the panel's for s5
+			}
+			day, sku = append(day, p.Grid.Label(period)), append(sku, s.ID)
+			price = append(price, (10+float64(s.Start%7))*[]float64{0.6, 1, 1.3}[rng.IntN(3)])
+			flag, rival = append(flag, float64(rng.IntN(2))), append(rival, 9+float64(rng.IntN(3)))
+		}
+		if len(day) == 0 {
+			continue
+		}
+		plan, err := data.NewFrame("plan.csv", []*data.Column{
+			{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku},
+			{Name: "price", Kind: data.Number, Num: price}, {Name: "flag", Kind: data.Number, Num: flag},
+			{Name: "rival", Kind: data.Number, Num: rival},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := p.Select(plan, index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets, err := sub.Extend(plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from := make([]int, len(sub.Series))
+		for k, s := range sub.Series {
+			from[k] = index[s.ID]
+		}
+		d, err := b.Derive(sub, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs := make([]Ref, len(targets))
+		for i, tg := range targets {
+			refs[i] = Ref{Series: tg.Series, Period: tg.Period}
+		}
+		wantX, wantScales := d.Matrix(refs)
+
+		read, err := p.PlanRows(plan, index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := make([]PlanRow, len(read))
+		off := make([]PlanRow, len(read))
+		for i, r := range read {
+			rows[i] = PlanRow{Series: r.Series, Period: r.Period, Known: r.Known}
+			off[i] = PlanRow{Series: r.Series, Period: r.Period, Known: make([]float64, len(r.Known))}
+			b.LeversOff(rows[i], off[i].Known)
+		}
+		got, err := b.PlanMatrix(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := sameFloats(wantX.Values, got.X.Values); diff != "" {
+			t.Fatalf("plan %d features: %s", trial, diff)
+		}
+		if diff := sameFloats(wantScales, got.Scales); diff != "" {
+			t.Fatalf("plan %d scales: %s", trial, diff)
+		}
+		for i, tg := range targets {
+			if d.Promoted(tg.Series, tg.Period) != got.Promoted[i] || d.Discount(tg.Series, tg.Period) != got.Discount[i] {
+				t.Fatalf("plan %d row %d: promoted %v discount %v, then %v %v", trial, i,
+					d.Promoted(tg.Series, tg.Period), d.Discount(tg.Series, tg.Period), got.Promoted[i], got.Discount[i])
+			}
+		}
+		share := b.colGroup
+		for i := range targets {
+			if v := got.X.At(i, share); v > 0 {
+				promotedPeers++
+			}
+		}
+
+		for _, tg := range targets {
+			d.SetLeversOff(tg.Series, tg.Period)
+		}
+		d.Refresh()
+		wantB, _ := d.Matrix(refs)
+		gotB, err := b.PlanMatrix(off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := sameFloats(wantB.Values, gotB.X.Values); diff != "" {
+			t.Fatalf("plan %d baseline features: %s", trial, diff)
+		}
+	}
+	if promotedPeers == 0 {
+		t.Error("no plan row has a promoted peer: the comparison does not cover peers")
+	}
+
+	twice := []PlanRow{{Series: 0, Period: p.Last + 1, Known: []float64{1, 0, 9}}, {Series: 0, Period: p.Last + 2, Known: []float64{1, 0, 9}}}
+	if _, err := b.PlanMatrix(twice); err == nil {
+		t.Error("a plan naming a series twice was accepted")
+	}
+}
