@@ -88,6 +88,8 @@ type Scorer struct {
 	checks                     *baselineChecks
 	levers                     leverColumns
 	price, unitCost, fixedCost knownColumn
+	// memo remembers the predictions of recent baseline rows.
+	memo *baselineMemo
 }
 
 // NewScorer builds the history's panel for scoring plans.
@@ -132,6 +134,7 @@ func (m *Model) PanelScorer(p *panel.Panel) (*Scorer, error) {
 	sc.groups, sc.checks = sc.base.Groups(), m.baselineChecks()
 	sc.price = m.knownColumn(m.Spec.PriceColumn())
 	sc.unitCost, sc.fixedCost = m.knownColumn(m.Spec.Cost.UnitCost), m.knownColumn(m.Spec.Cost.FixedCost)
+	sc.memo = newBaselineMemo(len(p.Series), p.Last+1, m.Gap+m.Horizon)
 	return sc, nil
 }
 
@@ -208,19 +211,19 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	b.Refresh()
 	XB, _ := b.Matrix(refs)
 	res.BasePrice = sc.price.atTargets(p, targets)
+	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
+		return nil, err
+	}
 	return sc.finish(res, XF, XB, scales)
 }
 
 // finish completes a forecast whose plan rows' features XF, scales,
-// forecast and warnings are set, given its baseline rows' features XB:
-// the baseline, the uplift's parts, the baseline's warnings and the
+// forecast, baseline and warnings are set, given its baseline rows'
+// features XB: the uplift's parts, the baseline's warnings and the
 // quantiles.
 func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64) (*Result, error) {
 	m, p, targets := sc.m, res.Panel, res.Targets
 	var err error
-	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
-		return nil, err
-	}
 	if e := m.Effects; e != nil {
 		ids := make([]string, len(targets))
 		groups := make([]float64, len(targets))

@@ -77,6 +77,13 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	n := len(rows)
 	money := make([]float64, 4*n)
 	res.Price, res.UnitCost, res.FixedCost, res.BasePrice = money[:n:n], money[n:2*n:2*n], money[2*n:3*n:3*n], money[3*n:]
+	series, periods := make([]int, n), make([]int, n)
+	for k, r := range rows {
+		series[k], periods[k] = r.Series, r.Period
+	}
+	if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales); err != nil {
+		return nil, false
+	}
 	g := m.guard(p)
 	for k, r := range rows {
 		t := targets[k]

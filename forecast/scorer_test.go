@@ -184,14 +184,30 @@ func TestDecomposePredictsOnlyChangedRows(t *testing.T) {
 }
 
 // BenchmarkScorerSingleRow forecasts one plan row (forecast, baseline and
-// uplift parts) with gbdtScorer's model, as a server answers one row.
+// uplift parts) with gbdtScorer's model, as a server answers one row: ten
+// plans in turn, each row's baseline the same each time it comes round
+// (so the scorer's memo of baseline predictions answers it).
 func BenchmarkScorerSingleRow(b *testing.B) {
+	benchmarkSingleRows(b, 10, func(int) float64 { return 2 })
+}
+
+// BenchmarkScorerSingleRowNewBaseline is BenchmarkScorerSingleRow with a
+// regular price (the price lever's off value) that differs in every plan,
+// so that every baseline row is new and predicted.
+func BenchmarkScorerSingleRowNewBaseline(b *testing.B) {
+	benchmarkSingleRows(b, 1000, func(i int) float64 { return 2 + 1e-6*float64(i) })
+}
+
+// benchmarkSingleRows scores n single-row plans in turn, plan i for
+// series i mod 10 with regular price reg(i).
+func benchmarkSingleRows(b *testing.B, n int, reg func(int) float64) {
 	sc := gbdtScorer(b)
-	plans := make([]*data.Frame, 10)
-	for s := range plans {
+	plans := make([]*data.Frame, n)
+	for i := range plans {
 		one := &planRows{}
-		one.add(156, s, 1.5, 1)
-		plans[s] = one.frame(b)
+		one.add(156, i%10, 1.5, 1)
+		one.reg[0] = reg(i)
+		plans[i] = one.frame(b)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -1,0 +1,80 @@
+package forecast
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"promocast/data"
+)
+
+// countingModel is sumModel counting the rows it predicts.
+type countingModel struct{ rows atomic.Int64 }
+
+func (c *countingModel) Predict(X *data.Matrix, out []float64) error {
+	c.rows.Add(int64(X.Rows))
+	return sumModel{}.Predict(X, out)
+}
+
+// TestBaselineMemo checks that the memo gives Predict's bits, predicts a
+// row it holds only when the row's bits changed, keeps nothing for
+// periods it does not cover, and stays correct when goroutines share it.
+func TestBaselineMemo(t *testing.T) {
+	pred := &countingModel{}
+	bm := newBaselineMemo(3, 10, 2) // 3 series, periods 10 and 11
+	X := data.NewMatrix(3, 4)
+	for i := range X.Values {
+		X.Values[i] = float64(i) * 0.37
+	}
+	X.Values[5] = math.NaN()
+	series, periods, scales := []int{0, 2, 1}, []int{10, 11, 12}, []float64{3, 0.5, 2}
+	want, err := Predict(sumModel{}, X, scales)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string, rows int64) {
+		t.Helper()
+		got, err := bm.predict(pred, series, periods, X, scales)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%s: row %d is %v, Predict gives %v", step, i, got[i], want[i])
+			}
+		}
+		if n := pred.rows.Swap(0); n != rows {
+			t.Errorf("%s: %d rows predicted, want %d", step, n, rows)
+		}
+	}
+	check("first", 3)
+	check("again", 1) // period 12 lies beyond the memo
+	X.Row(1)[2] += 1e-12
+	want, _ = Predict(sumModel{}, X, scales)
+	check("one value changed", 2)
+
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			Y := data.NewMatrix(3, 4)
+			copy(Y.Values, X.Values)
+			Y.Row(w % 3)[0] += float64(w)
+			exp, _ := Predict(sumModel{}, Y, scales)
+			for range 200 {
+				got, err := bm.predict(pred, series, periods, Y, scales)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for i := range exp {
+					if math.Float64bits(got[i]) != math.Float64bits(exp[i]) {
+						t.Errorf("goroutine %d: row %d is %v, want %v", w, i, got[i], exp[i])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
