@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -258,12 +257,11 @@ func whatifError(err error, req *WhatIfRequest, lv *Live) error {
 	return scoringError(err, lv.Model.Spec.Keys)
 }
 
-// record queues a run for the registry.
+// record queues a run for the registry. The log's writer encodes params
+// and summary, so they must not change after the call.
 func (s *Server) record(kind string, lv *Live, start time.Time, params, summary any) {
-	p, _ := json.Marshal(params)
-	sm, _ := json.Marshal(summary)
-	s.runs.add(registry.Run{Kind: kind, Model: lv.Entry.Name, Version: lv.Entry.Version, Params: p, Summary: sm,
-		Millis: float64(time.Since(start).Microseconds()) / 1000})
+	s.runs.add(registry.Run{Kind: kind, Model: lv.Entry.Name, Version: lv.Entry.Version,
+		Millis: float64(time.Since(start).Microseconds()) / 1000}, params, summary)
 }
 
 func (s *Server) models(r *http.Request, _ *NoBody) (*ModelsResponse, error) {

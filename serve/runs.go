@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sync"
 	"time"
@@ -12,7 +13,8 @@ import (
 )
 
 // recorder writes runs to the registry in the background, in batches, so
-// that a request never waits for the database. A batch gathers runs for up
+// that a request never waits for the database, nor for encoding its run's
+// parameters and summary: the writer encodes them. A batch gathers runs for up
 // to runLinger after its first, so that a busy server commits a few
 // transactions a second rather than one per request. When it falls behind,
 // runs are dropped and counted rather than slowing requests down. It
@@ -28,8 +30,24 @@ type recorder struct {
 
 	mu     sync.RWMutex
 	closed bool
-	ch     chan registry.Run
+	ch     chan pendingRun
 	done   chan struct{}
+}
+
+// pendingRun is a queued run whose Params and Summary the writer encodes
+// as JSON from params and summary, which must not change once queued.
+type pendingRun struct {
+	run             registry.Run
+	params, summary any
+}
+
+// encoded returns the run with its params and summary encoded; a value
+// that cannot be encoded is recorded as null.
+func (p pendingRun) encoded() registry.Run {
+	r := p.run
+	r.Params, _ = json.Marshal(p.params)
+	r.Summary, _ = json.Marshal(p.summary)
+	return r
 }
 
 const (
@@ -39,13 +57,15 @@ const (
 )
 
 func newRecorder(store *registry.Store, log *slog.Logger, dropped prometheus.Counter, keep RunRetention) *recorder {
-	rc := &recorder{store: store, log: log, dropped: dropped, keep: keep, now: time.Now, ch: make(chan registry.Run, runQueue), done: make(chan struct{})}
+	rc := &recorder{store: store, log: log, dropped: dropped, keep: keep, now: time.Now, ch: make(chan pendingRun, runQueue), done: make(chan struct{})}
 	go rc.loop()
 	return rc
 }
 
-// add queues a run without blocking.
-func (rc *recorder) add(r registry.Run) {
+// add queues a run without blocking; the writer encodes params and
+// summary into its Params and Summary, so they must not change after the
+// call.
+func (rc *recorder) add(r registry.Run, params, summary any) {
 	rc.mu.RLock()
 	defer rc.mu.RUnlock()
 	if rc.closed {
@@ -53,7 +73,7 @@ func (rc *recorder) add(r registry.Run) {
 		return
 	}
 	select {
-	case rc.ch <- r:
+	case rc.ch <- pendingRun{run: r, params: params, summary: summary}:
 	default:
 		rc.dropped.Inc()
 	}
@@ -66,7 +86,7 @@ func (rc *recorder) loop() {
 	batch := make([]registry.Run, 0, runBatch)
 	linger := time.NewTimer(runLinger)
 	for r := range rc.ch {
-		batch = append(batch[:0], r)
+		batch = append(batch[:0], r.encoded())
 		linger.Reset(runLinger)
 	fill:
 		for len(batch) < runBatch {
@@ -75,7 +95,7 @@ func (rc *recorder) loop() {
 				if !ok {
 					break fill
 				}
-				batch = append(batch, r)
+				batch = append(batch, r.encoded())
 			case <-linger.C:
 				break fill
 			}

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -42,8 +41,7 @@ func TestRecorderKeepsEveryRunOnClose(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := range each {
-				p, _ := json.Marshal(map[string]int{"w": w, "i": i})
-				rc.add(registry.Run{Kind: "forecast", Model: "m", Version: 1, Params: p, Millis: 0.1})
+				rc.add(registry.Run{Kind: "forecast", Model: "m", Version: 1, Millis: 0.1}, map[string]int{"w": w, "i": i}, nil)
 			}
 		})
 	}
@@ -70,7 +68,7 @@ func TestRecorderKeepsEveryRunOnClose(t *testing.T) {
 	if len(runs) != workers*each {
 		t.Fatalf("%d runs recorded, want %d", len(runs), workers*each)
 	}
-	rc.add(registry.Run{Kind: "forecast", Model: "m", Version: 1})
+	rc.add(registry.Run{Kind: "forecast", Model: "m", Version: 1}, nil, nil)
 	rc.close() // a second close is harmless
 	if n := droppedRuns(); n != 1 {
 		t.Errorf("a run added after close: %v dropped, want 1", n)
