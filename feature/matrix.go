@@ -22,25 +22,28 @@ type Ref struct {
 func (b *Builder) Matrix(refs []Ref) (*data.Matrix, []float64) {
 	X := data.NewMatrix(len(refs), len(b.features))
 	scales := make([]float64, len(refs))
+	rows := func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := X.Row(r)
+			scale, ok := b.Row(refs[r].Series, refs[r].Period, row)
+			if !ok {
+				for j := range row {
+					row[j] = nan
+				}
+				scale = 0
+			}
+			scales[r] = scale
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), 1+len(refs)/4096)
+	if workers == 1 {
+		rows(0, len(refs)) // a plan's few rows: no goroutine to start
+		return X, scales
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		lo, hi := w*len(refs)/workers, (w+1)*len(refs)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := lo; r < hi; r++ {
-				row := X.Row(r)
-				scale, ok := b.Row(refs[r].Series, refs[r].Period, row)
-				if !ok {
-					for j := range row {
-						row[j] = nan
-					}
-					scale = 0
-				}
-				scales[r] = scale
-			}
-		}()
+		wg.Go(func() { rows(lo, hi) })
 	}
 	wg.Wait()
 	return X, scales
