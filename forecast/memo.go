@@ -53,41 +53,46 @@ func (bm *baselineMemo) slot(series, period int) *atomic.Pointer[memoEntry] {
 	return &bm.slots[(series*bm.span+ahead)&(len(bm.slots)-1)]
 }
 
-// predict returns Predict(pred, X, scales) for rows of the given series and
-// periods, predicting only the rows the memo does not hold.
-func (bm *baselineMemo) predict(pred model.Predictor, series, periods []int, X *data.Matrix, scales []float64) ([]float64, error) {
+// predict returns Predict(pred, X, scales) for baseline rows of the given
+// series and periods, predicting only the rows the memo does not hold and
+// that differ from their plan row: the plan's features XF with the same
+// scales predicted as forecast (a plan row with its levers off is its own
+// baseline row).
+func (bm *baselineMemo) predict(pred model.Predictor, series, periods []int, X *data.Matrix, scales []float64, XF *data.Matrix, forecast []float64) ([]float64, error) {
 	out := make([]float64, X.Rows)
 	var miss []int
 	for i := range out {
+		if sameBits(X.Row(i), XF.Row(i)) {
+			out[i] = forecast[i]
+			continue
+		}
 		if e := bm.slot(series[i], periods[i]); e != nil {
 			if h := e.Load(); h != nil && h.series == series[i] && h.period == periods[i] && sameBits(h.row, X.Row(i)) {
-				out[i] = h.raw
+				out[i] = math.Max(0, h.raw*scales[i])
 				continue
 			}
 		}
 		miss = append(miss, i)
 	}
-	if len(miss) > 0 {
-		sub := X
-		if len(miss) < X.Rows {
-			sub = data.NewMatrix(len(miss), X.Cols)
-			for j, i := range miss {
-				copy(sub.Row(j), X.Row(i))
-			}
-		}
-		raw := make([]float64, len(miss))
-		if err := pred.Predict(sub, raw); err != nil {
-			return nil, err
-		}
+	if len(miss) == 0 {
+		return out, nil
+	}
+	sub := X
+	if len(miss) < X.Rows {
+		sub = data.NewMatrix(len(miss), X.Cols)
 		for j, i := range miss {
-			out[i] = raw[j]
-			if e := bm.slot(series[i], periods[i]); e != nil {
-				e.Store(&memoEntry{series: series[i], period: periods[i], row: append([]float64(nil), X.Row(i)...), raw: raw[j]})
-			}
+			copy(sub.Row(j), X.Row(i))
 		}
 	}
-	for i := range out {
-		out[i] = math.Max(0, out[i]*scales[i])
+	raw := make([]float64, len(miss))
+	if err := pred.Predict(sub, raw); err != nil {
+		return nil, err
+	}
+	for j, i := range miss {
+		out[i] = math.Max(0, raw[j]*scales[i])
+		if e := bm.slot(series[i], periods[i]); e != nil {
+			e.Store(&memoEntry{series: series[i], period: periods[i], row: append([]float64(nil), X.Row(i)...), raw: raw[j]})
+		}
 	}
 	return out, nil
 }

@@ -19,7 +19,8 @@ func (c *countingModel) Predict(X *data.Matrix, out []float64) error {
 
 // TestBaselineMemo checks that the memo gives Predict's bits, predicts a
 // row it holds only when the row's bits changed, keeps nothing for
-// periods it does not cover, and stays correct when goroutines share it.
+// periods it does not cover, takes a row the same as its plan row from the
+// plan's forecast, and stays correct when goroutines share it.
 func TestBaselineMemo(t *testing.T) {
 	pred := &countingModel{}
 	bm := newBaselineMemo(3, 10, 2) // 3 series, periods 10 and 11
@@ -33,9 +34,11 @@ func TestBaselineMemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	XF := data.NewMatrix(3, 4) // plan rows unlike the baseline's
+	forecast := []float64{-1, -1, -1}
 	check := func(step string, rows int64) {
 		t.Helper()
-		got, err := bm.predict(pred, series, periods, X, scales)
+		got, err := bm.predict(pred, series, periods, X, scales, XF, forecast)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,6 +56,10 @@ func TestBaselineMemo(t *testing.T) {
 	X.Row(1)[2] += 1e-12
 	want, _ = Predict(sumModel{}, X, scales)
 	check("one value changed", 2)
+	copy(XF.Row(2), X.Row(2))
+	forecast[2] = want[2]
+	check("row 2 its own plan row", 0)
+	copy(XF.Row(2), make([]float64, 4))
 
 	var wg sync.WaitGroup
 	for w := range 4 {
@@ -62,7 +69,7 @@ func TestBaselineMemo(t *testing.T) {
 			Y.Row(w % 3)[0] += float64(w)
 			exp, _ := Predict(sumModel{}, Y, scales)
 			for range 200 {
-				got, err := bm.predict(pred, series, periods, Y, scales)
+				got, err := bm.predict(pred, series, periods, Y, scales, XF, forecast)
 				if err != nil {
 					t.Error(err)
 					return

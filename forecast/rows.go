@@ -81,7 +81,7 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	for k, r := range rows {
 		series[k], periods[k] = r.Series, r.Period
 	}
-	if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales); err != nil {
+	if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales, f.X, res.Forecast); err != nil {
 		return nil, false
 	}
 	g := m.guard(p)
