@@ -68,6 +68,35 @@ func forestDefaults(p gbdt.ForestParams) gbdt.ForestParams {
 	return p
 }
 
+// ScaledTo returns o with the boosting settings it leaves zero taken from
+// gbdt.PanelParams for a panel of rows observed periods: what the default
+// model trains with when the user sets none.
+func (o Options) ScaledTo(rows int) Options {
+	g, s := &o.GBDT, gbdt.PanelParams(rows)
+	if g.Rounds == 0 {
+		g.Rounds = s.Rounds
+	}
+	if g.LearningRate == 0 {
+		g.LearningRate = s.LearningRate
+	}
+	if g.MaxLeaves == 0 {
+		g.MaxLeaves = s.MaxLeaves
+	}
+	if g.MaxDepth == 0 {
+		g.MaxDepth = s.MaxDepth
+	}
+	if g.MinChildWeight == 0 {
+		g.MinChildWeight = s.MinChildWeight
+	}
+	if g.RowSubsample == 0 {
+		g.RowSubsample = s.RowSubsample
+	}
+	if g.ColSubsample == 0 {
+		g.ColSubsample = s.ColSubsample
+	}
+	return o
+}
+
 // family is one learner: how to train it and how to decode it.
 type family struct {
 	fit    func(ds *model.Dataset, opt Options) (model.Predictor, error)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"promocast/data"
+	"promocast/learn/gbdt"
 	"promocast/learn/route"
 	"promocast/model"
 )
@@ -161,5 +162,21 @@ func TestPartitionedDecodes(t *testing.T) {
 		if a[i] != b[i] {
 			t.Fatalf("row %d: %v before the round trip, %v after", i, a[i], b[i])
 		}
+	}
+}
+
+// TestScaledToKeepsUserSettings checks that ScaledTo fills only the trees'
+// settings the user left zero, and that the settings grow with the panel.
+func TestScaledToKeepsUserSettings(t *testing.T) {
+	o := Options{GBDT: gbdt.Params{Rounds: 7, MaxLeaves: 63}}.ScaledTo(2000)
+	if o.GBDT.Rounds != 7 || o.GBDT.MaxLeaves != 63 {
+		t.Errorf("the user's rounds and leaves were replaced: %+v", o.GBDT)
+	}
+	if o.GBDT.LearningRate != 0.05 || o.GBDT.MaxDepth != 4 || o.GBDT.RowSubsample != 0.8 {
+		t.Errorf("zero settings not filled for a 2,000-row panel: %+v", o.GBDT)
+	}
+	small, large := gbdt.PanelParams(2000), gbdt.PanelParams(500000)
+	if !(small.MaxLeaves < large.MaxLeaves && small.MinChildWeight < large.MinChildWeight) {
+		t.Errorf("a 2,000-row panel gets %+v, a 500,000-row one %+v: capacity should grow with rows", small, large)
 	}
 }

@@ -19,6 +19,7 @@ package train
 import (
 	"fmt"
 	"log/slog"
+	"math"
 
 	"promocast/backtest"
 	"promocast/data"
@@ -27,6 +28,7 @@ import (
 	"promocast/forecast"
 	"promocast/interval"
 	"promocast/learn"
+	"promocast/learn/gbdt"
 	"promocast/modelfile"
 	"promocast/panel"
 	"promocast/spec"
@@ -106,14 +108,30 @@ type Choice struct {
 // caller names none; user holds the settings the caller gave. It is the one
 // place the default model is decided: the default model (ensemble.Default),
 // which chooses between boosted trees on the scaled target and on its log
-// by its own backtest, choices made on earlier folds only. Without a
+// by its own backtest, choices made on earlier folds only, with the trees'
+// settings the user left zero scaled to the panel's observed rows
+// (learn.Options.ScaledTo). Without a
 // backtest to choose by (no calibration folds) it is the boosted trees on
 // the scaled target.
 func ChooseModel(p *panel.Panel, user learn.Options, backtested bool) Choice {
+	scaled := user.ScaledTo(observed(p))
 	if !backtested {
-		return Choice{Model: "gbdt", Learn: user}
+		return Choice{Model: "gbdt", Learn: scaled}
 	}
-	return Choice{Model: ensemble.DefaultName, Learn: user}
+	return Choice{Model: ensemble.DefaultName, Learn: scaled}
+}
+
+// observed counts the periods of p's series with an observed target.
+func observed(p *panel.Panel) int {
+	rows := 0
+	for _, s := range p.Series {
+		for _, y := range s.Y {
+			if !math.IsNaN(y) {
+				rows++
+			}
+		}
+	}
+	return rows
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -172,6 +190,10 @@ type Comparison struct {
 	// Default is the default model's choice (ensemble.Default) when it was
 	// backtested; nil otherwise.
 	Default *ensemble.Result
+	// DefaultLearn are the settings the default model's candidates train
+	// with: the user's, with the trees' settings left zero scaled to the
+	// panel (learn.Options.ScaledTo).
+	DefaultLearn learn.Options
 }
 
 // Compare builds the panel and its features from a history and runs the
@@ -234,7 +256,8 @@ func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Compari
 	}
 	var defaults []ensemble.Candidate
 	if withDefault {
-		defaults = learn.DefaultCandidates(learnOpt)
+		c.DefaultLearn = learnOpt.ScaledTo(observed(p))
+		defaults = learn.DefaultCandidates(c.DefaultLearn)
 	}
 	if err := c.backtest(opt, cands, defaults); err != nil {
 		return nil, err
@@ -391,6 +414,9 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 				res.Metrics["default_weight_"+n] = weights[k]
 				res.Metrics["default_wape_"+n] = wape[k]
 			}
+			for k, v := range TreeSettings(c.DefaultLearn.GBDT) {
+				res.Metrics["default_"+k] = v
+			}
 		}
 	}
 	if !opt.NoEffects {
@@ -401,6 +427,14 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// TreeSettings are boosted trees' settings by the names the model file
+// records them under (with the prefix "default_" for the default model's).
+func TreeSettings(g gbdt.Params) map[string]float64 {
+	return map[string]float64{"rounds": float64(g.Rounds), "learning_rate": g.LearningRate, "max_leaves": float64(g.MaxLeaves),
+		"max_depth": float64(g.MaxDepth), "min_child_weight": g.MinChildWeight, "row_subsample": g.RowSubsample,
+		"col_subsample": g.ColSubsample}
 }
 
 // File is the model file of the result.

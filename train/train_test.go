@@ -1,12 +1,14 @@
 package train
 
 import (
-	"promocast/ensemble"
 	"strings"
 	"testing"
 	"time"
 
 	"promocast/data"
+	"promocast/ensemble"
+	"promocast/forecast"
+	"promocast/learn/gbdt"
 	"promocast/spec"
 	"promocast/synth"
 )
@@ -46,6 +48,32 @@ func TestZeroOptions(t *testing.T) {
 	}
 	if m.Effects == nil || len(m.Effects.Series) == 0 {
 		t.Error("the model has no promotion-effect model")
+	}
+	// 8 SKUs × 182 days: a small panel's trees, recorded and trained with.
+	want := gbdt.PanelParams(observed(res.Panel))
+	if want.MaxLeaves != 15 || res.Metrics["default_max_leaves"] != 15 || res.Metrics["default_rounds"] != float64(want.Rounds) {
+		t.Errorf("settings for %d rows: %+v; the model file records %v", observed(res.Panel), want, res.Metrics)
+	}
+	for _, mem := range m.Predictor.(*ensemble.Blend).Members {
+		inner := mem.Predictor
+		if lm, ok := inner.(*forecast.LogModel); ok {
+			inner = lm.Inner
+		}
+		g := inner.(*gbdt.Model)
+		for _, tr := range g.Trees {
+			leaves := 0
+			for _, f := range tr.Feature {
+				if f < 0 {
+					leaves++
+				}
+			}
+			if leaves > want.MaxLeaves {
+				t.Fatalf("member %s grew a tree of %d leaves, more than the %d it was given", mem.Kind, leaves, want.MaxLeaves)
+			}
+		}
+		if len(g.Trees) != want.Rounds {
+			t.Errorf("member %s has %d trees, want %d", mem.Kind, len(g.Trees), want.Rounds)
+		}
 	}
 	if m.Horizon != DefaultHorizon || m.Gap != 0 || m.Calibration == nil {
 		t.Errorf("horizon %d, gap %d, calibration %v", m.Horizon, m.Gap, m.Calibration)

@@ -99,6 +99,9 @@ func runTrain(e *env, f trainFlags) error {
 			fmt.Fprintf(e.stdout, " %s (WAPE %.1f%%, weight %.2f)", n, 100*wape[k], weights[k])
 		}
 		fmt.Fprintln(e.stdout)
+		g := res.DefaultLearn.GBDT
+		fmt.Fprintf(e.stdout, "default model's trees, scaled to the panel: %d rounds at learning rate %g, %d leaves, depth %d, min child weight %g, %g of the rows and %g of the features per tree\n",
+			g.Rounds, g.LearningRate, g.MaxLeaves, g.MaxDepth, g.MinChildWeight, g.RowSubsample, g.ColSubsample)
 	}
 	if res.Chosen != nil && math.IsNaN(res.Chosen.Promo.WAPE) {
 		fmt.Fprintf(e.stderr, "note: the %d calibration fold(s) score no promoted period, so the model file has no backtest_wape_promo\n", f.calibration)

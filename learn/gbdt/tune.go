@@ -1,6 +1,10 @@
 package gbdt
 
-import "promocast/tune"
+import (
+	"math"
+
+	"promocast/tune"
+)
 
 // PanelSpace is the boosting settings tune searches on a forecasting
 // panel (many rows, a few dozen features).
@@ -73,4 +77,33 @@ func (f *ForestParams) ApplyTune(p tune.Params) {
 	f.MaxDepth = p.Int("max_depth", f.MaxDepth)
 	f.MinLeafWeight = p.Float("min_leaf_weight", f.MinLeafWeight)
 	f.FeatureFraction = p.Float("feature_share", f.FeatureFraction)
+}
+
+// PanelParams are the boosting settings scaled to a forecasting panel of
+// rows observed periods, for the caller to fill the fields it left zero
+// with. A tree's capacity and the rounds grow with the rows there are to
+// fit them, within a budget: every panel's trees see 80% of the rows and
+// 80% of the features each (averaged, less correlated trees generalise
+// better), and a leaf holds at least one row in 20,000 of the panel (at
+// least 1).
+//
+//	rows            rounds  learning rate  leaves  depth
+//	< 10,000          200       0.05         15      4
+//	< 100,000         200       0.05         31      6
+//	≥ 100,000         100       0.1          31      6
+//
+// Small panels get small trees, which do not chase one promotional spike,
+// and slow learning, which costs little there; a large panel's trees have
+// the rows to fill 31 leaves, and its rounds stay at 100 so that training
+// time stays proportional to the rows.
+func PanelParams(rows int) Params {
+	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 0.8,
+		MinChildWeight: math.Max(1, float64(rows)/20000)}
+	switch {
+	case rows < 10000:
+		p.MaxLeaves, p.MaxDepth = 15, 4
+	case rows >= 100000:
+		p.Rounds, p.LearningRate = 100, 0.1
+	}
+	return p
 }
