@@ -73,28 +73,21 @@ func forestDefaults(p gbdt.ForestParams) gbdt.ForestParams {
 // model trains with when the user sets none.
 func (o Options) ScaledTo(rows int) Options {
 	g, s := &o.GBDT, gbdt.PanelParams(rows)
-	if g.Rounds == 0 {
-		g.Rounds = s.Rounds
-	}
-	if g.LearningRate == 0 {
-		g.LearningRate = s.LearningRate
-	}
-	if g.MaxLeaves == 0 {
-		g.MaxLeaves = s.MaxLeaves
-	}
-	if g.MaxDepth == 0 {
-		g.MaxDepth = s.MaxDepth
-	}
-	if g.MinChildWeight == 0 {
-		g.MinChildWeight = s.MinChildWeight
-	}
-	if g.RowSubsample == 0 {
-		g.RowSubsample = s.RowSubsample
-	}
-	if g.ColSubsample == 0 {
-		g.ColSubsample = s.ColSubsample
-	}
+	fillZero(&g.Rounds, s.Rounds)
+	fillZero(&g.MaxLeaves, s.MaxLeaves)
+	fillZero(&g.MaxDepth, s.MaxDepth)
+	fillZero(&g.LearningRate, s.LearningRate)
+	fillZero(&g.MinChildWeight, s.MinChildWeight)
+	fillZero(&g.RowSubsample, s.RowSubsample)
+	fillZero(&g.ColSubsample, s.ColSubsample)
 	return o
+}
+
+// fillZero sets *dst to v when it is zero.
+func fillZero[T int | float64](dst *T, v T) {
+	if *dst == 0 {
+		*dst = v
+	}
 }
 
 // family is one learner: how to train it and how to decode it.
