@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
@@ -134,6 +135,11 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	}
 	cols, D = pick(cols, keep), pick(D, keep)
 	k = len(cols)
+	for j := range cols {
+		if !cols[j].Own {
+			cols[j].Range = []float64{floats.Min(D[j]), floats.Max(D[j])}
+		}
+	}
 
 	X := data.NewMatrix(n, len(controls))
 	cf := make([]model.Feature, len(controls))

@@ -59,6 +59,13 @@ type EffectColumn struct {
 	// Part is the part of the uplift the column's effect belongs to: own,
 	// history, next or peers (see Parts).
 	Part string `json:"part"`
+	// Range, when set, is the least and greatest d the column had in
+	// training: a column that is not the series' own lever (promotion
+	// history, peers) is read within it, so a plan that promotes more of
+	// a group at once than the history ever did is not given a
+	// cannibalisation the data never showed. Own levers go beyond their
+	// range on the group's response instead (see apply).
+	Range []float64 `json:"range,omitempty"`
 }
 
 // The parts of an uplift (EffectColumn.Part).
@@ -91,6 +98,16 @@ func (c EffectColumn) Value(row []float64) float64 {
 		return -math.Log(math.Max(1-v, minPriceRatio))
 	}
 	return v - c.Off
+}
+
+// bounded returns column c's d value in a feature row, within its
+// training range when it has one.
+func (c EffectColumn) bounded(row []float64) float64 {
+	v := c.Value(row)
+	if len(c.Range) == 2 {
+		v = math.Min(math.Max(v, c.Range[0]), c.Range[1])
+	}
+	return v
 }
 
 // minPriceRatio bounds price/off from below when reading log price ratios,
@@ -178,7 +195,7 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, sca
 		c := make([]float64, len(e.Columns))
 		total := 0.0
 		for k, col := range e.Columns {
-			c[k] = th[k] * (col.Value(rf) - col.Value(rb))
+			c[k] = th[k] * (col.bounded(rf) - col.bounded(rb))
 			total += c[k]
 		}
 		contrib[i] = c

@@ -32,9 +32,10 @@ func main() {
 	kind := flag.String("model", "gbdt", "learner of the forecast model")
 	real := flag.String("real", "tuna,cheese,breakfast", "real panels to check (empty for none)")
 	synthetic := flag.Bool("synth", true, "score the generated panels against their truth")
+	only := flag.String("only", "", "score only the generated panel whose name contains this")
 	flag.Parse()
 	if *synthetic {
-		if err := run(*kind); err != nil {
+		if err := run(*kind, *only); err != nil {
 			fmt.Fprintln(os.Stderr, "effects:", err)
 			os.Exit(1)
 		}
@@ -52,9 +53,12 @@ func main() {
 	}
 }
 
-func run(kind string) error {
+func run(kind, only string) error {
 	fmt.Printf("%-22s %-10s %8s %8s %10s %10s %8s\n", "panel", "uplift", "corr", "WAPE", "total", "true", "off by")
 	for _, sc := range scenarios() {
+		if !strings.Contains(sc.name, only) {
+			continue
+		}
 		start := time.Now()
 		shop, err := synth.Generate(sc.cfg)
 		if err != nil {

@@ -81,29 +81,31 @@ func (f *ForestParams) ApplyTune(p tune.Params) {
 
 // PanelParams are the boosting settings scaled to a forecasting panel of
 // rows observed periods, for the caller to fill the fields it left zero
-// with. A tree's capacity and the rounds grow with the rows there are to
-// fit them, within a budget: every panel's trees see 80% of the rows and
-// 80% of the features each (averaged, less correlated trees generalise
-// better), and a leaf holds at least one row in 20,000 of the panel (at
-// least 1).
+// with. A tree's capacity grows with the rows there are to fill it, and
+// the rounds with what a budget of rowRoundBudget row-rounds allows: every
+// panel's trees see 80% of the rows and 80% of the features each
+// (averaged, less correlated trees generalise better), and a leaf holds at
+// least one row in 20,000 of the panel (at least 1).
 //
 //	rows            rounds  learning rate  leaves  depth
 //	< 10,000          200       0.05         15      4
-//	< 100,000         200       0.05         31      6
-//	≥ 100,000         100       0.1          31      6
+//	< 250,000         200       0.05         31      6
+//	≥ 250,000         100       0.1          31      6
 //
-// Small panels get small trees, which do not chase one promotional spike,
-// and slow learning, which costs little there; a large panel's trees have
-// the rows to fill 31 leaves, and its rounds stay at 100 so that training
-// time stays proportional to the rows.
+// Small panels get small trees, which do not chase one promotional spike;
+// slow learning costs little where the rows are few, and a large panel
+// keeps 100 rounds so that training time stays proportional to its rows.
 func PanelParams(rows int) Params {
 	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 0.8,
 		MinChildWeight: math.Max(1, float64(rows)/20000)}
-	switch {
-	case rows < 10000:
+	if rows < 10000 {
 		p.MaxLeaves, p.MaxDepth = 15, 4
-	case rows >= 100000:
+	}
+	if rows*p.Rounds > rowRoundBudget {
 		p.Rounds, p.LearningRate = 100, 0.1
 	}
 	return p
 }
+
+// rowRoundBudget bounds rows × rounds of PanelParams' slow learning.
+const rowRoundBudget = 50_000_000

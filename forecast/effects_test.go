@@ -1,0 +1,44 @@
+package forecast
+
+import (
+	"math"
+	"testing"
+
+	"promocast/data"
+)
+
+// TestEffectsReadPeersWithinRange checks that a peer column is read within
+// the range it had in training, so a plan that promotes more of a group
+// than the history ever did gets the cannibalisation of the history's
+// most, while an own lever beyond its range takes the group's response.
+func TestEffectsReadPeersWithinRange(t *testing.T) {
+	e := &Effects{
+		Columns: []EffectColumn{
+			{Name: "display", Index: 0, Own: true, Part: PartOwn},
+			{Name: "group promoted share", Index: 1, Part: PartPeers, Range: []float64{0, 0.5}},
+		},
+		Global: []float64{0.2, -0.4}, GlobalSE: []float64{0.01, 0.01}, Group: -1,
+		Series: map[string]SeriesEffects{"a": {Theta: []float64{0.3, -0.4}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 10}},
+	}
+	plan := data.NewMatrix(2, 2)
+	base := data.NewMatrix(2, 2)
+	copy(plan.Row(0), []float64{1, 0.9}) // display on, 90% of peers promoted
+	copy(base.Row(0), []float64{0, 0})
+	copy(plan.Row(1), []float64{0, 0.3}) // display off, 30% of peers promoted
+	copy(base.Row(1), []float64{0, 0})
+	f, b := []float64{100, 50}, []float64{0, 0}
+	contrib, _ := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, plan, base, []float64{1, 1}, f, b)
+	if got, want := contrib[0][1], -0.4*0.5; math.Abs(got-want) > 1e-12 {
+		t.Errorf("peer contribution at 90%% promoted: %v, want %v (read at the range's 50%%)", got, want)
+	}
+	if got, want := contrib[1][1], -0.4*0.3; math.Abs(got-want) > 1e-12 {
+		t.Errorf("peer contribution at 30%% promoted: %v, want %v (inside the range)", got, want)
+	}
+	if got, want := contrib[0][0], 0.3; math.Abs(got-want) > 1e-12 {
+		t.Errorf("own contribution %v, want the series' %v", got, want)
+	}
+	wantBase := (100+0.0)*math.Exp(-(0.3-0.2)) - 0
+	if math.Abs(b[0]-wantBase) > 1e-9 {
+		t.Errorf("baseline %v, want the forecast with both effects removed, %v", b[0], wantBase)
+	}
+}
