@@ -32,6 +32,10 @@ type Options struct {
 	Segments []string
 	// Progress, when set, is called after each fold of each model.
 	Progress func(model string, fold, folds int)
+	// Fitted, when set, returns a fold fitted elsewhere (FitFold on
+	// another machine) for a candidate and origin; Run fits the fold
+	// itself when it returns nil and no error.
+	Fitted func(candidate string, origin int) (*Fold, error)
 }
 
 // Candidate is a model to backtest: a name and how to fit it.
@@ -202,44 +206,29 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 	for _, c := range candidates {
 		rep := &Report{Model: c.Name}
 		for k, o := range origins {
-			ds := pr.Dataset(o)
-			if ds.X.Rows == 0 {
-				return nil, fmt.Errorf("fold %d (origin %s) has no training rows", k+1, pr.Panel.Grid.Label(o))
+			var f *Fold
+			if opt.Fitted != nil {
+				if f, err = opt.Fitted(c.Name, o); err != nil {
+					return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+				}
 			}
-			pred, err := c.Fit(ds)
-			if err != nil {
-				return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
-			}
-			rows := pr.Rows(o+opt.Gap+1, o+opt.Gap+opt.Horizon)
-			X := data.NewMatrix(len(rows), pr.X.Cols)
-			sc := make([]float64, len(rows))
-			for i, r := range rows {
-				copy(X.Row(i), pr.X.Row(r))
-				sc[i] = pr.Scales[r]
-			}
-			f, err := forecast.Predict(pred, X, sc)
-			if err != nil {
-				return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+			if f == nil {
+				if f, err = FitFold(pr, opt, c, o); err != nil {
+					return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+				}
 			}
 			var fm metric.Forecast
-			for i, r := range rows {
-				ref := pr.Refs[r]
-				s := pr.Panel.Series[ref.Series]
-				p := Prediction{Series: ref.Series, Period: ref.Period, Fold: k, Actual: s.Y[ref.Period-s.Start],
-					Forecast: f[i], Scale: sc[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period)}
+			for _, p := range f.Predictions {
+				p.Fold = k
 				rep.Predictions = append(rep.Predictions, p)
-				if err := fm.Add(p.Actual, p.Forecast, scales[k][ref.Series]); err != nil {
+				if err := fm.Add(p.Actual, p.Forecast, scales[k][p.Series]); err != nil {
 					return nil, err
 				}
 			}
 			if k == len(origins)-1 {
-				names := make([]string, len(ds.Features))
-				for j, f := range ds.Features {
-					names[j] = f.Name
-				}
-				rep.Importance = importance(pred, names)
+				rep.Importance = f.Importance
 			}
-			rep.Folds = append(rep.Folds, FoldScores{Origin: pr.Panel.Grid.Label(o), TrainRows: ds.X.Rows, Scores: fm.Summary()})
+			rep.Folds = append(rep.Folds, FoldScores{Origin: pr.Panel.Grid.Label(o), TrainRows: f.TrainRows, Scores: fm.Summary()})
 			if opt.Progress != nil {
 				opt.Progress(c.Name, k+1, len(origins))
 			}
@@ -251,6 +240,58 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 		reports = append(reports, rep)
 	}
 	return reports, nil
+}
+
+// Fold is one candidate's fit at one origin and the rows it scored: the
+// unit of work of a backtest, independent of every other fold, so that
+// folds can be fitted on different machines (Options.Fitted).
+type Fold struct {
+	Origin    int // the origin period
+	TrainRows int
+	// Predictions are the scored rows, in the prepared panel's order;
+	// their Fold is 0 and P10, P90 are NaN (Run numbers and calibrates
+	// them).
+	Predictions []Prediction
+	// Importance is the fitted model's gain importance, largest first.
+	Importance []FeatureScore
+}
+
+// FitFold fits candidate c on the prepared rows up to origin and scores
+// the periods origin+gap+1 .. origin+gap+horizon, as Run does for each of
+// its folds.
+func FitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold, error) {
+	ds := pr.Dataset(origin)
+	if ds.X.Rows == 0 {
+		return nil, fmt.Errorf("origin %s has no training rows", pr.Panel.Grid.Label(origin))
+	}
+	pred, err := c.Fit(ds)
+	if err != nil {
+		return nil, err
+	}
+	rows := pr.Rows(origin+opt.Gap+1, origin+opt.Gap+opt.Horizon)
+	X := data.NewMatrix(len(rows), pr.X.Cols)
+	sc := make([]float64, len(rows))
+	for i, r := range rows {
+		copy(X.Row(i), pr.X.Row(r))
+		sc[i] = pr.Scales[r]
+	}
+	f, err := forecast.Predict(pred, X, sc)
+	if err != nil {
+		return nil, err
+	}
+	out := &Fold{Origin: origin, TrainRows: ds.X.Rows, Predictions: make([]Prediction, len(rows))}
+	for i, r := range rows {
+		ref := pr.Refs[r]
+		s := pr.Panel.Series[ref.Series]
+		out.Predictions[i] = Prediction{Series: ref.Series, Period: ref.Period, Actual: s.Y[ref.Period-s.Start],
+			Forecast: f[i], Scale: sc[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period), P10: math.NaN(), P90: math.NaN()}
+	}
+	names := make([]string, len(ds.Features))
+	for j, f := range ds.Features {
+		names[j] = f.Name
+	}
+	out.Importance = importance(pred, names)
+	return out, nil
 }
 
 // summarise fills the overall, promotion and segment metrics.

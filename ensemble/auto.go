@@ -111,10 +111,9 @@ func autoBy(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate,
 		seen[c.Name] = true
 	}
 	res := &Result{candidates: candidates}
-	run, warm := opt, 0
-	if len(candidates) > 1 {
-		run.Folds, warm = opt.Folds+1, 1
-	}
+	run := opt
+	run.Folds = FoldsFitted(len(candidates), opt.Folds)
+	warm := run.Folds - opt.Folds
 	secs := make([]float64, len(candidates))
 	var full []*backtest.Report
 	for k, c := range candidates {
@@ -176,6 +175,16 @@ func autoBy(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate,
 	})
 	res.Winner = res.Board[0].Model
 	return res, nil
+}
+
+// FoldsFitted is how many rolling origins Auto (and Default) fit each of
+// n candidates on to score folds folds: one more, the unscored warm-up
+// fold, when there is more than one candidate to combine.
+func FoldsFitted(n, folds int) int {
+	if n > 1 {
+		return folds + 1
+	}
+	return folds
 }
 
 // addCombined scores a combination of the candidates' backtests (the

@@ -96,6 +96,9 @@ type Options struct {
 	Progress func(note string, done, total int)
 	// Log, when set, receives progress messages.
 	Log *slog.Logger
+	// Fitted, when set, hands the backtest folds fitted elsewhere (see
+	// BacktestFits and backtest.Options.Fitted).
+	Fitted func(candidate string, origin int) (*backtest.Fold, error)
 }
 
 // Choice is a learner with its settings.
@@ -161,7 +164,7 @@ func (o Options) withDefaults() (Options, error) {
 // backtestOptions are the folds, horizon and gap of the calibration
 // backtest.
 func (o Options) backtestOptions() backtest.Options {
-	return backtest.Options{Folds: o.Folds, Horizon: o.Forecast.Horizon, Gap: o.Forecast.Gap}
+	return backtest.Options{Folds: o.Folds, Horizon: o.Forecast.Horizon, Gap: o.Forecast.Gap, Fitted: o.Fitted}
 }
 
 func (o Options) log() *slog.Logger {
@@ -214,12 +217,9 @@ func Compare(hist *data.Frame, sp *spec.Spec, opt Options) (*Comparison, error) 
 // compare is Compare with the options' defaults filled in; alone says
 // whether the backtest stands on its own (see Compare).
 func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Comparison, error) {
-	p, err := panel.Build(hist, sp, panel.Options{})
+	p, opt, err := buildPanel(hist, sp, opt, alone)
 	if err != nil {
 		return nil, err
-	}
-	if alone && !opt.NoIntervals && opt.Forecast.ChooseUntil == 0 {
-		opt.Forecast.ChooseUntil = backtest.Origins(p.Last, opt.backtestOptions())[0]
 	}
 	c := &Comparison{Panel: p, Kind: opt.Model}
 	learnOpt := opt.Learn
@@ -227,25 +227,12 @@ func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Compari
 		ch := ChooseModel(p, opt.Learn, !opt.NoIntervals)
 		c.Kind, learnOpt = ch.Model, ch.Learn
 	}
-	names := []string{c.Kind}
-	if c.Kind == Auto || c.Kind == Best {
-		names = opt.Candidates
+	cands, defaults, defaultLearn, err := candidates(p, c.Kind, learnOpt, opt)
+	if err != nil {
+		return nil, err
 	}
-	var cands []backtest.Candidate
-	var withDefault bool
-	for _, n := range names {
-		if n == ensemble.DefaultName && c.Kind != Auto {
-			withDefault = true
-			continue
-		}
-		fit, err := learn.New(n, learnOpt)
-		if err != nil {
-			return nil, err
-		}
-		cands = append(cands, backtest.Candidate{Name: n, Fit: fit})
-	}
-	if withDefault && opt.NoIntervals {
-		return nil, fmt.Errorf("train: the %s model chooses by backtest: it needs calibration folds", ensemble.DefaultName)
+	if len(defaults) > 0 {
+		c.DefaultLearn = defaultLearn
 	}
 	if c.Prepared, err = prepare(p, hist, opt); err != nil {
 		return nil, err
@@ -254,15 +241,144 @@ func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Compari
 		c.Fit = cands[0].Fit
 		return c, nil
 	}
-	var defaults []ensemble.Candidate
-	if withDefault {
-		c.DefaultLearn = learnOpt.ScaledTo(observed(p))
-		defaults = learn.DefaultCandidates(c.DefaultLearn)
-	}
 	if err := c.backtest(opt, cands, defaults); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// buildPanel builds the panel of hist and, for a backtest alone, sets the
+// choices' last period to the first origin.
+func buildPanel(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*panel.Panel, Options, error) {
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		return nil, opt, err
+	}
+	if alone && !opt.NoIntervals && opt.Forecast.ChooseUntil == 0 {
+		opt.Forecast.ChooseUntil = backtest.Origins(p.Last, opt.backtestOptions())[0]
+	}
+	return p, opt, nil
+}
+
+// candidates are the learners the backtest of model kind fits on panel p:
+// cands, and when kind is Best with ensemble.DefaultName among the
+// candidates (or kind is the default model), defaults, the default model's
+// candidates, which cands then leave out, and defaultLearn, their settings:
+// the trees' settings the user left zero are scaled to p
+// (learn.Options.ScaledTo); p nil leaves them zero.
+func candidates(p *panel.Panel, kind string, learnOpt learn.Options, opt Options) (cands []backtest.Candidate, defaults []ensemble.Candidate, defaultLearn learn.Options, err error) {
+	names := []string{kind}
+	if kind == Auto || kind == Best {
+		names = opt.Candidates
+	}
+	var withDefault bool
+	for _, n := range names {
+		if n == ensemble.DefaultName && kind != Auto {
+			withDefault = true
+			continue
+		}
+		fit, err := learn.New(n, learnOpt)
+		if err != nil {
+			return nil, nil, defaultLearn, err
+		}
+		cands = append(cands, backtest.Candidate{Name: n, Fit: fit})
+	}
+	if !withDefault {
+		return cands, nil, defaultLearn, nil
+	}
+	if opt.NoIntervals {
+		return nil, nil, defaultLearn, fmt.Errorf("train: the %s model chooses by backtest: it needs calibration folds", ensemble.DefaultName)
+	}
+	defaultLearn = learnOpt
+	if p != nil {
+		defaultLearn = learnOpt.ScaledTo(observed(p))
+	}
+	defaults = learn.DefaultCandidates(defaultLearn)
+	// The default's candidates are scored on the same folds: they are
+	// reported beside it rather than backtested again.
+	listed := map[string]bool{}
+	for _, d := range defaults {
+		listed[d.Name] = true
+	}
+	kept := cands[:0:0]
+	for _, cd := range cands {
+		if !listed[cd.Name] {
+			kept = append(kept, cd)
+		}
+	}
+	return kept, defaults, defaultLearn, nil
+}
+
+// Planned is a learner the backtest fits and how many rolling origins it
+// fits it on (the folds of backtest.Origins).
+type Planned struct {
+	Name  string
+	Fit   forecast.Fit
+	Folds int
+}
+
+// plan lists the fits of the backtest of kind, in the order it makes them.
+func plan(kind string, cands []backtest.Candidate, defaults []ensemble.Candidate, folds int) []Planned {
+	var out []Planned
+	for _, d := range defaults {
+		out = append(out, Planned{d.Name, d.Fit, ensemble.FoldsFitted(len(defaults), folds)})
+	}
+	n := folds
+	if kind == Auto {
+		n = ensemble.FoldsFitted(len(cands), folds)
+	}
+	for _, c := range cands {
+		out = append(out, Planned{c.Name, c.Fit, n})
+	}
+	return out
+}
+
+// BacktestFits lists the fits Compare's backtest makes with opt on panel
+// p, in order: each learner (the default model's candidates included) and
+// how many rolling origins it is fitted on. Fitting them elsewhere, on the
+// features PrepareCompare builds (backtest.FitFold), and handing them to
+// Compare through Options.Fitted leaves Compare only the scoring: the
+// results are the same. The learners' settings may depend on the panel,
+// their names and folds do not: with p nil, the list names the fits and
+// their Fit is nil.
+func BacktestFits(p *panel.Panel, opt Options) ([]Planned, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if opt.NoIntervals {
+		return nil, nil
+	}
+	kind, learnOpt := opt.Model, opt.Learn
+	if kind == "" {
+		ch := ChooseModel(p, opt.Learn, true)
+		kind, learnOpt = ch.Model, ch.Learn
+	}
+	cands, defaults, _, err := candidates(p, kind, learnOpt, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := plan(kind, cands, defaults, opt.Folds)
+	if p == nil {
+		for i := range out {
+			out[i].Fit = nil
+		}
+	}
+	return out, nil
+}
+
+// PrepareCompare builds the panel and the features exactly as Compare
+// does with opt: what the fits of BacktestFits are made on.
+func PrepareCompare(hist *data.Frame, sp *spec.Spec, opt Options) (*forecast.Prepared, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	p, opt, err := buildPanel(hist, sp, opt, true)
+	if err != nil {
+		return nil, err
+	}
+	return prepare(p, hist, opt)
 }
 
 // Prepare builds the panel of a history and the features of its observed
@@ -289,11 +405,10 @@ func prepare(p *panel.Panel, hist *data.Frame, opt Options) (*forecast.Prepared,
 // defaults, when not empty, are the candidates of the default model
 // (ensemble.Default), backtested before cands.
 func (c *Comparison) backtest(opt Options, cands []backtest.Candidate, defaults []ensemble.Candidate) error {
-	steps := opt.Folds * len(cands)
-	if c.Kind == Auto && len(cands) > 1 {
-		steps = (opt.Folds + 1) * len(cands) // auto adds an unscored warm-up fold
+	steps := 0
+	for _, p := range plan(c.Kind, cands, defaults, opt.Folds) {
+		steps += p.Folds
 	}
-	steps += (opt.Folds + 1) * len(defaults)
 	done := 0
 	bopt := opt.backtestOptions()
 	bopt.Segments = opt.Segments
@@ -326,21 +441,10 @@ func (c *Comparison) backtest(opt Options, cands []backtest.Candidate, defaults 
 		}
 		c.Reports, fits = append(c.Reports, rep), append(fits, res.Deploy)
 		c.Default = res
-		// The default's candidates were scored on the same folds: report
-		// them beside it rather than backtest them again.
-		listed := map[string]bool{}
 		for k, d := range defaults {
-			listed[d.Name] = true
 			r, fit := res.Reports[k], d.Fit
 			c.Reports, fits = append(c.Reports, r), append(fits, func() (string, forecast.Fit) { return r.Model, fit })
 		}
-		kept := cands[:0:0]
-		for _, cd := range cands {
-			if !listed[cd.Name] {
-				kept = append(kept, cd)
-			}
-		}
-		cands = kept
 	}
 	if len(cands) > 0 {
 		reports, err := backtest.Run(c.Prepared, bopt, cands)

@@ -1,10 +1,13 @@
 package train
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"promocast/backtest"
 	"promocast/data"
 	"promocast/ensemble"
 	"promocast/forecast"
@@ -149,4 +152,67 @@ func TestOptionsRefused(t *testing.T) {
 			t.Errorf("%+v: %v, want an error with %q", c.opt, err, c.want)
 		}
 	}
+}
+
+// TestFittedElsewhere checks the contract of BacktestFits: the listed fits,
+// made by backtest.FitFold on PrepareCompare's features and handed back
+// through Options.Fitted, give Compare the same reports as fitting them
+// itself, and Compare asks for exactly those fits.
+func TestFittedElsewhere(t *testing.T) {
+	hist, sp := shop(t)
+	opt := Options{Model: Best, Candidates: []string{"seasonal_naive", ensemble.DefaultName}, Folds: 2, Segments: []string{"category"}}
+	want, err := Compare(hist, sp, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := PrepareCompare(hist, sp, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fits, err := BacktestFits(pr.Panel, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	folds := map[string]*backtest.Fold{}
+	for _, f := range fits {
+		bopt := backtest.Options{Folds: f.Folds, Horizon: DefaultHorizon}
+		for _, o := range backtest.Origins(pr.Panel.Last, bopt) {
+			fold, err := backtest.FitFold(pr, bopt, backtest.Candidate{Name: f.Name, Fit: f.Fit}, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			folds[fmt.Sprint(f.Name, o)] = fold
+		}
+	}
+	if len(fits) != 3 || len(folds) != 2*3+2 {
+		t.Fatalf("fits %v, %d folds: want the default's two candidates on 3 origins and seasonal_naive on 2", fits, len(folds))
+	}
+	asked := 0
+	opt.Fitted = func(name string, origin int) (*backtest.Fold, error) {
+		f, ok := folds[fmt.Sprint(name, origin)]
+		if !ok {
+			return nil, fmt.Errorf("%s at %d was not fitted", name, origin)
+		}
+		asked++
+		return f, nil
+	}
+	got, err := Compare(hist, sp, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked != len(folds) {
+		t.Errorf("Compare took %d of the %d folds fitted", asked, len(folds))
+	}
+	if !reflect.DeepEqual(reportsText(want.Reports), reportsText(got.Reports)) {
+		t.Error("reports differ when the folds are fitted elsewhere")
+	}
+}
+
+// reportsText prints reports with %v, so that NaNs compare equal.
+func reportsText(reports []*backtest.Report) []string {
+	var out []string
+	for _, r := range reports {
+		out = append(out, fmt.Sprintf("%+v", *r))
+	}
+	return out
 }

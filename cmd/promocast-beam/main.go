@@ -25,6 +25,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
+	"promocast/backtest/results"
 	"promocast/cmd/promocast-beam/pipeline"
 )
 
@@ -42,6 +43,8 @@ commands:
   train      train one model per partition (e.g. category) in parallel,
              stored as one model file that promocast loads unchanged; or
              (--sample) one global model on a stratified sample of series
+  backtest   backtest models on rolling origins, each fit on a worker
+             (like promocast backtest --out)
   generate   write a large sharded weekly panel, for scale tests
 
 Beam's own flags (--runner prism|flink|spark|dataflow, --endpoint,
@@ -67,6 +70,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runForecast(args[1:], stdout, stderr)
 	case "train":
 		return runTrain(args[1:], stdout, stderr)
+	case "backtest":
+		return runBacktest(args[1:], stdout, stderr)
 	case "generate":
 		return runGenerate(args[1:], stdout, stderr)
 	}
@@ -94,15 +99,11 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	if cfg.Plan, err = expand("plan", plan); err != nil {
 		return err
 	}
-	p, s := beam.NewPipelineWithRoot()
-	if err := pipeline.Forecast(s, cfg); err != nil {
+	took, err := execute(func(s beam.Scope) error { return pipeline.Forecast(s, cfg) })
+	if err != nil {
 		return err
 	}
-	start := time.Now()
-	if err := beamx.Run(context.Background(), p); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "forecast of %d history and %d plan shards: wrote %s in %s\n", len(cfg.Data), len(cfg.Plan), cfg.Out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "forecast of %d history and %d plan shards: wrote %s in %s\n", len(cfg.Data), len(cfg.Plan), cfg.Out, took)
 	return nil
 }
 
@@ -131,27 +132,85 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if cfg.Data, err = expand("data", data); err != nil {
 		return err
 	}
-	p, s := beam.NewPipelineWithRoot()
 	what := fmt.Sprintf("one %s model per %s", cfg.Model, cfg.Partition)
+	build := func(s beam.Scope) error { return pipeline.Train(s, cfg) }
 	switch {
 	case fraction != 0 && cfg.Partition != "":
 		return errors.New("--partition and --sample are two ways to train: give one")
 	case fraction != 0:
 		what = fmt.Sprintf("one %s model on %g of each %s's series", cfg.Model, fraction, strata)
-		err = pipeline.TrainSample(s, pipeline.SampleConfig{Spec: cfg.Spec, Data: cfg.Data, Model: cfg.Model, Horizon: cfg.Horizon, Gap: cfg.Gap,
-			Strata: strata, Fraction: fraction, Seed: seed, Out: cfg.Out})
-	default:
-		err = pipeline.Train(s, cfg)
+		build = func(s beam.Scope) error {
+			return pipeline.TrainSample(s, pipeline.SampleConfig{Spec: cfg.Spec, Data: cfg.Data, Model: cfg.Model, Horizon: cfg.Horizon, Gap: cfg.Gap,
+				Strata: strata, Fraction: fraction, Seed: seed, Out: cfg.Out})
+		}
 	}
+	took, err := execute(build)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	if err := beamx.Run(context.Background(), p); err != nil {
+	fmt.Fprintf(stdout, "trained %s on %d history shards: wrote %s in %s\n", what, len(cfg.Data), cfg.Out, took)
+	return nil
+}
+
+func runBacktest(args []string, stdout, stderr io.Writer) error {
+	fs := flag.CommandLine
+	fs.SetOutput(stderr)
+	var cfg pipeline.BacktestConfig
+	var data, models, candidates, segments string
+	fs.StringVar(&cfg.Spec, "spec", "", "dataset spec (YAML)")
+	fs.StringVar(&data, "data", "", "history shards: comma-separated files or glob patterns, read in the order given (a glob's matches sorted)")
+	fs.StringVar(&cfg.Out, "out", "", "folder for metrics.csv and predictions.csv")
+	fs.StringVar(&models, "models", "seasonal_naive,ridge,default", "comma-separated models to compare, or auto (as promocast backtest --models)")
+	fs.StringVar(&candidates, "candidates", "", "with --models auto: the comma-separated models auto compares and combines")
+	fs.IntVar(&cfg.Folds, "folds", 4, "number of rolling origins")
+	fs.IntVar(&cfg.Horizon, "horizon", 4, "periods scored per fold")
+	fs.IntVar(&cfg.Gap, "gap", 0, "periods between each origin and its first scored period")
+	fs.StringVar(&segments, "segment", "", "comma-separated key or static columns to break metrics down by")
+	fs.Float64Var(&cfg.Alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
+	fs.Float64Var(&cfg.L1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
+	fs.StringVar(&cfg.Metric, "metric", "balanced", "what the default model chooses its candidates by: wape, mape or balanced")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "trained %s on %d history shards: wrote %s in %s\n", what, len(cfg.Data), cfg.Out, time.Since(start).Round(time.Millisecond))
+	beam.Init()
+	cfg.Models, cfg.Candidates, cfg.Segments = list(models), list(candidates), list(segments)
+	var err error
+	if cfg.Data, err = expand("data", data); err != nil {
+		return err
+	}
+	took, err := execute(func(s beam.Scope) error { return pipeline.Backtest(s, cfg) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backtest of %s on %d history shards, %d folds × horizon %d, gap %d: wrote %s and %s in %s\n",
+		strings.Join(cfg.Models, ","), len(cfg.Data), cfg.Folds, cfg.Horizon, cfg.Gap,
+		filepath.Join(cfg.Out, results.MetricsFile), filepath.Join(cfg.Out, results.PredictionsFile), took)
 	return nil
+}
+
+// execute builds a pipeline with build and runs it on the runner Beam's
+// flags name, returning the run's wall time.
+func execute(build func(beam.Scope) error) (time.Duration, error) {
+	p, s := beam.NewPipelineWithRoot()
+	if err := build(s); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := beamx.Run(context.Background(), p); err != nil {
+		return 0, err
+	}
+	return time.Since(start).Round(time.Millisecond), nil
+}
+
+// list splits a comma-separated flag value, dropping blanks.
+func list(value string) []string {
+	var out []string
+	for _, v := range strings.Split(value, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // expand turns a flag's comma-separated files and glob patterns into the

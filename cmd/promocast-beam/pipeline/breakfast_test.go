@@ -35,12 +35,11 @@ func breakfastSpec(t *testing.T) (spec, transactions string) {
 	return spec, transactions
 }
 
-// TestForecastMatchesSingleMachineOnBreakfast scores the last two weeks of
-// two stores of Breakfast at the Frat (attributes joined from the
-// product and store tables, groups by category) both ways.
-func TestForecastMatchesSingleMachineOnBreakfast(t *testing.T) {
-	spec, transactions := breakfastSpec(t)
-	dir := t.TempDir()
+// breakfastSlice writes the rows of the first two stores of Breakfast at
+// the Frat's transactions to dir: all weeks but the last two as
+// history.csv, the last two, without units, as plan.csv.
+func breakfastSlice(t *testing.T, transactions, dir string) (histPath, planPath string) {
+	t.Helper()
 	f, err := os.Open(transactions)
 	if err != nil {
 		t.Fatal(err)
@@ -87,12 +86,22 @@ func TestForecastMatchesSingleMachineOnBreakfast(t *testing.T) {
 			plan.WriteString(strings.Join(slices.Delete(slices.Clone(r), units, units+1), ",") + "\n")
 		}
 	}
-	histPath, planPath := filepath.Join(dir, "history.csv"), filepath.Join(dir, "plan.csv")
+	histPath, planPath = filepath.Join(dir, "history.csv"), filepath.Join(dir, "plan.csv")
 	for p, text := range map[string]string{histPath: hist.String(), planPath: plan.String()} {
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return histPath, planPath
+}
+
+// TestForecastMatchesSingleMachineOnBreakfast scores the last two weeks of
+// two stores of Breakfast at the Frat (attributes joined from the
+// product and store tables, groups by category) both ways.
+func TestForecastMatchesSingleMachineOnBreakfast(t *testing.T) {
+	spec, transactions := breakfastSpec(t)
+	dir := t.TempDir()
+	histPath, planPath := breakfastSlice(t, transactions, dir)
 	ds, err := dataset.Open(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -120,4 +129,21 @@ func TestForecastMatchesSingleMachineOnBreakfast(t *testing.T) {
 	if len(w) < 100 || !slices.Equal(w, g) {
 		t.Fatalf("single machine wrote %d lines, beam %d; equal: %v", len(w), len(g), slices.Equal(w, g))
 	}
+}
+
+// TestBacktestMatchesSingleMachineOnBreakfast backtests the command's
+// default models on the history of two stores of Breakfast at the Frat
+// (weekly; attributes joined per shard) both ways.
+func TestBacktestMatchesSingleMachineOnBreakfast(t *testing.T) {
+	spec, transactions := breakfastSpec(t)
+	dir := t.TempDir()
+	histPath, _ := breakfastSlice(t, transactions, dir)
+	cfg := BacktestConfig{Spec: spec, Data: split(t, histPath, 3, dir), Out: filepath.Join(dir, "beam"),
+		Models: []string{"seasonal_naive", "ridge", "default"}, Folds: 2, Horizon: 4, Segments: []string{"category"}}
+	want := filepath.Join(dir, "single")
+	singleMachineBacktest(t, cfg, histPath, want)
+	if err := runPipeline(t, func(s beam.Scope) error { return Backtest(s, cfg) }); err != nil {
+		t.Fatal(err)
+	}
+	sameBacktest(t, want, cfg.Out, 30, 1000)
 }

@@ -26,6 +26,12 @@
 // must start after it, and peers are counted from it on): the read stage
 // emits each shard's last period and their maximum reaches every group as a
 // side input.
+//
+// # Backtest
+//
+// Backtest runs promocast backtest with its fits (a learner at a rolling
+// origin) spread over the workers, and scores them with the
+// single-machine code on one worker; see Backtest.
 package pipeline
 
 import (

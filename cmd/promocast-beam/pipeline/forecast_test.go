@@ -25,8 +25,8 @@ import (
 	"promocast/train"
 )
 
-// demoShop writes a small generated shop (history.csv, plan.csv) and a
-// model trained on it (model.json) to dir.
+// demoShop writes a small generated shop (history.csv, plan.csv, its
+// spec.yaml) and a model trained on it (model.json) to dir.
 func demoShop(dir string) error {
 	shop, err := synth.Generate(synth.Config{Seed: 7, SKUs: 24, Categories: 3, PlanDays: 14,
 		Start: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC)})
@@ -45,6 +45,7 @@ func demoShop(dir string) error {
 		"history": export.Write(filepath.Join(dir, "history.csv"), shop.History),
 		"plan":    export.Write(filepath.Join(dir, "plan.csv"), shop.Plan),
 		"model":   modelfile.Write(filepath.Join(dir, "model.json"), tr.File()),
+		"spec":    os.WriteFile(filepath.Join(dir, "spec.yaml"), []byte(synth.Spec()), 0o644),
 	} {
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
