@@ -89,6 +89,28 @@ func TestBacktestMatchesSingleMachine(t *testing.T) {
 	}
 }
 
+// TestBacktestAutoMatchesSingleMachine backtests --models auto (its
+// candidates on a warm-up fold, then the blend, best-mean and stack chosen
+// fold by fold) with a gap, both ways.
+func TestBacktestAutoMatchesSingleMachine(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(shopDir, "history.csv")
+	cfg := BacktestConfig{Spec: filepath.Join(shopDir, "spec.yaml"), Data: split(t, hist, 2, dir), Out: filepath.Join(dir, "beam"),
+		Models: []string{"auto"}, Candidates: []string{"seasonal_naive", "ridge"}, Folds: 2, Horizon: 7, Gap: 2}
+	want := filepath.Join(dir, "single")
+	singleMachineBacktest(t, cfg, hist, want)
+	if err := runPipeline(t, func(s beam.Scope) error { return Backtest(s, cfg) }); err != nil {
+		t.Fatal(err)
+	}
+	sameBacktest(t, want, cfg.Out, 20, 1000)
+	m := strings.Join(sortedLines(t, filepath.Join(cfg.Out, results.MetricsFile)), "\n")
+	for _, s := range []string{"blend,overall", "best_mean,overall", "stack,overall"} {
+		if !strings.Contains(m, s) {
+			t.Errorf("metrics.csv lacks %q", s)
+		}
+	}
+}
+
 // TestBacktestRefusesTooShortHistory checks that folds reaching before the
 // history get promocast backtest's error, not a worker's.
 func TestBacktestRefusesTooShortHistory(t *testing.T) {
