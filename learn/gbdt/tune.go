@@ -83,9 +83,11 @@ func (f *ForestParams) ApplyTune(p tune.Params) {
 // rows observed periods, for the caller to fill the fields it left zero
 // with. A tree's capacity grows with the rows there are to fill it, and
 // the rounds with what a budget of rowRoundBudget row-rounds allows: every
-// panel's trees see 80% of the rows and 80% of the features each
-// (averaged, less correlated trees generalise better), and a leaf holds at
-// least one row in 20,000 of the panel (at least 1).
+// panel's trees see 80% of the rows each (averaged, less correlated trees
+// generalise better), and a leaf holds at least one row in 20,000 of the
+// panel (at least 1). Every tree may split on every feature: sampling
+// features makes the model depend on how many columns restate one another
+// (a covariate given twice moved tuna's backtest WAPE by 11%).
 //
 //	rows            rounds  learning rate  leaves  depth
 //	< 10,000          200       0.05         15      4
@@ -96,7 +98,7 @@ func (f *ForestParams) ApplyTune(p tune.Params) {
 // slow learning costs little where the rows are few, and a large panel
 // keeps 100 rounds so that training time stays proportional to its rows.
 func PanelParams(rows int) Params {
-	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 0.8,
+	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 1,
 		MinChildWeight: math.Max(1, float64(rows)/20000)}
 	if rows < 10000 {
 		p.MaxLeaves, p.MaxDepth = 15, 4
