@@ -5,6 +5,8 @@
 //
 //	promocast-beam forecast --runner prism --model model.json \
 //	    --data 'history-*.csv' --plan 'plan-*.csv' --out forecast.csv
+//	promocast-beam backtest --runner prism --spec spec.yaml \
+//	    --data 'history-*.csv' --folds 4 --horizon 4 --out bt/
 //
 // It is a module of its own so that the promocast binary, and the main
 // module's tests, never build Beam.
