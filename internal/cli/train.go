@@ -100,7 +100,7 @@ func runTrain(e *env, f trainFlags) error {
 		}
 		fmt.Fprintln(e.stdout)
 		g := res.DefaultLearn.GBDT
-		fmt.Fprintf(e.stdout, "default model's trees, scaled to the panel: %d rounds at learning rate %g, %d leaves, depth %d, min child weight %g, %g of the rows and %g of the features per tree\n",
+		fmt.Fprintf(e.stdout, "default model's trees, scaled to the panel: %d rounds at learning rate %g, %d leaves, depth %d, min child weight %.3g, %g of the rows and %g of the features per tree\n",
 			g.Rounds, g.LearningRate, g.MaxLeaves, g.MaxDepth, g.MinChildWeight, g.RowSubsample, g.ColSubsample)
 	}
 	if res.Chosen != nil && math.IsNaN(res.Chosen.Promo.WAPE) {
