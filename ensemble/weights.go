@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"promocast/backtest"
 )
@@ -217,13 +218,31 @@ const (
 	// the best member's: a member 10% worse on WAPE and 30% better on
 	// MAPE than another is the better of the two.
 	MetricBalanced = "balanced"
+	// MetricRMSE ranks by squared error, which the mean minimises: the
+	// choice for totals (stock, GMV) that should not run low, where WAPE
+	// and MAPE reward a forecast of the median.
+	MetricRMSE = "rmse"
 )
+
+// Metrics lists the metrics the best-mean ranks by.
+var Metrics = []string{MetricBalanced, MetricWAPE, MetricMAPE, MetricRMSE}
+
+// CheckMetric returns an error naming metric and the known ones when
+// metric is not one of Metrics.
+func CheckMetric(metric string) error {
+	for _, m := range Metrics {
+		if m == metric {
+			return nil
+		}
+	}
+	return fmt.Errorf("metric %q: expected %s", metric, strings.Join(Metrics, ", "))
+}
 
 // NestedBestMeanBy is NestedBestMean ranking the members by metric (one
 // of MetricWAPE, MetricMAPE, MetricBalanced).
 func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (*Nested, error) {
-	if metric != MetricWAPE && metric != MetricMAPE && metric != MetricBalanced {
-		return nil, fmt.Errorf("ensemble: metric %q: expected %s, %s or %s", metric, MetricWAPE, MetricMAPE, MetricBalanced)
+	if err := CheckMetric(metric); err != nil {
+		return nil, fmt.Errorf("ensemble: %w", err)
 	}
 	if !(trim >= 0) || math.IsInf(trim, 0) {
 		return nil, fmt.Errorf("ensemble: best-mean trim %v, expected a finite number ≥ 0", trim)
@@ -233,26 +252,33 @@ func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (
 		return nil, err
 	}
 	// absErr[k][m] is member m's absolute error on fold k, ape[k][m] its
-	// sum of absolute percentage errors over rows with a positive actual.
-	absErr, ape := make([][]float64, folds), make([][]float64, folds)
+	// sum of absolute percentage errors over rows with a positive actual,
+	// sq[k][m] its squared error.
+	absErr, ape, sq := make([][]float64, folds), make([][]float64, folds), make([][]float64, folds)
 	for k := range absErr {
-		absErr[k], ape[k] = make([]float64, len(reports)), make([]float64, len(reports))
+		absErr[k], ape[k], sq[k] = make([]float64, len(reports)), make([]float64, len(reports)), make([]float64, len(reports))
 	}
 	for m, r := range reports {
 		for _, p := range r.Predictions {
 			if p.Fold >= 0 {
-				absErr[p.Fold][m] += math.Abs(p.Actual - p.Forecast)
+				e := p.Actual - p.Forecast
+				absErr[p.Fold][m] += math.Abs(e)
+				sq[p.Fold][m] += e * e
 				if p.Actual > 0 {
-					ape[p.Fold][m] += math.Abs(p.Actual-p.Forecast) / p.Actual
+					ape[p.Fold][m] += math.Abs(e) / p.Actual
 				}
 			}
 		}
 	}
 	// Errors on the folds before k (rows are the same for every member, so
 	// sums rank as the metrics do).
-	upAbs, upAPE := make([]float64, len(reports)), make([]float64, len(reports))
+	upAbs, upAPE, upSq := make([]float64, len(reports)), make([]float64, len(reports)), make([]float64, len(reports))
 	for k := 0; k <= folds; k++ {
-		w := bestMean(score(upAbs, upAPE, metric), trim, k > 0)
+		errs := upSq
+		if metric != MetricRMSE {
+			errs = score(upAbs, upAPE, metric)
+		}
+		w := bestMean(errs, trim, k > 0)
 		if k == folds {
 			n.Final = w
 			break
@@ -261,6 +287,7 @@ func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (
 		for m := range upAbs {
 			upAbs[m] += absErr[k][m]
 			upAPE[m] += ape[k][m]
+			upSq[m] += sq[k][m]
 		}
 	}
 	return n, nil

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"promocast/backtest"
@@ -284,5 +285,31 @@ func TestNestedErrors(t *testing.T) {
 	}
 	if _, err := NestedWeights(nil); err == nil {
 		t.Error("no reports were blended")
+	}
+}
+
+// TestBestMeanByRMSE checks that the squared-error metric prefers a member
+// with small errors everywhere to one exact on most rows and far off on
+// one, which WAPE prefers; and that an unknown metric is refused by name.
+func TestBestMeanByRMSE(t *testing.T) {
+	rs := reports(2, 2, 3, 40)
+	for i := range rs[0].Predictions {
+		p0, p1 := &rs[0].Predictions[i], &rs[1].Predictions[i]
+		p0.Forecast, p1.Forecast = p0.Actual, p1.Actual+5
+		if i%40 == 0 {
+			p0.Forecast = p0.Actual + 100
+		}
+	}
+	for metric, want := range map[string][]float64{MetricWAPE: {1, 0}, MetricRMSE: {0, 1}} {
+		n, err := NestedBestMeanBy(rs, BestTrim, metric)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(n.Final, want) {
+			t.Errorf("%s: final weights %v, want %v", metric, n.Final, want)
+		}
+	}
+	if _, err := NestedBestMeanBy(rs, BestTrim, "r2"); err == nil || !strings.Contains(err.Error(), `"r2"`) || !strings.Contains(err.Error(), MetricRMSE) {
+		t.Errorf("unknown metric: %v", err)
 	}
 }

@@ -170,7 +170,7 @@ func runBacktest(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&segments, "segment", "", "comma-separated key or static columns to break metrics down by")
 	fs.Float64Var(&cfg.Alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&cfg.L1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
-	fs.StringVar(&cfg.Metric, "metric", "balanced", "what the default model chooses its candidates by: wape, mape or balanced")
+	fs.StringVar(&cfg.Metric, "metric", "balanced", "what the default model chooses its candidates by: balanced, wape, mape or rmse")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

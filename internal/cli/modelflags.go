@@ -31,17 +31,16 @@ func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
 	fs.StringVar(&m.model, "model", def, usage)
 	fs.Float64Var(&m.alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&m.l1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
-	fs.StringVar(&m.metric, "metric", ensemble.MetricBalanced, "what the default model chooses its candidates by: wape, mape, or balanced (both, each relative to the best candidate's)")
+	fs.StringVar(&m.metric, "metric", ensemble.MetricBalanced, "what the default model chooses its candidates by: balanced (WAPE and MAPE, each relative to the best candidate's), wape, mape, or rmse (squared error: forecasts of the mean, for totals that should not run low)")
 	fs.StringSliceVar(&m.candidates, "candidates", nil, "models auto compares and combines (default "+strings.Join(train.DefaultCandidates, ",")+")")
 }
 
 // checkMetric refuses an unknown --metric.
 func (m *modelFlags) checkMetric() error {
-	switch m.metric {
-	case ensemble.MetricWAPE, ensemble.MetricMAPE, ensemble.MetricBalanced:
-		return nil
+	if err := ensemble.CheckMetric(m.metric); err != nil {
+		return usagef("--%v", err)
 	}
-	return usagef("--metric %q: expected wape, mape or balanced", m.metric)
+	return nil
 }
 
 // autoList returns the models auto compares: --candidates, checked, or

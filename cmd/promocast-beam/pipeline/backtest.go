@@ -52,10 +52,10 @@ func (cfg BacktestConfig) options() (*dataset.Dataset, train.Options, error) {
 	if cfg.Horizon < 1 || cfg.Folds < 1 || cfg.Gap < 0 {
 		return nil, opt, fmt.Errorf("backtest needs --folds ≥ 1, --horizon ≥ 1 and --gap ≥ 0; got %d, %d and %d", cfg.Folds, cfg.Horizon, cfg.Gap)
 	}
-	switch cfg.Metric {
-	case "", ensemble.MetricWAPE, ensemble.MetricMAPE, ensemble.MetricBalanced:
-	default:
-		return nil, opt, fmt.Errorf("--metric %q: expected wape, mape or balanced", cfg.Metric)
+	if cfg.Metric != "" {
+		if err := ensemble.CheckMetric(cfg.Metric); err != nil {
+			return nil, opt, fmt.Errorf("--%w", err)
+		}
 	}
 	ds, err := dataset.Open(cfg.Spec)
 	if err != nil {
