@@ -12,6 +12,7 @@ import (
 	"promocast/data"
 	"promocast/dataset"
 	"promocast/demo"
+	"promocast/panel"
 	"promocast/registry"
 	"promocast/spec"
 )
@@ -61,22 +62,26 @@ func LoadHistory(ctx context.Context, m registry.Model) (*data.Frame, error) {
 	if err := sameFingerprint(m, func() (string, error) { return registry.FingerprintFile(m.DataSource) }); err != nil {
 		return nil, err
 	}
-	var ds *dataset.Dataset
 	if m.SpecSource != "" {
-		var err error
-		if ds, err = dataset.Open(m.SpecSource); err != nil {
+		ds, err := dataset.Open(m.SpecSource)
+		if err != nil {
 			return nil, err
 		}
-		if err := sameSpec(m, ds.Spec); err != nil {
+		hist, err := ds.History(m.DataSource)
+		if err != nil {
 			return nil, err
 		}
-	} else {
-		var sp spec.Spec
-		if err := json.Unmarshal(m.Spec, &sp); err != nil {
-			return nil, fmt.Errorf("stored spec: %w", err)
+		// Training adds the history's small keys as attributes.
+		if err := sameSpec(m, panel.KeyAttributes(hist, ds.Spec)); err != nil {
+			return nil, err
 		}
-		ds = &dataset.Dataset{Spec: &sp, Dir: filepath.Dir(m.DataSource)}
+		return hist, nil
 	}
+	var sp spec.Spec
+	if err := json.Unmarshal(m.Spec, &sp); err != nil {
+		return nil, fmt.Errorf("stored spec: %w", err)
+	}
+	ds := &dataset.Dataset{Spec: &sp, Dir: filepath.Dir(m.DataSource)}
 	return ds.History(m.DataSource)
 }
 

@@ -299,6 +299,9 @@ func (s *Spec) Validate() error {
 		cols []string
 	}{{"a key", s.Keys}, {"a known covariate", s.Known}, {"a static attribute", s.Static}} {
 		for _, c := range group.cols {
+			if group.what == "a static attribute" && role[c] == "a key" {
+				continue // a key is constant per series: it may be an attribute too
+			}
 			if err := claim(c, group.what); err != nil {
 				return err
 			}

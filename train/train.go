@@ -250,7 +250,7 @@ func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Compari
 // buildPanel builds the panel of hist and, for a backtest alone, sets the
 // choices' last period to the first origin.
 func buildPanel(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*panel.Panel, Options, error) {
-	p, err := panel.Build(hist, sp, panel.Options{})
+	p, err := panel.Build(hist, panel.KeyAttributes(hist, sp), panel.Options{})
 	if err != nil {
 		return nil, opt, err
 	}
@@ -388,7 +388,7 @@ func Prepare(hist *data.Frame, sp *spec.Spec, opt Options) (*forecast.Prepared, 
 	if opt.Forecast.Horizon == 0 {
 		opt.Forecast.Horizon = DefaultHorizon
 	}
-	p, err := panel.Build(hist, sp, panel.Options{})
+	p, err := panel.Build(hist, panel.KeyAttributes(hist, sp), panel.Options{})
 	if err != nil {
 		return nil, err
 	}
