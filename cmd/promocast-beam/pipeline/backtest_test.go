@@ -148,7 +148,7 @@ func TestBacktestRefusesBadSettings(t *testing.T) {
 		want string
 	}{
 		{func(c *BacktestConfig) { c.Folds = 0 }, "--folds ≥ 1"},
-		{func(c *BacktestConfig) { c.Metric = "rmse" }, `--metric "rmse"`},
+		{func(c *BacktestConfig) { c.Metric = "r2" }, `--metric "r2"`},
 		{func(c *BacktestConfig) { c.Candidates = []string{"gbdt"} }, "--candidates lists what --models auto compares"},
 		{func(c *BacktestConfig) { c.Models = nil }, "--models"},
 		{func(c *BacktestConfig) { c.Models = []string{"xgboost"} }, "xgboost"},
