@@ -18,6 +18,7 @@ import (
 	"promocast/export"
 	"promocast/feature"
 	"promocast/forecast"
+	"promocast/ingest"
 	"promocast/modelfile"
 	"promocast/panel"
 	"promocast/spec"
@@ -214,5 +215,35 @@ func TestForecastNamesShardAndRow(t *testing.T) {
 	}
 	if _, err := os.Stat(cfg.Out); !os.IsNotExist(err) {
 		t.Errorf("a failed run left %s (stat: %v)", cfg.Out, err)
+	}
+}
+
+// TestForecastReadsParquetShards checks that history shards in Parquet are
+// read as their CSV originals: the forecast is the single machine's.
+func TestForecastReadsParquetShards(t *testing.T) {
+	dir, shop := t.TempDir(), shopDir
+	model := filepath.Join(shop, "model.json")
+	want := filepath.Join(dir, "want.csv")
+	singleMachine(t, model, filepath.Join(shop, "history.csv"), filepath.Join(shop, "plan.csv"), want)
+
+	var parts []string
+	for _, p := range split(t, filepath.Join(shop, "history.csv"), 2, dir) {
+		f, err := ingest.Read(p, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq := strings.TrimSuffix(p, ".csv") + ".parquet"
+		if err := export.Write(pq, f); err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, pq)
+	}
+	got := filepath.Join(dir, "got.csv")
+	cfg := ForecastConfig{Model: model, Data: parts, Plan: []string{filepath.Join(shop, "plan.csv")}, Out: got}
+	if err := runPipeline(t, func(s beam.Scope) error { return Forecast(s, cfg) }); err != nil {
+		t.Fatal(err)
+	}
+	if w, g := sortedLines(t, want), sortedLines(t, got); !slices.Equal(w, g) {
+		t.Fatalf("a forecast from Parquet shards differs from the single machine's (%d and %d lines)", len(g), len(w))
 	}
 }
