@@ -176,8 +176,12 @@ func (e *Effects) inRange(id string, row []float64) bool {
 // lie within what the series had, the forecast stays the trees' and the
 // baseline is the forecast with the levers' identified effect removed;
 // where they go beyond it (a deeper discount, a first promotion), the
-// baseline stays the trees' and the forecast is the baseline with the
-// effect added, since the trees never saw the plan's levers there. It
+// baseline stays the trees' and the forecast is the baseline with a lift
+// the two models agree on: the trees' own lift (they learned it from every
+// series' promotions, as a global model does) kept within LiftBand of the
+// group's identified effect, so a brand never discounted deeply does not
+// take another brand's spike, nor does one with few promotions lose what
+// the trees learned from its peers. It
 // returns the log-space contribution of every lever column per row (for
 // the parts) and which rows kept the trees' baseline, and rewrites f and b
 // in place.
@@ -206,11 +210,33 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, sca
 		case in:
 			b[i] = math.Max(0, (f[i]+k)*math.Exp(-total)-k)
 		default:
-			f[i] = math.Max(0, (b[i]+k)*math.Exp(total)-k)
+			lift := agreed(math.Log((f[i]+k)/(b[i]+k)), total)
+			for j := range c {
+				c[j] *= lift / total
+			}
+			f[i] = math.Max(0, (b[i]+k)*math.Exp(lift)-k)
 			treesBaseline[i] = true
 		}
 	}
 	return contrib, treesBaseline
+}
+
+// LiftBand is how far, relative to the effect model's log lift, the trees'
+// own lift may go where a plan leaves what its series had: within it the
+// trees' lift stands, beyond it the band's edge does.
+const LiftBand = 0.25
+
+// agreed returns the trees' log lift implied, kept within LiftBand of the
+// effect model's log lift total; total when implied is not a number.
+func agreed(implied, total float64) float64 {
+	if math.IsNaN(implied) {
+		return total
+	}
+	lo, hi := total*(1-LiftBand), total*(1+LiftBand)
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	return math.Min(math.Max(implied, lo), hi)
 }
 
 // parts splits each row's uplift into Parts from the log-space

@@ -42,3 +42,31 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 		t.Errorf("baseline %v, want the forecast with both effects removed, %v", b[0], wantBase)
 	}
 }
+
+// TestEffectsBoundTheTreesLiftBeyondRange checks the rows whose levers go
+// beyond what their series had: the trees' own lift stands where it lies
+// within LiftBand of the effect model's, and is held at the band's edge
+// where the trees carry another series' spike over; the contributions
+// add up to the lift applied.
+func TestEffectsBoundTheTreesLiftBeyondRange(t *testing.T) {
+	e := &Effects{
+		Columns: []EffectColumn{{Name: "display", Index: 0, Own: true, Part: PartOwn}},
+		Global:  []float64{0.4}, GlobalSE: []float64{0.01}, Group: -1,
+		Series: map[string]SeriesEffects{"a": {Theta: []float64{0.4}, SE: []float64{0.1}, Max: []float64{0}, Promoted: 0}},
+	}
+	plan, base := data.NewMatrix(3, 1), data.NewMatrix(3, 1)
+	for i := range 3 {
+		plan.Row(i)[0] = 1 // display on: a first promotion for series a
+	}
+	b := []float64{100, 100, 100}
+	f := []float64{100 * math.Exp(0.45), 100 * 40, 100} // the trees' lift: inside the band, far above it, none
+	contrib, trees := e.apply([]string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, plan, base, []float64{1, 1, 1}, f, b)
+	for i, want := range []float64{0.45, 0.4 * (1 + LiftBand), 0.4 * (1 - LiftBand)} {
+		if got := math.Log(f[i] / b[i]); math.Abs(got-want) > 1e-12 || !trees[i] {
+			t.Errorf("row %d: log lift %.4f, want %.4f on the trees' baseline (kept: %v)", i, got, want, trees[i])
+		}
+		if math.Abs(contrib[i][0]-want) > 1e-12 {
+			t.Errorf("row %d: contribution %.4f does not add up to the lift %.4f", i, contrib[i][0], want)
+		}
+	}
+}
