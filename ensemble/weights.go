@@ -274,11 +274,7 @@ func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (
 	// sums rank as the metrics do).
 	upAbs, upAPE, upSq := make([]float64, len(reports)), make([]float64, len(reports)), make([]float64, len(reports))
 	for k := 0; k <= folds; k++ {
-		errs := upSq
-		if metric != MetricRMSE {
-			errs = score(upAbs, upAPE, metric)
-		}
-		w := bestMean(errs, trim, k > 0)
+		w := bestMean(score(upAbs, upAPE, upSq, metric), trim, k > 0)
 		if k == folds {
 			n.Final = w
 			break
@@ -293,14 +289,16 @@ func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (
 	return n, nil
 }
 
-// score combines the members' error sums into the metric the best-mean
-// ranks by.
-func score(abs, ape []float64, metric string) []float64 {
+// score combines the members' error sums (absolute, absolute percentage,
+// squared) into the metric the best-mean ranks by.
+func score(abs, ape, sq []float64, metric string) []float64 {
 	switch metric {
 	case MetricWAPE:
 		return abs
 	case MetricMAPE:
 		return ape
+	case MetricRMSE:
+		return sq
 	}
 	bestAbs, bestAPE := math.Inf(1), math.Inf(1)
 	for m := range abs {

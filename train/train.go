@@ -111,17 +111,17 @@ type Choice struct {
 // caller names none; user holds the settings the caller gave. It is the one
 // place the default model is decided: the default model (ensemble.Default),
 // which chooses between boosted trees on the scaled target and on its log
-// by its own backtest, choices made on earlier folds only, with the trees'
-// settings the user left zero scaled to the panel's observed rows
-// (learn.Options.ScaledTo). Without a
-// backtest to choose by (no calibration folds) it is the boosted trees on
-// the scaled target.
+// by its own backtest, choices made on earlier folds only; its candidates'
+// settings are scaled to the panel where they are built (candidates).
+// Without a backtest to choose by (no calibration folds) it is the boosted
+// trees on the scaled target, with the settings the user left zero scaled
+// to the panel's observed rows (learn.Options.ScaledTo). With backtested,
+// p may be nil.
 func ChooseModel(p *panel.Panel, user learn.Options, backtested bool) Choice {
-	scaled := user.ScaledTo(observed(p))
 	if !backtested {
-		return Choice{Model: "gbdt", Learn: scaled}
+		return Choice{Model: "gbdt", Learn: user.ScaledTo(observed(p))}
 	}
-	return Choice{Model: ensemble.DefaultName, Learn: scaled}
+	return Choice{Model: ensemble.DefaultName, Learn: user}
 }
 
 // observed counts the periods of p's series with an observed target.
