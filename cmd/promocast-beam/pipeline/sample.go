@@ -85,20 +85,11 @@ type stratumFn struct {
 }
 
 func (fn *stratumFn) ProcessElement(id string, rows func(*[]byte) bool, schemas func(*shardSchema) bool, emit func(string, seriesRows)) error {
-	h := collect(rows)
-	sc, err := sameSchema("history", collect(schemas))
+	h, level, err := seriesLevel(id, rows, schemas, fn.Name, "a stratified sample needs every series in a stratum")
 	if err != nil {
 		return err
 	}
-	level, ok, err := lastLevel(sc, h, fn.Name)
-	if err != nil {
-		return err
-	}
-	name := strings.ReplaceAll(id, "\x1f", "|")
-	if !ok {
-		return fmt.Errorf("history: series %q has no %s: a stratified sample needs every series in a stratum", name, fn.Name)
-	}
-	emit(level, seriesRows{ID: name, Bundle: bundle(h, nil)})
+	emit(level, seriesRows{ID: strings.ReplaceAll(id, "\x1f", "|"), Bundle: bundle(h, nil)})
 	return nil
 }
 

@@ -96,20 +96,31 @@ type partitionFn struct {
 }
 
 func (fn *partitionFn) ProcessElement(id string, rows func(*[]byte) bool, schemas func(*shardSchema) bool, emit func(string, []byte)) error {
-	h := collect(rows)
-	sc, err := sameSchema("history", collect(schemas))
+	h, level, err := seriesLevel(id, rows, schemas, fn.Name, "a partitioned model needs every series in a partition")
 	if err != nil {
 		return err
-	}
-	level, ok, err := lastLevel(sc, h, fn.Name)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("history: series %q has no %s: a partitioned model needs every series in a partition", strings.ReplaceAll(id, "\x1f", "|"), fn.Name)
 	}
 	emit(level, bundle(h, nil))
 	return nil
+}
+
+// seriesLevel collects a series' rows and returns them with the series'
+// level of the static attribute name (lastLevel); need says, for the
+// error, why a series without one cannot go on.
+func seriesLevel(id string, rows func(*[]byte) bool, schemas func(*shardSchema) bool, name, need string) ([][]byte, string, error) {
+	h := collect(rows)
+	sc, err := sameSchema("history", collect(schemas))
+	if err != nil {
+		return nil, "", err
+	}
+	level, ok, err := lastLevel(sc, h, name)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return nil, "", fmt.Errorf("history: series %q has no %s: %s", strings.ReplaceAll(id, "\x1f", "|"), name, need)
+	}
+	return h, level, nil
 }
 
 // partModel is one partition's trained model: the forecast model's JSON
