@@ -15,6 +15,7 @@ import (
 	"promocast/internal/shareddata"
 	"promocast/panel"
 	"promocast/spec"
+	"promocast/train"
 )
 
 // realPanel is a real panel with no known truth: the effect model is
@@ -59,14 +60,12 @@ func runReal(root string, only map[string]bool) error {
 		if err != nil {
 			return err
 		}
-		p, err := panel.Build(hist, ds.Spec, panel.Options{})
+		// The panel and features exactly as promocast train builds them.
+		pr, err := train.Prepare(hist, ds.Spec, train.Options{Forecast: forecast.TrainOptions{Horizon: rp.horizon, Gap: rp.gap}})
 		if err != nil {
 			return err
 		}
-		pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: rp.horizon, Gap: rp.gap})
-		if err != nil {
-			return err
-		}
+		p := pr.Panel
 		e, err := effect.Fit(pr, p.Last, effect.Options{})
 		if err != nil {
 			return err
