@@ -30,7 +30,7 @@ func TestEveryLearnerRoundTrips(t *testing.T) {
 		}
 		ds.Y[i] = row[0] + 2*row[3] + 0.1*rng.NormFloat64()
 	}
-	for _, name := range Names() {
+	for _, name := range Models() {
 		fit, err := New(name, Options{})
 		if err != nil {
 			t.Fatal(err)

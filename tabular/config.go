@@ -4,27 +4,25 @@ import (
 	"fmt"
 	"strings"
 
+	"promocast/learn"
 	"promocast/learn/gbdt"
-	"promocast/learn/linear"
-	"promocast/learn/nn"
-	"promocast/learn/svm"
+	"promocast/tune"
 )
 
-// Learner names accepted by Config.Learner and stored in model files.
+// Learner names accepted by Config.Learner and stored in model files:
+// package learn's names, which also accepts its presets (e.g. lasso, svr).
 const (
-	LearnerGBDT     = "gbdt"     // histogram gradient boosting (gbdt.Train)
-	LearnerForest   = "rf"       // random forest (gbdt.TrainForest)
-	LearnerTree     = "tree"     // one CART decision tree (gbdt.TrainCART)
-	LearnerLinear   = "linear"   // ridge, lasso or elastic net (linear.Fit); regression only
-	LearnerLogistic = "logistic" // logistic regression (linear.FitLogistic); classification only
-	LearnerSVM      = "svm"      // linear SVM: svm.FitClassifier (Platt probabilities) or svm.FitRegressor (SVR)
-	LearnerMLP      = "mlp"      // multilayer perceptron with entity embeddings (nn.Fit)
+	LearnerGBDT     = learn.GBDT
+	LearnerForest   = learn.Forest
+	LearnerTree     = learn.Tree
+	LearnerLinear   = learn.Linear
+	LearnerLogistic = learn.Logistic
+	LearnerSVM      = learn.SVM
+	LearnerMLP      = learn.MLP
 )
 
 // Learners returns the learner names in the order the help text lists them.
-func Learners() []string {
-	return []string{LearnerGBDT, LearnerForest, LearnerTree, LearnerLinear, LearnerLogistic, LearnerSVM, LearnerMLP}
-}
+func Learners() []string { return learn.Names(learn.Table) }
 
 // Config says what to learn from a table and with which learner. The zero
 // value of every learner's params means that learner's defaults; only the
@@ -41,22 +39,13 @@ type Config struct {
 	// A numeric target can be a class label only with an explicit
 	// Classification task or a classifying learner.
 	Task string
-	// Learner is one of Learners(); "" means gbdt.
+	// Learner is one of Learners() or a preset of package learn; "" means
+	// gbdt.
 	Learner string
-	// GBDT configures gbdt. For classification its Objective must be ""
-	// or logistic and becomes logistic.
-	GBDT gbdt.Params
-	// Forest configures rf and tree; Classification is set from the task.
-	Forest gbdt.ForestParams
-	// Linear configures linear.
-	Linear linear.Params
-	// Logistic configures logistic.
-	Logistic linear.LogisticParams
-	// SVM configures svm; its loss follows the task when empty.
-	SVM svm.Params
-	// MLP configures mlp; classification sets its loss to logistic. Its
-	// early stopping holds out the last rows of the table as given.
-	MLP nn.Params
+	// Options configure the learners (learn.Options). For classification
+	// GBDT.Objective must be "" or logistic and becomes logistic, and mlp
+	// holds out the last rows of the table as given for early stopping.
+	learn.Options
 }
 
 // Check reports an unknown learner or task, a missing target name, or a
@@ -76,32 +65,26 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Learner == "" {
 		c.Learner = LearnerGBDT
 	}
-	known := false
-	for _, l := range Learners() {
-		known = known || l == c.Learner
-	}
-	if !known {
-		return c, fmt.Errorf("unknown learner %q: expected one of %s", c.Learner, strings.Join(Learners(), ", "))
+	l, ok := learn.Lookup(c.Learner)
+	if !ok || !l.Learns(learn.Table) {
+		return c, fmt.Errorf("unknown learner %q: expected one of %s (or %s)", c.Learner, strings.Join(Learners(), ", "), strings.Join(learn.Presets(learn.Table), ", "))
 	}
 	switch c.Task {
 	case "", Regression, Classification:
 	default:
 		return c, fmt.Errorf("unknown task %q: expected %s, %s or empty for auto", c.Task, Regression, Classification)
 	}
-	implied := ""
+	implied := l.Task()
 	switch {
-	case c.Learner == LearnerLogistic:
+	case implied != "":
+	case l.Family() == LearnerGBDT && c.GBDT.Objective == gbdt.Logistic:
 		implied = Classification
-	case c.Learner == LearnerLinear:
-		implied = Regression
-	case c.Learner == LearnerGBDT && c.GBDT.Objective == gbdt.Logistic:
-		implied = Classification
-	case c.Learner == LearnerGBDT && c.GBDT.Objective != "":
+	case l.Family() == LearnerGBDT && c.GBDT.Objective != "":
 		implied = Regression
 	}
 	if implied != "" && c.Task != "" && c.Task != implied {
 		what := "learner " + c.Learner
-		if c.Learner == LearnerGBDT {
+		if l.Task() == "" {
 			what = "objective " + c.GBDT.Objective
 		}
 		return c, fmt.Errorf("%s does %s, but the task is %s", what, implied, c.Task)
@@ -110,4 +93,23 @@ func (c Config) withDefaults() (Config, error) {
 		c.Task = implied
 	}
 	return c, nil
+}
+
+// TuneSpace is the settings tune searches for a learner of a table, as
+// its family declares them for tables; false for an unknown learner.
+func TuneSpace(learner string) (tune.Space, bool) {
+	l, ok := learn.Lookup(learner)
+	if !ok || !l.Learns(learn.Table) {
+		return nil, false
+	}
+	return l.Space(learn.Table)
+}
+
+// Tuned returns c with a setting a search drew applied to its learner's
+// params.
+func (c Config) Tuned(p tune.Params) Config {
+	if l, ok := learn.Lookup(c.Learner); ok {
+		c.Options = l.Tuned(c.Options, p)
+	}
+	return c
 }

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"math"
+	"promocast/learn"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,8 +14,8 @@ func TestCVRegressionFindsSignal(t *testing.T) {
 	f := synthetic(t, 2000, false, 1)
 	var gbdtR2 float64
 	for _, c := range []Config{
-		{Target: "y", Learner: LearnerGBDT, GBDT: gbdt.Params{Rounds: 200}},
-		{Target: "y", Learner: LearnerForest, Forest: gbdt.ForestParams{Trees: 30, Seed: 1}},
+		{Target: "y", Learner: LearnerGBDT, Options: learn.Options{GBDT: gbdt.Params{Rounds: 200}}},
+		{Target: "y", Learner: LearnerForest, Options: learn.Options{Forest: gbdt.ForestParams{Trees: 30, Seed: 1}}},
 	} {
 		res, err := CrossValidate(f, c, CVOptions{Folds: 4, Seed: 7})
 		if err != nil {
@@ -56,7 +57,7 @@ func TestCVClassificationFindsSignal(t *testing.T) {
 	f := synthetic(t, 3000, true, 1)
 	var calls []int
 	for _, c := range []Config{
-		{Target: "y", Learner: LearnerGBDT, GBDT: gbdt.Params{Rounds: 100, MaxDepth: 3}},
+		{Target: "y", Learner: LearnerGBDT, Options: learn.Options{GBDT: gbdt.Params{Rounds: 100, MaxDepth: 3}}},
 		{Target: "y", Learner: LearnerLogistic},
 	} {
 		calls = calls[:0]
@@ -111,7 +112,7 @@ func TestFoldsStratifiedAndDeterministic(t *testing.T) {
 
 func TestCVDeterministicAndTable(t *testing.T) {
 	f := synthetic(t, 500, true, 3)
-	c := Config{Target: "y", Learner: LearnerForest, Forest: gbdt.ForestParams{Trees: 5, Seed: 2}}
+	c := Config{Target: "y", Learner: LearnerForest, Options: learn.Options{Forest: gbdt.ForestParams{Trees: 5, Seed: 2}}}
 	r1, err := CrossValidate(f, c, CVOptions{Folds: 3, Seed: 9})
 	if err != nil {
 		t.Fatal(err)

@@ -43,10 +43,12 @@
 // the gbdt objective is logistic, and regression otherwise; Config.Task
 // overrides this, e.g. for a 0/1 numeric target with rf.
 //
-// Learners: gbdt (gradient boosting; classification uses the logistic
-// objective), rf (random forest) and tree (one CART tree), both of which
-// classify by Gini impurity, linear (ridge, lasso, elastic net; regression
-// only) and logistic (classification only).
+// Learners are package learn's, by the same names as in forecasting: gbdt
+// (gradient boosting; classification uses the logistic objective), rf
+// (random forest) and tree (one CART tree), both of which classify by Gini
+// impurity, linear (ridge, lasso, elastic net; regression only), logistic
+// (classification only), svm (linear SVM) and mlp; the presets ridge,
+// lasso, elasticnet, gbdt_poisson and svr too.
 //
 // # Cross-validation
 //
@@ -65,14 +67,16 @@
 //	{"format":"promocast-tabular","version":1,
 //	 "checksum":"sha256:<hex of the body bytes>","body":{...}}
 //
-// whose body holds "kind" ("tabular"), "learner" (gbdt, rf, tree, linear or
-// logistic), "features" (name, type number|bool|category and the levels of
-// a category), "target" (name, task, and for classification the positive
-// and negative labels), "rows" (training rows) and "predictor" (the
-// learner's own JSON: gbdt.Model, gbdt.Forest, linear.Model or
-// linear.LogisticModel). Read refuses a file whose checksum does not match
-// its body, whose version is newer than Version, or whose learner disagrees
-// with the schema. Write replaces a file atomically (export.WriteFile).
+// whose body holds "kind" ("tabular"), "learner" (the name the model was
+// trained under, see above), "features" (name, type number|bool|category
+// and the levels of a category), "target" (name, task, and for
+// classification the positive and negative labels), "rows" (training
+// rows) and "predictor" (the learner's own JSON: gbdt.Model, gbdt.Forest,
+// linear.Model, linear.LogisticModel, svm.Regressor or svm.Classifier, or
+// nn.Model); docs/model-format.md documents the layout. Read refuses a
+// file whose checksum does not match its body, whose version is newer than
+// Version, or whose learner disagrees with the schema. Write replaces a
+// file atomically (export.WriteFile).
 //
 // # Guarantees
 //

@@ -2,6 +2,7 @@ package tabular_test
 
 import (
 	"fmt"
+	"promocast/learn"
 
 	"promocast/data"
 	"promocast/learn/linear"
@@ -18,7 +19,7 @@ func Example() {
 		{Name: "units", Kind: data.Number, Num: []float64{4, 5, 7, 6, 9, 10}},
 	})
 	m, err := tabular.Fit(train, tabular.Config{Target: "units", Learner: tabular.LearnerLinear,
-		Linear: linear.Params{Penalty: linear.PenaltyNone}})
+		Options: learn.Options{Linear: linear.Params{Penalty: linear.PenaltyNone}}})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -7,10 +7,7 @@ import (
 
 	"promocast/envelope"
 	"promocast/export"
-	"promocast/learn/gbdt"
-	"promocast/learn/linear"
-	"promocast/learn/nn"
-	"promocast/learn/svm"
+	"promocast/learn"
 	"promocast/model"
 )
 
@@ -90,53 +87,15 @@ func Decode(b []byte, name string) (*Model, error) {
 // decodePredictor rebuilds the named learner from its JSON and returns
 // the features it expects.
 func decodePredictor(learner string, raw []byte) (model.Predictor, []model.Feature, error) {
-	var err error
-	switch learner {
-	case LearnerGBDT:
-		var m gbdt.Model
-		if err = json.Unmarshal(raw, &m); err == nil {
-			return &m, m.Features, nil
-		}
-	case LearnerForest, LearnerTree:
-		var m gbdt.Forest
-		if err = json.Unmarshal(raw, &m); err == nil {
-			return &m, m.Features, nil
-		}
-	case LearnerLinear:
-		var m linear.Model
-		if err = json.Unmarshal(raw, &m); err == nil {
-			return &m, m.Features(), nil
-		}
-	case LearnerLogistic:
-		var m linear.LogisticModel
-		if err = json.Unmarshal(raw, &m); err == nil {
-			return &m, m.Features(), nil
-		}
-	case LearnerMLP:
-		var m nn.Model
-		if err = json.Unmarshal(raw, &m); err == nil {
-			return &m, m.Features, nil
-		}
-	case LearnerSVM:
-		var probe struct{ Kind string }
-		if err = json.Unmarshal(raw, &probe); err != nil {
-			break
-		}
-		if probe.Kind == svm.KindClassifier {
-			var m svm.Classifier
-			if err = json.Unmarshal(raw, &m); err == nil {
-				return &m, m.Features(), nil
-			}
-			break
-		}
-		var m svm.Regressor
-		if err = json.Unmarshal(raw, &m); err == nil {
-			return &m, m.Features(), nil
-		}
-	default:
+	l, ok := learn.Lookup(learner)
+	if !ok || !l.Learns(learn.Table) {
 		return nil, nil, fmt.Errorf("unknown learner %q: this promocast knows %v", learner, Learners())
 	}
-	return nil, nil, fmt.Errorf("decode %s model: %w", learner, err)
+	p, feats, err := l.Decode(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decode %s model: %w", learner, err)
+	}
+	return p, feats, nil
 }
 
 // check reports a schema that could not have been written by Fit.

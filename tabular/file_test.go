@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"promocast/learn"
 	"strings"
 	"testing"
 
@@ -14,9 +15,9 @@ import (
 // smallConfigs returns one fast config per learner for the task.
 func smallConfigs(classify bool) []Config {
 	cs := []Config{
-		{Learner: LearnerGBDT, GBDT: gbdt.Params{Rounds: 30, Seed: 3}},
-		{Learner: LearnerForest, Forest: gbdt.ForestParams{Trees: 10, Seed: 3}},
-		{Learner: LearnerTree, Forest: gbdt.ForestParams{MaxDepth: 6}},
+		{Learner: LearnerGBDT, Options: learn.Options{GBDT: gbdt.Params{Rounds: 30, Seed: 3}}},
+		{Learner: LearnerForest, Options: learn.Options{Forest: gbdt.ForestParams{Trees: 10, Seed: 3}}},
+		{Learner: LearnerTree, Options: learn.Options{Forest: gbdt.ForestParams{MaxDepth: 6}}},
 	}
 	if classify {
 		cs = append(cs, Config{Learner: LearnerLogistic})
@@ -87,7 +88,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestClassificationTarget(t *testing.T) {
-	m, err := Fit(synthetic(t, 300, true, 1), Config{Target: "y", GBDT: gbdt.Params{Rounds: 5}})
+	m, err := Fit(synthetic(t, 300, true, 1), Config{Target: "y", Options: learn.Options{GBDT: gbdt.Params{Rounds: 5}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,7 @@ import (
 	"fmt"
 
 	"promocast/data"
-	"promocast/learn/gbdt"
-	"promocast/learn/linear"
-	"promocast/learn/nn"
-	"promocast/learn/svm"
+	"promocast/learn"
 	"promocast/model"
 )
 
@@ -22,7 +19,8 @@ type Model struct {
 	Rows int
 	// Predictor is the trained learner: *gbdt.Model for gbdt, *gbdt.Forest
 	// for rf and tree, *linear.Model for linear, *linear.LogisticModel for
-	// logistic.
+	// logistic, *svm.Regressor or *svm.Classifier for svm, *nn.Model for
+	// mlp.
 	Predictor model.Predictor
 }
 
@@ -70,43 +68,8 @@ func Fit(f *data.Frame, c Config) (*Model, error) {
 
 // train fits c's learner (c has defaults filled in) to ds for task.
 func train(ds *model.Dataset, task string, c Config) (model.Predictor, error) {
-	classify := task == Classification
-	switch c.Learner {
-	case LearnerGBDT:
-		p := c.GBDT
-		if classify {
-			p.Objective = gbdt.Logistic
-		}
-		return gbdt.Train(ds, nil, p)
-	case LearnerForest, LearnerTree:
-		p := c.Forest
-		p.Classification = classify
-		if c.Learner == LearnerTree {
-			return gbdt.TrainCART(ds, p)
-		}
-		return gbdt.TrainForest(ds, p)
-	case LearnerLinear:
-		if classify {
-			return nil, fmt.Errorf("linear is a regressor; use logistic for classification")
-		}
-		return linear.Fit(ds, c.Linear)
-	case LearnerMLP:
-		p := c.MLP
-		if classify {
-			p.Loss = nn.LossLogistic
-		}
-		return nn.Fit(ds, p)
-	case LearnerSVM:
-		if classify {
-			return svm.FitClassifier(ds, c.SVM)
-		}
-		return svm.FitRegressor(ds, c.SVM)
-	default: // LearnerLogistic
-		if !classify {
-			return nil, fmt.Errorf("logistic is a classifier; use linear for regression")
-		}
-		return linear.FitLogistic(ds, c.Logistic)
-	}
+	l, _ := learn.Lookup(c.Learner) // withDefaults checked the name
+	return l.Train(ds, task, learn.Table, c.Options)
 }
 
 // Predict encodes table f with the model's schema and returns one

@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"promocast/learn"
 	"strings"
 	"testing"
 
@@ -26,8 +27,8 @@ func TestOnlineShoppers(t *testing.T) {
 	}
 	for _, c := range []Config{
 		{Learner: LearnerLogistic},
-		{Learner: LearnerForest, Forest: gbdt.ForestParams{Trees: 100, Seed: 1}},
-		{Learner: LearnerGBDT, GBDT: gbdt.Params{Rounds: 200, LearningRate: 0.05, MaxDepth: 4, Seed: 1}},
+		{Learner: LearnerForest, Options: learn.Options{Forest: gbdt.ForestParams{Trees: 100, Seed: 1}}},
+		{Learner: LearnerGBDT, Options: learn.Options{GBDT: gbdt.Params{Rounds: 200, LearningRate: 0.05, MaxDepth: 4, Seed: 1}}},
 	} {
 		c.Target = "Revenue"
 		res, err := CrossValidate(f, c, CVOptions{Folds: 5, Seed: 1})

@@ -3,6 +3,7 @@ package tabular
 import (
 	"fmt"
 	"math"
+	"promocast/learn"
 	"sort"
 	"strings"
 
@@ -24,8 +25,8 @@ const (
 
 // Tasks as stored in Target.Task and accepted by Config.Task.
 const (
-	Regression     = "regression"
-	Classification = "classification"
+	Regression     = learn.Regression
+	Classification = learn.Classification
 )
 
 // Feature is one model input: a column of the table and how its cells

@@ -24,7 +24,8 @@ type modelFlags struct {
 // register adds the flags; an empty def means the model train chooses for
 // the data.
 func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
-	usage := "model: " + strings.Join(learn.Names(), ", ") + "; train also takes auto"
+	usage := "model: " + strings.Join(append(learn.Names(learn.Panel), learn.LogGBDT), ", ") +
+		"; presets " + strings.Join(learn.Presets(learn.Panel), ", ") + "; train also takes auto"
 	if def == "" {
 		usage += " (default: the model chosen for the data)"
 	}

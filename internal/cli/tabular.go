@@ -12,6 +12,7 @@ import (
 	"promocast/data"
 	"promocast/export"
 	"promocast/ingest"
+	"promocast/learn"
 	"promocast/tabular"
 )
 
@@ -78,7 +79,8 @@ func (f *tabularLearnerFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.drop, "drop", nil, "columns that are not features, e.g. ids (comma-separated)")
 	fs.StringSliceVar(&f.categorical, "categorical", nil, "numeric-looking columns to treat as categories, e.g. codes (comma-separated)")
 	fs.StringVar(&f.task, "task", "auto", "regression, classification or auto (text target or classifying learner: classification)")
-	fs.StringVar(&f.learner, "model", tabular.LearnerGBDT, "learner: "+strings.Join(tabular.Learners(), ", "))
+	fs.StringVar(&f.learner, "model", tabular.LearnerGBDT, "learner: "+strings.Join(tabular.Learners(), ", ")+
+		"; presets "+strings.Join(learn.Presets(learn.Table), ", "))
 	fs.StringVar(&f.objective, "objective", "", "gbdt loss: squared, poisson, tweedie, quantile or logistic (default squared; logistic for classification)")
 	fs.Float64Var(&f.quantile, "quantile", 0, "quantile level of the quantile objective (0: 0.5)")
 	fs.IntVar(&f.rounds, "rounds", 0, "boosting rounds of gbdt, trees of rf (0: 100)")
@@ -107,14 +109,19 @@ func (f *tabularLearnerFlags) config(fs *pflag.FlagSet) (tabular.Config, error) 
 	if f.target == "" {
 		return c, usagef("--target is required: the column to predict")
 	}
-	if !slices.Contains(tabular.Learners(), f.learner) {
-		return c, usagef("--model %q: expected one of %s", f.learner, strings.Join(tabular.Learners(), ", "))
+	l, ok := learn.Lookup(f.learner)
+	if !ok || !l.Learns(learn.Table) {
+		return c, usagef("--model %q: expected one of %s (or a preset: %s)", f.learner, strings.Join(tabular.Learners(), ", "), strings.Join(learn.Presets(learn.Table), ", "))
 	}
 	var bad error
 	tunes := tabularFlagLearners()
 	fs.Visit(func(fl *pflag.Flag) {
-		if ls, ok := tunes[fl.Name]; ok && bad == nil && !slices.Contains(ls, f.learner) {
+		switch ls, ok := tunes[fl.Name]; {
+		case bad != nil || !ok:
+		case !slices.Contains(ls, l.Family()):
 			bad = usagef("--%s does not apply to --model %s (it tunes %s)", fl.Name, f.learner, strings.Join(ls, ", "))
+		case (fl.Name == "penalty" || fl.Name == "objective") && l.Name() != l.Family():
+			bad = usagef("--%s does not apply to --model %s, a preset that fixes it; use --model %s", fl.Name, f.learner, l.Family())
 		}
 	})
 	if bad != nil {
