@@ -3,7 +3,9 @@
 scikit-learn sides of the benchmark, scoring and the result table.
 
 Subcommands:
-  gen DIR ROWS TEST_ROWS      write DIR/train.csv and DIR/test.csv
+  gen DIR ROWS TEST_ROWS [COLS]
+                              write DIR/train.csv and DIR/test.csv with COLS
+                              features (default 50, at least 20)
   xgb-train TRAIN MODEL       read the CSV, build a DMatrix, train, save
   xgb-predict MODEL TEST OUT  predict TEST into OUT (one "prediction" column)
   hgb-train TRAIN MODEL       the same with scikit-learn's
@@ -22,7 +24,6 @@ import sys
 import numpy as np
 import pandas as pd
 
-COLS = 50
 SEED = 20240611
 CHUNK = 100_000
 
@@ -33,8 +34,8 @@ ROUNDS, DEPTH, LEAVES, ETA, BINS, THREADS = 200, 8, 255, 0.1, 255, 2
 
 def signal(x):
     """Non-linear target: Friedman #1 on x0..x4, a threshold interaction, a
-    periodic term, a product, small linear effects on x10..x19; x20..x49 are
-    pure noise features."""
+    periodic term, a product, small linear effects on x10..x19; x20 and up
+    are pure noise features."""
     y = (10 * np.sin(np.pi * x[:, 0] * x[:, 1]) + 20 * (x[:, 2] - 0.5) ** 2
          + 10 * x[:, 3] + 5 * x[:, 4]
          + 3 * (x[:, 5] > 0.5) * x[:, 6] + 2 * np.cos(4 * np.pi * x[:, 7])
@@ -42,25 +43,28 @@ def signal(x):
     return y
 
 
-def write_table(path, rows, rng):
+def write_table(path, rows, cols, rng):
     """Writes rows of uniform features and noisy target in chunks, so that
     memory stays small; the values have 6 significant digits."""
-    names = [f"x{j}" for j in range(COLS)] + ["y"]
+    names = [f"x{j}" for j in range(cols)] + ["y"]
     with open(path, "w") as fh:
         fh.write(",".join(names) + "\n")
         done = 0
         while done < rows:
             n = min(CHUNK, rows - done)
-            x = rng.random((n, COLS))
+            x = rng.random((n, cols))
             y = signal(x) + rng.normal(0, 1, n)
             pd.DataFrame(np.column_stack([x, y])).to_csv(fh, header=False, index=False, float_format="%.6g")
             done += n
 
 
-def gen(out, rows, test_rows):
+def gen(out, rows, test_rows, cols=50):
+    cols = int(cols)
+    if cols < 20:
+        sys.exit(f"gen: COLS is {cols}: the signal needs at least 20 features")
     rng = np.random.default_rng(SEED)
-    write_table(f"{out}/train.csv", int(rows), rng)
-    write_table(f"{out}/test.csv", int(test_rows), rng)
+    write_table(f"{out}/train.csv", int(rows), cols, rng)
+    write_table(f"{out}/test.csv", int(test_rows), cols, rng)
 
 
 def xgb_train(train, model):

@@ -9,9 +9,11 @@
 #
 #   bench/gbdt_vs_xgboost.sh                 # 1,000,000 training rows: minutes
 #   ROWS=50000 bench/gbdt_vs_xgboost.sh      # smoke test: seconds
+#   ROWS=500000 COLS=30 bench/gbdt_vs_xgboost.sh   # the narrower table
 #
-# Environment: ROWS (training rows, default 1000000), TEST_ROWS (default
-# ROWS/5), BENCH_DIR (data and models, default /tmp/promocast-bench-ROWS;
+# Environment: ROWS (training rows, default 1000000), COLS (features, default
+# 50, at least 20), TEST_ROWS (default ROWS/5), BENCH_DIR (data and models,
+# default /tmp/promocast-bench-ROWS, with -COLS appended unless COLS is 50;
 # generated data is reused). Needs Debian's python3-xgboost, python3-sklearn,
 # python3-pandas and /usr/bin/time. Run it from anywhere inside the repository. On a shared
 # machine the wall times include whatever else runs; compare within one run.
@@ -23,8 +25,13 @@
 set -eu
 
 ROWS=${ROWS:-1000000}
+COLS=${COLS:-50}
 TEST_ROWS=${TEST_ROWS:-$((ROWS / 5))}
-DIR=${BENCH_DIR:-/tmp/promocast-bench-$ROWS}
+if [ "$COLS" = 50 ]; then
+	DIR=${BENCH_DIR:-/tmp/promocast-bench-$ROWS}
+else
+	DIR=${BENCH_DIR:-/tmp/promocast-bench-$ROWS-$COLS}
+fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 PY=/usr/bin/python3
@@ -35,8 +42,8 @@ echo "building promocast" >&2
 (cd "$REPO" && go build -o "$DIR/promocast" ./cmd/promocast)
 
 if [ ! -s "$DIR/test.csv" ]; then
-	echo "generating $ROWS training and $TEST_ROWS test rows × 50 features in $DIR" >&2
-	"$PY" "$HELPER" gen "$DIR" "$ROWS" "$TEST_ROWS"
+	echo "generating $ROWS training and $TEST_ROWS test rows × $COLS features in $DIR" >&2
+	"$PY" "$HELPER" gen "$DIR" "$ROWS" "$TEST_ROWS" "$COLS"
 fi
 
 echo "promocast: read CSV + train" >&2
@@ -60,5 +67,5 @@ OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE "$PY" "$HELPER" hgb-predict "$DIR/hgb-
 XGB_RMSE=$("$PY" "$HELPER" rmse "$DIR/test.csv" "$DIR/xgboost-pred.csv")
 HGB_RMSE=$("$PY" "$HELPER" rmse "$DIR/test.csv" "$DIR/hgb-pred.csv")
 
-echo "$ROWS training rows × 50 features, 200 rounds, depth 8, 255 leaves (XGBoost grow_policy=lossguide), 2 threads; test RMSE on $TEST_ROWS rows"
+echo "$ROWS training rows × $COLS features, 200 rounds, depth 8, 255 leaves (XGBoost grow_policy=lossguide), 2 threads; test RMSE on $TEST_ROWS rows"
 "$PY" "$HELPER" report "$DIR/promocast.time" "$DIR/xgboost.time" "$DIR/hgb.time" "$PC_RMSE" "$XGB_RMSE" "$HGB_RMSE"

@@ -49,6 +49,7 @@ type tabularLearnerFlags struct {
 	rowSubsample, colSubsample        float64
 	seed                              uint64
 	threads                           int
+	exactGradients                    bool
 	penalty                           string
 	alpha, l1Ratio                    float64
 }
@@ -61,6 +62,7 @@ func tabularFlagLearners() map[string][]string {
 		"learning-rate":    {tabular.LearnerGBDT},
 		"l2":               {tabular.LearnerGBDT},
 		"row-subsample":    {tabular.LearnerGBDT},
+		"exact-gradients":  {tabular.LearnerGBDT},
 		"rounds":           {tabular.LearnerGBDT, tabular.LearnerForest},
 		"col-subsample":    {tabular.LearnerGBDT, tabular.LearnerForest},
 		"max-depth":        {tabular.LearnerGBDT, tabular.LearnerForest, tabular.LearnerTree},
@@ -91,6 +93,7 @@ func (f *tabularLearnerFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.minChildWeight, "min-child-weight", 0, "least hessian sum (gbdt) or row weight (rf, tree) of a leaf (0: 1)")
 	fs.Float64Var(&f.l2, "l2", 0, "gbdt L2 penalty on leaf values (0: 1; negative: none)")
 	fs.Float64Var(&f.rowSubsample, "row-subsample", 0, "fraction of rows each gbdt tree sees (0: 1)")
+	fs.BoolVar(&f.exactGradients, "exact-gradients", false, "gbdt: build split histograms from float gradients instead of integer-rounded ones (slower; leaf values are exact either way)")
 	fs.Float64Var(&f.colSubsample, "col-subsample", 0, "fraction of features per gbdt tree or per rf node (0: 1 for gbdt, 1/3 or 1/√features for rf)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of sampling and of the cross-validation shuffle")
 	fs.IntVar(&f.threads, "threads", 0, "goroutines for tree learners (0: all cores); results do not depend on it")
@@ -167,6 +170,7 @@ func (f *tabularLearnerFlags) config(fs *pflag.FlagSet) (tabular.Config, error) 
 	g.Objective, g.Alpha, g.Rounds, g.MaxDepth, g.MaxLeaves = f.objective, f.quantile, f.rounds, f.maxDepth, f.maxLeaves
 	g.LearningRate, g.Bins, g.MinChildWeight, g.L2 = f.learningRate, f.bins, f.minChildWeight, f.l2
 	g.RowSubsample, g.ColSubsample, g.Seed, g.Threads = f.rowSubsample, f.colSubsample, f.seed, f.threads
+	g.ExactGradients = f.exactGradients
 	r := &c.Forest
 	r.Trees, r.MaxDepth, r.MaxLeaves, r.MinLeafWeight = f.rounds, f.maxDepth, f.maxLeaves, f.minChildWeight
 	r.FeatureFraction, r.Bins, r.Seed, r.Threads = f.colSubsample, f.bins, f.seed, f.threads

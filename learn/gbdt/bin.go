@@ -190,6 +190,15 @@ func midpoint(a, b float64) float64 {
 
 // encode writes every value's code, in parallel over row blocks.
 func encode(X *data.Matrix, b *binned, threads int) {
+	// Each numeric feature's bounds, padded with +Inf to 256, are searched
+	// in eight steps without branches.
+	padded := make([][256]float64, X.Cols)
+	for f, up := range b.upper {
+		copy(padded[f][:], up)
+		for j := len(up); j < 256; j++ {
+			padded[f][j] = math.Inf(1)
+		}
+	}
 	const block = 4096
 	nblocks := (X.Rows + block - 1) / block
 	parallel.For(nblocks, threads, func(k int) {
@@ -205,7 +214,7 @@ func encode(X *data.Matrix, b *binned, threads int) {
 				case b.cat[f]:
 					c = uint8(int(v) + 1)
 				default:
-					c = uint8(searchUpper(b.upper[f], v) + 1)
+					c = uint8(searchPadded(&padded[f], v) + 1)
 				}
 				codes[f] = c
 			}
@@ -213,16 +222,14 @@ func encode(X *data.Matrix, b *binned, threads int) {
 	})
 }
 
-// searchUpper returns the first index j with v ≤ up[j]; up ends with +Inf.
-func searchUpper(up []float64, v float64) int {
-	lo, hi := 0, len(up)-1
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if v <= up[m] {
-			hi = m
-		} else {
-			lo = m + 1
+// searchPadded returns the first index j with v ≤ up[j] for a value v
+// that is not NaN; up is sorted and ends with +Inf.
+func searchPadded(up *[256]float64, v float64) int {
+	j := 0
+	for step := 128; step > 0; step >>= 1 {
+		if up[j+step-1] < v {
+			j += step
 		}
 	}
-	return lo
+	return j
 }

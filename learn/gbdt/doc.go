@@ -44,7 +44,17 @@
 // (the leaf with the largest loss reduction splits next) up to MaxLeaves
 // and MaxDepth. Only the smaller child's histogram is built from rows; the
 // larger child's is its parent's minus the smaller one, and children that
-// will never split get no histogram at all.
+// will never split get no histogram at all, nor their codes moved.
+//
+// By default gradients and hessians are quantised each round (LightGBM 4's
+// quantised training): scaled by a power of two to integers with
+// stochastic rounding drawn from Seed, and packed into one int64 per row,
+// so a histogram cell is one integer add and a sibling's histogram an
+// exact integer subtraction. Split gains come from the dequantised sums,
+// which add up exactly, so features that split the rows alike tie exactly
+// and the lower index wins; once a tree is grown every node's value and
+// cover are recomputed from the exact gradients of its rows.
+// Params.ExactGradients builds float histograms instead.
 //
 // A numeric split sends codes ≤ b left and learns where missing values go
 // (left or right, whichever gains more; right when the leaf saw none). A

@@ -21,6 +21,7 @@ type leafState struct {
 	// (monotone constraints).
 	lower, upper float64
 	hist         []float64 // nil once the leaf cannot split
+	qhist        []int64   // hist of quantised gradients
 	best         split
 }
 
@@ -54,8 +55,19 @@ type grower struct {
 	iota   []uint32
 	og, oh []float64
 	pool   [][]float64
-	leaves []leafState
-	open   []int // indices into leaves of leaves that can split
+	// q, when not nil, quantises the gradients: histograms are then
+	// qhist, built from oq, the packed gradients in leaf order, and
+	// dequantised a feature at a time into scratch (one per goroutine).
+	q       *quantizer
+	oq      []int64
+	qpool   [][]int64
+	scratch [][]float64
+	// bounds[n] holds node n's monotone bounds; nodeG and nodeH are
+	// exactLeaves' scratch.
+	bounds       [][2]float64
+	nodeG, nodeH []float64
+	leaves       []leafState
+	open         []int // indices into leaves of leaves that can split
 	// treeFeatures marks the features the current tree may use.
 	treeFeatures []bool
 	nodeMask     [2][]bool
@@ -70,8 +82,6 @@ func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
 		rows:         make([]uint32, 0, b.rows),
 		tmp:          make([]uint32, b.rows),
 		iota:         make([]uint32, b.rows),
-		og:           make([]float64, b.rows),
-		oh:           make([]float64, b.rows),
 		treeFeatures: make([]bool, b.cols),
 		rng:          rng,
 	}
@@ -88,6 +98,13 @@ func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
 	return gr
 }
 
+// quantize makes the grower grow its trees from quantised gradients,
+// rounded with seed.
+func (gr *grower) quantize(seed uint64) {
+	gr.q = newQuantizer(gr.b.rows, seed)
+	gr.oq = make([]int64, gr.b.rows)
+}
+
 // leafCodes returns the codes leaf lf's rows are in and the index of each
 // of its rows, in order, in them.
 func (gr *grower) leafCodes(lf *leafState) ([]uint8, []uint32) {
@@ -96,6 +113,29 @@ func (gr *grower) leafCodes(lf *leafState) ([]uint8, []uint32) {
 	}
 	cols := gr.b.cols
 	return gr.work[lf.buf][lf.begin*cols : lf.end*cols], gr.iota[:lf.end-lf.begin]
+}
+
+// newHist gives leaf lf an empty histogram of the grower's kind.
+func (gr *grower) newHist(lf *leafState) {
+	if gr.q == nil {
+		lf.hist = gr.getHist()
+		return
+	}
+	if n := len(gr.qpool); n > 0 {
+		lf.qhist = gr.qpool[n-1]
+		gr.qpool = gr.qpool[:n-1]
+		return
+	}
+	lf.qhist = make([]int64, gr.b.cols*qStride)
+}
+
+// dropHist returns leaf lf's histogram to the pool.
+func (gr *grower) dropHist(lf *leafState) {
+	gr.putHist(lf.hist)
+	if lf.qhist != nil {
+		gr.qpool = append(gr.qpool, lf.qhist)
+	}
+	lf.hist, lf.qhist = nil, nil
 }
 
 func (gr *grower) getHist() []float64 {
@@ -133,14 +173,23 @@ func (gr *grower) grow(g, h []float64) *Tree {
 	}
 	inf := math.Inf(1)
 	w := gr.cfg.weight(G, H, -inf, inf)
+	if gr.q != nil {
+		var q int64
+		for _, r := range gr.rows {
+			q += gr.q.packed[r]
+		}
+		G, H = gr.q.unpack(q)
+		w = gr.cfg.weight(G, H, -inf, inf)
+	}
 	gr.leaves = append(gr.leaves[:0], leafState{
 		node: t.addNode(w, H), begin: 0, end: len(gr.rows), buf: -1,
 		g: G, h: H, w: w, lower: -inf, upper: inf,
 	})
+	gr.bounds = append(gr.bounds[:0], [2]float64{-inf, inf})
 	gr.open = gr.open[:0]
 	if gr.canSplit(0, H) {
 		root := &gr.leaves[0]
-		root.hist = gr.getHist()
+		gr.newHist(root)
 		gr.pass(g, h, root, nil)
 		gr.admit(0)
 	}
@@ -151,8 +200,10 @@ func (gr *grower) grow(g, h []float64) *Tree {
 		nLeaves++
 	}
 	for _, k := range gr.open {
-		gr.putHist(gr.leaves[k].hist)
-		gr.leaves[k].hist = nil
+		gr.dropHist(&gr.leaves[k])
+	}
+	if gr.q != nil {
+		gr.exactLeaves(t, g, h)
 	}
 	return t
 }
@@ -165,8 +216,7 @@ func (gr *grower) admit(k int) {
 		gr.open = append(gr.open, k)
 		return
 	}
-	gr.putHist(lf.hist)
-	lf.hist = nil
+	gr.dropHist(lf)
 }
 
 // pick removes and returns the open leaf to split next: the one with the
@@ -193,7 +243,12 @@ func (gr *grower) pick() int {
 func (gr *grower) split(t *Tree, g, h []float64, k int, last bool) {
 	lf := gr.leaves[k]
 	s := lf.best
-	nl, buf := gr.partition(&lf, &s)
+	// A child may split if it is not the last and is shallow and heavy
+	// enough; when neither may, their codes are never read again and only
+	// the rows are partitioned.
+	splitL := !last && gr.canSplit(lf.depth+1, s.hl)
+	splitR := !last && gr.canSplit(lf.depth+1, s.hr)
+	nl, buf := gr.partition(&lf, &s, splitL || splitR)
 
 	left := t.addNode(s.wl, s.hl)
 	right := t.addNode(s.wr, s.hr)
@@ -221,15 +276,13 @@ func (gr *grower) split(t *Tree, g, h []float64, k int, last bool) {
 			L.lower, R.upper = math.Max(L.lower, mid), math.Min(R.upper, mid)
 		}
 	}
+	gr.bounds = append(gr.bounds, [2]float64{L.lower, L.upper}, [2]float64{R.lower, R.upper})
 	gr.leaves[k] = L
 	gr.leaves = append(gr.leaves, R)
 	kl, kr := k, len(gr.leaves)-1
 
-	parentHist := lf.hist
-	splitL := !last && gr.canSplit(L.depth, L.h)
-	splitR := !last && gr.canSplit(R.depth, R.h)
 	if !splitL && !splitR {
-		gr.putHist(parentHist)
+		gr.dropHist(&lf)
 		return
 	}
 	// Build the smaller child's histogram; the larger one's is the
@@ -238,15 +291,14 @@ func (gr *grower) split(t *Tree, g, h []float64, k int, last bool) {
 	if R.end-R.begin < L.end-L.begin {
 		small, large = kr, kl
 	}
-	gr.leaves[small].hist = gr.getHist()
-	gr.leaves[large].hist = parentHist
+	gr.newHist(&gr.leaves[small])
+	gr.leaves[large].hist, gr.leaves[large].qhist = lf.hist, lf.qhist
 	gr.pass(g, h, &gr.leaves[small], &gr.leaves[large])
 	for _, c := range [2]int{kl, kr} {
 		if (c == kl && splitL) || (c == kr && splitR) {
 			gr.admit(c)
 		} else {
-			gr.putHist(gr.leaves[c].hist)
-			gr.leaves[c].hist = nil
+			gr.dropHist(&gr.leaves[c])
 		}
 	}
 }
@@ -265,21 +317,27 @@ func catBits(s *split, levels int) []uint64 {
 
 // partition reorders leaf lf's rows, stably, so that those going left
 // under s come first, moves their codes in that order to the other work
-// copy, and returns the left count and the copy. Large segments are cut
+// copy when moveCodes is set, and returns the left count and the copy the
+// children's codes are in (lf's own when they were not moved; they are
+// then stale). Large segments are cut
 // into blocks: each block counts its left rows, then moves its rows to the
 // places the counts before it give, so the order is that of one
 // sequential pass whatever the number of blocks.
-func (gr *grower) partition(lf *leafState, s *split) (int, int8) {
+func (gr *grower) partition(lf *leafState, s *split, moveCodes bool) (int, int8) {
 	cols, f := gr.b.cols, s.feature
 	src, idx := gr.leafCodes(lf)
-	var dst int8
-	if lf.buf == 0 {
-		dst = 1
+	dst := lf.buf
+	var out []uint8
+	if moveCodes {
+		dst = 0
+		if lf.buf == 0 {
+			dst = 1
+		}
+		if gr.work[dst] == nil {
+			gr.work[dst] = make([]uint8, gr.b.rows*cols)
+		}
+		out = gr.work[dst][lf.begin*cols : lf.end*cols]
 	}
-	if gr.work[dst] == nil {
-		gr.work[dst] = make([]uint8, gr.b.rows*cols)
-	}
-	out := gr.work[dst][lf.begin*cols : lf.end*cols]
 	seg := gr.rows[lf.begin:lf.end]
 	moved := gr.tmp[:len(seg)]
 	var goes [256]int
@@ -314,6 +372,15 @@ func (gr *grower) partition(lf *leafState, s *split) (int, int8) {
 	parallel.For(nblocks, gr.cfg.threads, func(k int) {
 		l, r := at[k][0], at[k][1]
 		lo, hi := min(k*block, len(seg)), min((k+1)*block, len(seg))
+		if !moveCodes {
+			for j, i := range idx[lo:hi] {
+				gl := goes[src[int(i)*cols+f]]
+				moved[r+(l-r)*gl] = seg[lo+j]
+				l += gl
+				r += 1 - gl
+			}
+			return
+		}
 		for j, i := range idx[lo:hi] {
 			row := src[int(i)*cols : int(i)*cols+cols]
 			gl := goes[row[f]]

@@ -17,10 +17,22 @@ const parallelWork = 1 << 16
 func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	seg := gr.rows[small.begin:small.end]
 	codes, idx := gr.leafCodes(small)
-	og, oh := gr.og[:len(seg)], gr.oh[:len(seg)]
-	for k, r := range seg {
-		og[k] = g[r]
-		oh[k] = h[r]
+	var og, oh []float64
+	var oq []int64
+	if gr.q != nil {
+		oq = gr.oq[:len(seg)]
+		for k, r := range seg {
+			oq[k] = gr.q.packed[r]
+		}
+	} else {
+		if gr.og == nil {
+			gr.og, gr.oh = make([]float64, gr.b.rows), make([]float64, gr.b.rows)
+		}
+		og, oh = gr.og[:len(seg)], gr.oh[:len(seg)]
+		for k, r := range seg {
+			og[k] = g[r]
+			oh[k] = h[r]
+		}
 	}
 	gr.drawNodeMask(0)
 	if large != nil {
@@ -35,12 +47,23 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	if threads == 1 {
 		groups = 1
 	}
+	for len(gr.scratch) < groups {
+		gr.scratch = append(gr.scratch, make([]float64, 2*histStride))
+	}
 	parallel.For(groups, threads, func(k int) {
 		f0, f1 := k*cols/groups, (k+1)*cols/groups
-		for f := f0; f < f1; f++ {
-			clear(small.hist[f*histStride : f*histStride+2*gr.b.nbins[f]])
+		if gr.q != nil {
+			for f := f0; f < f1; f++ {
+				clear(small.qhist[f*qStride : f*qStride+gr.b.nbins[f]])
+			}
+			buildQHist(small.qhist[f0*qStride:f1*qStride], codes, cols, f0, f1, idx, oq)
+		} else {
+			for f := f0; f < f1; f++ {
+				clear(small.hist[f*histStride : f*histStride+2*gr.b.nbins[f]])
+			}
+			buildHist(small.hist[f0*histStride:f1*histStride], codes, cols, f0, f1, idx, og, oh)
 		}
-		buildHist(small.hist[f0*histStride:f1*histStride], codes, cols, f0, f1, idx, og, oh)
+		sc := gr.scratch[k]
 		for f := f0; f < f1; f++ {
 			gr.bestPerFeat[0][f].feature = -1
 			gr.bestPerFeat[1][f].feature = -1
@@ -48,13 +71,30 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 				continue
 			}
 			nb := gr.b.nbins[f]
-			hs := small.hist[f*histStride : f*histStride+2*nb]
+			var hs, hl []float64
+			if gr.q != nil {
+				qs := small.qhist[f*qStride : f*qStride+nb]
+				hs = sc[:2*nb]
+				gr.q.dequantize(hs, qs, nb)
+				if large != nil {
+					ql := large.qhist[f*qStride : f*qStride+nb]
+					for j := range ql {
+						ql[j] -= qs[j]
+					}
+					hl = sc[histStride : histStride+2*nb]
+					gr.q.dequantize(hl, ql, nb)
+				}
+			} else {
+				hs = small.hist[f*histStride : f*histStride+2*nb]
+				if large != nil {
+					hl = large.hist[f*histStride : f*histStride+2*nb]
+					for j := range hl {
+						hl[j] -= hs[j]
+					}
+				}
+			}
 			gr.bestSplit(hs, f, 0, small)
 			if large != nil {
-				hl := large.hist[f*histStride : f*histStride+2*nb]
-				for j := range hl {
-					hl[j] -= hs[j]
-				}
 				gr.bestSplit(hl, f, 1, large)
 			}
 		}

@@ -53,6 +53,13 @@ type Params struct {
 	// Threads is the number of goroutines training uses; 0 means
 	// GOMAXPROCS. The trained model does not depend on it.
 	Threads int
+	// ExactGradients builds split histograms from the float64 gradients
+	// and hessians themselves. By default they are rounded to integers
+	// each round (stochastically, from Seed; LightGBM's quantised
+	// training), which builds histograms with half the memory traffic;
+	// split gains then carry the rounding, but leaf values and covers
+	// still come from the exact gradients.
+	ExactGradients bool
 	// EarlyStoppingRounds stops training once the validation metric has not
 	// improved for this many rounds, and keeps the best round's trees. It
 	// needs a validation set; 0 turns early stopping off.

@@ -45,6 +45,9 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 	}
 	rng := rand.New(rand.NewPCG(p.Seed, 0x5851f42d4c957f2d))
 	gr := newGrower(b, cfg, rng)
+	if !p.ExactGradients {
+		gr.quantize(p.Seed)
+	}
 
 	m := &Model{
 		Version:              FormatVersion,
@@ -83,6 +86,9 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 		obj.gradients(train.Y, train.W, score, g, h)
 		sampleRows(gr, n, p.RowSubsample, rng)
 		sampleFeatures(gr.treeFeatures, perm, p.ColSubsample, rng)
+		if gr.q != nil {
+			gr.q.quantize(g, h, len(gr.rows), round, p.Threads)
+		}
 		t := gr.grow(g, h)
 		if renew != nil {
 			renew.renew(t, gr, train.Y, train.W, score)
