@@ -64,7 +64,7 @@ type EffectColumn struct {
 	// history, peers) is read within it, so a plan that promotes more of
 	// a group at once than the history ever did is not given a
 	// cannibalisation the data never showed. Own levers go beyond their
-	// range on the group's response instead (see apply).
+	// range on the group's response instead (see contributions).
 	Range []float64 `json:"range,omitempty"`
 }
 
@@ -179,10 +179,10 @@ func (e *Effects) inRange(id string, row []float64) bool {
 // baseline stays the trees' and the forecast is the baseline with a lift
 // the two models agree on: the trees' own lift (they learned it from every
 // series' promotions, as a global model does) kept within LiftBand of the
-// group's identified effect, so a brand never discounted deeply does not
+// identified effect (the series' own up to what it had, its group's
+// beyond: contributions), so a brand never discounted deeply does not
 // take another brand's spike, nor does one with few promotions lose what
-// the trees learned from its peers. It
-// returns the log-space contribution of every lever column per row (for
+// the trees learned from its peers. It returns the log-space contribution of every lever column per row (for
 // the parts) and which rows kept the trees' baseline, and rewrites f and b
 // in place.
 func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, scales, f, b []float64) (contrib [][]float64, treesBaseline []bool) {
@@ -191,16 +191,10 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, sca
 	for i := 0; i < XF.Rows; i++ {
 		rf, rb := XF.Row(i), XB.Row(i)
 		in := e.inRange(ids[i], rf)
-		th := e.Theta(ids[i], groups[i])
-		if !in {
-			// Beyond what the series had, its response is its group's.
-			th = e.Theta("", groups[i])
-		}
-		c := make([]float64, len(e.Columns))
+		c := e.contributions(ids[i], groups[i], in, rf, rb)
 		total := 0.0
-		for k, col := range e.Columns {
-			c[k] = th[k] * (col.bounded(rf) - col.bounded(rb))
-			total += c[k]
+		for _, v := range c {
+			total += v
 		}
 		contrib[i] = c
 		k := e.Offset * scales[i]
@@ -219,6 +213,38 @@ func (e *Effects) apply(ids []string, groups []float64, XF, XB *data.Matrix, sca
 		}
 	}
 	return contrib, treesBaseline
+}
+
+// contributions returns each lever column's log-space effect of a plan row
+// rf against its baseline row rb for series id of group level group. In
+// range (in), the series' own effects apply. Beyond what the series had,
+// an own lever follows the series' effect up to the greatest value it had
+// in training and its group's beyond it, so a series with an identified
+// response keeps it for the part of a deeper discount it has shown; a
+// series never promoted, and every column that is not an own lever, takes
+// its group's.
+func (e *Effects) contributions(id string, group float64, in bool, rf, rb []float64) []float64 {
+	c := make([]float64, len(e.Columns))
+	if in {
+		th := e.Theta(id, group)
+		for k, col := range e.Columns {
+			c[k] = th[k] * (col.bounded(rf) - col.bounded(rb))
+		}
+		return c
+	}
+	grp := e.Theta("", group)
+	s, known := e.Series[id]
+	known = known && s.Promoted > 0
+	for k, col := range e.Columns {
+		v, vb := col.bounded(rf), col.bounded(rb)
+		if !col.Own || !known {
+			c[k] = grp[k] * (v - vb)
+			continue
+		}
+		m := s.Max[k]
+		c[k] = s.Theta[k]*(math.Min(v, m)-math.Min(vb, m)) + grp[k]*(math.Max(v-m, 0)-math.Max(vb-m, 0))
+	}
+	return c
 }
 
 // LiftBand is how far, relative to the effect model's log lift, the trees'

@@ -70,3 +70,31 @@ func TestEffectsBoundTheTreesLiftBeyondRange(t *testing.T) {
 		}
 	}
 }
+
+// TestEffectsExtrapolateFromTheSeriesOwnResponse checks a plan deeper than
+// anything its series had: the series' own effect covers the part of the
+// lever it has shown and its group's the part beyond, while a series never
+// promoted takes its group's for all of it.
+func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
+	e := &Effects{
+		Columns: []EffectColumn{{Name: "price", Index: 0, LogPrice: true, Own: true, Part: PartOwn}},
+		Global:  []float64{2}, GlobalSE: []float64{0.1}, Group: -1,
+		Series: map[string]SeriesEffects{
+			"seen":  {Theta: []float64{3}, SE: []float64{0.2}, Max: []float64{-math.Log(0.8)}, Promoted: 12},
+			"never": {Theta: []float64{2}, SE: []float64{0.5}, Max: []float64{0}, Promoted: 0},
+		},
+	}
+	plan, base := data.NewMatrix(2, 1), data.NewMatrix(2, 1)
+	plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4 // 40% off; the first series went to 20% off
+	d := -math.Log(0.6)
+	want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
+	// The trees agree with the effect model, so the band keeps its lift.
+	b := []float64{100, 100}
+	f := []float64{100 * math.Exp(want[0]), 100 * math.Exp(want[1])}
+	contrib, _ := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, plan, base, []float64{1, 1}, f, b)
+	for i := range want {
+		if math.Abs(contrib[i][0]-want[i]) > 1e-9 {
+			t.Errorf("row %d: log lift %.4f, want %.4f", i, contrib[i][0], want[i])
+		}
+	}
+}

@@ -4,7 +4,7 @@
 // model's — and how the effect model's elasticities agree with the
 // within-series log-log regression on the real panels in ../shared/data.
 //
-//	go run ./bench/effects [-model gbdt] [-real tuna,cheese,breakfast] [-synth=false]
+//	go run ./bench/effects [-model default|gbdt|…] [-real tuna,cheese,breakfast] [-synth=false]
 package main
 
 import (
@@ -21,15 +21,17 @@ import (
 	"promocast/data"
 	"promocast/demo"
 	"promocast/effect"
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/panel"
 	"promocast/spec"
 	"promocast/synth"
+	"promocast/train"
 )
 
 func main() {
-	kind := flag.String("model", "gbdt", "learner of the forecast model")
+	kind := flag.String("model", ensemble.DefaultName, "the forecast model: default (as promocast train fits it) or a learner")
 	real := flag.String("real", "tuna,cheese,breakfast", "real panels to check (empty for none)")
 	synthetic := flag.Bool("synth", true, "score the generated panels against their truth")
 	only := flag.String("only", "", "score only the generated panel whose name contains this")
@@ -68,31 +70,18 @@ func run(kind, only string) error {
 		if err != nil {
 			return err
 		}
-		p, err := panel.Build(shop.History, sp, panel.Options{})
+		horizon := int(shop.PlanEnd - shop.PlanStart + 1)
+		p, m, err := trainModel(shop.History, sp, kind, horizon)
 		if err != nil {
 			return err
 		}
-		opt := forecast.TrainOptions{Kind: kind, Horizon: int(shop.PlanEnd - shop.PlanStart + 1)}
-		pr, err := forecast.Prepare(p, opt)
-		if err != nil {
-			return err
-		}
-		fit, err := learn.New(kind, learn.Options{})
-		if err != nil {
-			return err
-		}
-		m, err := pr.Train(opt, p.Last, fit)
-		if err != nil {
-			return err
-		}
+		fitted := m.Effects
 		for _, withEffects := range []bool{false, true} {
 			label := "trees"
 			m.Effects = nil
 			if withEffects {
 				label = "effects"
-				if m.Effects, err = effect.Fit(pr, p.Last, effect.Options{}); err != nil {
-					return err
-				}
+				m.Effects = fitted
 			}
 			res, err := m.Forecast(shop.History, shop.Plan)
 			if err != nil {
@@ -114,6 +103,41 @@ func run(kind, only string) error {
 		fmt.Fprintf(os.Stderr, "%s: %.0fs\n", sc.name, time.Since(start).Seconds())
 	}
 	return nil
+}
+
+// trainModel trains the forecast model of kind on hist with its effect
+// model: the default model (ensemble.DefaultName) exactly as promocast train
+// fits it, with its calibration backtest and choice of candidates, or one
+// learner with its defaults.
+func trainModel(hist *data.Frame, sp *spec.Spec, kind string, horizon int) (*panel.Panel, *forecast.Model, error) {
+	topt := forecast.TrainOptions{Kind: kind, Horizon: horizon}
+	if kind == ensemble.DefaultName {
+		tr, err := train.Run(hist, sp, train.Options{Forecast: topt, Model: kind})
+		if err != nil {
+			return nil, nil, err
+		}
+		return tr.Panel, tr.Model, nil
+	}
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	pr, err := forecast.Prepare(p, topt)
+	if err != nil {
+		return nil, nil, err
+	}
+	fit, err := learn.New(kind, learn.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := pr.Train(topt, p.Last, fit)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.Effects, err = effect.Fit(pr, p.Last, effect.Options{}); err != nil {
+		return nil, nil, err
+	}
+	return p, m, nil
 }
 
 type scenario struct {
