@@ -82,17 +82,19 @@ func (f *ForestParams) ApplyTune(p tune.Params) {
 // PanelParams are the boosting settings scaled to a forecasting panel of
 // rows observed periods, for the caller to fill the fields it left zero
 // with. A tree's capacity grows with the rows there are to fill it, and
-// the rounds with what a budget of rowRoundBudget row-rounds allows: every
-// panel's trees see 80% of the rows each (averaged, less correlated trees
-// generalise better), and a leaf holds at least one row in 20,000 of the
+// the rounds with what a budget of rowRoundBudget row-rounds allows: each
+// tree sees 80% of the rows (averaged, less correlated trees generalise
+// better), half of them beyond the budget (on Breakfast at the Frat's
+// 525,000 rows that was as accurate — backtest WAPE 29.6% against 29.9% —
+// in less time), and a leaf holds at least one row in 20,000 of the
 // panel (at least 1). Every tree may split on every feature: sampling
 // features makes the model depend on how many columns restate one another
 // (a covariate given twice moved tuna's backtest WAPE by 11%).
 //
-//	rows            rounds  learning rate  leaves  depth
-//	< 10,000          200       0.05         15      4
-//	< 250,000         200       0.05         31      6
-//	≥ 250,000         100       0.1          31      6
+//	rows            rounds  learning rate  leaves  depth  rows per tree
+//	< 10,000          200       0.05         15      4       80%
+//	< 250,000         200       0.05         31      6       80%
+//	≥ 250,000         100       0.1          31      6       50%
 //
 // Small panels get small trees, which do not chase one promotional spike;
 // slow learning costs little where the rows are few, and a large panel
@@ -104,7 +106,7 @@ func PanelParams(rows int) Params {
 		p.MaxLeaves, p.MaxDepth = 15, 4
 	}
 	if rows*p.Rounds > rowRoundBudget {
-		p.Rounds, p.LearningRate = 100, 0.1
+		p.Rounds, p.LearningRate, p.RowSubsample = 100, 0.1, 0.5
 	}
 	return p
 }
