@@ -213,6 +213,10 @@ func encode(X *data.Matrix, b *binned, threads int) {
 					c = 0
 				case b.cat[f]:
 					c = uint8(int(v) + 1)
+				case math.IsInf(v, -1):
+					c = 1
+				case math.IsInf(v, 1): // only the last bound is +Inf
+					c = uint8(len(b.upper[f]))
 				default:
 					c = uint8(searchPadded(&padded[f], v) + 1)
 				}
@@ -222,14 +226,15 @@ func encode(X *data.Matrix, b *binned, threads int) {
 	})
 }
 
-// searchPadded returns the first index j with v ≤ up[j] for a value v
-// that is not NaN; up is sorted and ends with +Inf.
+// searchPadded returns the first index j with v ≤ up[j] for a finite v;
+// up is sorted and ends with +Inf. up[k] < v exactly when up[k]−v is
+// negative (IEEE subtraction of distinct numbers never gives zero, and
+// only one side is infinite), so each step adds step times that sign bit
+// instead of branching.
 func searchPadded(up *[256]float64, v float64) int {
 	j := 0
 	for step := 128; step > 0; step >>= 1 {
-		if up[j+step-1] < v {
-			j += step
-		}
+		j += step & -int(math.Float64bits(up[j+step-1]-v)>>63)
 	}
 	return j
 }
