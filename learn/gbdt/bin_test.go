@@ -39,3 +39,20 @@ func TestEncodeMatchesLinearSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestFloatKeyOrder checks that float keys sort as their floats and map
+// back to them.
+func TestFloatKeyOrder(t *testing.T) {
+	vals := []float64{math.Inf(-1), -math.MaxFloat64, -2.5, -1, -5e-324, 0, 5e-324, 1e-300, 1, 3.25, math.MaxFloat64, math.Inf(1)}
+	for i, v := range vals {
+		if back := keyFloat(floatKey(v)); back != v {
+			t.Errorf("%v comes back as %v", v, back)
+		}
+		if i > 0 && floatKey(vals[i-1]) >= floatKey(v) {
+			t.Errorf("key of %v is not below key of %v", vals[i-1], v)
+		}
+	}
+	if floatKey(math.Copysign(0, -1)) >= floatKey(5e-324) {
+		t.Error("key of -0 is not below the smallest positive float's")
+	}
+}

@@ -57,8 +57,12 @@ func (q *quantizer) quantize(g, h []float64, nRows, round, threads int) {
 	parallel.For(nb, threads, func(k int) {
 		var mg, mh float64
 		for i := k * quantBlock; i < min((k+1)*quantBlock, n); i++ {
-			mg = math.Max(mg, math.Abs(g[i]))
-			mh = math.Max(mh, h[i])
+			if a := math.Abs(g[i]); a > mg {
+				mg = a
+			}
+			if h[i] > mh {
+				mh = h[i]
+			}
 		}
 		bm[k] = [2]float64{mg, mh}
 	})
