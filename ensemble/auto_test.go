@@ -64,7 +64,7 @@ func prepared(t *testing.T, horizon, gap int) *forecast.Prepared {
 func candidates(t *testing.T, names ...string) []ensemble.Candidate {
 	var cs []ensemble.Candidate
 	for _, n := range names {
-		fit, err := learn.New(n, learn.Options{})
+		fit, err := ensemble.New(n, learn.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +179,7 @@ func TestAuto(t *testing.T) {
 }
 
 // TestBlendDeploy trains a blend with Deploy's fit, writes it as JSON,
-// reads it back through the learner registry and predicts the same.
+// reads it back through Decode and predicts the same.
 func TestBlendDeploy(t *testing.T) {
 	pr := prepared(t, 7, 0)
 	fit := ensemble.FitBlend([]ensemble.Weighted{
@@ -199,7 +199,7 @@ func TestBlendDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := learn.Decode(ensemble.Kind, raw)
+	back, err := ensemble.Decode(ensemble.Kind, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestBlendDeploy(t *testing.T) {
 		`{"kind":"blend","version":1,"non_negative":true,"members":[{"kind":"nope","weight":1,"model":{}}]}`,
 		`{"kind":"blend","version":1,"non_negative":true,"members":[{"kind":"blend","weight":1,"model":{}}]}`,
 	} {
-		if _, err := learn.Decode(ensemble.Kind, []byte(bad)); err == nil {
+		if _, err := ensemble.Decode(ensemble.Kind, []byte(bad)); err == nil {
 			t.Errorf("decoded %s", bad)
 		}
 	}
@@ -260,7 +260,7 @@ func TestStackDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := learn.Decode(ensemble.Kind, raw)
+	back, err := ensemble.Decode(ensemble.Kind, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestStackDeploy(t *testing.T) {
 		if bad == string(raw) {
 			t.Fatalf("the edit did not apply to %s", raw)
 		}
-		if _, err := learn.Decode(ensemble.Kind, []byte(bad)); err == nil {
+		if _, err := ensemble.Decode(ensemble.Kind, []byte(bad)); err == nil {
 			t.Errorf("decoded a bad stack: %s", bad[len(bad)-120:])
 		}
 	}

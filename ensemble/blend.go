@@ -241,12 +241,12 @@ func (b *Blend) MarshalJSON() ([]byte, error) {
 }
 
 // Decoder rebuilds a trained model of a learner kind from its JSON;
-// package learn's Decode is one.
+// this package's Decode is one.
 type Decoder func(kind string, raw []byte) (model.Predictor, error)
 
 // DecodeBlend reads a blend written by MarshalJSON, decoding each member
-// with decode. Taking the decoder as an argument keeps this package free
-// of the learner registry, which itself decodes blends through it.
+// with decode (Decode, which reads every forecasting model's kind and
+// itself decodes blends through this).
 func DecodeBlend(raw []byte, decode Decoder) (*Blend, error) {
 	var w wireBlend
 	dec := json.NewDecoder(bytes.NewReader(raw))

@@ -11,7 +11,7 @@ import (
 const DefaultName = "default"
 
 // Default runs the choice behind the default model: Auto over the
-// candidates (package learn's DefaultCandidates: boosted trees on the
+// candidates (DefaultCandidates: boosted trees on the
 // scaled target and on its log), whose best-mean is the default. The
 // best-mean averages the candidates whose error on the folds before each
 // fold, by metric (MetricBalanced when empty: WAPE and MAPE together), is

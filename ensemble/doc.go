@@ -71,10 +71,24 @@
 // by the blend weights, and Drivers rescales them to the uplift. A stack
 // does not explain (Explains and ExplainsVersus report false).
 // It marshals to JSON with each member stored by learner kind and its own
-// JSON; DecodeBlend reads it back given a Decoder for the members' kinds.
-// Package learner registers "blend" this way (learner imports this
-// package, so this package takes the decoder as a function rather than
-// importing learner).
+// JSON; DecodeBlend reads it back given a Decoder for the members' kinds
+// (Decode, below).
+//
+// # Model names
+//
+// The forecasting models are package learn's learners that do regression,
+// trained on a panel (learn.Panel), and three kinds built from them:
+//
+//	gbdt_log      gbdt on the log of the target (forecast.LogTarget)
+//	blend         a weighted combination (Kind); Decode only: blends are
+//	              trained by Auto's Deploy
+//	partitioned   one model per partition (package learn/route); Decode
+//	              only: trained by promocast-beam train
+//
+// New and Decode are the one place that maps a forecasting model's name,
+// as users type it and model files store it, to its Fit and its decoder;
+// Models lists the names. Package learn stands below this package and
+// forecast, and knows neither.
 //
 // # Guarantees
 //

@@ -15,7 +15,7 @@ import (
 )
 
 // Fit trains a predictor on a dataset. Packages linear, gbdt and naive
-// provide them; package learn maps model names to Fits.
+// provide them; ensemble.New maps model names to Fits.
 type Fit func(train *model.Dataset) (model.Predictor, error)
 
 // Model is a trained forecaster: everything needed to rebuild features for

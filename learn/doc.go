@@ -1,6 +1,6 @@
 // Package learn is the one registry of promocast's learners, for both of
-// its modes: forecasting panels (package forecast, through New) and plain
-// tables (package tabular). Each learner has one name, the tasks it does,
+// its modes: forecasting panels (package forecast, through ensemble.New)
+// and plain tables (package tabular). Each learner has one name, the tasks it does,
 // its settings in Options, how it trains on a model.Dataset and is decoded
 // from a model file, and the settings tune searches for it, as its family
 // package declares them for panels and for tables.
@@ -25,18 +25,13 @@
 //	gbdt_poisson               gbdt with the Poisson loss; regression
 //	svr                        svm; regression
 //
-// Forecasting adds three kinds of its own, built from the learners above:
-//
-//	gbdt_log      gbdt on the log of the target (forecast.LogTarget)
-//	blend         package ensemble; Decode only: blends are trained by
-//	              ensemble.Auto's Deploy
-//	partitioned   package route; Decode only: one model per partition,
-//	              trained by promocast-beam train
+// Forecasting adds three kinds built from these, which package ensemble
+// names and decodes (ensemble.New, ensemble.Decode): gbdt_log (gbdt on
+// the log of the target), blend and partitioned. The registry stands
+// below forecast and ensemble: it knows nothing of either.
 //
 // Lookup resolves a name; a Learner trains (Train), decodes (Decode) and
-// declares its search space (Space) in a Mode. New returns a forecast.Fit
-// for a name and options, and Decode rebuilds a trained forecasting
-// predictor from the JSON a model file holds.
+// declares its search space (Space) in a Mode.
 //
 // Some learners default differently on a panel, which is large and pools
 // many series: rf and tree grow at most 12 levels with leaves of at least

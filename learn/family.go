@@ -46,7 +46,7 @@ type Mode int
 const (
 	// Table is a plain table (package tabular).
 	Table Mode = iota
-	// Panel is a forecasting panel (New, for package forecast).
+	// Panel is a forecasting panel (ensemble.New, for package forecast).
 	Panel
 )
 
@@ -367,6 +367,25 @@ func (l Learner) Space(mode Mode) (tune.Space, bool) {
 func (l Learner) Tuned(o Options, p tune.Params) Options {
 	if l.fam.tune != nil {
 		l.fam.tune(&o, p)
+	}
+	return o
+}
+
+// TuneSpace is the settings tune searches for a forecasting learner, as
+// its family declares them for panels; false for a learner without one.
+func TuneSpace(name string) (tune.Space, bool) {
+	l, ok := Lookup(name)
+	if !ok || !l.Learns(Panel) {
+		return nil, false
+	}
+	return l.Space(Panel)
+}
+
+// Tuned returns o with a setting a search drew for learner name applied
+// to that learner's family.
+func (o Options) Tuned(name string, p tune.Params) Options {
+	if l, ok := Lookup(name); ok {
+		return l.Tuned(o, p)
 	}
 	return o
 }

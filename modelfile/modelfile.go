@@ -22,10 +22,10 @@ import (
 	"math"
 	"os"
 
+	"promocast/ensemble"
 	"promocast/envelope"
 	"promocast/export"
 	"promocast/forecast"
-	"promocast/learn"
 )
 
 // Format and Version identify the file layout.
@@ -94,7 +94,7 @@ func Decode(b []byte, name string) (*Forecast, error) {
 	if body.Model == nil {
 		return nil, fmt.Errorf("%s: body has no model", name)
 	}
-	pred, err := learn.Decode(body.Model.Kind, body.Predictor)
+	pred, err := ensemble.Decode(body.Model.Kind, body.Predictor)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/optimize/solver"
@@ -27,7 +28,7 @@ func TestOptions(t *testing.T) {
 
 // scorer trains ridge on a small synthetic shop.
 func scorer(t *testing.T) (*forecast.Scorer, *synth.Panel) {
-	fit, _ := learn.New("ridge", learn.Options{})
+	fit, _ := ensemble.New("ridge", learn.Options{})
 	return scorerWith(t, nil, fit)
 }
 

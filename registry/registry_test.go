@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/modelfile"
@@ -45,7 +46,7 @@ func modelFiles(t testing.TB) [2][]byte {
 				fileErr = err
 				return
 			}
-			fit, _ := learn.New("ridge", learn.Options{})
+			fit, _ := ensemble.New("ridge", learn.Options{})
 			m, err := pr.Train(opt, p.Last, fit)
 			if err != nil {
 				fileErr = err

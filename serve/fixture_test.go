@@ -14,6 +14,7 @@ import (
 	"promocast/backtest"
 	"promocast/backtest/results"
 	"promocast/data"
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/interval"
 	"promocast/learn"
@@ -74,7 +75,7 @@ func buildShop() (*shop, error) {
 		if err != nil {
 			return nil, err
 		}
-		fit, err := learn.New(kind, learn.Options{GBDT: gbdt.Params{Rounds: 30}})
+		fit, err := ensemble.New(kind, learn.Options{GBDT: gbdt.Params{Rounds: 30}})
 		if err != nil {
 			return nil, err
 		}

@@ -277,7 +277,7 @@ func candidates(p *panel.Panel, kind string, learnOpt learn.Options, opt Options
 			withDefault = true
 			continue
 		}
-		fit, err := learn.New(n, learnOpt)
+		fit, err := ensemble.New(n, learnOpt)
 		if err != nil {
 			return nil, nil, defaultLearn, err
 		}
@@ -293,7 +293,7 @@ func candidates(p *panel.Panel, kind string, learnOpt learn.Options, opt Options
 	if p != nil {
 		defaultLearn = learnOpt.ScaledTo(observed(p))
 	}
-	defaults = learn.DefaultCandidates(defaultLearn)
+	defaults = ensemble.DefaultCandidates(defaultLearn)
 	// The default's candidates are scored on the same folds: they are
 	// reported beside it rather than backtested again.
 	listed := map[string]bool{}

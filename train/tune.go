@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"promocast/backtest"
+	"promocast/ensemble"
 	"promocast/forecast"
-	"promocast/learn"
 	"promocast/tune"
 )
 
@@ -18,7 +18,7 @@ import (
 // past.
 func TuneObjective(pr *forecast.Prepared, opt Options) tune.Objective {
 	return func(_ context.Context, params tune.Params, budget float64) (float64, error) {
-		fit, err := learn.New(opt.Model, opt.Learn.Tuned(opt.Model, params))
+		fit, err := ensemble.New(opt.Model, opt.Learn.Tuned(opt.Model, params))
 		if err != nil {
 			return 0, err
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"promocast/backtest"
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/tune"
@@ -24,7 +25,7 @@ func TestTuneObjective(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fit, _ := learn.New("ridge", learn.Options{}.Tuned("ridge", draw))
+	fit, _ := ensemble.New("ridge", learn.Options{}.Tuned("ridge", draw))
 	reps, err := backtest.Run(pr, backtest.Options{Folds: 2, Horizon: 7}, []backtest.Candidate{{Name: "ridge", Fit: fit}})
 	if err != nil {
 		t.Fatal(err)

@@ -126,7 +126,7 @@ func trainModel(hist *data.Frame, sp *spec.Spec, kind string, horizon int) (*pan
 	if err != nil {
 		return nil, nil, err
 	}
-	fit, err := learn.New(kind, learn.Options{})
+	fit, err := ensemble.New(kind, learn.Options{})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,7 +24,7 @@ type modelFlags struct {
 // register adds the flags; an empty def means the model train chooses for
 // the data.
 func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
-	usage := "model: " + strings.Join(append(learn.Names(learn.Panel), learn.LogGBDT), ", ") +
+	usage := "model: " + strings.Join(append(learn.Names(learn.Panel), ensemble.LogGBDT), ", ") +
 		"; presets " + strings.Join(learn.Presets(learn.Panel), ", ") + "; train also takes auto"
 	if def == "" {
 		usage += " (default: the model chosen for the data)"
@@ -52,7 +52,7 @@ func (m *modelFlags) autoList() ([]string, error) {
 	}
 	seen := map[string]bool{}
 	for _, c := range m.candidates {
-		if _, err := learn.New(c, learn.Options{}); err != nil {
+		if _, err := ensemble.New(c, learn.Options{}); err != nil {
 			return nil, usagef("--candidates: %q is not a model auto can train; expected some of %s", c, strings.Join(train.DefaultCandidates, ", "))
 		}
 		if seen[c] {
@@ -71,7 +71,7 @@ func checkModel(name string) error {
 	if name == ensemble.DefaultName {
 		return nil
 	}
-	if _, err := learn.New(name, learn.Options{}); err != nil {
+	if _, err := ensemble.New(name, learn.Options{}); err != nil {
 		return usageError{err}
 	}
 	return nil

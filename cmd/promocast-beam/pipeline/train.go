@@ -13,6 +13,7 @@ import (
 
 	"promocast/data"
 	"promocast/dataset"
+	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/learn/route"
@@ -59,7 +60,7 @@ func Train(s beam.Scope, cfg TrainConfig) error {
 	if cfg.Horizon < 1 || cfg.Gap < 0 {
 		return fmt.Errorf("--horizon %d and --gap %d: expected horizon ≥ 1 and gap ≥ 0", cfg.Horizon, cfg.Gap)
 	}
-	if _, err := learn.New(cfg.Model, learn.Options{}); err != nil {
+	if _, err := ensemble.New(cfg.Model, learn.Options{}); err != nil {
 		return err
 	}
 	ds, err := dataset.Open(cfg.Spec)
@@ -175,7 +176,7 @@ func (fn *trainFn) ProcessElement(level string, bundles func(*[]byte) bool, sche
 	if err != nil {
 		return fmt.Errorf("partition %s=%s: %w", fn.Config.Partition, level, err)
 	}
-	fit, err := learn.New(fn.Config.Model, learn.Options{})
+	fit, err := ensemble.New(fn.Config.Model, learn.Options{})
 	if err != nil {
 		return err
 	}
@@ -244,7 +245,7 @@ func mergeModels(partition string, all []partModel) (*forecast.Model, error) {
 		if err := json.Unmarshal(pm.Model, &m); err != nil {
 			return nil, fmt.Errorf("partition %q: %w", pm.Level, err)
 		}
-		pred, err := learn.Decode(m.Kind, pm.Predictor)
+		pred, err := ensemble.Decode(m.Kind, pm.Predictor)
 		if err != nil {
 			return nil, fmt.Errorf("partition %q: %w", pm.Level, err)
 		}

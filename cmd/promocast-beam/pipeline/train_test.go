@@ -14,6 +14,7 @@ import (
 
 	"promocast/data"
 	"promocast/dataset"
+	"promocast/ensemble"
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/learn"
@@ -104,7 +105,7 @@ func TestPartitionedTraining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fit, _ := learn.New("gbdt", learn.Options{})
+	fit, _ := ensemble.New("gbdt", learn.Options{})
 	m, err := pr.Train(opt, p.Last, fit)
 	if err != nil {
 		t.Fatal(err)
