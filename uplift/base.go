@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"promocast/data"
+	"promocast/learn"
 	"promocast/learn/gbdt"
 	"promocast/learn/linear"
 	"promocast/model"
@@ -129,11 +130,12 @@ func (f fitter) alpha() float64 {
 	return f.base.Alpha
 }
 
-// Component kinds in model files.
+// Component kinds in model files: package learn's names, which decode
+// them.
 const (
-	kindGBDT     = "gbdt"
-	kindLinear   = "linear"
-	kindLogistic = "logistic"
+	kindGBDT     = learn.GBDT
+	kindLinear   = learn.Linear
+	kindLogistic = learn.Logistic
 )
 
 // component is one fitted model inside an uplift model: its kind and the
@@ -171,20 +173,11 @@ func (c *component) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &cj); err != nil {
 		return err
 	}
-	var err error
-	switch cj.Kind {
-	case kindGBDT:
-		m := new(gbdt.Model)
-		err, c.p = json.Unmarshal(cj.Model, m), m
-	case kindLinear:
-		m := new(linear.Model)
-		err, c.p = json.Unmarshal(cj.Model, m), m
-	case kindLogistic:
-		m := new(linear.LogisticModel)
-		err, c.p = json.Unmarshal(cj.Model, m), m
-	default:
-		return fmt.Errorf("unknown model kind %q: expected gbdt, linear or logistic", cj.Kind)
+	l, ok := learn.Lookup(cj.Kind)
+	if !ok {
+		return fmt.Errorf("unknown model kind %q: expected %s, %s or %s", cj.Kind, kindGBDT, kindLinear, kindLogistic)
 	}
-	c.Kind = cj.Kind
+	p, _, err := l.Decode(cj.Model)
+	c.Kind, c.p = cj.Kind, p
 	return err
 }
