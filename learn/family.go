@@ -381,6 +381,18 @@ func TuneSpace(name string) (tune.Space, bool) {
 	return l.Space(Panel)
 }
 
+// Tunable returns the names, learners then presets, that have a search
+// space in mode.
+func Tunable(mode Mode) []string {
+	var out []string
+	for _, n := range append(Names(mode), Presets(mode)...) {
+		if l, _ := Lookup(n); l.fam.space != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Tuned returns o with a setting a search drew for learner name applied
 // to that learner's family.
 func (o Options) Tuned(name string, p tune.Params) Options {

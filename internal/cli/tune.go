@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,7 +44,7 @@ trial (parameters, budget, score, seconds).`,
 	fs.StringVar(&f.data, "data", "", "sales history")
 	fs.StringVar(&f.spec, "spec", "", "dataset spec (YAML)")
 	fs.StringVar(&f.out, "out", "", "file for every trial (.csv)")
-	fs.StringVar(&f.model, "model", "gbdt", "learner to tune: gbdt, rf, svr, mlp, ridge, lasso or elasticnet")
+	fs.StringVar(&f.model, "model", "gbdt", "learner to tune: "+strings.Join(learn.Tunable(learn.Panel), ", "))
 	fs.StringVar(&f.method, "method", "halving", "random or halving")
 	fs.IntVar(&f.trials, "trials", 20, "settings to draw")
 	fs.Float64Var(&f.seconds, "seconds", 0, "stop starting trials after this long (0: no limit)")
@@ -57,7 +58,7 @@ trial (parameters, budget, score, seconds).`,
 func runTune(e *env, f tuneFlags) error {
 	space, ok := learn.TuneSpace(f.model)
 	if !ok {
-		return usagef("--model %q: tune knows gbdt, rf, svr, mlp, ridge, lasso and elasticnet", f.model)
+		return usagef("--model %q: tune knows %s", f.model, strings.Join(learn.Tunable(learn.Panel), ", "))
 	}
 	if f.method != "random" && f.method != "halving" {
 		return usagef("--method %q: expected random or halving", f.method)
