@@ -7,7 +7,6 @@ import (
 	"promocast/data"
 	"promocast/learn"
 	"promocast/learn/gbdt"
-	"promocast/learn/linear"
 	"promocast/model"
 )
 
@@ -81,46 +80,40 @@ type fitter struct {
 
 // outcome fits E[y | x] on ds: a probability when binary.
 func (f fitter) outcome(ds *model.Dataset, binary bool) (*component, error) {
-	if f.base.Learner == BaseLinear {
-		if binary {
-			m, err := linear.FitLogistic(ds, linear.LogisticParams{Alpha: f.alpha()})
-			if err != nil {
-				return nil, err
-			}
-			return &component{Kind: kindLogistic, p: m}, nil
-		}
+	if !binary {
 		return f.regression(ds)
 	}
-	p := f.base.GBDT
-	p.Objective = gbdt.Squared
-	if binary {
-		p.Objective = gbdt.Logistic
+	kind := kindGBDT
+	if f.base.Learner == BaseLinear {
+		kind = kindLogistic
 	}
-	p.Threads, p.Seed = f.threads, f.seed
-	m, err := gbdt.Train(ds, nil, p)
-	if err != nil {
-		return nil, err
-	}
-	return &component{Kind: kindGBDT, p: m}, nil
+	return f.fit(ds, kind, learn.Classification)
 }
 
 // regression fits E[y | x] by squared loss.
 func (f fitter) regression(ds *model.Dataset) (*component, error) {
+	kind := kindGBDT
 	if f.base.Learner == BaseLinear {
-		m, err := linear.Fit(ds, linear.Params{Alpha: f.alpha()})
-		if err != nil {
-			return nil, err
-		}
-		return &component{Kind: kindLinear, p: m}, nil
+		kind = kindLinear
 	}
-	p := f.base.GBDT
-	p.Objective = gbdt.Squared
-	p.Threads, p.Seed = f.threads, f.seed
-	m, err := gbdt.Train(ds, nil, p)
+	return f.fit(ds, kind, learn.Regression)
+}
+
+// fit trains the registry's learner kind on ds for task with the base's
+// settings: ridge or logistic regression with its alpha, or its boosted
+// trees with the squared loss for regression and f's threads and seed.
+func (f fitter) fit(ds *model.Dataset, kind, task string) (*component, error) {
+	var o learn.Options
+	o.Linear.Alpha, o.Logistic.Alpha = f.alpha(), f.alpha()
+	o.GBDT = f.base.GBDT
+	o.GBDT.Objective = gbdt.Squared
+	o.GBDT.Threads, o.GBDT.Seed = f.threads, f.seed
+	l, _ := learn.Lookup(kind)
+	p, err := l.Train(ds, task, learn.Table, o)
 	if err != nil {
 		return nil, err
 	}
-	return &component{Kind: kindGBDT, p: m}, nil
+	return &component{Kind: kind, p: p}, nil
 }
 
 func (f fitter) alpha() float64 {
