@@ -74,7 +74,9 @@ const Method = "dml_pooled"
 // panel's, with the shrinkage chosen from the data (empirical Bayes: the
 // noise variance over the spread of the unpooled estimates), so a series
 // with three promotions borrows its group's response and one with eighty
-// keeps its own. History and peer columns are pooled per group. A price
+// keeps its own. History and peer columns are pooled per group; the peer
+// columns are then replaced by the peers' promotion pressure computed from
+// these own effects (withPressure) and θ estimated again. A price
 // lever's effect is its elasticity with the sign turned (a discount's log
 // price ratio log(off/price) raises log units by θ), and every own effect
 // is constrained to be ≥ 0: a deeper discount or a lever switched on never
@@ -193,6 +195,15 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 		groupOf = func(si int) float64 { return pr.Panel.Series[si].Static[gidx] }
 	}
 	est := pooled(zr, Dr, series, groupOf, cols)
+	lc, replaced, err := withPressure(leverColumns{cols, D, Dr}, est, pr, rows, series, groupOf, X, cf, opt)
+	if err != nil {
+		return nil, err
+	}
+	if replaced {
+		cols, D, Dr = lc.cols, lc.D, lc.Dr
+		k = len(cols)
+		est = pooled(zr, Dr, series, groupOf, cols)
+	}
 	e := &forecast.Effects{Columns: cols, Global: est.global, GlobalSE: est.globalSE, Group: gidx,
 		Series: map[string]forecast.SeriesEffects{}, Method: Method, Offset: opt.Offset}
 	if gidx >= 0 {
@@ -232,7 +243,8 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 // effectColumns lists the lever columns of the prepared features: each
 // price lever's discount (read as a log price ratio), each other lever's
 // value, the previous and next period's promotion and the group's
-// promoted share and discount.
+// promoted share and discount (which Fit replaces by the peers' promotion
+// pressure where it can).
 func effectColumns(pr *forecast.Prepared) ([]forecast.EffectColumn, error) {
 	feats := pr.Builder.Features()
 	idx := map[string]int{}

@@ -27,7 +27,7 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 	copy(plan.Row(1), []float64{0, 0.3}) // display off, 30% of peers promoted
 	copy(base.Row(1), []float64{0, 0})
 	f, b := []float64{100, 50}, []float64{0, 0}
-	contrib, _ := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, plan, base, []float64{1, 1}, f, b)
+	contrib, _ := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b)
 	if got, want := contrib[0][1], -0.4*0.5; math.Abs(got-want) > 1e-12 {
 		t.Errorf("peer contribution at 90%% promoted: %v, want %v (read at the range's 50%%)", got, want)
 	}
@@ -60,7 +60,7 @@ func TestEffectsBoundTheTreesLiftBeyondRange(t *testing.T) {
 	}
 	b := []float64{100, 100, 100}
 	f := []float64{100 * math.Exp(0.45), 100 * 40, 100} // the trees' lift: inside the band, far above it, none
-	contrib, trees := e.apply([]string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, plan, base, []float64{1, 1, 1}, f, b)
+	contrib, trees := e.apply([]string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}, plan, base, []float64{1, 1, 1}, f, b)
 	for i, want := range []float64{0.45, 0.4 * (1 + LiftBand), 0.4 * (1 - LiftBand)} {
 		if got := math.Log(f[i] / b[i]); math.Abs(got-want) > 1e-12 || !trees[i] {
 			t.Errorf("row %d: log lift %.4f, want %.4f on the trees' baseline (kept: %v)", i, got, want, trees[i])
@@ -91,10 +91,60 @@ func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
 	// The trees agree with the effect model, so the band keeps its lift.
 	b := []float64{100, 100}
 	f := []float64{100 * math.Exp(want[0]), 100 * math.Exp(want[1])}
-	contrib, _ := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, plan, base, []float64{1, 1}, f, b)
+	contrib, _ := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b)
 	for i := range want {
 		if math.Abs(contrib[i][0]-want[i]) > 1e-9 {
 			t.Errorf("row %d: log lift %.4f, want %.4f", i, contrib[i][0], want[i])
 		}
+	}
+}
+
+// TestPeerPressure checks the peers' promotion pressure by hand: the other
+// series' extra units under their own levers over the group's level, per
+// group and period, none for a row without a group.
+func TestPeerPressure(t *testing.T) {
+	lift := []float64{math.Log(3), 0, math.Log(1.5), math.Log(2), math.Log(2)}
+	w := []float64{10, 30, 20, 10, 5}
+	groups := []float64{1, 1, 1, 2, math.NaN()}
+	periods := []int{7, 7, 8, 7, 7}
+	got := PeerPressure(lift, w, groups, periods)
+	want := []float64{0, 10 * 2.0 / 40, 0, 0, 0} // row 2 is alone in period 8; row 3 alone in group 2
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Errorf("row %d: pressure %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestEffectsApplyPeerPressure checks that a plan's peer term is the
+// pressure column's effect times the pressure its promoted peers put on the
+// row, read within the training range, and that the baseline, with every
+// lever off, has none.
+func TestEffectsApplyPeerPressure(t *testing.T) {
+	e := &Effects{
+		Columns: []EffectColumn{
+			{Name: "display", Index: 0, Own: true, Part: PartOwn},
+			{Name: "peer promotions", Index: 1, Pressure: true, Part: PartPeers, Range: []float64{0, 0.3}},
+		},
+		Global: []float64{math.Log(2), -0.5}, GlobalSE: []float64{0.01, 0.01}, Group: 0,
+		Series: map[string]SeriesEffects{
+			"a": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
+			"b": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
+			"c": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
+		},
+	}
+	plan, base := data.NewMatrix(3, 2), data.NewMatrix(3, 2)
+	plan.Row(0)[0] = 1 // a displayed: it doubles
+	f, b := []float64{200, 100, 100}, []float64{0, 0, 0}
+	contrib, _ := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b)
+	// a's extra units are its level 10 × (2 − 1) over the group's 50: 0.2
+	// for b and c; a's peers add nothing.
+	for i, want := range []float64{0, -0.5 * 0.2, -0.5 * 0.2} {
+		if math.Abs(contrib[i][1]-want) > 1e-12 {
+			t.Errorf("row %d: peer term %v, want %v", i, contrib[i][1], want)
+		}
+	}
+	if want := 100 * math.Exp(0.1); math.Abs(b[1]-want) > 1e-9 {
+		t.Errorf("b's baseline %v, want its forecast without the peers' pressure, %v", b[1], want)
 	}
 }

@@ -161,19 +161,14 @@ func (r *Result) linkDrivers() (diff, unit []float64, err error) {
 }
 
 // effectDrivers returns, X.Cols values per row, the effect model's
-// log-space term of each lever column, in its feature's column.
+// log-space term of each lever column, in its feature's column: the terms
+// the forecast's uplift was built from.
 func (r *Result) effectDrivers(e *Effects) []float64 {
 	cols := r.xf.Cols
 	out := make([]float64, r.xf.Rows*cols)
-	for i, t := range r.Targets {
-		s := r.Panel.Series[t.Series]
-		group := math.NaN()
-		if e.Group >= 0 && e.Group < len(s.Static) {
-			group = s.Static[e.Group]
-		}
-		th := e.Theta(s.ID, group)
-		for k, c := range e.Columns {
-			out[i*cols+c.Index] += th[k] * (c.Value(r.xf.Row(i)) - c.Value(r.xb.Row(i)))
+	for i, c := range r.effects {
+		for k, col := range e.Columns {
+			out[i*cols+col.Index] += c[k]
 		}
 	}
 	return out

@@ -46,10 +46,12 @@ type Result struct {
 	// not given.
 	UnitCost, FixedCost []float64
 
-	// The plan's and the baseline's features, kept for explanations.
-	model  *Model
-	xf, xb *data.Matrix
-	scales []float64
+	// The plan's and the baseline's features, kept for explanations, and
+	// with an effect model its log-space term of each lever column per row.
+	model   *Model
+	xf, xb  *data.Matrix
+	scales  []float64
+	effects [][]float64
 }
 
 // Forecast predicts every row of plan given the history, and its baseline.
@@ -227,15 +229,17 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64) (*R
 	if e := m.Effects; e != nil {
 		ids := make([]string, len(targets))
 		groups := make([]float64, len(targets))
+		periods := make([]int, len(targets))
 		for i, t := range targets {
 			s := p.Series[t.Series]
-			ids[i], groups[i] = s.ID, math.NaN()
+			ids[i], groups[i], periods[i] = s.ID, math.NaN(), t.Period
 			if e.Group >= 0 && e.Group < len(s.Static) {
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		contrib, treesBaseline := e.apply(ids, groups, XF, XB, scales, res.Forecast, res.Baseline)
+		contrib, treesBaseline := e.apply(ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline)
 		res.Parts = e.parts(contrib, scales, res.Baseline)
+		res.effects = contrib
 		sc.checks.add(XB, res.Warnings, treesBaseline)
 	} else {
 		if res.Parts, err = m.decompose(sc.groups, XF, XB, scales, res.Baseline, res.Forecast); err != nil {
