@@ -16,7 +16,6 @@
 package demo
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -30,7 +29,6 @@ import (
 	"promocast/learn"
 	"promocast/learn/gbdt"
 	"promocast/modelfile"
-	"promocast/registry"
 	"promocast/spec"
 	"promocast/synth"
 	"promocast/train"
@@ -156,11 +154,10 @@ func ParseSource(src string) (synth.Config, error) {
 // history.
 func IsSource(src string) bool { return strings.HasPrefix(src, "synth:") }
 
-// Load regenerates the synthetic history a demo version was registered
-// with and checks its fingerprint. It is a serve.Loader for synthetic
-// sources.
-func Load(_ context.Context, m registry.Model) (*data.Frame, error) {
-	cfg, err := ParseSource(m.DataSource)
+// Load regenerates the synthetic history of source (see Source) and checks
+// that its fingerprint is fingerprint, the one it was registered with.
+func Load(source, fingerprint string) (*data.Frame, error) {
+	cfg, err := ParseSource(source)
 	if err != nil {
 		return nil, err
 	}
@@ -172,9 +169,9 @@ func Load(_ context.Context, m registry.Model) (*data.Frame, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fp != m.DataFingerprint {
-		return nil, fmt.Errorf("synthetic history %s no longer matches model %s version %d (fingerprint %s, registered %s): the generator changed; remove the version or register a new demo",
-			m.DataSource, m.Name, m.Version, fp, m.DataFingerprint)
+	if fp != fingerprint {
+		return nil, fmt.Errorf("synthetic history %s no longer matches its registration (fingerprint %s, registered %s): the generator changed; remove the version or register a new demo",
+			source, fp, fingerprint)
 	}
 	return shop.History, nil
 }

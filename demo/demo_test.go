@@ -1,11 +1,9 @@
 package demo
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"promocast/registry"
 	"promocast/synth"
 )
 
@@ -36,13 +34,11 @@ func TestLoadChecksFingerprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := registry.Model{Name: "demo", Version: 1, DataSource: src, DataFingerprint: fp}
-	f, err := Load(context.Background(), m)
+	f, err := Load(src, fp)
 	if err != nil || f.Rows() != shop.History.Rows() {
 		t.Fatalf("load: %v", err)
 	}
-	m.DataFingerprint = "sha256:other"
-	if _, err := Load(context.Background(), m); err == nil || !strings.Contains(err.Error(), "no longer matches") {
+	if _, err := Load(src, "sha256:other"); err == nil || !strings.Contains(err.Error(), "no longer matches") {
 		t.Errorf("changed fingerprint: %v", err)
 	}
 }

@@ -54,7 +54,11 @@ func RegisterFile(ctx context.Context, st *registry.Store, name, model, data, sp
 // file says what the model was trained with.
 func LoadHistory(ctx context.Context, m registry.Model) (*data.Frame, error) {
 	if demo.IsSource(m.DataSource) {
-		return demo.Load(ctx, m)
+		h, err := demo.Load(m.DataSource, m.DataFingerprint)
+		if err != nil {
+			return nil, fmt.Errorf("model %s version %d: %w", m.Name, m.Version, err)
+		}
+		return h, nil
 	}
 	if m.DataSource == "" {
 		return nil, fmt.Errorf("model %s version %d was registered without a history", m.Name, m.Version)

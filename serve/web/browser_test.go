@@ -51,7 +51,7 @@ func demoServer(t *testing.T) *httptest.Server {
 	if _, err := st.Promote(ctx, m.Name, m.Version); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := serve.New(st, demo.Load, serve.Options{PollInterval: -1})
+	srv, err := serve.New(st, serve.LoadHistory, serve.Options{PollInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
