@@ -51,7 +51,8 @@ func forestDefaults(p gbdt.ForestParams) gbdt.ForestParams {
 
 // ScaledTo returns o with the boosting settings it leaves zero taken from
 // gbdt.PanelParams for a panel of rows observed periods: what the default
-// model trains with when the user sets none.
+// model trains with when the user sets none. A panel's trees sum exact
+// gradients (see gbdt.PanelParams).
 func (o Options) ScaledTo(rows int) Options {
 	g, s := &o.GBDT, gbdt.PanelParams(rows)
 	fillZero(&g.Rounds, s.Rounds)
@@ -61,6 +62,7 @@ func (o Options) ScaledTo(rows int) Options {
 	fillZero(&g.MinChildWeight, s.MinChildWeight)
 	fillZero(&g.RowSubsample, s.RowSubsample)
 	fillZero(&g.ColSubsample, s.ColSubsample)
+	g.ExactGradients = g.ExactGradients || s.ExactGradients
 	return o
 }
 

@@ -99,8 +99,12 @@ func (f *ForestParams) ApplyTune(p tune.Params) {
 // Small panels get small trees, which do not chase one promotional spike;
 // slow learning costs little where the rows are few, and a large panel
 // keeps 100 rounds so that training time stays proportional to its rows.
+// Split histograms sum the exact gradients: with quantised ones the
+// Breakfast backtest scored WAPE 30.1% against 29.6% (promotion weeks
+// 32.3% against 31.4%) for 7% less time, and the three smaller panels
+// moved within their noise.
 func PanelParams(rows int) Params {
-	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 1,
+	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 1, ExactGradients: true,
 		MinChildWeight: math.Max(1, float64(rows)/20000)}
 	if rows < 10000 {
 		p.MaxLeaves, p.MaxDepth = 15, 4
