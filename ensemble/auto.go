@@ -225,7 +225,8 @@ func entry(r *backtest.Report, secs float64) Entry {
 // Deploy returns the learner kind and the Fit of the winner, to train the
 // model to ship on the whole history (forecast.Prepared.Train). A winning
 // blend or best-mean trains its members of positive final weight and
-// blends them with the final weights, members floored at 0; a winning
+// blends them with the final weights, members floored at 0, a best-mean
+// scaled by its final point scale when it has one; a winning
 // stack does the same with its two sets of final weights. Their kind is
 // Kind.
 func (r *Result) Deploy() (kind string, fit forecast.Fit) {
@@ -238,6 +239,9 @@ func (r *Result) Deploy() (kind string, fit forecast.Fit) {
 		var ms []Weighted
 		for k, c := range r.candidates {
 			ms = append(ms, Weighted{Kind: c.kind(), Fit: c.Fit, Weight: final[k]})
+		}
+		if r.Winner == BestMeanName && r.BestMean.Scale != 0 {
+			return Kind, ScaledBlend(FitBlend(ms, true), r.BestMean.Scale)
 		}
 		return Kind, FitBlend(ms, true)
 	case StackName:

@@ -239,6 +239,58 @@ func TestBlendDeploy(t *testing.T) {
 	}
 }
 
+// TestScaledBlendDeploy trains a best-mean with a point scale
+// (ScaledBlend): its forecasts are the unscaled blend's times the scale,
+// the scale survives a JSON round trip, and a file with a scale outside
+// [MinPointScale, MaxPointScale] is refused.
+func TestScaledBlendDeploy(t *testing.T) {
+	pr := prepared(t, 7, 0)
+	members := []ensemble.Weighted{
+		{Kind: "ridge", Fit: candidates(t, "ridge")[0].Fit, Weight: 0.5},
+		{Kind: "gbdt", Fit: candidates(t, "gbdt")[0].Fit, Weight: 0.5},
+	}
+	topt := forecast.TrainOptions{Kind: ensemble.Kind, Horizon: 7}
+	plain, err := pr.Train(topt, pr.Panel.Last, ensemble.FitBlend(members, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaled, err := pr.Train(topt, pr.Panel.Last, ensemble.ScaledBlend(ensemble.FitBlend(members, true), 0.8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(scaled.Predictor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"scale":0.8`) {
+		t.Fatalf("scaled blend's JSON has no scale: %.200s", raw)
+	}
+	back, err := ensemble.Decode(ensemble.Kind, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p0, p1, p2 := make([]float64, pr.X.Rows), make([]float64, pr.X.Rows), make([]float64, pr.X.Rows)
+	for _, x := range []struct {
+		p   model.Predictor
+		out []float64
+	}{{plain.Predictor, p0}, {scaled.Predictor, p1}, {back, p2}} {
+		if err := x.p.Predict(pr.X, x.out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range p0 {
+		if p1[i] != p2[i] || math.Abs(p1[i]-0.8*p0[i]) > 1e-9*(1+p0[i]) {
+			t.Fatalf("row %d: scaled %v, decoded %v, unscaled %v × 0.8 = %v", i, p1[i], p2[i], p0[i], 0.8*p0[i])
+		}
+	}
+	for _, scale := range []string{"0.2", "3", "-1"} {
+		bad := strings.Replace(string(raw), `"scale":0.8`, `"scale":`+scale, 1)
+		if _, err := ensemble.Decode(ensemble.Kind, []byte(bad)); err == nil || !strings.Contains(err.Error(), "scale "+scale) {
+			t.Errorf("scale %s: %v, want a refusal naming it", scale, err)
+		}
+	}
+}
+
 // TestStackDeploy trains a stack with FitStack, checks each row takes the
 // weights of its promotion state, and round-trips it through JSON.
 func TestStackDeploy(t *testing.T) {

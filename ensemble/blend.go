@@ -50,6 +50,11 @@ type Blend struct {
 	NonNegative bool
 	// Gate, when not nil, gives the weights of promoted rows.
 	Gate *Gate
+	// Scale multiplies the blend's prediction (0 means 1): the point
+	// scale the default model chose for its metric (PointScale).
+	// Explanations are not scaled; they are rescaled to each row's uplift
+	// where they are read.
+	Scale float64
 }
 
 // Gate switches a stack's weights on a 0/1 feature: rows whose value of it
@@ -106,6 +111,11 @@ func (b *Blend) Predict(X *data.Matrix, out []float64) error {
 				w = b.Gate.On[k]
 			}
 			out[i] += w * v
+		}
+	}
+	if b.Scale != 0 && b.Scale != 1 {
+		for i := range out {
+			out[i] *= b.Scale
 		}
 	}
 	return nil
@@ -206,6 +216,7 @@ type wireBlend struct {
 	NonNegative bool         `json:"non_negative"`
 	Members     []wireMember `json:"members"`
 	Gate        *wireGate    `json:"gate,omitempty"`
+	Scale       float64      `json:"scale,omitempty"`
 }
 
 type wireGate struct {
@@ -222,10 +233,14 @@ type wireMember struct {
 
 // MarshalJSON writes the blend as {"kind": "blend", "version": 1,
 // "non_negative": …, "members": [{"kind", "weight", "model"}, …]}, each
-// model in its own package's JSON form; a stack is version 2 and adds
-// "gate": {"feature", "column", "on": [weight per member]}.
+// model in its own package's JSON form, and "scale" when it is not 1; a
+// stack is version 2 and adds "gate": {"feature", "column", "on": [weight
+// per member]}.
 func (b *Blend) MarshalJSON() ([]byte, error) {
 	w := wireBlend{Kind: Kind, Version: blendVersion, NonNegative: b.NonNegative}
+	if b.Scale != 1 {
+		w.Scale = b.Scale
+	}
 	if g := b.Gate; g != nil {
 		w.Version = stackVersion
 		w.Gate = &wireGate{Feature: g.Feature, Column: g.Column, On: g.On}
@@ -266,7 +281,10 @@ func DecodeBlend(raw []byte, decode Decoder) (*Blend, error) {
 	if len(w.Members) == 0 {
 		return nil, fmt.Errorf("read blend: no members")
 	}
-	b := &Blend{NonNegative: w.NonNegative}
+	if w.Scale != 0 && !(w.Scale > 0 && w.Scale <= MaxPointScale && w.Scale >= MinPointScale) {
+		return nil, fmt.Errorf("read blend: scale %v, expected a number within [%g, %g]", w.Scale, MinPointScale, MaxPointScale)
+	}
+	b := &Blend{NonNegative: w.NonNegative, Scale: w.Scale}
 	if g := w.Gate; g != nil {
 		if len(g.On) != len(w.Members) || g.Column < 0 || g.Feature == "" {
 			return nil, fmt.Errorf("read blend: the gate has %d weights for %d members, column %d, feature %q", len(g.On), len(w.Members), g.Column, g.Feature)
@@ -323,6 +341,23 @@ type Weighted struct {
 	Fit forecast.Fit
 	// Weight is the member's share; members of weight 0 are not trained.
 	Weight float64
+}
+
+// ScaledBlend returns fit (a FitBlend) with its blend's predictions
+// multiplied by scale (see Blend.Scale).
+func ScaledBlend(fit forecast.Fit, scale float64) forecast.Fit {
+	return func(ds *model.Dataset) (model.Predictor, error) {
+		p, err := fit(ds)
+		if err != nil {
+			return nil, err
+		}
+		b, ok := p.(*Blend)
+		if !ok {
+			return nil, fmt.Errorf("scaled blend: the fit trained a %T, not a blend", p)
+		}
+		b.Scale = scale
+		return b, nil
+	}
 }
 
 // FitBlend returns a Fit that trains every member of positive weight on

@@ -1,6 +1,7 @@
 package ensemble
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -149,6 +150,10 @@ var schemes = map[string]nestedScheme{
 		f, err := nw.Blended(rs)
 		return nw.Folds, f, err
 	},
+	// The best-mean calibrated for MAPE: each fold's weights times its
+	// point scale, so the test sees the scales move too (RMSE's:
+	// TestPointScalesNeverPeek).
+	"best-mean mape": scaledBestMean(MetricMAPE),
 	"stack": func(rs []*backtest.Report) ([][]float64, []float64, error) {
 		sw, err := NestedStack(rs)
 		if err != nil {
@@ -161,6 +166,114 @@ var schemes = map[string]nestedScheme{
 		f, err := sw.Blended(rs)
 		return folds, f, err
 	},
+}
+
+// scaledBestMean is the best-mean ranked and calibrated by metric, its
+// folds' weights multiplied by their point scales.
+func scaledBestMean(metric string) nestedScheme {
+	return func(rs []*backtest.Report) ([][]float64, []float64, error) {
+		nw, err := NestedBestMeanBy(rs, 0.3, metric)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(nw.FoldScales) != len(nw.Folds) || nw.Scale == 0 {
+			return nil, nil, fmt.Errorf("%s: %d fold scales for %d folds, final scale %v", metric, len(nw.FoldScales), len(nw.Folds), nw.Scale)
+		}
+		var folds [][]float64
+		for j, w := range nw.Folds {
+			sw := make([]float64, len(w))
+			for m := range w {
+				sw[m] = w[m] * nw.FoldScales[j]
+			}
+			folds = append(folds, sw)
+		}
+		f, err := nw.Blended(rs)
+		return folds, f, err
+	}
+}
+
+// TestPointScalesNeverPeek checks the RMSE point scales are chosen on
+// earlier folds only: absurd actuals in fold k leave the scales and
+// blended forecasts of folds 0..k unchanged and move every later fold's.
+func TestPointScalesNeverPeek(t *testing.T) {
+	const folds, k = 6, 2
+	base, changed := reports(3, 3, folds, 40), reports(3, 3, folds, 40)
+	for _, r := range changed {
+		for i := range r.Predictions {
+			if r.Predictions[i].Fold == k {
+				r.Predictions[i].Actual *= 3
+			}
+		}
+	}
+	var scales [2][][]float64
+	var blended [2][]float64
+	for j, rs := range [][]*backtest.Report{base, changed} {
+		w, f, err := scaledBestMean(MetricRMSE)(rs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scales[j], blended[j] = w, f
+	}
+	for j := 0; j < folds; j++ {
+		same := reflect.DeepEqual(scales[0][j], scales[1][j])
+		if j <= k && !same {
+			t.Errorf("fold %d's scaled weights changed with fold %d's actuals: %v → %v", j+1, k+1, scales[0][j], scales[1][j])
+		}
+		if j > k && same {
+			t.Errorf("fold %d's scaled weights did not move with fold %d's actuals tripled", j+1, k+1)
+		}
+	}
+	for i, p := range base[0].Predictions {
+		if p.Fold <= k && blended[0][i] != blended[1][i] {
+			t.Fatalf("row %d of fold %d: blended forecast changed", i, p.Fold+1)
+		}
+	}
+}
+
+// TestPointScale checks the point scales against their closed forms: for
+// RMSE the least-squares factor, for MAPE the weighted median of
+// actual/forecast (weights forecast/actual), bounded to [0.5, 2], and 1
+// for WAPE and the balanced metric or without usable rows.
+func TestPointScale(t *testing.T) {
+	a := []float64{10, 20, 0, 40}
+	h := []float64{20, 20, 5, 20}
+	// RMSE: Σah/Σh² = (200+400+0+800)/(400+400+25+400) = 1400/1225.
+	if got, want := PointScale(a, h, MetricRMSE), 1400.0/1225; math.Abs(got-want) > 1e-12 {
+		t.Errorf("rmse scale %v, want %v", got, want)
+	}
+	// MAPE: ratios 0.5 (weight 2), 1 (weight 1), 2 (weight 0.5); the zero
+	// actual is left out. Half the weight (1.75) is reached at 0.5.
+	if got := PointScale(a, h, MetricMAPE); got != 0.5 {
+		t.Errorf("mape scale %v, want 0.5", got)
+	}
+	// Moving weight to the upper ratios moves the median: ratios 0.8 (weight
+	// 1.25), 1.25 (weight 0.8), 1.5 (weight 0.667, twice).
+	if got := PointScale([]float64{8, 10, 30, 30}, []float64{10, 8, 20, 20}, MetricMAPE); got != 1.25 {
+		t.Errorf("mape scale %v, want 1.25", got)
+	}
+	// The MAPE-optimal scale is no worse than its neighbours.
+	mape := func(c float64) (s float64) {
+		for i := range a {
+			if a[i] > 0 {
+				s += math.Abs(a[i]-c*h[i]) / a[i]
+			}
+		}
+		return s
+	}
+	if c := PointScale(a, h, MetricMAPE); mape(c) > mape(c*1.01) || mape(c) > mape(c*0.99) {
+		t.Errorf("mape at scale %v is %v, not below its neighbours %v, %v", c, mape(c), mape(c*0.99), mape(c*1.01))
+	}
+	if got := PointScale([]float64{100}, []float64{1}, MetricRMSE); got != MaxPointScale {
+		t.Errorf("rmse scale of a 100× under-forecast %v, want the bound %v", got, MaxPointScale)
+	}
+	for _, m := range []string{MetricWAPE, MetricBalanced} {
+		if got := PointScale(a, h, m); got != 1 {
+			t.Errorf("%s scale %v, want 1", m, got)
+		}
+	}
+	if got := PointScale(nil, nil, MetricMAPE); got != 1 {
+		t.Errorf("mape scale without rows %v, want 1", got)
+	}
 }
 
 // TestNestedNeverPeeks proves the blend and the stack are honest: making

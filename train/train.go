@@ -518,6 +518,9 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 				res.Metrics["default_weight_"+n] = weights[k]
 				res.Metrics["default_wape_"+n] = wape[k]
 			}
+			if sc := d.PointScale(); sc != 1 {
+				res.Metrics["default_point_scale"] = sc
+			}
 			for k, v := range TreeSettings(c.DefaultLearn.GBDT) {
 				res.Metrics["default_"+k] = v
 			}

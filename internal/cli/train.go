@@ -99,6 +99,9 @@ func runTrain(e *env, f trainFlags) error {
 			fmt.Fprintf(e.stdout, " %s (WAPE %.1f%%, weight %.2f)", n, 100*wape[k], weights[k])
 		}
 		fmt.Fprintln(e.stdout)
+		if sc := d.PointScale(); sc != 1 {
+			fmt.Fprintf(e.stdout, "default model's point forecasts scaled by %.3f, the factor that scored best on %s in the calibration backtest\n", sc, f.model.metric)
+		}
 		g := res.DefaultLearn.GBDT
 		fmt.Fprintf(e.stdout, "default model's trees, scaled to the panel: %d rounds at learning rate %g, %d leaves, depth %d, min child weight %.3g, %g of the rows and %g of the features per tree\n",
 			g.Rounds, g.LearningRate, g.MaxLeaves, g.MaxDepth, g.MinChildWeight, g.RowSubsample, g.ColSubsample)
