@@ -4,7 +4,7 @@
 // model's — and how the effect model's elasticities agree with the
 // within-series log-log regression on the real panels in ../shared/data.
 //
-//	go run ./bench/effects [-model default|gbdt|…] [-real tuna,cheese,breakfast] [-synth=false]
+//	go run ./bench/effects [-model default|gbdt|…] [-metric balanced|wape|mape|rmse] [-real tuna,cheese,breakfast] [-synth=false]
 package main
 
 import (
@@ -32,12 +32,13 @@ import (
 
 func main() {
 	kind := flag.String("model", ensemble.DefaultName, "the forecast model: default (as promocast train fits it) or a learner")
+	metric := flag.String("metric", "", "what the default model chooses by, as promocast train --metric (empty: balanced)")
 	real := flag.String("real", "tuna,cheese,breakfast", "real panels to check (empty for none)")
 	synthetic := flag.Bool("synth", true, "score the generated panels against their truth")
 	only := flag.String("only", "", "score only the generated panel whose name contains this")
 	flag.Parse()
 	if *synthetic {
-		if err := run(*kind, *only); err != nil {
+		if err := run(*kind, *metric, *only); err != nil {
 			fmt.Fprintln(os.Stderr, "effects:", err)
 			os.Exit(1)
 		}
@@ -55,7 +56,7 @@ func main() {
 	}
 }
 
-func run(kind, only string) error {
+func run(kind, metric, only string) error {
 	fmt.Printf("%-22s %-10s %8s %8s %10s %10s %8s\n", "panel", "uplift", "corr", "WAPE", "total", "true", "off by")
 	for _, sc := range scenarios() {
 		if !strings.Contains(sc.name, only) {
@@ -71,7 +72,7 @@ func run(kind, only string) error {
 			return err
 		}
 		horizon := int(shop.PlanEnd - shop.PlanStart + 1)
-		p, m, err := trainModel(shop.History, sp, kind, horizon)
+		p, m, err := trainModel(shop.History, sp, kind, metric, horizon)
 		if err != nil {
 			return err
 		}
@@ -107,12 +108,12 @@ func run(kind, only string) error {
 
 // trainModel trains the forecast model of kind on hist with its effect
 // model: the default model (ensemble.DefaultName) exactly as promocast train
-// fits it, with its calibration backtest and choice of candidates, or one
-// learner with its defaults.
-func trainModel(hist *data.Frame, sp *spec.Spec, kind string, horizon int) (*panel.Panel, *forecast.Model, error) {
+// fits it with metric, with its calibration backtest and choice of
+// candidates, or one learner with its defaults.
+func trainModel(hist *data.Frame, sp *spec.Spec, kind, metric string, horizon int) (*panel.Panel, *forecast.Model, error) {
 	topt := forecast.TrainOptions{Kind: kind, Horizon: horizon}
 	if kind == ensemble.DefaultName {
-		tr, err := train.Run(hist, sp, train.Options{Forecast: topt, Model: kind})
+		tr, err := train.Run(hist, sp, train.Options{Forecast: topt, Model: kind, Metric: metric})
 		if err != nil {
 			return nil, nil, err
 		}
