@@ -261,6 +261,10 @@ func (p Point) Gain() float64 {
 	return p.Revenue - p.BaselineRevenue
 }
 
+// ROI is the point's incremental margin ÷ promotion cost, NaN without
+// cost.
+func (p Point) ROI() float64 { return ROI(p.Margin-p.BaselineMargin, p.PromotionCost) }
+
 // Best returns the point of one series' curve that gains most, and the one
 // that gains most among those without a warning: nil when every point has
 // one, best itself when best has none.

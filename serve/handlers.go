@@ -141,18 +141,11 @@ func forecastRows(lv *Live, res *forecast.Result) []ForecastRow {
 			row.Money = &Money{Price: finite(res.Price[i]), BaselinePrice: finite(res.BasePrice[i]),
 				Revenue: zeroNaN(m.Revenue), BaselineRevenue: zeroNaN(m.BaselineRevenue), IncrementalRevenue: zeroNaN(m.Revenue - m.BaselineRevenue),
 				Margin: finite(m.Margin), BaselineMargin: finite(m.BaselineMargin), IncrementalMargin: finite(inc),
-				PromotionCost: zeroNaN(m.PromotionCost), ROI: roi(inc, m.PromotionCost)}
+				PromotionCost: zeroNaN(m.PromotionCost), ROI: finite(m.ROI())}
 		}
 		rows[i] = row
 	}
 	return rows
-}
-
-func roi(inc, cost float64) *float64 {
-	if cost == 0 {
-		return nil
-	}
-	return finite(inc / cost)
 }
 
 func totals(t forecast.Total, hasPrice bool) Totals {
@@ -163,7 +156,7 @@ func totals(t forecast.Total, hasPrice bool) Totals {
 		inc := t.Margin - t.BaselineMargin
 		out.Money = &Money{Revenue: zeroNaN(t.Revenue), BaselineRevenue: zeroNaN(t.BaselineRevenue),
 			IncrementalRevenue: zeroNaN(t.Revenue - t.BaselineRevenue), Margin: finite(t.Margin), BaselineMargin: finite(t.BaselineMargin),
-			IncrementalMargin: finite(inc), PromotionCost: zeroNaN(t.PromotionCost), ROI: roi(inc, t.PromotionCost)}
+			IncrementalMargin: finite(inc), PromotionCost: zeroNaN(t.PromotionCost), ROI: finite(t.ROI())}
 	}
 	return out
 }
@@ -224,7 +217,7 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 		out.Points[i] = WhatIfPoint{Series: p.Series, Value: p.Value, Units: p.Units, Baseline: p.Baseline, Uplift: p.Units - p.Baseline,
 			Money: Money{Revenue: zeroNaN(p.Revenue), BaselineRevenue: zeroNaN(p.BaselineRevenue), IncrementalRevenue: zeroNaN(p.Revenue - p.BaselineRevenue),
 				Margin: finite(p.Margin), BaselineMargin: finite(p.BaselineMargin), IncrementalMargin: finite(inc),
-				PromotionCost: zeroNaN(p.PromotionCost), ROI: roi(inc, p.PromotionCost)}, Warnings: splitWarnings(p.Warning)}
+				PromotionCost: zeroNaN(p.PromotionCost), ROI: finite(p.ROI())}, Warnings: splitWarnings(p.Warning)}
 		if _, ok := by[p.Series]; !ok {
 			order = append(order, p.Series)
 		}

@@ -316,7 +316,7 @@ func planTotals(name string, t forecast.Total, hasCost bool) PlanTotals {
 		Revenue: zeroNaN(t.Revenue), IncrementalRevenue: zeroNaN(t.Revenue - t.BaselineRevenue), PromotionCost: zeroNaN(t.PromotionCost)}
 	if hasCost {
 		inc := t.Margin - t.BaselineMargin
-		p.Margin, p.IncrementalMargin, p.ROI = finite(t.Margin), finite(inc), roi(inc, t.PromotionCost)
+		p.Margin, p.IncrementalMargin, p.ROI = finite(t.Margin), finite(inc), finite(t.ROI())
 	}
 	return p
 }

@@ -176,12 +176,8 @@ func pointsFrame(lever string, points []forecast.Point) *data.Frame {
 	}
 	for _, p := range points {
 		cols[0].Str = append(cols[0].Str, p.Series)
-		inc := p.Margin - p.BaselineMargin
-		roi := math.NaN()
-		if p.PromotionCost != 0 {
-			roi = inc / p.PromotionCost
-		}
-		for k, v := range []float64{p.Value, p.Units, p.Baseline, p.Units - p.Baseline, p.Revenue, p.Revenue - p.BaselineRevenue, p.Margin, inc, p.PromotionCost, roi} {
+		for k, v := range []float64{p.Value, p.Units, p.Baseline, p.Units - p.Baseline, p.Revenue, p.Revenue - p.BaselineRevenue, p.Margin,
+			p.Margin - p.BaselineMargin, p.PromotionCost, p.ROI()} {
 			cols[k+1].Num = append(cols[k+1].Num, v)
 		}
 	}
