@@ -55,19 +55,12 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 			if err != nil {
 				return nil, err
 			}
-			by := map[string][]forecast.Point{}
-			var order []string
-			for _, p := range pts {
-				if _, ok := by[p.Series]; !ok {
-					order = append(order, p.Series)
-				}
-				by[p.Series] = append(by[p.Series], p)
-			}
-			pr := Probed{Lever: lv.Name, Series: len(order)}
+			curves := forecast.Curves(pts, true)
+			pr := Probed{Lever: lv.Name, Series: len(curves)}
 			pr.beyond(pts)
 			neg := 0
-			for _, id := range order {
-				e := forecast.Elasticity(by[id])
+			for _, c := range curves {
+				e := c.Elasticity
 				if math.IsNaN(e) {
 					continue
 				}

@@ -210,28 +210,18 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 		return nil, whatifError(err, req, lv)
 	}
 	out := &WhatIfResponse{Model: lv.Ref(), Lever: req.Lever, Points: make([]WhatIfPoint, len(points)), Series: []WhatIfSeries{}}
-	by := map[string][]forecast.Point{}
-	var order []string
 	for i, p := range points {
 		inc := p.Margin - p.BaselineMargin
 		out.Points[i] = WhatIfPoint{Series: p.Series, Value: p.Value, Units: p.Units, Baseline: p.Baseline, Uplift: p.Units - p.Baseline,
 			Money: Money{Revenue: zeroNaN(p.Revenue), BaselineRevenue: zeroNaN(p.BaselineRevenue), IncrementalRevenue: zeroNaN(p.Revenue - p.BaselineRevenue),
 				Margin: finite(p.Margin), BaselineMargin: finite(p.BaselineMargin), IncrementalMargin: finite(inc),
 				PromotionCost: zeroNaN(p.PromotionCost), ROI: finite(p.ROI())}, Warnings: splitWarnings(p.Warning)}
-		if _, ok := by[p.Series]; !ok {
-			order = append(order, p.Series)
-		}
-		by[p.Series] = append(by[p.Series], p)
 	}
-	for _, id := range order {
-		ps := by[id]
-		best, within := forecast.Best(ps)
-		ws := WhatIfSeries{Series: id, BestValue: best.Value, BestGain: finite(best.Gain()), BestBeyondHistory: best.Warning != ""}
-		if within != nil {
-			ws.BestWithinHistory, ws.BestWithinHistoryGain = finite(within.Value), finite(within.Gain())
-		}
-		if isPrice {
-			ws.Elasticity = finite(forecast.Elasticity(ps))
+	for _, c := range forecast.Curves(points, isPrice) {
+		ws := WhatIfSeries{Series: c.Series, BestValue: c.Best.Value, BestGain: finite(c.Best.Gain()), BestBeyondHistory: c.Best.Warning != "",
+			Elasticity: finite(c.Elasticity)}
+		if c.Within != nil {
+			ws.BestWithinHistory, ws.BestWithinHistoryGain = finite(c.Within.Value), finite(c.Within.Gain())
 		}
 		out.Series = append(out.Series, ws)
 	}
