@@ -74,7 +74,7 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	if req.ServiceLevel != nil {
 		def.ServiceLevel = *req.ServiceLevel
 	}
-	res, start, err := s.scorePlan(lv, req.Rows)
+	res, start, err := scorePlan(s, lv, req.Rows, nil, lv.Scorer.Forecast)
 	if err != nil {
 		return nil, err
 	}
