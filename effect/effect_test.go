@@ -52,7 +52,14 @@ func mustPanel(t *testing.T) (*panel.Panel, *data.Frame) {
 // given as off: a column or infer.
 func mustPanelOff(t *testing.T, off string) (*panel.Panel, *data.Frame) {
 	t.Helper()
-	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\npromotion: {price: {off: " + off + "}, feature: {off: 0}}\ncalendar: none\n"))
+	return mustPanelPromotion(t, "{price: {off: "+off+"}, feature: {off: 0}}")
+}
+
+// mustPanelPromotion builds the history's panel with the spec's promotion
+// levers as given.
+func mustPanelPromotion(t *testing.T, promotion string) (*panel.Panel, *data.Frame) {
+	t.Helper()
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\npromotion: " + promotion + "\ncalendar: none\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +109,36 @@ func TestProbe(t *testing.T) {
 
 func testProbe(t *testing.T, off string) {
 	p, h := mustPanelOff(t, off)
+	probed := probe(t, p, h)
+	if len(probed) != 2 || probed[0].Lever != "feature" || probed[1].Lever != "price" {
+		t.Fatalf("probed %+v", probed)
+	}
+	if math.Abs(probed[0].Lift-1) > 1e-12 || probed[0].Series != 4 {
+		t.Errorf("feature lift %v over %d series, want 1 (doubling) over 4", probed[0].Lift, probed[0].Series)
+	}
+	// ln(1+2d) against ln(1−d) over d = 0, 0.1, 0.2, 0.3: slope ≈ −1.31.
+	if pr := probed[1]; pr.NegativeShare != 1 || !(pr.Median < -1.25 && pr.Median > -1.37) {
+		t.Errorf("price elasticity median %v, negative share %v", pr.Median, pr.NegativeShare)
+	}
+}
+
+// TestProbeReadsTheOffValue probes a flag whose off value is 1: it is
+// switched from 1 to 2, a step of 1, and the model's (1 + feature) makes
+// that 50% more units.
+func TestProbeReadsTheOffValue(t *testing.T) {
+	p, h := mustPanelPromotion(t, "{price: {off: regular}, feature: {off: 1}}")
+	probed := probe(t, p, h)
+	if len(probed) != 2 || probed[0].Lever != "feature" {
+		t.Fatalf("probed %+v", probed)
+	}
+	if pr := probed[0]; pr.Off != 1 || pr.On != 2 || math.Abs(pr.Lift-0.5) > 1e-12 {
+		t.Errorf("feature probed from %v to %v with lift %v, want from 1 to 2 with lift 0.5", pr.Off, pr.On, pr.Lift)
+	}
+}
+
+// probe trains discountModel on the panel and probes it.
+func probe(t *testing.T, p *panel.Panel, h *data.Frame) []Probed {
+	t.Helper()
 	opt := forecast.TrainOptions{Kind: "test", Horizon: 2}
 	pr, err := forecast.Prepare(p, opt)
 	if err != nil {
@@ -130,14 +167,23 @@ func testProbe(t *testing.T, off string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(probed) != 2 || probed[0].Lever != "feature" || probed[1].Lever != "price" {
-		t.Fatalf("probed %+v", probed)
+	return probed
+}
+
+func TestCoefInterval(t *testing.T) {
+	c := Coef{Estimate: 0.3, StdErr: 0.05}
+	lift, lo, hi := c.Interval(1)
+	if want := math.Exp(0.3) - 1; math.Abs(lift-want) > 1e-12 || lift != c.Effect(1) {
+		t.Errorf("lift %v, want e^0.3 − 1 = %v", lift, want)
 	}
-	if math.Abs(probed[0].Lift-1) > 1e-12 || probed[0].Series != 4 {
-		t.Errorf("feature lift %v over %d series, want 1 (doubling) over 4", probed[0].Lift, probed[0].Series)
+	if want := math.Exp(0.2) - 1; math.Abs(lo-want) > 1e-12 {
+		t.Errorf("low end %v, want e^0.2 − 1 = %v", lo, want)
 	}
-	// ln(1+2d) against ln(1−d) over d = 0, 0.1, 0.2, 0.3: slope ≈ −1.31.
-	if pr := probed[1]; pr.NegativeShare != 1 || !(pr.Median < -1.25 && pr.Median > -1.37) {
-		t.Errorf("price elasticity median %v, negative share %v", pr.Median, pr.NegativeShare)
+	if want := math.Exp(0.4) - 1; math.Abs(hi-want) > 1e-12 {
+		t.Errorf("high end %v, want e^0.4 − 1 = %v", hi, want)
+	}
+	// A step of 2 doubles the exponent of the lift and of both ends.
+	if lift, lo, hi := c.Interval(2); math.Abs(lift-(math.Exp(0.6)-1)) > 1e-12 || math.Abs(lo-(math.Exp(0.4)-1)) > 1e-12 || math.Abs(hi-(math.Exp(0.8)-1)) > 1e-12 {
+		t.Errorf("step 2: %v (%v .. %v), want e^0.6 − 1 (e^0.4 − 1 .. e^0.8 − 1)", lift, lo, hi)
 	}
 }

@@ -21,6 +21,13 @@ type Coef struct {
 // by step: exp(g·step) − 1.
 func (c Coef) Effect(step float64) float64 { return math.Exp(c.Estimate*step) - 1 }
 
+// Interval returns Effect(step) with the effects at the ends of the
+// coefficient's band of ±2 standard errors (about 95%): lo at Estimate −
+// 2·StdErr, hi at Estimate + 2·StdErr.
+func (c Coef) Interval(step float64) (lift, lo, hi float64) {
+	return c.Effect(step), Coef{Estimate: c.Estimate - 2*c.StdErr}.Effect(step), Coef{Estimate: c.Estimate + 2*c.StdErr}.Effect(step)
+}
+
 // LogLog fits ln(units) = a_series + e·ln(price) + Σ g·flag by ordinary
 // least squares after removing each series' means (the within estimator),
 // on history rows with positive units and price. The first coefficient is

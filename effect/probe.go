@@ -21,11 +21,12 @@ type Probed struct {
 	Elasticities  []float64
 	Median        float64
 	NegativeShare float64
-	// Other levers: units with the lever at On over units with it off,
+	// Other levers: units with the lever at On over units with it at Off,
 	// summed over series, minus one; and the median per-series lift. On is
-	// the largest value the lever had in training (1 for a 0/1 flag).
+	// the largest value the lever had in training (1 for a 0/1 flag), Off
+	// the spec's off value: the lifts are of a step of On − Off.
 	Lift, MedianLift float64
-	On               float64
+	On, Off          float64
 	Series           int
 	// Beyond counts the series for which the probe left what they (and
 	// their group) had in training: a sweep deeper than their deepest
@@ -55,19 +56,12 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 			if err != nil {
 				return nil, err
 			}
-			by := map[string][]forecast.Point{}
-			var order []string
-			for _, p := range pts {
-				if _, ok := by[p.Series]; !ok {
-					order = append(order, p.Series)
-				}
-				by[p.Series] = append(by[p.Series], p)
-			}
-			pr := Probed{Lever: lv.Name, Series: len(order)}
+			curves := forecast.Curves(pts, true)
+			pr := Probed{Lever: lv.Name, Series: len(curves)}
 			pr.beyond(pts)
 			neg := 0
-			for _, id := range order {
-				e := forecast.Elasticity(by[id])
+			for _, c := range curves {
+				e := c.Elasticity
 				if math.IsNaN(e) {
 					continue
 				}
@@ -102,7 +96,7 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 					lifts = append(lifts, pts[half+i].Units/pts[i].Units-1)
 				}
 			}
-			pr := Probed{Lever: lv.Name, Series: half, Lift: sumOn/sumOff - 1, MedianLift: math.NaN(), On: on}
+			pr := Probed{Lever: lv.Name, Series: half, Lift: sumOn/sumOff - 1, MedianLift: math.NaN(), On: on, Off: lv.Number}
 			pr.beyond(pts)
 			if len(lifts) > 0 {
 				pr.MedianLift = median(lifts)

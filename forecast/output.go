@@ -78,7 +78,7 @@ func (r *Result) Frame(source string) (*data.Frame, error) {
 		num("baseline_margin", func(i int) float64 { return m[i].BaselineMargin })
 		num("incremental_margin", func(i int) float64 { return m[i].Margin - m[i].BaselineMargin })
 		num("promotion_cost", func(i int) float64 { return m[i].PromotionCost })
-		num("roi", func(i int) float64 { return ratio(m[i].Margin-m[i].BaselineMargin, m[i].PromotionCost) })
+		num("roi", func(i int) float64 { return m[i].ROI() })
 	}
 	return data.NewFrame(source, cols)
 }
@@ -89,6 +89,9 @@ type Money struct {
 	Margin, BaselineMargin   float64 // NaN without a unit cost
 	PromotionCost            float64 // discount given away plus fixed cost
 }
+
+// ROI is the row's incremental margin ÷ promotion cost, NaN without cost.
+func (m Money) ROI() float64 { return ROI(m.Margin-m.BaselineMargin, m.PromotionCost) }
 
 // Money computes each row's money figures.
 func (r *Result) Money() []Money {
@@ -107,14 +110,6 @@ func (r *Result) Money() []Money {
 		}
 	}
 	return out
-}
-
-// ratio is a/b, NaN when b is zero.
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return math.NaN()
-	}
-	return a / b
 }
 
 func boolf(v bool) float64 {

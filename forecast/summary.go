@@ -18,8 +18,18 @@ type Total struct {
 	Margin, BaselineMargin, PromotionCost float64
 }
 
-// ROI is incremental margin ÷ promotion cost, NaN without cost.
-func (t Total) ROI() float64 { return ratio(t.Margin-t.BaselineMargin, t.PromotionCost) }
+// ROI is the return on a promotion: its incremental margin ÷ its
+// promotion cost, NaN when the cost is zero. Totals, rows and sweep points
+// all compute theirs here.
+func ROI(incrementalMargin, promotionCost float64) float64 {
+	if promotionCost == 0 {
+		return math.NaN()
+	}
+	return incrementalMargin / promotionCost
+}
+
+// ROI is the totals' incremental margin ÷ promotion cost, NaN without cost.
+func (t Total) ROI() float64 { return ROI(t.Margin-t.BaselineMargin, t.PromotionCost) }
 
 // Summarise totals the result by a key or static column ("" totals the
 // whole plan), groups sorted by name.

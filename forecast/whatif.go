@@ -261,6 +261,65 @@ func (p Point) Gain() float64 {
 	return p.Revenue - p.BaselineRevenue
 }
 
+// ROI is the point's incremental margin ÷ promotion cost, NaN without
+// cost.
+func (p Point) ROI() float64 { return ROI(p.Margin-p.BaselineMargin, p.PromotionCost) }
+
+// Grid returns the sweep values from, from+step, … up to to (with 1e-9 of
+// slack for rounding), each rounded to nine decimals. step must be
+// positive.
+func Grid(from, to, step float64) []float64 {
+	var values []float64
+	for k := 0; ; k++ {
+		v := from + float64(k)*step
+		if v > to+1e-9 {
+			break
+		}
+		values = append(values, math.Round(v*1e9)/1e9)
+	}
+	return values
+}
+
+// Curve is one series' response to a sweep.
+type Curve struct {
+	Series string
+	// Points are the series' points in sweep order.
+	Points []Point
+	// Best and Within are Best of Points: the point that gains most, and
+	// the one that gains most without a warning (nil when every point has
+	// one).
+	Best   Point
+	Within *Point
+	// Elasticity is Elasticity of Points for a price lever, NaN otherwise.
+	Elasticity float64
+}
+
+// Curves groups a sweep's points by series, series in the order they
+// first appear, with each curve's best values and, when price says the
+// lever is a price lever, its elasticity.
+func Curves(points []Point, price bool) []Curve {
+	index := map[string]int{}
+	var out []Curve
+	for _, p := range points {
+		k, ok := index[p.Series]
+		if !ok {
+			k = len(out)
+			index[p.Series] = k
+			out = append(out, Curve{Series: p.Series})
+		}
+		out[k].Points = append(out[k].Points, p)
+	}
+	for k := range out {
+		c := &out[k]
+		c.Best, c.Within = Best(c.Points)
+		c.Elasticity = math.NaN()
+		if price {
+			c.Elasticity = Elasticity(c.Points)
+		}
+	}
+	return out
+}
+
 // Best returns the point of one series' curve that gains most, and the one
 // that gains most among those without a warning: nil when every point has
 // one, best itself when best has none.

@@ -25,6 +25,11 @@
 // Plan never panics on bad input; it returns an *InputError naming the field
 // (Column gives the stock table's name for it) and period.
 //
+// From a forecast, FromForecast gathers each series' Input (its forecast,
+// P10 and P90 over the plan, its Stock over a default policy) and PlanAll
+// plans them all, naming a refused series in a *SeriesError: what
+// 'promocast inventory' and the server's POST /v1/inventory both run.
+//
 // # The arithmetic (normal approximation)
 //
 // Period 0 is the first future period. Demand in period t is taken to be

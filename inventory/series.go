@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -68,6 +69,52 @@ func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Se
 		}
 		s.Input = in
 		out[k] = s
+	}
+	return out, nil
+}
+
+// Planned is one series' stock decision with the input it was made from.
+type Planned struct {
+	Series
+	// Demand is the forecast units over the plan: the sum of Input.Mean.
+	Demand   float64
+	Decision Decision
+}
+
+// SeriesError reports the series whose input Plan refused.
+type SeriesError struct {
+	ID  string
+	Err error // an *InputError from Plan
+}
+
+// Error reads "series ID: column: message" for an *InputError, with the
+// column as Column names it.
+func (e *SeriesError) Error() string {
+	var ie *InputError
+	if errors.As(e.Err, &ie) {
+		return fmt.Sprintf("series %s: %s: %s", e.ID, ie.Column(), ie.Msg)
+	}
+	return fmt.Sprintf("series %s: %v", e.ID, e.Err)
+}
+
+// Unwrap returns the error Plan returned.
+func (e *SeriesError) Unwrap() error { return e.Err }
+
+// PlanAll makes the stock decision of every series, in order, as
+// FromForecast gathers them. The first series Plan refuses stops it with a
+// *SeriesError.
+func PlanAll(series []Series) ([]Planned, error) {
+	out := make([]Planned, len(series))
+	for i, sr := range series {
+		d, err := Plan(sr.Input)
+		if err != nil {
+			return nil, &SeriesError{ID: sr.ID, Err: err}
+		}
+		demand := 0.0
+		for _, v := range sr.Input.Mean {
+			demand += v
+		}
+		out[i] = Planned{Series: sr, Demand: demand, Decision: d}
 	}
 	return out, nil
 }

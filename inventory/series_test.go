@@ -1,7 +1,9 @@
 package inventory
 
 import (
+	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -34,5 +36,48 @@ func TestReadStock(t *testing.T) {
 	}
 	if _, err := ReadStock(frame(1.5), []string{"sku"}); err == nil || !strings.Contains(err.Error(), `stock.csv row 2, column lead_time: "1.5" is not a whole number`) {
 		t.Errorf("fractional lead time: %v", err)
+	}
+}
+
+// TestPlanAll checks that every series is planned in order with its
+// demand over the plan, and that a refused input names its series.
+func TestPlanAll(t *testing.T) {
+	a := Input{Mean: []float64{10, 20, 30}, SD: 2, LeadTime: 1, Review: 1, ServiceLevel: 0.95, OnHand: 5}
+	b := Input{Mean: []float64{4, 4}, LeadTime: 1, Review: 1, ServiceLevel: 0.9, OnHand: 100}
+	got, err := PlanAll([]Series{{ID: "A", Periods: []string{"w1", "w2", "w3"}, Input: a}, {ID: "B", Periods: []string{"w1", "w2"}, Input: b}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != "A" || got[1].ID != "B" {
+		t.Fatalf("planned %+v: want A then B", got)
+	}
+	if got[0].Demand != 60 || got[1].Demand != 8 {
+		t.Errorf("demand %v and %v, want 60 and 8", got[0].Demand, got[1].Demand)
+	}
+	// A: L+R = 2 periods of demand 30 and σ 2·√2, z(0.95) = 1.645.
+	da := got[0].Decision
+	if want := 1.6448536269514722 * 2 * math.Sqrt2; math.Abs(da.SafetyStock-want) > 1e-9 {
+		t.Errorf("A's safety stock %v, want %v", da.SafetyStock, want)
+	}
+	if want := 30 + da.SafetyStock - 5; math.Abs(da.OrderQty-want) > 1e-9 || !da.Reorder {
+		t.Errorf("A orders %v (reorder %v), want %v now", da.OrderQty, da.Reorder, want)
+	}
+	if db := got[1].Decision; db.SafetyStock != 0 || db.OrderQty != 0 || db.Reorder || db.StockoutProb != 0 {
+		t.Errorf("B (certain demand of 8, 100 on hand): %+v, want no safety stock, order or risk", db)
+	}
+	if want, _ := Plan(a); !reflect.DeepEqual(got[0].Decision, want) {
+		t.Errorf("A's decision %+v, want Plan's %+v", got[0].Decision, want)
+	}
+
+	bad := b
+	bad.LeadTime = -1
+	_, err = PlanAll([]Series{{ID: "A", Input: a}, {ID: "B", Input: bad}})
+	var se *SeriesError
+	var ie *InputError
+	if !errors.As(err, &se) || se.ID != "B" || !errors.As(err, &ie) || ie.Field != "LeadTime" {
+		t.Fatalf("negative lead time of B: %v, want a *SeriesError for B wrapping LeadTime's *InputError", err)
+	}
+	if want := "series B: lead_time: must be ≥ 0"; err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
 	}
 }

@@ -186,6 +186,45 @@ func TestInputErrorsNameTheField(t *testing.T) {
 	}
 }
 
+// TestScoringRoutesSharePreamble checks that the routes that score a plan
+// take it through scorePlan alike: the row limit before the request's
+// other fields, the plan's cells before scoring, and scoring errors named
+// by the plan row's field.
+func TestScoringRoutesSharePreamble(t *testing.T) {
+	e := newEnv(t, Options{Limits: Limits{MaxRows: 50, MaxBodyBytes: 64 << 10, MaxSweepValues: 5}})
+	unknown := e.shop.planRows(3)
+	unknown[1]["sku"] = "NOPE"
+	badCell := e.shop.planRows(3)
+	badCell[2]["price"] = "cheap"
+	many := e.shop.planRows(51)
+	cases := []struct {
+		name, path string
+		body       any
+		status     int
+		field, msg string
+	}{
+		{"whatif: rows before lever", "/v1/whatif", WhatIfRequest{Rows: many, Lever: "colour"}, 413, "rows", "at most 50"},
+		{"optimize: rows before discounts", "/v1/optimize", OptimizeRequest{Rows: many, Discounts: []float64{2}}, 413, "rows", "at most 50"},
+		{"inventory: rows", "/v1/inventory", InventoryRequest{Rows: many}, 413, "rows", "at most 50"},
+		{"whatif: lever before cells", "/v1/whatif", WhatIfRequest{Rows: badCell, Lever: "colour", Values: []float64{0}}, 400, "lever", "not a promotion lever"},
+		{"whatif: cell", "/v1/whatif", WhatIfRequest{Rows: badCell, Lever: "price", Values: []float64{0.1}}, 400, "rows[2].price", "expected a number"},
+		{"optimize: cell", "/v1/optimize", OptimizeRequest{Rows: badCell}, 400, "rows[2].price", "expected a number"},
+		{"forecast: unknown series", "/v1/forecast", ForecastRequest{Rows: unknown}, 400, "rows[1].sku", "no history"},
+		{"whatif: unknown series", "/v1/whatif", WhatIfRequest{Rows: unknown, Lever: "price", Values: []float64{0.1}}, 400, "rows[1].sku", "no history"},
+		{"optimize: unknown series", "/v1/optimize", OptimizeRequest{Rows: unknown}, 400, "rows[1].sku", "no history"},
+	}
+	for _, c := range cases {
+		code, body := e.call(t, "POST", c.path, "", c.body)
+		if code != c.status {
+			t.Errorf("%s: status %d, want %d: %s", c.name, code, c.status, body)
+			continue
+		}
+		if got := apiError(t, body); got.Field != c.field || !strings.Contains(got.Message, c.msg) {
+			t.Errorf("%s: error %+v, want field %q and message with %q", c.name, got, c.field, c.msg)
+		}
+	}
+}
+
 func TestAuthScopes(t *testing.T) {
 	read, admin := "read-token-0123456789", "admin-token-0123456789"
 	e := newEnv(t, Options{Tokens: []Token{{read, ScopeRead}, {admin, ScopeAdmin}}})

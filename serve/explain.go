@@ -69,7 +69,7 @@ func (s *Server) explain(r *http.Request, req *ExplainRequest) (*ExplainResponse
 	if !forecast.CanExplain(lv.Model.Predictor) {
 		return nil, Errorf(http.StatusUnprocessableEntity, "", "a %s model cannot explain its forecasts; serve a gbdt model, or a blend of them, to explain", lv.Model.Kind)
 	}
-	res, start, err := s.scorePlan(lv, req.Rows)
+	res, start, err := scorePlan(s, lv, req.Rows, nil, lv.Scorer.Forecast)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,13 @@
 package serve
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"time"
 
+	"promocast/data"
 	"promocast/forecast"
 	"promocast/registry"
 )
@@ -51,22 +53,32 @@ func (s *Server) checkRows(n int) error {
 	return nil
 }
 
-// scorePlan forecasts a request's plan rows with the live version lv:
-// the row limit, the rows' frame, the forecast, and errors about the plan
-// named by the request's fields. start is when scoring began.
-func (s *Server) scorePlan(lv *Live, rows []PlanRow) (res *forecast.Result, start time.Time, err error) {
+// scorePlan scores a request's plan rows with the live version lv, the
+// preamble every scoring route shares: the row limit, then check (the
+// request's other fields; nil when there are none), the rows' frame, and
+// score on it. An error from score that is not an *APIError is about the
+// plan and is named by the request's fields. start is when scoring began.
+func scorePlan[T any](s *Server, lv *Live, rows []PlanRow, check func() error, score func(plan *data.Frame) (T, error)) (out T, start time.Time, err error) {
 	if err := s.checkRows(len(rows)); err != nil {
-		return nil, start, err
+		return out, start, err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return out, start, err
+		}
 	}
 	plan, err := lv.cols.frame(rows)
 	if err != nil {
-		return nil, start, err
+		return out, start, err
 	}
 	start = time.Now()
-	if res, err = lv.Scorer.Forecast(plan); err != nil {
-		return nil, start, scoringError(err, lv.Model.Spec.Keys)
+	if out, err = score(plan); err != nil {
+		if ae := (*APIError)(nil); errors.As(err, &ae) {
+			return out, start, err
+		}
+		return out, start, scoringError(err, lv.Model.Spec.Keys)
 	}
-	return res, start, nil
+	return out, start, nil
 }
 
 func (s *Server) forecast(r *http.Request, req *ForecastRequest) (*ForecastResponse, error) {
@@ -74,7 +86,7 @@ func (s *Server) forecast(r *http.Request, req *ForecastRequest) (*ForecastRespo
 	if err != nil {
 		return nil, err
 	}
-	res, start, err := s.scorePlan(lv, req.Rows)
+	res, start, err := scorePlan(s, lv, req.Rows, nil, lv.Scorer.Forecast)
 	if err != nil {
 		return nil, err
 	}
@@ -141,18 +153,11 @@ func forecastRows(lv *Live, res *forecast.Result) []ForecastRow {
 			row.Money = &Money{Price: finite(res.Price[i]), BaselinePrice: finite(res.BasePrice[i]),
 				Revenue: zeroNaN(m.Revenue), BaselineRevenue: zeroNaN(m.BaselineRevenue), IncrementalRevenue: zeroNaN(m.Revenue - m.BaselineRevenue),
 				Margin: finite(m.Margin), BaselineMargin: finite(m.BaselineMargin), IncrementalMargin: finite(inc),
-				PromotionCost: zeroNaN(m.PromotionCost), ROI: roi(inc, m.PromotionCost)}
+				PromotionCost: zeroNaN(m.PromotionCost), ROI: finite(m.ROI())}
 		}
 		rows[i] = row
 	}
 	return rows
-}
-
-func roi(inc, cost float64) *float64 {
-	if cost == 0 {
-		return nil
-	}
-	return finite(inc / cost)
 }
 
 func totals(t forecast.Total, hasPrice bool) Totals {
@@ -163,7 +168,7 @@ func totals(t forecast.Total, hasPrice bool) Totals {
 		inc := t.Margin - t.BaselineMargin
 		out.Money = &Money{Revenue: zeroNaN(t.Revenue), BaselineRevenue: zeroNaN(t.BaselineRevenue),
 			IncrementalRevenue: zeroNaN(t.Revenue - t.BaselineRevenue), Margin: finite(t.Margin), BaselineMargin: finite(t.BaselineMargin),
-			IncrementalMargin: finite(inc), PromotionCost: zeroNaN(t.PromotionCost), ROI: roi(inc, t.PromotionCost)}
+			IncrementalMargin: finite(inc), PromotionCost: zeroNaN(t.PromotionCost), ROI: finite(t.ROI())}
 	}
 	return out
 }
@@ -173,72 +178,63 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkRows(len(req.Rows)); err != nil {
-		return nil, err
-	}
-	rules, err := lv.Model.Spec.Levers()
-	if err != nil {
-		return nil, err
-	}
-	isPrice, found := false, false
-	var names []string
-	for _, rule := range rules {
-		names = append(names, rule.Name)
-		if rule.Name == req.Lever {
-			found, isPrice = true, rule.IsPrice()
+	isPrice := false
+	check := func() error {
+		rules, err := lv.Model.Spec.Levers()
+		if err != nil {
+			return err
 		}
-	}
-	if !found {
-		return nil, Errorf(http.StatusBadRequest, "lever", "%q is not a promotion lever of the model's spec; its levers are %v", req.Lever, names)
-	}
-	lim := s.opt.Limits
-	switch {
-	case len(req.Values) == 0:
-		return nil, Errorf(http.StatusBadRequest, "values", "no values: expected at least one value to try")
-	case len(req.Values) > lim.MaxSweepValues:
-		return nil, Errorf(http.StatusRequestEntityTooLarge, "values", "%d values: this server tries at most %d per request", len(req.Values), lim.MaxSweepValues)
-	case len(req.Values)*len(req.Rows) > lim.MaxSweepCells:
-		return nil, Errorf(http.StatusRequestEntityTooLarge, "values", "%d rows × %d values = %d forecasts: this server scores at most %d per what-if",
-			len(req.Rows), len(req.Values), len(req.Rows)*len(req.Values), lim.MaxSweepCells)
-	}
-	for i, v := range req.Values {
-		if isPrice && !(v >= 0 && v < 1) {
-			return nil, Errorf(http.StatusBadRequest, fmt.Sprintf("values[%d]", i), "discount %v: a price lever's values are discount depths in [0, 1)", v)
+		found := false
+		var names []string
+		for _, rule := range rules {
+			names = append(names, rule.Name)
+			if rule.Name == req.Lever {
+				found, isPrice = true, rule.IsPrice()
+			}
 		}
+		if !found {
+			return Errorf(http.StatusBadRequest, "lever", "%q is not a promotion lever of the model's spec; its levers are %v", req.Lever, names)
+		}
+		lim := s.opt.Limits
+		switch {
+		case len(req.Values) == 0:
+			return Errorf(http.StatusBadRequest, "values", "no values: expected at least one value to try")
+		case len(req.Values) > lim.MaxSweepValues:
+			return Errorf(http.StatusRequestEntityTooLarge, "values", "%d values: this server tries at most %d per request", len(req.Values), lim.MaxSweepValues)
+		case len(req.Values)*len(req.Rows) > lim.MaxSweepCells:
+			return Errorf(http.StatusRequestEntityTooLarge, "values", "%d rows × %d values = %d forecasts: this server scores at most %d per what-if",
+				len(req.Rows), len(req.Values), len(req.Rows)*len(req.Values), lim.MaxSweepCells)
+		}
+		for i, v := range req.Values {
+			if isPrice && !(v >= 0 && v < 1) {
+				return Errorf(http.StatusBadRequest, fmt.Sprintf("values[%d]", i), "discount %v: a price lever's values are discount depths in [0, 1)", v)
+			}
+		}
+		return nil
 	}
-	plan, err := lv.cols.frame(req.Rows)
+	points, start, err := scorePlan(s, lv, req.Rows, check, func(plan *data.Frame) ([]forecast.Point, error) {
+		points, err := lv.Scorer.WhatIf(plan, forecast.Sweep{Lever: req.Lever, Values: req.Values, Series: req.Series})
+		if err != nil {
+			return nil, seriesError(err, req)
+		}
+		return points, nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	plan.Source = "request"
-	start := time.Now()
-	points, err := lv.Scorer.WhatIf(plan, forecast.Sweep{Lever: req.Lever, Values: req.Values, Series: req.Series})
-	if err != nil {
-		return nil, whatifError(err, req, lv)
 	}
 	out := &WhatIfResponse{Model: lv.Ref(), Lever: req.Lever, Points: make([]WhatIfPoint, len(points)), Series: []WhatIfSeries{}}
-	by := map[string][]forecast.Point{}
-	var order []string
 	for i, p := range points {
 		inc := p.Margin - p.BaselineMargin
 		out.Points[i] = WhatIfPoint{Series: p.Series, Value: p.Value, Units: p.Units, Baseline: p.Baseline, Uplift: p.Units - p.Baseline,
 			Money: Money{Revenue: zeroNaN(p.Revenue), BaselineRevenue: zeroNaN(p.BaselineRevenue), IncrementalRevenue: zeroNaN(p.Revenue - p.BaselineRevenue),
 				Margin: finite(p.Margin), BaselineMargin: finite(p.BaselineMargin), IncrementalMargin: finite(inc),
-				PromotionCost: zeroNaN(p.PromotionCost), ROI: roi(inc, p.PromotionCost)}, Warnings: splitWarnings(p.Warning)}
-		if _, ok := by[p.Series]; !ok {
-			order = append(order, p.Series)
-		}
-		by[p.Series] = append(by[p.Series], p)
+				PromotionCost: zeroNaN(p.PromotionCost), ROI: finite(p.ROI())}, Warnings: splitWarnings(p.Warning)}
 	}
-	for _, id := range order {
-		ps := by[id]
-		best, within := forecast.Best(ps)
-		ws := WhatIfSeries{Series: id, BestValue: best.Value, BestGain: finite(best.Gain()), BestBeyondHistory: best.Warning != ""}
-		if within != nil {
-			ws.BestWithinHistory, ws.BestWithinHistoryGain = finite(within.Value), finite(within.Gain())
-		}
-		if isPrice {
-			ws.Elasticity = finite(forecast.Elasticity(ps))
+	for _, c := range forecast.Curves(points, isPrice) {
+		ws := WhatIfSeries{Series: c.Series, BestValue: c.Best.Value, BestGain: finite(c.Best.Gain()), BestBeyondHistory: c.Best.Warning != "",
+			Elasticity: finite(c.Elasticity)}
+		if c.Within != nil {
+			ws.BestWithinHistory, ws.BestWithinHistoryGain = finite(c.Within.Value), finite(c.Within.Gain())
 		}
 		out.Series = append(out.Series, ws)
 	}
@@ -248,13 +244,15 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 	return out, nil
 }
 
-func whatifError(err error, req *WhatIfRequest, lv *Live) error {
+// seriesError names the request's series field a what-if error is about,
+// and returns other errors as they are.
+func seriesError(err error, req *WhatIfRequest) error {
 	for i, id := range req.Series {
 		if err.Error() == fmt.Sprintf("series %q is not in the plan", id) {
 			return Errorf(http.StatusBadRequest, fmt.Sprintf("series[%d]", i), "%v", err)
 		}
 	}
-	return scoringError(err, lv.Model.Spec.Keys)
+	return err
 }
 
 // record queues a run for the registry. The log's writer encodes params

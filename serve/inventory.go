@@ -74,7 +74,7 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	if req.ServiceLevel != nil {
 		def.ServiceLevel = *req.ServiceLevel
 	}
-	res, start, err := s.scorePlan(lv, req.Rows)
+	res, start, err := scorePlan(s, lv, req.Rows, nil, lv.Scorer.Forecast)
 	if err != nil {
 		return nil, err
 	}
@@ -95,20 +95,16 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 			return nil, Errorf(http.StatusBadRequest, "stock."+id, "series %q is not in the plan", id)
 		}
 	}
-	out := &InventoryResponse{Model: lv.Ref(), Series: make([]InventorySeries, len(series))}
-	for i, sr := range series {
-		in := sr.Input
-		d, err := inventory.Plan(in)
-		if err != nil {
-			return nil, inventoryError(err, sr.ID, req)
-		}
-		demand := 0.0
-		for _, v := range in.Mean {
-			demand += v
-		}
-		out.Series[i] = InventorySeries{Series: sr.ID, Periods: len(in.Mean), Demand: demand, LeadTime: in.LeadTime, ServiceLevel: in.ServiceLevel,
+	planned, err := inventory.PlanAll(series)
+	if err != nil {
+		return nil, inventoryError(err, req)
+	}
+	out := &InventoryResponse{Model: lv.Ref(), Series: make([]InventorySeries, len(planned))}
+	for i, p := range planned {
+		in, d := p.Input, p.Decision
+		out.Series[i] = InventorySeries{Series: p.ID, Periods: len(in.Mean), Demand: p.Demand, LeadTime: in.LeadTime, ServiceLevel: in.ServiceLevel,
 			SafetyStock: d.SafetyStock, ReorderPoint: d.ReorderPoint, OrderUpTo: d.OrderUpTo, Position: d.Position, OrderQty: d.OrderQty,
-			Reorder: d.Reorder, StockoutProb: d.StockoutProb, StockoutRisk: d.StockoutRisk, StockoutPeriod: sr.Periods[d.StockoutPeriod]}
+			Reorder: d.Reorder, StockoutProb: d.StockoutProb, StockoutRisk: d.StockoutRisk, StockoutPeriod: p.Periods[d.StockoutPeriod]}
 	}
 	out.Millis = float64(time.Since(start).Microseconds()) / 1000
 	s.metrics.rows.WithLabelValues("/v1/inventory").Add(float64(len(req.Rows)))
@@ -116,12 +112,18 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	return out, nil
 }
 
-// inventoryError names the request field behind an inventory input error.
-func inventoryError(err error, id string, req *InventoryRequest) error {
-	var ie *inventory.InputError
-	if !errors.As(err, &ie) {
+// inventoryError names the request field behind PlanAll's error about a
+// series' input.
+func inventoryError(err error, req *InventoryRequest) error {
+	var se *inventory.SeriesError
+	if !errors.As(err, &se) {
 		return err
 	}
+	var ie *inventory.InputError
+	if !errors.As(se.Err, &ie) {
+		return se.Err
+	}
+	id := se.ID
 	field := ie.Column()
 	_, own := req.Stock[id]
 	if ie.Field == "Mean" {

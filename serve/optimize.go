@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"promocast/data"
 	"promocast/forecast"
 	"promocast/optimize"
 	"promocast/optimize/solver"
@@ -214,28 +215,25 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkRows(len(req.Rows)); err != nil {
-		return nil, err
-	}
 	sp := &lv.Model.Spec
-	st, err := req.settings(sp, s.opt.Limits)
-	if err != nil {
-		return nil, err
-	}
-	// Levers that hold the discount depth itself move with the price.
-	for _, l := range lv.spec.Levers {
-		if l.Kind == "depth" {
-			st.Depths = append(st.Depths, l.Name)
+	var st optimize.Settings
+	check := func() (err error) {
+		if st, err = req.settings(sp, s.opt.Limits); err != nil {
+			return err
 		}
+		// Levers that hold the discount depth itself move with the price.
+		for _, l := range lv.spec.Levers {
+			if l.Kind == "depth" {
+				st.Depths = append(st.Depths, l.Name)
+			}
+		}
+		return nil
 	}
-	planFrame, err := lv.cols.frame(req.Rows)
+	res, start, err := scorePlan(s, lv, req.Rows, check, func(plan *data.Frame) (*optimize.Outcome, error) {
+		return optimize.Optimize(lv.Scorer, plan, st)
+	})
 	if err != nil {
 		return nil, err
-	}
-	start := time.Now()
-	res, err := optimize.Optimize(lv.Scorer, planFrame, st)
-	if err != nil {
-		return nil, scoringError(err, lv.Model.Spec.Keys)
 	}
 	sol, ev := res.Solution, res.Solution.Eval
 	out := &OptimizeResponse{Model: lv.Ref(), Objective: st.Objective, Value: sol.Objective, Bound: finite(sol.Bound),
@@ -316,7 +314,7 @@ func planTotals(name string, t forecast.Total, hasCost bool) PlanTotals {
 		Revenue: zeroNaN(t.Revenue), IncrementalRevenue: zeroNaN(t.Revenue - t.BaselineRevenue), PromotionCost: zeroNaN(t.PromotionCost)}
 	if hasCost {
 		inc := t.Margin - t.BaselineMargin
-		p.Margin, p.IncrementalMargin, p.ROI = finite(t.Margin), finite(inc), roi(inc, t.PromotionCost)
+		p.Margin, p.IncrementalMargin, p.ROI = finite(t.Margin), finite(inc), finite(t.ROI())
 	}
 	return p
 }

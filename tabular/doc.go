@@ -1,7 +1,7 @@
 // Package tabular makes promocast's learners usable on any table with a
 // target column: read a file into a data.Frame (package ingest), name the
 // target, and fit, cross-validate, save and predict. It is what
-// 'promocast tabular fit|predict|cv' runs.
+// 'promocast tabular fit|predict|cv|tune' runs.
 //
 //	f, err := ingest.Read("train.csv", ingest.Options{})
 //	m, err := tabular.Fit(f, tabular.Config{Target: "Revenue", Learner: tabular.LearnerGBDT})
@@ -59,6 +59,10 @@
 // precision, recall and F1 at probability 0.5 for classification. It
 // reports every fold and the mean and standard deviation. The categorical
 // levels come from the whole table (they carry no target information).
+//
+// CVTuning turns that cross-validation into the objective a tune search
+// minimises ('promocast tabular tune'): a draw's mean metric over the
+// first folds its budget buys, negated where higher is better.
 //
 // # Model file
 //

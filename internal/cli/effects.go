@@ -65,9 +65,9 @@ model's extrapolation.`,
 					continue
 				}
 				c := ref[p.Lever]
-				step := p.On - offValue(mf.Model.Spec.Promotion[p.Lever].Off)
+				lift, lo, hi := c.Interval(p.On - p.Off)
 				fmt.Fprintf(tw, "%s = %g lift\t%+.1f%% (median %+.1f%%)\t%d\t%d\t%+.1f%% (%+.1f%% .. %+.1f%%)\t\n", p.Lever, p.On, 100*p.Lift, 100*p.MedianLift, p.Series, p.Beyond,
-					100*c.Effect(step), 100*effect.Coef{Estimate: c.Estimate - 2*c.StdErr}.Effect(step), 100*effect.Coef{Estimate: c.Estimate + 2*c.StdErr}.Effect(step))
+					100*lift, 100*lo, 100*hi)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -125,19 +125,4 @@ func writeEffectModel(w io.Writer, e *forecast.Effects, out string) error {
 	}
 	fmt.Fprintf(w, "wrote %s\n", out)
 	return nil
-}
-
-// offValue is a numeric lever's off value as the spec gives it.
-func offValue(v any) float64 {
-	switch x := v.(type) {
-	case int:
-		return float64(x)
-	case int64:
-		return float64(x)
-	case uint64:
-		return float64(x)
-	case float64:
-		return x
-	}
-	return 0
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -75,38 +74,33 @@ func runInventory(e *env, f inventoryFlags) error {
 	if err != nil {
 		return err
 	}
-	ids := make([]string, len(series))
-	inputs := make([]inventory.Input, len(series))
-	decisions := make([]inventory.Decision, len(series))
-	for i, sr := range series {
-		ids[i], inputs[i] = sr.ID, sr.Input
-		if decisions[i], err = inventory.Plan(sr.Input); err != nil {
-			var ie *inventory.InputError
-			if errors.As(err, &ie) {
-				return fmt.Errorf("series %s: %s: %s", ids[i], ie.Column(), ie.Msg)
-			}
-			return fmt.Errorf("series %s: %w", ids[i], err)
-		}
+	planned, err := inventory.PlanAll(series)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(planned))
+	for i, p := range planned {
+		ids[i] = p.ID
 	}
 	cols := []*data.Column{{Name: "series", Kind: data.String, Str: ids}}
-	add := func(name string, v func(d inventory.Decision, in inventory.Input) float64) {
+	add := func(name string, v func(p inventory.Planned) float64) {
 		c := &data.Column{Name: name, Kind: data.Number}
-		for i, d := range decisions {
-			c.Num = append(c.Num, v(d, inputs[i]))
+		for _, p := range planned {
+			c.Num = append(c.Num, v(p))
 		}
 		cols = append(cols, c)
 	}
-	add("demand", func(_ inventory.Decision, in inventory.Input) float64 { return sum(in.Mean) })
-	add("lead_time", func(_ inventory.Decision, in inventory.Input) float64 { return float64(in.LeadTime) })
-	add("service_level", func(_ inventory.Decision, in inventory.Input) float64 { return in.ServiceLevel })
-	add("safety_stock", func(d inventory.Decision, _ inventory.Input) float64 { return d.SafetyStock })
-	add("reorder_point", func(d inventory.Decision, _ inventory.Input) float64 { return d.ReorderPoint })
-	add("order_up_to", func(d inventory.Decision, _ inventory.Input) float64 { return d.OrderUpTo })
-	add("position", func(d inventory.Decision, _ inventory.Input) float64 { return d.Position })
-	add("order_qty", func(d inventory.Decision, _ inventory.Input) float64 { return d.OrderQty })
-	add("reorder", func(d inventory.Decision, _ inventory.Input) float64 { return boolf(d.Reorder) })
-	add("stockout_prob", func(d inventory.Decision, _ inventory.Input) float64 { return d.StockoutProb })
-	add("stockout_risk", func(d inventory.Decision, _ inventory.Input) float64 { return boolf(d.StockoutRisk) })
+	add("demand", func(p inventory.Planned) float64 { return p.Demand })
+	add("lead_time", func(p inventory.Planned) float64 { return float64(p.Input.LeadTime) })
+	add("service_level", func(p inventory.Planned) float64 { return p.Input.ServiceLevel })
+	add("safety_stock", func(p inventory.Planned) float64 { return p.Decision.SafetyStock })
+	add("reorder_point", func(p inventory.Planned) float64 { return p.Decision.ReorderPoint })
+	add("order_up_to", func(p inventory.Planned) float64 { return p.Decision.OrderUpTo })
+	add("position", func(p inventory.Planned) float64 { return p.Decision.Position })
+	add("order_qty", func(p inventory.Planned) float64 { return p.Decision.OrderQty })
+	add("reorder", func(p inventory.Planned) float64 { return boolf(p.Decision.Reorder) })
+	add("stockout_prob", func(p inventory.Planned) float64 { return p.Decision.StockoutProb })
+	add("stockout_risk", func(p inventory.Planned) float64 { return boolf(p.Decision.StockoutRisk) })
 	out, err := data.NewFrame(f.out, cols)
 	if err != nil {
 		return err
@@ -115,7 +109,8 @@ func runInventory(e *env, f inventoryFlags) error {
 		return err
 	}
 	risky, orders, qty := 0, 0, 0.0
-	for _, d := range decisions {
+	for _, p := range planned {
+		d := p.Decision
 		if d.StockoutRisk {
 			risky++
 		}
@@ -125,7 +120,7 @@ func runInventory(e *env, f inventoryFlags) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "%d series: %d need an order (%.0f units in all), %d risk running out during the plan; wrote %s\n",
-		len(decisions), orders, qty, risky, f.out)
+		len(planned), orders, qty, risky, f.out)
 	return nil
 }
 
@@ -136,12 +131,4 @@ func readStock(d *dataset.Dataset, path string) (map[string]inventory.Stock, err
 		return nil, err
 	}
 	return inventory.ReadStock(t, d.Spec.Keys)
-}
-
-func sum(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s
 }

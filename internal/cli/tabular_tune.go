@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -14,14 +14,6 @@ import (
 	"promocast/tabular"
 	"promocast/tune"
 )
-
-// tabularMetrics are the metrics 'tabular cv' reports, for a classifier
-// (the first seven) or a regressor (the last three).
-var tabularMetrics = []string{"auc", "pr_auc", "logloss", "accuracy", "precision", "recall", "f1", "rmse", "mae", "r2"}
-
-// higherIsBetter lists the cross-validation metrics to maximise; tune
-// minimises their negative.
-var higherIsBetter = []string{"auc", "pr_auc", "accuracy", "precision", "recall", "f1", "r2"}
 
 func tabularTuneCmd(e *env) *cobra.Command {
 	var f tabularLearnerFlags
@@ -51,8 +43,8 @@ parameters replace the flags of the same name.`,
 			if method != "random" && method != "halving" {
 				return usagef("--method %q: expected random or halving", method)
 			}
-			if metricName != "" && !slices.Contains(tabularMetrics, metricName) {
-				return usagef("--metric %q: expected one of %s", metricName, strings.Join(tabularMetrics, ", "))
+			if metricName != "" && !slices.Contains(tabular.Metrics(), metricName) {
+				return usagef("--metric %q: expected one of %s", metricName, strings.Join(tabular.Metrics(), ", "))
 			}
 			c, err := f.config(cmd.Flags())
 			if err != nil {
@@ -66,44 +58,23 @@ parameters replace the flags of the same name.`,
 			if err != nil {
 				return err
 			}
-			var task string
-			objective := func(_ context.Context, p tune.Params, budget float64) (float64, error) {
-				limit := max(1, int(math.Ceil(budget*float64(folds)-1e-9)))
-				res, err := tabular.CrossValidate(fr, c.Tuned(p), tabular.CVOptions{Folds: folds, Seed: f.seed, Limit: limit})
-				if err != nil {
-					return 0, err
+			cv := &tabular.CVTuning{Table: fr, Config: c, Folds: folds, Seed: f.seed, Metric: metricName}
+			objective := func(ctx context.Context, p tune.Params, budget float64) (float64, error) {
+				v, err := cv.Objective(ctx, p, budget)
+				if me := (*tabular.MetricError)(nil); errors.As(err, &me) {
+					return v, fmt.Errorf("--%w", err) // the flag names the metric
 				}
-				task = res.Task
-				if metricName == "" {
-					metricName = "rmse"
-					if res.Task == tabular.Classification {
-						metricName = "auc"
-					}
-				}
-				if !slices.Contains(res.Metrics, metricName) {
-					return 0, fmt.Errorf("--metric %q: a %s cross-validation scores %s", metricName, res.Task, strings.Join(res.Metrics, ", "))
-				}
-				v := res.Score(metricName)
-				if slices.Contains(higherIsBetter, metricName) {
-					v = -v
-				}
-				return v, nil
-			}
-			shown := func(score float64) float64 {
-				if slices.Contains(higherIsBetter, metricName) {
-					return -score
-				}
-				return score
+				return v, err
 			}
 			res, best, err := runSearch(method, space, objective, tune.Options{Trials: trials, Time: time.Duration(seconds * float64(time.Second)), Seed: searchSeed,
 				Progress: func(done, best tune.Trial) {
-					fmt.Fprintf(e.stderr, "tune trial %d (rung %d, budget %.2f): %s %.4f; best %.4f\n", done.ID, done.Rung, done.Budget, metricName, shown(done.Score), shown(best.Score))
+					fmt.Fprintf(e.stderr, "tune trial %d (rung %d, budget %.2f): %s %.4f; best %.4f\n", done.ID, done.Rung, done.Budget, cv.Metric, cv.Value(done.Score), cv.Value(best.Score))
 				}})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "%d trials of %s (%s, %d-fold cross-validation, %.1f full runs); best %s %.4f at budget %.2f with %v\n",
-				len(res.Trials), c.Learner, task, folds, res.Spent, metricName, shown(best.Score), best.Budget, best.Params)
+				len(res.Trials), c.Learner, cv.Task, folds, res.Spent, cv.Metric, cv.Value(best.Score), best.Budget, best.Params)
 			if out != "" {
 				return export.WriteFile(out, res.WriteCSV)
 			}

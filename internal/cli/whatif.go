@@ -74,14 +74,7 @@ func runWhatif(e *env, f whatifFlags) error {
 		return usagef("--from %v --to %v --step %v gives %.0f values: expected at most %d (the server's limit too); use a larger --step",
 			f.from, f.to, f.step, n, serve.DefaultMaxSweepValues)
 	}
-	var values []float64
-	for k := 0; ; k++ {
-		v := f.from + float64(k)*f.step
-		if v > f.to+1e-9 {
-			break
-		}
-		values = append(values, math.Round(v*1e9)/1e9)
-	}
+	values := forecast.Grid(f.from, f.to, f.step)
 	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
@@ -91,8 +84,8 @@ func runWhatif(e *env, f whatifFlags) error {
 	if err != nil {
 		return err
 	}
-	bySeries, order := groupPoints(points)
 	isPrice := mf.Model.Spec.PriceColumn() == f.lever
+	curves := forecast.Curves(points, isPrice)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	gain := "incr. margin there"
 	if mf.Model.Spec.Cost.UnitCost == "" {
@@ -105,13 +98,12 @@ func runWhatif(e *env, f whatifFlags) error {
 	}
 	fmt.Fprintf(tw, "series\tunits at %v\tunits at %v\telasticity\t%s\t%s\tbest within history\t\n", values[0], values[len(values)-1], bestHeader, gain)
 	var warned []string
-	for _, id := range order {
-		ps := bySeries[id]
+	for _, c := range curves {
+		id, ps, best, within := c.Series, c.Points, c.Best, c.Within
 		el := "-"
 		if isPrice {
-			el = num(forecast.Elasticity(ps))
+			el = num(c.Elasticity)
 		}
-		best, within := forecast.Best(ps)
 		shown, in := fmt.Sprint(best.Value), "-"
 		if best.Warning != "" {
 			shown += " (!)"
@@ -138,9 +130,9 @@ func runWhatif(e *env, f whatifFlags) error {
 	}
 	if f.plot != "" {
 		r := report.New("What-if: " + f.lever + " on " + filepath.Base(f.plan))
-		for _, id := range order {
-			ps := bySeries[id]
-			c := report.Chart{Title: id}
+		for _, cv := range curves {
+			ps := cv.Points
+			c := report.Chart{Title: cv.Series}
 			units, base, margin := make([]float64, len(ps)), make([]float64, len(ps)), make([]float64, len(ps))
 			for i, p := range ps {
 				c.X = append(c.X, fmt.Sprint(p.Value))
@@ -156,18 +148,6 @@ func runWhatif(e *env, f whatifFlags) error {
 	return nil
 }
 
-func groupPoints(points []forecast.Point) (map[string][]forecast.Point, []string) {
-	by := map[string][]forecast.Point{}
-	var order []string
-	for _, p := range points {
-		if _, ok := by[p.Series]; !ok {
-			order = append(order, p.Series)
-		}
-		by[p.Series] = append(by[p.Series], p)
-	}
-	return by, order
-}
-
 func pointsFrame(lever string, points []forecast.Point) *data.Frame {
 	cols := []*data.Column{{Name: "series", Kind: data.String}}
 	names := []string{strings.ReplaceAll(lever, " ", "_"), "units", "baseline", "uplift", "revenue", "incremental_revenue", "margin", "incremental_margin", "promotion_cost", "roi"}
@@ -176,12 +156,8 @@ func pointsFrame(lever string, points []forecast.Point) *data.Frame {
 	}
 	for _, p := range points {
 		cols[0].Str = append(cols[0].Str, p.Series)
-		inc := p.Margin - p.BaselineMargin
-		roi := math.NaN()
-		if p.PromotionCost != 0 {
-			roi = inc / p.PromotionCost
-		}
-		for k, v := range []float64{p.Value, p.Units, p.Baseline, p.Units - p.Baseline, p.Revenue, p.Revenue - p.BaselineRevenue, p.Margin, inc, p.PromotionCost, roi} {
+		for k, v := range []float64{p.Value, p.Units, p.Baseline, p.Units - p.Baseline, p.Revenue, p.Revenue - p.BaselineRevenue, p.Margin,
+			p.Margin - p.BaselineMargin, p.PromotionCost, p.ROI()} {
 			cols[k+1].Num = append(cols[k+1].Num, v)
 		}
 	}
