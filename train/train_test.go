@@ -94,6 +94,38 @@ func TestZeroOptions(t *testing.T) {
 	}
 }
 
+// TestMetricScalesThePoint checks that --metric mape and rmse ship the
+// default's blend scaled by the point scale chosen on every calibration
+// fold, record it in the model file, and scale it the way each metric
+// rewards: MAPE's below RMSE's, since an over-forecast costs MAPE more than
+// an under-forecast of the same units, while squared error charges both
+// alike. The balanced default ships no scale.
+func TestMetricScalesThePoint(t *testing.T) {
+	hist, sp := shop(t)
+	scales := map[string]float64{}
+	for _, metric := range []string{ensemble.MetricBalanced, ensemble.MetricMAPE, ensemble.MetricRMSE} {
+		res, err := Run(hist, sp, Options{Metric: metric, NoEffects: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := res.Model.Predictor.(*ensemble.Blend)
+		recorded, ok := res.Metrics["default_point_scale"]
+		if metric == ensemble.MetricBalanced {
+			if ok || b.Scale != 0 || res.Default.PointScale() != 1 {
+				t.Errorf("balanced: scale %v recorded (%v), blend scale %v", recorded, ok, b.Scale)
+			}
+			continue
+		}
+		if !ok || recorded != b.Scale || recorded != res.Default.PointScale() || recorded == 1 {
+			t.Errorf("%s: recorded scale %v (%v), blend %v, chosen %v", metric, recorded, ok, b.Scale, res.Default.PointScale())
+		}
+		scales[metric] = b.Scale
+	}
+	if !(scales[ensemble.MetricMAPE] < scales[ensemble.MetricRMSE]) {
+		t.Errorf("mape scale %v not below rmse scale %v", scales[ensemble.MetricMAPE], scales[ensemble.MetricRMSE])
+	}
+}
+
 // TestBestShipsLowestWAPE checks that Best ships the candidate whose
 // backtest WAPE is lowest, and that its intervals come from that backtest.
 func TestBestShipsLowestWAPE(t *testing.T) {
