@@ -8,9 +8,10 @@
 // backtest.
 //
 //	d, err := demo.Train(demo.Options{SKUs: 50})
-//	m, _, err := store.Register(ctx, registry.Registration{Name: "default", File: d.File,
-//		DataSource: d.Source, DataFingerprint: d.Fingerprint})
-//	err = store.SetBacktest(ctx, m.Name, m.Version, d.Backtest)
+//	_, err = store.Release(ctx, registry.Release{
+//		Registration: registry.Registration{Name: "default", File: d.File,
+//			DataSource: d.Source, DataFingerprint: d.Fingerprint},
+//		Backtest: func() (results.Results, error) { return d.Backtest, nil }, Promote: true})
 //
 // The synthetic history is deterministic, so it is not stored: Source
 // names it ("synth:seed=1,skus=50,plan_days=31") and Load regenerates it
