@@ -7,6 +7,7 @@
 //	ds, err := dataset.Open("spec.yaml")
 //	hist, err := ds.History("sales.csv.gz") // attributes joined
 //	events, err := ds.Events()              // nil when the spec names none
+//	opt, err := ds.TrainOptions(28, 0)      // horizon, gap and those events
 //	plan, err := ds.Plan("plan.csv")
 //
 // Keys and the time column are read as text exactly as written (ids such
@@ -24,6 +25,7 @@ import (
 
 	"promocast/calendar"
 	"promocast/data"
+	"promocast/forecast"
 	"promocast/ingest"
 	"promocast/spec"
 )
@@ -221,4 +223,15 @@ func (d *Dataset) Events() ([]calendar.Event, error) {
 	}
 	defer fh.Close()
 	return calendar.ReadEvents(fh, path)
+}
+
+// TrainOptions are the forecasting settings of a horizon and gap with the
+// spec's user events (Events): what every command that trains reads the
+// event table into.
+func (d *Dataset) TrainOptions(horizon, gap int) (forecast.TrainOptions, error) {
+	events, err := d.Events()
+	if err != nil {
+		return forecast.TrainOptions{}, err
+	}
+	return forecast.TrainOptions{Horizon: horizon, Gap: gap, Events: events}, nil
 }

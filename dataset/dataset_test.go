@@ -101,3 +101,24 @@ func TestEventsBesideTheSpec(t *testing.T) {
 		t.Errorf("no event table: %v, %v", ev, err)
 	}
 }
+
+// TestTrainOptions checks that the training options carry the horizon,
+// the gap and the spec's events, and that an unreadable event table is an
+// error.
+func TestTrainOptions(t *testing.T) {
+	_, write := writer(t)
+	write("events.csv", "name,start,end\nBrand Day,2024-08-08,2024-08-10\n")
+	spec := write("spec.yaml", "time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nevents: events.csv\n")
+	ds, err := Open(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, err := ds.TrainOptions(14, 2)
+	if err != nil || opt.Horizon != 14 || opt.Gap != 2 || len(opt.Events) != 1 || opt.Events[0].Name != "brand_day" {
+		t.Fatalf("options %+v, %v", opt, err)
+	}
+	ds.Spec.Events = "missing.csv"
+	if _, err := ds.TrainOptions(14, 2); err == nil || !strings.Contains(err.Error(), "missing.csv") {
+		t.Errorf("missing event table: %v", err)
+	}
+}
