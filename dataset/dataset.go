@@ -37,6 +37,17 @@ type Dataset struct {
 	Dir string
 }
 
+// ForModel is the dataset of a model's own spec, the one stored in its
+// file, for the history at historyPath: with no spec file to start from,
+// relative paths in the spec (attribute tables, the event table) start
+// from the history's folder. The commands that apply a model without
+// --spec and the server (for a version registered without a spec file)
+// both read the history through it, so a model's relative paths mean the
+// same file in both.
+func ForModel(sp *spec.Spec, historyPath string) *Dataset {
+	return &Dataset{Spec: sp, Dir: filepath.Dir(historyPath)}
+}
+
 // Open reads a spec file; its folder becomes Dir.
 func Open(specPath string) (*Dataset, error) {
 	sp, err := spec.Read(specPath)

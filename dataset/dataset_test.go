@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"promocast/spec"
 )
 
 // writer writes files into a temporary folder and returns their paths.
@@ -120,5 +122,31 @@ func TestTrainOptions(t *testing.T) {
 	ds.Spec.Events = "missing.csv"
 	if _, err := ds.TrainOptions(14, 2); err == nil || !strings.Contains(err.Error(), "missing.csv") {
 		t.Errorf("missing event table: %v", err)
+	}
+}
+
+// TestForModelReadsBesideTheHistory checks that a model's own spec reads
+// its attribute tables from the history's folder, not the working folder.
+func TestForModelReadsBesideTheHistory(t *testing.T) {
+	dir, write := writer(t)
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := write("data/h.csv", "week,upc,units\n2024-01-01,7,1\n")
+	write("data/products.csv", "upc,category\n7,snacks\n")
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: period}\nkeys: [upc]\ntarget: units\nstatic: [category]\nattributes: [{file: products.csv, on: upc}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := ForModel(sp, h)
+	if ds.Dir != filepath.Join(dir, "data") {
+		t.Errorf("Dir %s, want the history's folder", ds.Dir)
+	}
+	hist, err := ds.History(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := hist.Column("category"); c == nil || c.Str[0] != "snacks" {
+		t.Errorf("category not joined from data/products.csv: %v", c)
 	}
 }

@@ -97,7 +97,8 @@ func readBacktest(dir string) (results.Results, error) {
 // LoadHistory is the Loader of what 'promocast serve' and 'models
 // register' register: a synthetic history (package demo) is regenerated; a
 // history file is read through its registered spec file or, without one,
-// the model's own spec (relative paths from the history's folder), after
+// the model's own spec (relative paths from the history's folder:
+// dataset.ForModel, as the commands read it), after
 // checking that its fingerprint is the registered one and that a spec
 // file says what the model was trained with.
 func LoadHistory(ctx context.Context, m registry.Model) (*data.Frame, error) {
@@ -133,8 +134,7 @@ func LoadHistory(ctx context.Context, m registry.Model) (*data.Frame, error) {
 	if err := json.Unmarshal(m.Spec, &sp); err != nil {
 		return nil, fmt.Errorf("stored spec: %w", err)
 	}
-	ds := &dataset.Dataset{Spec: &sp, Dir: filepath.Dir(m.DataSource)}
-	return ds.History(m.DataSource)
+	return dataset.ForModel(&sp, m.DataSource).History(m.DataSource)
 }
 
 // sameSpec refuses a spec file that says something else than the spec the
