@@ -7,6 +7,7 @@
 //	ds, err := dataset.Open("spec.yaml")
 //	hist, err := ds.History("sales.csv.gz") // attributes joined
 //	events, err := ds.Events()              // nil when the spec names none
+//	opt, err := ds.TrainOptions(28, 0)      // horizon, gap and those events
 //	plan, err := ds.Plan("plan.csv")
 //
 // Keys and the time column are read as text exactly as written (ids such
@@ -24,6 +25,7 @@ import (
 
 	"promocast/calendar"
 	"promocast/data"
+	"promocast/forecast"
 	"promocast/ingest"
 	"promocast/spec"
 )
@@ -33,6 +35,17 @@ type Dataset struct {
 	Spec *spec.Spec
 	// Dir is the folder relative paths in the spec start from.
 	Dir string
+}
+
+// ForModel is the dataset of a model's own spec, the one stored in its
+// file, for the history at historyPath: with no spec file to start from,
+// relative paths in the spec (attribute tables, the event table) start
+// from the history's folder. The commands that apply a model without
+// --spec and the server (for a version registered without a spec file)
+// both read the history through it, so a model's relative paths mean the
+// same file in both.
+func ForModel(sp *spec.Spec, historyPath string) *Dataset {
+	return &Dataset{Spec: sp, Dir: filepath.Dir(historyPath)}
 }
 
 // Open reads a spec file; its folder becomes Dir.
@@ -221,4 +234,15 @@ func (d *Dataset) Events() ([]calendar.Event, error) {
 	}
 	defer fh.Close()
 	return calendar.ReadEvents(fh, path)
+}
+
+// TrainOptions are the forecasting settings of a horizon and gap with the
+// spec's user events (Events): what every command that trains reads the
+// event table into.
+func (d *Dataset) TrainOptions(horizon, gap int) (forecast.TrainOptions, error) {
+	events, err := d.Events()
+	if err != nil {
+		return forecast.TrainOptions{}, err
+	}
+	return forecast.TrainOptions{Horizon: horizon, Gap: gap, Events: events}, nil
 }

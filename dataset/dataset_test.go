@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"promocast/spec"
 )
 
 // writer writes files into a temporary folder and returns their paths.
@@ -99,5 +101,52 @@ func TestEventsBesideTheSpec(t *testing.T) {
 	ds.Spec.Events = ""
 	if ev, err := ds.Events(); ev != nil || err != nil {
 		t.Errorf("no event table: %v, %v", ev, err)
+	}
+}
+
+// TestTrainOptions checks that the training options carry the horizon,
+// the gap and the spec's events, and that an unreadable event table is an
+// error.
+func TestTrainOptions(t *testing.T) {
+	_, write := writer(t)
+	write("events.csv", "name,start,end\nBrand Day,2024-08-08,2024-08-10\n")
+	spec := write("spec.yaml", "time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nevents: events.csv\n")
+	ds, err := Open(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, err := ds.TrainOptions(14, 2)
+	if err != nil || opt.Horizon != 14 || opt.Gap != 2 || len(opt.Events) != 1 || opt.Events[0].Name != "brand_day" {
+		t.Fatalf("options %+v, %v", opt, err)
+	}
+	ds.Spec.Events = "missing.csv"
+	if _, err := ds.TrainOptions(14, 2); err == nil || !strings.Contains(err.Error(), "missing.csv") {
+		t.Errorf("missing event table: %v", err)
+	}
+}
+
+// TestForModelReadsBesideTheHistory checks that a model's own spec reads
+// its attribute tables from the history's folder, not the working folder.
+func TestForModelReadsBesideTheHistory(t *testing.T) {
+	dir, write := writer(t)
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := write("data/h.csv", "week,upc,units\n2024-01-01,7,1\n")
+	write("data/products.csv", "upc,category\n7,snacks\n")
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: period}\nkeys: [upc]\ntarget: units\nstatic: [category]\nattributes: [{file: products.csv, on: upc}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := ForModel(sp, h)
+	if ds.Dir != filepath.Join(dir, "data") {
+		t.Errorf("Dir %s, want the history's folder", ds.Dir)
+	}
+	hist, err := ds.History(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := hist.Column("category"); c == nil || c.Str[0] != "snacks" {
+		t.Errorf("category not joined from data/products.csv: %v", c)
 	}
 }

@@ -3,12 +3,15 @@
 // when its registry has none — gradient-boosted trees with intervals
 // calibrated on a small backtest whose results are kept for the server's
 // backtest view — and CheckUplift scores a forecast's uplift against the
-// shop's truth, as 'promocast demo' prints it.
+// shop's truth, as 'promocast demo' prints it. TrainShop is the sequence
+// both share: generate the shop, parse its spec, train and keep the
+// backtest.
 //
 //	d, err := demo.Train(demo.Options{SKUs: 50})
-//	m, _, err := store.Register(ctx, registry.Registration{Name: "default", File: d.File,
-//		DataSource: d.Source, DataFingerprint: d.Fingerprint})
-//	err = store.SetBacktest(ctx, m.Name, m.Version, d.Backtest)
+//	_, err = store.Release(ctx, registry.Release{
+//		Registration: registry.Registration{Name: "default", File: d.File,
+//			DataSource: d.Source, DataFingerprint: d.Fingerprint},
+//		Backtest: func() (results.Results, error) { return d.Backtest, nil }, Promote: true})
 //
 // The synthetic history is deterministic, so it is not stored: Source
 // names it ("synth:seed=1,skus=50,plan_days=31") and Load regenerates it
@@ -25,7 +28,6 @@ import (
 	"promocast/backtest/results"
 	"promocast/data"
 	"promocast/export"
-	"promocast/forecast"
 	"promocast/learn"
 	"promocast/learn/gbdt"
 	"promocast/modelfile"
@@ -87,34 +89,73 @@ func Train(opt Options) (*Demo, error) {
 		return nil, err
 	}
 	source := Source(1, opt.SKUs, opt.Horizon)
-	cfg, err := ParseSource(source)
+	t, err := TrainShop(Setup{Seed: 1, SKUs: opt.SKUs, Horizon: opt.Horizon, Label: "demo startup: " + source,
+		Train: train.Options{Model: "gbdt", Learn: learn.Options{GBDT: gbdt.Params{Rounds: opt.Rounds}}, Folds: opt.Folds}})
 	if err != nil {
 		return nil, err
 	}
-	shop, err := synth.Generate(cfg)
-	if err != nil {
+	d := &Demo{Source: source, History: t.Shop.History, Plan: t.Shop.Plan, Backtest: t.Backtest, WAPE: t.Result.Chosen.Overall.WAPE}
+	if d.Fingerprint, err = Fingerprint(t.Shop.History); err != nil {
 		return nil, err
 	}
-	d := &Demo{Source: source, History: shop.History, Plan: shop.Plan}
-	if d.Fingerprint, err = Fingerprint(shop.History); err != nil {
+	if d.File, err = modelfile.Encode(t.Result.File()); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Setup says which synthetic shop TrainShop generates and how it trains on
+// it.
+type Setup struct {
+	// Seed and SKUs pick the shop (see Source); its plan covers the
+	// Horizon days after its history, which the model forecasts.
+	Seed          uint64
+	SKUs, Horizon int
+	// Train holds the training settings; TrainShop sets the horizon and
+	// breaks the backtest down by category.
+	Train train.Options
+	// Label names the backtest's results (see results.FromReports).
+	Label string
+	// Generated, when set, is called with the shop before training, e.g.
+	// to write it out; an error stops TrainShop.
+	Generated func(*synth.Panel) error
+}
+
+// Trained is a synthetic shop with the model trained on its history.
+type Trained struct {
+	Shop *synth.Panel
+	// Result is the training's: the model, its panel and the backtest's
+	// reports.
+	Result *train.Result
+	// Backtest is the calibration backtest, by fold and category.
+	Backtest results.Results
+}
+
+// TrainShop generates the synthetic shop of s.Seed and s.SKUs with
+// s.Horizon plan days and trains on its history with the shop's own spec:
+// the steps 'promocast demo' and the server's demo model (Train) share.
+func TrainShop(s Setup) (*Trained, error) {
+	shop, err := synth.Generate(synth.Config{Seed: s.Seed, SKUs: s.SKUs, PlanDays: s.Horizon})
+	if err != nil {
 		return nil, err
 	}
 	sp, err := spec.Parse([]byte(synth.Spec()))
 	if err != nil {
 		return nil, err
 	}
-	tr, err := train.Run(shop.History, sp, train.Options{Forecast: forecast.TrainOptions{Horizon: opt.Horizon}, Model: "gbdt",
-		Learn: learn.Options{GBDT: gbdt.Params{Rounds: opt.Rounds}}, Folds: opt.Folds, Segments: []string{"category"}})
+	if s.Generated != nil {
+		if err := s.Generated(shop); err != nil {
+			return nil, err
+		}
+	}
+	opt := s.Train
+	opt.Forecast.Horizon = s.Horizon
+	opt.Segments = []string{"category"}
+	tr, err := train.Run(shop.History, sp, opt)
 	if err != nil {
 		return nil, err
 	}
-	d.WAPE = tr.Chosen.Overall.WAPE
-	if d.File, err = modelfile.Encode(tr.File()); err != nil {
-		return nil, err
-	}
-	p, reports := tr.Panel, tr.Reports
-	d.Backtest = results.FromReports(p, reports, "demo startup: "+source)
-	return d, nil
+	return &Trained{Shop: shop, Result: tr, Backtest: results.FromReports(tr.Panel, tr.Reports, s.Label)}, nil
 }
 
 // Source names the synthetic history of a seed, a number of SKUs and plan

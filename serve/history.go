@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"promocast/backtest/results"
 	"promocast/data"
 	"promocast/dataset"
 	"promocast/demo"
@@ -17,39 +18,87 @@ import (
 	"promocast/spec"
 )
 
-// RegisterFile registers a model file under name with the history it
-// scores against (its absolute path and fingerprint) and, when specPath is
-// not empty, the spec file to read that history with; it reports whether
-// the same version was registered before.
-func RegisterFile(ctx context.Context, st *registry.Store, name, model, data, specPath string) (registry.Model, bool, error) {
-	b, err := os.ReadFile(model)
+// Files names a model file to release with the files beside it.
+type Files struct {
+	// Name is the name to register the model file Model under.
+	Name, Model string
+	// Data is the history the model scores against; Spec, when not
+	// empty, the spec file to read that history with.
+	Data, Spec string
+	// Backtest, when not empty, is a folder of backtest results
+	// ('promocast backtest --out') to store with the version.
+	Backtest string
+	// Promote makes the version live.
+	Promote bool
+}
+
+// ReleaseFiles registers a model file with the history it scores against
+// (its absolute path and fingerprint) and the spec file, then stores the
+// backtest and promotes the version as f asks (registry.Store.Release):
+// what 'promocast serve --model' and 'promocast models register' do. The
+// Released reports whether the same version was registered before and, on
+// an error, the steps done before it.
+func ReleaseFiles(ctx context.Context, st *registry.Store, f Files) (registry.Released, error) {
+	reg, err := fileRegistration(f)
 	if err != nil {
-		return registry.Model{}, false, fmt.Errorf("read model: %w", err)
+		return registry.Released{}, err
 	}
-	absData, err := filepath.Abs(data)
+	r := registry.Release{Registration: reg, Promote: f.Promote}
+	if f.Backtest != "" {
+		r.Backtest = func() (results.Results, error) { return readBacktest(f.Backtest) }
+	}
+	return st.Release(ctx, r)
+}
+
+// fileRegistration reads f's model file and fingerprints its history,
+// checking its spec file when one is given.
+func fileRegistration(f Files) (registry.Registration, error) {
+	b, err := os.ReadFile(f.Model)
 	if err != nil {
-		return registry.Model{}, false, err
+		return registry.Registration{}, fmt.Errorf("read model: %w", err)
+	}
+	absData, err := filepath.Abs(f.Data)
+	if err != nil {
+		return registry.Registration{}, err
 	}
 	fp, err := registry.FingerprintFile(absData)
 	if err != nil {
-		return registry.Model{}, false, err
+		return registry.Registration{}, err
 	}
 	absSpec := ""
-	if specPath != "" {
-		if absSpec, err = filepath.Abs(specPath); err != nil {
-			return registry.Model{}, false, err
+	if f.Spec != "" {
+		if absSpec, err = filepath.Abs(f.Spec); err != nil {
+			return registry.Registration{}, err
 		}
 		if _, err := dataset.Open(absSpec); err != nil {
-			return registry.Model{}, false, err
+			return registry.Registration{}, err
 		}
 	}
-	return st.Register(ctx, registry.Registration{Name: name, File: b, SourcePath: model, DataSource: absData, SpecSource: absSpec, DataFingerprint: fp})
+	return registry.Registration{Name: f.Name, File: b, SourcePath: f.Model, DataSource: absData, SpecSource: absSpec, DataFingerprint: fp}, nil
+}
+
+// readBacktest reads the backtest results in dir, refusing a folder whose
+// metrics.csv has no rows.
+func readBacktest(dir string) (results.Results, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return results.Results{}, err
+	}
+	bt, err := results.ReadDir(abs)
+	if err != nil {
+		return results.Results{}, err
+	}
+	if len(bt.Metrics) == 0 {
+		return results.Results{}, fmt.Errorf("%s: metrics.csv has no rows", dir)
+	}
+	return bt, nil
 }
 
 // LoadHistory is the Loader of what 'promocast serve' and 'models
 // register' register: a synthetic history (package demo) is regenerated; a
 // history file is read through its registered spec file or, without one,
-// the model's own spec (relative paths from the history's folder), after
+// the model's own spec (relative paths from the history's folder:
+// dataset.ForModel, as the commands read it), after
 // checking that its fingerprint is the registered one and that a spec
 // file says what the model was trained with.
 func LoadHistory(ctx context.Context, m registry.Model) (*data.Frame, error) {
@@ -85,8 +134,7 @@ func LoadHistory(ctx context.Context, m registry.Model) (*data.Frame, error) {
 	if err := json.Unmarshal(m.Spec, &sp); err != nil {
 		return nil, fmt.Errorf("stored spec: %w", err)
 	}
-	ds := &dataset.Dataset{Spec: &sp, Dir: filepath.Dir(m.DataSource)}
-	return ds.History(m.DataSource)
+	return dataset.ForModel(&sp, m.DataSource).History(m.DataSource)
 }
 
 // sameSpec refuses a spec file that says something else than the spec the

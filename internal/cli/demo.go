@@ -14,7 +14,6 @@ import (
 	"promocast/export"
 	"promocast/forecast"
 	"promocast/modelfile"
-	"promocast/spec"
 	"promocast/synth"
 	"promocast/train"
 )
@@ -67,32 +66,6 @@ func runDemo(e *env, f demoFlags) error {
 	if f.folds < 1 {
 		return usagef("--folds %d: expected at least 1", f.folds)
 	}
-	shop, err := synth.Generate(synth.Config{Seed: f.seed, SKUs: f.skus, PlanDays: demoHorizon})
-	if err != nil {
-		return err
-	}
-	sp, err := spec.Parse([]byte(synth.Spec()))
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return err
-	}
-	out := func(name string) string { return filepath.Join(f.out, name) }
-	if err := export.Write(out("history.csv"), shop.History); err != nil {
-		return err
-	}
-	if err := export.Write(out("plan.csv"), shop.Plan); err != nil {
-		return err
-	}
-	if err := export.Write(out("truth.csv"), shop.Truth); err != nil {
-		return err
-	}
-	if err := export.WriteBytes(out("spec.yaml"), []byte(synth.Spec())); err != nil {
-		return err
-	}
-	e.log.Info("generated synthetic shop", "skus", f.skus, "rows", shop.History.Rows(), "plan_rows", shop.Plan.Rows())
-
 	var names []string
 	for _, n := range strings.Split(f.models, ",") {
 		n = strings.TrimSpace(n)
@@ -101,15 +74,18 @@ func runDemo(e *env, f demoFlags) error {
 		}
 		names = append(names, n)
 	}
+	out := func(name string) string { return filepath.Join(f.out, name) }
 	bar := progressFunc(e, "backtest")
-	tr, err := train.Run(shop.History, sp, train.Options{Forecast: forecast.TrainOptions{Horizon: demoHorizon}, Model: train.Best, Candidates: names,
-		Folds: f.folds, Segments: []string{"category"}, Progress: bar.update})
+	t, err := demo.TrainShop(demo.Setup{Seed: f.seed, SKUs: f.skus, Horizon: demoHorizon, Label: f.out,
+		Train:     train.Options{Model: train.Best, Candidates: names, Folds: f.folds, Progress: bar.update},
+		Generated: func(shop *synth.Panel) error { return writeShop(e, f, shop) }})
 	bar.done()
 	if err != nil {
 		return err
 	}
+	shop, tr := t.Shop, t.Result
 	p, reports, best, m := tr.Panel, tr.Reports, tr.Chosen, tr.Model
-	if err := results.WriteMetrics(out("backtest_metrics.csv"), results.FromReports(p, reports, f.out)); err != nil {
+	if err := results.WriteMetrics(out("backtest_metrics.csv"), t.Backtest); err != nil {
 		return err
 	}
 	if err := modelfile.Write(out("model.json"), tr.File()); err != nil {
@@ -160,5 +136,28 @@ func runDemo(e *env, f demoFlags) error {
 	}
 	writeTotals(w, "category", totals)
 	fmt.Fprintf(w, "\nwrote %s (report.html, forecast.csv, model.json, ...) in %.1fs\n", f.out, time.Since(start).Seconds())
+	return nil
+}
+
+// writeShop writes the synthetic shop's history, plan, truth and spec to
+// the demo's folder.
+func writeShop(e *env, f demoFlags, shop *synth.Panel) error {
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return err
+	}
+	out := func(name string) string { return filepath.Join(f.out, name) }
+	if err := export.Write(out("history.csv"), shop.History); err != nil {
+		return err
+	}
+	if err := export.Write(out("plan.csv"), shop.Plan); err != nil {
+		return err
+	}
+	if err := export.Write(out("truth.csv"), shop.Truth); err != nil {
+		return err
+	}
+	if err := export.WriteBytes(out("spec.yaml"), []byte(synth.Spec())); err != nil {
+		return err
+	}
+	e.log.Info("generated synthetic shop", "skus", f.skus, "rows", shop.History.Rows(), "plan_rows", shop.Plan.Rows())
 	return nil
 }

@@ -35,8 +35,9 @@ func sortedKeys(m map[string]float64) []string {
 }
 
 // modelInputs is what the commands that apply a model read: the model,
-// the dataset spec (the model's own unless --spec names one), the history
-// and, when asked for, the plan.
+// the dataset spec (unless --spec names one the model's own, its relative
+// paths from the history's folder: dataset.ForModel), the history and,
+// when asked for, the plan.
 type modelInputs struct {
 	file *modelfile.Forecast
 	ds   *dataset.Dataset
@@ -54,7 +55,7 @@ func loadModelInputs(modelPath, specPath, dataPath, planPath string) (*modelInpu
 	if err != nil {
 		return nil, err
 	}
-	in := &modelInputs{file: mf, ds: &dataset.Dataset{Spec: &mf.Model.Spec, Dir: "."}}
+	in := &modelInputs{file: mf, ds: dataset.ForModel(&mf.Model.Spec, dataPath)}
 	if specPath != "" {
 		if in.ds, err = readSpec(specPath); err != nil {
 			return nil, err

@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"promocast/backtest/results"
 	"promocast/registry"
 	"promocast/serve"
 )
@@ -126,46 +123,22 @@ func runModelsRegister(cmd *cobra.Command, e *env, f modelsFlags) error {
 		return err
 	}
 	defer st.Close()
-	m, existed, err := serve.RegisterFile(cmd.Context(), st, f.name, f.model, f.data, f.spec)
-	if err != nil {
-		return err
-	}
-	if existed {
-		fmt.Fprintf(e.stdout, "%s is already registered as %s version %d\n", f.model, m.Name, m.Version)
-	} else {
-		fmt.Fprintf(e.stdout, "registered %s as %s version %d (%s)\n", f.model, m.Name, m.Version, short(m.Checksum))
-	}
-	if f.backtest != "" {
-		n, err := storeBacktest(cmd.Context(), st, m, f.backtest)
-		if err != nil {
-			return err
+	r, err := serve.ReleaseFiles(cmd.Context(), st, serve.Files{Name: f.name, Model: f.model, Data: f.data, Spec: f.spec,
+		Backtest: f.backtest, Promote: f.promote})
+	if m := r.Model; m.Version != 0 {
+		if r.Existed {
+			fmt.Fprintf(e.stdout, "%s is already registered as %s version %d\n", f.model, m.Name, m.Version)
+		} else {
+			fmt.Fprintf(e.stdout, "registered %s as %s version %d (%s)\n", f.model, m.Name, m.Version, short(m.Checksum))
 		}
-		fmt.Fprintf(e.stdout, "stored the backtest in %s with it (%d scored rows)\n", f.backtest, n)
 	}
-	if f.promote {
-		if _, err := st.Promote(cmd.Context(), m.Name, m.Version); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s version %d is live\n", m.Name, m.Version)
+	if r.Backtest != nil {
+		fmt.Fprintf(e.stdout, "stored the backtest in %s with it (%d scored rows)\n", f.backtest, len(r.Backtest.Predictions))
 	}
-	return nil
-}
-
-// storeBacktest stores the backtest results in dir with a registered
-// version and returns the number of scored rows.
-func storeBacktest(ctx context.Context, st *registry.Store, m registry.Model, dir string) (int, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return 0, err
+	if r.Live {
+		fmt.Fprintf(e.stdout, "%s version %d is live\n", r.Model.Name, r.Model.Version)
 	}
-	bt, err := results.ReadDir(abs)
-	if err != nil {
-		return 0, err
-	}
-	if len(bt.Metrics) == 0 {
-		return 0, fmt.Errorf("%s: metrics.csv has no rows", dir)
-	}
-	return len(bt.Predictions), st.SetBacktest(ctx, m.Name, m.Version, bt)
+	return err
 }
 
 func runModelsPromote(cmd *cobra.Command, e *env, f modelsFlags) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"promocast/backtest/results"
 	"promocast/demo"
 	"promocast/recommend"
 	"promocast/registry"
@@ -204,17 +205,10 @@ func prepareLive(ctx context.Context, e *env, st *registry.Store, f serveFlags) 
 		if f.data == "" {
 			return usagef("--model needs --data: the history the model scores against")
 		}
-		m, existed, err := serve.RegisterFile(ctx, st, f.name, f.model, f.data, f.spec)
-		if err != nil {
-			return err
+		r, err := serve.ReleaseFiles(ctx, st, serve.Files{Name: f.name, Model: f.model, Data: f.data, Spec: f.spec, Backtest: f.backtest, Promote: true})
+		if m := r.Model; m.Version != 0 {
+			e.log.Info("registered model", "name", m.Name, "version", m.Version, "already_registered", r.Existed, "file", f.model)
 		}
-		e.log.Info("registered model", "name", m.Name, "version", m.Version, "already_registered", existed, "file", f.model)
-		if f.backtest != "" {
-			if _, err := storeBacktest(ctx, st, m, f.backtest); err != nil {
-				return err
-			}
-		}
-		_, err = st.Promote(ctx, f.name, m.Version)
 		return err
 	}
 	_, err := st.Live(ctx, f.name)
@@ -226,14 +220,9 @@ func prepareLive(ctx context.Context, e *env, st *registry.Store, f serveFlags) 
 	if err != nil {
 		return err
 	}
-	m, _, err := st.Register(ctx, registry.Registration{Name: f.name, File: d.File, SourcePath: "(demo)", DataSource: d.Source, DataFingerprint: d.Fingerprint})
-	if err != nil {
-		return err
-	}
-	if err := st.SetBacktest(ctx, m.Name, m.Version, d.Backtest); err != nil {
-		return err
-	}
-	_, err = st.Promote(ctx, f.name, m.Version)
+	_, err = st.Release(ctx, registry.Release{
+		Registration: registry.Registration{Name: f.name, File: d.File, SourcePath: "(demo)", DataSource: d.Source, DataFingerprint: d.Fingerprint},
+		Backtest:     func() (results.Results, error) { return d.Backtest, nil }, Promote: true})
 	return err
 }
 

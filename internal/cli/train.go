@@ -124,6 +124,5 @@ func forecastOptions(ds *dataset.Dataset, horizon, gap int) (forecast.TrainOptio
 	if horizon < 1 {
 		return forecast.TrainOptions{}, usagef("--horizon %d: expected at least 1 period", horizon)
 	}
-	events, err := ds.Events()
-	return forecast.TrainOptions{Horizon: horizon, Gap: gap, Events: events}, err
+	return ds.TrainOptions(horizon, gap)
 }

@@ -61,14 +61,13 @@ func (cfg BacktestConfig) options() (*dataset.Dataset, train.Options, error) {
 	if err != nil {
 		return nil, opt, err
 	}
-	events, err := ds.Events()
+	fopt, err := ds.TrainOptions(cfg.Horizon, cfg.Gap)
 	if err != nil {
 		return nil, opt, err
 	}
 	var lo learn.Options
 	lo.Linear.Alpha, lo.Linear.L1Ratio = cfg.Alpha, cfg.L1Ratio
-	opt = train.Options{Model: train.Best, Learn: lo, Metric: cfg.Metric, Folds: cfg.Folds, Segments: cfg.Segments,
-		Forecast: forecast.TrainOptions{Horizon: cfg.Horizon, Gap: cfg.Gap, Events: events}}
+	opt = train.Options{Model: train.Best, Learn: lo, Metric: cfg.Metric, Folds: cfg.Folds, Segments: cfg.Segments, Forecast: fopt}
 	switch {
 	case len(cfg.Models) == 0:
 		return nil, opt, errors.New("--models: name at least one model")

@@ -155,11 +155,11 @@ func (fn *fitSampleFn) ProcessElement(_ int, series func(*seriesRows) bool, sche
 	if err != nil {
 		return err
 	}
-	events, err := ds.Events()
+	fopt, err := ds.TrainOptions(cfg.Horizon, cfg.Gap)
 	if err != nil {
 		return err
 	}
-	res, err := train.Run(hist, ds.Spec, train.Options{Forecast: forecast.TrainOptions{Horizon: cfg.Horizon, Gap: cfg.Gap, Events: events}, Model: cfg.Model})
+	res, err := train.Run(hist, ds.Spec, train.Options{Forecast: fopt, Model: cfg.Model})
 	if err != nil {
 		return fmt.Errorf("sample of %d series: %w", n, err)
 	}

@@ -167,11 +167,11 @@ func (fn *trainFn) ProcessElement(level string, bundles func(*[]byte) bool, sche
 	if err != nil {
 		return fmt.Errorf("partition %s=%s: %w", fn.Config.Partition, level, err)
 	}
-	events, err := fn.ds.Events()
+	opt, err := fn.ds.TrainOptions(fn.Config.Horizon, fn.Config.Gap)
 	if err != nil {
 		return err
 	}
-	opt := forecast.TrainOptions{Kind: fn.Config.Model, Horizon: fn.Config.Horizon, Gap: fn.Config.Gap, Events: events}
+	opt.Kind = fn.Config.Model
 	pr, err := forecast.Prepare(p, opt)
 	if err != nil {
 		return fmt.Errorf("partition %s=%s: %w", fn.Config.Partition, level, err)
