@@ -276,51 +276,26 @@ format follows the --out extension: .csv, .csv.gz, .parquet or .json.`,
 			if modelPath == "" || dataPath == "" || out == "" {
 				return usagef("--model, --data and --out are required")
 			}
-			if slices.Contains(keep, "prediction") {
-				return usagef("--keep prediction: the output's prediction column has that name")
+			if slices.Contains(keep, tabular.PredictionColumn) {
+				return usagef("--keep %s: the output's prediction column has that name", tabular.PredictionColumn)
 			}
 			m, err := tabular.Read(modelPath)
 			if err != nil {
 				return err
 			}
-			opt := ingest.Options{Types: map[string]data.Kind{}}
-			for _, ft := range m.Schema.Features {
-				opt.Columns = append(opt.Columns, ft.Name)
-				if ft.Type != tabular.TypeNumber {
-					opt.Types[ft.Name] = data.String
-				}
-			}
-			for _, k := range keep {
-				if !slices.Contains(opt.Columns, k) {
-					opt.Columns = append(opt.Columns, k)
-				}
-			}
 			e.log.Info("reading table", "file", dataPath)
-			fr, err := ingest.Read(dataPath, opt)
+			fr, err := m.ReadInput(dataPath, keep)
 			if err != nil {
 				return err
 			}
-			pred, err := m.Predict(fr)
-			if err != nil {
-				return err
-			}
-			var cols []*data.Column
-			for _, k := range keep {
-				c, err := fr.Need(k, "column to keep")
-				if err != nil {
-					return err
-				}
-				cols = append(cols, c)
-			}
-			cols = append(cols, &data.Column{Name: "prediction", Kind: data.Number, Num: pred})
-			res, err := data.NewFrame(out, cols)
+			res, err := m.PredictTable(fr, keep, out)
 			if err != nil {
 				return err
 			}
 			if err := export.Write(out, res); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "predicted %d rows with %s (%s); wrote %s\n", len(pred), m.Learner, describeTarget(m.Schema.Target), out)
+			fmt.Fprintf(e.stdout, "predicted %d rows with %s (%s); wrote %s\n", res.Rows(), m.Learner, describeTarget(m.Schema.Target), out)
 			return nil
 		},
 	}
