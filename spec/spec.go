@@ -389,6 +389,21 @@ func (s *Spec) Levers() ([]LeverRule, error) {
 	return rules, nil
 }
 
+// Lever returns the lever rule named name, and false when the spec has no
+// such lever (or its levers do not parse).
+func (s *Spec) Lever(name string) (LeverRule, bool) {
+	rules, err := s.Levers()
+	if err != nil {
+		return LeverRule{}, false
+	}
+	for _, r := range rules {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return LeverRule{}, false
+}
+
 // PriceColumn returns the column that holds the selling price: Price when
 // set, else the first price lever, else "".
 func (s *Spec) PriceColumn() string {

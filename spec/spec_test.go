@@ -135,3 +135,22 @@ func TestSeason(t *testing.T) {
 		t.Error("a negative season was accepted")
 	}
 }
+
+// TestLever finds a lever rule by name: a second price lever is a price
+// lever too, whichever column PriceColumn names; a known column that is not
+// a lever is not found.
+func TestLever(t *testing.T) {
+	s, err := Parse([]byte("time: {column: d, frequency: day}\ntarget: y\nknown: [other]\npromotion:\n  price: {off: regular}\n  member_price: {off: regular}\n  display: {off: 0}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, price := range map[string]bool{"price": true, "member_price": true, "display": false} {
+		r, ok := s.Lever(name)
+		if !ok || r.Name != name || r.IsPrice() != price {
+			t.Errorf("lever %s: %+v, %v; want found, price %v", name, r, ok, price)
+		}
+	}
+	if _, ok := s.Lever("other"); ok {
+		t.Error("a known column that is no lever was found as one")
+	}
+}

@@ -84,7 +84,8 @@ func runWhatif(e *env, f whatifFlags) error {
 	if err != nil {
 		return err
 	}
-	isPrice := mf.Model.Spec.PriceColumn() == f.lever
+	rule, _ := mf.Model.Spec.Lever(f.lever) // WhatIf refused a name that is not a lever
+	isPrice := rule.IsPrice()
 	curves := forecast.Curves(points, isPrice)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	gain := "incr. margin there"
