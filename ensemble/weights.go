@@ -245,7 +245,9 @@ func CheckMetric(metric string) error {
 }
 
 // NestedBestMeanBy is NestedBestMean ranking the members by metric (one
-// of MetricWAPE, MetricMAPE, MetricBalanced).
+// of Metrics); with MetricMAPE or MetricRMSE it also sets the point scales
+// (FoldScales, Scale) that metric rewards, each fold's chosen on the folds
+// before it.
 func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (*Nested, error) {
 	if err := CheckMetric(metric); err != nil {
 		return nil, fmt.Errorf("ensemble: %w", err)

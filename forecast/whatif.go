@@ -266,9 +266,12 @@ func (p Point) Gain() float64 {
 func (p Point) ROI() float64 { return ROI(p.Margin-p.BaselineMargin, p.PromotionCost) }
 
 // Grid returns the sweep values from, from+step, … up to to (with 1e-9 of
-// slack for rounding), each rounded to nine decimals. step must be
-// positive.
+// slack for rounding), each rounded to nine decimals; none unless step is
+// positive and from ≤ to, all three finite.
 func Grid(from, to, step float64) []float64 {
+	if !(step > 0) || !(from <= to) || math.IsInf(from+to+step, 0) {
+		return nil
+	}
 	var values []float64
 	for k := 0; ; k++ {
 		v := from + float64(k)*step

@@ -21,6 +21,13 @@ func TestGrid(t *testing.T) {
 	if got, want := Grid(2, 2, 0.5), []float64{2}; !slices.Equal(got, want) {
 		t.Errorf("Grid(2, 2, 0.5) = %v, want %v", got, want)
 	}
+	// Bounds that would never end the grid give none.
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, c := range [][3]float64{{0, 1, 0}, {0, 1, -0.1}, {1, 0, 0.1}, {nan, 1, 0.1}, {0, nan, 0.1}, {0, 1, nan}, {0, inf, 0.1}, {-inf, 0, 0.1}} {
+		if got := Grid(c[0], c[1], c[2]); got != nil {
+			t.Errorf("Grid(%v, %v, %v) = %v, want none", c[0], c[1], c[2], got)
+		}
+	}
 }
 
 func TestCurves(t *testing.T) {

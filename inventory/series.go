@@ -92,6 +92,9 @@ type SeriesError struct {
 func (e *SeriesError) Error() string {
 	var ie *InputError
 	if errors.As(e.Err, &ie) {
+		if ie.Period >= 0 {
+			return fmt.Sprintf("series %s: %s[%d]: %s", e.ID, ie.Column(), ie.Period, ie.Msg)
+		}
 		return fmt.Sprintf("series %s: %s: %s", e.ID, ie.Column(), ie.Msg)
 	}
 	return fmt.Sprintf("series %s: %v", e.ID, e.Err)

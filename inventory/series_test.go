@@ -80,4 +80,11 @@ func TestPlanAll(t *testing.T) {
 	if want := "series B: lead_time: must be ≥ 0"; err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
+	// A forecast field names its period.
+	bad = b
+	bad.Mean = []float64{4, math.NaN()}
+	_, err = PlanAll([]Series{{ID: "B", Input: bad}})
+	if err == nil || !strings.Contains(err.Error(), "series B: mean[1]: ") {
+		t.Errorf("NaN mean in B's second period: %v, want an error naming series B and mean[1]", err)
+	}
 }

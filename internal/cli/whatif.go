@@ -67,8 +67,8 @@ func runWhatif(e *env, f whatifFlags) error {
 	if f.model == "" || f.lever == "" {
 		return usagef("--model and --lever are required")
 	}
-	if !(f.step > 0) || f.to < f.from {
-		return usagef("--from %v --to %v --step %v: expected from ≤ to and a positive step", f.from, f.to, f.step)
+	if !(f.step > 0) || !(f.from <= f.to) || math.IsInf(f.from+f.to+f.step, 0) {
+		return usagef("--from %v --to %v --step %v: expected finite numbers, from ≤ to and a positive step", f.from, f.to, f.step)
 	}
 	if n := math.Floor((f.to-f.from)/f.step+1e-9) + 1; n > serve.DefaultMaxSweepValues {
 		return usagef("--from %v --to %v --step %v gives %.0f values: expected at most %d (the server's limit too); use a larger --step",

@@ -40,8 +40,11 @@ type inputs struct {
 	Spec  string
 }
 
-// open reads the model and the dataset, as the single-machine commands do.
-// Without a model (a training run) it reads the spec alone.
+// open reads the model and the dataset. Without a model (a training run)
+// it reads the spec alone. With a model and no spec file, relative paths in
+// the model's own spec start from the working folder: the history comes in
+// shards with no one folder, where the single-machine commands start from
+// the history's (dataset.ForModel); pass --spec when they differ.
 func (in inputs) open() (*forecast.Model, *dataset.Dataset, error) {
 	if in.Model == "" {
 		ds, err := dataset.Open(in.Spec)
