@@ -35,17 +35,22 @@ type Dataset struct {
 	Spec *spec.Spec
 	// Dir is the folder relative paths in the spec start from.
 	Dir string
+	// Fallback, when set, is a second folder a relative path starts from
+	// when it names no file from Dir.
+	Fallback string
 }
 
 // ForModel is the dataset of a model's own spec, the one stored in its
 // file, for the history at historyPath: with no spec file to start from,
 // relative paths in the spec (attribute tables, the event table) start
-// from the history's folder. The commands that apply a model without
-// --spec and the server (for a version registered without a spec file)
-// both read the history through it, so a model's relative paths mean the
-// same file in both.
+// from the history's folder and, where they name no file there, from the
+// working folder (the model file does not record the folder of the spec it
+// was trained with, against which they were written). The commands that
+// apply a model without --spec and the server (for a version registered
+// without a spec file) both read the history through it, so a model's
+// relative paths mean the same file in both.
 func ForModel(sp *spec.Spec, historyPath string) *Dataset {
-	return &Dataset{Spec: sp, Dir: filepath.Dir(historyPath)}
+	return &Dataset{Spec: sp, Dir: filepath.Dir(historyPath), Fallback: "."}
 }
 
 // Open reads a spec file; its folder becomes Dir.
@@ -153,12 +158,26 @@ func (d *Dataset) retype(f *data.Frame) error {
 	return nil
 }
 
-// path resolves a path named in the spec against Dir.
+// path resolves a path named in the spec against Dir, or against
+// Fallback when it names no file from Dir but one from there.
 func (d *Dataset) path(p string) string {
 	if filepath.IsAbs(p) {
 		return p
 	}
-	return filepath.Join(d.Dir, p)
+	first := filepath.Join(d.Dir, p)
+	if d.Fallback == "" || fileExists(first) {
+		return first
+	}
+	if alt := filepath.Join(d.Fallback, p); fileExists(alt) {
+		return alt
+	}
+	return first
+}
+
+// fileExists reports whether path names something that can be stat'ed.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // joinAttributes adds the static attributes the spec lists from its

@@ -150,3 +150,36 @@ func TestForModelReadsBesideTheHistory(t *testing.T) {
 		t.Errorf("category not joined from data/products.csv: %v", c)
 	}
 }
+
+// TestForModelFallsBackToTheWorkingFolder checks a model's own spec whose
+// attribute path was written against a spec at the project's root (data/
+// products.csv) while the history sits in data/: beside the history it
+// names no file, so the working folder's is read; a path that names a file
+// in both reads the history's.
+func TestForModelFallsBackToTheWorkingFolder(t *testing.T) {
+	dir, write := writer(t)
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := write("data/h.csv", "week,upc,units\n2024-01-01,7,1\n")
+	write("data/products.csv", "upc,category\n7,snacks\n")
+	write("products.csv", "upc,category\n7,cereal\n")
+	t.Chdir(dir)
+	for file, want := range map[string]string{"data/products.csv": "snacks", "products.csv": "snacks"} {
+		sp, err := spec.Parse([]byte("time: {column: week, frequency: period}\nkeys: [upc]\ntarget: units\nstatic: [category]\nattributes: [{file: " + file + ", on: upc}]\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := ForModel(sp, h).History(h)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if c := hist.Column("category"); c == nil || c.Str[0] != want {
+			t.Errorf("%s: category %v, want %s", file, c, want)
+		}
+	}
+	sp, _ := spec.Parse([]byte("time: {column: week, frequency: period}\nkeys: [upc]\ntarget: units\nstatic: [category]\nattributes: [{file: nowhere.csv, on: upc}]\n"))
+	if _, err := ForModel(sp, h).History(h); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "data", "nowhere.csv")) {
+		t.Errorf("a file in neither folder: %v, want an error naming it beside the history", err)
+	}
+}

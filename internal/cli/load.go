@@ -36,7 +36,8 @@ func sortedKeys(m map[string]float64) []string {
 
 // modelInputs is what the commands that apply a model read: the model,
 // the dataset spec (unless --spec names one the model's own, its relative
-// paths from the history's folder: dataset.ForModel), the history and,
+// paths from the history's folder, else the working folder:
+// dataset.ForModel), the history and,
 // when asked for, the plan.
 type modelInputs struct {
 	file *modelfile.Forecast
