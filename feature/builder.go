@@ -3,6 +3,7 @@ package feature
 import (
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"promocast/model"
@@ -43,6 +44,15 @@ type Config struct {
 	// turns many cross prices into one relative price. Empty means none;
 	// DetectCrossPrices proposes them from a history.
 	CrossPrices []string `json:"cross_prices,omitempty"`
+	// ObservedLags makes the target lags and rolling windows count the
+	// periods whose target was observed, skipping holes, and adds a
+	// feature lag_gap, the periods between the lag cut and the latest
+	// observation: a series back from a long outage then reads its last
+	// weeks before the outage instead of missing values the trees never
+	// saw in training. A series without holes gets the same lags and
+	// windows either way. Models stored without it keep calendar lags,
+	// where a lag that lands in a hole is missing.
+	ObservedLags bool `json:"observed_lags,omitempty"`
 }
 
 // withDefaults returns c with empty fields filled for the frequency, or an
@@ -96,12 +106,13 @@ type Builder struct {
 	group    int // static attribute that groups peers, -1 for none
 
 	// Column offsets of feature blocks.
-	colLag, nLags, colSeason, colYear, colMean, colStd, colLevel int
-	colKnown, colDiscount, colRelHist, colPromo, colGroup        int
-	colRelCross                                                  int   // -1 without cross prices
-	crossKnown                                                   []int // known indexes of the cross prices
-	colCalendar, nCalendar, colEvents, colStatic                 int
-	seasonLag, yearLag                                           int
+	colLag, nLags, colLagGap, colSeason, colYear, colMean, colStd int
+	colLevel                                                      int
+	colKnown, colDiscount, colRelHist, colPromo, colGroup         int
+	colRelCross                                                   int   // -1 without cross prices
+	crossKnown                                                    []int // known indexes of the cross prices
+	colCalendar, nCalendar, colEvents, colStatic                  int
+	seasonLag, yearLag                                            int
 
 	series []seriesState
 	groups map[int]*groupState
@@ -207,6 +218,11 @@ func (b *Builder) layout() {
 	b.colLag, b.nLags = 0, 3
 	for k := 0; k < b.nLags; k++ {
 		b.add(model.Feature{Name: fmt.Sprintf("lag_%d", L+k)})
+	}
+	b.colLagGap = -1
+	if b.cfg.ObservedLags {
+		b.colLagGap = len(b.features)
+		b.add(model.Feature{Name: "lag_gap"})
 	}
 	season := b.p.Spec.Season()
 	year := b.p.Grid.YearPeriods()
@@ -559,13 +575,16 @@ func (b *Builder) row(v *view, t int, pe peers, out []float64) (scale float64, o
 		return 0, false
 	}
 	long := b.longWindow()
-	level := windowMean(st, cut, long)
+	level := b.windowMean(st, cut, long)
 	if math.IsNaN(level) {
 		level = st.prefix(st.sum, cut+1) / st.prefix(st.cnt, cut+1)
 	}
 	scale = 1 + level
 	for k := 0; k < b.nLags; k++ {
-		out[b.colLag+k] = b.y(s, i-L-k) / scale
+		out[b.colLag+k] = b.y(s, b.lagIndex(st, i-L, k)) / scale
+	}
+	if b.colLagGap >= 0 {
+		out[b.colLagGap] = float64(i - L - b.lagIndex(st, i-L, 0))
 	}
 	if b.colSeason >= 0 {
 		out[b.colSeason] = b.y(s, i-b.seasonLag) / scale
@@ -574,9 +593,9 @@ func (b *Builder) row(v *view, t int, pe peers, out []float64) (scale float64, o
 		out[b.colYear] = b.y(s, i-b.yearLag) / scale
 	}
 	for k, w := range b.cfg.Windows {
-		out[b.colMean+k] = windowMean(st, cut, w) / scale
+		out[b.colMean+k] = b.windowMean(st, cut, w) / scale
 	}
-	out[b.colStd] = windowStd(st, cut, b.midWindow()) / scale
+	out[b.colStd] = b.windowStd(st, cut, b.midWindow()) / scale
 	out[b.colLevel] = math.Log1p(level)
 
 	for k := range b.p.Spec.Known {
@@ -617,9 +636,46 @@ func (b *Builder) y(s *panel.Series, i int) float64 {
 	return s.Y[i]
 }
 
-// windowMean is the mean of observed targets over indexes cut-w+1..cut.
-func windowMean(st *seriesState, cut, w int) float64 {
+// lagIndex is the index lag k (0 for the minimum lag) reads for a row
+// whose minimum lag reads index cut: cut−k, or with ObservedLags the k-th
+// latest observed index at or before cut (−1 when there are not k+1).
+func (b *Builder) lagIndex(st *seriesState, cut, k int) int {
+	if !b.cfg.ObservedLags {
+		return cut - k
+	}
+	c := st.prefix(st.cnt, cut+1) - float64(k) // the observation's number, from 1
+	if c <= 0 {
+		return -1
+	}
+	if j := cut - k; j >= 0 && st.prefix(st.cnt, j+1)-st.prefix(st.cnt, j) == 1 && st.prefix(st.cnt, cut+1)-st.prefix(st.cnt, j) == float64(k+1) {
+		return j // no hole between j and cut
+	}
+	return sort.Search(cut+1, func(j int) bool { return st.prefix(st.cnt, j+1) >= c })
+}
+
+// windowStart is the first index of the window of w periods ending at
+// cut: cut−w+1, or with ObservedLags the index of the w-th latest
+// observation (0 when there are fewer).
+func (b *Builder) windowStart(st *seriesState, cut, w int) int {
 	lo := max(0, cut-w+1)
+	if !b.cfg.ObservedLags {
+		return lo
+	}
+	c := st.prefix(st.cnt, cut+1)
+	if c-st.prefix(st.cnt, lo) == float64(w) {
+		return lo // no hole in the window
+	}
+	need := c - float64(w)
+	if need <= 0 {
+		return 0
+	}
+	return sort.Search(cut+1, func(j int) bool { return st.prefix(st.cnt, j) >= need })
+}
+
+// windowMean is the mean of observed targets over indexes
+// windowStart(cut, w)..cut; NaN when none is observed.
+func (b *Builder) windowMean(st *seriesState, cut, w int) float64 {
+	lo := b.windowStart(st, cut, w)
 	n := st.prefix(st.cnt, cut+1) - st.prefix(st.cnt, lo)
 	if n == 0 {
 		return math.NaN()
@@ -628,8 +684,8 @@ func windowMean(st *seriesState, cut, w int) float64 {
 }
 
 // windowStd is the population standard deviation over the same window.
-func windowStd(st *seriesState, cut, w int) float64 {
-	lo := max(0, cut-w+1)
+func (b *Builder) windowStd(st *seriesState, cut, w int) float64 {
+	lo := b.windowStart(st, cut, w)
 	n := st.prefix(st.cnt, cut+1) - st.prefix(st.cnt, lo)
 	if n < 2 {
 		return math.NaN()

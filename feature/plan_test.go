@@ -79,9 +79,19 @@ func sameFloats(a, b []float64) string {
 // series: rows right after the history and after a gap, one for a series
 // that ended early, prices above the inferred off price, peers promoted
 // together; plan features and the baseline's (levers off) both.
+// It runs with calendar lags and with ObservedLags, whose lags reach past
+// the panel's holes.
 func TestPlanMatrixMatchesDerived(t *testing.T) {
+	for _, observed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("observed_lags=%v", observed), func(t *testing.T) {
+			planMatrixMatchesDerived(t, Config{MinLag: 3, Windows: []int{3, 7, 14}, CrossPrices: []string{"rival"}, ObservedLags: observed})
+		})
+	}
+}
+
+func planMatrixMatchesDerived(t *testing.T, cfg Config) {
 	p := planTestPanel(t)
-	b, err := New(p, Config{MinLag: 3, Windows: []int{3, 7, 14}, CrossPrices: []string{"rival"}}, nil)
+	b, err := New(p, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,6 +150,7 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	}
 	cfg := opt.Config
 	cfg.MinLag = opt.Horizon + opt.Gap
+	cfg.ObservedLags = true
 	if cfg.CrossPrices == nil {
 		cfg.CrossPrices = feature.DetectCrossPrices(p)
 	}
