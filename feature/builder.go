@@ -3,7 +3,6 @@ package feature
 import (
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"promocast/model"
@@ -44,15 +43,15 @@ type Config struct {
 	// turns many cross prices into one relative price. Empty means none;
 	// DetectCrossPrices proposes them from a history.
 	CrossPrices []string `json:"cross_prices,omitempty"`
-	// ObservedLags makes the target lags and rolling windows count the
-	// periods whose target was observed, skipping holes, and adds a
-	// feature lag_gap, the periods between the lag cut and the latest
-	// observation: a series back from a long outage then reads its last
-	// weeks before the outage instead of missing values the trees never
-	// saw in training. A series without holes gets the same lags and
-	// windows either way. Models stored without it keep calendar lags,
-	// where a lag that lands in a hole is missing.
-	ObservedLags bool `json:"observed_lags,omitempty"`
+	// Outages are the periods of the training history, in increasing
+	// order, in which no series has an observed target: an outage of the
+	// data, not of sales (Outages finds them). The target lags and the
+	// rolling windows skip them, so that a panel back from an outage
+	// reads its last weeks before it instead of missing values the trees
+	// never saw together in training. A period one series misses while
+	// others sell stays a hole its lags read as missing. The seasonal
+	// lags stay on the calendar.
+	Outages []int `json:"outages,omitempty"`
 }
 
 // withDefaults returns c with empty fields filled for the frequency, or an
@@ -122,6 +121,11 @@ type Builder struct {
 	// the history, since it only answers rows of the plan.
 	groupFrom int
 	nEvents   int // event features the calendar writes
+	// outage marks the periods of Config.Outages; nil when there are none.
+	// outages[k] counts the outages before period outFirst+k.
+	outage   map[int]bool
+	outages  []int
+	outFirst int
 }
 
 // seriesState caches per-series sums and promotion state.
@@ -144,6 +148,22 @@ func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
 		return nil, err
 	}
 	b := &Builder{cfg: cfg, p: p, events: events, groupFrom: math.MinInt}
+	if n := len(cfg.Outages); n > 0 {
+		for k := 1; k < n; k++ {
+			if cfg.Outages[k] <= cfg.Outages[k-1] {
+				return nil, fmt.Errorf("feature config: outages %v: expected increasing periods", cfg.Outages)
+			}
+		}
+		b.outage, b.outFirst = map[int]bool{}, cfg.Outages[0]
+		b.outages = make([]int, cfg.Outages[n-1]-b.outFirst+2)
+		for _, t := range cfg.Outages {
+			b.outage[t] = true
+			b.outages[t-b.outFirst+1]++
+		}
+		for k := 1; k < len(b.outages); k++ {
+			b.outages[k] += b.outages[k-1]
+		}
+	}
 	if err := b.resolveLevers(); err != nil {
 		return nil, err
 	}
@@ -219,11 +239,6 @@ func (b *Builder) layout() {
 	for k := 0; k < b.nLags; k++ {
 		b.add(model.Feature{Name: fmt.Sprintf("lag_%d", L+k)})
 	}
-	b.colLagGap = -1
-	if b.cfg.ObservedLags {
-		b.colLagGap = len(b.features)
-		b.add(model.Feature{Name: "lag_gap"})
-	}
 	season := b.p.Spec.Season()
 	year := b.p.Grid.YearPeriods()
 	b.colSeason, b.colYear = -1, -1
@@ -247,8 +262,8 @@ func (b *Builder) layout() {
 	b.add(model.Feature{Name: "level_log"})
 
 	b.colKnown = len(b.features)
-	for _, k := range b.p.Spec.Known {
-		b.add(model.Feature{Name: k, Monotone: b.knownMonotone(k)})
+	for i, k := range b.p.Spec.Known {
+		b.add(model.Feature{Name: k, Monotone: b.knownMonotone(k), Optional: b.optionalKnown(i)})
 	}
 	b.colDiscount = len(b.features)
 	for _, lv := range b.levers {
@@ -324,6 +339,18 @@ func (b *Builder) knownMonotone(name string) int {
 		return +1
 	}
 	return 0
+}
+
+// optionalKnown reports whether known covariate k is optional
+// (model.Feature.Optional): neither a promotion lever nor a lever's off
+// price, so that nothing but the data says what it does.
+func (b *Builder) optionalKnown(k int) bool {
+	for _, lv := range b.levers {
+		if lv.known == k || lv.offKnown == k {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *Builder) midWindow() int  { return b.cfg.Windows[len(b.cfg.Windows)/2] }
@@ -575,16 +602,13 @@ func (b *Builder) row(v *view, t int, pe peers, out []float64) (scale float64, o
 		return 0, false
 	}
 	long := b.longWindow()
-	level := b.windowMean(st, cut, long)
+	level := b.windowMean(s, st, cut, long)
 	if math.IsNaN(level) {
 		level = st.prefix(st.sum, cut+1) / st.prefix(st.cnt, cut+1)
 	}
 	scale = 1 + level
 	for k := 0; k < b.nLags; k++ {
-		out[b.colLag+k] = b.y(s, b.lagIndex(st, i-L, k)) / scale
-	}
-	if b.colLagGap >= 0 {
-		out[b.colLagGap] = float64(i - L - b.lagIndex(st, i-L, 0))
+		out[b.colLag+k] = b.y(s, b.back(s, i-L, k)) / scale
 	}
 	if b.colSeason >= 0 {
 		out[b.colSeason] = b.y(s, i-b.seasonLag) / scale
@@ -593,9 +617,9 @@ func (b *Builder) row(v *view, t int, pe peers, out []float64) (scale float64, o
 		out[b.colYear] = b.y(s, i-b.yearLag) / scale
 	}
 	for k, w := range b.cfg.Windows {
-		out[b.colMean+k] = b.windowMean(st, cut, w) / scale
+		out[b.colMean+k] = b.windowMean(s, st, cut, w) / scale
 	}
-	out[b.colStd] = b.windowStd(st, cut, b.midWindow()) / scale
+	out[b.colStd] = b.windowStd(s, st, cut, b.midWindow()) / scale
 	out[b.colLevel] = math.Log1p(level)
 
 	for k := range b.p.Spec.Known {
@@ -636,46 +660,41 @@ func (b *Builder) y(s *panel.Series, i int) float64 {
 	return s.Y[i]
 }
 
-// lagIndex is the index lag k (0 for the minimum lag) reads for a row
-// whose minimum lag reads index cut: cut−k, or with ObservedLags the k-th
-// latest observed index at or before cut (−1 when there are not k+1).
-func (b *Builder) lagIndex(st *seriesState, cut, k int) int {
-	if !b.cfg.ObservedLags {
-		return cut - k
+// back returns series s's index k periods before index j, not counting
+// the outages (Config.Outages): from the latest period at or before j
+// that is not an outage.
+func (b *Builder) back(s *panel.Series, j, k int) int {
+	if b.outage == nil || b.outagesBefore(s.Start+j+1) == b.outagesBefore(s.Start+j-k) {
+		return j - k // no outage in the way
 	}
-	c := st.prefix(st.cnt, cut+1) - float64(k) // the observation's number, from 1
-	if c <= 0 {
-		return -1
+	for b.outage[s.Start+j] {
+		j--
 	}
-	if j := cut - k; j >= 0 && st.prefix(st.cnt, j+1)-st.prefix(st.cnt, j) == 1 && st.prefix(st.cnt, cut+1)-st.prefix(st.cnt, j) == float64(k+1) {
-		return j // no hole between j and cut
+	for ; k > 0; k-- {
+		j--
+		for b.outage[s.Start+j] {
+			j--
+		}
 	}
-	return sort.Search(cut+1, func(j int) bool { return st.prefix(st.cnt, j+1) >= c })
+	return j
+}
+
+// outagesBefore counts the outages before period t.
+func (b *Builder) outagesBefore(t int) int {
+	return b.outages[min(max(t-b.outFirst, 0), len(b.outages)-1)]
 }
 
 // windowStart is the first index of the window of w periods ending at
-// cut: cut−w+1, or with ObservedLags the index of the w-th latest
-// observation (0 when there are fewer).
-func (b *Builder) windowStart(st *seriesState, cut, w int) int {
-	lo := max(0, cut-w+1)
-	if !b.cfg.ObservedLags {
-		return lo
-	}
-	c := st.prefix(st.cnt, cut+1)
-	if c-st.prefix(st.cnt, lo) == float64(w) {
-		return lo // no hole in the window
-	}
-	need := c - float64(w)
-	if need <= 0 {
-		return 0
-	}
-	return sort.Search(cut+1, func(j int) bool { return st.prefix(st.cnt, j) >= need })
+// cut, outages not counted.
+func (b *Builder) windowStart(s *panel.Series, cut, w int) int {
+	return max(0, b.back(s, cut, w-1))
 }
 
 // windowMean is the mean of observed targets over indexes
-// windowStart(cut, w)..cut; NaN when none is observed.
-func (b *Builder) windowMean(st *seriesState, cut, w int) float64 {
-	lo := b.windowStart(st, cut, w)
+// windowStart..cut (the outages in it hold none); NaN when none is
+// observed.
+func (b *Builder) windowMean(s *panel.Series, st *seriesState, cut, w int) float64 {
+	lo := b.windowStart(s, cut, w)
 	n := st.prefix(st.cnt, cut+1) - st.prefix(st.cnt, lo)
 	if n == 0 {
 		return math.NaN()
@@ -684,8 +703,8 @@ func (b *Builder) windowMean(st *seriesState, cut, w int) float64 {
 }
 
 // windowStd is the population standard deviation over the same window.
-func (b *Builder) windowStd(st *seriesState, cut, w int) float64 {
-	lo := b.windowStart(st, cut, w)
+func (b *Builder) windowStd(s *panel.Series, st *seriesState, cut, w int) float64 {
+	lo := b.windowStart(s, cut, w)
 	n := st.prefix(st.cnt, cut+1) - st.prefix(st.cnt, lo)
 	if n < 2 {
 		return math.NaN()
@@ -693,6 +712,29 @@ func (b *Builder) windowStd(st *seriesState, cut, w int) float64 {
 	m := (st.prefix(st.sum, cut+1) - st.prefix(st.sum, lo)) / n
 	v := (st.prefix(st.sumsq, cut+1)-st.prefix(st.sumsq, lo))/n - m*m
 	return math.Sqrt(math.Max(v, 0))
+}
+
+// Outages returns the periods between the panel's first and last in
+// which no series has an observed target (see Config.Outages).
+func Outages(p *panel.Panel) []int {
+	if p.Last < p.First {
+		return nil
+	}
+	seen := make([]bool, p.Last-p.First+1)
+	for _, s := range p.Series {
+		for i, y := range s.Y {
+			if y == y && s.Start+i <= p.Last {
+				seen[s.Start+i-p.First] = true
+			}
+		}
+	}
+	var out []int
+	for k, ok := range seen {
+		if !ok {
+			out = append(out, p.First+k)
+		}
+	}
+	return out
 }
 
 // knownMean is the mean of a known covariate over indexes lo..hi, ignoring

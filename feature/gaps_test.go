@@ -1,6 +1,7 @@
 package feature
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -14,15 +15,13 @@ import (
 // zero, not the neighbour's value), rolling means and the level average
 // the periods present only, and the scale follows them.
 func TestRowWithHoles(t *testing.T) {
-	p := holesPanel(t)
+	// Periods 1..12 with periods 5, 6 and 9 missing.
+	p := holesPanel(t, 12, map[int]bool{5: true, 6: true, 9: true})
 	b, err := New(p, Config{MinLag: 2, Windows: []int{3, 6}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := map[string]int{}
-	for j, ft := range b.Features() {
-		col[ft.Name] = j
-	}
+	col := columns(b)
 	row := make([]float64, len(b.Features()))
 	// Period 11 reads targets up to period 9 (a hole): lags 2, 3, 4 are
 	// periods 9 (missing), 8 and 7; the windows of 3 and 6 periods ending
@@ -51,19 +50,21 @@ func TestRowWithHoles(t *testing.T) {
 	}
 }
 
-// holesPanel is one series of weekly integer periods 1..12 with units =
-// 10·period and periods 5, 6 and 9 missing.
-func holesPanel(t *testing.T) *panel.Panel {
+// holesPanel has one series per map of missing periods (a, b, …), each
+// of integer periods 1..last with units = 10·period and its missing
+// periods left out.
+func holesPanel(t *testing.T, last int, missing ...map[int]bool) *panel.Panel {
 	t.Helper()
 	var per, sku []string
 	var units, price []float64
-	missing := map[int]bool{5: true, 6: true, 9: true}
-	for w := 1; w <= 12; w++ {
-		if missing[w] {
-			continue
+	for k, miss := range missing {
+		for w := 1; w <= last; w++ {
+			if miss[w] {
+				continue
+			}
+			per, sku = append(per, string(rune('0'+w/10))+string(rune('0'+w%10))), append(sku, string(rune('a'+k)))
+			units, price = append(units, float64(10*w)), append(price, 2)
 		}
-		per, sku = append(per, string(rune('0'+w/10))+string(rune('0'+w%10))), append(sku, "a")
-		units, price = append(units, float64(10*w)), append(price, 2)
 	}
 	f, err := data.NewFrame("h.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: per}, {Name: "sku", Kind: data.String, Str: sku},
@@ -83,106 +84,64 @@ func holesPanel(t *testing.T) *panel.Panel {
 	return p
 }
 
-// TestObservedLagsSkipHoles checks ObservedLags against hand-computed
-// values on the same series: lags and windows count observed periods, so
-// they reach back past the holes, and lag_gap says how far the latest
-// observation is from the minimum lag's period.
-func TestObservedLagsSkipHoles(t *testing.T) {
-	p := holesPanel(t)
-	b, err := New(p, Config{MinLag: 2, Windows: []int{3, 6}, ObservedLags: true}, nil)
+// TestOutagesSkipped checks Config.Outages against hand-computed values
+// on two series of periods 1..20: a misses 5 and 9..11, b misses 9..11.
+// Periods 9..11 are an outage (Outages finds them) that lags and windows
+// skip; a's hole at 5 stays missing.
+func TestOutagesSkipped(t *testing.T) {
+	p := holesPanel(t, 20, map[int]bool{5: true, 9: true, 10: true, 11: true}, map[int]bool{9: true, 10: true, 11: true})
+	a := p.Series[0]
+	ord := func(period int) int { return a.Start + period - 1 }
+	out := Outages(p)
+	if want := []int{ord(9), ord(10), ord(11)}; fmt.Sprint(out) != fmt.Sprint(want) {
+		t.Fatalf("outages %v, want %v (periods 9..11)", out, want)
+	}
+	b, err := New(p, Config{MinLag: 2, Windows: []int{3, 6}, Outages: out}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	col := columns(b)
+	row := make([]float64, len(b.Features()))
+	nan := math.NaN()
+	for _, c := range []struct {
+		period int
+		level  float64 // the scale's level
+		want   map[string]float64
+	}{
+		// Period 8 reads up to period 6, before the outage: calendar
+		// lags, the hole at 5 missing.
+		{8, (10.0 + 20 + 30 + 40 + 60) / 5, map[string]float64{"lag_2": 60, "lag_3": nan, "lag_4": 40, "mean_3": 50}},
+		// Period 13 reads up to period 11, in the outage: lags from
+		// period 8 back, windows of 3 and 6 periods other than 9..11.
+		{13, (30.0 + 40 + 60 + 70 + 80) / 5, map[string]float64{"lag_2": 80, "lag_3": 70, "lag_4": 60, "mean_3": 70}},
+		// Period 14 reads up to period 12: lag 3 skips back to 8.
+		{14, (40.0 + 60 + 70 + 80 + 120) / 5, map[string]float64{"lag_2": 120, "lag_3": 80, "lag_4": 70, "mean_3": (70.0 + 80 + 120) / 3}},
+	} {
+		scale, ok := b.Row(0, ord(c.period), row)
+		if !ok {
+			t.Fatalf("period %d not usable", c.period)
+		}
+		if math.Abs(scale-(1+c.level)) > 1e-9 {
+			t.Errorf("period %d: scale %v, want %v", c.period, scale, 1+c.level)
+		}
+		for name, want := range c.want {
+			want /= scale
+			got := row[col[name]]
+			if math.IsNaN(want) != math.IsNaN(got) || math.Abs(got-want) > 1e-9 {
+				t.Errorf("period %d: %s = %v, want %v", c.period, name, got, want)
+			}
+		}
+	}
+	if _, err := New(p, Config{MinLag: 2, Outages: []int{ord(10), ord(9)}}, nil); err == nil {
+		t.Error("outages out of order accepted")
+	}
+}
+
+// columns maps the builder's feature names to their columns.
+func columns(b *Builder) map[string]int {
 	col := map[string]int{}
 	for j, ft := range b.Features() {
 		col[ft.Name] = j
 	}
-	row := make([]float64, len(b.Features()))
-	// Period 11's minimum lag reads period 9, a hole: the observations at
-	// or before it are periods 1, 2, 3, 4, 7 and 8.
-	scale, ok := b.Row(0, 11, row)
-	if !ok {
-		t.Fatal("period 11 not usable")
-	}
-	level := (10.0 + 20 + 30 + 40 + 70 + 80) / 6
-	if math.Abs(scale-(1+level)) > 1e-9 {
-		t.Fatalf("scale %v, want %v (the mean of the last six observations)", scale, 1+level)
-	}
-	sq := (100.0 + 400 + 900 + 1600 + 4900 + 6400) / 6
-	for name, want := range map[string]float64{
-		"lag_2": 80 / scale, "lag_3": 70 / scale, "lag_4": 40 / scale, "lag_gap": 1,
-		"mean_3": (40.0 + 70 + 80) / 3 / scale, "mean_6": level / scale,
-		"std_6": math.Sqrt(sq-level*level) / scale,
-	} {
-		if got := row[col[name]]; math.Abs(got-want) > 1e-9 {
-			t.Errorf("period 11: %s = %v, want %v", name, got, want)
-		}
-	}
-	// Period 8 reads up to period 6: periods 5 and 6 are holes, so the
-	// latest observation is period 4, two periods back.
-	scale, _ = b.Row(0, 8, row)
-	for name, want := range map[string]float64{
-		"lag_2": 40 / scale, "lag_3": 30 / scale, "lag_4": 20 / scale, "lag_gap": 2, "mean_3": 30 / scale,
-	} {
-		if got := row[col[name]]; math.Abs(got-want) > 1e-9 {
-			t.Errorf("period 8: %s = %v, want %v", name, got, want)
-		}
-	}
-	// Period 4 has two observations before its minimum lag's period 2:
-	// lag_4 has none to read.
-	b.Row(0, 4, row)
-	if v := row[col["lag_4"]]; !math.IsNaN(v) {
-		t.Errorf("period 4: lag_4 = %v, want missing (no third observation)", v)
-	}
-}
-
-// TestObservedLagsWithoutHoles checks that a series without holes gets
-// the same features with ObservedLags as without, and lag_gap 0.
-func TestObservedLagsWithoutHoles(t *testing.T) {
-	p, _ := tiny(t)
-	cal, err := New(p, Config{MinLag: 3}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs, err := New(p, Config{MinLag: 3, ObservedLags: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := obs.Features()
-	gap := -1
-	for j, f := range names {
-		if f.Name == "lag_gap" {
-			gap = j
-		}
-	}
-	if gap < 0 || len(names) != len(cal.Features())+1 {
-		t.Fatalf("features %d with ObservedLags (lag_gap at %d), %d without: want one more, lag_gap", len(names), gap, len(cal.Features()))
-	}
-	rc, ro := make([]float64, len(cal.Features())), make([]float64, len(names))
-	checked := 0
-	for si, s := range p.Series {
-		for tt := s.Start; tt <= s.End(); tt++ {
-			sc, okc := cal.Row(si, tt, rc)
-			so, oko := obs.Row(si, tt, ro)
-			if okc != oko || sc != so {
-				t.Fatalf("series %d period %d: scale %v/%v ok %v/%v", si, tt, sc, so, okc, oko)
-			}
-			if !okc {
-				continue
-			}
-			if ro[gap] != 0 {
-				t.Fatalf("series %d period %d: lag_gap %v without holes", si, tt, ro[gap])
-			}
-			got := append(append([]float64{}, ro[:gap]...), ro[gap+1:]...)
-			for j := range rc {
-				if !(got[j] == rc[j] || math.IsNaN(got[j]) && math.IsNaN(rc[j])) {
-					t.Fatalf("series %d period %d: %s = %v, %v without ObservedLags", si, tt, cal.Features()[j].Name, got[j], rc[j])
-				}
-			}
-			checked++
-		}
-	}
-	if checked == 0 {
-		t.Fatal("no row compared")
-	}
+	return col
 }

@@ -79,12 +79,13 @@ func sameFloats(a, b []float64) string {
 // series: rows right after the history and after a gap, one for a series
 // that ended early, prices above the inferred off price, peers promoted
 // together; plan features and the baseline's (levers off) both.
-// It runs with calendar lags and with ObservedLags, whose lags reach past
-// the panel's holes.
+// It runs without and with outages (Config.Outages) for the lags and
+// windows to skip.
 func TestPlanMatrixMatchesDerived(t *testing.T) {
-	for _, observed := range []bool{false, true} {
-		t.Run(fmt.Sprintf("observed_lags=%v", observed), func(t *testing.T) {
-			planMatrixMatchesDerived(t, Config{MinLag: 3, Windows: []int{3, 7, 14}, CrossPrices: []string{"rival"}, ObservedLags: observed})
+	first := planTestPanel(t).First
+	for _, outages := range [][]int{nil, {first + 10, first + 11, first + 30, first + 52}} {
+		t.Run(fmt.Sprintf("outages=%v", outages), func(t *testing.T) {
+			planMatrixMatchesDerived(t, Config{MinLag: 3, Windows: []int{3, 7, 14}, CrossPrices: []string{"rival"}, Outages: outages})
 		})
 	}
 }

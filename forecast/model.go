@@ -150,7 +150,9 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	}
 	cfg := opt.Config
 	cfg.MinLag = opt.Horizon + opt.Gap
-	cfg.ObservedLags = true
+	if cfg.Outages == nil {
+		cfg.Outages = feature.Outages(p)
+	}
 	if cfg.CrossPrices == nil {
 		cfg.CrossPrices = feature.DetectCrossPrices(p)
 	}

@@ -52,7 +52,8 @@ func forestDefaults(p gbdt.ForestParams) gbdt.ForestParams {
 // ScaledTo returns o with the boosting settings it leaves zero taken from
 // gbdt.PanelParams for a panel of rows observed periods: what the default
 // model trains with when the user sets none. The default model's trees sum
-// exact gradients, whatever o says (see gbdt.PanelParams).
+// exact gradients and screen optional features, whatever o says (see
+// gbdt.PanelParams).
 func (o Options) ScaledTo(rows int) Options {
 	g, s := &o.GBDT, gbdt.PanelParams(rows)
 	fillZero(&g.Rounds, s.Rounds)
@@ -63,6 +64,7 @@ func (o Options) ScaledTo(rows int) Options {
 	fillZero(&g.RowSubsample, s.RowSubsample)
 	fillZero(&g.ColSubsample, s.ColSubsample)
 	g.ExactGradients = g.ExactGradients || s.ExactGradients
+	g.ScreenOptional = g.ScreenOptional || s.ScreenOptional
 	return o
 }
 

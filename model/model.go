@@ -25,6 +25,11 @@ type Feature struct {
 	// Monotone constrains the prediction's response to the feature:
 	// +1 never decreasing, -1 never increasing, 0 free.
 	Monotone int `json:"monotone,omitempty"`
+	// Optional marks a covariate the user declared without saying what
+	// it does (a known column that is not a promotion lever or its off
+	// price): a learner may leave it out when it carries no signal of its
+	// own (see gbdt.Params.ScreenOptional).
+	Optional bool `json:"optional,omitempty"`
 }
 
 // Dataset is a training set: features, target, optional weights.

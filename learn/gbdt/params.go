@@ -60,6 +60,10 @@ type Params struct {
 	// split gains then carry the rounding, but leaf values and covers
 	// still come from the exact gradients.
 	ExactGradients bool
+	// ScreenOptional leaves out of the trees the optional features
+	// (model.Feature.Optional) that repeat another feature or gain no more
+	// than row-shuffled copies of themselves (see screenOptional).
+	ScreenOptional bool
 	// EarlyStoppingRounds stops training once the validation metric has not
 	// improved for this many rounds, and keeps the best round's trees. It
 	// needs a validation set; 0 turns early stopping off.

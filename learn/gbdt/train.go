@@ -43,6 +43,12 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 		threads:      p.Threads,
 		monotone:     monotone(train.Features),
 	}
+	var keep []bool
+	if p.ScreenOptional {
+		if keep, err = screenOptional(train, b, p); err != nil {
+			return nil, err
+		}
+	}
 	rng := rand.New(rand.NewPCG(p.Seed, 0x5851f42d4c957f2d))
 	gr := newGrower(b, cfg, rng)
 	if !p.ExactGradients {
@@ -86,6 +92,9 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 		obj.gradients(train.Y, train.W, score, g, h)
 		sampleRows(gr, n, p.RowSubsample, rng)
 		sampleFeatures(gr.treeFeatures, perm, p.ColSubsample, rng)
+		for f, ok := range keep {
+			gr.treeFeatures[f] = gr.treeFeatures[f] && ok
+		}
 		if gr.q != nil {
 			gr.q.quantize(g, h, len(gr.rows), round, p.Threads)
 		}

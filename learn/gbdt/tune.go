@@ -105,7 +105,7 @@ func (f *ForestParams) ApplyTune(p tune.Params) {
 // 32.3% against 31.4%) for 7% less time, and the three smaller panels
 // moved within their noise.
 func PanelParams(rows int) Params {
-	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 1, ExactGradients: true,
+	p := Params{Rounds: 200, LearningRate: 0.05, MaxLeaves: 31, MaxDepth: 6, RowSubsample: 0.8, ColSubsample: 1, ExactGradients: true, ScreenOptional: true,
 		MinChildWeight: math.Max(1, float64(rows)/20000)}
 	if rows < 10000 {
 		p.MaxLeaves, p.MaxDepth = 15, 4

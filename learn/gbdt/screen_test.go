@@ -1,0 +1,78 @@
+package gbdt
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"promocast/data"
+	"promocast/model"
+)
+
+// withOptional returns Friedman #1 data whose columns 3 and 4 (signal)
+// are optional, followed by five optional noise columns, an optional copy
+// of column 0 and an optional copy of column 3 times 100.
+func withOptional(n int, seed uint64) (base, wide *model.Dataset) {
+	base = friedman(n, 5, 1, seed)
+	base.Features[3].Optional, base.Features[4].Optional = true, true
+	rng := rand.New(rand.NewPCG(seed, 99))
+	wide = &model.Dataset{X: data.NewMatrix(n, 12), Y: base.Y, Features: append([]model.Feature(nil), base.Features...)}
+	for k := 0; k < 7; k++ {
+		wide.Features = append(wide.Features, model.Feature{Name: "extra" + string(rune('0'+k)), Optional: true})
+	}
+	for i := 0; i < n; i++ {
+		r, w := base.X.Row(i), wide.X.Row(i)
+		copy(w, r)
+		for k := 5; k < 10; k++ {
+			w[k] = rng.NormFloat64()
+		}
+		w[10], w[11] = r[0], 100*r[3]
+	}
+	return base, wide
+}
+
+// TestScreenOptionalDropsNoiseAndCopies checks that the screen keeps the
+// optional columns that carry signal and leaves out noise and copies, on
+// several seeds.
+func TestScreenOptionalDropsNoiseAndCopies(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		_, wide := withOptional(3000, seed)
+		p, err := Params{Rounds: 100, LearningRate: 0.1, MaxLeaves: 15, MaxDepth: 4, Seed: seed, Threads: 2}.validate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := binDataset(wide, p.Bins, p.Seed, p.Threads)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep, err := screenOptional(wide, b, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for f, ft := range wide.Features {
+			if want := f < 5; keep[f] != want {
+				t.Errorf("seed %d: feature %d (%s) kept %v, want %v", seed, f, ft.Name, keep[f], want)
+			}
+		}
+	}
+}
+
+// TestScreenOptionalChangesNothingKept checks that trees trained with the
+// noise and copied columns, screened, forecast exactly as trees trained
+// without them, and that without the screen the extra columns do change
+// the forecast.
+func TestScreenOptionalChangesNothingKept(t *testing.T) {
+	base, wide := withOptional(3000, 5)
+	p := Params{Rounds: 60, LearningRate: 0.1, MaxLeaves: 15, MaxDepth: 4, RowSubsample: 0.8, ExactGradients: true, ScreenOptional: true, Seed: 3, Threads: 2}
+	want := predict(t, mustTrain(t, base, nil, p), base.X)
+	got := predict(t, mustTrain(t, wide, nil, p), wide.X)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("row %d: %v with the extra columns screened, %v without them", i, got[i], want[i])
+		}
+	}
+	p.ScreenOptional = false
+	loose := predict(t, mustTrain(t, wide, nil, p), wide.X)
+	if rmse(loose, want) == 0 {
+		t.Fatal("the extra columns changed nothing without the screen: the test cannot tell the screen works")
+	}
+}
