@@ -26,6 +26,9 @@ type Model struct {
 	BaseScore            float64         `json:"base_score"`
 	Features             []model.Feature `json:"features"`
 	Trees                []Tree          `json:"trees"`
+	// LeftOut names the optional features Params.ScreenOptional left out
+	// of the trees (a copy of another feature, or no held-out signal).
+	LeftOut []string `json:"left_out,omitempty"`
 	// EvalHistory is the validation loss after each round (RMSE for
 	// squared, mean negative log-likelihood for poisson, tweedie and
 	// logistic, mean pinball loss for quantile). It is not saved.

@@ -1,6 +1,7 @@
 package gbdt
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -34,7 +35,7 @@ func withOptional(n int, seed uint64) (base, wide *model.Dataset) {
 // optional columns that carry signal and leaves out noise and copies, on
 // several seeds.
 func TestScreenOptionalDropsNoiseAndCopies(t *testing.T) {
-	for seed := uint64(1); seed <= 4; seed++ {
+	for seed := uint64(1); seed <= 8; seed++ {
 		_, wide := withOptional(3000, seed)
 		p, err := Params{Rounds: 100, LearningRate: 0.1, MaxLeaves: 15, MaxDepth: 4, Seed: seed, Threads: 2}.validate()
 		if err != nil {
@@ -64,7 +65,11 @@ func TestScreenOptionalChangesNothingKept(t *testing.T) {
 	base, wide := withOptional(3000, 5)
 	p := Params{Rounds: 60, LearningRate: 0.1, MaxLeaves: 15, MaxDepth: 4, RowSubsample: 0.8, ExactGradients: true, ScreenOptional: true, Seed: 3, Threads: 2}
 	want := predict(t, mustTrain(t, base, nil, p), base.X)
-	got := predict(t, mustTrain(t, wide, nil, p), wide.X)
+	screened := mustTrain(t, wide, nil, p)
+	if got, want := fmt.Sprint(screened.LeftOut), "[extra0 extra1 extra2 extra3 extra4 extra5 extra6]"; got != want {
+		t.Errorf("left out %s, want %s", got, want)
+	}
+	got := predict(t, screened, wide.X)
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("row %d: %v with the extra columns screened, %v without them", i, got[i], want[i])

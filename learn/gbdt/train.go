@@ -63,6 +63,11 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 		BaseScore:            obj.initScore(train.Y, train.W),
 		Features:             append([]model.Feature(nil), train.Features...),
 	}
+	for f, ok := range keep {
+		if !ok {
+			m.LeftOut = append(m.LeftOut, train.Features[f].Name)
+		}
+	}
 	if p.Objective != Tweedie {
 		m.TweedieVariancePower = 0
 	}
