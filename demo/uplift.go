@@ -12,8 +12,9 @@ import (
 // UpliftCheck compares a plan's estimated effects with the shop's true
 // ones.
 type UpliftCheck struct {
-	// Forecast and Baseline are the plan's estimated units with and
-	// without its promotions; TrueForecast and TrueBaseline the truth.
+	// Forecast and Baseline are the plan's estimated expected units with
+	// and without its promotions (forecast.Result.Expected: the truth is
+	// expected units too); TrueForecast and TrueBaseline the truth.
 	Forecast, Baseline, TrueForecast, TrueBaseline float64
 	// PromotedRows counts the plan's promoted rows and SKUs the SKUs with
 	// a promotion.
@@ -57,11 +58,11 @@ func CheckUplift(res *forecast.Result, truth *data.Frame) (*UpliftCheck, error) 
 	promoted := map[int]bool{}
 	for i, t := range res.Targets {
 		r := t.Row
-		c.Forecast += res.Forecast[i]
-		c.Baseline += res.Baseline[i]
+		c.Forecast += res.Expected[i]
+		c.Baseline += res.BaselineExpected[i]
 		c.TrueForecast += exp.Num[r]
 		c.TrueBaseline += base.Num[r]
-		est[t.Series] += res.Forecast[i] - res.Baseline[i]
+		est[t.Series] += res.Expected[i] - res.BaselineExpected[i]
 		tru[t.Series] += exp.Num[r] - base.Num[r]
 		if res.Promoted[i] {
 			promoted[t.Series] = true

@@ -13,6 +13,7 @@ import (
 	"promocast/calendar"
 	"promocast/data"
 	"promocast/feature"
+	"promocast/interval"
 	"promocast/learn/naive"
 	"promocast/model"
 	"promocast/panel"
@@ -275,10 +276,40 @@ func TestForecastBaselineUplift(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []string{"sku", "week", "forecast", "baseline", "uplift", "revenue", "incremental_revenue", "incremental_margin", "promotion_cost", "roi"} {
+	for _, c := range []string{"sku", "week", "forecast", "baseline", "uplift", "expected", "expected_baseline", "expected_uplift", "revenue", "incremental_revenue", "incremental_margin", "promotion_cost", "roi"} {
 		if out.Column(c) == nil {
 			t.Errorf("forecast output lacks column %q: has %v", c, out.Names())
 		}
+	}
+
+	// With a calibration whose ratio of actuals to forecasts is 1.2, the
+	// expected units are the point times 1.2; money and totals are taken
+	// on them, and the totals' parts add up to the expected uplift.
+	bin := []interval.Bin{{Last: true, Quantiles: []float64{-1, 0, 1}, N: 50}}
+	m.Calibration = &interval.Calibration{Levels: []float64{0.1, 0.5, 0.9}, Ratio: 1.2, Bins: [2][]interval.Bin{bin, bin}}
+	if res, err = m.Forecast(hist, plan); err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for i := range res.Targets {
+		if want := res.Forecast[i] * 1.2; math.Abs(res.Expected[i]-want) > 1e-9 {
+			t.Errorf("row %d: expected %v, want forecast × 1.2 = %v", i, res.Expected[i], want)
+		}
+		if want := res.Baseline[i] * 1.2; math.Abs(res.BaselineExpected[i]-want) > 1e-9 {
+			t.Errorf("row %d: expected baseline %v, want %v", i, res.BaselineExpected[i], want)
+		}
+		sum += res.Expected[i]
+	}
+	if money := res.Money(); math.Abs(money[0].Revenue-1.5*res.Expected[0]) > 1e-9 {
+		t.Errorf("revenue %v, want price × expected units = %v", money[0].Revenue, 1.5*res.Expected[0])
+	}
+	tot, err := res.Summarise("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := tot[0].Own + tot[0].History + tot[0].Next + tot[0].Cannibal + tot[0].Halo
+	if math.Abs(tot[0].Forecast-sum) > 1e-9 || math.Abs(parts-(tot[0].Forecast-tot[0].Baseline)) > 1e-9 {
+		t.Errorf("totals forecast %v (want %v), parts %v for an expected uplift of %v", tot[0].Forecast, sum, parts, tot[0].Forecast-tot[0].Baseline)
 	}
 }
 

@@ -10,14 +10,16 @@ import (
 // Frame returns the result as a table, one row per plan row in plan order:
 // the keys, the period, forecast, baseline, uplift, promoted, the uplift's
 // parts (own_lift, post_promotion_dip, pre_promotion_lull, cannibalisation,
-// halo: see Parts; they add up to the uplift), the calibrated
+// halo: see Parts; they add up to the uplift), the expected units
+// (expected, expected_baseline, expected_uplift: see Result.Expected), the calibrated
 // quantiles forecast_p10 .. baseline_p90 when the model has them, warnings
 // (what in the row lies outside the training history), and the money
 // columns the spec allows — price, baseline_price, revenue,
 // baseline_revenue, incremental_revenue, and with a unit cost margin,
 // baseline_margin, incremental_margin, promotion_cost and roi.
 //
-// promotion_cost is the discount given away on the forecast units,
+// The money is on the expected units. promotion_cost is the discount
+// given away on the expected units,
 // (baseline_price − price) × forecast, plus the fixed cost; roi is
 // incremental_margin ÷ promotion_cost, empty when the cost is zero.
 func (r *Result) Frame(source string) (*data.Frame, error) {
@@ -52,6 +54,9 @@ func (r *Result) Frame(source string) (*data.Frame, error) {
 	num("pre_promotion_lull", func(i int) float64 { return r.Parts.Next[i] })
 	num("cannibalisation", func(i int) float64 { return math.Min(0, r.Parts.Peers[i]) })
 	num("halo", func(i int) float64 { return math.Max(0, r.Parts.Peers[i]) })
+	num("expected", func(i int) float64 { return r.Expected[i] })
+	num("expected_baseline", func(i int) float64 { return r.BaselineExpected[i] })
+	num("expected_uplift", func(i int) float64 { return r.Expected[i] - r.BaselineExpected[i] })
 	for k, lv := range r.Levels {
 		name := fmt.Sprintf("p%g", 100*lv)
 		num("forecast_"+name, func(i int) float64 { return r.ForecastQ[k][i] })
@@ -93,11 +98,11 @@ type Money struct {
 // ROI is the row's incremental margin ÷ promotion cost, NaN without cost.
 func (m Money) ROI() float64 { return ROI(m.Margin-m.BaselineMargin, m.PromotionCost) }
 
-// Money computes each row's money figures.
+// Money computes each row's money figures on its expected units.
 func (r *Result) Money() []Money {
 	out := make([]Money, len(r.Targets))
 	for i := range out {
-		f, b := r.Forecast[i], r.Baseline[i]
+		f, b := r.Expected[i], r.BaselineExpected[i]
 		p, bp := r.Price[i], r.BasePrice[i]
 		fixed := r.FixedCost[i]
 		if math.IsNaN(fixed) {

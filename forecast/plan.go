@@ -21,8 +21,16 @@ type Result struct {
 	Panel   *panel.Panel
 	Targets []panel.Target
 	// Forecast is the units under the plan; Baseline the units with every
-	// lever off; both never negative.
+	// lever off; both never negative. They are the model's point forecasts:
+	// what its backtest scores, a median when it fits the log of units.
 	Forecast, Baseline []float64
+	// Expected and BaselineExpected are the expected units under the plan
+	// and the baseline: the point times the calibration's ratio of
+	// actuals to forecasts (interval.Calibration.Expected), or the point
+	// itself when the model has no calibration. Sums of units, money, what-if
+	// points and totals are taken over them, since a sum of medians falls
+	// short of the sum the plan will sell.
+	Expected, BaselineExpected []float64
 	// Promoted marks rows where the plan promotes the series.
 	Promoted []bool
 	// Price and BasePrice are the selling price under the plan and with
@@ -248,7 +256,13 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64) (*R
 		sc.checks.add(XB, res.Warnings, nil)
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
+	res.Expected, res.BaselineExpected = res.Forecast, res.Baseline
 	if c := m.Calibration; c != nil {
+		res.Expected, res.BaselineExpected = make([]float64, len(targets)), make([]float64, len(targets))
+		for i := range targets {
+			res.Expected[i] = c.Expected(res.Forecast[i])
+			res.BaselineExpected[i] = c.Expected(res.Baseline[i])
+		}
 		res.Levels = c.Levels
 		res.ForecastQ = quantiles(c, res.Forecast, scales, res.Promoted)
 		res.BaselineQ = quantiles(c, res.Baseline, scales, make([]bool, len(targets)))

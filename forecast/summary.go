@@ -8,7 +8,8 @@ import (
 	"promocast/data"
 )
 
-// Total sums a group of plan rows.
+// Total sums a group of plan rows: its expected units (Result.Expected),
+// the uplift's parts scaled row by row to the expected uplift, and money.
 type Total struct {
 	Group                                 string // the group's level; "all" for the whole plan
 	Rows, Promoted                        int
@@ -54,13 +55,17 @@ func (r *Result) Summarise(by string) ([]Total, error) {
 		if r.Promoted[i] {
 			tot.Promoted++
 		}
-		tot.Forecast += r.Forecast[i]
-		tot.Baseline += r.Baseline[i]
-		tot.Own += r.Parts.Own[i]
-		tot.History += r.Parts.History[i]
-		tot.Next += r.Parts.Next[i]
-		tot.Cannibal += math.Min(0, r.Parts.Peers[i])
-		tot.Halo += math.Max(0, r.Parts.Peers[i])
+		tot.Forecast += r.Expected[i]
+		tot.Baseline += r.BaselineExpected[i]
+		k := 1.0 // the parts, scaled to the expected uplift
+		if d := r.Forecast[i] - r.Baseline[i]; d != 0 {
+			k = (r.Expected[i] - r.BaselineExpected[i]) / d
+		}
+		tot.Own += k * r.Parts.Own[i]
+		tot.History += k * r.Parts.History[i]
+		tot.Next += k * r.Parts.Next[i]
+		tot.Cannibal += k * math.Min(0, r.Parts.Peers[i])
+		tot.Halo += k * math.Max(0, r.Parts.Peers[i])
 		if money != nil {
 			m := money[i]
 			tot.Revenue += m.Revenue

@@ -239,8 +239,8 @@ func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int) []Point {
 			out = append(out, Point{Series: id, Value: v, Warning: r.model.guard(r.Panel).sweep(t.Series, lv, v)})
 		}
 		p := &out[k]
-		p.Units += r.Forecast[i]
-		p.Baseline += r.Baseline[i]
+		p.Units += r.Expected[i]
+		p.Baseline += r.BaselineExpected[i]
 		if money != nil {
 			p.Revenue += money[i].Revenue
 			p.BaselineRevenue += money[i].BaselineRevenue

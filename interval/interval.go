@@ -14,7 +14,16 @@
 //
 // Quantiles are empirical (the order statistic at ceil(q·(n+1)), clamped),
 // so the calibration needs no distribution assumption, and the same
-// residuals always give the same calibration.
+// residuals always give the same calibration. The calibration also keeps
+// the ratio of all actuals' sum to all forecasts' sum, so that Expected
+// turns a point forecast (a median, when the model fits the log of the
+// target) into the expected value that sums, revenue and margin need. The
+// correction multiplies, as the mean of a log-normal outcome is its median
+// times exp(σ²/2), and is one for every forecast, so a plan's uplift keeps
+// the size relative to its baseline that the model gave it: adding a mean
+// residual would leave the uplift a difference of medians, and ratios per
+// bin shift it by the bins' differences (on the demo shop's Double 11
+// plan, per-bin ratios gave 10.8% less uplift than the truth's).
 package interval
 
 import (
@@ -48,6 +57,10 @@ type Options struct {
 // model files.
 type Calibration struct {
 	Levels []float64 `json:"levels"`
+	// Ratio is the residuals' sum of actuals over their sum of forecasts,
+	// within [MinRatio, MaxRatio] (0 in files written before it was kept,
+	// whose expected value is the forecast itself).
+	Ratio float64 `json:"ratio,omitempty"`
 	// Bins per promotion state: index 0 not promoted, 1 promoted.
 	Bins [2][]Bin `json:"bins"`
 }
@@ -84,6 +97,7 @@ func Fit(res []Residual, opt Options) (*Calibration, error) {
 	}
 	type point struct{ ratio, r float64 }
 	var groups [2][]point
+	var sumA, sumF float64
 	for i, x := range res {
 		if !(x.Scale > 0) || math.IsNaN(x.Forecast) || math.IsNaN(x.Actual) || math.IsInf(x.Forecast+x.Actual+x.Scale, 0) {
 			return nil, fmt.Errorf("interval: residual %d has forecast %v, actual %v, scale %v: expected finite values and a positive scale", i, x.Forecast, x.Actual, x.Scale)
@@ -93,11 +107,15 @@ func Fit(res []Residual, opt Options) (*Calibration, error) {
 			g = 1
 		}
 		groups[g] = append(groups[g], point{x.Forecast / x.Scale, (x.Actual - x.Forecast) / x.Scale})
+		sumA, sumF = sumA+x.Actual, sumF+x.Forecast
 	}
 	if len(groups[0])+len(groups[1]) == 0 {
 		return nil, fmt.Errorf("interval: no residuals to calibrate on")
 	}
-	c := &Calibration{Levels: opt.Levels}
+	c := &Calibration{Levels: opt.Levels, Ratio: 1}
+	if sumF > 0 {
+		c.Ratio = math.Min(math.Max(sumA/sumF, MinRatio), MaxRatio)
+	}
 	for g, pts := range groups {
 		if len(pts) == 0 {
 			continue
@@ -159,3 +177,19 @@ func (c *Calibration) Quantiles(forecast, scale float64, promoted bool, out []fl
 		out[k] = math.Max(0, forecast+scale*q)
 	}
 }
+
+// Expected returns a forecast's expected value: the forecast times the
+// calibration's ratio of actuals to forecasts.
+func (c *Calibration) Expected(forecast float64) float64 {
+	if c.Ratio > 0 {
+		return forecast * c.Ratio
+	}
+	return forecast
+}
+
+// MinRatio and MaxRatio bound the calibration's ratio of actuals to forecasts: an
+// expected value is never less than half the point or more than twice it.
+const (
+	MinRatio = 0.5
+	MaxRatio = 2.0
+)

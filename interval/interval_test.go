@@ -95,3 +95,40 @@ func TestFitErrorsAndBorrowing(t *testing.T) {
 		t.Fatalf("lower quantile %v below zero not clamped", q[0])
 	}
 }
+
+// TestExpected calibrates on forecasts that are medians of a log-normal
+// outcome (the point a log-target model gives) and checks that Expected
+// recovers the mean: the sum of expected values on fresh draws matches
+// the sum of outcomes within 2%, where the medians fall short by about
+// exp(σ²/2) − 1.
+func TestExpected(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	draw := func(n int) []Residual {
+		out := make([]Residual, n)
+		for i := range out {
+			scale := 1 + 20*rng.Float64()
+			median := scale * (0.5 + rng.Float64())
+			out[i] = Residual{Forecast: median, Actual: median * math.Exp(0.6*rng.NormFloat64()), Scale: scale}
+		}
+		return out
+	}
+	cal, err := Fit(draw(6000), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sumA, sumF, sumE float64
+	for _, r := range draw(6000) {
+		sumA += r.Actual
+		sumF += r.Forecast
+		sumE += cal.Expected(r.Forecast)
+	}
+	if short := 1 - sumF/sumA; short < 0.1 {
+		t.Fatalf("medians %.3f short of the outcomes: the test needs a skewed outcome", short)
+	}
+	if off := sumE/sumA - 1; math.Abs(off) > 0.02 {
+		t.Errorf("expected values off the outcomes' sum by %+.3f, want within ±0.02", off)
+	}
+	if got := cal.Expected(0); got != 0 {
+		t.Errorf("expected value of a zero forecast %v, want 0", got)
+	}
+}

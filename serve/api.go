@@ -39,17 +39,21 @@ type ForecastResponse struct {
 
 // ForecastRow is one plan row's forecast.
 type ForecastRow struct {
-	Series    string            `json:"series" doc:"series ID: the keys joined by |"`
-	Keys      map[string]string `json:"keys"`
-	Period    string            `json:"period"`
-	Forecast  float64           `json:"forecast" doc:"units under the plan"`
-	Baseline  float64           `json:"baseline" doc:"units with every promotion lever off"`
-	Uplift    float64           `json:"uplift"`
-	Promoted  bool              `json:"promoted"`
-	Parts     Parts             `json:"parts"`
-	Quantiles *Quantiles        `json:"quantiles,omitempty"`
-	Money     *Money            `json:"money,omitempty" doc:"absent when the spec names no price"`
-	Warnings  []string          `json:"warnings" doc:"what in the row lies outside the training history"`
+	Series   string            `json:"series" doc:"series ID: the keys joined by |"`
+	Keys     map[string]string `json:"keys"`
+	Period   string            `json:"period"`
+	Forecast float64           `json:"forecast" doc:"units under the plan"`
+	Baseline float64           `json:"baseline" doc:"units with every promotion lever off"`
+	Uplift   float64           `json:"uplift"`
+	// Expected and ExpectedBaseline are the expected units (see
+	// forecast.Result.Expected); money and totals are taken on them.
+	Expected         float64    `json:"expected" doc:"expected units under the plan: the forecast plus its calibration bin's mean residual; money and totals use it"`
+	ExpectedBaseline float64    `json:"expected_baseline" doc:"expected units with every promotion lever off"`
+	Promoted         bool       `json:"promoted"`
+	Parts            Parts      `json:"parts"`
+	Quantiles        *Quantiles `json:"quantiles,omitempty"`
+	Money            *Money     `json:"money,omitempty" doc:"absent when the spec names no price"`
+	Warnings         []string   `json:"warnings" doc:"what in the row lies outside the training history"`
 }
 
 // Parts split a row's uplift; they add up to it (see forecast.Parts).
@@ -82,7 +86,8 @@ type Money struct {
 	ROI                *float64 `json:"roi,omitempty"`
 }
 
-// Totals sum a group of plan rows.
+// Totals sum a group of plan rows' expected units, the uplift's parts
+// scaled to the expected uplift, and money (see forecast.Total).
 type Totals struct {
 	Group    string  `json:"group"`
 	Rows     int     `json:"rows"`

@@ -41,7 +41,8 @@ func TestValidatorRejects(t *testing.T) {
 }
 
 // TestForecastMatchesScorer checks the API's numbers are the scorer's,
-// that parts add up to the uplift and money follows from price and cost.
+// that parts add up to the uplift and money follows from price and the
+// expected units, and totals sum the expected units.
 func TestForecastMatchesScorer(t *testing.T) {
 	e := newEnv(t, Options{})
 	rows := e.shop.planRows(30)
@@ -70,8 +71,9 @@ func TestForecastMatchesScorer(t *testing.T) {
 	}
 	var sum float64
 	for i, r := range got.Rows {
-		if r.Forecast != want.Forecast[i] || r.Baseline != want.Baseline[i] {
-			t.Errorf("row %d: forecast %v baseline %v, scorer %v %v", i, r.Forecast, r.Baseline, want.Forecast[i], want.Baseline[i])
+		if r.Forecast != want.Forecast[i] || r.Baseline != want.Baseline[i] || r.Expected != want.Expected[i] || r.ExpectedBaseline != want.BaselineExpected[i] {
+			t.Errorf("row %d: forecast %v baseline %v expected %v %v, scorer %v %v %v %v", i, r.Forecast, r.Baseline, r.Expected, r.ExpectedBaseline,
+				want.Forecast[i], want.Baseline[i], want.Expected[i], want.BaselineExpected[i])
 		}
 		if r.Series != rows[i]["sku"] || r.Period != rows[i]["date"] {
 			t.Errorf("row %d is %s %s, request had %v %v", i, r.Series, r.Period, rows[i]["sku"], rows[i]["date"])
@@ -81,16 +83,16 @@ func TestForecastMatchesScorer(t *testing.T) {
 			t.Errorf("row %d: parts miss the uplift by %v", i, d)
 		}
 		price := rows[i]["price"].(float64)
-		if r.Money == nil || math.Abs(r.Money.Revenue-r.Forecast*price) > 1e-9 {
-			t.Errorf("row %d: revenue %+v, want forecast × price = %v", i, r.Money, r.Forecast*price)
+		if r.Money == nil || math.Abs(r.Money.Revenue-r.Expected*price) > 1e-9 {
+			t.Errorf("row %d: revenue %+v, want expected units × price = %v", i, r.Money, r.Expected*price)
 		}
 		if r.Quantiles == nil || !(r.Quantiles.Forecast["p10"] <= r.Quantiles.Forecast["p90"]) {
 			t.Errorf("row %d: quantiles %+v", i, r.Quantiles)
 		}
-		sum += r.Forecast
+		sum += r.Expected
 	}
 	if got.Totals[0].Group != "all" || math.Abs(got.Totals[0].Forecast-sum) > 1e-6 || got.Totals[0].Rows != len(rows) {
-		t.Errorf("totals[0] = %+v, want all with forecast %v", got.Totals[0], sum)
+		t.Errorf("totals[0] = %+v, want all with forecast %v (the expected units' sum)", got.Totals[0], sum)
 	}
 	var groupRows int
 	for _, g := range got.Totals[1:] {

@@ -134,6 +134,7 @@ func forecastRows(lv *Live, res *forecast.Result) []ForecastRow {
 		row := ForecastRow{
 			Series: series.ID, Keys: keys, Period: res.Panel.Grid.Label(t.Period),
 			Forecast: res.Forecast[i], Baseline: res.Baseline[i], Uplift: res.Forecast[i] - res.Baseline[i],
+			Expected: res.Expected[i], ExpectedBaseline: res.BaselineExpected[i],
 			Promoted: res.Promoted[i],
 			Parts: Parts{OwnLift: res.Parts.Own[i], PostPromotionDip: res.Parts.History[i], PrePromotionLull: res.Parts.Next[i],
 				Cannibalisation: math.Min(0, peers), Halo: math.Max(0, peers)},

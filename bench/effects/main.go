@@ -206,9 +206,9 @@ func dumpRows(path string, res *forecast.Result, truth *data.Frame) error {
 		return err
 	}
 	defer f.Close()
-	fmt.Fprintln(f, "series,period,promoted,forecast,baseline,own,history,next,peers,true_forecast,true_baseline")
+	fmt.Fprintln(f, "series,period,promoted,forecast,baseline,expected,expected_baseline,own,history,next,peers,true_forecast,true_baseline")
 	for i, t := range res.Targets {
-		fmt.Fprintf(f, "%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g\n", t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i],
+		fmt.Fprintf(f, "%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i], res.Expected[i], res.BaselineExpected[i],
 			res.Parts.Own[i], res.Parts.History[i], res.Parts.Next[i], res.Parts.Peers[i], exp.Num[t.Row], base.Num[t.Row])
 	}
 	return nil

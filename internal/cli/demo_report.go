@@ -179,11 +179,11 @@ func planChart(p *panel.Panel, res *forecast.Result, expected *data.Column, si i
 			continue
 		}
 		i := t.Period - first
-		fc[i], base[i], tru[i] = res.Forecast[k], res.Baseline[k], expected.Num[t.Row]
+		fc[i], base[i], tru[i] = res.Expected[k], res.BaselineExpected[k], expected.Num[t.Row]
 		c.Shade[i] = res.Promoted[k]
 	}
-	c.Lines = []report.Line{{Name: "history", Y: actual, Color: "#222"}, {Name: "forecast", Y: fc, Color: "#1f77b4"},
-		{Name: "baseline", Y: base, Color: "#7f7f7f", Dash: true}, {Name: "true expected", Y: tru, Color: "#2ca02c"}}
+	c.Lines = []report.Line{{Name: "history", Y: actual, Color: "#222"}, {Name: "expected forecast", Y: fc, Color: "#1f77b4"},
+		{Name: "expected baseline", Y: base, Color: "#7f7f7f", Dash: true}, {Name: "true expected", Y: tru, Color: "#2ca02c"}}
 	return c
 }
 
