@@ -56,6 +56,10 @@ type Prediction struct {
 	// P10 and P90 bound the row's interval when the fold is calibrated on
 	// the folds before it; NaN in the first fold, which has none.
 	P10, P90 float64
+	// Expected is the row's expected units under the same calibration:
+	// the forecast times the earlier folds' ratio of actuals to forecasts
+	// (interval.Calibration.Expected); NaN in the first fold.
+	Expected float64
 }
 
 // FoldScores are one fold's metrics.
@@ -136,12 +140,13 @@ func (r *Report) Residuals() []interval.Residual {
 	return out
 }
 
-// coverage calibrates fold k on folds 0..k-1 and counts the actuals of fold
-// k inside its P10–P90 interval, for k = 1..folds-1.
+// coverage calibrates fold k on folds 0..k-1, counts the actuals of fold
+// k inside its P10–P90 interval and sets its rows' expected units, for
+// k = 1..folds-1.
 func (r *Report) coverage(folds int) error {
 	r.Coverage = math.NaN()
 	for i := range r.Predictions {
-		r.Predictions[i].P10, r.Predictions[i].P90 = math.NaN(), math.NaN()
+		r.Predictions[i].P10, r.Predictions[i].P90, r.Predictions[i].Expected = math.NaN(), math.NaN(), math.NaN()
 	}
 	res := r.Residuals()
 	in, n := 0, 0
@@ -162,6 +167,7 @@ func (r *Report) coverage(folds int) error {
 			x := res[i]
 			cal.Quantiles(x.Forecast, x.Scale, x.Promoted, q)
 			r.Predictions[i].P10, r.Predictions[i].P90 = q[0], q[2]
+			r.Predictions[i].Expected = cal.Expected(x.Forecast)
 			n++
 			if x.Actual >= q[0] && x.Actual <= q[2] {
 				in++
@@ -284,7 +290,7 @@ func FitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold
 		ref := pr.Refs[r]
 		s := pr.Panel.Series[ref.Series]
 		out.Predictions[i] = Prediction{Series: ref.Series, Period: ref.Period, Actual: s.Y[ref.Period-s.Start],
-			Forecast: f[i], Scale: sc[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period), P10: math.NaN(), P90: math.NaN()}
+			Forecast: f[i], Scale: sc[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period), P10: math.NaN(), P90: math.NaN(), Expected: math.NaN()}
 	}
 	names := make([]string, len(ds.Features))
 	for j, f := range ds.Features {

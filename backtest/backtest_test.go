@@ -7,6 +7,7 @@ import (
 
 	"promocast/data"
 	"promocast/forecast"
+	"promocast/interval"
 	"promocast/learn/naive"
 	"promocast/metric"
 	"promocast/model"
@@ -119,6 +120,28 @@ func TestRunScoresWhatItPredicts(t *testing.T) {
 	}
 	if !(r.Coverage >= 0 && r.Coverage <= 1) || r.CoverageN != 3*18 {
 		t.Errorf("coverage %v over %d rows, want a share over folds 2..4 (54 rows)", r.Coverage, r.CoverageN)
+	}
+	// A row's expected units are its forecast times the ratio of actuals
+	// to forecasts of the folds before its own; none in the first fold.
+	var sumA, sumF float64
+	for k := 0; k < opt.Folds; k++ {
+		ratio := math.Min(math.Max(sumA/sumF, interval.MinRatio), interval.MaxRatio)
+		for _, p := range r.Predictions {
+			if p.Fold != k {
+				continue
+			}
+			if k == 0 && !math.IsNaN(p.Expected) {
+				t.Fatalf("first fold row with expected units %v", p.Expected)
+			}
+			if k > 0 && math.Abs(p.Expected-p.Forecast*ratio) > 1e-9*(1+p.Expected) {
+				t.Fatalf("fold %d: expected %v, want forecast %v × earlier folds' ratio %v", k, p.Expected, p.Forecast, ratio)
+			}
+		}
+		for _, p := range r.Predictions {
+			if p.Fold == k {
+				sumA, sumF = sumA+p.Actual, sumF+p.Forecast
+			}
+		}
 	}
 }
 

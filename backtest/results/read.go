@@ -55,7 +55,7 @@ func ReadDir(dir string) (Results, error) {
 			for _, f := range []struct {
 				name string
 				dst  **float64
-			}{{"p10", &p.P10}, {"p90", &p.P90}} {
+			}{{"p10", &p.P10}, {"p90", &p.P90}, {"expected", &p.Expected}} {
 				if _, ok := c.index[f.name]; ok {
 					if *f.dst, err = c.optNumber(f.name); err != nil {
 						return err

@@ -25,7 +25,7 @@ func TestReadDir(t *testing.T) {
 	if len(bt.Metrics) != 2 || bt.Metrics[0].MAPE != nil || *bt.Metrics[0].WAPE != 0.3 || bt.Metrics[1].Level != "2025-01-01" || bt.Metrics[0].Rows != 10 {
 		t.Errorf("metrics = %+v", bt.Metrics)
 	}
-	want := []Prediction{{"gbdt", "S1", "2025-01-02", 1, 4, 3.5, true, nil, nil}, {"gbdt", "S1", "2025-01-03", 1, 0, 0.5, false, nil, nil}}
+	want := []Prediction{{"gbdt", "S1", "2025-01-02", 1, 4, 3.5, true, nil, nil, nil}, {"gbdt", "S1", "2025-01-03", 1, 0, 0.5, false, nil, nil, nil}}
 	if !reflect.DeepEqual(bt.Predictions, want) {
 		t.Errorf("predictions = %+v", bt.Predictions)
 	}

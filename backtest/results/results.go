@@ -54,8 +54,9 @@ type Metric struct {
 }
 
 // Prediction is one scored row of predictions.csv. P10 and P90 are the
-// row's interval calibrated on the folds before its own; nil on the first
-// fold and in folders written before they were added.
+// row's interval calibrated on the folds before its own, Expected its
+// expected units under that calibration; nil on the first fold and in
+// folders written before they were added.
 type Prediction struct {
 	Model    string   `json:"model"`
 	Series   string   `json:"series"`
@@ -66,6 +67,7 @@ type Prediction struct {
 	Promoted bool     `json:"promoted"`
 	P10      *float64 `json:"p10,omitempty"`
 	P90      *float64 `json:"p90,omitempty"`
+	Expected *float64 `json:"expected,omitempty"`
 }
 
 // Files of a backtest folder.
@@ -98,7 +100,7 @@ func FromReports(p *panel.Panel, reports []*backtest.Report, source string) Resu
 		for _, pr := range rep.Predictions {
 			r.Predictions = append(r.Predictions, Prediction{Model: rep.Model, Series: p.Series[pr.Series].ID,
 				Period: p.Grid.Label(pr.Period), Fold: pr.Fold + 1, Actual: pr.Actual, Forecast: pr.Forecast, Promoted: pr.Promoted,
-				P10: finite(pr.P10), P90: finite(pr.P90)})
+				P10: finite(pr.P10), P90: finite(pr.P90), Expected: finite(pr.Expected)})
 		}
 	}
 	return r
@@ -169,14 +171,14 @@ var metricColumns = []string{"wape", "mape", "smape", "rmse", "rmspe", "mase", "
 func (r Results) predictionsFrame() *data.Frame {
 	n := len(r.Predictions)
 	model, id, period := make([]string, n), make([]string, n), make([]string, n)
-	fold, actual, fc, promo, p10, p90 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	fold, actual, fc, promo, p10, p90, exp := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, p := range r.Predictions {
 		model[i], id[i], period[i] = p.Model, p.Series, p.Period
 		fold[i], actual[i], fc[i] = float64(p.Fold), p.Actual, p.Forecast
 		if p.Promoted {
 			promo[i] = 1
 		}
-		p10[i], p90[i] = orNaN(p.P10), orNaN(p.P90)
+		p10[i], p90[i], exp[i] = orNaN(p.P10), orNaN(p.P90), orNaN(p.Expected)
 	}
 	f, _ := data.NewFrame(PredictionsFile, []*data.Column{
 		{Name: "model", Kind: data.String, Str: model},
@@ -188,6 +190,7 @@ func (r Results) predictionsFrame() *data.Frame {
 		{Name: "promoted", Kind: data.Number, Num: promo},
 		{Name: "p10", Kind: data.Number, Num: p10},
 		{Name: "p90", Kind: data.Number, Num: p90},
+		{Name: "expected", Kind: data.Number, Num: exp},
 	})
 	return f
 }

@@ -24,7 +24,7 @@ func sample(source string) Results {
 		},
 		Predictions: []Prediction{
 			{Model: "gbdt", Series: "00042", Period: "2025-01-02", Fold: 1, Actual: 4, Forecast: 3.5, Promoted: true},
-			{Model: "gbdt", Series: "00042", Period: "2025-01-09", Fold: 2, Actual: 0, Forecast: 0.5, P10: ptr(0), P90: ptr(1.25)},
+			{Model: "gbdt", Series: "00042", Period: "2025-01-09", Fold: 2, Actual: 0, Forecast: 0.5, P10: ptr(0), P90: ptr(1.25), Expected: ptr(0.625)},
 		}}
 }
 

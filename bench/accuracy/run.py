@@ -10,7 +10,8 @@ then peer.py on the same folds, joins the predictions on (series, period) and pr
 WAPE, MAPE, WAPE on promotion periods, P10-P90 coverage and bias for the default, the best
 promocast model on these folds and the peer. Metrics: WAPE = sum|a-f|/sum a; MAPE = mean
 |a-f|/a over a > 0; bias = sum(f-a)/sum a; coverage = share of actuals inside P10..P90 (rows of
-the first fold, which has no earlier fold to calibrate on, are not counted).
+the first fold, which has no earlier fold to calibrate on, are not counted). A second table gives
+the bias of the default's expected units (predictions.csv's expected column) on those rows.
 Set PROMOCAST_SUITE_OUT to keep the working folder.
 """
 import json
@@ -75,6 +76,11 @@ def scores(d, col, lo=None, hi=None):
     pr = d["promoted"].values == 1
     out["wape_promo"] = np.abs(a[pr] - f[pr]).sum() / a[pr].sum() if pr.any() else np.nan
     out["cover"] = np.nan
+    out["bias_expected"], out["bias_point_same_rows"] = np.nan, np.nan
+    if "expected" in d and d["expected"].notna().any():
+        e = d["expected"].notna().values
+        out["bias_expected"] = (d["expected"].values[e] - a[e]).sum() / a[e].sum()
+        out["bias_point_same_rows"] = (f[e] - a[e]).sum() / a[e].sum()
     if lo is not None:
         ok = ~np.isnan(d[lo].values)
         if ok.any():
@@ -177,6 +183,11 @@ def main():
         rel = {k: 1 - dv[k] / pv[k] for k in ("wape", "mape", "wape_promo")}
         print(f"{'':10} {'':>6}  {'vs peer':12}" + "".join(f"{100 * rel[k]:+7.1f}%" for k in ("wape", "mape", "wape_promo"))
               + f"   (promocast {r['seconds_promocast']:.0f}s, peer {r['seconds_peer']:.0f}s)")
+    print("\nbias of the default's expected units (forecast times the earlier folds' ratio of actuals to\n"
+          "forecasts: what sums and money use; rows after the first fold), beside its point's on those rows")
+    for n, r in results.items():
+        s = r[DEFAULT]
+        print(f"{n:10} expected {pct(s['bias_expected']):>7}   point {pct(s['bias_point_same_rows']):>7}")
     meta = {n: r["metamorphic"] for n, r in results.items() if "metamorphic" in r}
     if meta:
         print("\nmetamorphic checks: relative change of the default's WAPE (target within ±1%)")
