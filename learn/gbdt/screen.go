@@ -55,8 +55,12 @@ func screenOptional(ds *model.Dataset, b *binned, p Params) ([]bool, error) {
 		keep[f] = true
 	}
 	var rest []int
+	hashes := make([]uint64, b.cols)
+	for f := range hashes {
+		hashes[f] = columnHash(b, f)
+	}
 	for _, f := range optional {
-		if repeatsKept(b, f, keep, ds.Features) {
+		if repeatsKept(b, f, keep, ds.Features, hashes) {
 			keep[f] = false
 		} else {
 			rest = append(rest, f)
@@ -75,11 +79,11 @@ func screenOptional(ds *model.Dataset, b *binned, p Params) ([]bool, error) {
 }
 
 // repeatsKept reports whether feature f's codes equal, on every row, those
-// of another feature that is kept and either not optional or before f.
-func repeatsKept(b *binned, f int, keep []bool, feats []model.Feature) bool {
-	h := columnHash(b, f)
+// of another feature that is kept and either not optional or before f;
+// hashes holds every column's columnHash.
+func repeatsKept(b *binned, f int, keep []bool, feats []model.Feature, hashes []uint64) bool {
 	for g := range feats {
-		if g == f || !keep[g] || (feats[g].Optional && g > f) || b.nbins[g] != b.nbins[f] || columnHash(b, g) != h {
+		if g == f || !keep[g] || (feats[g].Optional && g > f) || b.nbins[g] != b.nbins[f] || hashes[g] != hashes[f] {
 			continue
 		}
 		same := true
