@@ -105,13 +105,12 @@ type Builder struct {
 	group    int // static attribute that groups peers, -1 for none
 
 	// Column offsets of feature blocks.
-	colLag, nLags, colLagGap, colSeason, colYear, colMean, colStd int
-	colLevel                                                      int
-	colKnown, colDiscount, colRelHist, colPromo, colGroup         int
-	colRelCross                                                   int   // -1 without cross prices
-	crossKnown                                                    []int // known indexes of the cross prices
-	colCalendar, nCalendar, colEvents, colStatic                  int
-	seasonLag, yearLag                                            int
+	colLag, nLags, colSeason, colYear, colMean, colStd, colLevel int
+	colKnown, colDiscount, colRelHist, colPromo, colGroup        int
+	colRelCross                                                  int   // -1 without cross prices
+	crossKnown                                                   []int // known indexes of the cross prices
+	colCalendar, nCalendar, colEvents, colStatic                 int
+	seasonLag, yearLag                                           int
 
 	series []seriesState
 	groups map[int]*groupState
@@ -121,9 +120,8 @@ type Builder struct {
 	// the history, since it only answers rows of the plan.
 	groupFrom int
 	nEvents   int // event features the calendar writes
-	// outage marks the periods of Config.Outages; nil when there are none.
-	// outages[k] counts the outages before period outFirst+k.
-	outage   map[int]bool
+	// outages[k] counts Config.Outages' periods before period
+	// outFirst+k; nil when there are none.
 	outages  []int
 	outFirst int
 }
@@ -154,10 +152,9 @@ func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
 				return nil, fmt.Errorf("feature config: outages %v: expected increasing periods", cfg.Outages)
 			}
 		}
-		b.outage, b.outFirst = map[int]bool{}, cfg.Outages[0]
+		b.outFirst = cfg.Outages[0]
 		b.outages = make([]int, cfg.Outages[n-1]-b.outFirst+2)
 		for _, t := range cfg.Outages {
-			b.outage[t] = true
 			b.outages[t-b.outFirst+1]++
 		}
 		for k := 1; k < len(b.outages); k++ {
@@ -664,19 +661,24 @@ func (b *Builder) y(s *panel.Series, i int) float64 {
 // the outages (Config.Outages): from the latest period at or before j
 // that is not an outage.
 func (b *Builder) back(s *panel.Series, j, k int) int {
-	if b.outage == nil || b.outagesBefore(s.Start+j+1) == b.outagesBefore(s.Start+j-k) {
+	if b.outages == nil || b.outagesBefore(s.Start+j+1) == b.outagesBefore(s.Start+j-k) {
 		return j - k // no outage in the way
 	}
-	for b.outage[s.Start+j] {
+	for b.isOutage(s.Start + j) {
 		j--
 	}
 	for ; k > 0; k-- {
 		j--
-		for b.outage[s.Start+j] {
+		for b.isOutage(s.Start + j) {
 			j--
 		}
 	}
 	return j
+}
+
+// isOutage reports whether period t is one of Config.Outages.
+func (b *Builder) isOutage(t int) bool {
+	return b.outagesBefore(t+1) > b.outagesBefore(t)
 }
 
 // outagesBefore counts the outages before period t.
