@@ -77,6 +77,9 @@ func runForecast(e *env, f forecastFlags) error {
 	if n := countNonEmpty(res.Warnings); n > 0 {
 		fmt.Fprintf(e.stdout, "%d rows lie outside the training history: see their warnings column\n", n)
 	}
+	if c := mf.Model.Calibration; c != nil && c.Ratio > 0 && c.Ratio != 1 {
+		fmt.Fprintf(e.stdout, "units below are expected units: the point forecasts × %.3f, the calibration backtest's ratio of actuals to forecasts (the file has both)\n", c.Ratio)
+	}
 	fmt.Fprintln(e.stdout)
 	writeTotals(e.stdout, f.by, totals)
 	return nil
