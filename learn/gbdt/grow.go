@@ -70,9 +70,12 @@ type grower struct {
 	open         []int // indices into leaves of leaves that can split
 	// treeFeatures marks the features the current tree may use.
 	treeFeatures []bool
-	nodeMask     [2][]bool
-	bestPerFeat  [2][]split
-	rng          *rand.Rand
+	// goes[n] says, per bin code, whether a row goes left at the current
+	// tree's node n (internal nodes only), for leafOf.
+	goes        [][256]bool
+	nodeMask    [2][]bool
+	bestPerFeat [2][]split
+	rng         *rand.Rand
 }
 
 func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
@@ -187,6 +190,7 @@ func (gr *grower) grow(g, h []float64) *Tree {
 	})
 	gr.bounds = append(gr.bounds[:0], [2]float64{-inf, inf})
 	gr.open = gr.open[:0]
+	gr.goes = gr.goes[:0]
 	if gr.canSplit(0, H) {
 		root := &gr.leaves[0]
 		gr.newHist(root)
@@ -253,6 +257,12 @@ func (gr *grower) split(t *Tree, g, h []float64, k int, last bool) {
 	left := t.addNode(s.wl, s.hl)
 	right := t.addNode(s.wr, s.hr)
 	n := lf.node
+	for len(gr.goes) <= int(n) {
+		gr.goes = append(gr.goes, [256]bool{})
+	}
+	for c := range gr.goes[n] {
+		gr.goes[n][c] = s.goesLeft(uint8(c))
+	}
 	t.Feature[n] = int32(s.feature)
 	t.Left[n], t.Right[n] = left, right
 	t.DefaultLeft[n] = s.defaultLeft
@@ -393,4 +403,20 @@ func (gr *grower) partition(lf *leafState, s *split, moveCodes bool) (int, int8)
 	})
 	copy(seg, moved)
 	return nl, dst
+}
+
+// leafOf returns the leaf of the current tree t that training row i
+// reaches, reading the row's bin codes: the same leaf as t.leaf on its
+// values, since a split "codes ≤ bin go left" is the test v ≤ threshold.
+func (gr *grower) leafOf(t *Tree, i int) int {
+	row := gr.b.codes[i*gr.b.cols : (i+1)*gr.b.cols]
+	n := 0
+	for f := t.Feature[n]; f >= 0; f = t.Feature[n] {
+		if gr.goes[n][row[f]] {
+			n = int(t.Left[n])
+		} else {
+			n = int(t.Right[n])
+		}
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"promocast/internal/parallel"
 	"promocast/model"
 )
 
@@ -80,6 +81,7 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 		score[i] = m.BaseScore
 	}
 	g, h := make([]float64, n), make([]float64, n)
+	grown := make([]int32, n) // the round (from 1) whose tree a row was grown in
 	var renew *quantileRenewer
 	if q, ok := obj.(quantileLoss); ok {
 		renew = newQuantileRenewer(q.alpha, n)
@@ -110,17 +112,27 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 		for i := range t.Value {
 			t.Value[i] *= p.LearningRate
 		}
-		if len(gr.rows) == n {
-			for _, lf := range gr.leaves {
-				v := t.Value[lf.node]
-				for _, r := range gr.rows[lf.begin:lf.end] {
-					score[r] += v
+		// The tree's rows are partitioned into its leaves; the rows the
+		// round left out of its sample are walked down the tree on their
+		// bin codes, in parallel blocks (each row's score is its own, so
+		// the result does not depend on the threads).
+		stamp := int32(round + 1)
+		for _, lf := range gr.leaves {
+			v := t.Value[lf.node]
+			for _, r := range gr.rows[lf.begin:lf.end] {
+				score[r] += v
+				grown[r] = stamp
+			}
+		}
+		if len(gr.rows) < n {
+			const block = 8192
+			parallel.For((n+block-1)/block, p.Threads, func(k int) {
+				for i := k * block; i < min((k+1)*block, n); i++ {
+					if grown[i] != stamp {
+						score[i] += t.Value[gr.leafOf(t, i)]
+					}
 				}
-			}
-		} else {
-			for i := range score {
-				score[i] += t.Value[t.leaf(train.X.Row(i))]
-			}
+			})
 		}
 		m.Trees = append(m.Trees, *t)
 		if valid == nil {
