@@ -117,13 +117,14 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 		// bin codes, in parallel blocks (each row's score is its own, so
 		// the result does not depend on the threads).
 		stamp := int32(round + 1)
-		for _, lf := range gr.leaves {
+		parallel.For(len(gr.leaves), p.Threads, func(k int) {
+			lf := gr.leaves[k]
 			v := t.Value[lf.node]
 			for _, r := range gr.rows[lf.begin:lf.end] {
 				score[r] += v
 				grown[r] = stamp
 			}
-		}
+		})
 		if len(gr.rows) < n {
 			const block = 8192
 			parallel.For((n+block-1)/block, p.Threads, func(k int) {
@@ -199,10 +200,20 @@ func monotone(feats []model.Feature) []int8 {
 
 // sampleRows sets gr.rows to the rows of the next tree: each row with
 // probability frac, in ascending order.
+//
+// A row is kept when rng.Float64() < frac; Float64 is the low 53 bits of
+// a Uint64 over 2⁵³, so the same test on the integer against
+// ⌈frac·2⁵³⌉ keeps the same rows without the conversion.
 func sampleRows(gr *grower, n int, frac float64, rng *rand.Rand) {
 	gr.rows = gr.rows[:0]
+	if frac >= 1 {
+		gr.rows = append(gr.rows, gr.iota[:n]...)
+		return
+	}
+	const low53 = 1<<53 - 1
+	keep := uint64(math.Ceil(frac * (1 << 53)))
 	for i := 0; i < n; i++ {
-		if frac >= 1 || rng.Float64() < frac {
+		if rng.Uint64()&low53 < keep {
 			gr.rows = append(gr.rows, uint32(i))
 		}
 	}
