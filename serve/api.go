@@ -92,9 +92,9 @@ type Totals struct {
 	Group    string  `json:"group"`
 	Rows     int     `json:"rows"`
 	Promoted int     `json:"promoted"`
-	Forecast float64 `json:"forecast"`
-	Baseline float64 `json:"baseline"`
-	Uplift   float64 `json:"uplift"`
+	Forecast float64 `json:"forecast" doc:"the rows' expected units under the plan"`
+	Baseline float64 `json:"baseline" doc:"the rows' expected units with every promotion lever off"`
+	Uplift   float64 `json:"uplift" doc:"forecast minus baseline"`
 	Parts    Parts   `json:"parts"`
 	Money    *Money  `json:"money,omitempty"`
 }
