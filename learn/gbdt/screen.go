@@ -21,7 +21,9 @@ import (
 //     other fifth as it is and with the feature's values shuffled among
 //     those rows (screenShuffles times, averaged per row), and the
 //     feature is kept only when the mean increase of the rows' loss is
-//     more than screenT standard errors above zero.
+//     more than screenT standard errors above zero. With fewer than
+//     screenMinHeld rows to hold out there is too little to judge by, and
+//     the feature is kept.
 //
 // A column unrelated to the target leaves the held-out error unchanged in
 // expectation, so it passes with chance about 0.1% (a one-sided test at
@@ -36,6 +38,9 @@ const (
 	screenRounds   = 100
 	screenShuffles = 3
 	screenT        = 3.0
+	// screenMinHeld is the fewest held-out rows the test is made on;
+	// with fewer, every optional feature that is not a copy is kept.
+	screenMinHeld = 30
 )
 
 // screenOptional returns which features the trees may split on, or nil
@@ -66,7 +71,7 @@ func screenOptional(ds *model.Dataset, b *binned, p Params) ([]bool, error) {
 			rest = append(rest, f)
 		}
 	}
-	if len(rest) > 0 {
+	if len(rest) > 0 && min(ds.X.Rows, screenRows)/5 >= screenMinHeld {
 		signal, err := heldOutSignal(ds, keep, rest, p)
 		if err != nil {
 			return nil, err

@@ -81,3 +81,27 @@ func TestScreenOptionalChangesNothingKept(t *testing.T) {
 		t.Fatal("the extra columns changed nothing without the screen: the test cannot tell the screen works")
 	}
 }
+
+// TestScreenOptionalKeepsWhenTooFewRows checks that on too few rows to
+// judge by (fewer than screenMinHeld held out) the optional features that
+// are not copies are kept, and copies still go.
+func TestScreenOptionalKeepsWhenTooFewRows(t *testing.T) {
+	_, wide := withOptional(100, 3)
+	p, err := Params{Rounds: 20, LearningRate: 0.1, MaxLeaves: 7, MaxDepth: 3, Seed: 1, Threads: 1}.validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := binDataset(wide, p.Bins, p.Seed, p.Threads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep, err := screenOptional(wide, b, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, ft := range wide.Features {
+		if want := f < 10; keep[f] != want {
+			t.Errorf("feature %d (%s) kept %v, want %v", f, ft.Name, keep[f], want)
+		}
+	}
+}
