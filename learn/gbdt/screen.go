@@ -1,7 +1,6 @@
 package gbdt
 
 import (
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
 
@@ -60,10 +59,7 @@ func screenOptional(ds *model.Dataset, b *binned, p Params) ([]bool, error) {
 		keep[f] = true
 	}
 	var rest []int
-	hashes := make([]uint64, b.cols)
-	for f := range hashes {
-		hashes[f] = columnHash(b, f)
-	}
+	hashes := columnHashes(b)
 	for _, f := range optional {
 		if repeatsKept(b, f, keep, ds.Features, hashes) {
 			keep[f] = false
@@ -85,7 +81,7 @@ func screenOptional(ds *model.Dataset, b *binned, p Params) ([]bool, error) {
 
 // repeatsKept reports whether feature f's codes equal, on every row, those
 // of another feature that is kept and either not optional or before f;
-// hashes holds every column's columnHash.
+// hashes holds every column's hash (columnHashes).
 func repeatsKept(b *binned, f int, keep []bool, feats []model.Feature, hashes []uint64) bool {
 	for g := range feats {
 		if g == f || !keep[g] || (feats[g].Optional && g > f) || b.nbins[g] != b.nbins[f] || hashes[g] != hashes[f] {
@@ -102,19 +98,20 @@ func repeatsKept(b *binned, f int, keep []bool, feats []model.Feature, hashes []
 	return false
 }
 
-// columnHash is the FNV-1a hash of feature f's codes.
-func columnHash(b *binned, f int) uint64 {
-	h := fnv.New64a()
-	buf := make([]byte, 0, 4096)
+// columnHashes returns every feature's FNV-1a hash of its codes, in one
+// pass over the row-major codes.
+func columnHashes(b *binned) []uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := make([]uint64, b.cols)
+	for f := range h {
+		h[f] = offset
+	}
 	for i := 0; i < b.rows; i++ {
-		buf = append(buf, b.codes[i*b.cols+f])
-		if len(buf) == cap(buf) {
-			h.Write(buf)
-			buf = buf[:0]
+		for f, c := range b.codes[i*b.cols : (i+1)*b.cols] {
+			h[f] = (h[f] ^ uint64(c)) * prime
 		}
 	}
-	h.Write(buf)
-	return h.Sum64()
+	return h
 }
 
 // heldOutSignal reports, for each feature of rest, whether shuffling it

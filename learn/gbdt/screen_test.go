@@ -37,18 +37,7 @@ func withOptional(n int, seed uint64) (base, wide *model.Dataset) {
 func TestScreenOptionalDropsNoiseAndCopies(t *testing.T) {
 	for seed := uint64(1); seed <= 8; seed++ {
 		_, wide := withOptional(3000, seed)
-		p, err := Params{Rounds: 100, LearningRate: 0.1, MaxLeaves: 15, MaxDepth: 4, Seed: seed, Threads: 2}.validate()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := binDataset(wide, p.Bins, p.Seed, p.Threads)
-		if err != nil {
-			t.Fatal(err)
-		}
-		keep, err := screenOptional(wide, b, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		keep := screened(t, wide, Params{Rounds: 100, LearningRate: 0.1, MaxLeaves: 15, MaxDepth: 4, Seed: seed, Threads: 2})
 		for f, ft := range wide.Features {
 			if want := f < 5; keep[f] != want {
 				t.Errorf("seed %d: feature %d (%s) kept %v, want %v", seed, f, ft.Name, keep[f], want)
@@ -87,21 +76,28 @@ func TestScreenOptionalChangesNothingKept(t *testing.T) {
 // are not copies are kept, and copies still go.
 func TestScreenOptionalKeepsWhenTooFewRows(t *testing.T) {
 	_, wide := withOptional(100, 3)
-	p, err := Params{Rounds: 20, LearningRate: 0.1, MaxLeaves: 7, MaxDepth: 3, Seed: 1, Threads: 1}.validate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := binDataset(wide, p.Bins, p.Seed, p.Threads)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keep, err := screenOptional(wide, b, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	keep := screened(t, wide, Params{Rounds: 20, LearningRate: 0.1, MaxLeaves: 7, MaxDepth: 3, Seed: 1, Threads: 1})
 	for f, ft := range wide.Features {
 		if want := f < 10; keep[f] != want {
 			t.Errorf("feature %d (%s) kept %v, want %v", f, ft.Name, keep[f], want)
 		}
 	}
+}
+
+// screened bins ds with p and returns which features screenOptional keeps.
+func screened(t *testing.T, ds *model.Dataset, p Params) []bool {
+	t.Helper()
+	p, err := p.validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := binDataset(ds, p.Bins, p.Seed, p.Threads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep, err := screenOptional(ds, b, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keep
 }
