@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -193,6 +194,34 @@ func TestNamesAndRuns(t *testing.T) {
 	}
 	if got[1].Created.Before(time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("run stamped %v, not by the store's clock", got[1].Created)
+	}
+}
+
+// TestRecordRunsInOrder records more runs than one INSERT statement takes,
+// and some over: every run is kept, in order, with its own fields.
+func TestRecordRunsInOrder(t *testing.T) {
+	st := open(t)
+	ctx := t.Context()
+	n := 2*runsPerInsert + 5
+	runs := make([]Run, n)
+	for i := range runs {
+		runs[i] = Run{Kind: "forecast", Model: "shop", Version: i + 1, Params: []byte(fmt.Sprintf(`{"rows":%d}`, i)), Millis: float64(i)}
+	}
+	if err := st.RecordRuns(ctx, runs); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Runs(ctx, 1000)
+	if err != nil || len(got) != n {
+		t.Fatalf("%d runs, %v; want %d", len(got), err, n)
+	}
+	for k, r := range got {
+		i := n - 1 - k // newest first
+		if r.Version != i+1 || string(r.Params) != fmt.Sprintf(`{"rows":%d}`, i) || r.Millis != float64(i) || string(r.Summary) != "null" {
+			t.Fatalf("run %d of the log is %+v, want run %d as recorded", k, r, i)
+		}
+		if k > 0 && r.ID >= got[k-1].ID {
+			t.Fatalf("ids not descending: %d after %d", r.ID, got[k-1].ID)
+		}
 	}
 }
 
