@@ -331,21 +331,24 @@ func TestMetricsAndRuns(t *testing.T) {
 }
 
 // TestRunRetention keeps the request log to its bound: five runs, however
-// many requests were answered.
+// many requests were answered, whether the whole retention is applied after
+// every batch or only the count (the age once an hour).
 func TestRunRetention(t *testing.T) {
-	e := newEnv(t, Options{Runs: RunRetention{MaxRuns: 5, Every: time.Nanosecond}})
-	for range 12 {
-		if code, body := e.call(t, "POST", "/v1/forecast", "", ForecastRequest{Rows: e.shop.planRows(1)}); code != 200 {
-			t.Fatalf("%d %s", code, body)
+	for _, every := range []time.Duration{time.Nanosecond, time.Hour} {
+		e := newEnv(t, Options{Runs: RunRetention{MaxRuns: 5, Every: every}})
+		for range 12 {
+			if code, body := e.call(t, "POST", "/v1/forecast", "", ForecastRequest{Rows: e.shop.planRows(1)}); code != 200 {
+				t.Fatalf("%d %s", code, body)
+			}
 		}
-	}
-	e.srv.Close()
-	runs, err := e.store.Runs(t.Context(), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(runs) != 5 {
-		t.Errorf("%d runs kept, want 5", len(runs))
+		e.srv.Close()
+		runs, err := e.store.Runs(t.Context(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) != 5 {
+			t.Errorf("pruned every %v: %d runs kept, want 5", every, len(runs))
+		}
 	}
 }
 

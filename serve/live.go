@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"promocast/data"
@@ -15,8 +14,11 @@ import (
 )
 
 // Loader reads the history a registered model scores against (its
-// DataSource, checked against its DataFingerprint). The server caches
-// histories by fingerprint, so versions trained on one history share it.
+// DataSource, checked against its DataFingerprint). The server keeps no
+// history once a version's scorer is built from it: the scorer holds what it
+// needs, and a history frame kept for later versions (a few seconds of
+// reading saved on a swap) would hold its text columns resident and make
+// every garbage collection trace them.
 type Loader func(ctx context.Context, m registry.Model) (*data.Frame, error)
 
 // Live is a model version ready to answer: the registry record, the model
@@ -37,12 +39,6 @@ func (lv *Live) Ref() ModelRef {
 	return ModelRef{Name: lv.Entry.Name, Version: lv.Entry.Version, Kind: lv.Entry.Kind, Checksum: lv.Entry.Checksum}
 }
 
-// histories caches history frames by fingerprint.
-type histories struct {
-	mu     sync.Mutex
-	frames map[string]*data.Frame
-}
-
 // build loads a registered version into a Live: the stored file (checksum
 // checked), its history and its scorer. Nothing is published.
 func (s *Server) build(ctx context.Context, entry registry.Model) (*Live, error) {
@@ -50,7 +46,7 @@ func (s *Server) build(ctx context.Context, entry registry.Model) (*Live, error)
 	if err != nil {
 		return nil, err
 	}
-	mf, sc, err := loadVersion(ctx, s.history, entry, b)
+	mf, sc, err := loadVersion(ctx, s.load, entry, b)
 	if err != nil {
 		return nil, err
 	}
@@ -97,21 +93,6 @@ func Check(load Loader) registry.Check {
 		_, _, err := loadVersion(ctx, load, m, file)
 		return err
 	}
-}
-
-func (s *Server) history(ctx context.Context, entry registry.Model) (*data.Frame, error) {
-	key := entry.DataFingerprint + "\x00" + entry.DataSource
-	s.hist.mu.Lock()
-	defer s.hist.mu.Unlock()
-	if f := s.hist.frames[key]; f != nil {
-		return f, nil
-	}
-	f, err := s.load(ctx, entry)
-	if err != nil {
-		return nil, err
-	}
-	s.hist.frames[key] = f
-	return f, nil
 }
 
 // publish makes lv the live model and returns the one it replaced.

@@ -1,13 +1,16 @@
 package serve
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // Scope is what a caller must be allowed to do to call a route.
@@ -145,15 +148,34 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	return nil
 }
 
+// writeJSON writes v as the response body with its length, encoded into a
+// buffer reused across responses.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	buf := responseBuffers.Get().(*bytes.Buffer)
+	defer putResponseBuffer(buf)
+	buf.Reset()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(Error{ErrorDetail{Message: "internal error: response could not be encoded", Status: status}})
+		buf.Reset()
+		json.NewEncoder(buf).Encode(Error{ErrorDetail{Message: "internal error: response could not be encoded", Status: status}})
 	}
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(buf.Bytes())
+}
+
+// responseBuffers holds response buffers for reuse; one grown past
+// maxPooledResponse is let go, so a rare large answer does not stay resident.
+var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledResponse = 1 << 20
+
+func putResponseBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledResponse {
+		responseBuffers.Put(b)
+	}
 }
 
 // writeError reports err as a structured error; errors that are not

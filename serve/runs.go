@@ -18,9 +18,10 @@ import (
 // to runLinger after its first, so that a busy server commits a few
 // transactions a second rather than one per request. When it falls behind,
 // runs are dropped and counted rather than slowing requests down. It
-// prunes the log to its retention when it starts, and between batches once
-// RunRetention.Every has passed or a tenth of MaxRuns were recorded, so the
-// log holds at most about 1.1 × MaxRuns plus one batch.
+// prunes the log to its retention when it starts and once RunRetention.Every
+// has passed, and to MaxRuns after every batch, so the log holds at most
+// MaxRuns plus one batch; the count's pruning deletes about a batch at a time
+// rather than a long burst that would hold up requests.
 type recorder struct {
 	store   *registry.Store
 	log     *slog.Logger
@@ -82,7 +83,7 @@ func (rc *recorder) add(r registry.Run, params, summary any) {
 func (rc *recorder) loop() {
 	defer close(rc.done)
 	rc.prune()
-	pruned, since := rc.now(), 0 // since: runs recorded since the last prune
+	pruned := rc.now()
 	batch := make([]registry.Run, 0, runBatch)
 	linger := time.NewTimer(runLinger)
 	for r := range rc.ch {
@@ -106,10 +107,11 @@ func (rc *recorder) loop() {
 			rc.log.Warn("could not record runs", "runs", len(batch), "err", err)
 		}
 		cancel()
-		since += len(batch)
-		if rc.now().Sub(pruned) >= rc.keep.Every || rc.keep.MaxRuns > 0 && since >= max(1, rc.keep.MaxRuns/10) {
+		if rc.now().Sub(pruned) >= rc.keep.Every {
 			rc.prune()
-			pruned, since = rc.now(), 0
+			pruned = rc.now()
+		} else if rc.keep.MaxRuns >= 0 {
+			rc.pruneCount()
 		}
 	}
 }
@@ -127,6 +129,15 @@ func (rc *recorder) prune() {
 		rc.log.Warn("could not prune the request log", "err", err)
 	} else if n > 0 {
 		rc.log.Info("pruned the request log", "runs", n, "keep", rc.keep.MaxRuns, "max_age", rc.keep.MaxAge)
+	}
+}
+
+// pruneCount deletes the runs beyond MaxRuns, the oldest first.
+func (rc *recorder) pruneCount() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := rc.store.PruneRuns(ctx, rc.keep.MaxRuns, time.Time{}); err != nil {
+		rc.log.Warn("could not prune the request log", "err", err)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"promocast/data"
 	"promocast/registry"
 )
 
@@ -31,7 +30,6 @@ type Server struct {
 
 	live   atomic.Pointer[Live]
 	swapMu sync.Mutex // serialises Start, Promote, Rollback and sync
-	hist   histories
 
 	routes  []Route
 	wrapped []http.Handler            // routes' handlers behind metrics and auth
@@ -60,7 +58,6 @@ func New(store *registry.Store, load Loader, opt Options) (*Server, error) {
 	}
 	s := &Server{opt: opt, log: opt.Logger, store: store, load: load, auth: newAuth(opt.Tokens, opt.InsecureAdmin),
 		metrics: newMetrics(), byPath: map[string]map[string]int{}, mux: http.NewServeMux()}
-	s.hist.frames = map[string]*data.Frame{}
 	s.admit = newAdmission(&s.opt.Limits, s.metrics.queued.Add)
 	s.runs = newRecorder(store, s.log, s.metrics.runsDrop, opt.Runs)
 	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

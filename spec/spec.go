@@ -405,21 +405,20 @@ func (s *Spec) Lever(name string) (LeverRule, bool) {
 }
 
 // PriceColumn returns the column that holds the selling price: Price when
-// set, else the first price lever, else "".
+// set, else the price lever first by name (one whose off is a column or
+// infer), else "". It reads the levers as a validated spec has them,
+// without allocating: it runs for every forecast the server answers.
 func (s *Spec) PriceColumn() string {
 	if s.Price != "" {
 		return s.Price
 	}
-	rules, err := s.Levers()
-	if err != nil {
-		return ""
-	}
-	for _, r := range rules {
-		if r.IsPrice() {
-			return r.Name
+	first := ""
+	for n, l := range s.Promotion {
+		if v, ok := l.Off.(string); ok && strings.TrimSpace(v) != "" && (first == "" || n < first) {
+			first = n
 		}
 	}
-	return ""
+	return first
 }
 
 // Season returns the number of periods in the main seasonal cycle: the

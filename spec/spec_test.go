@@ -154,3 +154,37 @@ func TestLever(t *testing.T) {
 		t.Error("a known column that is no lever was found as one")
 	}
 }
+
+// TestPriceColumn: the explicit price column, else the price lever first by
+// name (the same as the first price rule of Levers), else none.
+func TestPriceColumn(t *testing.T) {
+	for _, c := range []struct {
+		price string
+		promo map[string]Lever
+		want  string
+	}{
+		{"", map[string]Lever{"display": {Off: 0}, "feature": {Off: 0.0}}, ""},
+		{"", map[string]Lever{"display": {Off: 0}, "shelf_price": {Off: "list_price"}, "coupon_price": {Off: "infer"}}, "coupon_price"},
+		{"", map[string]Lever{"zz": {Off: "base"}, "display": {Off: 1}}, "zz"},
+		{"sold_at", map[string]Lever{"price": {Off: "base_price"}}, "sold_at"},
+	} {
+		s := &Spec{Price: c.price, Promotion: c.promo}
+		if got := s.PriceColumn(); got != c.want {
+			t.Errorf("%v: price column %q, want %q", c.promo, got, c.want)
+		}
+		rules, err := s.Levers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := ""
+		for _, r := range rules {
+			if r.IsPrice() {
+				first = r.Name
+				break
+			}
+		}
+		if c.price == "" && first != c.want {
+			t.Errorf("%v: Levers' first price rule %q, PriceColumn %q", c.promo, first, c.want)
+		}
+	}
+}
