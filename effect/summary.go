@@ -21,13 +21,18 @@ type Summary struct {
 	Series, Promoted int
 }
 
-// Read turns an effect θ into what a planner reads: the elasticity −θ of a
-// price lever, or the lift exp(θ)−1 of a unit step of another lever.
-func Read(c forecast.EffectColumn, theta float64) float64 {
+// Read turns an effect θ into what a planner reads at a series' recent
+// level: the elasticity of units to price for a price lever, the lift of a
+// unit step for another. The effect model's log reads units plus κ·(1 +
+// level) (forecast.Effects.Offset, κ = offset), so at the level a change
+// of θ in it is a change (1 + κ) times as large relative to units (for a
+// level well above one unit): the elasticity is −(1+κ)·θ and the lift
+// (1+κ)·(exp θ − 1).
+func Read(c forecast.EffectColumn, theta, offset float64) float64 {
 	if c.LogPrice {
-		return -theta
+		return -(1 + offset) * theta
 	}
-	return math.Exp(theta) - 1
+	return (1 + offset) * (math.Exp(theta) - 1)
 }
 
 // Summarise reads every column of an effect model.
@@ -35,13 +40,13 @@ func Summarise(e *forecast.Effects) []Summary {
 	ids := sortedIDs(e)
 	out := make([]Summary, len(e.Columns))
 	for k, c := range e.Columns {
-		s := Summary{Column: c, Panel: Read(c, e.Global[k])}
-		a, b := Read(c, e.Global[k]-1.96*e.GlobalSE[k]), Read(c, e.Global[k]+1.96*e.GlobalSE[k])
+		s := Summary{Column: c, Panel: Read(c, e.Global[k], e.Offset)}
+		a, b := Read(c, e.Global[k]-1.96*e.GlobalSE[k], e.Offset), Read(c, e.Global[k]+1.96*e.GlobalSE[k], e.Offset)
 		s.Low, s.High = math.Min(a, b), math.Max(a, b)
 		var vals []float64
 		for _, id := range ids {
 			se := e.Series[id]
-			vals = append(vals, Read(c, se.Theta[k]))
+			vals = append(vals, Read(c, se.Theta[k], e.Offset))
 			if c.Own && se.Max[k] > 1e-9 {
 				s.Promoted++
 			}
@@ -69,13 +74,13 @@ func Frame(e *forecast.Effects) *data.Frame {
 			if !c.Own {
 				continue
 			}
-			a, b := Read(c, se.Theta[k]-1.96*se.SE[k]), Read(c, se.Theta[k]+1.96*se.SE[k])
+			a, b := Read(c, se.Theta[k]-1.96*se.SE[k], e.Offset), Read(c, se.Theta[k]+1.96*se.SE[k], e.Offset)
 			kd := "lift"
 			if c.LogPrice {
 				kd = "elasticity"
 			}
 			series, lever, kind = append(series, id), append(lever, c.Name), append(kind, kd)
-			eff, lo, hi = append(eff, Read(c, se.Theta[k])), append(lo, math.Min(a, b)), append(hi, math.Max(a, b))
+			eff, lo, hi = append(eff, Read(c, se.Theta[k], e.Offset)), append(lo, math.Min(a, b)), append(hi, math.Max(a, b))
 			promoted = append(promoted, float64(se.Promoted))
 			on := 0.0
 			if se.Max[k] > 1e-9 {

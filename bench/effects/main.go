@@ -179,21 +179,22 @@ func recovery(shop *synth.Panel, p *panel.Panel, e *forecast.Effects) {
 				th = append(th, s.Theta[k])
 			}
 			sort.Float64s(th)
-			fmt.Printf("  %-20s lift: global %+.1f%% (median series %+.1f%%)\n", c.Name, 100*(math.Exp(e.Global[k])-1), 100*(math.Exp(th[len(th)/2])-1))
+			fmt.Printf("  %-20s lift: global %+.1f%% (median series %+.1f%%)\n", c.Name, 100*effect.Read(c, e.Global[k], e.Offset), 100*effect.Read(c, th[len(th)/2], e.Offset))
 			continue
 		}
 		var xs, ys []float64
 		ae, aeg := 0.0, 0.0
 		for id, s := range e.Series {
 			if t, ok := truth[id]; ok && s.Promoted > 0 {
-				xs, ys = append(xs, -s.Theta[k]), append(ys, t)
-				ae += math.Abs(-s.Theta[k] - t)
-				aeg += math.Abs(-e.Theta("", group[id])[k] - t)
+				est := effect.Read(c, s.Theta[k], e.Offset)
+				xs, ys = append(xs, est), append(ys, t)
+				ae += math.Abs(est - t)
+				aeg += math.Abs(effect.Read(c, e.Theta("", group[id])[k], e.Offset) - t)
 			}
 		}
 		fmt.Printf("  (group effects alone: mean abs error %.2f)\n", aeg/float64(len(xs)))
 		fmt.Printf("  %-20s elasticity: global %.2f; per series vs truth: correlation %.3f, mean abs error %.2f, mean %.2f vs %.2f (%d series)\n",
-			c.Name, -e.Global[k], stat.Correlation(xs, ys, nil), ae/float64(len(xs)), stat.Mean(xs, nil), stat.Mean(ys, nil), len(xs))
+			c.Name, effect.Read(c, e.Global[k], e.Offset), stat.Correlation(xs, ys, nil), ae/float64(len(xs)), stat.Mean(xs, nil), stat.Mean(ys, nil), len(xs))
 	}
 }
 

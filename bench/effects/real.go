@@ -82,13 +82,13 @@ func runReal(root string, only map[string]bool) error {
 		}
 		var ours []float64
 		for _, s := range e.Series {
-			ours = append(ours, -s.Theta[kp])
+			ours = append(ours, effect.Read(e.Columns[kp], s.Theta[kp], e.Offset))
 		}
 		sort.Float64s(ours)
 		med := ours[len(ours)/2]
 		reg := coefs[0]
 		fmt.Printf("%-10s median series elasticity %.2f, panel %.2f; pooled within-series regression %.2f ± %.2f (median off by %+.0f%%)\n",
-			rp.name, med, -e.Global[kp], reg.Estimate, reg.StdErr, 100*(med/reg.Estimate-1))
+			rp.name, med, effect.Read(e.Columns[kp], e.Global[kp], e.Offset), reg.Estimate, reg.StdErr, 100*(med/reg.Estimate-1))
 		checkSeries(p, e, kp)
 	}
 	return nil
@@ -112,15 +112,17 @@ func checkSeries(p *panel.Panel, e *forecast.Effects, kp int) {
 		}
 	}
 	determined, inside, between, over := 0, 0, 0, 0
-	pooled := -e.Global[kp]
+	pooled := effect.Read(e.Columns[kp], e.Global[kp], e.Offset)
 	for _, s := range p.Series {
 		se, ok := e.Series[s.ID]
 		if !ok {
 			continue
 		}
-		ours := -se.Theta[kp]
+		ours := effect.Read(e.Columns[kp], se.Theta[kp], e.Offset)
 		est, sd, promoted := seriesRegression(s, kprice, flags, e, p)
-		lift20 := math.Pow(0.8, ours) - 1
+		// 20% off: the log of off over price is −ln 0.8, the lift in units
+		// at the series' level as Read gives it.
+		lift20 := (1 + e.Offset) * (math.Pow(0.8, -se.Theta[kp]) - 1)
 		emp := empiricalLift(s, kprice)
 		if !math.IsNaN(emp) && emp > 0 && lift20 > 2*emp {
 			over++
