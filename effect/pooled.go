@@ -1,8 +1,10 @@
 package effect
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 
 	"gonum.org/v1/gonum/floats"
@@ -11,6 +13,7 @@ import (
 
 	"promocast/data"
 	"promocast/forecast"
+	"promocast/internal/parallel"
 	"promocast/learn/gbdt"
 	"promocast/model"
 	"promocast/spec"
@@ -155,16 +158,11 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 			dst[c] = src[j]
 		}
 	}
-	zr, err := crossFit(X, cf, z, opt)
+	resid, err := crossFit(X, cf, append([][]float64{z}, D...), opt)
 	if err != nil {
 		return nil, err
 	}
-	Dr := make([][]float64, k)
-	for j := range D {
-		if Dr[j], err = crossFit(X, cf, D[j], opt); err != nil {
-			return nil, err
-		}
-	}
+	zr, Dr := resid[0], resid[1:]
 
 	// A column whose residual restates an earlier one's (|correlation| >
 	// 0.95) cannot be told apart from it: the earlier column keeps the
@@ -283,15 +281,26 @@ func effectColumns(pr *forecast.Prepared) ([]forecast.EffectColumn, error) {
 	return cols, nil
 }
 
-// crossFit returns y minus its cross-fitted prediction from X: each fold's
-// rows are predicted by boosted trees trained on the other folds' rows.
-// Folds interleave rows (row i is in fold i mod folds), so each holds every
-// period and series.
-func crossFit(X *data.Matrix, feats []model.Feature, y []float64, opt Options) ([]float64, error) {
-	n := len(y)
-	res := make([]float64, n)
+// crossFit returns each target ys[j] minus its cross-fitted prediction from
+// X: each fold's rows are predicted by boosted trees trained on the other
+// folds' rows. Folds interleave rows (row i is in fold i mod folds), so each
+// holds every period and series. A fold's training and held-out rows are
+// gathered once for every target, and the targets' models are trained side
+// by side, one thread each, which kept both cores busier than one model at
+// a time on two threads (small trees on 150,000 rows leave threads idle).
+// Each model is the same whatever the threads.
+func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options) ([][]float64, error) {
+	n := X.Rows
+	res := make([][]float64, len(ys))
+	for j := range res {
+		res[j] = make([]float64, n)
+	}
 	params := gbdt.Params{Rounds: opt.Rounds, LearningRate: 0.1, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
-		Seed: 7, Threads: opt.Threads}
+		Seed: 7, Threads: 1}
+	threads := opt.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
 	for f := 0; f < opt.Folds; f++ {
 		var train []int
 		for i := 0; i < n; i++ {
@@ -306,14 +315,9 @@ func crossFit(X *data.Matrix, feats []model.Feature, y []float64, opt Options) (
 			}
 			train = sub
 		}
-		ds := &model.Dataset{X: data.NewMatrix(len(train), X.Cols), Y: make([]float64, len(train)), Features: feats}
+		Xf := data.NewMatrix(len(train), X.Cols)
 		for a, i := range train {
-			copy(ds.X.Row(a), X.Row(i))
-			ds.Y[a] = y[i]
-		}
-		m, err := gbdt.Train(ds, nil, params)
-		if err != nil {
-			return nil, fmt.Errorf("effects: nuisance model: %w", err)
+			copy(Xf.Row(a), X.Row(i))
 		}
 		var test []int
 		for i := f; i < n; i += opt.Folds {
@@ -323,12 +327,28 @@ func crossFit(X *data.Matrix, feats []model.Feature, y []float64, opt Options) (
 		for a, i := range test {
 			copy(Xt.Row(a), X.Row(i))
 		}
-		out := make([]float64, len(test))
-		if err := m.Predict(Xt, out); err != nil {
+		errs := make([]error, len(ys))
+		parallel.For(len(ys), threads, func(j int) {
+			y := ys[j]
+			ds := &model.Dataset{X: Xf, Y: make([]float64, len(train)), Features: feats}
+			for a, i := range train {
+				ds.Y[a] = y[i]
+			}
+			m, err := gbdt.Train(ds, nil, params)
+			if err != nil {
+				errs[j] = fmt.Errorf("effects: nuisance model: %w", err)
+				return
+			}
+			out := make([]float64, len(test))
+			if errs[j] = m.Predict(Xt, out); errs[j] != nil {
+				return
+			}
+			for a, i := range test {
+				res[j][i] = y[i] - out[a]
+			}
+		})
+		if err := errors.Join(errs...); err != nil {
 			return nil, err
-		}
-		for a, i := range test {
-			res[i] = y[i] - out[a]
 		}
 	}
 	return res, nil

@@ -54,10 +54,11 @@ func withPressure(lc leverColumns, est estimates, pr *forecast.Prepared, rows, s
 	if stat.Variance(p, nil) <= 1e-12 || math.IsNaN(floats.Sum(p)) {
 		return lc, false, nil
 	}
-	pr2, err := crossFit(X, feats, p, opt)
+	res, err := crossFit(X, feats, [][]float64{p}, opt)
 	if err != nil {
 		return lc, false, err
 	}
+	pr2 := res[0]
 	out := leverColumns{cols: pick(lc.cols, keep), D: pick(lc.D, keep), Dr: pick(lc.Dr, keep)}
 	out.cols = append(out.cols, forecast.EffectColumn{Name: "peer promotions", Feature: peer.Feature, Index: peer.Index,
 		Part: forecast.PartPeers, Pressure: true, Range: []float64{floats.Min(p), floats.Max(p)}})
