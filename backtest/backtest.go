@@ -13,12 +13,15 @@
 package backtest
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"promocast/data"
 	"promocast/forecast"
+	"promocast/internal/parallel"
 	"promocast/interval"
 	"promocast/metric"
 )
@@ -34,8 +37,15 @@ type Options struct {
 	Progress func(model string, fold, folds int)
 	// Fitted, when set, returns a fold fitted elsewhere (FitFold on
 	// another machine) for a candidate and origin; Run fits the fold
-	// itself when it returns nil and no error.
+	// itself when it returns nil and no error. With Concurrent above 1 it
+	// is called from several goroutines at once.
 	Fitted func(candidate string, origin int) (*Fold, error)
+	// Concurrent is how many of a candidate's folds are fitted at once
+	// (each fold is independent, so the reports are the same whatever it
+	// is); 0 or 1 fits one at a time. Fitting folds side by side keeps the
+	// cores busy through a learner's serial stretches, at the memory of
+	// that many training sets.
+	Concurrent int
 }
 
 // Candidate is a model to backtest: a name and how to fit it.
@@ -211,18 +221,28 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 	var reports []*Report
 	for _, c := range candidates {
 		rep := &Report{Model: c.Name}
-		for k, o := range origins {
-			var f *Fold
-			if opt.Fitted != nil {
-				if f, err = opt.Fitted(c.Name, o); err != nil {
-					return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
-				}
+		fitted := make([]*Fold, len(origins))
+		errs := make([]error, len(origins))
+		var mu sync.Mutex
+		done := 0
+		parallel.For(len(origins), opt.Concurrent, func(k int) {
+			f, err := fitFold(pr, opt, c, origins[k])
+			if err != nil {
+				errs[k] = fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+				return
 			}
-			if f == nil {
-				if f, err = FitFold(pr, opt, c, o); err != nil {
-					return nil, fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
-				}
+			fitted[k] = f
+			if opt.Progress != nil {
+				mu.Lock()
+				done++
+				opt.Progress(c.Name, done, len(origins))
+				mu.Unlock()
 			}
+		})
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		for k, f := range fitted {
 			var fm metric.Forecast
 			for _, p := range f.Predictions {
 				p.Fold = k
@@ -234,10 +254,7 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 			if k == len(origins)-1 {
 				rep.Importance = f.Importance
 			}
-			rep.Folds = append(rep.Folds, FoldScores{Origin: pr.Panel.Grid.Label(o), TrainRows: f.TrainRows, Scores: fm.Summary()})
-			if opt.Progress != nil {
-				opt.Progress(c.Name, k+1, len(origins))
-			}
+			rep.Folds = append(rep.Folds, FoldScores{Origin: pr.Panel.Grid.Label(origins[k]), TrainRows: f.TrainRows, Scores: fm.Summary()})
 		}
 		rep.summarise(scales, segs)
 		if err := rep.coverage(len(origins)); err != nil {
@@ -246,6 +263,18 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 		reports = append(reports, rep)
 	}
 	return reports, nil
+}
+
+// fitFold returns the candidate's fold at origin: fitted elsewhere
+// (Options.Fitted) when it is, else fitted here.
+func fitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold, error) {
+	if opt.Fitted != nil {
+		f, err := opt.Fitted(c.Name, origin)
+		if err != nil || f != nil {
+			return f, err
+		}
+	}
+	return FitFold(pr, opt, c, origin)
 }
 
 // Fold is one candidate's fit at one origin and the rows it scored: the

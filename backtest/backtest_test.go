@@ -3,6 +3,9 @@ package backtest
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"strings"
+	"sync"
 	"testing"
 
 	"promocast/data"
@@ -210,5 +213,50 @@ func TestSinceRescoresLaterFolds(t *testing.T) {
 	}
 	if _, err := full[0].Since(pr, opt, 4); err == nil {
 		t.Fatal("keeping no folds was accepted")
+	}
+}
+
+// TestRunConcurrentFolds: folds fitted side by side give the same reports
+// as folds fitted one at a time, every fold reported to Progress once, and
+// a failing fold is named.
+func TestRunConcurrentFolds(t *testing.T) {
+	pr := prepared(t, 3, 1)
+	fit := func(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+	opt := Options{Folds: 4, Horizon: 3, Gap: 1, Segments: []string{"cat"}}
+	one, err := Run(pr, opt, []Candidate{{"sn", fit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var seen []int
+	opt.Concurrent = 3
+	opt.Progress = func(_ string, fold, folds int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if folds != opt.Folds {
+			t.Errorf("progress of %d folds, want %d", folds, opt.Folds)
+		}
+		seen = append(seen, fold)
+	}
+	three, err := Run(pr, opt, []Candidate{{"sn", fit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Printed, as the first fold's NaN bounds never compare equal.
+	if a, b := fmt.Sprintf("%+v", *one[0]), fmt.Sprintf("%+v", *three[0]); a != b || len(one[0].Predictions) == 0 {
+		t.Errorf("folds fitted three at a time differ from one at a time:\n%s\n%s", a, b)
+	}
+	if !reflect.DeepEqual(seen, []int{1, 2, 3, 4}) {
+		t.Errorf("progress reported %v, want 1 to 4 in turn", seen)
+	}
+	first := Origins(pr.Panel.Last, opt)[0]
+	failing := func(ds *model.Dataset) (model.Predictor, error) {
+		if len(ds.Y) == len(pr.Dataset(first).Y) {
+			return nil, fmt.Errorf("no fit here")
+		}
+		return naive.SeasonalNaive(ds.Features)
+	}
+	if _, err := Run(pr, opt, []Candidate{{"sn", failing}}); err == nil || !strings.Contains(err.Error(), "sn, fold 1: no fit here") {
+		t.Errorf("a failing first fold: %v", err)
 	}
 }

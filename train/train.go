@@ -162,10 +162,20 @@ func (o Options) withDefaults() (Options, error) {
 }
 
 // backtestOptions are the folds, horizon and gap of the calibration
-// backtest.
+// backtest. Folds fitted here are fitted calibrationConcurrent at a time;
+// folds fitted elsewhere (Fitted) are read one at a time.
 func (o Options) backtestOptions() backtest.Options {
-	return backtest.Options{Folds: o.Folds, Horizon: o.Forecast.Horizon, Gap: o.Forecast.Gap, Fitted: o.Fitted}
+	opt := backtest.Options{Folds: o.Folds, Horizon: o.Forecast.Horizon, Gap: o.Forecast.Gap, Fitted: o.Fitted}
+	if o.Fitted == nil {
+		opt.Concurrent = calibrationConcurrent
+	}
+	return opt
 }
+
+// calibrationConcurrent is how many calibration folds are fitted at once:
+// two keep two cores busy through the boosted trees' serial stretches
+// (gradients, row sampling), at the memory of a second fold's training set.
+const calibrationConcurrent = 2
 
 func (o Options) log() *slog.Logger {
 	if o.Log == nil {
