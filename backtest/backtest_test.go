@@ -150,7 +150,7 @@ func TestRunScoresWhatItPredicts(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	pr := prepared(t, 3, 1)
-	fit := func(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+	fit := seasonalNaive
 	if _, err := Run(pr, Options{Folds: 4, Horizon: 2, Gap: 1}, []Candidate{{"sn", fit}}); err == nil {
 		t.Error("a backtest with another horizon than the features' was accepted")
 	}
@@ -183,7 +183,7 @@ func TestImportanceRanksAndNormalises(t *testing.T) {
 // report a backtest of only those folds would give.
 func TestSinceRescoresLaterFolds(t *testing.T) {
 	pr := prepared(t, 3, 1)
-	fit := func(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+	fit := seasonalNaive
 	opt := Options{Folds: 4, Horizon: 3, Gap: 1, Segments: []string{"cat"}}
 	full, err := Run(pr, opt, []Candidate{{"sn", fit}})
 	if err != nil {
@@ -216,14 +216,17 @@ func TestSinceRescoresLaterFolds(t *testing.T) {
 	}
 }
 
+// seasonalNaive fits the seasonal naive forecast, the backtests' cheap
+// candidate.
+func seasonalNaive(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+
 // TestRunConcurrentFolds: folds fitted side by side give the same reports
 // as folds fitted one at a time, every fold reported to Progress once, and
 // a failing fold is named.
 func TestRunConcurrentFolds(t *testing.T) {
 	pr := prepared(t, 3, 1)
-	fit := func(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
 	opt := Options{Folds: 4, Horizon: 3, Gap: 1, Segments: []string{"cat"}}
-	one, err := Run(pr, opt, []Candidate{{"sn", fit}})
+	one, err := Run(pr, opt, []Candidate{{"sn", seasonalNaive}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +241,7 @@ func TestRunConcurrentFolds(t *testing.T) {
 		}
 		seen = append(seen, fold)
 	}
-	three, err := Run(pr, opt, []Candidate{{"sn", fit}})
+	three, err := Run(pr, opt, []Candidate{{"sn", seasonalNaive}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +257,7 @@ func TestRunConcurrentFolds(t *testing.T) {
 		if len(ds.Y) == len(pr.Dataset(first).Y) {
 			return nil, fmt.Errorf("no fit here")
 		}
-		return naive.SeasonalNaive(ds.Features)
+		return seasonalNaive(ds)
 	}
 	if _, err := Run(pr, opt, []Candidate{{"sn", failing}}); err == nil || !strings.Contains(err.Error(), "sn, fold 1: no fit here") {
 		t.Errorf("a failing first fold: %v", err)
