@@ -218,7 +218,9 @@ func TestSinceRescoresLaterFolds(t *testing.T) {
 
 // seasonalNaive fits the seasonal naive forecast, the backtests' cheap
 // candidate.
-func seasonalNaive(ds *model.Dataset) (model.Predictor, error) { return naive.SeasonalNaive(ds.Features) }
+func seasonalNaive(ds *model.Dataset) (model.Predictor, error) {
+	return naive.SeasonalNaive(ds.Features)
+}
 
 // TestRunConcurrentFolds: folds fitted side by side give the same reports
 // as folds fitted one at a time, every fold reported to Progress once, and
