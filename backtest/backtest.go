@@ -44,7 +44,8 @@ type Options struct {
 	// (each fold is independent, so the reports are the same whatever it
 	// is); 0 or 1 fits one at a time. Fitting folds side by side keeps the
 	// cores busy through a learner's serial stretches, at the memory of
-	// that many training sets.
+	// that many training sets, so Run fits one at a time when the features
+	// take more than MaxConcurrentBytes.
 	Concurrent int
 }
 
@@ -218,6 +219,10 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 			opt.Folds, opt.Horizon, opt.Gap, opt.Folds*opt.Horizon+opt.Gap, pr.Panel.Last-pr.Panel.First+1)
 	}
 	scales := MASEScales(pr, origins)
+	concurrent := opt.Concurrent
+	if 8*pr.X.Rows*pr.X.Cols > MaxConcurrentBytes {
+		concurrent = 1
+	}
 	var reports []*Report
 	for _, c := range candidates {
 		rep := &Report{Model: c.Name}
@@ -225,7 +230,7 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 		errs := make([]error, len(origins))
 		var mu sync.Mutex
 		done := 0
-		parallel.For(len(origins), opt.Concurrent, func(k int) {
+		parallel.For(len(origins), concurrent, func(k int) {
 			f, err := fitFold(pr, opt, c, origins[k])
 			if err != nil {
 				errs[k] = fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
@@ -264,6 +269,13 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 	}
 	return reports, nil
 }
+
+// MaxConcurrentBytes bounds the feature matrix whose folds are fitted side
+// by side (Options.Concurrent): each fold in flight copies its training
+// rows and holds its learner's working arrays (on Breakfast, a 0.23 GB
+// matrix, a second fold in flight raised training's peak memory by
+// 0.9 GB), so above it folds are fitted one at a time.
+const MaxConcurrentBytes = 1 << 30
 
 // fitFold returns the candidate's fold at origin: fitted elsewhere
 // (Options.Fitted) when it is, else fitted here.
