@@ -98,7 +98,7 @@ func writeEffectModel(w io.Writer, e *forecast.Effects, out string) error {
 		fmt.Fprintln(w, "\nthe model has no promotion-effect model (trained before effects were estimated): its uplift is the predictor's plan minus baseline rows")
 		return nil
 	}
-	fmt.Fprintf(w, "\neffect model the uplift uses (%s: cross-fitted trees for the baseline and each lever; series pooled to their group and the panel):\n", e.Method)
+	fmt.Fprintf(w, "\neffect model the uplift uses (%s: cross-fitted trees for the baseline and each lever; series pooled to their group and the panel; read in units at each series' recent level):\n", e.Method)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "lever\tpanel (95% interval)\tseries median\tseries P10 .. P90\tseries\twith the lever on\t")
 	for _, s := range effect.Summarise(e) {
