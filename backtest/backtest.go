@@ -18,6 +18,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"promocast/data"
 	"promocast/forecast"
@@ -229,11 +230,16 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 		fitted := make([]*Fold, len(origins))
 		errs := make([]error, len(origins))
 		var mu sync.Mutex
+		var failed atomic.Bool // folds not yet begun are skipped once one fails
 		done := 0
 		parallel.For(len(origins), concurrent, func(k int) {
+			if failed.Load() {
+				return
+			}
 			f, err := fitFold(pr, opt, c, origins[k])
 			if err != nil {
 				errs[k] = fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+				failed.Store(true)
 				return
 			}
 			fitted[k] = f

@@ -264,4 +264,13 @@ func TestRunConcurrentFolds(t *testing.T) {
 	if _, err := Run(pr, opt, []Candidate{{"sn", failing}}); err == nil || !strings.Contains(err.Error(), "sn, fold 1: no fit here") {
 		t.Errorf("a failing first fold: %v", err)
 	}
+	fits := 0
+	counted := func(ds *model.Dataset) (model.Predictor, error) {
+		fits++
+		return failing(ds)
+	}
+	opt.Concurrent = 1
+	if _, err := Run(pr, opt, []Candidate{{"sn", counted}}); err == nil || fits != 1 {
+		t.Errorf("one at a time, a failing first fold: %v after %d fits, want an error after 1", err, fits)
+	}
 }
