@@ -34,7 +34,9 @@ type Options struct {
 	Gap     int // periods between origin and the first scored period, ≥ 0
 	// Segments are key or static columns to break the metrics down by.
 	Segments []string
-	// Progress, when set, is called after each fold of each model.
+	// Progress, when set, is called as each fold of each model is fitted,
+	// with the number of that model's folds fitted so far; with Concurrent
+	// above 1 from the fitting goroutines, one call at a time.
 	Progress func(model string, fold, folds int)
 	// Fitted, when set, returns a fold fitted elsewhere (FitFold on
 	// another machine) for a candidate and origin; Run fits the fold

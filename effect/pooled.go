@@ -79,9 +79,10 @@ const Method = "dml_pooled"
 // with three promotions borrows its group's response and one with eighty
 // keeps its own. History and peer columns are pooled per group; the peer
 // columns are then replaced by the peers' promotion pressure computed from
-// these own effects (withPressure) and θ estimated again. A price
-// lever's effect is its elasticity with the sign turned (a discount's log
-// price ratio log(off/price) raises log units by θ), and every own effect
+// these own effects (withPressure) and θ estimated again. θ is an
+// effect on log(units + κ·scale): a discount's log price ratio
+// log(off/price) raises it by θ (Read gives the units' elasticity at a
+// series' level, −(1+κ)·θ), and every own effect
 // is constrained to be ≥ 0: a deeper discount or a lever switched on never
 // lowers units.
 func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, error) {
@@ -286,21 +287,23 @@ func effectColumns(pr *forecast.Prepared) ([]forecast.EffectColumn, error) {
 // folds' rows. Folds interleave rows (row i is in fold i mod folds), so each
 // holds every period and series. A fold's training and held-out rows are
 // gathered once for every target, and the targets' models are trained side
-// by side, one thread each, which kept both cores busier than one model at
-// a time on two threads (small trees on 150,000 rows leave threads idle).
-// Each model is the same whatever the threads.
+// by side, sharing the threads, which kept both cores busier than one
+// model at a time on two threads (small trees on 150,000 rows leave
+// threads idle). Each model is the same whatever the threads.
 func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options) ([][]float64, error) {
 	n := X.Rows
 	res := make([][]float64, len(ys))
 	for j := range res {
 		res[j] = make([]float64, n)
 	}
-	params := gbdt.Params{Rounds: opt.Rounds, LearningRate: 0.1, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
-		Seed: 7, Threads: 1}
 	threads := opt.Threads
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
+	// The threads are shared among the targets trained at once: one each
+	// when there are as many targets as threads, all of them for one.
+	params := gbdt.Params{Rounds: opt.Rounds, LearningRate: 0.1, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
+		Seed: 7, Threads: max(1, threads/min(len(ys), threads))}
 	for f := 0; f < opt.Folds; f++ {
 		var train []int
 		for i := 0; i < n; i++ {

@@ -11,8 +11,9 @@ import (
 // Summary is one lever column of an effect model over the panel.
 type Summary struct {
 	Column forecast.EffectColumn
-	// Panel is the panel's effect with its 95% interval, as an elasticity
-	// for a price lever (−θ) and as a lift exp(θ·step)−1 otherwise (step 1).
+	// Panel is the panel's effect with its 95% interval, as Read gives it:
+	// an elasticity for a price lever, a lift of one step otherwise, in
+	// units at a series' level.
 	Panel, Low, High float64
 	// Median, P10 and P90 summarise the series' effects, read the same way.
 	Median, P10, P90 float64

@@ -30,9 +30,10 @@ func BenchmarkRecordRuns(b *testing.B) {
 	}
 }
 
-// BenchmarkPruneRuns prunes a log of 110,000 runs to its newest 100,000, as
-// the recorder does every tenth of its retention; ns/op is per prune
-// (the recording between prunes is not timed).
+// BenchmarkPruneRuns prunes a log of 110,000 runs to its newest 100,000
+// (10,000 at once, where the server's recorder prunes about a batch after
+// each batch); ns/op is per prune (the recording between prunes is not
+// timed).
 func BenchmarkPruneRuns(b *testing.B) {
 	st := open(b)
 	batch := requestRuns(10000)

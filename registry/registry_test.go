@@ -248,6 +248,35 @@ func TestPruneRuns(t *testing.T) {
 	}
 }
 
+// TestPruneRunsOutOfOrder: runs stamped out of order (clocks disagree) are
+// pruned by age only up to the first run at or after the cutoff, so the
+// log keeps consecutive ids and a count prune still keeps exactly keep.
+func TestPruneRunsOutOfOrder(t *testing.T) {
+	st := open(t)
+	ctx := t.Context()
+	day := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	var runs []Run
+	for i, d := range []int{0, 1, 5, 2, 6, 7, 8} {
+		runs = append(runs, Run{Kind: "forecast", Model: "shop", Version: i + 1, Created: day.AddDate(0, 0, d)})
+	}
+	if err := st.RecordRuns(ctx, runs); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.PruneRuns(ctx, -1, day.AddDate(0, 0, 3)); n != 2 || err != nil {
+		t.Errorf("age: deleted %d, %v; want the 2 runs before the first stamped on or after day 3", n, err)
+	}
+	if n, err := st.PruneRuns(ctx, 3, time.Time{}); n != 2 || err != nil {
+		t.Errorf("count: deleted %d, %v; want 2 of 5", n, err)
+	}
+	got, _ := st.Runs(ctx, 100)
+	if len(got) != 3 || got[0].Version != 7 || got[2].Version != 5 {
+		t.Errorf("left %+v, want versions 7, 6, 5", got)
+	}
+	if n, err := st.PruneRuns(ctx, -1, day.AddDate(0, 0, 30)); n != 3 || err != nil {
+		t.Errorf("a cutoff after every run: deleted %d, %v; want all 3", n, err)
+	}
+}
+
 func TestReopenKeepsState(t *testing.T) {
 	f := modelFiles(t)
 	path := filepath.Join(t.TempDir(), "r.db")

@@ -89,8 +89,10 @@ func insertRuns(n int) string {
 // PruneRuns deletes all but the newest keep runs (keep < 0: no count
 // limit) and the runs recorded before cutoff (zero: no age limit), and
 // returns how many it deleted. SQLite reuses the freed pages, so a store
-// pruned regularly stops growing. Runs are only ever deleted oldest first,
-// so the kept ids are consecutive and the newest keep are those within keep
+// pruned regularly stops growing. Runs are only ever deleted from the
+// oldest id on — by age, those before the first run stamped at or after
+// cutoff, so a run stamped out of order waits for the runs before it — so
+// the kept ids are consecutive and the newest keep are those within keep
 // of the largest id (found without walking the log).
 func (s *Store) PruneRuns(ctx context.Context, keep int, cutoff time.Time) (int64, error) {
 	var total int64
@@ -103,7 +105,8 @@ func (s *Store) PruneRuns(ctx context.Context, keep int, cutoff time.Time) (int6
 		total += n
 	}
 	if !cutoff.IsZero() {
-		res, err := s.db.ExecContext(ctx, `DELETE FROM runs WHERE created < ?`, stamp(cutoff))
+		res, err := s.db.ExecContext(ctx, `DELETE FROM runs WHERE id < COALESCE(
+			(SELECT min(id) FROM runs WHERE created >= ?), (SELECT max(id) + 1 FROM runs))`, stamp(cutoff))
 		if err != nil {
 			return total, fmt.Errorf("prune runs: %w", err)
 		}

@@ -157,7 +157,7 @@ func runServe(ctx context.Context, e *env, f serveFlags) error {
 		return err
 	}
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(serveGCPercent)
+		defer debug.SetGCPercent(debug.SetGCPercent(serveGCPercent))
 	}
 	debug.FreeOSMemory() // loading's garbage (the history's text) back to the system before serving
 	lv := srv.Live()
