@@ -114,7 +114,7 @@ type Builder struct {
 
 	series []seriesState
 	groups map[int]*groupState
-	dirty  map[int]int // series → first index SetLeversOff changed
+	dirty  map[int]int // series → first index LimitLevers changed
 	// groupFrom is the first period whose peer statistics are kept: the
 	// panel's first period, or for a derived builder the first period after
 	// the history, since it only answers rows of the plan.
@@ -395,7 +395,7 @@ func (b *Builder) Derive(p *panel.Panel, from []int) (*Builder, error) {
 	return &d, nil
 }
 
-// Refresh brings the caches up to date after SetLeversOff, recomputing
+// Refresh brings the caches up to date after LimitLevers, recomputing
 // only the changed series from their first changed period.
 func (b *Builder) Refresh() {
 	for si, from := range b.dirty {
@@ -560,6 +560,22 @@ func (b *Builder) Discount(si, t int) float64 {
 // off value, in the panel's known covariates: the baseline scenario. Call
 // Refresh after the last change.
 func (b *Builder) SetLeversOff(si, t int) {
+	b.LimitLevers(si, t, leverOff)
+}
+
+// Limit gives the value a lever called name may take in a changed
+// scenario, from its planned value and its off value (never NaN: a lever
+// without an off value is left as it is).
+type Limit func(name string, value, off float64) float64
+
+// leverOff is the Limit of the baseline scenario: every lever off.
+func leverOff(_ string, _, off float64) float64 { return off }
+
+// LimitLevers sets every promotion lever of series si at period t to
+// limit(name, value, off) in the panel's known covariates, as a scenario
+// that keeps a plan within what a series had does. Call Refresh after the
+// last change.
+func (b *Builder) LimitLevers(si, t int, limit Limit) {
 	s := b.p.Series[si]
 	i := s.At(t)
 	if i < 0 {
@@ -572,7 +588,8 @@ func (b *Builder) SetLeversOff(si, t int) {
 	}
 	for k, lv := range b.levers {
 		if !math.IsNaN(offs[k]) {
-			s.Known[lv.known][i] = offs[k]
+			col := s.Known[lv.known]
+			col[i] = limit(lv.Name, col[i], offs[k])
 		}
 	}
 	if from, ok := b.dirty[si]; !ok || i < from {

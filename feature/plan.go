@@ -189,12 +189,19 @@ func (b *Builder) planPeers(rows []PlanRow, states []planState, order []int) []p
 // every promotion lever at its off value: the baseline scenario, as
 // SetLeversOff makes it in a derived builder.
 func (b *Builder) LeversOff(r PlanRow, known []float64) {
+	b.LimitPlanLevers(r, leverOff, known)
+}
+
+// LimitPlanLevers writes into known the known covariates of plan row r
+// with every promotion lever at limit(name, value, off), as LimitLevers
+// makes them in a derived builder.
+func (b *Builder) LimitPlanLevers(r PlanRow, limit Limit, known []float64) {
 	copy(known, r.Known)
 	s := b.p.Series[r.Series]
 	v := view{s: s, st: &b.series[r.Series], i: r.Period - s.Start, plan: &planState{known: r.Known}}
 	for _, lv := range b.levers {
 		if off := b.off(lv, &v); !math.IsNaN(off) {
-			known[lv.known] = off
+			known[lv.known] = limit(lv.Name, r.Known[lv.known], off)
 		}
 	}
 }

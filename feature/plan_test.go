@@ -78,7 +78,8 @@ func sameFloats(a, b []float64) string {
 // forecast of a whole plan builds it, on random plans of one row per
 // series: rows right after the history and after a gap, one for a series
 // that ended early, prices above the inferred off price, peers promoted
-// together; plan features and the baseline's (levers off) both.
+// together; plan features, a plan's held within limits (LimitLevers,
+// LimitPlanLevers) and the baseline's (levers off).
 // It runs without and with outages (Config.Outages) for the lags and
 // windows to skip.
 func TestPlanMatrixMatchesDerived(t *testing.T) {
@@ -180,6 +181,35 @@ func planMatrixMatchesDerived(t *testing.T, cfg Config) {
 			if v := got.X.At(i, share); v > 0 {
 				promotedPeers++
 			}
+		}
+
+		// A plan held within limits (a price no lower than 80% of its
+		// off price, the flag off), as the effect model holds rows beyond
+		// what their series had.
+		limit := func(name string, v, off float64) float64 {
+			if name == "price" {
+				return math.Max(v, 0.8*off)
+			}
+			return off
+		}
+		dl, err := b.Derive(sub, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		limited := make([]PlanRow, len(read))
+		for i, tg := range targets {
+			dl.LimitLevers(tg.Series, tg.Period, limit)
+			limited[i] = PlanRow{Series: rows[i].Series, Period: rows[i].Period, Known: make([]float64, len(rows[i].Known))}
+			b.LimitPlanLevers(rows[i], limit, limited[i].Known)
+		}
+		dl.Refresh()
+		wantL, _ := dl.Matrix(refs)
+		gotL, err := b.PlanMatrix(limited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := sameFloats(wantL.Values, gotL.X.Values); diff != "" {
+			t.Fatalf("plan %d limited features: %s", trial, diff)
 		}
 
 		for _, tg := range targets {

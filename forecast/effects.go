@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"promocast/data"
+	"promocast/feature"
 )
 
 // Effects is the identified promotion-effect model that a forecast's
@@ -225,31 +226,69 @@ func (e *Effects) inRange(id string, row []float64) bool {
 	return true
 }
 
+// Beyond reports, for each plan row of XF, whether its own levers go
+// beyond what series ids[i] had in training (a deeper discount, a first
+// promotion): the rows whose trees' forecast the scorer also takes with
+// the levers held to Within.
+func (e *Effects) Beyond(ids []string, XF *data.Matrix) []bool {
+	out := make([]bool, XF.Rows)
+	for i := range out {
+		out[i] = !e.inRange(ids[i], XF.Row(i))
+	}
+	return out
+}
+
+// Within returns the limit that holds a plan row of series id to what the
+// series had in training: each own lever at most the greatest value it
+// had (a price no lower than its deepest discount's), every own lever off
+// for a series never promoted. Levers the effect model does not read are
+// left as planned.
+func (e *Effects) Within(id string) feature.Limit {
+	s, known := e.Series[id]
+	known = known && s.Promoted > 0
+	return func(name string, v, off float64) float64 {
+		for k, c := range e.Columns {
+			switch {
+			case !c.Own || c.Name != name:
+				continue
+			case !known:
+				return off
+			case c.LogPrice:
+				return math.Max(v, off*math.Exp(-s.Max[k]))
+			default:
+				return math.Min(v, c.Off+s.Max[k])
+			}
+		}
+		return v
+	}
+}
+
 // apply turns the trees' forecast f of the plan rows XF and baseline b of
-// their baseline rows XB into the effect model's: where the plan's levers
+// their baseline rows XB into the effect model's. Where the plan's levers
 // lie within what the series had, the forecast stays the trees' and the
-// baseline is the forecast with the levers' identified effect removed;
-// where they go beyond it (a deeper discount, a first promotion), the
-// baseline stays the trees' and the forecast is the baseline with a lift
-// the two models agree on: the trees' own lift (they learned it from every
-// series' promotions, as a global model does) kept within LiftBand of the
-// identified effect (the series' own up to what it had, its group's
-// beyond: contributions), so a brand never discounted deeply does not
-// take another brand's spike, nor does one with few promotions lose what
-// the trees learned from its peers. It returns the log-space contribution of every lever column per row (for
-// the parts) and which rows kept the trees' baseline, and rewrites f and b
-// in place.
-func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b []float64) (contrib [][]float64, treesBaseline []bool) {
+// baseline is the forecast with the levers' identified effect removed.
+// Where they go beyond it (beyond, from Beyond: a deeper discount, a first
+// promotion), fc is the trees' forecast of the plan with the series' own
+// levers held to what it had (Within), a row inside the history's support
+// like the in-range rows: the baseline is fc with the effect of the levers
+// up to there removed, and the forecast is fc with the identified effect
+// of the part beyond (the group's response beyond the series' greatest
+// lever: contributions). The trees' own forecast of such a row is not
+// used: beyond what a series had they either carry another series' spike
+// over (a brand never discounted deeply) or, where promotions always fell
+// on an event, credit the event's demand to the discount, which left the
+// event out of the baseline. It returns the log-space contribution of
+// every lever column per row (for the parts), and rewrites f and b in
+// place.
+func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool) (contrib [][]float64) {
 	contrib = make([][]float64, XF.Rows)
-	treesBaseline = make([]bool, XF.Rows)
-	in := make([]bool, XF.Rows)
+	extra := make([][]float64, XF.Rows)
 	own := make([]float64, XF.Rows)
 	for i := range contrib {
-		in[i] = e.inRange(ids[i], XF.Row(i))
-		contrib[i] = e.contributions(ids[i], groups[i], in[i], XF.Row(i), XB.Row(i))
+		contrib[i], extra[i] = e.contributions(ids[i], groups[i], !beyond[i], XF.Row(i), XB.Row(i))
 		for k, col := range e.Columns {
 			if col.Own {
-				own[i] += contrib[i][k]
+				own[i] += contrib[i][k] + extra[i][k]
 			}
 		}
 	}
@@ -258,89 +297,72 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 		pressure := PeerPressure(own, scales, groups, periods)
 		for i, v := range pressure {
 			th := e.Theta(ids[i], groups[i])
-			if !in[i] {
+			if beyond[i] {
 				th = e.Theta("", groups[i])
 			}
 			contrib[i][k] = th[k] * e.Columns[k].clamp(v)
 		}
 	}
-	for i := range contrib {
-		c := contrib[i]
-		total := 0.0
-		for _, v := range c {
-			total += v
+	for i, c := range contrib {
+		within, more := 0.0, 0.0
+		for j := range c {
+			within += c[j]
+			more += extra[i][j]
 		}
 		k := e.Offset * scales[i]
-		switch {
-		case total == 0:
-			b[i] = f[i]
-		case in[i]:
-			b[i] = math.Max(0, (f[i]+k)*math.Exp(-total)-k)
-		default:
-			lift := agreed(math.Log((f[i]+k)/(b[i]+k)), total)
-			for j := range c {
-				c[j] *= lift / total
+		if !beyond[i] {
+			if within == 0 {
+				b[i] = f[i]
+			} else {
+				b[i] = math.Max(0, (f[i]+k)*math.Exp(-within)-k)
 			}
-			f[i] = math.Max(0, (b[i]+k)*math.Exp(lift)-k)
-			treesBaseline[i] = true
+			continue
 		}
+		for j := range c {
+			c[j] += extra[i][j]
+		}
+		b[i] = math.Max(0, (fc[i]+k)*math.Exp(-within)-k)
+		f[i] = math.Max(0, (fc[i]+k)*math.Exp(more)-k)
 	}
-	return contrib, treesBaseline
+	return contrib
 }
 
 // contributions returns each lever column's log-space effect of a plan row
-// rf against its baseline row rb for series id of group level group. In
-// range (in), the series' own effects apply. Beyond what the series had,
-// an own lever follows the series' effect up to the greatest value it had
-// in training and its group's beyond it, so a series with an identified
-// response keeps it for the part of a deeper discount it has shown; a
-// series never promoted, and every column that is not an own lever, takes
-// its group's.
-func (e *Effects) contributions(id string, group float64, in bool, rf, rb []float64) []float64 {
-	c := make([]float64, len(e.Columns))
+// rf against its baseline row rb for series id of group level group, in
+// two parts: the effect up to what the series had, and the extra effect
+// beyond it. In range (in), the series' own effects apply and there is no
+// extra. Beyond what the series had, an own lever follows the series'
+// effect up to the greatest value it had in training and its group's
+// beyond it (the extra), so a series with an identified response keeps it
+// for the part of a deeper discount it has shown; for a series never
+// promoted all of an own lever's effect is extra, at its group's; every
+// column that is not an own lever takes its group's.
+func (e *Effects) contributions(id string, group float64, in bool, rf, rb []float64) (c, extra []float64) {
+	c, extra = make([]float64, len(e.Columns)), make([]float64, len(e.Columns))
 	if in {
 		th := e.Theta(id, group)
 		for k, col := range e.Columns {
 			c[k] = th[k] * (col.bounded(rf) - col.bounded(rb))
 		}
-		return c
+		return c, extra
 	}
 	grp := e.Theta("", group)
 	s, known := e.Series[id]
 	known = known && s.Promoted > 0
 	for k, col := range e.Columns {
 		v, vb := col.bounded(rf), col.bounded(rb)
-		if !col.Own || !known {
+		switch {
+		case !col.Own:
 			c[k] = grp[k] * (v - vb)
-			continue
+		case !known:
+			extra[k] = grp[k] * (v - vb)
+		default:
+			m := s.Max[k]
+			c[k] = s.Theta[k] * (math.Min(v, m) - math.Min(vb, m))
+			extra[k] = grp[k] * (math.Max(v-m, 0) - math.Max(vb-m, 0))
 		}
-		m := s.Max[k]
-		c[k] = s.Theta[k]*(math.Min(v, m)-math.Min(vb, m)) + grp[k]*(math.Max(v-m, 0)-math.Max(vb-m, 0))
 	}
-	return c
-}
-
-// LiftBand is how far, relative to the effect model's log lift, the trees'
-// own lift may go where a plan leaves what its series had: within it the
-// trees' lift stands, beyond it the band's edge does. At 1 the trees may
-// neither turn the identified lift's sign nor more than double it in log
-// units. On the effect suite's four generated panels a band of 1 came
-// within 6% of the true total uplift on three (0.25 fell 9–30% short: the
-// identified response to discounts deeper than a series had is too
-// timid), with the best per-series correlation on three.
-const LiftBand = 1.0
-
-// agreed returns the trees' log lift implied, kept within LiftBand of the
-// effect model's log lift total; total when implied is not a number.
-func agreed(implied, total float64) float64 {
-	if math.IsNaN(implied) {
-		return total
-	}
-	lo, hi := total*(1-LiftBand), total*(1+LiftBand)
-	if lo > hi {
-		lo, hi = hi, lo
-	}
-	return math.Min(math.Max(implied, lo), hi)
+	return c, extra
 }
 
 // parts splits each row's uplift into Parts from the log-space

@@ -27,7 +27,7 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 	copy(plan.Row(1), []float64{0, 0.3}) // display off, 30% of peers promoted
 	copy(base.Row(1), []float64{0, 0})
 	f, b := []float64{100, 50}, []float64{0, 0}
-	contrib, _ := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b)
+	contrib := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, nil, []bool{false, false})
 	if got, want := contrib[0][1], -0.4*0.5; math.Abs(got-want) > 1e-12 {
 		t.Errorf("peer contribution at 90%% promoted: %v, want %v (read at the range's 50%%)", got, want)
 	}
@@ -43,30 +43,78 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 	}
 }
 
-// TestEffectsBoundTheTreesLiftBeyondRange checks the rows whose levers go
-// beyond what their series had: the trees' own lift stands where it lies
-// within LiftBand of the effect model's, and is held at the band's edge
-// where the trees carry another series' spike over; the contributions
-// add up to the lift applied.
-func TestEffectsBoundTheTreesLiftBeyondRange(t *testing.T) {
+// TestEffectsBeyondRangeFromTheLimitedPlan checks the rows whose levers go
+// beyond what their series had: their level is the trees' forecast of the
+// plan held to what the series had (fc), the baseline is fc with the
+// series' own effect up to there removed, the forecast fc with the group's
+// effect of the part beyond; the trees' own forecast of the row, which may
+// carry another series' spike, is not read; the contributions add up to
+// forecast over baseline.
+func TestEffectsBeyondRangeFromTheLimitedPlan(t *testing.T) {
 	e := &Effects{
-		Columns: []EffectColumn{{Name: "display", Index: 0, Own: true, Part: PartOwn}},
-		Global:  []float64{0.4}, GlobalSE: []float64{0.01}, Group: -1,
-		Series: map[string]SeriesEffects{"a": {Theta: []float64{0.4}, SE: []float64{0.1}, Max: []float64{0}, Promoted: 0}},
+		Columns: []EffectColumn{{Name: "price", Index: 0, LogPrice: true, Own: true, Part: PartOwn}},
+		Global:  []float64{2}, GlobalSE: []float64{0.1}, Group: -1,
+		Series: map[string]SeriesEffects{
+			"seen":  {Theta: []float64{3}, SE: []float64{0.2}, Max: []float64{-math.Log(0.8)}, Promoted: 12},
+			"never": {Theta: []float64{2}, SE: []float64{0.5}, Max: []float64{0}, Promoted: 0},
+		},
 	}
-	plan, base := data.NewMatrix(3, 1), data.NewMatrix(3, 1)
-	for i := range 3 {
-		plan.Row(i)[0] = 1 // display on: a first promotion for series a
+	plan, base := data.NewMatrix(2, 1), data.NewMatrix(2, 1)
+	plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4 // 40% off; "seen" went to 20% off
+	beyond := e.Beyond([]string{"seen", "never"}, plan)
+	if !beyond[0] || !beyond[1] {
+		t.Fatalf("beyond %v, want both rows", beyond)
 	}
-	b := []float64{100, 100, 100}
-	f := []float64{100 * math.Exp(0.45), 100 * 40, 100} // the trees' lift: inside the band, far above it, none
-	contrib, trees := e.apply([]string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}, plan, base, []float64{1, 1, 1}, f, b)
-	for i, want := range []float64{0.45, 0.4 * (1 + LiftBand), 0.4 * (1 - LiftBand)} {
-		if got := math.Log(f[i] / b[i]); math.Abs(got-want) > 1e-12 || !trees[i] {
-			t.Errorf("row %d: log lift %.4f, want %.4f on the trees' baseline (kept: %v)", i, got, want, trees[i])
+	f := []float64{5000, 5000} // the trees' spike, not to be read
+	b := []float64{100, 100}
+	fc := []float64{150, 100} // the trees at 20% off, and with the lever off
+	contrib := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, beyond)
+	d, d20 := -math.Log(0.6), -math.Log(0.8)
+	wantB := []float64{150 * math.Exp(-3*d20), 100}
+	wantF := []float64{150 * math.Exp(2*(d-d20)), 100 * math.Exp(2*d)}
+	for i := range 2 {
+		if math.Abs(b[i]-wantB[i]) > 1e-9 || math.Abs(f[i]-wantF[i]) > 1e-9 {
+			t.Errorf("row %d: forecast %.4f baseline %.4f, want %.4f and %.4f", i, f[i], b[i], wantF[i], wantB[i])
 		}
-		if math.Abs(contrib[i][0]-want) > 1e-12 {
-			t.Errorf("row %d: contribution %.4f does not add up to the lift %.4f", i, contrib[i][0], want)
+		if got := math.Log(f[i] / b[i]); math.Abs(contrib[i][0]-got) > 1e-9 {
+			t.Errorf("row %d: contribution %.4f does not add up to the lift %.4f", i, contrib[i][0], got)
+		}
+	}
+}
+
+// TestEffectsWithin checks the limit a row beyond its series' history is
+// held to: a price no lower than the deepest discount the series had, a
+// number lever no higher than its greatest value, every own lever off for
+// a series never promoted, other levers as planned.
+func TestEffectsWithin(t *testing.T) {
+	e := &Effects{
+		Columns: []EffectColumn{
+			{Name: "price", Index: 0, LogPrice: true, Own: true, Part: PartOwn},
+			{Name: "display", Index: 1, Off: 0, Own: true, Part: PartOwn},
+			{Name: "previous promotion", Index: 2, Part: PartHistory},
+		},
+		Series: map[string]SeriesEffects{
+			"seen":  {Max: []float64{-math.Log(0.8), 0.5, 0}, Promoted: 4},
+			"never": {Max: []float64{0, 0, 0}},
+		},
+	}
+	seen, never := e.Within("seen"), e.Within("never")
+	for _, c := range []struct {
+		limit       func(string, float64, float64) float64
+		name        string
+		value, off  float64
+		want        float64
+		description string
+	}{
+		{seen, "price", 6, 10, 8, "40% off held to 20% off"},
+		{seen, "price", 9, 10, 9, "10% off kept"},
+		{seen, "display", 1, 0, 0.5, "display held to its greatest share"},
+		{seen, "coupon", 1, 0, 1, "a lever the effect model does not read"},
+		{never, "price", 6, 10, 10, "never promoted: off"},
+		{never, "display", 1, 0, 0, "never promoted: off"},
+	} {
+		if got := c.limit(c.name, c.value, c.off); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s: %s %v (off %v) → %v, want %v", c.description, c.name, c.value, c.off, got, c.want)
 		}
 	}
 }
@@ -88,10 +136,8 @@ func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
 	plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4 // 40% off; the first series went to 20% off
 	d := -math.Log(0.6)
 	want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
-	// The trees agree with the effect model, so the band keeps its lift.
-	b := []float64{100, 100}
-	f := []float64{100 * math.Exp(want[0]), 100 * math.Exp(want[1])}
-	contrib, _ := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b)
+	b, f, fc := []float64{100, 100}, []float64{0, 0}, []float64{100, 100}
+	contrib := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true})
 	for i := range want {
 		if math.Abs(contrib[i][0]-want[i]) > 1e-9 {
 			t.Errorf("row %d: log lift %.4f, want %.4f", i, contrib[i][0], want[i])
@@ -136,7 +182,7 @@ func TestEffectsApplyPeerPressure(t *testing.T) {
 	plan, base := data.NewMatrix(3, 2), data.NewMatrix(3, 2)
 	plan.Row(0)[0] = 1 // a displayed: it doubles
 	f, b := []float64{200, 100, 100}, []float64{0, 0, 0}
-	contrib, _ := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b)
+	contrib := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b, nil, make([]bool, 3))
 	// a's extra units are its level 10 × (2 − 1) over the group's 50: 0.2
 	// for b and c; a's peers add nothing.
 	for i, want := range []float64{0, -0.5 * 0.2, -0.5 * 0.2} {

@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"promocast/data"
@@ -215,6 +216,23 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	res.Price = sc.price.atTargets(p, targets)
 	res.UnitCost = sc.unitCost.atTargets(p, targets)
 	res.FixedCost = sc.fixedCost.atTargets(p, targets)
+	var lim *limited
+	if e := m.Effects; e != nil {
+		ids := res.seriesIDs()
+		if beyond := e.Beyond(ids, XF); slices.Contains(beyond, true) {
+			for i, t := range targets {
+				if beyond[i] {
+					b.LimitLevers(t.Series, t.Period, e.Within(ids[i]))
+				}
+			}
+			b.Refresh()
+			lim = &limited{beyond: beyond}
+			lim.X, _ = b.Matrix(refs)
+			if lim.forecast, err = Predict(m.Predictor, lim.X, scales); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for _, t := range targets {
 		b.SetLeversOff(t.Series, t.Period)
 	}
@@ -224,31 +242,55 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
 		return nil, err
 	}
-	return sc.finish(res, XF, XB, scales)
+	return sc.finish(res, XF, XB, scales, lim)
+}
+
+// limited is the trees' forecast of a plan whose rows beyond what their
+// series had (Effects.Beyond) are held to it (Effects.Within): its rows'
+// features X and forecast; nil when no row goes beyond.
+type limited struct {
+	beyond   []bool
+	X        *data.Matrix
+	forecast []float64
+}
+
+// seriesIDs returns the ID of each target's series.
+func (res *Result) seriesIDs() []string {
+	ids := make([]string, len(res.Targets))
+	for i, t := range res.Targets {
+		ids[i] = res.Panel.Series[t.Series].ID
+	}
+	return ids
 }
 
 // finish completes a forecast whose plan rows' features XF, scales,
 // forecast, baseline and warnings are set, given its baseline rows'
-// features XB: the uplift's parts, the baseline's warnings and the
-// quantiles.
-func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64) (*Result, error) {
+// features XB and, with an effect model, the limited plan of its rows
+// beyond what their series had (nil for none): the uplift's parts, the
+// baseline's warnings and the quantiles.
+func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim *limited) (*Result, error) {
 	m, p, targets := sc.m, res.Panel, res.Targets
 	var err error
 	if e := m.Effects; e != nil {
-		ids := make([]string, len(targets))
+		ids := res.seriesIDs()
 		groups := make([]float64, len(targets))
 		periods := make([]int, len(targets))
 		for i, t := range targets {
 			s := p.Series[t.Series]
-			ids[i], groups[i], periods[i] = s.ID, math.NaN(), t.Period
+			groups[i], periods[i] = math.NaN(), t.Period
 			if e.Group >= 0 && e.Group < len(s.Static) {
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		contrib, treesBaseline := e.apply(ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline)
-		res.Parts = e.parts(contrib, scales, res.Baseline)
-		res.effects = contrib
-		sc.checks.add(XB, res.Warnings, treesBaseline)
+		if lim == nil {
+			lim = &limited{beyond: make([]bool, len(targets))}
+		}
+		res.effects = e.apply(ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond)
+		res.Parts = e.parts(res.effects, scales, res.Baseline)
+		if lim.X != nil {
+			// The rows beyond take their baseline from the limited plan.
+			sc.checks.add(lim.X, res.Warnings, lim.beyond)
+		}
 	} else {
 		if res.Parts, err = m.decompose(sc.groups, XF, XB, scales, res.Baseline, res.Forecast); err != nil {
 			return nil, err

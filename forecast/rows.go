@@ -93,7 +93,31 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 		res.FixedCost[k] = sc.fixedCost.at(r.Known)
 		res.BasePrice[k] = sc.price.at(br[k].Known)
 	}
-	if res, err = sc.finish(res, f.X, b.X, f.Scales); err != nil {
+	var lim *limited
+	if e := m.Effects; e != nil {
+		if beyond := e.Beyond(res.seriesIDs(), f.X); slices.Contains(beyond, true) {
+			// The plan with the rows beyond held within: the other rows
+			// as planned, as their peers.
+			cr := make([]feature.PlanRow, len(rows))
+			copy(cr, fr)
+			known := make([]float64, len(rows)*nk)
+			for k, r := range rows {
+				if beyond[k] {
+					cr[k].Known = known[k*nk : (k+1)*nk : (k+1)*nk]
+					sc.base.LimitPlanLevers(fr[k], e.Within(sc.p.Series[r.Series].ID), cr[k].Known)
+				}
+			}
+			c, err := sc.base.PlanMatrix(cr)
+			if err != nil {
+				return nil, false
+			}
+			lim = &limited{beyond: beyond, X: c.X}
+			if lim.forecast, err = Predict(m.Predictor, c.X, f.Scales); err != nil {
+				return nil, false
+			}
+		}
+	}
+	if res, err = sc.finish(res, f.X, b.X, f.Scales, lim); err != nil {
 		return nil, false
 	}
 	return res, true
