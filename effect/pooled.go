@@ -203,6 +203,13 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 		k = len(cols)
 		est = pooled(zr, Dr, series, groupOf, cols)
 	}
+	scales := make([]float64, n)
+	for i, r := range rows {
+		scales[i] = pr.Scales[r]
+	}
+	if est, err = levelStep(z, scales, D, Dr, est, series, groupOf, cols, X, cf, opt); err != nil {
+		return nil, err
+	}
 	e := &forecast.Effects{Columns: cols, Global: est.global, GlobalSE: est.globalSE, Group: gidx,
 		Series: map[string]forecast.SeriesEffects{}, Method: Method, Offset: opt.Offset}
 	if gidx >= 0 {
@@ -237,6 +244,82 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 		e.Series[pr.Panel.Series[si].ID] = forecast.SeriesEffects{Theta: th, SE: est.seriesSE[si], Max: maxv[si], Promoted: promoted[si]}
 	}
 	return e, nil
+}
+
+// minIdentified is the least share of a lever column's variance left
+// after the controls for levelStep to correct its effect. On the effect
+// suite's panel whose promotions all fall on events the peers' pressure
+// kept 3% (the step took its cannibalisation from −20% to −3% and the
+// total uplift 34% high), on the others 39% or more.
+const minIdentified = 0.1
+
+// levelStep corrects the effects for the bias of a least-squares fit in
+// logs, and returns them pooled as before. The mean of the log of noisy
+// counts falls further below the log of their mean where the mean is small
+// (Jensen's inequality), so a fit in logs reads a promotion's rise in
+// expected units as larger than it is: on Poisson units of mean 1–2 a day,
+// a true 15% lift reads as 17–18%. The units' own scale does not have
+// that bias: with u = units + κ·scale = e^{θ·d}·h(x)·ε and E[ε] = 1, the
+// ratio ρ = u/(e^{θ̂·d}·ĥ(x)) − 1, with ĥ(x) the cross-fitted mean of
+// u·e^{−θ̂·d} given the controls, is to first order (θ − θ̂)·(d − E[d|x])
+// plus noise. One Gauss–Newton step, pooling θ̂·d̃ + ρ on d̃ as the log fit
+// pooled z̃, moves θ̂ to the effect on expected units.
+func levelStep(z, scales []float64, D, Dr [][]float64, est estimates, series []int, groupOf func(int) float64,
+	cols []forecast.EffectColumn, X *data.Matrix, cf []model.Feature, opt Options) (estimates, error) {
+	// The step moves only the columns the controls leave enough variation
+	// in (minIdentified): where they predict most of a column, as the
+	// peers' promotions on a panel whose promotions all fall on events,
+	// its correction would rest on the errors of ĥ, and it keeps the log
+	// fit's effect.
+	var stepped []int
+	for j := range cols {
+		if stat.Variance(Dr[j], nil) >= minIdentified*stat.Variance(D[j], nil) {
+			stepped = append(stepped, j)
+		}
+	}
+	if len(stepped) == 0 {
+		return est, nil
+	}
+	n := len(z)
+	t := make([]float64, n) // u·e^{−θ̂·d} over the row's scale
+	for i := range z {
+		th := est.series[series[i]]
+		lin := 0.0
+		for j := range D {
+			lin += th[j] * D[j][i]
+		}
+		t[i] = math.Exp(z[i]-lin) / scales[i]
+	}
+	res, err := crossFit(X, cf, [][]float64{t}, opt)
+	if err != nil {
+		return est, err
+	}
+	work := make([]float64, n)
+	for i := range z {
+		th := est.series[series[i]]
+		// ĥ is at least half the offset: u is never below κ·scale.
+		h := math.Max(t[i]-res[0][i], opt.Offset/2)
+		work[i] = t[i]/h - 1
+		for _, j := range stepped {
+			work[i] += th[j] * Dr[j][i]
+		}
+	}
+	step := pooled(work, pick(Dr, stepped), series, groupOf, pick(cols, stepped))
+	merge := func(dst, src []float64) {
+		for a, j := range stepped {
+			dst[j] = src[a]
+		}
+	}
+	merge(est.global, step.global)
+	merge(est.globalSE, step.globalSE)
+	for g, th := range est.groups {
+		merge(th, step.groups[g])
+	}
+	for si, th := range est.series {
+		merge(th, step.series[si])
+		merge(est.seriesSE[si], step.seriesSE[si])
+	}
+	return est, nil
 }
 
 // effectColumns lists the lever columns of the prepared features: each
