@@ -368,11 +368,11 @@ func effectColumns(pr *forecast.Prepared) ([]forecast.EffectColumn, error) {
 // crossFit returns each target ys[j] minus its cross-fitted prediction from
 // X: each fold's rows are predicted by boosted trees trained on the other
 // folds' rows. Folds interleave rows (row i is in fold i mod folds), so each
-// holds every period and series. A fold's training and held-out rows are
-// gathered once for every target, and the targets' models are trained side
-// by side, sharing the threads, which kept both cores busier than one
-// model at a time on two threads (small trees on 150,000 rows leave
-// threads idle). Each model is the same whatever the threads.
+// holds every period and series. The folds' training and held-out rows are
+// gathered once for every target, and the models of every fold and target
+// are trained side by side, sharing the threads, which kept both cores
+// busier than one model at a time on two threads (small trees on 150,000
+// rows leave threads idle). Each model is the same whatever the threads.
 func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options) ([][]float64, error) {
 	n := X.Rows
 	res := make([][]float64, len(ys))
@@ -383,11 +383,12 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	// The threads are shared among the targets trained at once: one each
-	// when there are as many targets as threads, all of them for one.
-	params := gbdt.Params{Rounds: opt.Rounds, LearningRate: 0.1, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
-		Seed: 7, Threads: max(1, threads/min(len(ys), threads))}
-	for f := 0; f < opt.Folds; f++ {
+	type fold struct {
+		train, test []int
+		Xf, Xt      *data.Matrix
+	}
+	folds := make([]fold, opt.Folds)
+	for f := range folds {
 		var train []int
 		for i := 0; i < n; i++ {
 			if i%opt.Folds != f {
@@ -413,29 +414,36 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 		for a, i := range test {
 			copy(Xt.Row(a), X.Row(i))
 		}
-		errs := make([]error, len(ys))
-		parallel.For(len(ys), threads, func(j int) {
-			y := ys[j]
-			ds := &model.Dataset{X: Xf, Y: make([]float64, len(train)), Features: feats}
-			for a, i := range train {
-				ds.Y[a] = y[i]
-			}
-			m, err := gbdt.Train(ds, nil, params)
-			if err != nil {
-				errs[j] = fmt.Errorf("effects: nuisance model: %w", err)
-				return
-			}
-			out := make([]float64, len(test))
-			if errs[j] = m.Predict(Xt, out); errs[j] != nil {
-				return
-			}
-			for a, i := range test {
-				res[j][i] = y[i] - out[a]
-			}
-		})
-		if err := errors.Join(errs...); err != nil {
-			return nil, err
+		folds[f] = fold{train, test, Xf, Xt}
+	}
+	// Every fold's model of every target is one job; the threads are
+	// shared among the jobs run at once: one each when there are as many
+	// jobs as threads, all of them for one.
+	jobs := opt.Folds * len(ys)
+	params := gbdt.Params{Rounds: opt.Rounds, LearningRate: 0.1, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
+		Seed: 7, Threads: max(1, threads/min(jobs, threads))}
+	errs := make([]error, jobs)
+	parallel.For(jobs, threads, func(job int) {
+		fd, y := folds[job/len(ys)], ys[job%len(ys)]
+		ds := &model.Dataset{X: fd.Xf, Y: make([]float64, len(fd.train)), Features: feats}
+		for a, i := range fd.train {
+			ds.Y[a] = y[i]
 		}
+		m, err := gbdt.Train(ds, nil, params)
+		if err != nil {
+			errs[job] = fmt.Errorf("effects: nuisance model: %w", err)
+			return
+		}
+		out := make([]float64, len(fd.test))
+		if errs[job] = m.Predict(fd.Xt, out); errs[job] != nil {
+			return
+		}
+		for a, i := range fd.test {
+			res[job%len(ys)][i] = y[i] - out[a]
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
