@@ -271,16 +271,17 @@ func (b *Builder) layout() {
 	b.colRelHist = len(b.features)
 	for _, lv := range b.levers {
 		if lv.IsPrice() {
-			b.add(model.Feature{Name: lv.Name + "_rel_history"})
+			b.add(model.Feature{Name: lv.Name + "_rel_history", Monotone: -1})
 		}
 	}
 	b.colRelCross = -1
 	if lv, ok := b.sellingPrice(); ok && len(b.crossKnown) > 0 {
 		b.colRelCross = len(b.features)
-		b.add(model.Feature{Name: lv.Name + "_rel_cross"})
+		b.add(model.Feature{Name: lv.Name + "_rel_cross", Monotone: -1})
 	}
 	b.colPromo = len(b.features)
-	for _, n := range []string{"promo", "promo_prev", "since_promo", "promo_freq", "promo_next"} {
+	b.add(model.Feature{Name: "promo", Monotone: +1})
+	for _, n := range []string{"promo_prev", "since_promo", "promo_freq", "promo_next"} {
 		b.add(model.Feature{Name: n})
 	}
 	b.colGroup = len(b.features)
