@@ -297,7 +297,8 @@ func levelStep(z, scales []float64, D, Dr [][]float64, est estimates, series []i
 	work := make([]float64, n)
 	for i := range z {
 		th := est.series[series[i]]
-		// ĥ is at least half the offset: u is never below κ·scale.
+		// ĥ is held to at least half the offset, a floor (u itself is
+		// never below κ·scale) against trees that predict near zero.
 		h := math.Max(t[i]-res[0][i], opt.Offset/2)
 		work[i] = t[i]/h - 1
 		for _, j := range stepped {

@@ -211,29 +211,27 @@ func (e *Effects) Check(width int) error {
 	return nil
 }
 
-// inRange reports whether a plan row's own lever values lie within what
-// series id had in training.
-func (e *Effects) inRange(id string, row []float64) bool {
-	s, ok := e.Series[id]
-	if !ok || s.Promoted == 0 {
-		return false
-	}
-	for k, c := range e.Columns {
-		if c.Own && c.Value(row) > s.Max[k]*1.05+1e-9 {
-			return false
-		}
-	}
-	return true
-}
-
 // Beyond reports, for each plan row of XF, whether its own levers go
-// beyond what series ids[i] had in training (a deeper discount, a first
-// promotion): the rows whose trees' forecast the scorer also takes with
-// the levers held to Within.
+// beyond what series ids[i] had in training (a deeper discount than its
+// deepest, by more than 5%; a lever it never had on, for a series never
+// promoted any lever at all): the rows whose trees' forecast the scorer
+// also takes with the levers held to Within.
 func (e *Effects) Beyond(ids []string, XF *data.Matrix) []bool {
 	out := make([]bool, XF.Rows)
 	for i := range out {
-		out[i] = !e.inRange(ids[i], XF.Row(i))
+		s, known := e.Series[ids[i]]
+		known = known && s.Promoted > 0
+		row := XF.Row(i)
+		for k, c := range e.Columns {
+			most := 0.0
+			if known {
+				most = s.Max[k]
+			}
+			if c.Own && c.Value(row) > most*1.05+1e-9 {
+				out[i] = true
+				break
+			}
+		}
 	}
 	return out
 }
@@ -263,8 +261,9 @@ func (e *Effects) Within(id string) feature.Limit {
 	}
 }
 
-// apply turns the trees' forecast f of the plan rows XF and baseline b of
-// their baseline rows XB into the effect model's. Where the plan's levers
+// apply turns the trees' forecast f of the plan rows XF into the effect
+// model's forecast and baseline (b, written for every row; XB are the
+// baseline rows, every lever off). Where the plan's levers
 // lie within what the series had, the forecast stays the trees' and the
 // baseline is the forecast with the levers' identified effect removed.
 // Where they go beyond it (beyond, from Beyond: a deeper discount, a first
@@ -277,7 +276,10 @@ func (e *Effects) Within(id string) feature.Limit {
 // used: beyond what a series had they either carry another series' spike
 // over (a brand never discounted deeply) or, where promotions always fell
 // on an event, credit the event's demand to the discount, which left the
-// event out of the baseline. It returns the log-space contribution of
+// event out of the baseline. The limited plan holds every row beyond at
+// once, so a row's peers beyond are held too while its peer and history
+// terms are read from the plan as made: an approximation where peers of
+// one group all go beyond together. It returns the log-space contribution of
 // every lever column per row (for the parts), and rewrites f and b in
 // place.
 func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool) (contrib [][]float64) {

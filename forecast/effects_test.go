@@ -65,6 +65,11 @@ func TestEffectsBeyondRangeFromTheLimitedPlan(t *testing.T) {
 	if !beyond[0] || !beyond[1] {
 		t.Fatalf("beyond %v, want both rows", beyond)
 	}
+	within := data.NewMatrix(3, 1)
+	within.Row(0)[0], within.Row(2)[0] = 0.2, 0.205 // "seen" at its deepest, and within 5% of its log price ratio
+	if got := e.Beyond([]string{"seen", "never", "seen"}, within); got[0] || got[1] || got[2] {
+		t.Errorf("beyond %v for rows within what their series had (the second with its lever off), want none", got)
+	}
 	f := []float64{5000, 5000} // the trees' spike, not to be read
 	b := []float64{100, 100}
 	fc := []float64{150, 100} // the trees at 20% off, and with the lever off

@@ -720,7 +720,7 @@ func TestBaselineWarnings(t *testing.T) {
 		copy(XB.Row(i), row)
 	}
 	out := []string{"", "", "", "discount deeper"}
-	m.baselineWarnings(XB, out, nil)
+	m.baselineWarnings(XB, out)
 	if !strings.HasPrefix(out[0], BaselineExtrapolated) || !strings.Contains(out[0], "event_sale") || !strings.Contains(out[0], "40%") {
 		t.Errorf("row 0 (event day, nobody promoted): %q", out[0])
 	}

@@ -81,12 +81,11 @@ func eventGroupShares(ds *model.Dataset) map[string]float64 {
 // the baseline's row has under half that. The baseline there is the
 // model's extrapolation, not something the history showed.
 //
-// With an effect model, only rows whose baseline is the predictor's own
-// (trees) can be extrapolated this way: the others' baseline is their
-// forecast with the levers' identified effect removed. fromTrees marks
-// those rows; nil means every row.
-func (m *Model) baselineWarnings(XB *data.Matrix, out []string, fromTrees []bool) {
-	m.baselineChecks().add(XB, out, fromTrees)
+// A model with an effect model never reads its baseline from such a row
+// (Effects.apply derives it from an in-range forecast), so only a model
+// without one is checked.
+func (m *Model) baselineWarnings(XB *data.Matrix, out []string) {
+	m.baselineChecks().add(XB, out)
 }
 
 // baselineChecks are the event windows baselineWarnings checks, looked
@@ -137,14 +136,11 @@ func (m *Model) baselineChecks() *baselineChecks {
 
 // add adds the baseline warnings of XB's rows to out (see
 // baselineWarnings); nothing for nil checks.
-func (c *baselineChecks) add(XB *data.Matrix, out []string, fromTrees []bool) {
+func (c *baselineChecks) add(XB *data.Matrix, out []string) {
 	if c == nil {
 		return
 	}
 	for i := range out {
-		if fromTrees != nil && !fromTrees[i] {
-			continue
-		}
 		for _, w := range c.windows {
 			if XB.At(i, w.col) <= 0 {
 				continue

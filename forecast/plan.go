@@ -239,7 +239,10 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	b.Refresh()
 	XB, _ := b.Matrix(refs)
 	res.BasePrice = sc.price.atTargets(p, targets)
-	if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
+	if m.Effects != nil {
+		// The effect model derives the baseline (Effects.apply).
+		res.Baseline = make([]float64, len(targets))
+	} else if res.Baseline, err = Predict(m.Predictor, XB, scales); err != nil {
 		return nil, err
 	}
 	return sc.finish(res, XF, XB, scales, lim)
@@ -267,7 +270,8 @@ func (res *Result) seriesIDs() []string {
 // forecast, baseline and warnings are set, given its baseline rows'
 // features XB and, with an effect model, the limited plan of its rows
 // beyond what their series had (nil for none): the uplift's parts, the
-// baseline's warnings and the quantiles.
+// baseline's warnings (without an effect model, whose baseline is never
+// the trees' forecast of a state training never held) and the quantiles.
 func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim *limited) (*Result, error) {
 	m, p, targets := sc.m, res.Panel, res.Targets
 	var err error
@@ -287,15 +291,11 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 		}
 		res.effects = e.apply(ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond)
 		res.Parts = e.parts(res.effects, scales, res.Baseline)
-		if lim.X != nil {
-			// The rows beyond take their baseline from the limited plan.
-			sc.checks.add(lim.X, res.Warnings, lim.beyond)
-		}
 	} else {
 		if res.Parts, err = m.decompose(sc.groups, XF, XB, scales, res.Baseline, res.Forecast); err != nil {
 			return nil, err
 		}
-		sc.checks.add(XB, res.Warnings, nil)
+		sc.checks.add(XB, res.Warnings)
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
 	res.Expected, res.BaselineExpected = res.Forecast, res.Baseline

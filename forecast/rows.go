@@ -81,7 +81,10 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	for k, r := range rows {
 		series[k], periods[k] = r.Series, r.Period
 	}
-	if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales, f.X, res.Forecast); err != nil {
+	if m.Effects != nil {
+		// The effect model derives the baseline (Effects.apply).
+		res.Baseline = make([]float64, n)
+	} else if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales, f.X, res.Forecast); err != nil {
 		return nil, false
 	}
 	g := m.guard(p)
@@ -95,16 +98,17 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	}
 	var lim *limited
 	if e := m.Effects; e != nil {
-		if beyond := e.Beyond(res.seriesIDs(), f.X); slices.Contains(beyond, true) {
+		ids := res.seriesIDs()
+		if beyond := e.Beyond(ids, f.X); slices.Contains(beyond, true) {
 			// The plan with the rows beyond held within: the other rows
 			// as planned, as their peers.
 			cr := make([]feature.PlanRow, len(rows))
 			copy(cr, fr)
 			known := make([]float64, len(rows)*nk)
-			for k, r := range rows {
+			for k := range rows {
 				if beyond[k] {
 					cr[k].Known = known[k*nk : (k+1)*nk : (k+1)*nk]
-					sc.base.LimitPlanLevers(fr[k], e.Within(sc.p.Series[r.Series].ID), cr[k].Known)
+					sc.base.LimitPlanLevers(fr[k], e.Within(ids[k]), cr[k].Known)
 				}
 			}
 			c, err := sc.base.PlanMatrix(cr)

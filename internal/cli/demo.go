@@ -12,7 +12,6 @@ import (
 	"promocast/backtest/results"
 	"promocast/demo"
 	"promocast/export"
-	"promocast/forecast"
 	"promocast/modelfile"
 	"promocast/synth"
 	"promocast/train"
@@ -122,14 +121,7 @@ func runDemo(e *env, f demoFlags) error {
 		check.Forecast, check.Baseline, check.Forecast-check.Baseline, check.TrueForecast, check.TrueBaseline, check.TrueForecast-check.TrueBaseline)
 	fmt.Fprintf(w, "  uplift per promoted SKU vs truth: correlation %.3f, WAPE %.1f%% over %d SKUs\n", check.Corr, 100*check.WAPE, check.SKUs)
 	fmt.Fprintf(w, "  true uplift inside the P10–P90 uplift interval on %s of promoted rows\n", pct(check.UpliftCover))
-	extrapolated := 0
-	for _, wn := range res.Warnings {
-		if strings.Contains(wn, forecast.BaselineExtrapolated) {
-			extrapolated++
-		}
-	}
-	fmt.Fprintf(w, "  %s on %d rows: in the history their event window always had part of the group promoted, the baseline none (forecast.csv, warnings)\n\n",
-		forecast.BaselineExtrapolated, extrapolated)
+	fmt.Fprintln(w)
 	totals, err := res.Summarise("category")
 	if err != nil {
 		return err
