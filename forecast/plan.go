@@ -56,11 +56,13 @@ type Result struct {
 	UnitCost, FixedCost []float64
 
 	// The plan's and the baseline's features, kept for explanations, and
-	// with an effect model its log-space term of each lever column per row.
+	// with an effect model its log-space term of each lever column per row
+	// and which rows went beyond what their series had (nil for none).
 	model   *Model
 	xf, xb  *data.Matrix
 	scales  []float64
 	effects [][]float64
+	beyond  []bool
 }
 
 // Forecast predicts every row of plan given the history, and its baseline.
@@ -290,6 +292,7 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 			lim = &limited{beyond: make([]bool, len(targets))}
 		}
 		res.effects = e.apply(ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond)
+		res.beyond = lim.beyond
 		res.Parts = e.parts(res.effects, scales, res.Baseline)
 	} else {
 		if res.Parts, err = m.decompose(sc.groups, XF, XB, scales, res.Baseline, res.Forecast); err != nil {

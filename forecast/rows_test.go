@@ -97,7 +97,8 @@ func diffResults(a, b *forecast.Result) string {
 // plan scored from the scorer's state of each series gives the same bits
 // as one scored by extending copies of the history: every row of the
 // shop's plan alone, then with a deeper discount and with every flag on
-// (rows outside what training saw, with warnings), and every day of the
+// (rows outside what training saw, with warnings, scored from the plan
+// held within what their series had), and every day of the
 // plan as one plan of all the series (peers promoted together). A plan
 // with two rows of one series takes the other path.
 func TestForecastRowsMatchesPanel(t *testing.T) {
@@ -142,7 +143,7 @@ func TestForecastRowsMatchesPanel(t *testing.T) {
 	for _, rows := range byDay {
 		plans = append(plans, pickRows(t, d.Plan, rows, nil), pickRows(t, d.Plan, rows, flagsOn))
 	}
-	warned, peers := 0, 0
+	warned, peers, beyond := 0, 0, 0
 	for k, plan := range plans {
 		fast, ok := sc.ForecastRows(plan)
 		if !ok {
@@ -155,6 +156,14 @@ func TestForecastRowsMatchesPanel(t *testing.T) {
 		if diff := diffResults(full, fast); diff != "" {
 			t.Fatalf("plan %d (%d rows): %s", k, plan.Rows(), diff)
 		}
+		if !slices.Equal(full.Beyond(), fast.Beyond()) {
+			t.Fatalf("plan %d: rows beyond %v, then %v", k, full.Beyond(), fast.Beyond())
+		}
+		for _, b := range fast.Beyond() {
+			if b {
+				beyond++
+			}
+		}
 		for i, w := range fast.Warnings {
 			if w != "" {
 				warned++
@@ -164,8 +173,8 @@ func TestForecastRowsMatchesPanel(t *testing.T) {
 			}
 		}
 	}
-	if warned == 0 || peers == 0 {
-		t.Errorf("%d rows with warnings, %d with a peers part: the comparison does not cover them", warned, peers)
+	if warned == 0 || peers == 0 || beyond == 0 {
+		t.Errorf("%d rows with warnings, %d with a peers part, %d beyond what their series had (scored from the plan held within it): the comparison does not cover them", warned, peers, beyond)
 	}
 	if _, ok := sc.ForecastRows(d.Plan); ok {
 		t.Error("the shop's whole plan, several rows per series, was scored from the series' state")
