@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"gonum.org/v1/gonum/stat"
 
 	"promocast/data"
 	"promocast/forecast"
+	"promocast/model"
 	"promocast/panel"
 	"promocast/spec"
 )
@@ -239,4 +243,59 @@ func TestFitReadsLiftsOnExpectedUnits(t *testing.T) {
 	if mean := sum / 3; math.Abs(mean-0.35) > 0.03 {
 		t.Errorf("feature lift %+.1f%% on average, want +35%% ± 3 points", 100*mean)
 	}
+}
+
+// TestLevelStepKeepsWeaklyIdentifiedColumns checks the step's guard: a
+// column the controls explain almost wholly (a tenth of its variance or
+// less left) keeps the log fit's effect, while a well-identified one is
+// moved towards its effect on expected units.
+func TestLevelStepKeepsWeaklyIdentifiedColumns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	n := 6000
+	X := data.NewMatrix(n, 1)
+	z, scales := make([]float64, n), make([]float64, n)
+	D, Dr := [][]float64{make([]float64, n), make([]float64, n)}, [][]float64{make([]float64, n), make([]float64, n)}
+	series := make([]int, n)
+	opt := Options{}.withDefaults()
+	for i := range n {
+		x := rng.Float64()
+		X.Row(i)[0] = x
+		series[i] = i % 20
+		scales[i] = 2.5
+		// The feature, on at random, lifts expected units by 35%; the
+		// second column is the control's own indicator, but for a little
+		// noise.
+		if rng.Float64() < 0.3 {
+			D[0][i] = 1
+		}
+		Dr[0][i] = D[0][i] - 0.3
+		if x > 0.5 {
+			D[1][i] = 1
+		}
+		Dr[1][i] = 0.02 * rng.NormFloat64()
+		u := exactPoisson(rng, 1.5*(1+0.35*D[0][i]))
+		z[i] = math.Log(u + opt.Offset*scales[i])
+	}
+	mean := stat.Mean(z, nil)
+	zr := make([]float64, n)
+	for i := range z {
+		zr[i] = z[i] - mean
+	}
+	cols := []forecast.EffectColumn{{Name: "feature", Own: true, Part: forecast.PartOwn}, {Name: "previous promotion", Part: forecast.PartHistory}}
+	noGroup := func(int) float64 { return math.NaN() }
+	est := pooled(zr, Dr, series, noGroup, cols)
+	before := slices.Clone(est.global)
+	est, err := levelStep(z, scales, D, Dr, est, series, noGroup, cols, X, []model.Feature{{Name: "x"}}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.global[1] != before[1] {
+		t.Errorf("the weakly identified column moved from %v to %v", before[1], est.global[1])
+	}
+	// On the log's scale, +35% of 1.5 units a day with κ·scale = 0.25.
+	truth := math.Log((1.35*1.5 + 0.25) / (1.5 + 0.25))
+	if math.Abs(est.global[0]-truth) >= math.Abs(before[0]-truth) {
+		t.Errorf("the feature's effect went from the log fit's %v to %v, not towards %v", before[0], est.global[0], truth)
+	}
+	t.Logf("feature θ %.4f → %.4f; the other column kept at %.4f", before[0], est.global[0], est.global[1])
 }
