@@ -67,20 +67,8 @@ func confounded(t *testing.T, seed uint64) (*forecast.Prepared, map[string]float
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spec.Parse([]byte("time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [event]\nstatic: [category]\n" +
-		"promotion: {price: {off: regular}, feature: {off: 0}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := panel.Build(fr, sp, panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr, err := forecast.Prepare(p, forecast.TrainOptions{Horizon: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pr, truth
+	return prepare(t, fr, "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [event]\nstatic: [category]\n"+
+		"promotion: {price: {off: regular}, feature: {off: 0}}\n"), truth
 }
 
 func poisson(r *rand.Rand, mu float64) float64 {
@@ -194,7 +182,14 @@ func smallCounts(t *testing.T, seed uint64) *forecast.Prepared {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spec.Parse([]byte("time: {column: day, frequency: period}\nkeys: [sku]\ntarget: units\npromotion: {feature: {off: 0}}\n"))
+	return prepare(t, fr, "time: {column: day, frequency: period}\nkeys: [sku]\ntarget: units\npromotion: {feature: {off: 0}}\n")
+}
+
+// prepare builds the panel of history fr under the spec text and prepares
+// it for one-period-ahead forecasts.
+func prepare(t *testing.T, fr *data.Frame, specText string) *forecast.Prepared {
+	t.Helper()
+	sp, err := spec.Parse([]byte(specText))
 	if err != nil {
 		t.Fatal(err)
 	}

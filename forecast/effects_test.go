@@ -43,6 +43,20 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 	}
 }
 
+// seenAndNever is a price effect model of two series: "seen", cut up to
+// 20% in training with an elasticity of 3, and "never", never promoted;
+// the panel's effect is 2.
+func seenAndNever() *Effects {
+	return &Effects{
+		Columns: []EffectColumn{{Name: "price", Index: 0, LogPrice: true, Own: true, Part: PartOwn}},
+		Global:  []float64{2}, GlobalSE: []float64{0.1}, Group: -1,
+		Series: map[string]SeriesEffects{
+			"seen":  {Theta: []float64{3}, SE: []float64{0.2}, Max: []float64{-math.Log(0.8)}, Promoted: 12},
+			"never": {Theta: []float64{2}, SE: []float64{0.5}, Max: []float64{0}, Promoted: 0},
+		},
+	}
+}
+
 // TestEffectsBeyondRangeFromTheLimitedPlan checks the rows whose levers go
 // beyond what their series had: their level is the trees' forecast of the
 // plan held to what the series had (fc), the baseline is fc with the
@@ -51,14 +65,7 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 // carry another series' spike, is not read; the contributions add up to
 // forecast over baseline.
 func TestEffectsBeyondRangeFromTheLimitedPlan(t *testing.T) {
-	e := &Effects{
-		Columns: []EffectColumn{{Name: "price", Index: 0, LogPrice: true, Own: true, Part: PartOwn}},
-		Global:  []float64{2}, GlobalSE: []float64{0.1}, Group: -1,
-		Series: map[string]SeriesEffects{
-			"seen":  {Theta: []float64{3}, SE: []float64{0.2}, Max: []float64{-math.Log(0.8)}, Promoted: 12},
-			"never": {Theta: []float64{2}, SE: []float64{0.5}, Max: []float64{0}, Promoted: 0},
-		},
-	}
+	e := seenAndNever()
 	plan, base := data.NewMatrix(2, 1), data.NewMatrix(2, 1)
 	plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4 // 40% off; "seen" went to 20% off
 	beyond := e.Beyond([]string{"seen", "never"}, plan)
@@ -129,14 +136,7 @@ func TestEffectsWithin(t *testing.T) {
 // lever it has shown and its group's the part beyond, while a series never
 // promoted takes its group's for all of it.
 func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
-	e := &Effects{
-		Columns: []EffectColumn{{Name: "price", Index: 0, LogPrice: true, Own: true, Part: PartOwn}},
-		Global:  []float64{2}, GlobalSE: []float64{0.1}, Group: -1,
-		Series: map[string]SeriesEffects{
-			"seen":  {Theta: []float64{3}, SE: []float64{0.2}, Max: []float64{-math.Log(0.8)}, Promoted: 12},
-			"never": {Theta: []float64{2}, SE: []float64{0.5}, Max: []float64{0}, Promoted: 0},
-		},
-	}
+	e := seenAndNever()
 	plan, base := data.NewMatrix(2, 1), data.NewMatrix(2, 1)
 	plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4 // 40% off; the first series went to 20% off
 	d := -math.Log(0.6)

@@ -220,17 +220,15 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	res.FixedCost = sc.fixedCost.atTargets(p, targets)
 	var lim *limited
 	if e := m.Effects; e != nil {
-		ids := res.seriesIDs()
-		if beyond := e.Beyond(ids, XF); slices.Contains(beyond, true) {
+		if lim = newLimited(e, res, XF); slices.Contains(lim.beyond, true) {
 			for i, t := range targets {
-				if beyond[i] {
-					b.LimitLevers(t.Series, t.Period, e.Within(ids[i]))
+				if lim.beyond[i] {
+					b.LimitLevers(t.Series, t.Period, e.Within(lim.ids[i]))
 				}
 			}
 			b.Refresh()
-			lim = &limited{beyond: beyond}
-			lim.X, _ = b.Matrix(refs)
-			if lim.forecast, err = Predict(m.Predictor, lim.X, scales); err != nil {
+			XC, _ := b.Matrix(refs)
+			if lim.forecast, err = Predict(m.Predictor, XC, scales); err != nil {
 				return nil, err
 			}
 		}
@@ -250,13 +248,21 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	return sc.finish(res, XF, XB, scales, lim)
 }
 
-// limited is the trees' forecast of a plan whose rows beyond what their
-// series had (Effects.Beyond) are held to it (Effects.Within): its rows'
-// features X and forecast; nil when no row goes beyond.
+// limited is, with an effect model, each plan row's series ID, which rows
+// go beyond what their series had (Effects.Beyond), and the trees'
+// forecast of the plan with those rows held to it (Effects.Within; nil
+// when no row goes beyond).
 type limited struct {
+	ids      []string
 	beyond   []bool
-	X        *data.Matrix
 	forecast []float64
+}
+
+// newLimited marks the rows of res, whose plan features are XF, that go
+// beyond what their series had; the caller scores the limited plan.
+func newLimited(e *Effects, res *Result, XF *data.Matrix) *limited {
+	ids := res.seriesIDs()
+	return &limited{ids: ids, beyond: e.Beyond(ids, XF)}
 }
 
 // seriesIDs returns the ID of each target's series.
@@ -270,15 +276,14 @@ func (res *Result) seriesIDs() []string {
 
 // finish completes a forecast whose plan rows' features XF, scales,
 // forecast, baseline and warnings are set, given its baseline rows'
-// features XB and, with an effect model, the limited plan of its rows
-// beyond what their series had (nil for none): the uplift's parts, the
+// features XB and, with an effect model, its rows beyond what their series
+// had and their limited forecast (newLimited): the uplift's parts, the
 // baseline's warnings (without an effect model, whose baseline is never
 // the trees' forecast of a state training never held) and the quantiles.
 func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim *limited) (*Result, error) {
 	m, p, targets := sc.m, res.Panel, res.Targets
 	var err error
 	if e := m.Effects; e != nil {
-		ids := res.seriesIDs()
 		groups := make([]float64, len(targets))
 		periods := make([]int, len(targets))
 		for i, t := range targets {
@@ -288,10 +293,7 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		if lim == nil {
-			lim = &limited{beyond: make([]bool, len(targets))}
-		}
-		res.effects = e.apply(ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond)
+		res.effects = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond)
 		res.beyond = lim.beyond
 		res.Parts = e.parts(res.effects, scales, res.Baseline)
 	} else {

@@ -77,15 +77,17 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	n := len(rows)
 	money := make([]float64, 4*n)
 	res.Price, res.UnitCost, res.FixedCost, res.BasePrice = money[:n:n], money[n:2*n:2*n], money[2*n:3*n:3*n], money[3*n:]
-	series, periods := make([]int, n), make([]int, n)
-	for k, r := range rows {
-		series[k], periods[k] = r.Series, r.Period
-	}
 	if m.Effects != nil {
 		// The effect model derives the baseline (Effects.apply).
 		res.Baseline = make([]float64, n)
-	} else if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales, f.X, res.Forecast); err != nil {
-		return nil, false
+	} else {
+		series, periods := make([]int, n), make([]int, n)
+		for k, r := range rows {
+			series[k], periods[k] = r.Series, r.Period
+		}
+		if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales, f.X, res.Forecast); err != nil {
+			return nil, false
+		}
 	}
 	g := m.guard(p)
 	for k, r := range rows {
@@ -98,24 +100,22 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	}
 	var lim *limited
 	if e := m.Effects; e != nil {
-		ids := res.seriesIDs()
-		if beyond := e.Beyond(ids, f.X); slices.Contains(beyond, true) {
+		if lim = newLimited(e, res, f.X); slices.Contains(lim.beyond, true) {
 			// The plan with the rows beyond held within: the other rows
 			// as planned, as their peers.
 			cr := make([]feature.PlanRow, len(rows))
 			copy(cr, fr)
 			known := make([]float64, len(rows)*nk)
 			for k := range rows {
-				if beyond[k] {
+				if lim.beyond[k] {
 					cr[k].Known = known[k*nk : (k+1)*nk : (k+1)*nk]
-					sc.base.LimitPlanLevers(fr[k], e.Within(ids[k]), cr[k].Known)
+					sc.base.LimitPlanLevers(fr[k], e.Within(lim.ids[k]), cr[k].Known)
 				}
 			}
 			c, err := sc.base.PlanMatrix(cr)
 			if err != nil {
 				return nil, false
 			}
-			lim = &limited{beyond: beyond, X: c.X}
 			if lim.forecast, err = Predict(m.Predictor, c.X, f.Scales); err != nil {
 				return nil, false
 			}
