@@ -93,7 +93,7 @@ func run(kind, metric, only string) error {
 				return err
 			}
 			if dump := os.Getenv("PROMOCAST_EFFECTS_DUMP"); dump != "" {
-				if err := dumpRows(dump+"-"+label+".csv", res, shop.Truth); err != nil {
+				if err := dumpRows(dump+"-"+strings.ReplaceAll(sc.name, " ", "_")+"-"+label+".csv", res, shop.Truth); err != nil {
 					return err
 				}
 			}
