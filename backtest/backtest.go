@@ -323,20 +323,13 @@ func FitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold
 	if err != nil {
 		return nil, err
 	}
-	rows := pr.Rows(origin+opt.Gap+1, origin+opt.Gap+opt.Horizon)
-	X := data.NewMatrix(len(rows), pr.X.Cols)
-	sc := make([]float64, len(rows))
-	for i, r := range rows {
-		copy(X.Row(i), pr.X.Row(r))
-		sc[i] = pr.Scales[r]
-	}
+	refs, X, sc := pr.AtOrigin(origin, origin+opt.Gap+1, origin+opt.Gap+opt.Horizon)
 	f, err := forecast.Predict(pred, X, sc)
 	if err != nil {
 		return nil, err
 	}
-	out := &Fold{Origin: origin, TrainRows: ds.X.Rows, Predictions: make([]Prediction, len(rows))}
-	for i, r := range rows {
-		ref := pr.Refs[r]
+	out := &Fold{Origin: origin, TrainRows: ds.X.Rows, Predictions: make([]Prediction, len(refs))}
+	for i, ref := range refs {
 		s := pr.Panel.Series[ref.Series]
 		out.Predictions[i] = Prediction{Series: ref.Series, Period: ref.Period, Actual: s.Y[ref.Period-s.Start],
 			Forecast: f[i], Scale: sc[i], Promoted: pr.Builder.Promoted(ref.Series, ref.Period), P10: math.NaN(), P90: math.NaN(), Expected: math.NaN()}

@@ -2,6 +2,7 @@ package feature
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"time"
 
@@ -30,6 +31,16 @@ const DefaultPromoThreshold = 0.05
 type Config struct {
 	// MinLag is the first target lag any feature may read: gap + horizon.
 	MinLag int `json:"min_lag"`
+	// FirstLag is the lag of the first step a forecast makes: gap + 1.
+	// When it is below MinLag, each row reads the targets up to its own
+	// forecast origin (Ref.Lag, between FirstLag and MinLag) instead of
+	// all rows reading from MinLag: the week after the origin sees the
+	// origin's week, as a direct multi-step forecaster's first step does,
+	// and a feature "lead" tells the trees how far ahead the row is.
+	// Training rows take their lags spread over that range (TrainingLag);
+	// a backtest scores a fold's rows from its origin. Zero (files written
+	// before it was kept) means MinLag for every row.
+	FirstLag int `json:"first_lag,omitempty"`
 	// Windows are the rolling-window lengths in periods, shortest first.
 	// Empty means 7, 28, 91 days; 4, 13, 52 weeks; 3, 6, 12 months; or
 	// 4, 13 plain periods.
@@ -60,6 +71,9 @@ func (c Config) withDefaults(freq string) (Config, error) {
 	if c.MinLag < 1 {
 		return c, fmt.Errorf("feature config: min lag is %d: expected gap + horizon ≥ 1", c.MinLag)
 	}
+	if c.FirstLag < 0 || c.FirstLag > c.MinLag {
+		return c, fmt.Errorf("feature config: first lag %d: expected gap + 1 in 1..%d (gap + horizon)", c.FirstLag, c.MinLag)
+	}
 	if len(c.Windows) == 0 {
 		switch freq {
 		case spec.Day:
@@ -86,6 +100,40 @@ func (c Config) withDefaults(freq string) (Config, error) {
 	return c, nil
 }
 
+// StepLags reports whether rows read targets from lags of their own
+// (FirstLag).
+func (c Config) StepLags() bool { return c.FirstLag > 0 && c.FirstLag < c.MinLag }
+
+// LagFrom returns the lag a row at period reads when forecast from origin:
+// its distance from the origin, within FirstLag..MinLag; MinLag without
+// step lags.
+func (b *Builder) LagFrom(origin, period int) int {
+	if !b.cfg.StepLags() {
+		return b.cfg.MinLag
+	}
+	return min(max(period-origin, b.cfg.FirstLag), b.cfg.MinLag)
+}
+
+// TrainingLag returns the lag a training row of series si at period t
+// reads: with step lags, one of FirstLag..MinLag chosen by a hash of the
+// series' ID and the period, so that every step is learned from rows of
+// every series and season, and the same data always gives the same rows;
+// MinLag without step lags.
+func (b *Builder) TrainingLag(si, t int) int {
+	if !b.cfg.StepLags() {
+		return b.cfg.MinLag
+	}
+	h := fnv.New64a()
+	h.Write([]byte(b.p.Series[si].ID))
+	x := h.Sum64() ^ uint64(t)*0x9E3779B97F4A7C15
+	x ^= x >> 30
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 27
+	x *= 0x94D049BB133111EB
+	x ^= x >> 31
+	return b.cfg.FirstLag + int(x%uint64(b.cfg.MinLag-b.cfg.FirstLag+1))
+}
+
 // lever is a promotion lever with its columns resolved to known indexes.
 type lever struct {
 	spec.LeverRule
@@ -106,6 +154,7 @@ type Builder struct {
 
 	// Column offsets of feature blocks.
 	colLag, nLags, colSeason, colYear, colMean, colStd, colLevel int
+	colLead                                                      int // -1 without step lags
 	colKnown, colDiscount, colRelHist, colPromo, colGroup        int
 	colRelCross                                                  int   // -1 without cross prices
 	crossKnown                                                   []int // known indexes of the cross prices
@@ -234,7 +283,11 @@ func (b *Builder) layout() {
 	L := b.cfg.MinLag
 	b.colLag, b.nLags = 0, 3
 	for k := 0; k < b.nLags; k++ {
-		b.add(model.Feature{Name: fmt.Sprintf("lag_%d", L+k)})
+		if b.cfg.StepLags() {
+			b.add(model.Feature{Name: fmt.Sprintf("lag_last_%d", k+1)})
+		} else {
+			b.add(model.Feature{Name: fmt.Sprintf("lag_%d", L+k)})
+		}
 	}
 	season := b.p.Spec.Season()
 	year := b.p.Grid.YearPeriods()
@@ -257,6 +310,11 @@ func (b *Builder) layout() {
 	b.add(model.Feature{Name: fmt.Sprintf("std_%d", b.midWindow())})
 	b.colLevel = len(b.features)
 	b.add(model.Feature{Name: "level_log"})
+	b.colLead = -1
+	if b.cfg.StepLags() {
+		b.colLead = len(b.features)
+		b.add(model.Feature{Name: "lead"})
+	}
 
 	b.colKnown = len(b.features)
 	for i, k := range b.p.Spec.Known {
@@ -598,20 +656,36 @@ func (b *Builder) LimitLevers(si, t int, limit Limit) {
 	}
 }
 
-// Row writes the features of series si at period t into out (len(Features())
-// values) and returns the scale that divides the target. ok is false when
-// the series has no observed target at or before t-MinLag, so no scale.
+// Row writes the features of series si at period t, read from lag MinLag,
+// into out (len(Features()) values) and returns the scale that divides the
+// target. ok is false when the series has no observed target at or before
+// t-MinLag, so no scale.
 func (b *Builder) Row(si, t int, out []float64) (scale float64, ok bool) {
-	s := b.p.Series[si]
-	v := view{s: s, st: &b.series[si], i: t - s.Start}
-	return b.row(&v, t, b.peers(si, v.i), out)
+	return b.RefRow(Ref{Series: si, Period: t}, out)
 }
 
-// row writes the features of the view's row, at period t, with its
-// group's totals pe, into out (see Row).
-func (b *Builder) row(v *view, t int, pe peers, out []float64) (scale float64, ok bool) {
+// RefRow is Row for a row that reads its targets from its own lag
+// (Ref.Lag): none after period ref.Period − lag.
+func (b *Builder) RefRow(ref Ref, out []float64) (scale float64, ok bool) {
+	s := b.p.Series[ref.Series]
+	v := view{s: s, st: &b.series[ref.Series], i: ref.Period - s.Start}
+	return b.row(&v, ref.Period, b.lag(ref.Lag), b.peers(ref.Series, v.i), out)
+}
+
+// lag returns the lag a row asking for lag reads: MinLag when it asks for
+// none (0) or the builder has no step lags, else lag within
+// FirstLag..MinLag.
+func (b *Builder) lag(lag int) int {
+	if lag == 0 || !b.cfg.StepLags() {
+		return b.cfg.MinLag
+	}
+	return min(max(lag, b.cfg.FirstLag), b.cfg.MinLag)
+}
+
+// row writes the features of the view's row, at period t, reading targets
+// from lag L, with its group's totals pe, into out (see Row).
+func (b *Builder) row(v *view, t, L int, pe peers, out []float64) (scale float64, ok bool) {
 	s, st, i := v.s, v.st, v.i
-	L := b.cfg.MinLag
 	cut := min(i-L, v.len()-1) // last index a target feature may read
 	if cut < 0 || st.prefix(st.cnt, cut+1) == 0 {
 		return 0, false
@@ -636,6 +710,9 @@ func (b *Builder) row(v *view, t int, pe peers, out []float64) (scale float64, o
 	}
 	out[b.colStd] = b.windowStd(s, st, cut, b.midWindow()) / scale
 	out[b.colLevel] = math.Log1p(level)
+	if b.colLead >= 0 {
+		out[b.colLead] = float64(L)
+	}
 
 	for k := range b.p.Spec.Known {
 		out[b.colKnown+k] = v.known(k, i)

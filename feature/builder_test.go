@@ -201,3 +201,89 @@ func TestDeriveMatchesFreshBuilder(t *testing.T) {
 		t.Error("deriving series a from series b was accepted")
 	}
 }
+
+// TestStepLags checks rows that read targets from lags of their own: a row
+// of lag 1 reads the day before it (lag_last_1..3, windows and level ending
+// there, lead = 1), one of lag 3 the values a builder without step lags
+// gives, changing a target after a row's own cut changes nothing in it, and
+// training rows take every lag from FirstLag to MinLag, the same on every
+// call.
+func TestStepLags(t *testing.T) {
+	p, old := tiny(t)
+	b, err := New(p, Config{MinLag: 3, FirstLag: 1, Windows: []int{2, 4}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	for i, f := range b.Features() {
+		names[f.Name] = i
+	}
+	a := p.Series[0].Start
+	row := make([]float64, len(b.Features()))
+	scale, ok := b.RefRow(Ref{Series: 0, Period: a + 13, Lag: 1}, row) // targets up to day 12
+	if !ok {
+		t.Fatal("row not usable")
+	}
+	level := (9.0 + 10 + 11 + 12) / 4
+	if scale != 1+level {
+		t.Fatalf("scale %v, want %v", scale, 1+level)
+	}
+	want := map[string]float64{"lag_last_1": 12 / scale, "lag_last_2": 11 / scale, "lag_last_3": 10 / scale,
+		"mean_2": 11.5 / scale, "level_log": math.Log1p(level), "lead": 1}
+	for n, v := range want {
+		if got := row[names[n]]; math.Abs(got-v) > 1e-12 {
+			t.Errorf("%s = %v, want %v", n, got, v)
+		}
+	}
+
+	// Lag 3 reads what the builder without step lags reads.
+	wantOld := make([]float64, len(old.Features()))
+	old.Row(0, a+13, wantOld)
+	b.RefRow(Ref{Series: 0, Period: a + 13, Lag: 3}, row)
+	for i, f := range old.Features() {
+		j := i
+		if i >= names["lead"] {
+			j++ // the lead column comes after level_log
+		}
+		if row[j] != wantOld[i] && !(math.IsNaN(row[j]) && math.IsNaN(wantOld[i])) {
+			t.Errorf("lag 3: %s = %v, the builder without step lags %v", f.Name, row[j], wantOld[i])
+		}
+	}
+	if row[names["lead"]] != 3 {
+		t.Errorf("lead %v, want 3", row[names["lead"]])
+	}
+
+	// Targets after the cut of a lag-2 row do not reach it.
+	b.RefRow(Ref{Series: 0, Period: a + 15, Lag: 2}, row)
+	before := append([]float64(nil), row...)
+	for i := 14; i < 20; i++ {
+		p.Series[0].Y[i], p.Series[1].Y[i] = 1e6, 1e6
+	}
+	b.Prepare()
+	b.RefRow(Ref{Series: 0, Period: a + 15, Lag: 2}, row)
+	for i := range row {
+		if row[i] != before[i] && !(math.IsNaN(row[i]) && math.IsNaN(before[i])) {
+			t.Errorf("lag 2: %s changed from %v to %v after targets past day 13 changed", b.Features()[i].Name, before[i], row[i])
+		}
+	}
+
+	seen := map[int]int{}
+	for si := range p.Series {
+		for d := range 20 {
+			l := b.TrainingLag(si, a+d)
+			if l != b.TrainingLag(si, a+d) {
+				t.Fatal("training lag differs between calls")
+			}
+			seen[l]++
+		}
+	}
+	if len(seen) != 3 || seen[1] == 0 || seen[2] == 0 || seen[3] == 0 {
+		t.Errorf("training lags %v, want each of 1, 2, 3", seen)
+	}
+	if got := b.LagFrom(a+10, a+12); got != 2 {
+		t.Errorf("lag of a row two days after its origin %d, want 2", got)
+	}
+	if got := old.TrainingLag(0, a+5); got != 3 {
+		t.Errorf("without step lags a training row reads lag %d, want MinLag 3", got)
+	}
+}

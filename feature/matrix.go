@@ -12,6 +12,9 @@ import (
 type Ref struct {
 	Series int // index into the panel's series
 	Period int // period ordinal
+	// Lag is the lag the row reads targets from, its distance from its
+	// forecast origin (Builder.LagFrom, TrainingLag); 0 means MinLag.
+	Lag int
 }
 
 // Matrix builds the feature rows of refs, in order, and the scale of each.
@@ -25,7 +28,7 @@ func (b *Builder) Matrix(refs []Ref) (*data.Matrix, []float64) {
 	rows := func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			row := X.Row(r)
-			scale, ok := b.Row(refs[r].Series, refs[r].Period, row)
+			scale, ok := b.RefRow(refs[r], row)
 			if !ok {
 				for j := range row {
 					row[j] = nan

@@ -103,10 +103,12 @@ type PlanFeatures struct {
 // builder's caches of the history without copying it, so that its cost
 // does not grow with the history. Every row must name a different series
 // and a period after the series' last; a row's peers are the plan's rows
-// of its group in its period. Features, scales, discounts and promotion
-// flags are bit for bit those that Matrix, Discount and Promoted give in a
-// builder derived (Derive) for the plan's series extended by the plan
-// (panel.Extend). It is safe for concurrent use.
+// of its group in its period, and each row reads its targets from the
+// history's last period as its origin (LagFrom). Features, scales,
+// discounts and promotion flags are bit for bit those that Matrix (with
+// the same lags), Discount and Promoted give in a builder derived (Derive)
+// for the plan's series extended by the plan (panel.Extend). It is safe for
+// concurrent use.
 func (b *Builder) PlanMatrix(rows []PlanRow) (*PlanFeatures, error) {
 	n := len(rows)
 	out := &PlanFeatures{X: data.NewMatrix(n, len(b.features)), Scales: make([]float64, n),
@@ -142,7 +144,7 @@ func (b *Builder) PlanMatrix(rows []PlanRow) (*PlanFeatures, error) {
 	pe := b.planPeers(rows, states, order)
 	for k, r := range rows {
 		row := out.X.Row(k)
-		scale, ok := b.row(&views[k], r.Period, pe[k], row)
+		scale, ok := b.row(&views[k], r.Period, b.LagFrom(b.p.Last, r.Period), pe[k], row)
 		if !ok {
 			for j := range row {
 				row[j] = nan

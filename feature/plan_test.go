@@ -81,13 +81,16 @@ func sameFloats(a, b []float64) string {
 // together; plan features, a plan's held within limits (LimitLevers,
 // LimitPlanLevers) and the baseline's (levers off).
 // It runs without and with outages (Config.Outages) for the lags and
-// windows to skip.
+// windows to skip, and without and with step lags (Config.FirstLag), each
+// row read from the history's last period.
 func TestPlanMatrixMatchesDerived(t *testing.T) {
 	first := planTestPanel(t).First
 	for _, outages := range [][]int{nil, {first + 10, first + 11, first + 30, first + 52}} {
-		t.Run(fmt.Sprintf("outages=%v", outages), func(t *testing.T) {
-			planMatrixMatchesDerived(t, Config{MinLag: 3, Windows: []int{3, 7, 14}, CrossPrices: []string{"rival"}, Outages: outages})
-		})
+		for _, firstLag := range []int{0, 1} {
+			t.Run(fmt.Sprintf("outages=%v first lag=%d", outages, firstLag), func(t *testing.T) {
+				planMatrixMatchesDerived(t, Config{MinLag: 3, FirstLag: firstLag, Windows: []int{3, 7, 14}, CrossPrices: []string{"rival"}, Outages: outages})
+			})
+		}
 	}
 }
 
@@ -145,7 +148,7 @@ func planMatrixMatchesDerived(t *testing.T, cfg Config) {
 		}
 		refs := make([]Ref, len(targets))
 		for i, tg := range targets {
-			refs[i] = Ref{Series: tg.Series, Period: tg.Period}
+			refs[i] = Ref{Series: tg.Series, Period: tg.Period, Lag: d.LagFrom(p.Last, tg.Period)}
 		}
 		wantX, wantScales := d.Matrix(refs)
 

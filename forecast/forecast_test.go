@@ -125,9 +125,15 @@ func (c constant) Predict(X *data.Matrix, out []float64) error {
 
 // TestNoLeakage changes every target after a forecast origin and checks
 // that neither the features of the scored periods nor the forecasts made at
-// that origin change.
+// that origin change, for horizons whose steps read their own lags (the
+// lead feature on) as a backtest scores them.
 func TestNoLeakage(t *testing.T) {
-	const horizon, gap = 2, 1
+	for _, c := range []struct{ horizon, gap int }{{2, 1}, {5, 0}} {
+		t.Run(fmt.Sprintf("horizon %d gap %d", c.horizon, c.gap), func(t *testing.T) { testNoLeakage(t, c.horizon, c.gap) })
+	}
+}
+
+func testNoLeakage(t *testing.T, horizon, gap int) {
 	hist := weeklyFrame(t, 6, 120, 1)
 	sp := mustSpec(t)
 	opt := TrainOptions{Kind: "test", Horizon: horizon, Gap: gap}
@@ -140,6 +146,9 @@ func TestNoLeakage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !slices.ContainsFunc(pr.Builder.Features(), func(f model.Feature) bool { return f.Name == "lead" }) {
+			t.Fatal("no lead feature: the steps do not read lags of their own")
+		}
 		var out []float64
 		X := data.NewMatrix(0, pr.X.Cols)
 		for _, fit := range []Fit{naiveFit, meanFit} {
@@ -147,13 +156,7 @@ func TestNoLeakage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows := pr.Rows(origin+gap+1, origin+gap+horizon)
-			sub := data.NewMatrix(len(rows), pr.X.Cols)
-			sc := make([]float64, len(rows))
-			for i, r := range rows {
-				copy(sub.Row(i), pr.X.Row(r))
-				sc[i] = pr.Scales[r]
-			}
+			_, sub, sc := pr.AtOrigin(origin, origin+gap+1, origin+gap+horizon)
 			pred, err := Predict(m.Predictor, sub, sc)
 			if err != nil {
 				t.Fatal(err)
@@ -534,7 +537,8 @@ func TestWhatIfSweepsOneSeries(t *testing.T) {
 }
 
 // TestScorerMatchesWholePanel checks that scoring a plan on a selection of
-// series gives the features the whole panel gives.
+// series gives the features the whole panel gives, each row read from the
+// history's last period as its origin.
 func TestScorerMatchesWholePanel(t *testing.T) {
 	hist := weeklyFrame(t, 5, 90, 8)
 	sp := mustSpec(t)
@@ -570,7 +574,7 @@ func TestScorerMatchesWholePanel(t *testing.T) {
 	}
 	refs := make([]feature.Ref, len(targets))
 	for i, tg := range targets {
-		refs[i] = feature.Ref{Series: tg.Series, Period: tg.Period}
+		refs[i] = feature.Ref{Series: tg.Series, Period: tg.Period, Lag: wp.Builder.LagFrom(p.Last, tg.Period)}
 	}
 	X, scales := wp.Builder.Matrix(refs)
 	want, err := Predict(sumModel{}, X, scales)

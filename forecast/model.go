@@ -149,7 +149,7 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 		p.Spec.Time.Season = panel.DetectSeason(p, until)
 	}
 	cfg := opt.Config
-	cfg.MinLag = opt.Horizon + opt.Gap
+	cfg.MinLag, cfg.FirstLag = opt.Horizon+opt.Gap, opt.Gap+1
 	if cfg.Outages == nil {
 		cfg.Outages = feature.Outages(p)
 	}
@@ -161,6 +161,9 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 		return nil, err
 	}
 	refs := feature.Observed(p)
+	for i, r := range refs {
+		refs[i].Lag = b.TrainingLag(r.Series, r.Period)
+	}
 	X, scales := b.Matrix(refs)
 	return &Prepared{Panel: p, Builder: b, Refs: refs, X: X, Scales: scales, Events: opt.Events, Builtin: keep}, nil
 }
@@ -182,16 +185,40 @@ func (pr *Prepared) Dataset(until int) *model.Dataset {
 	return pr.subset(rows)
 }
 
-// Rows returns the indexes into Refs of rows with a usable scale whose
-// period is in [from, to].
-func (pr *Prepared) Rows(from, to int) []int {
+// AtOrigin returns the observed rows whose period is in [from, to] as a
+// forecast made at origin sees them, in Refs' order: each reading its
+// targets from its distance to the origin (feature.Builder.LagFrom), none
+// after the origin, with its features and scale; rows whose series has no
+// target that early are left out. A training row of Refs reads from its
+// own lag (TrainingLag), which may lie after a fold's origin, so a
+// backtest scores these rows instead.
+func (pr *Prepared) AtOrigin(origin, from, to int) (refs []feature.Ref, X *data.Matrix, scales []float64) {
 	var rows []int
 	for r, ref := range pr.Refs {
-		if ref.Period >= from && ref.Period <= to && pr.Scales[r] > 0 {
+		if ref.Period >= from && ref.Period <= to {
 			rows = append(rows, r)
+			ref.Lag = pr.Builder.LagFrom(origin, ref.Period)
+			refs = append(refs, ref)
 		}
 	}
-	return rows
+	if pr.Builder.Config().StepLags() {
+		X, scales = pr.Builder.Matrix(refs)
+	} else {
+		X, scales = data.NewMatrix(len(rows), pr.X.Cols), make([]float64, len(rows))
+		for i, r := range rows {
+			copy(X.Row(i), pr.X.Row(r))
+			scales[i] = pr.Scales[r]
+		}
+	}
+	keep := 0
+	for i := range refs {
+		if scales[i] > 0 {
+			copy(X.Row(keep), X.Row(i))
+			refs[keep], scales[keep] = refs[i], scales[i]
+			keep++
+		}
+	}
+	return refs[:keep], &data.Matrix{Rows: keep, Cols: X.Cols, Values: X.Values[:keep*X.Cols]}, scales[:keep]
 }
 
 func (pr *Prepared) subset(rows []int) *model.Dataset {

@@ -199,7 +199,7 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	}
 	refs := make([]feature.Ref, len(targets))
 	for i, t := range targets {
-		refs[i] = feature.Ref{Series: t.Series, Period: t.Period}
+		refs[i] = feature.Ref{Series: t.Series, Period: t.Period, Lag: b.LagFrom(sc.p.Last, t.Period)}
 	}
 	res := &Result{Panel: p, Targets: targets, Promoted: make([]bool, len(targets)), model: m}
 	XF, scales := b.Matrix(refs)
