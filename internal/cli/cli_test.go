@@ -63,6 +63,9 @@ func TestTrainForecastOnFiles(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "trained ridge") {
 		t.Fatalf("train exited %d: %s %s", code, out, errs)
 	}
+	if !strings.Contains(out, "each forecast step reads the sales up to the forecast origin: lags from 1 to 31 periods back") {
+		t.Errorf("train does not say its 31 steps read lags of their own:\n%s", out)
+	}
 	code, out, _ = run(t, "inspect", model)
 	if code != exitOK || !strings.Contains(out, "checksum verified") || !strings.Contains(out, "lever        price (off: column regular_price)") {
 		t.Fatalf("inspect exited %d:\n%s", code, out)

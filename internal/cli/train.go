@@ -113,6 +113,9 @@ func runTrain(e *env, f trainFlags) error {
 		return err
 	}
 	m := res.Model
+	if c := m.Config; c.StepLags() {
+		fmt.Fprintf(e.stdout, "each forecast step reads the sales up to the forecast origin: lags from %d to %d periods back, its lead a feature\n", c.FirstLag, c.MinLag)
+	}
 	fmt.Fprintf(e.stdout, "trained %s on %d rows of %d series (%s .. %s), %d features; wrote %s\n",
 		m.Kind, m.Rows, m.Series, m.TrainFirst, m.TrainLast, len(m.Features), f.out)
 	return nil
