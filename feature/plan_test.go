@@ -206,27 +206,13 @@ func planMatrixMatchesDerived(t *testing.T, cfg Config) {
 			b.LimitPlanLevers(rows[i], limit, limited[i].Known)
 		}
 		dl.Refresh()
-		wantL, _ := dl.Matrix(refs)
-		gotL, err := b.PlanMatrix(limited)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := sameFloats(wantL.Values, gotL.X.Values); diff != "" {
-			t.Fatalf("plan %d limited features: %s", trial, diff)
-		}
+		samePlanFeatures(t, trial, "limited", dl, refs, b, limited)
 
 		for _, tg := range targets {
 			d.SetLeversOff(tg.Series, tg.Period)
 		}
 		d.Refresh()
-		wantB, _ := d.Matrix(refs)
-		gotB, err := b.PlanMatrix(off)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := sameFloats(wantB.Values, gotB.X.Values); diff != "" {
-			t.Fatalf("plan %d baseline features: %s", trial, diff)
-		}
+		samePlanFeatures(t, trial, "baseline", d, refs, b, off)
 	}
 	if promotedPeers == 0 {
 		t.Error("no plan row has a promoted peer: the comparison does not cover peers")
@@ -235,6 +221,20 @@ func planMatrixMatchesDerived(t *testing.T, cfg Config) {
 	twice := []PlanRow{{Series: 0, Period: p.Last + 1, Known: []float64{1, 0, 9}}, {Series: 0, Period: p.Last + 2, Known: []float64{1, 0, 9}}}
 	if _, err := b.PlanMatrix(twice); err == nil {
 		t.Error("a plan naming a series twice was accepted")
+	}
+}
+
+// samePlanFeatures checks that b's PlanMatrix of rows gives the features
+// the derived builder d gives for refs.
+func samePlanFeatures(t *testing.T, trial int, what string, d *Builder, refs []Ref, b *Builder, rows []PlanRow) {
+	t.Helper()
+	want, _ := d.Matrix(refs)
+	got, err := b.PlanMatrix(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := sameFloats(want.Values, got.X.Values); diff != "" {
+		t.Fatalf("plan %d %s features: %s", trial, what, diff)
 	}
 }
 
