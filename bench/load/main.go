@@ -15,13 +15,16 @@
 //
 //	go run ./bench/load --bin /tmp/promocast --duration 20s
 //	bench/load/run.sh --model bf.json --data sales.csv.gz --spec spec.yaml
+//	bench/load/run.sh --client go   # Go's net/http client instead of the lean one
+//
+// Beside latency and throughput it prints the CPU time the server and the
+// generator spent per request (from /proc), since both share the machine.
 //
 // With --model the plans come from the server's /v1/spec: every series in
 // every plannable period with its levers off, every other row 20% off.
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -51,6 +54,7 @@ type config struct {
 	bigClients int
 	skus       int
 	only       string
+	client     string
 	// model, data and spec, when model is set, serve that model instead of
 	// the demo; the plans are then built from the server's /v1/spec.
 	model, data, spec string
@@ -64,6 +68,7 @@ func main() {
 	flag.IntVar(&c.bigClients, "big-clients", 2, "concurrent clients of the 1,000-row and what-if scenarios")
 	flag.IntVar(&c.skus, "skus", 50, "SKUs of the demo shop (must match the server's --demo-skus)")
 	flag.StringVar(&c.only, "only", "", "comma-separated scenarios to run (default all)")
+	flag.StringVar(&c.client, "client", "raw", "HTTP client of the load: raw (a lean HTTP/1.1 client on kept-alive connections) or go (net/http's)")
 	flag.StringVar(&c.model, "model", "", "serve this model file instead of the demo (with --data and --spec)")
 	flag.StringVar(&c.data, "data", "", "history of --model")
 	flag.StringVar(&c.spec, "spec", "", "dataset spec of --model")
@@ -89,6 +94,9 @@ type result struct {
 	failures  int
 	elapsed   time.Duration
 	firstErr  string
+	// serverCPU and loadCPU are the CPU time (user and system) the server
+	// and this generator spent during the scenario.
+	serverCPU, loadCPU time.Duration
 }
 
 func run(c config) error {
@@ -149,7 +157,9 @@ func run(c config) error {
 			continue
 		}
 		fmt.Printf("running %s for %s with %d clients...\n", sc.name, c.duration, sc.clients)
-		r := drive(client, base, sc, c.duration)
+		server0, self0 := cpuTime(cmd.Process.Pid), cpuTime(os.Getpid())
+		r := drive(c.client, client, addr, sc, c.duration)
+		r.serverCPU, r.loadCPU = cpuTime(cmd.Process.Pid)-server0, cpuTime(os.Getpid())-self0
 		if r.failures > 0 {
 			fmt.Printf("  %d failures, first: %s\n", r.failures, r.firstErr)
 		}
@@ -305,8 +315,9 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// drive runs a scenario's clients until the duration ends.
-func drive(client *http.Client, base string, sc scenario, d time.Duration) result {
+// drive runs a scenario's clients until the duration ends, each a poster
+// of kind (see newPoster).
+func drive(kind string, client *http.Client, addr string, sc scenario, d time.Duration) result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
@@ -319,24 +330,23 @@ func drive(client *http.Client, base string, sc scenario, d time.Duration) resul
 			defer wg.Done()
 			var lat []time.Duration
 			fails, first := 0, ""
-			for i := w; ctx.Err() == nil; i += sc.clients {
-				body := sc.bodies[i%len(sc.bodies)]
+			p, err := newPoster(kind, client, addr, sc)
+			if err != nil {
+				fails, first = 1, err.Error()
+			}
+			for i := w; err == nil && ctx.Err() == nil; i += sc.clients {
 				t0 := time.Now()
-				resp, err := client.Post(base+sc.path, "application/json", bytes.NewReader(body))
-				if err != nil {
-					fails++
-					first = err.Error()
-					continue
-				}
-				_, err = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
+				status, err := p.post(i)
 				el := time.Since(t0)
-				if err != nil || resp.StatusCode != 200 {
+				if err != nil || status != 200 {
 					fails++
-					first = fmt.Sprintf("status %d %v", resp.StatusCode, err)
+					first = fmt.Sprintf("status %d %v", status, err)
 					continue
 				}
 				lat = append(lat, el)
+			}
+			if p != nil {
+				p.close()
 			}
 			mu.Lock()
 			res.latencies = append(res.latencies, lat...)
@@ -365,13 +375,16 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseco
 func report(w io.Writer, results []result) {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tclients\trows/req\trequests\tfailed\treq/s\trows/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\t")
+	fmt.Fprintln(tw, "scenario\tclients\trows/req\trequests\tfailed\treq/s\trows/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\tserver CPU µs/req\tload CPU µs/req\t")
 	for _, r := range results {
 		sort.Slice(r.latencies, func(a, b int) bool { return r.latencies[a] < r.latencies[b] })
 		n := len(r.latencies)
 		rate := float64(n) / r.elapsed.Seconds()
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", r.name, r.clients, r.rows, n, r.failures, rate, rate*float64(r.rows),
-			ms(pct(r.latencies, 0.5)), ms(pct(r.latencies, 0.9)), ms(pct(r.latencies, 0.99)), ms(pct(r.latencies, 1)))
+		perReq := func(d time.Duration) string {
+			return fmt.Sprintf("%.0f", float64(d.Microseconds())/float64(max(1, n+r.failures)))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, r.clients, r.rows, n, r.failures, rate, rate*float64(r.rows),
+			ms(pct(r.latencies, 0.5)), ms(pct(r.latencies, 0.9)), ms(pct(r.latencies, 0.99)), ms(pct(r.latencies, 1)), perReq(r.serverCPU), perReq(r.loadCPU))
 	}
 	tw.Flush()
 }
@@ -391,6 +404,26 @@ func rss(pid int) float64 {
 		}
 	}
 	return 0
+}
+
+// cpuTime returns the user and system CPU time a process has used, from
+// /proc/PID/stat (0 where /proc is missing).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name's closing parenthesis; utime and
+	// stime are the 12th and 13th of them, in clock ticks (100 a second on
+	// Linux).
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond
 }
 
 func mib(b float64) float64 { return b / (1 << 20) }
