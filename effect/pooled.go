@@ -211,7 +211,10 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 		return nil, err
 	}
 	e := &forecast.Effects{Columns: cols, Global: est.global, GlobalSE: est.globalSE, Group: gidx,
-		Series: map[string]forecast.SeriesEffects{}, Method: Method, Offset: opt.Offset}
+		Series: map[string]forecast.SeriesEffects{}, Method: Method, Offset: opt.Offset, Controls: controls}
+	if e.Baseline, err = fitBaseline(z, scales, D, est, series, X, cf, opt); err != nil {
+		return nil, err
+	}
 	if gidx >= 0 {
 		e.Groups = map[string][]float64{}
 		for code, th := range est.groups {
@@ -244,6 +247,36 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 		e.Series[pr.Panel.Series[si].ID] = forecast.SeriesEffects{Theta: th, SE: est.seriesSE[si], Max: maxv[si], Promoted: promoted[si]}
 	}
 	return e, nil
+}
+
+// fitBaseline fits the effect model's own baseline (forecast.Effects.Baseline):
+// boosted trees on the controls X that predict each training row's units
+// with the levers' effects θ̂·d taken out, (units + κ·scale)·e^{−θ̂·d} over
+// its scale. Every row teaches it the level, promoted or not, so on a day
+// when many series promote (an event) the quiet ones tell it what the day
+// does, and the promoted ones, their lift taken out, add to that. It
+// learns from at most opt.MaxRows rows, evenly spread.
+func fitBaseline(z, scales []float64, D [][]float64, est estimates, series []int, X *data.Matrix, cf []model.Feature, opt Options) (*gbdt.Model, error) {
+	n := len(z)
+	step := max(1, (n+opt.MaxRows-1)/opt.MaxRows)
+	rows := (n + step - 1) / step
+	ds := &model.Dataset{X: data.NewMatrix(rows, X.Cols), Y: make([]float64, rows), Features: cf}
+	for a, i := 0, 0; i < n; a, i = a+1, i+step {
+		th := est.series[series[i]]
+		lin := 0.0
+		for j := range D {
+			lin += th[j] * D[j][i]
+		}
+		ds.Y[a] = math.Exp(z[i]-lin) / scales[i]
+		copy(ds.X.Row(a), X.Row(i))
+	}
+	params := gbdt.Params{Rounds: 200, LearningRate: 0.05, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
+		RowSubsample: 0.8, Seed: 7, Threads: opt.Threads}
+	m, err := gbdt.Train(ds, nil, params)
+	if err != nil {
+		return nil, fmt.Errorf("effects: baseline model: %w", err)
+	}
+	return m, nil
 }
 
 // minIdentified is the least share of a lever column's variance left

@@ -294,3 +294,62 @@ func TestLevelStepKeepsWeaklyIdentifiedColumns(t *testing.T) {
 	}
 	t.Logf("feature θ %.4f → %.4f; the other column kept at %.4f", before[0], est.global[0], est.global[1])
 }
+
+// TestFitBaselineCarriesEventsNotPromotions checks the effect model's own
+// baseline (forecast.Effects.Baseline) on the panel whose promotions
+// cluster on event periods: with the levers' effects taken out, event
+// periods sit e^0.6 above the others, the event's own demand, where the
+// units themselves sit further above (60% of event periods are promoted).
+func TestFitBaselineCarriesEventsNotPromotions(t *testing.T) {
+	pr, _ := confounded(t, 1)
+	e, err := Fit(pr, pr.Panel.Last, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Baseline == nil {
+		t.Fatal("Fit gave no baseline model")
+	}
+	if err := e.Check(pr.X.Cols); err != nil {
+		t.Fatal(err)
+	}
+	var rows []int
+	for r := range pr.Refs {
+		if pr.Scales[r] > 0 {
+			rows = append(rows, r)
+		}
+	}
+	X := data.NewMatrix(len(rows), len(e.Controls))
+	for a, r := range rows {
+		for c, j := range e.Controls {
+			X.Row(a)[c] = pr.X.Row(r)[j]
+		}
+	}
+	g := make([]float64, len(rows))
+	if err := e.Baseline.Predict(X, g); err != nil {
+		t.Fatal(err)
+	}
+	var base, units [2]struct{ sum, n float64 }
+	for a, r := range rows {
+		ref := pr.Refs[r]
+		var w int
+		fmt.Sscan(pr.Panel.Grid.Label(ref.Period), &w)
+		ev := 0
+		if w%20 == 0 || w%20 == 1 {
+			ev = 1
+		}
+		s := pr.Panel.Series[ref.Series]
+		sc := pr.Scales[r]
+		base[ev].sum += math.Log(g[a]*sc - e.Offset*sc)
+		units[ev].sum += math.Log(s.Y[ref.Period-s.Start] + 1)
+		base[ev].n++
+		units[ev].n++
+	}
+	gap := func(x [2]struct{ sum, n float64 }) float64 { return x[1].sum/x[1].n - x[0].sum/x[0].n }
+	t.Logf("event periods above the others in logs: baseline %.3f, units %.3f", gap(base), gap(units))
+	if got := gap(base); math.Abs(got-0.6) > 0.15 {
+		t.Errorf("baseline: event periods %.2f above the others in logs, want the event's 0.6 ± 0.15", got)
+	}
+	if got := gap(units); got < 0.75 {
+		t.Errorf("units: event periods %.2f above the others in logs; the test expects the promotions to add to the event's 0.6", got)
+	}
+}

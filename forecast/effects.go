@@ -6,6 +6,7 @@ import (
 
 	"promocast/data"
 	"promocast/feature"
+	"promocast/learn/gbdt"
 )
 
 // Effects is the identified promotion-effect model that a forecast's
@@ -18,8 +19,11 @@ import (
 // price) of each price lever, each other lever's value above its off value,
 // the previous and next period's promotion, and the peers' promotion
 // pressure, PeerPressure) and θ_s the series' effects, pooled towards its group's and the
-// panel's. A plan's uplift is then exp(θ_s·(d_plan − d_baseline)) − 1 of the
-// forecast: the trees give the level, the effect model what the levers do.
+// panel's. A plan's uplift is then its baseline's units times
+// exp(θ_s·(d_plan − d_baseline)) − 1: with the model's own baseline
+// (Baseline, g above) that baseline is g's, and the baseline shown is the
+// trees' forecast less the uplift; in files without it, the uplift is that
+// share of the trees' forecast.
 type Effects struct {
 	// Columns are the lever columns d, in θ order.
 	Columns []EffectColumn `json:"columns"`
@@ -39,6 +43,20 @@ type Effects struct {
 	// the series' recent level), so that a multiplicative effect reads
 	// the same on small and large series and zero units stay finite.
 	Offset float64 `json:"offset"`
+	// Baseline, when set, is the effect model's own baseline: boosted
+	// trees that predict, from the Controls features alone (every feature
+	// that is not a lever column: lags, windows, calendar, events, static
+	// attributes), a row's units with its levers' effects taken out,
+	// (units + κ·scale)·e^{−θ·d} over its scale — the g(x) of the
+	// partially linear model, fitted on every training row, promoted or
+	// not. A plan's uplift is then that baseline times the levers' lift
+	// (see apply), so the size of a promotion's uplift rests on a level
+	// learnt from promoted and quiet rows alike rather than on the trees'
+	// forecast of a promoted row, which a few promotions on event days
+	// leave uncertain. Files without it derive the baseline from the trees'
+	// forecast alone.
+	Baseline *gbdt.Model `json:"baseline,omitempty"`
+	Controls []int       `json:"controls,omitempty"`
 }
 
 // EffectColumn is one lever column of the effect model.
@@ -208,7 +226,39 @@ func (e *Effects) Check(width int) error {
 			return fmt.Errorf("effects: group %s has %d effects for %d columns", g, len(th), len(e.Columns))
 		}
 	}
+	if e.Baseline != nil {
+		if len(e.Baseline.Features) != len(e.Controls) {
+			return fmt.Errorf("effects: baseline reads %d features but %d controls are listed", len(e.Baseline.Features), len(e.Controls))
+		}
+		for _, j := range e.Controls {
+			if j < 0 || j >= width {
+				return fmt.Errorf("effects: baseline control reads feature %d of %d", j, width)
+			}
+		}
+	}
 	return nil
+}
+
+// baselineUnits returns the effect model's baseline (Baseline) of the rows
+// of XB listed in rows: expected units with every lever off, given their
+// scales.
+func (e *Effects) baselineUnits(XB *data.Matrix, rows []int, scales []float64) ([]float64, error) {
+	X := data.NewMatrix(len(rows), len(e.Controls))
+	for a, i := range rows {
+		src, dst := XB.Row(i), X.Row(a)
+		for c, j := range e.Controls {
+			dst[c] = src[j]
+		}
+	}
+	out := make([]float64, len(rows))
+	if err := e.Baseline.Predict(X, out); err != nil {
+		return nil, fmt.Errorf("effects: baseline: %w", err)
+	}
+	for a, i := range rows {
+		k := e.Offset * scales[i]
+		out[a] = math.Max(0, out[a]*scales[i]-k)
+	}
+	return out, nil
 }
 
 // Beyond reports, for each plan row of XF, whether its own levers go
@@ -282,7 +332,7 @@ func (e *Effects) Within(id string) feature.Limit {
 // one group all go beyond together. It returns the log-space contribution of
 // every lever column per row (for the parts), and rewrites f and b in
 // place.
-func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool) (contrib [][]float64) {
+func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratio float64) (contrib [][]float64, err error) {
 	contrib = make([][]float64, XF.Rows)
 	extra := make([][]float64, XF.Rows)
 	own := make([]float64, XF.Rows)
@@ -305,6 +355,9 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 			contrib[i][k] = th[k] * e.Columns[k].clamp(v)
 		}
 	}
+	if e.Baseline != nil {
+		return contrib, e.applyBaseline(contrib, extra, XB, scales, f, b, fc, beyond, ratio)
+	}
 	for i, c := range contrib {
 		within, more := 0.0, 0.0
 		for j := range c {
@@ -326,8 +379,68 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 		b[i] = math.Max(0, (fc[i]+k)*math.Exp(-within)-k)
 		f[i] = math.Max(0, (fc[i]+k)*math.Exp(more)-k)
 	}
-	return contrib
+	return contrib, nil
 }
+
+// applyBaseline is apply with the effect model's own baseline: a row the
+// levers move has uplift (h + κ·scale)·(e^{c} − 1), with h its Baseline
+// units and c the sum of its contributions (with the extra beyond what its
+// series had), in the point forecast's units (over ratio, the
+// calibration's ratio of expected units to the point; 1 without one); its
+// baseline is the forecast less that uplift. The forecast stays the trees'
+// (what the backtest scores), with two exceptions: a row beyond what its
+// series had is forecast as the trees' forecast with the levers held
+// within (fc) times the extra lift, as in apply; and where the trees'
+// forecast leaves a baseline below baselineFloor times the effect model's
+// own (on the demo shop, 50 of its 3,358 promoted rows, most on Double 11
+// spikes the trees forecast short), the baseline is held there and the
+// forecast is the baseline plus the uplift.
+func (e *Effects) applyBaseline(contrib, extra [][]float64, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratio float64) error {
+	var moved []int
+	total := make([]float64, len(contrib))
+	for i, c := range contrib {
+		more := 0.0
+		for j := range c {
+			total[i] += c[j]
+			more += extra[i][j]
+		}
+		if beyond[i] {
+			k := e.Offset * scales[i]
+			f[i] = math.Max(0, (fc[i]+k)*math.Exp(more)-k)
+			total[i] += more
+			for j := range c {
+				c[j] += extra[i][j]
+			}
+		}
+		if total[i] != 0 {
+			moved = append(moved, i)
+		}
+		b[i] = f[i]
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	h, err := e.baselineUnits(XB, moved, scales)
+	if err != nil {
+		return err
+	}
+	if !(ratio > 0) {
+		ratio = 1
+	}
+	for a, i := range moved {
+		k := e.Offset * scales[i]
+		up := (h[a] + k) * math.Expm1(total[i]) / ratio
+		b[i] = f[i] - up
+		if floor := baselineFloor * h[a] / ratio; b[i] < floor {
+			b[i], f[i] = floor, floor+up
+		}
+	}
+	return nil
+}
+
+// baselineFloor is the least share of the effect model's own baseline a
+// moved row's baseline keeps (see applyBaseline).
+const baselineFloor = 0.5
 
 // contributions returns each lever column's log-space effect of a plan row
 // rf against its baseline row rb for series id of group level group, in
@@ -369,26 +482,32 @@ func (e *Effects) contributions(id string, group float64, in bool, rf, rb []floa
 
 // parts splits each row's uplift into Parts from the log-space
 // contributions apply returned, adding the parts one after another (own,
-// history, next, peers) so that they sum exactly to forecast − baseline.
-func (e *Effects) parts(contrib [][]float64, scales, b []float64) Parts {
+// history, next, peers) so that they sum exactly to forecast − baseline
+// (f − b): with the effect model's own baseline (Baseline) the parts so
+// added are then scaled to that sum.
+func (e *Effects) parts(contrib [][]float64, scales, f, b []float64) Parts {
 	n := len(b)
 	out := Parts{Own: make([]float64, n), History: make([]float64, n), Next: make([]float64, n), Peers: make([]float64, n)}
+	all := [][]float64{out.Own, out.History, out.Next, out.Peers}
 	for i := range b {
 		k := e.Offset * scales[i]
 		logv := math.Log(b[i] + k)
-		prev := b[i]
-		for _, part := range []struct {
-			name string
-			dst  []float64
-		}{{PartOwn, out.Own}, {PartHistory, out.History}, {PartNext, out.Next}, {PartPeers, out.Peers}} {
+		prev, sum := b[i], 0.0
+		for p, part := range []string{PartOwn, PartHistory, PartNext, PartPeers} {
 			for k, col := range e.Columns {
-				if col.Part == part.name {
+				if col.Part == part {
 					logv += contrib[i][k]
 				}
 			}
 			cur := math.Max(0, math.Exp(logv)-k)
-			part.dst[i] = cur - prev
+			all[p][i] = cur - prev
+			sum += cur - prev
 			prev = cur
+		}
+		if e.Baseline != nil && sum != 0 {
+			for _, dst := range all {
+				dst[i] *= (f[i] - b[i]) / sum
+			}
 		}
 	}
 	return out

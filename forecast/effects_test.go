@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"promocast/data"
+	"promocast/learn/gbdt"
+	"promocast/model"
 )
 
 // TestEffectsReadPeersWithinRange checks that a peer column is read within
@@ -27,7 +29,10 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 	copy(plan.Row(1), []float64{0, 0.3}) // display off, 30% of peers promoted
 	copy(base.Row(1), []float64{0, 0})
 	f, b := []float64{100, 50}, []float64{0, 0}
-	contrib := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, nil, []bool{false, false})
+	contrib, err := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, nil, []bool{false, false}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got, want := contrib[0][1], -0.4*0.5; math.Abs(got-want) > 1e-12 {
 		t.Errorf("peer contribution at 90%% promoted: %v, want %v (read at the range's 50%%)", got, want)
 	}
@@ -80,7 +85,10 @@ func TestEffectsBeyondRangeFromTheLimitedPlan(t *testing.T) {
 	f := []float64{5000, 5000} // the trees' spike, not to be read
 	b := []float64{100, 100}
 	fc := []float64{150, 100} // the trees at 20% off, and with the lever off
-	contrib := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, beyond)
+	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, beyond, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	d, d20 := -math.Log(0.6), -math.Log(0.8)
 	wantB := []float64{150 * math.Exp(-3*d20), 100}
 	wantF := []float64{150 * math.Exp(2*(d-d20)), 100 * math.Exp(2*d)}
@@ -142,7 +150,10 @@ func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
 	d := -math.Log(0.6)
 	want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
 	b, f, fc := []float64{100, 100}, []float64{0, 0}, []float64{100, 100}
-	contrib := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true})
+	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range want {
 		if math.Abs(contrib[i][0]-want[i]) > 1e-9 {
 			t.Errorf("row %d: log lift %.4f, want %.4f", i, contrib[i][0], want[i])
@@ -187,7 +198,10 @@ func TestEffectsApplyPeerPressure(t *testing.T) {
 	plan, base := data.NewMatrix(3, 2), data.NewMatrix(3, 2)
 	plan.Row(0)[0] = 1 // a displayed: it doubles
 	f, b := []float64{200, 100, 100}, []float64{0, 0, 0}
-	contrib := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b, nil, make([]bool, 3))
+	contrib, err := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b, nil, make([]bool, 3), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// a's extra units are its level 10 × (2 − 1) over the group's 50: 0.2
 	// for b and c; a's peers add nothing.
 	for i, want := range []float64{0, -0.5 * 0.2, -0.5 * 0.2} {
@@ -197,5 +211,70 @@ func TestEffectsApplyPeerPressure(t *testing.T) {
 	}
 	if want := 100 * math.Exp(0.1); math.Abs(b[1]-want) > 1e-9 {
 		t.Errorf("b's baseline %v, want its forecast without the peers' pressure, %v", b[1], want)
+	}
+}
+
+// TestEffectsOwnBaseline checks the uplift with the effect model's own
+// baseline: (h + κ·scale)·(e^c − 1) in the point's units, the trees'
+// forecast kept, the baseline the forecast less the uplift, held at
+// baselineFloor of h where the forecast is too low for the uplift (the
+// forecast then rises), a row the levers do not move left alone, and the
+// parts adding up to the uplift.
+func TestEffectsOwnBaseline(t *testing.T) {
+	// A baseline of 4 (units + κ·scale over the scale) whatever the control.
+	ds := &model.Dataset{X: data.NewMatrix(40, 1), Y: make([]float64, 40), Features: []model.Feature{{Name: "lag"}}}
+	for i := range ds.Y {
+		ds.X.Row(i)[0], ds.Y[i] = float64(i), 4
+	}
+	hm, err := gbdt.Train(ds, nil, gbdt.Params{Rounds: 2, LearningRate: 0.1, MaxDepth: 2, MaxLeaves: 3, MinChildWeight: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Effects{
+		Columns: []EffectColumn{{Name: "display", Index: 0, Own: true, Part: PartOwn}},
+		Global:  []float64{0.3}, GlobalSE: []float64{0.01}, Group: -1, Offset: 0.5,
+		Series:   map[string]SeriesEffects{"a": {Theta: []float64{0.3}, SE: []float64{0.1}, Max: []float64{1}, Promoted: 10}},
+		Baseline: hm, Controls: []int{1},
+	}
+	if err := e.Check(2); err != nil {
+		t.Fatal(err)
+	}
+	plan, base := data.NewMatrix(3, 2), data.NewMatrix(3, 2)
+	for i, on := range []float64{1, 1, 0} {
+		copy(plan.Row(i), []float64{on, 7})
+		copy(base.Row(i), []float64{0, 7})
+	}
+	scales := []float64{10, 10, 10}
+	f, b := []float64{100, 20, 30}, make([]float64, 3)
+	const ratio = 1.25
+	ids, groups, periods := []string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}
+	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), ratio)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := 4*10 - 0.5*10.0 // the baseline's units
+	up := (h + 5) * math.Expm1(0.3) / ratio
+	if math.Abs(f[0]-100) > 1e-9 || math.Abs(b[0]-(100-up)) > 1e-9 {
+		t.Errorf("row 0: forecast %v, baseline %v; want the trees' 100 and 100 − %v", f[0], b[0], up)
+	}
+	floor := baselineFloor * h / ratio
+	if 20-up >= floor {
+		t.Fatalf("the test's second row should fall below the floor: %v ≥ %v", 20-up, floor)
+	}
+	if math.Abs(b[1]-floor) > 1e-9 || math.Abs(f[1]-(floor+up)) > 1e-9 {
+		t.Errorf("row 1: forecast %v, baseline %v; want the floor %v and the floor plus the uplift %v", f[1], b[1], floor, floor+up)
+	}
+	if f[2] != 30 || b[2] != 30 {
+		t.Errorf("row 2 (levers off): forecast %v, baseline %v; want both 30", f[2], b[2])
+	}
+	parts := e.parts(contrib, scales, f, b)
+	for i := range f {
+		if got := parts.Own[i] + parts.History[i] + parts.Next[i] + parts.Peers[i]; math.Abs(got-(f[i]-b[i])) > 1e-9 {
+			t.Errorf("row %d: parts add up to %v, the uplift is %v", i, got, f[i]-b[i])
+		}
+	}
+	e.Controls = []int{2}
+	if err := e.Check(2); err == nil {
+		t.Error("Check accepted a baseline control beyond the features")
 	}
 }

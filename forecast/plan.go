@@ -293,9 +293,15 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		res.effects = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond)
+		ratio := 1.0
+		if c := m.Calibration; c != nil {
+			ratio = c.Expected(1)
+		}
+		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, ratio); err != nil {
+			return nil, err
+		}
 		res.beyond = lim.beyond
-		res.Parts = e.parts(res.effects, scales, res.Baseline)
+		res.Parts = e.parts(res.effects, scales, res.Forecast, res.Baseline)
 	} else {
 		if res.Parts, err = m.decompose(sc.groups, XF, XB, scales, res.Baseline, res.Forecast); err != nil {
 			return nil, err
