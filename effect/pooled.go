@@ -255,10 +255,12 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 // its scale. Every row teaches it the level, promoted or not, so on a day
 // when many series promote (an event) the quiet ones tell it what the day
 // does, and the promoted ones, their lift taken out, add to that. It
-// learns from at most opt.MaxRows rows, evenly spread.
+// learns from at most baselineRows rows (or opt.MaxRows, if more), evenly
+// spread.
 func fitBaseline(z, scales []float64, D [][]float64, est estimates, series []int, X *data.Matrix, cf []model.Feature, opt Options) (*gbdt.Model, error) {
 	n := len(z)
-	step := max(1, (n+opt.MaxRows-1)/opt.MaxRows)
+	most := max(baselineRows, opt.MaxRows)
+	step := max(1, (n+most-1)/most)
 	rows := (n + step - 1) / step
 	ds := &model.Dataset{X: data.NewMatrix(rows, X.Cols), Y: make([]float64, rows), Features: cf}
 	for a, i := 0, 0; i < n; a, i = a+1, i+step {
@@ -278,6 +280,15 @@ func fitBaseline(z, scales []float64, D [][]float64, est estimates, series []int
 	}
 	return m, nil
 }
+
+// baselineRows bounds the rows fitBaseline learns from. Event days are the
+// rarest rows and carry the largest uplifts, so it takes more than the
+// nuisance models do: on the effect suite's generated panels (about
+// 200,000 rows each), all of them rather than every other one gave the
+// per-SKU uplift a higher correlation on all four (demo 0.983 → 0.984,
+// rare promotions 0.947 → 0.954, event-only 0.927 → 0.941, strong
+// cannibalisation 0.960 → 0.965) and the demo's total −4.7% → −1.2%.
+const baselineRows = 300_000
 
 // minIdentified is the least share of a lever column's variance left
 // after the controls for levelStep to correct its effect. On the effect
