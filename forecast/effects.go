@@ -392,9 +392,9 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 // series had is forecast as the trees' forecast with the levers held
 // within (fc) times the extra lift, as in apply; and where the trees'
 // forecast leaves a baseline below baselineFloor times the effect model's
-// own (on the demo shop, 50 of its 3,358 promoted rows, most on Double 11
-// spikes the trees forecast short), the baseline is held there and the
-// forecast is the baseline plus the uplift.
+// own (on the demo shop's plan, mostly Double 11 spikes the trees forecast
+// short), the baseline is held there and the forecast is the baseline plus
+// the uplift.
 func (e *Effects) applyBaseline(contrib, extra [][]float64, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratio float64) error {
 	var moved []int
 	total := make([]float64, len(contrib))
