@@ -439,8 +439,14 @@ func (e *Effects) applyBaseline(contrib, extra [][]float64, XB *data.Matrix, sca
 }
 
 // baselineFloor is the least share of the effect model's own baseline a
-// moved row's baseline keeps (see applyBaseline).
-const baselineFloor = 0.5
+// moved row's baseline keeps (see applyBaseline). It changes the uplift
+// little (the demo's per-SKU uplift read the same at 0.25 and 0.5) but
+// every row it lifts leaves the trees' forecast, which the backtest
+// scored: on tuna, forecast in turn from nine origins two to three weeks
+// ahead (126 brand-weeks), a quarter changed 5 of them and left the WAPE at
+// 28.0% and the MAPE at 25.8% (trees alone 31.5% and 24.9%), half changed
+// 14, at 30.2% and 27.6%.
+const baselineFloor = 0.25
 
 // contributions returns each lever column's log-space effect of a plan row
 // rf against its baseline row rb for series id of group level group, in

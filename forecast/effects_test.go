@@ -245,7 +245,7 @@ func TestEffectsOwnBaseline(t *testing.T) {
 		copy(base.Row(i), []float64{0, 7})
 	}
 	scales := []float64{10, 10, 10}
-	f, b := []float64{100, 20, 30}, make([]float64, 3)
+	f, b := []float64{100, 15, 30}, make([]float64, 3)
 	const ratio = 1.25
 	ids, groups, periods := []string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}
 	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), ratio)
@@ -258,8 +258,8 @@ func TestEffectsOwnBaseline(t *testing.T) {
 		t.Errorf("row 0: forecast %v, baseline %v; want the trees' 100 and 100 − %v", f[0], b[0], up)
 	}
 	floor := baselineFloor * h / ratio
-	if 20-up >= floor {
-		t.Fatalf("the test's second row should fall below the floor: %v ≥ %v", 20-up, floor)
+	if 15-up >= floor {
+		t.Fatalf("the test's second row should fall below the floor: %v ≥ %v", 15-up, floor)
 	}
 	if math.Abs(b[1]-floor) > 1e-9 || math.Abs(f[1]-(floor+up)) > 1e-9 {
 		t.Errorf("row 1: forecast %v, baseline %v; want the floor %v and the floor plus the uplift %v", f[1], b[1], floor, floor+up)
