@@ -165,10 +165,18 @@ func (c EffectColumn) bounded(row []float64) float64 {
 	return c.clamp(c.Value(row))
 }
 
-// clamp returns v within column c's training range when it has one.
+// clamp returns v within column c's training range when it has one. The
+// peers' pressure is held only below its greatest: its baseline is 0 (no
+// peer promoted), so a pressure below the least the history had (a
+// history where some peer was always promoted) lies between the two, not
+// beyond them, and a plan that promotes no peer gets no cannibalisation.
 func (c EffectColumn) clamp(v float64) float64 {
 	if len(c.Range) == 2 {
-		v = math.Min(math.Max(v, c.Range[0]), c.Range[1])
+		lo := c.Range[0]
+		if c.Pressure {
+			lo = math.Min(lo, 0)
+		}
+		v = math.Min(math.Max(v, lo), c.Range[1])
 	}
 	return v
 }

@@ -278,3 +278,34 @@ func TestEffectsOwnBaseline(t *testing.T) {
 		t.Error("Check accepted a baseline control beyond the features")
 	}
 }
+
+// TestEffectsPressureBelowHistoryIsNotRaised checks that a row whose peers
+// are not promoted gets no peer term even where the history always had
+// some peer promoted (the pressure's training range starts above 0), while
+// a pressure beyond the range's top is still held to it.
+func TestEffectsPressureBelowHistoryIsNotRaised(t *testing.T) {
+	e := &Effects{
+		Columns: []EffectColumn{
+			{Name: "display", Index: 0, Own: true, Part: PartOwn},
+			{Name: "peer promotions", Index: 1, Pressure: true, Part: PartPeers, Range: []float64{0.05, 0.1}},
+		},
+		Global: []float64{math.Log(2), -0.5}, GlobalSE: []float64{0.01, 0.01}, Group: 0,
+		Series: map[string]SeriesEffects{
+			"a": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
+			"b": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
+		},
+	}
+	plan, base := data.NewMatrix(2, 2), data.NewMatrix(2, 2)
+	plan.Row(0)[0] = 1 // a displayed: its extra units put 10/20 = 0.5 on b
+	f, b := []float64{200, 100}, []float64{0, 0}
+	contrib, err := e.apply([]string{"a", "b"}, []float64{1, 1}, []int{3, 3}, plan, base, []float64{10, 10}, f, b, nil, make([]bool, 2), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contrib[0][1] != 0 {
+		t.Errorf("a, with no promoted peer: peer term %v, want 0", contrib[0][1])
+	}
+	if want := -0.5 * 0.1; math.Abs(contrib[1][1]-want) > 1e-12 {
+		t.Errorf("b, under pressure 0.5: peer term %v, want %v (held to the range's top)", contrib[1][1], want)
+	}
+}
