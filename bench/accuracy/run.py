@@ -11,7 +11,9 @@ WAPE, MAPE, WAPE on promotion periods, P10-P90 coverage and bias for the default
 promocast model on these folds and the peer. Metrics: WAPE = sum|a-f|/sum a; MAPE = mean
 |a-f|/a over a > 0; bias = sum(f-a)/sum a; coverage = share of actuals inside P10..P90 (rows of
 the first fold, which has no earlier fold to calibrate on, are not counted). A second table gives
-the bias of the default's expected units (predictions.csv's expected column) on those rows.
+the bias of the default's expected units (predictions.csv's expected column) on those rows. On
+the small panels (tuna, cheese) it also trains on each fold's history and forecasts the fold's
+periods as a plan, the forecast a planner reads, and scores it beside the backtest's forecasts.
 Set PROMOCAST_SUITE_OUT to keep the working folder.
 """
 import json
@@ -153,6 +155,46 @@ def metamorphic(name, cfg, work, base):
     return out
 
 
+# The forecast a planner reads is `promocast forecast` of a plan, which with the effect model can
+# differ from the backtest's trees on promoted rows (a baseline held under the uplift raises the
+# forecast). On the small panels the suite also trains on each fold's history and forecasts its
+# scored periods as a plan, and scores that beside the backtest's forecasts of the same rows.
+THROUGH_FORECAST = ["tuna", "cheese"]
+
+
+def through_forecast(name, cfg, work, pred):
+    d = os.path.join(work, name, "through-forecast")
+    os.makedirs(d, exist_ok=True)
+    pc = cfg["peer"]
+    tcol, key, target = pc["time"], pc["keys"][0], pc["target"]
+    df = pd.read_csv(cfg["data"])
+    g = pred[pred.model == DEFAULT].copy()
+    g["t"] = g["period"].astype(int)
+    rows, skipped = [], 0
+    for fold, fg in g.groupby("fold"):
+        origin = fg["t"].min() - cfg["gap"] - 1
+        hist, plan = os.path.join(d, f"h{fold}.csv"), os.path.join(d, f"p{fold}.csv")
+        df[df[tcol] <= origin].to_csv(hist, index=False)
+        df[df[tcol].isin(fg["t"])].drop(columns=[target]).to_csv(plan, index=False)
+        model, out = os.path.join(d, f"m{fold}.json"), os.path.join(d, f"f{fold}.csv")
+        try:
+            run([BIN, "train", "--data", hist, "--spec", cfg["spec"], "--horizon", str(cfg["horizon"]), "--gap",
+                 str(cfg["gap"]), "--out", model], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            run([BIN, "forecast", "--model", model, "--data", hist, "--spec", cfg["spec"], "--plan", plan, "--out", out],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except subprocess.CalledProcessError:
+            skipped += 1
+            continue
+        f = pd.read_csv(out, dtype={key: str})
+        f = f.rename(columns={key: "series", tcol: "t", "forecast": "through"})[["series", "t", "through"]]
+        rows.append(fg.assign(series=fg["series"].astype(str)).merge(f, on=["series", "t"], how="inner"))
+    if not rows:
+        return None
+    j = pd.concat(rows)
+    return {"through": scores(j, "through"), "backtest": scores(j, "forecast"), "rows": len(j), "skipped": skipped,
+            "changed": int((np.abs(j["through"] - j["forecast"]) > 1e-6 * np.maximum(1, j["forecast"])).sum())}
+
+
 def pct(v):
     return "     -" if v is None or np.isnan(v) else f"{100 * v:5.1f}%"
 
@@ -166,6 +208,9 @@ def main():
         if r:
             if n in METAMORPHIC:
                 r["metamorphic"] = metamorphic(n, dict(DATASETS[n]), work, r[DEFAULT]["wape"])
+            if n in THROUGH_FORECAST:
+                pred = pd.read_csv(os.path.join(work, n, "bt", "predictions.csv"), dtype={"series": str, "period": str})
+                r["through_forecast"] = through_forecast(n, dict(DATASETS[n]), work, pred)
             results[n] = r
     print(f"\naccuracy suite: promocast default vs best promocast model vs XGBoost peer, same folds and rows")
     print(f"(work folder {work})\n")
@@ -173,7 +218,7 @@ def main():
                                                            ["WAPE", "MAPE", "WAPE pr", "P10-P90", "bias"])
     print(head)
     for n, r in results.items():
-        models = [m for m in r if m not in ("peer", "rows", "metamorphic") and not m.startswith("seconds")]
+        models = [m for m in r if m not in ("peer", "rows", "metamorphic", "through_forecast") and not m.startswith("seconds")]
         best = min((m for m in models if m != DEFAULT), key=lambda m: r[m]["wape"])
         for label, key in (("default", DEFAULT), (f"best {best}", best), ("peer", "peer")):
             s = r[key]
@@ -188,6 +233,15 @@ def main():
     for n, r in results.items():
         s = r[DEFAULT]
         print(f"{n:10} expected {pct(s['bias_expected']):>7}   point {pct(s['bias_point_same_rows']):>7}")
+    tf = {n: r["through_forecast"] for n, r in results.items() if r.get("through_forecast")}
+    if tf:
+        print("\nthe default through `promocast forecast` of each fold's periods as a plan, beside the backtest's\n"
+              "forecasts of the same rows (WAPE / MAPE / WAPE pr / bias)")
+        for n, t in tf.items():
+            a, b = t["through"], t["backtest"]
+            print(f"{n:10} {t['rows']:>5} rows  forecast" + "".join(f"{pct(a[k]):>8}" for k in ["wape", "mape", "wape_promo", "bias"])
+                  + "   backtest" + "".join(f"{pct(b[k]):>8}" for k in ["wape", "mape", "wape_promo", "bias"])
+                  + f"   ({t['changed']} rows differ, {t['skipped']} folds skipped)")
     meta = {n: r["metamorphic"] for n, r in results.items() if "metamorphic" in r}
     if meta:
         print("\nmetamorphic checks: relative change of the default's WAPE (target within ±1%)")
