@@ -216,10 +216,9 @@ func TestEffectsApplyPeerPressure(t *testing.T) {
 
 // TestEffectsOwnBaseline checks the uplift with the effect model's own
 // baseline: (h + κ·scale)·(e^c − 1) in the point's units, the trees'
-// forecast kept, the baseline the forecast less the uplift, held at
-// baselineFloor of h where the forecast is too low for the uplift (the
-// forecast then rises), a row the levers do not move left alone, and the
-// parts adding up to the uplift.
+// forecast kept, the baseline the forecast less the uplift, never below 0
+// (where the forecast is below the uplift, it rises to it), a row the
+// levers do not move left alone, and the parts adding up to the uplift.
 func TestEffectsOwnBaseline(t *testing.T) {
 	// A baseline of 4 (units + κ·scale over the scale) whatever the control.
 	ds := &model.Dataset{X: data.NewMatrix(40, 1), Y: make([]float64, 40), Features: []model.Feature{{Name: "lag"}}}
@@ -245,7 +244,7 @@ func TestEffectsOwnBaseline(t *testing.T) {
 		copy(base.Row(i), []float64{0, 7})
 	}
 	scales := []float64{10, 10, 10}
-	f, b := []float64{100, 15, 30}, make([]float64, 3)
+	f, b := []float64{100, 5, 30}, make([]float64, 3)
 	const ratio = 1.25
 	ids, groups, periods := []string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}
 	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), ratio)
@@ -257,12 +256,11 @@ func TestEffectsOwnBaseline(t *testing.T) {
 	if math.Abs(f[0]-100) > 1e-9 || math.Abs(b[0]-(100-up)) > 1e-9 {
 		t.Errorf("row 0: forecast %v, baseline %v; want the trees' 100 and 100 − %v", f[0], b[0], up)
 	}
-	floor := baselineFloor * h / ratio
-	if 15-up >= floor {
-		t.Fatalf("the test's second row should fall below the floor: %v ≥ %v", 15-up, floor)
+	if 5-up >= 0 {
+		t.Fatalf("the test's second row should have a forecast below its uplift: 5 ≥ %v", up)
 	}
-	if math.Abs(b[1]-floor) > 1e-9 || math.Abs(f[1]-(floor+up)) > 1e-9 {
-		t.Errorf("row 1: forecast %v, baseline %v; want the floor %v and the floor plus the uplift %v", f[1], b[1], floor, floor+up)
+	if b[1] != 0 || math.Abs(f[1]-up) > 1e-9 {
+		t.Errorf("row 1: forecast %v, baseline %v; want the uplift %v and 0", f[1], b[1], up)
 	}
 	if f[2] != 30 || b[2] != 30 {
 		t.Errorf("row 2 (levers off): forecast %v, baseline %v; want both 30", f[2], b[2])

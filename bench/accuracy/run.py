@@ -175,7 +175,9 @@ def through_forecast(name, cfg, work, pred):
         origin = fg["t"].min() - cfg["gap"] - 1
         hist, plan = os.path.join(d, f"h{fold}.csv"), os.path.join(d, f"p{fold}.csv")
         df[df[tcol] <= origin].to_csv(hist, index=False)
-        df[df[tcol].isin(fg["t"])].drop(columns=[target]).to_csv(plan, index=False)
+        # The plan holds every period after the origin up to the fold's last, the gap's
+        # too (a planner knows its prices and promotions); only the fold's rows are scored.
+        df[(df[tcol] > origin) & (df[tcol] <= fg["t"].max())].drop(columns=[target]).to_csv(plan, index=False)
         model, out = os.path.join(d, f"m{fold}.json"), os.path.join(d, f"f{fold}.csv")
         try:
             run([BIN, "train", "--data", hist, "--spec", cfg["spec"], "--horizon", str(cfg["horizon"]), "--gap",
