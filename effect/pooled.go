@@ -264,12 +264,7 @@ func fitBaseline(z, scales []float64, D [][]float64, est estimates, series []int
 	rows := (n + step - 1) / step
 	ds := &model.Dataset{X: data.NewMatrix(rows, X.Cols), Y: make([]float64, rows), Features: cf}
 	for a, i := 0, 0; i < n; a, i = a+1, i+step {
-		th := est.series[series[i]]
-		lin := 0.0
-		for j := range D {
-			lin += th[j] * D[j][i]
-		}
-		ds.Y[a] = math.Exp(z[i]-lin) / scales[i]
+		ds.Y[a] = leversOff(z, scales, D, est, series, i)
 		copy(ds.X.Row(a), X.Row(i))
 	}
 	params := gbdt.Params{Rounds: 200, LearningRate: 0.05, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
@@ -279,6 +274,18 @@ func fitBaseline(z, scales []float64, D [][]float64, est estimates, series []int
 		return nil, fmt.Errorf("effects: baseline model: %w", err)
 	}
 	return m, nil
+}
+
+// leversOff returns training row i's units with the levers' effects under
+// est taken out, over its scale: (units + κ·scale)·e^{−θ̂·d}/scale, with z
+// the row's log(units + κ·scale).
+func leversOff(z, scales []float64, D [][]float64, est estimates, series []int, i int) float64 {
+	th := est.series[series[i]]
+	lin := 0.0
+	for j := range D {
+		lin += th[j] * D[j][i]
+	}
+	return math.Exp(z[i]-lin) / scales[i]
 }
 
 // baselineRows bounds the rows fitBaseline learns from. Event days are the
@@ -325,14 +332,9 @@ func levelStep(z, scales []float64, D, Dr [][]float64, est estimates, series []i
 		return est, nil
 	}
 	n := len(z)
-	t := make([]float64, n) // u·e^{−θ̂·d} over the row's scale
+	t := make([]float64, n)
 	for i := range z {
-		th := est.series[series[i]]
-		lin := 0.0
-		for j := range D {
-			lin += th[j] * D[j][i]
-		}
-		t[i] = math.Exp(z[i]-lin) / scales[i]
+		t[i] = leversOff(z, scales, D, est, series, i)
 	}
 	res, err := crossFit(X, cf, [][]float64{t}, opt)
 	if err != nil {

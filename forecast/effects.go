@@ -363,66 +363,61 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 			contrib[i][k] = th[k] * e.Columns[k].clamp(v)
 		}
 	}
-	if e.Baseline != nil {
-		return contrib, e.applyBaseline(contrib, extra, XB, scales, f, b, fc, beyond, ratio)
-	}
-	for i, c := range contrib {
-		within, more := 0.0, 0.0
-		for j := range c {
-			within += c[j]
-			more += extra[i][j]
-		}
-		k := e.Offset * scales[i]
-		if !beyond[i] {
-			if within == 0 {
-				b[i] = f[i]
-			} else {
-				b[i] = math.Max(0, (f[i]+k)*math.Exp(-within)-k)
-			}
-			continue
-		}
-		for j := range c {
-			c[j] += extra[i][j]
-		}
-		b[i] = math.Max(0, (fc[i]+k)*math.Exp(-within)-k)
-		f[i] = math.Max(0, (fc[i]+k)*math.Exp(more)-k)
-	}
-	return contrib, nil
-}
-
-// applyBaseline is apply with the effect model's own baseline: a row the
-// levers move has uplift (h + κ·scale)·(e^{c} − 1), with h its Baseline
-// units and c the sum of its contributions (with the extra beyond what its
-// series had), in the point forecast's units (over ratio, the
-// calibration's ratio of expected units to the point; 1 without one); its
-// baseline is the forecast less that uplift. The forecast stays the trees'
-// (what the backtest scores), with two exceptions: a row beyond what its
-// series had is forecast as the trees' forecast with the levers held
-// within (fc) times the extra lift, as in apply; and where the trees'
-// forecast is below the uplift (on the demo shop's plan, mostly Double 11
-// spikes the trees forecast short), the baseline is 0 and the forecast the
-// uplift. A floor at a share of the effect model's own baseline raised more
-// forecasts and made the planner's forecast of tuna and cheese worse
-// (bench/accuracy's forecasts through a plan: tuna WAPE 26.0% with none,
-// 26.5% at a quarter; the build before the baseline model 25.1%).
-func (e *Effects) applyBaseline(contrib, extra [][]float64, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratio float64) error {
-	var moved []int
-	total := make([]float64, len(contrib))
+	// Every row's log-space contribution within what its series had and
+	// in all; a row beyond is forecast as the trees' forecast of it held
+	// within times the extra lift, and its contributions take the extra.
+	within, total := make([]float64, len(contrib)), make([]float64, len(contrib))
 	for i, c := range contrib {
 		more := 0.0
 		for j := range c {
-			total[i] += c[j]
+			within[i] += c[j]
 			more += extra[i][j]
 		}
+		total[i] = within[i] + more
 		if beyond[i] {
 			k := e.Offset * scales[i]
 			f[i] = math.Max(0, (fc[i]+k)*math.Exp(more)-k)
-			total[i] += more
 			for j := range c {
 				c[j] += extra[i][j]
 			}
 		}
-		if total[i] != 0 {
+	}
+	if e.Baseline != nil {
+		return contrib, e.applyBaseline(total, XB, scales, f, b, ratio)
+	}
+	for i := range contrib {
+		k := e.Offset * scales[i]
+		switch {
+		case beyond[i]:
+			b[i] = math.Max(0, (fc[i]+k)*math.Exp(-within[i])-k)
+		case within[i] == 0:
+			b[i] = f[i]
+		default:
+			b[i] = math.Max(0, (f[i]+k)*math.Exp(-within[i])-k)
+		}
+	}
+	return contrib, nil
+}
+
+// applyBaseline is apply with the effect model's own baseline, given each
+// row's total log-space contribution c (with the extra beyond what its
+// series had) and its forecast f (the trees', or for a row beyond what its
+// series had the trees' held within times the extra lift, set by apply): a
+// row the levers move has uplift (h + κ·scale)·(e^{c} − 1), with h its
+// Baseline units, in the point forecast's units (over ratio, the
+// calibration's ratio of expected units to the point; 1 without one); its
+// baseline is the forecast less that uplift. Where the forecast is below
+// the uplift (on the demo shop's plan, mostly Double 11 spikes the trees
+// forecast short), the baseline is 0 and the forecast rises to the uplift;
+// otherwise the forecast stays as it came (what the backtest scores). A
+// floor at a share of the effect model's own baseline raised more
+// forecasts and made the planner's forecast of tuna and cheese worse
+// (bench/accuracy's forecasts through a plan: tuna WAPE 26.0% with none,
+// 26.5% at a quarter; the build before the baseline model 25.1%).
+func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b []float64, ratio float64) error {
+	var moved []int
+	for i, t := range total {
+		if t != 0 {
 			moved = append(moved, i)
 		}
 		b[i] = f[i]

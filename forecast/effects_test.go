@@ -178,23 +178,30 @@ func TestPeerPressure(t *testing.T) {
 	}
 }
 
+// displayAndPressure is an effect model of a display lever that doubles
+// units and the peers' pressure at −0.5 with training range rng, for
+// series ids of group 0.
+func displayAndPressure(rng []float64, ids ...string) *Effects {
+	e := &Effects{
+		Columns: []EffectColumn{
+			{Name: "display", Index: 0, Own: true, Part: PartOwn},
+			{Name: "peer promotions", Index: 1, Pressure: true, Part: PartPeers, Range: rng},
+		},
+		Global: []float64{math.Log(2), -0.5}, GlobalSE: []float64{0.01, 0.01}, Group: 0,
+		Series: map[string]SeriesEffects{},
+	}
+	for _, id := range ids {
+		e.Series[id] = SeriesEffects{Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5}
+	}
+	return e
+}
+
 // TestEffectsApplyPeerPressure checks that a plan's peer term is the
 // pressure column's effect times the pressure its promoted peers put on the
 // row, read within the training range, and that the baseline, with every
 // lever off, has none.
 func TestEffectsApplyPeerPressure(t *testing.T) {
-	e := &Effects{
-		Columns: []EffectColumn{
-			{Name: "display", Index: 0, Own: true, Part: PartOwn},
-			{Name: "peer promotions", Index: 1, Pressure: true, Part: PartPeers, Range: []float64{0, 0.3}},
-		},
-		Global: []float64{math.Log(2), -0.5}, GlobalSE: []float64{0.01, 0.01}, Group: 0,
-		Series: map[string]SeriesEffects{
-			"a": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
-			"b": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
-			"c": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
-		},
-	}
+	e := displayAndPressure([]float64{0, 0.3}, "a", "b", "c")
 	plan, base := data.NewMatrix(3, 2), data.NewMatrix(3, 2)
 	plan.Row(0)[0] = 1 // a displayed: it doubles
 	f, b := []float64{200, 100, 100}, []float64{0, 0, 0}
@@ -282,17 +289,7 @@ func TestEffectsOwnBaseline(t *testing.T) {
 // some peer promoted (the pressure's training range starts above 0), while
 // a pressure beyond the range's top is still held to it.
 func TestEffectsPressureBelowHistoryIsNotRaised(t *testing.T) {
-	e := &Effects{
-		Columns: []EffectColumn{
-			{Name: "display", Index: 0, Own: true, Part: PartOwn},
-			{Name: "peer promotions", Index: 1, Pressure: true, Part: PartPeers, Range: []float64{0.05, 0.1}},
-		},
-		Global: []float64{math.Log(2), -0.5}, GlobalSE: []float64{0.01, 0.01}, Group: 0,
-		Series: map[string]SeriesEffects{
-			"a": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
-			"b": {Theta: []float64{math.Log(2), -0.5}, SE: []float64{0.1, 0.1}, Max: []float64{1, 0}, Promoted: 5},
-		},
-	}
+	e := displayAndPressure([]float64{0.05, 0.1}, "a", "b")
 	plan, base := data.NewMatrix(2, 2), data.NewMatrix(2, 2)
 	plan.Row(0)[0] = 1 // a displayed: its extra units put 10/20 = 0.5 on b
 	f, b := []float64{200, 100}, []float64{0, 0}
