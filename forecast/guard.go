@@ -448,8 +448,9 @@ func (m *Model) leverColumns() (leverColumns, error) {
 
 // warnings returns, per plan row, what in it lies outside the training
 // history: "" when nothing does, else warnings joined by "; " (which no
-// warning holds, so that callers may split them).
-func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Target, lc leverColumns) []string {
+// warning holds, so that callers may split them). p is the history
+// extended by the plan, whose last period was histLast.
+func (m *Model) warnings(p *panel.Panel, histLast int, b *feature.Builder, targets []panel.Target, lc leverColumns) []string {
 	out := make([]string, len(targets))
 	if m.Ranges == nil {
 		return out
@@ -467,16 +468,41 @@ func (m *Model) warnings(p *panel.Panel, b *feature.Builder, targets []panel.Tar
 		for k := range known {
 			known[k] = s.Known[k][t.Period-s.Start]
 		}
-		out[i] = m.rowWarnings(g, lc, t.Series, t.Period, last, b.Promoted(t.Series, t.Period), b.Discount(t.Series, t.Period), known)
+		out[i] = m.rowWarnings(g, lc, t.Series, t.Period, last, unplannedBefore(s, max(last, histLast), t.Period), b.Promoted(t.Series, t.Period), b.Discount(t.Series, t.Period), known)
 	}
 	return out
 }
 
+// unplanned is a run of periods between a series' last data and a plan row
+// that neither the history nor the plan has a row for: the first, the last
+// and how many.
+type unplanned struct{ first, last, n int }
+
+// unplannedBefore returns the periods after from and before t that series
+// s has no row for. Callers start after the history's last period: a
+// series' holes inside the history are the history's, read as training read
+// them.
+func unplannedBefore(s *panel.Series, from, t int) unplanned {
+	var u unplanned
+	for j := from + 1; j < t; j++ {
+		if i := s.At(j); i >= 0 && s.Row[i] >= 0 {
+			continue
+		}
+		if u.n == 0 {
+			u.first = j
+		}
+		u.last = j
+		u.n++
+	}
+	return u
+}
+
 // rowWarnings returns what in the plan row of series si (of g's panel) at
 // period t lies outside the training history (see warnings), given the
-// series' last period with a target, whether the row is promoted, its
-// deepest discount and its known covariates.
-func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, promoted bool, discount float64, known []float64) string {
+// series' last period with a target, the periods between that and t with no
+// row, whether the row is promoted, its deepest discount and its known
+// covariates.
+func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, gap unplanned, promoted bool, discount float64, known []float64) string {
 	r := m.Ranges
 	if r == nil {
 		return ""
@@ -486,6 +512,16 @@ func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, promoted 
 	if ahead := t - last; ahead > m.Gap+m.Horizon {
 		w = append(w, fmt.Sprintf("%d periods after the series' last data (%s), beyond the %d the model forecasts ahead",
 			ahead, p.Grid.Label(last), m.Gap+m.Horizon))
+	} else if gap.n > 0 && len(m.Spec.Known) > 0 {
+		// The features read the known covariates of the periods before
+		// the row (the previous promotion, the price history): a period
+		// the plan leaves out reads as one without them.
+		missing := p.Grid.Label(gap.first)
+		if gap.n > 1 {
+			missing = fmt.Sprintf("%d periods, %s to %s,", gap.n, missing, p.Grid.Label(gap.last))
+		}
+		w = append(w, fmt.Sprintf("the plan has no row for %s between the series' last data (%s) and this period: the forecast reads that as no promotion and no price there; add its rows to the plan",
+			missing, p.Grid.Label(last)))
 	}
 	if promoted && r.Series[p.Series[si].ID].Promoted == 0 {
 		w = append(w, "series never promoted in training")

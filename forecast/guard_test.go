@@ -307,3 +307,90 @@ func TestRangesMerge(t *testing.T) {
 		t.Errorf("merged\n%+v\nwant\n%+v", a, want)
 	}
 }
+
+// TestWarnsOfUnplannedPeriods checks that a plan row after a period the
+// plan leaves out (the features read that period's prices and promotions)
+// carries a warning naming it, whether the plan is scored row by row (one
+// row per series) or by extending the series, and that a plan holding the
+// period has none.
+func TestWarnsOfUnplannedPeriods(t *testing.T) {
+	hist := guardFrame(t)
+	m := discountTrained(t, guardSpec, hist)
+	sc, err := m.NewScorer(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func(rows ...struct {
+		sku  string
+		week int
+	}) *data.Frame {
+		var week, sku []string
+		var price, reg, disp []float64
+		for _, r := range rows {
+			week, sku = append(week, panelDate(r.week)), append(sku, r.sku)
+			price, reg, disp = append(price, 2), append(reg, 2), append(disp, 0)
+		}
+		f, _ := data.NewFrame("plan.csv", []*data.Column{
+			{Name: "week", Kind: data.String, Str: week}, {Name: "sku", Kind: data.String, Str: sku},
+			{Name: "price", Kind: data.Number, Num: price}, {Name: "regular_price", Kind: data.Number, Num: reg},
+			{Name: "display", Kind: data.Number, Num: disp},
+		})
+		return f
+	}
+	type row = struct {
+		sku  string
+		week int
+	}
+	want := fmt.Sprintf("the plan has no row for %s between the series' last data (%s) and this period: the forecast reads that as no promotion and no price there; add its rows to the plan",
+		panelDate(40), panelDate(39))
+	cases := []struct {
+		name string
+		rows []row
+		want []string
+	}{
+		{"row by row", []row{{"A", 41}, {"B", 40}}, []string{want, ""}},
+		{"extending", []row{{"A", 41}, {"B", 40}, {"B", 41}}, []string{want, "", ""}},
+		{"every period planned", []row{{"A", 40}, {"A", 41}}, []string{"", ""}},
+	}
+	for _, c := range cases {
+		res, err := sc.Forecast(plan(c.rows...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res.Warnings, c.want) {
+			t.Errorf("%s: warnings %q, want %q", c.name, res.Warnings, c.want)
+		}
+	}
+
+	// A series whose history ends before the others' has holes the
+	// history holds, not the plan: no warning for them.
+	n := hist.Rows() - 1 // C's week 39 is the last row
+	var cols []*data.Column
+	for _, name := range hist.Names() {
+		c := *hist.Column(name)
+		if c.Kind == data.String {
+			c.Str = c.Str[:n]
+		} else {
+			c.Num = c.Num[:n]
+		}
+		cols = append(cols, &c)
+	}
+	short, err := data.NewFrame("history.csv", cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc, err = m.NewScorer(short); err != nil {
+		t.Fatal(err)
+	}
+	for _, rows := range [][]row{{{"C", 40}}, {{"C", 40}, {"A", 40}, {"A", 41}}} {
+		res, err := sc.Forecast(plan(rows...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, w := range res.Warnings {
+			if w != "" {
+				t.Errorf("C ending at week 38, plan %v: row %d warns %q", rows, i, w)
+			}
+		}
+	}
+}

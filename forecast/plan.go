@@ -214,7 +214,7 @@ func (sc *Scorer) forecastPanel(plan *data.Frame) (*Result, error) {
 	if res.Forecast, err = Predict(m.Predictor, XF, scales); err != nil {
 		return nil, err
 	}
-	res.Warnings = m.warnings(p, b, targets, sc.levers)
+	res.Warnings = m.warnings(p, sc.p.Last, b, targets, sc.levers)
 	res.Price = sc.price.atTargets(p, targets)
 	res.UnitCost = sc.unitCost.atTargets(p, targets)
 	res.FixedCost = sc.fixedCost.atTargets(p, targets)
