@@ -353,3 +353,38 @@ func TestFitBaselineCarriesEventsNotPromotions(t *testing.T) {
 		t.Errorf("units: event periods %.2f above the others in logs; the test expects the promotions to add to the event's 0.6", got)
 	}
 }
+
+// TestIdentifiedDropsRestatedHistory checks that a promotion-history column
+// whose residual the own levers' residuals mostly explain is left out, that
+// one with variation of its own is kept, and that own levers are kept
+// however much they share.
+func TestIdentifiedDropsRestatedHistory(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 1))
+	const n = 2000
+	coupon, price := make([]float64, n), make([]float64, n)
+	prev, next, free := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range coupon {
+		coupon[i] = rng.NormFloat64()
+		price[i] = coupon[i] + 0.3*rng.NormFloat64() // 8% of its own
+		prev[i] = coupon[i] + 0.5*rng.NormFloat64()  // 20% of its own
+		next[i] = coupon[i] + 0.4*rng.NormFloat64()  // 14% of its own
+		free[i] = 0.5*coupon[i] + rng.NormFloat64()  // 80% of its own
+	}
+	cols := []forecast.EffectColumn{
+		{Name: "price", Own: true, Part: forecast.PartOwn},
+		{Name: "coupon", Own: true, Part: forecast.PartOwn},
+		{Name: "previous promotion", Part: forecast.PartHistory},
+		{Name: "next promotion", Part: forecast.PartNext},
+		{Name: "other history", Part: forecast.PartHistory},
+	}
+	got := identified(cols, [][]float64{price, coupon, prev, next, free})
+	if want := []int{0, 1, 4}; !slices.Equal(got, want) {
+		t.Fatalf("kept %v, want %v", got, want)
+	}
+	if got := identified(cols[:3], [][]float64{price, coupon, free}); !slices.Equal(got, []int{0, 1, 2}) {
+		t.Fatalf("kept %v, want all three", got)
+	}
+	if u := uniqueShare(next, [][]float64{coupon}); math.Abs(u-0.16/1.16) > 0.03 {
+		t.Errorf("unique share of next on coupon %.3f, want about %.3f", u, 0.16/1.16)
+	}
+}
