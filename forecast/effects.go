@@ -17,7 +17,8 @@ import (
 //
 // where d are the lever columns (Columns: the log price ratio log(off /
 // price) of each price lever, each other lever's value above its off value,
-// the previous and next period's promotion, and the peers' promotion
+// the previous and next period's promotion, the first quiet periods after a
+// promotion (EffectColumn.After), and the peers' promotion
 // pressure, PeerPressure) and θ_s the series' effects, pooled towards its group's and the
 // panel's. A plan's uplift is then its baseline's units times
 // exp(θ_s·(d_plan − d_baseline)) − 1: with the model's own baseline
@@ -85,6 +86,14 @@ type EffectColumn struct {
 	// cannibalisation the data never showed. Own levers go beyond their
 	// range on the group's response instead (see contributions).
 	Range []float64 `json:"range,omitempty"`
+	// After, when above 0, makes the column a post-promotion period: 1 in
+	// a period without a promotion (the feature Promo, the promotion flag,
+	// off) that comes After periods after the series' last promoted one
+	// (the feature Index, the periods since a promotion), else 0. The dip
+	// after a promotion falls on the quiet periods that follow it, not on
+	// a promotion's later periods.
+	After int `json:"after,omitempty"`
+	Promo int `json:"promo,omitempty"`
 	// Pressure marks the peers' promotion pressure (PeerPressure): the
 	// extra units the other series of the group sell through their own
 	// levers, as a share of the group's level in that period. It is
@@ -152,6 +161,12 @@ func (c EffectColumn) Value(row []float64) float64 {
 	v := row[c.Index]
 	if math.IsNaN(v) {
 		return 0
+	}
+	if c.After > 0 {
+		if row[c.Promo] > 0 || v != float64(c.After) {
+			return 0
+		}
+		return 1
 	}
 	if c.LogPrice {
 		return -math.Log(math.Max(1-v, minPriceRatio))
@@ -222,6 +237,9 @@ func (e *Effects) Check(width int) error {
 	for _, c := range e.Columns {
 		if c.Index < 0 || c.Index >= width {
 			return fmt.Errorf("effects: column %s reads feature %d of %d", c.Name, c.Index, width)
+		}
+		if c.After > 0 && (c.Promo < 0 || c.Promo >= width) {
+			return fmt.Errorf("effects: column %s reads its promotion flag from feature %d of %d", c.Name, c.Promo, width)
 		}
 	}
 	for id, s := range e.Series {

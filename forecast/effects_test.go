@@ -304,3 +304,25 @@ func TestEffectsPressureBelowHistoryIsNotRaised(t *testing.T) {
 		t.Errorf("b, under pressure 0.5: peer term %v, want %v (held to the range's top)", contrib[1][1], want)
 	}
 }
+
+// TestEffectColumnAfter checks a post-promotion column: 1 only in a quiet
+// period the given number of periods after a promotion, and that Check
+// refuses one whose promotion flag lies beyond the features.
+func TestEffectColumnAfter(t *testing.T) {
+	c := EffectColumn{Name: "2nd period after a promotion", Index: 0, After: 2, Promo: 1, Part: PartHistory}
+	for _, tc := range []struct {
+		since, promo, want float64
+	}{{2, 0, 1}, {2, 1, 0}, {1, 0, 0}, {3, 0, 0}, {math.NaN(), 0, 0}} {
+		if got := c.Value([]float64{tc.since, tc.promo}); got != tc.want {
+			t.Errorf("since %v, promo %v: %v, want %v", tc.since, tc.promo, got, tc.want)
+		}
+	}
+	e := &Effects{Columns: []EffectColumn{c}, Global: []float64{-0.1}, GlobalSE: []float64{0.01}}
+	if err := e.Check(2); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	e.Columns[0].Promo = 2
+	if err := e.Check(2); err == nil {
+		t.Error("Check accepts a promotion flag beyond the features")
+	}
+}

@@ -34,6 +34,9 @@ type Config struct {
 	RegularGap float64
 	// Cannibalisation is κ of Effects; 0 means 0.25.
 	Cannibalisation float64
+	// PostDip is Effects.PostDip, the share of demand lost the day after
+	// a promotion ends; 0 means none.
+	PostDip float64
 }
 
 // Defaults of Config's zero fields.
@@ -54,6 +57,7 @@ type settings struct {
 	planShare           float64
 	regularGap          float64
 	cannibalisation     float64
+	postDip             float64
 }
 
 // validate fills defaults and rejects impossible configurations.
@@ -68,7 +72,7 @@ func (c Config) validate() (settings, error) {
 	if s.planShare == 0 {
 		s.planShare = DefaultPlanShare
 	}
-	s.regularGap, s.cannibalisation = c.RegularGap, c.Cannibalisation
+	s.regularGap, s.cannibalisation, s.postDip = c.RegularGap, c.Cannibalisation, c.PostDip
 	if s.regularGap == 0 {
 		s.regularGap = 55
 	}
@@ -101,6 +105,8 @@ func (c Config) validate() (settings, error) {
 		return s, fmt.Errorf("synth: RegularGap is %v: expected at least 8 days, or negative for none", c.RegularGap)
 	case s.cannibalisation < 0 || s.cannibalisation > 5:
 		return s, fmt.Errorf("synth: Cannibalisation is %v: expected 0..5", c.Cannibalisation)
+	case s.postDip < 0 || s.postDip >= 1:
+		return s, fmt.Errorf("synth: PostDip is %v: expected 0 up to but not including 1", c.PostDip)
 	case s.planShare < 0 || s.planShare > 1:
 		return s, fmt.Errorf("synth: PlanShare is %v: expected 0..1", c.PlanShare)
 	case s.end-s.start < 27:

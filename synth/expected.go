@@ -21,7 +21,10 @@ type obs struct {
 
 // expected writes the expected units of each row into out: the SKU's
 // lever-off mean times its own lift, cannibalised by the other rows of the
-// same category and day. Rows must not repeat a SKU-day.
+// same category and day, and on a day without a promotion times the
+// post-promotion dip (Effects.PostDip) of the SKU's last promotion, read
+// from the rows where they hold the days before and from the drawn
+// schedule where not. Rows must not repeat a SKU-day.
 func (p *Panel) expected(rows []obs, out []float64) {
 	if len(rows) == 0 {
 		return
@@ -54,6 +57,47 @@ func (p *Panel) expected(rows []obs, out []float64) {
 		g := p.SKUs[r.sku].Category*span + int(r.day-lo)
 		out[k] = p.Effects.cannibalised(base[k], lift[k], catBase[g], catExtra[g])
 	}
+	if p.Effects.PostDip == 0 {
+		return
+	}
+	promoted := make(map[[2]int]bool, len(rows))
+	for _, r := range rows {
+		promoted[[2]int{r.sku, int(r.day)}] = r.promoted()
+	}
+	for k, r := range rows {
+		if r.promoted() {
+			continue
+		}
+		for since := 1; since <= PostDipDays; since++ {
+			d := r.day - calendar.Date(since)
+			on, ok := promoted[[2]int{r.sku, int(d)}]
+			if !ok {
+				on = p.scheduled(r.sku, d)
+			}
+			if on {
+				out[k] *= p.Effects.dip(since)
+				break
+			}
+		}
+	}
+}
+
+// promoted says whether any of the row's levers is on.
+func (r obs) promoted() bool {
+	return r.price < r.regular || r.feature != 0 || r.display != 0 || r.coupon != 0
+}
+
+// scheduled says whether SKU sku had a lever on on day d by the drawn
+// schedule (false outside the history and plan, and for a panel without
+// one).
+func (p *Panel) scheduled(sku int, d calendar.Date) bool {
+	s := p.sched
+	t := int(d - p.HistoryStart)
+	if s == nil || t < 0 || t >= s.days {
+		return false
+	}
+	j := s.at(sku, t)
+	return s.depth[j] > 0 || s.feature[j] != 0 || s.display[j] != 0 || s.coup[j] != 0
 }
 
 // Expected returns the true expected units of every row of plan, a frame

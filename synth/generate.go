@@ -30,6 +30,10 @@ type Panel struct {
 	Effects    Effects
 	// HistoryStart..HistoryEnd and PlanStart..PlanEnd are the days covered.
 	HistoryStart, HistoryEnd, PlanStart, PlanEnd calendar.Date
+	// sched is the drawn promotions of the history and plan, which the
+	// post-promotion dip of a day reads where its rows do not hold the
+	// days before it.
+	sched *schedule
 }
 
 // Generate draws a panel as cfg describes. It is deterministic: the same
@@ -45,9 +49,10 @@ func Generate(cfg Config) (*Panel, error) {
 		HistoryStart: st.start, HistoryEnd: st.end,
 		PlanStart: st.end + 1, PlanEnd: st.planEnd,
 	}
-	p.Effects.Cannibalisation = st.cannibalisation
+	p.Effects.Cannibalisation, p.Effects.PostDip = st.cannibalisation, st.postDip
 	p.SKUs = newSKUs(st, p.Categories)
 	sched := newSchedule(st, p.SKUs)
+	p.sched = sched
 
 	// The history: expected units, then noise and stockouts per SKU.
 	hist := p.rows(sched, st.start, st.end, func(s *SKU) bool { return true })

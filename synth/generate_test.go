@@ -437,3 +437,70 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("short panel: %v rows, err %v", p.History.Rows(), err)
 	}
 }
+
+// TestPostDip checks the post-promotion dip: against the same panel
+// without it, a plan day without a promotion k days after the SKU's last
+// promoted day (in the plan or, for the plan's first days, in the history)
+// has its expected units multiplied by 1 − D·(4−k)/3, and every other day
+// is unchanged; the baseline, with the plan's levers off, keeps only the
+// dips of the history's promotions.
+func TestPostDip(t *testing.T) {
+	const dip = 0.3
+	plain := defaultPanel(t)
+	p, err := Generate(Config{PostDip: dip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Generate(Config{PostDip: 1}); err == nil {
+		t.Error("PostDip 1 accepted")
+	}
+	want, got := plain.Truth.Column("expected").Num, p.Truth.Column("expected").Num
+	wantBase, gotBase := plain.Truth.Column("baseline").Num, p.Truth.Column("baseline").Num
+	plan := p.Plan
+	sku, date := plan.Column("sku").Str, plan.Column("date").Str
+	price, reg := plan.Column("price").Num, plan.Column("regular_price").Num
+	flags := [][]float64{plan.Column("feature").Num, plan.Column("display").Num, plan.Column("coupon").Num}
+	index := map[string]int{}
+	for i := range p.SKUs {
+		index[p.SKUs[i].ID] = i
+	}
+	on := func(r int) bool {
+		return price[r] < reg[r] || flags[0][r] != 0 || flags[1][r] != 0 || flags[2][r] != 0
+	}
+	dipped, fromHistory := 0, 0
+	for r := range got {
+		d, _ := calendar.ParseDate(date[r])
+		si := index[sku[r]]
+		// The plan: the last promoted day in the plan's rows or, before
+		// them, in the history. The baseline: its plan days are all off.
+		m, mb := 1.0, 1.0
+		for k := 1; k <= PostDipDays; k++ {
+			prev := d - calendar.Date(k)
+			if prev < p.PlanStart && p.scheduled(si, prev) {
+				mb = 1 - dip*float64(PostDipDays+1-k)/PostDipDays
+				fromHistory++
+				break
+			}
+		}
+		if !on(r) {
+			for k := 1; k <= PostDipDays; k++ {
+				prev := d - calendar.Date(k)
+				was := p.scheduled(si, prev)
+				if prev >= p.PlanStart {
+					was = on(r - k) // rows are sorted by SKU then date
+				}
+				if was {
+					m = 1 - dip*float64(PostDipDays+1-k)/PostDipDays
+					dipped++
+					break
+				}
+			}
+		}
+		if math.Abs(got[r]-m*want[r]) > 1e-9*want[r] || math.Abs(gotBase[r]-mb*wantBase[r]) > 1e-9*wantBase[r] {
+			t.Fatalf("row %d (%s %s): expected %v baseline %v, want %v×%v and %v×%v", r, sku[r], date[r], got[r], gotBase[r], m, want[r], mb, wantBase[r])
+		}
+	}
+	if dipped < 100 || fromHistory == 0 {
+		t.Errorf("%d dipped plan days, %d after a history promotion: the check covers too little", dipped, fromHistory)
+	}
+}

@@ -74,6 +74,24 @@ type Effects struct {
 	Weekday [7]float64
 	// RampDays is the time constant of a new SKU's ramp-up.
 	RampDays float64
+	// PostDip is the post-promotion dip (shoppers stocked up during the
+	// promotion): on the first PostDipDays days without a promotion after
+	// one, demand is multiplied by 1 − PostDip·(PostDipDays+1−k)/PostDipDays
+	// on the k-th. 0 means none.
+	PostDip float64
+}
+
+// PostDipDays is how many days a post-promotion dip lasts.
+const PostDipDays = 3
+
+// dip returns the post-promotion multiplier of a day without a promotion
+// whose last promoted day was since days before (0 or less: none within
+// PostDipDays).
+func (e *Effects) dip(since int) float64 {
+	if e.PostDip == 0 || since < 1 || since > PostDipDays {
+		return 1
+	}
+	return 1 - e.PostDip*float64(PostDipDays+1-since)/PostDipDays
 }
 
 // defaultEffects are the multipliers every generated panel uses.

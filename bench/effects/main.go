@@ -155,6 +155,9 @@ func scenarios() []scenario {
 		{"event-only promotions", synth.Config{Seed: 3, RegularGap: -1}},
 		// Peers take three times as much demand from each other.
 		{"strong cannibalisation", synth.Config{Seed: 4, Cannibalisation: 0.75}},
+		// Shoppers stock up: the three days after a promotion sell 30%,
+		// 20% and 10% less.
+		{"post-promotion dip", synth.Config{Seed: 5, PostDip: 0.3}},
 	}
 }
 
