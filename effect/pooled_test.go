@@ -470,3 +470,39 @@ func TestFitRecoversPostPromotionDip(t *testing.T) {
 		}
 	}
 }
+
+// TestOriginControl checks that the promotion state at the origin stays
+// among the lever effects' controls while it says little about the lever
+// columns, and is left out where it predicts one (promotions that run
+// across the origin), so the effects keep the variation they are read from.
+func TestOriginControl(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	const n = 4000
+	cf := []model.Feature{{Name: "level"}, {Name: originFeature}}
+	X := data.NewMatrix(n, 2)
+	independent, persistent := make([]float64, n), make([]float64, n)
+	for i := 0; i < n; i++ {
+		since := float64(rng.IntN(6))
+		X.Set(i, 0, rng.NormFloat64())
+		X.Set(i, 1, since)
+		independent[i] = float64(rng.IntN(2))
+		if since == 0 && rng.Float64() < 0.95 || since > 0 && rng.Float64() < 0.03 {
+			persistent[i] = 1
+		}
+	}
+	opt := Options{}.withDefaults()
+	for _, c := range []struct {
+		name  string
+		lever []float64
+		keep  bool
+	}{{"independent", independent, true}, {"persistent", persistent, false}} {
+		got, gf, err := originControl(X, cf, [][]float64{c.lever, independent}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := len(gf) == 2 && got.Cols == 2
+		if kept != c.keep || (!kept && (gf[0].Name != "level" || got.At(7, 0) != X.At(7, 0))) {
+			t.Errorf("%s lever: kept %v (features %v), want %v", c.name, kept, gf, c.keep)
+		}
+	}
+}

@@ -63,6 +63,14 @@ type Config struct {
 	// others sell stays a hole its lags read as missing. The seasonal
 	// lags stay on the calendar.
 	Outages []int `json:"outages,omitempty"`
+	// OriginPromo adds the feature origin_since_promo: the periods from a
+	// row's forecast origin back to the series' last promotion at or
+	// before it. The lags and windows end at the origin, so a promotion
+	// just before it inflates them; this tells the trees (and the effect
+	// model's baseline, which reads every feature but the levers) that
+	// they do, without reading any lever of the periods a plan sets.
+	// False (files written before it) means no such feature.
+	OriginPromo bool `json:"origin_promo,omitempty"`
 }
 
 // withDefaults returns c with empty fields filled for the frequency, or an
@@ -155,6 +163,7 @@ type Builder struct {
 	// Column offsets of feature blocks.
 	colLag, nLags, colSeason, colYear, colMean, colStd, colLevel int
 	colLead                                                      int // -1 without step lags
+	colOrigin                                                    int // -1 without Config.OriginPromo
 	colKnown, colDiscount, colRelHist, colPromo, colGroup        int
 	colRelCross                                                  int   // -1 without cross prices
 	crossKnown                                                   []int // known indexes of the cross prices
@@ -314,6 +323,11 @@ func (b *Builder) layout() {
 	if b.cfg.StepLags() {
 		b.colLead = len(b.features)
 		b.add(model.Feature{Name: "lead"})
+	}
+	b.colOrigin = -1
+	if b.cfg.OriginPromo && len(b.levers) > 0 {
+		b.colOrigin = len(b.features)
+		b.add(model.Feature{Name: "origin_since_promo"})
 	}
 
 	b.colKnown = len(b.features)
@@ -713,6 +727,9 @@ func (b *Builder) row(v *view, t, L int, pe peers, out []float64) (scale float64
 	if b.colLead >= 0 {
 		out[b.colLead] = float64(L)
 	}
+	if b.colOrigin >= 0 {
+		out[b.colOrigin] = float64(sinceActive(v, cut, 2*long))
+	}
 
 	for k := range b.p.Spec.Known {
 		out[b.colKnown+k] = v.known(k, i)
@@ -850,6 +867,18 @@ func (b *Builder) knownMean(v *view, k, lo, hi int) float64 {
 	return sum / float64(n)
 }
 
+// sinceActive returns how many periods before index from the series was
+// last promoted, 0 when it was at from, looking back fewer than n periods;
+// n when it was not.
+func sinceActive(v *view, from, n int) int {
+	for j := from; j >= 0 && from-j < n; j-- {
+		if v.active(j) {
+			return from - j
+		}
+	}
+	return n
+}
+
 func (b *Builder) promoFeatures(v *view, out []float64) {
 	i := v.i
 	out[0] = boolf(v.active(i))
@@ -857,15 +886,7 @@ func (b *Builder) promoFeatures(v *view, out []float64) {
 	if i > 0 {
 		out[1] = boolf(v.active(i - 1))
 	}
-	capAt := 2 * b.longWindow()
-	since := capAt
-	for j := i - 1; j >= 0 && i-j < capAt; j-- {
-		if v.active(j) {
-			since = i - j
-			break
-		}
-	}
-	out[2] = float64(since)
+	out[2] = float64(1 + sinceActive(v, i-1, 2*b.longWindow()-1))
 	w, n, on := b.midWindow(), 0, 0
 	for j := max(0, i-w); j < i; j++ {
 		if v.present(j) {

@@ -287,3 +287,66 @@ func TestStepLags(t *testing.T) {
 		t.Errorf("without step lags a training row reads lag %d, want MinLag 3", got)
 	}
 }
+
+// TestOriginSincePromo checks origin_since_promo: the periods from a row's
+// origin (its period less the lag it reads from) back to the series' last
+// promotion at or before it, capped at twice the longest window; that it
+// does not change when the row's own or later levers do; and that a
+// builder without Config.OriginPromo has no such feature.
+func TestOriginSincePromo(t *testing.T) {
+	p, plain := tiny(t)
+	if feature(plain, "origin_since_promo") >= 0 {
+		t.Error("a builder without OriginPromo has origin_since_promo")
+	}
+	b, err := New(p, Config{MinLag: 3, Windows: []int{2, 4}, OriginPromo: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := feature(b, "origin_since_promo")
+	if col < 0 {
+		t.Fatal("no origin_since_promo")
+	}
+	row := make([]float64, len(b.Features()))
+	a := p.Series[0].Start
+	// Series a is promoted on days 5, 12 (20% off) and 14 (display).
+	for _, c := range []struct{ day, want int }{
+		{8, 0},  // origin day 5, promoted
+		{10, 2}, // origin day 7
+		{15, 0}, // origin day 12
+		{17, 0}, // origin day 14
+		{19, 2}, // origin day 16
+	} {
+		if _, ok := b.Row(0, a+c.day, row); !ok {
+			t.Fatalf("day %d: row not usable", c.day)
+		}
+		if got := row[col]; got != float64(c.want) {
+			t.Errorf("day %d: origin_since_promo %v, want %d", c.day, got, c.want)
+		}
+	}
+	// Series b was never promoted: the cap, twice the longest window.
+	b.Row(1, a+10, row)
+	if row[col] != 8 {
+		t.Errorf("never promoted: %v, want 8", row[col])
+	}
+	// The row's own levers, after the origin, do not move it.
+	b.Row(0, a+15, row)
+	before := row[col]
+	b.SetLeversOff(0, a+15)
+	b.SetLeversOff(0, a+14)
+	b.SetLeversOff(0, a+13)
+	b.Refresh()
+	b.Row(0, a+15, row)
+	if row[col] != before {
+		t.Errorf("levers after the origin moved origin_since_promo from %v to %v", before, row[col])
+	}
+}
+
+// feature returns the index of the builder's feature name, -1 for none.
+func feature(b *Builder, name string) int {
+	for i, f := range b.Features() {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}

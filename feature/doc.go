@@ -16,6 +16,8 @@
 //	lag_season, lag_year            the same period one season / year earlier
 //	mean_W, std_W                   rolling mean and spread over W periods ending at t-L
 //	level_log                       log(1+level): the series' recent mean size
+//	lead                            how far after its origin the row is (step lags)
+//	origin_since_promo              periods from the origin back to the last promotion
 //	<known covariates>              as given, at t
 //	<lever>_discount                1 - price/off price for each price lever
 //	<lever>_rel_history             price relative to its mean over the long window

@@ -149,7 +149,7 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 		p.Spec.Time.Season = panel.DetectSeason(p, until)
 	}
 	cfg := opt.Config
-	cfg.MinLag, cfg.FirstLag = opt.Horizon+opt.Gap, opt.Gap+1
+	cfg.MinLag, cfg.FirstLag, cfg.OriginPromo = opt.Horizon+opt.Gap, opt.Gap+1, true
 	if cfg.Outages == nil {
 		cfg.Outages = feature.Outages(p)
 	}
