@@ -314,7 +314,7 @@ func originControl(X *data.Matrix, cf []model.Feature, D [][]float64, opt Option
 		return out
 	}
 	n := X.Rows
-	step := max(1, (n+originRows-1)/originRows)
+	step := stride(n, originRows)
 	var sample []int
 	for i := 0; i < n; i += step {
 		sample = append(sample, i)
@@ -357,8 +357,7 @@ func originControl(X *data.Matrix, cf []model.Feature, D [][]float64, opt Option
 // spread.
 func fitBaseline(z, scales []float64, D [][]float64, est estimates, series []int, X *data.Matrix, cf []model.Feature, opt Options) (*gbdt.Model, error) {
 	n := len(z)
-	most := max(baselineRows, opt.MaxRows)
-	step := max(1, (n+most-1)/most)
+	step := stride(n, max(baselineRows, opt.MaxRows))
 	rows := (n + step - 1) / step
 	ds := &model.Dataset{X: data.NewMatrix(rows, X.Cols), Y: make([]float64, rows), Features: cf}
 	for a, i := 0, 0; i < n; a, i = a+1, i+step {
@@ -554,7 +553,7 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 				train = append(train, i)
 			}
 		}
-		if step := (len(train) + opt.MaxRows - 1) / opt.MaxRows; step > 1 {
+		if step := stride(len(train), opt.MaxRows); step > 1 {
 			sub := train[:0:0]
 			for i := 0; i < len(train); i += step {
 				sub = append(sub, train[i])
@@ -900,6 +899,10 @@ func robustVariance(xs []float64) float64 {
 	mad := 1.4826 * median(dev)
 	return mad * mad
 }
+
+// stride returns the step that takes at most most of n rows, evenly
+// spread.
+func stride(n, most int) int { return max(1, (n+most-1)/most) }
 
 func pick[T any](xs []T, keep []int) []T {
 	out := make([]T, len(keep))

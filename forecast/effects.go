@@ -430,8 +430,9 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 // otherwise the forecast stays as it came (what the backtest scores). A
 // floor at a share of the effect model's own baseline raised more
 // forecasts and made the planner's forecast of tuna and cheese worse
-// (bench/accuracy's forecasts through a plan: tuna WAPE 26.0% with none,
-// 26.5% at a quarter; the build before the baseline model 25.1%).
+// (bench/accuracy's forecasts through a plan, in the build that chose
+// this: tuna WAPE 26.0% with none, 26.5% at a quarter; the build before
+// the baseline model 25.1%).
 func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b []float64, ratio float64) error {
 	var moved []int
 	for i, t := range total {

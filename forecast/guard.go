@@ -468,7 +468,7 @@ func (m *Model) warnings(p *panel.Panel, histLast int, b *feature.Builder, targe
 		for k := range known {
 			known[k] = s.Known[k][t.Period-s.Start]
 		}
-		out[i] = m.rowWarnings(g, lc, t.Series, t.Period, last, unplannedBefore(s, max(last, histLast), t.Period), b.Promoted(t.Series, t.Period), b.Discount(t.Series, t.Period), known)
+		out[i] = m.rowWarnings(g, lc, t.Series, t.Period, last, unplannedBefore(s, last, histLast, t.Period), b.Promoted(t.Series, t.Period), b.Discount(t.Series, t.Period), known)
 	}
 	return out
 }
@@ -478,13 +478,13 @@ func (m *Model) warnings(p *panel.Panel, histLast int, b *feature.Builder, targe
 // and how many.
 type unplanned struct{ first, last, n int }
 
-// unplannedBefore returns the periods after from and before t that series
-// s has no row for. Callers start after the history's last period: a
+// unplannedBefore returns the periods before t, after both the series' last
+// data and the history's last period, that series s has no row for: a
 // series' holes inside the history are the history's, read as training read
 // them.
-func unplannedBefore(s *panel.Series, from, t int) unplanned {
+func unplannedBefore(s *panel.Series, last, histLast, t int) unplanned {
 	var u unplanned
-	for j := from + 1; j < t; j++ {
+	for j := max(last, histLast) + 1; j < t; j++ {
 		if i := s.At(j); i >= 0 && s.Row[i] >= 0 {
 			continue
 		}

@@ -161,10 +161,26 @@ func guardPlan(rows ...struct {
 	sku            string
 	price, display float64
 }) *data.Frame {
+	at := make([]guardRow, len(rows))
+	for i, r := range rows {
+		at[i] = guardRow{r.sku, 40, r.price, r.display}
+	}
+	return guardRows(at...)
+}
+
+// guardRow is one plan row of guardFrame's series: its week and levers.
+type guardRow struct {
+	sku            string
+	week           int
+	price, display float64
+}
+
+// guardRows is a plan of the given rows, each at regular price 2.
+func guardRows(rows ...guardRow) *data.Frame {
 	var week, sku []string
 	var price, reg, disp []float64
 	for _, r := range rows {
-		week, sku = append(week, panelDate(40)), append(sku, r.sku)
+		week, sku = append(week, panelDate(r.week)), append(sku, r.sku)
 		price, reg, disp = append(price, r.price), append(reg, 2), append(disp, r.display)
 	}
 	f, _ := data.NewFrame("plan.csv", []*data.Column{
@@ -320,26 +336,17 @@ func TestWarnsOfUnplannedPeriods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := func(rows ...struct {
-		sku  string
-		week int
-	}) *data.Frame {
-		var week, sku []string
-		var price, reg, disp []float64
-		for _, r := range rows {
-			week, sku = append(week, panelDate(r.week)), append(sku, r.sku)
-			price, reg, disp = append(price, 2), append(reg, 2), append(disp, 0)
-		}
-		f, _ := data.NewFrame("plan.csv", []*data.Column{
-			{Name: "week", Kind: data.String, Str: week}, {Name: "sku", Kind: data.String, Str: sku},
-			{Name: "price", Kind: data.Number, Num: price}, {Name: "regular_price", Kind: data.Number, Num: reg},
-			{Name: "display", Kind: data.Number, Num: disp},
-		})
-		return f
-	}
 	type row = struct {
 		sku  string
 		week int
+	}
+	// plan is one row per (series, week), at full price without display.
+	plan := func(rows ...row) *data.Frame {
+		at := make([]guardRow, len(rows))
+		for i, r := range rows {
+			at[i] = guardRow{r.sku, r.week, 2, 0}
+		}
+		return guardRows(at...)
 	}
 	want := fmt.Sprintf("the plan has no row for %s between the series' last data (%s) and this period: the forecast reads that as no promotion and no price there; add its rows to the plan",
 		panelDate(40), panelDate(39))

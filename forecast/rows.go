@@ -93,7 +93,7 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	for k, r := range rows {
 		t := targets[k]
 		last := sc.last[r.Series]
-		res.Warnings[k] = m.rowWarnings(g, sc.levers, t.Series, t.Period, last, unplannedBefore(sc.p.Series[r.Series], max(last, sc.p.Last), r.Period), f.Promoted[k], f.Discount[k], r.Known)
+		res.Warnings[k] = m.rowWarnings(g, sc.levers, t.Series, t.Period, last, unplannedBefore(sc.p.Series[r.Series], last, sc.p.Last, r.Period), f.Promoted[k], f.Discount[k], r.Known)
 		res.Price[k] = sc.price.at(r.Known)
 		res.UnitCost[k] = sc.unitCost.at(r.Known)
 		res.FixedCost[k] = sc.fixedCost.at(r.Known)
