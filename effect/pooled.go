@@ -544,6 +544,7 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 	type fold struct {
 		train, test []int
 		Xf, Xt      *data.Matrix
+		codes       *gbdt.Binned
 	}
 	folds := make([]fold, opt.Folds)
 	for f := range folds {
@@ -572,14 +573,22 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 		for a, i := range test {
 			copy(Xt.Row(a), X.Row(i))
 		}
-		folds[f] = fold{train, test, Xf, Xt}
+		folds[f] = fold{train: train, test: test, Xf: Xf, Xt: Xt}
 	}
 	// Every fold's model of every target is one job; the threads are
 	// shared among the jobs run at once: one each when there are as many
-	// jobs as threads, all of them for one.
+	// jobs as threads, all of them for one. A fold's matrix is binned
+	// once for all its targets.
 	jobs := opt.Folds * len(ys)
 	params := gbdt.Params{Rounds: opt.Rounds, LearningRate: 0.1, MaxDepth: 6, MaxLeaves: 31, MinChildWeight: 20,
-		Seed: 7, Threads: max(1, threads/min(jobs, threads))}
+		Seed: 7, Threads: threads}
+	for f := range folds {
+		var err error
+		if folds[f].codes, err = gbdt.Bin(folds[f].Xf, feats, params); err != nil {
+			return nil, fmt.Errorf("effects: nuisance model: %w", err)
+		}
+	}
+	params.Threads = max(1, threads/min(jobs, threads))
 	errs := make([]error, jobs)
 	parallel.For(jobs, threads, func(job int) {
 		fd, y := folds[job/len(ys)], ys[job%len(ys)]
@@ -587,7 +596,7 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 		for a, i := range fd.train {
 			ds.Y[a] = y[i]
 		}
-		m, err := gbdt.Train(ds, nil, params)
+		m, err := gbdt.TrainBinned(fd.codes, ds, nil, params)
 		if err != nil {
 			errs[job] = fmt.Errorf("effects: nuisance model: %w", err)
 			return

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"promocast/data"
 	"promocast/internal/parallel"
 	"promocast/model"
 )
@@ -13,6 +14,58 @@ import (
 // every round (Model.EvalHistory); with Params.EarlyStoppingRounds it
 // decides when to stop and which round's trees to keep.
 func Train(train, valid *model.Dataset, p Params) (*Model, error) {
+	return TrainBinned(nil, train, valid, p)
+}
+
+// Binned is a feature matrix turned into bin codes once, for several
+// models that train on the same rows and features with different targets
+// or weights (TrainBinned): the effect model's nuisance models, a dozen
+// targets on one matrix, bin it once instead of a dozen times.
+type Binned struct {
+	x     *data.Matrix
+	feats []model.Feature
+	bins  int
+	seed  uint64
+	b     *binned
+}
+
+// Bin bins the matrix X of features feats as Train with p would.
+func Bin(X *data.Matrix, feats []model.Feature, p Params) (*Binned, error) {
+	p, err := p.validate()
+	if err != nil {
+		return nil, err
+	}
+	if X == nil {
+		return nil, fmt.Errorf("gbdt: no feature matrix to bin")
+	}
+	if err := X.Check(len(feats)); err != nil {
+		return nil, fmt.Errorf("gbdt: training set: %w", err)
+	}
+	b, err := binDataset(&model.Dataset{X: X, Features: feats}, p.Bins, p.Seed, p.Threads)
+	if err != nil {
+		return nil, err
+	}
+	return &Binned{x: X, feats: feats, bins: p.Bins, seed: p.Seed, b: b}, nil
+}
+
+// sameCodes says whether bx holds the codes Train would bin ds into with
+// p: the same matrix, the same categorical features, bin count and seed.
+func (bx *Binned) sameCodes(ds *model.Dataset, p Params) bool {
+	if bx.x != ds.X || bx.bins != p.Bins || bx.seed != p.Seed || len(bx.feats) != len(ds.Features) {
+		return false
+	}
+	for f, ft := range ds.Features {
+		if ft.Categorical != bx.feats[f].Categorical || ft.Categorical && ft.Levels != bx.feats[f].Levels {
+			return false
+		}
+	}
+	return true
+}
+
+// TrainBinned is Train on codes binned by Bin from train's own matrix
+// and features with the same bin count and seed, so its model is the one
+// Train would give; bx nil bins train here.
+func TrainBinned(bx *Binned, train, valid *model.Dataset, p Params) (*Model, error) {
 	p, err := p.validate()
 	if err != nil {
 		return nil, err
@@ -20,6 +73,9 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 	obj := newObjective(p)
 	if err := checkDataset(train, "training", obj); err != nil {
 		return nil, err
+	}
+	if bx != nil && !bx.sameCodes(train, p) {
+		return nil, fmt.Errorf("gbdt: the binned codes are of another matrix, bin count or seed than the training set and parameters")
 	}
 	if valid != nil {
 		if err := checkDataset(valid, "validation", obj); err != nil {
@@ -32,8 +88,10 @@ func Train(train, valid *model.Dataset, p Params) (*Model, error) {
 	if p.EarlyStoppingRounds > 0 && (valid == nil || valid.X.Rows == 0) {
 		return nil, fmt.Errorf("gbdt: EarlyStoppingRounds is %d but there is no validation set", p.EarlyStoppingRounds)
 	}
-	b, err := binDataset(train, p.Bins, p.Seed, p.Threads)
-	if err != nil {
+	var b *binned
+	if bx != nil {
+		b = bx.b
+	} else if b, err = binDataset(train, p.Bins, p.Seed, p.Threads); err != nil {
 		return nil, err
 	}
 	cfg := growConfig{
