@@ -318,11 +318,11 @@ func (g guard) discount(si int, d float64) string {
 	if r == nil || d < g.m.Config.PromoThreshold {
 		return ""
 	}
-	if d > r.MaxDiscount+1e-9 {
+	if d > r.MaxDiscount+discountTolerance {
 		return fmt.Sprintf("discount %s deeper than any in training (max %s)", percent(d, r.MaxDiscount), percent(r.MaxDiscount, d))
 	}
 	sr := r.Series[g.p.Series[si].ID]
-	if d <= sr.MaxDiscount+1e-9 {
+	if d <= sr.MaxDiscount+discountTolerance {
 		return ""
 	}
 	own := fmt.Sprintf("discount %s deeper than this series", percent(d, sr.MaxDiscount))
@@ -330,10 +330,25 @@ func (g guard) discount(si int, d float64) string {
 	switch {
 	case !ok:
 		return fmt.Sprintf("%s ever had (max %s)", own, percent(sr.MaxDiscount, d))
-	case d > gr.MaxDiscount+1e-9:
+	case d > gr.MaxDiscount+discountTolerance:
 		return fmt.Sprintf("%s (max %s) and its %s %s (max %s) ever had", own, percent(sr.MaxDiscount, d), r.Group, name, percent(gr.MaxDiscount, d))
 	}
 	return fmt.Sprintf("%s ever had (max %s, its %s %s up to %s)", own, percent(sr.MaxDiscount, d), r.Group, name, percent(gr.MaxDiscount, d))
+}
+
+// discountTolerance is how far a discount may pass the deepest one
+// training had and still count as within it: a tenth of a percentage
+// point, so that a plan's price rounded a little differently from
+// training's (30.00% off where the deepest was 29.99%) is not news.
+const discountTolerance = 0.001
+
+// depth is the discount 1 − price/off; NaN when either is missing or
+// off ≤ 0.
+func depth(price, off float64) float64 {
+	if !(off > 0) {
+		return math.NaN()
+	}
+	return 1 - price/off
 }
 
 // percent formats depth d as a percentage with as few decimals (up to
@@ -428,6 +443,9 @@ func (g guard) sweep(si int, lv spec.LeverRule, v float64) string {
 type leverColumns struct {
 	levers []spec.LeverRule
 	known  []int
+	// off is the known index of a price lever's off column; -1 for the
+	// other levers.
+	off []int
 }
 
 func (m *Model) leverColumns() (leverColumns, error) {
@@ -439,9 +457,13 @@ func (m *Model) leverColumns() (leverColumns, error) {
 	for k, n := range m.Spec.Known {
 		known[n] = k
 	}
-	lc := leverColumns{levers: levers, known: make([]int, len(levers))}
+	lc := leverColumns{levers: levers, known: make([]int, len(levers)), off: make([]int, len(levers))}
 	for i, lv := range levers {
 		lc.known[i] = known[lv.Name]
+		lc.off[i] = -1
+		if k, ok := known[lv.Column]; ok && lv.Kind == spec.OffColumn {
+			lc.off[i] = k
+		}
 	}
 	return lc, nil
 }
@@ -531,6 +553,10 @@ func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, gap unpla
 	}
 	for k, lv := range lc.levers {
 		if lv.IsPrice() {
+			if o := lc.off[k]; o >= 0 && depth(known[lc.known[k]], known[o]) < -discountTolerance {
+				w = append(w, fmt.Sprintf("%s %v above its %s %v: the model knows discounts, not price rises, and reads it as no discount",
+					lv.Name, known[lc.known[k]], lv.Column, known[o]))
+			}
 			continue
 		}
 		if l := g.lever(si, lv, known[lc.known[k]]); l != "" {

@@ -217,6 +217,10 @@ func TestGuardSeriesAndGroup(t *testing.T) {
 		{row{"C", 1.6, 0}, "series never promoted in training; discount 20% deeper than this series (max 0%) and its category y (max 0%) ever had"},
 		{row{"C", 2, 0.5}, "series never promoted in training; display = 0.5: this series never had display on in training, and its category y's [0, 0]"},
 		{row{"B", 2, 1}, "display = 1 outside training range [0, 0.8]"},
+		// Within a tenth of a point of the deepest discount is within it.
+		{row{"A", 1.7999, 0}, ""},
+		{row{"A", 1.79, 0}, "discount 10.5% deeper than this series ever had (max 10.0%, its category x up to 30%)"},
+		{row{"A", 2.5, 0}, "price 2.5 above its regular_price 2: the model knows discounts, not price rises, and reads it as no discount"},
 	}
 	check := func(what string, cases []struct {
 		row  row

@@ -143,7 +143,26 @@ type columns struct {
 	target *data.Column
 	keys   []*data.Column
 	known  []*data.Column
+	// price marks the known covariates that hold a price (isPrice).
+	price  []bool
 	static []*data.Column
+}
+
+// isPrice reports whether known covariate name holds a price: a price
+// lever (its off value a column or inferred) or a column a lever's off
+// value names.
+func isPrice(sp *spec.Spec, name string) bool {
+	if l, ok := sp.Promotion[name]; ok {
+		if v, ok := l.Off.(string); ok && strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	for _, l := range sp.Promotion {
+		if v, ok := l.Off.(string); ok && v != "infer" && v == name {
+			return true
+		}
+	}
+	return false
 }
 
 func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
@@ -170,6 +189,7 @@ func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
 			return nil, err
 		}
 		c.known = append(c.known, col)
+		c.price = append(c.price, isPrice(sp, k))
 	}
 	for _, k := range sp.Static {
 		col := f.Column(k)

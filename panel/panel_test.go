@@ -169,6 +169,66 @@ func TestExtend(t *testing.T) {
 	}
 }
 
+// A plan's price must be positive, in Extend and PlanRows alike, and the
+// error names the file, row, column and value; a lever's off column is a
+// price too, and a flag may be 0.
+func TestPlanRefusesNonPositivePrice(t *testing.T) {
+	const withRegular = `
+time: {column: week, frequency: week}
+keys: [sku]
+target: units
+known: [price, regular_price, feature]
+promotion: {price: {off: regular_price}, feature: {off: 0}}
+`
+	hist, _ := data.NewFrame("sales.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10"}},
+		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
+		{Name: "units", Kind: data.Number, Num: []float64{1, 2}},
+		{Name: "price", Kind: data.Number, Num: []float64{1, 1}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{1, 1}},
+		{Name: "feature", Kind: data.Number, Num: []float64{0, 1}},
+	})
+	sp := mustSpec(t, withRegular)
+	plan := func(price, regular float64) *data.Frame {
+		f, _ := data.NewFrame("plan.csv", []*data.Column{
+			{Name: "week", Kind: data.String, Str: []string{"2024-01-17", "2024-01-24"}},
+			{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
+			{Name: "price", Kind: data.Number, Num: []float64{0.9, price}},
+			{Name: "regular_price", Kind: data.Number, Num: []float64{1, regular}},
+			{Name: "feature", Kind: data.Number, Num: []float64{0, 0}},
+		})
+		return f
+	}
+	for _, c := range []struct {
+		price, regular float64
+		want           string
+	}{
+		{0, 1, "plan.csv: row 2 (line 3), column price: price is 0: expected a positive price"},
+		{-5, 1, "plan.csv: row 2 (line 3), column price: price is -5: expected a positive price"},
+		{0.8, 0, "plan.csv: row 2 (line 3), column regular_price: price is 0: expected a positive price"},
+		{0.8, 1, ""},
+	} {
+		for _, how := range []string{"Extend", "PlanRows"} {
+			p, err := Build(hist, sp, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if how == "Extend" {
+				_, err = p.Extend(plan(c.price, c.regular))
+			} else {
+				_, err = p.PlanRows(plan(c.price, c.regular), p.Index())
+			}
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != c.want {
+				t.Errorf("%s, price %v, regular %v: error %q, want %q", how, c.price, c.regular, got, c.want)
+			}
+		}
+	}
+}
+
 func ids(p *Panel) []string {
 	var out []string
 	for _, s := range p.Series {
