@@ -112,6 +112,16 @@ func Fit(res []Residual, opt Options) (*Calibration, error) {
 	if len(groups[0])+len(groups[1]) == 0 {
 		return nil, fmt.Errorf("interval: no residuals to calibrate on")
 	}
+	// A state with too few residuals to resolve the levels takes every
+	// residual: one promoted week's miss is no P10 to P90.
+	if least := minResiduals(opt.Levels); min(len(groups[0]), len(groups[1])) < least {
+		all := append(append([]point(nil), groups[0]...), groups[1]...)
+		for g := range groups {
+			if len(groups[g]) > 0 && len(groups[g]) < least {
+				groups[g] = all
+			}
+		}
+	}
 	c := &Calibration{Levels: opt.Levels, Ratio: 1}
 	if sumF > 0 {
 		c.Ratio = math.Min(math.Max(sumA/sumF, MinRatio), MaxRatio)
@@ -147,6 +157,15 @@ func Fit(res []Residual, opt Options) (*Calibration, error) {
 		}
 	}
 	return c, nil
+}
+
+// minResiduals is the fewest residuals whose order statistics tell the
+// outermost levels from the sample's extremes, as split-conformal
+// quantiles need: 9 for P10 to P90 (the rank ceil(0.9·(n+1)) is within n
+// from n = 9 on).
+func minResiduals(levels []float64) int {
+	lo, hi := levels[0], levels[len(levels)-1]
+	return int(math.Ceil(math.Max(hi/(1-hi), (1-lo)/lo) - 1e-9))
 }
 
 // orderStat returns the empirical quantile of sorted values at level q:

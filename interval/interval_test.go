@@ -96,6 +96,43 @@ func TestFitErrorsAndBorrowing(t *testing.T) {
 	}
 }
 
+// A promotion state with fewer residuals than the levels need takes every
+// residual, so one promoted miss does not make P10 = P50 = P90; a state
+// with enough keeps its own.
+func TestFewResidualsPool(t *testing.T) {
+	var res []Residual
+	for i := 0; i < 20; i++ {
+		res = append(res, Residual{Forecast: 10, Actual: 10 + float64(i-10), Scale: 1})
+	}
+	res = append(res, Residual{Forecast: 10, Actual: 40, Scale: 1, Promoted: true})
+	cal, err := Fit(res, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if minResiduals(cal.Levels) != 9 {
+		t.Fatalf("P10-P90 need %d residuals, want 9", minResiduals(cal.Levels))
+	}
+	q := make([]float64, 3)
+	cal.Quantiles(10, 1, true, q)
+	if q[0] != 2 || q[1] != 10 || q[2] != 19 {
+		t.Errorf("promoted quantiles %v from one promoted residual and 20 quiet: want the 21 pooled's [2 10 19]", q)
+	}
+	cal.Quantiles(10, 1, false, q)
+	if q[0] != 2 || q[2] != 18 {
+		t.Errorf("quiet quantiles %v: want their own 20 residuals' P10 2 and P90 18", q)
+	}
+	for i := 0; i < 8; i++ {
+		res = append(res, Residual{Forecast: 10, Actual: 30 + float64(i), Scale: 1, Promoted: true})
+	}
+	if cal, err = Fit(res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cal.Quantiles(10, 1, true, q)
+	if q[0] != 30 || q[2] != 40 {
+		t.Errorf("promoted quantiles %v from 9 promoted residuals: want their own, 30 to 40", q)
+	}
+}
+
 // TestExpected calibrates on forecasts that are medians of a log-normal
 // outcome (the point a log-target model gives) and checks that Expected
 // recovers the mean: the sum of expected values on fresh draws matches
