@@ -317,7 +317,8 @@ type Fold struct {
 func FitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold, error) {
 	ds := pr.Dataset(origin)
 	if ds.X.Rows == 0 {
-		return nil, fmt.Errorf("origin %s has no training rows", pr.Panel.Grid.Label(origin))
+		return nil, fmt.Errorf("origin %s has no training rows: the %d period(s) of history up to it are too few for the features, which read %d periods back and more (with promocast train, use fewer --calibration-folds, or 0 for no intervals; with backtest, fewer --folds; or a longer history)",
+			pr.Panel.Grid.Label(origin), origin-pr.Panel.First+1, pr.Builder.Config().MinLag)
 	}
 	pred, err := c.Fit(ds)
 	if err != nil {

@@ -160,6 +160,13 @@ func TestRunErrors(t *testing.T) {
 	if _, err := Run(pr, Options{Folds: 2, Horizon: 3, Gap: 1, Segments: []string{"colour"}}, []Candidate{{"sn", fit}}); err == nil {
 		t.Error("an unknown segment column was accepted")
 	}
+	// Folds that fit in the history but leave the first origin too little
+	// of it to build features from: the error says what to change.
+	_, err := Run(pr, Options{Folds: 39, Horizon: 3, Gap: 1}, []Candidate{{"sn", fit}})
+	if err == nil || !strings.Contains(err.Error(), "has no training rows: the 2 period(s) of history up to it are too few") ||
+		!strings.Contains(err.Error(), "--calibration-folds") || !strings.Contains(err.Error(), "--folds") {
+		t.Errorf("first origin without training rows: error %v", err)
+	}
 }
 
 type gains []float64
