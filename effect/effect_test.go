@@ -88,6 +88,25 @@ func TestLogLogRecoversEffects(t *testing.T) {
 	}
 }
 
+// A lever that never moves within a series is left out of the
+// regression with a NaN coefficient, the others still fitted; with no
+// lever that moves, the regression is an error that says so.
+func TestLogLogLeavesOutConstantLevers(t *testing.T) {
+	p, _ := mustPanelPromotion(t, "{price: {off: infer}, regular: {off: 0}}")
+	coefs, _, err := LogLog(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(coefs) != 2 || coefs[1].Name != "regular" || !math.IsNaN(coefs[1].Estimate) || !math.IsNaN(coefs[1].StdErr) ||
+		math.IsNaN(coefs[0].Estimate) || math.Abs(coefs[0].Estimate+2) > 0.5 {
+		t.Fatalf("coefficients %+v: want the price's near −2 and regular's NaN", coefs)
+	}
+	p, _ = mustPanelPromotion(t, "{regular: {off: infer}}")
+	if _, _, err := LogLog(p); err == nil || err.Error() != "log-log regression: no lever (ln(regular)) varies within a series" {
+		t.Fatalf("no lever varies: error %v", err)
+	}
+}
+
 // discountModel predicts (1 + 2·discount)(1 + feature) in scaled units.
 type discountModel struct{ disc, feat int }
 

@@ -3,6 +3,7 @@ package effect
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -31,7 +32,9 @@ func (c Coef) Interval(step float64) (lift, lo, hi float64) {
 // LogLog fits ln(units) = a_series + e·ln(price) + Σ g·flag by ordinary
 // least squares after removing each series' means (the within estimator),
 // on history rows with positive units and price. The first coefficient is
-// the price elasticity, then one per flag lever in spec order.
+// the price elasticity, then one per flag lever in spec order; a lever that
+// never moves within a series is left out of the fit and its coefficient
+// is NaN.
 func LogLog(p *panel.Panel) ([]Coef, int, error) {
 	levers, err := p.Spec.Levers()
 	if err != nil {
@@ -87,12 +90,29 @@ func LogLog(p *panel.Panel) ([]Coef, int, error) {
 		demean(rows[start:], ys[start:])
 	}
 	n := len(ys)
-	if n <= k+len(p.Series) {
-		return nil, n, fmt.Errorf("log-log regression: %d usable rows are too few for %d series and %d effects", n, len(p.Series), k)
+	// A lever that never moves within a series has no within estimate:
+	// it is left out of the fit, its coefficient NaN.
+	var varies []int
+	for j := 0; j < k; j++ {
+		ss := 0.0
+		for _, r := range rows {
+			ss += r[j] * r[j]
+		}
+		if ss > 1e-12*float64(n) {
+			varies = append(varies, j)
+		}
 	}
-	X := mat.NewDense(n, k, nil)
+	if len(varies) == 0 {
+		return nil, n, fmt.Errorf("log-log regression: no lever (%s) varies within a series", strings.Join(names, ", "))
+	}
+	if n <= len(varies)+len(p.Series) {
+		return nil, n, fmt.Errorf("log-log regression: %d usable rows are too few for %d series and %d effects", n, len(p.Series), len(varies))
+	}
+	X := mat.NewDense(n, len(varies), nil)
 	for i, r := range rows {
-		X.SetRow(i, r)
+		for a, j := range varies {
+			X.Set(i, a, r[j])
+		}
 	}
 	y := mat.NewVecDense(n, ys)
 	var xtx mat.Dense
@@ -101,7 +121,7 @@ func LogLog(p *panel.Panel) ([]Coef, int, error) {
 	xty.MulVec(X.T(), y)
 	var inv mat.Dense
 	if err := inv.Inverse(&xtx); err != nil {
-		return nil, n, fmt.Errorf("log-log regression: a lever never varies within a series (%v)", err)
+		return nil, n, fmt.Errorf("log-log regression: the levers restate one another within the series (%v)", err)
 	}
 	var beta mat.VecDense
 	beta.MulVec(&inv, &xty)
@@ -112,10 +132,13 @@ func LogLog(p *panel.Panel) ([]Coef, int, error) {
 		d := ys[i] - fit.AtVec(i)
 		rss += d * d
 	}
-	sigma2 := rss / float64(n-k-len(p.Series))
+	sigma2 := rss / float64(n-len(varies)-len(p.Series))
 	out := make([]Coef, k)
 	for j := range out {
-		out[j] = Coef{Name: names[j], Estimate: beta.AtVec(j), StdErr: math.Sqrt(sigma2 * inv.At(j, j))}
+		out[j] = Coef{Name: names[j], Estimate: math.NaN(), StdErr: math.NaN()}
+	}
+	for a, j := range varies {
+		out[j].Estimate, out[j].StdErr = beta.AtVec(a), math.Sqrt(sigma2*inv.At(a, a))
 	}
 	return out, n, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -45,29 +46,37 @@ model's extrapolation.`,
 			if err != nil {
 				return err
 			}
-			coefs, n, err := effect.LogLog(sc.Panel())
-			if err != nil {
-				return err
-			}
+			w := e.stdout
+			// The regression is a reference beside the model: where the
+			// history cannot give one, the model's effects still print.
 			ref := map[string]effect.Coef{}
+			coefs, n, lerr := effect.LogLog(sc.Panel())
+			if lerr != nil {
+				fmt.Fprintf(w, "model %s (%s); no log-log regression to compare with: %v\n\n", modelPath, mf.Model.Kind, lerr)
+			} else {
+				fmt.Fprintf(w, "model %s (%s) against a log-log regression on %d history rows:\n\n", modelPath, mf.Model.Kind, n)
+			}
 			for _, c := range coefs {
 				ref[c.Name] = c
 			}
-			w := e.stdout
-			fmt.Fprintf(w, "model %s (%s) against a log-log regression on %d history rows:\n\n", modelPath, mf.Model.Kind, n)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(tw, "lever\tmodel\tseries\tbeyond history\tlog-log regression\t")
 			var warned []string
 			for _, p := range probed {
 				if p.Elasticities != nil || p.NegativeShare != 0 {
-					c := ref["ln("+p.Lever+")"]
-					fmt.Fprintf(tw, "%s elasticity\tmedian %.2f, negative for %.0f%%\t%d\t%d\t%.2f ± %.2f\t\n", p.Lever, p.Median, 100*p.NegativeShare, len(p.Elasticities), p.Beyond, c.Estimate, c.StdErr)
+					reg := "-"
+					if c, ok := ref["ln("+p.Lever+")"]; ok && !math.IsNaN(c.Estimate) {
+						reg = fmt.Sprintf("%.2f ± %.2f", c.Estimate, c.StdErr)
+					}
+					fmt.Fprintf(tw, "%s elasticity\tmedian %.2f, negative for %.0f%%\t%d\t%d\t%s\t\n", p.Lever, p.Median, 100*p.NegativeShare, len(p.Elasticities), p.Beyond, reg)
 					continue
 				}
-				c := ref[p.Lever]
-				lift, lo, hi := c.Interval(p.On - p.Off)
-				fmt.Fprintf(tw, "%s = %g lift\t%+.1f%% (median %+.1f%%)\t%d\t%d\t%+.1f%% (%+.1f%% .. %+.1f%%)\t\n", p.Lever, p.On, 100*p.Lift, 100*p.MedianLift, p.Series, p.Beyond,
-					100*lift, 100*lo, 100*hi)
+				reg := "-"
+				if c, ok := ref[p.Lever]; ok && !math.IsNaN(c.Estimate) {
+					lift, lo, hi := c.Interval(p.On - p.Off)
+					reg = fmt.Sprintf("%s (%s .. %s)", liftPercent(lift), liftPercent(lo), liftPercent(hi))
+				}
+				fmt.Fprintf(tw, "%s = %g lift\t%+.1f%% (median %+.1f%%)\t%d\t%d\t%s\t\n", p.Lever, p.On, 100*p.Lift, 100*p.MedianLift, p.Series, p.Beyond, reg)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -91,11 +100,21 @@ model's extrapolation.`,
 	return cmd
 }
 
+// liftPercent prints a lift as a signed percentage, above +1000% as
+// ">+1000%": a regression's band that wide says only that it is not
+// determined.
+func liftPercent(l float64) string {
+	if l > 10 {
+		return ">+1000%"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*l)
+}
+
 // writeEffectModel prints the model's promotion-effect model, lever by
 // lever, and writes every series' effects to out when given.
 func writeEffectModel(w io.Writer, e *forecast.Effects, out string) error {
 	if e == nil {
-		fmt.Fprintln(w, "\nthe model has no promotion-effect model (trained before effects were estimated): its uplift is the predictor's plan minus baseline rows")
+		fmt.Fprintln(w, "\nthe model has no promotion-effect model (its training history gave none to estimate, see train's warning, or it was trained before effects were estimated): its uplift is the predictor's plan minus baseline rows")
 		return nil
 	}
 	fmt.Fprintf(w, "\neffect model the uplift uses (%s: cross-fitted trees for the baseline and each lever; series pooled to their group and the panel; read in units at each series' recent level):\n", e.Method)

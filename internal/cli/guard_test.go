@@ -110,3 +110,32 @@ func TestLeverCostFlag(t *testing.T) {
 		t.Errorf("parsed %v, %v", got, err)
 	}
 }
+
+// TestEffectsWithoutPromotions runs effects on a history in which no
+// series was ever promoted: there is no regression to compare with, which
+// it says, and the model's probes still print.
+func TestEffectsWithoutPromotions(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("week,sku,units,price,regular_price,feature\n")
+	for s := 0; s < 3; s++ {
+		for w := 0; w < 40; w++ {
+			b.WriteString(strconv.Itoa(w+1) + ",s" + strconv.Itoa(s) + "," + strconv.Itoa(20+5*s+w%3) + ",3,3,0\n")
+		}
+	}
+	data, sp, m := filepath.Join(dir, "h.csv"), filepath.Join(dir, "spec.yaml"), filepath.Join(dir, "m.json")
+	spec := "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [price, regular_price, feature]\npromotion: {price: {off: regular_price}, feature: {off: 0}}\n"
+	for path, text := range map[string]string{data: b.String(), sp: spec} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, out, errs := run(t, "train", "--data", data, "--spec", sp, "--model", "gbdt", "--horizon", "1", "--calibration-folds", "0", "--out", m); code != exitOK {
+		t.Fatalf("train exited %d: %s %s", code, out, errs)
+	}
+	code, out, errs := run(t, "effects", "--model", m, "--data", data, "--spec", sp)
+	if code != exitOK || !strings.Contains(out, "no log-log regression to compare with: log-log regression: no lever (ln(price), feature) varies within a series") ||
+		!strings.Contains(out, "price elasticity") {
+		t.Errorf("effects on a history without promotions exited %d: %s %s", code, out, errs)
+	}
+}
