@@ -128,6 +128,11 @@ type Outcome struct {
 	Names      []string
 	// User is the forecast of the plan as given.
 	User *forecast.Result
+	// None is the forecast of the plan with every lever off: what no
+	// promotion sells, one reference for the user's plan and the chosen
+	// one alike (each plan's own baseline column is its forecast less its
+	// uplift, which moves with the plan).
+	None *forecast.Result
 	// LeverCost is the lever costs of the chosen plan and of the user's,
 	// included in Chosen's and User's fixed costs.
 	LeverCost, UserLeverCost float64
@@ -214,7 +219,12 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 			s.Progress(o.Name)
 		}
 	}
-	if out.Problem, out.Groups, err = problem(s, out.User, valued, leverCost, out.Options); err != nil {
+	ratio := 1.0
+	if m.Calibration != nil {
+		ratio = m.Calibration.Expected(1)
+	}
+	out.None = valued[0]
+	if out.Problem, out.Groups, err = problem(s, out.User, valued, leverCost, out.Options, ratio); err != nil {
 		return nil, err
 	}
 	if out.Solution, err = solver.Solve(out.Problem, solver.Settings{}); err != nil {
@@ -345,11 +355,15 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, b Bases, depths []string, 
 // problem values every option of every plan row by its own lift, net of
 // its lever costs (leverCost[option][row], already in the fixed costs),
 // and returns the optimisation problem with the group names by number.
+// Units are expected units, the point forecasts times ratio (the
+// calibration's ratio of actuals to forecasts), as the chosen plan's
+// forecast reports them, so that the costs the budget holds are the ones
+// reported.
 // Every option's gain is measured from one reference per row, the units of
 // the "off" option: a model whose baseline depends on the plan (an effect
 // model that derives it from the forecast) would otherwise measure each
 // option from a baseline of its own.
-func problem(s Settings, user *forecast.Result, valued []*forecast.Result, leverCost [][]float64, opts []Option) (*solver.Problem, []string, error) {
+func problem(s Settings, user *forecast.Result, valued []*forecast.Result, leverCost [][]float64, opts []Option, ratio float64) (*solver.Problem, []string, error) {
 	groupOf, err := user.Grouper(s.GroupBy)
 	if err != nil {
 		return nil, nil, err
@@ -364,16 +378,16 @@ func problem(s Settings, user *forecast.Result, valued []*forecast.Result, lever
 			names = append(names, g)
 		}
 		slot := solver.Slot{Series: t.Series, Group: ids[g]}
-		ref := valued[0].Baseline[i]
+		ref := ratio * valued[0].Baseline[i]
 		for k, o := range opts {
 			r := valued[k]
 			base, bp, cost := r.Baseline[i], r.BasePrice[i], r.UnitCost[i]
 			if math.IsNaN(cost) {
 				cost = 0
 			}
-			units, p := base, bp
+			units, p := ratio*base, bp
 			if k > 0 {
-				units, p = base+r.Parts.Own[i], r.Price[i]
+				units, p = ratio*(base+r.Parts.Own[i]), r.Price[i]
 			}
 			opt := solver.Option{Name: o.Name, Units: units, Revenue: units * p, Margin: units * (p - cost)}
 			if k > 0 {

@@ -90,6 +90,13 @@ func TestOptimizeRespectsLimitsAndBeatsOff(t *testing.T) {
 	if !(out.Solution.Objective >= 0) {
 		t.Fatalf("objective %v below doing nothing", out.Solution.Objective)
 	}
+	// No promotion is one forecast, the plan with every lever off, whose
+	// rows are their own baselines.
+	for i := range out.None.Targets {
+		if out.None.Promoted[i] || out.None.Forecast[i] != out.None.Baseline[i] {
+			t.Fatalf("no-promotion row %d: promoted %v, forecast %v, baseline %v", i, out.None.Promoted[i], out.None.Forecast[i], out.None.Baseline[i])
+		}
+	}
 	// A zero budget and one promotion per category.
 	tight := free
 	tight.Budget, tight.GroupBy, tight.GroupMaxPromoted = 0, "category", 1

@@ -184,16 +184,22 @@ func TestOptionsShareOneReference(t *testing.T) {
 	off, on := result(100, 0, 10), result(130, 20, 9)
 	opts := []Option{{Name: "off"}, {Name: "10% off", Discount: 0.1}}
 	none := [][]float64{make([]float64, n), make([]float64, n)}
-	for _, objective := range []string{Margin, Revenue} {
-		prob, _, err := problem(Settings{Objective: objective, Budget: math.Inf(1), MinMarginRate: math.Inf(-1)}, user, []*forecast.Result{off, on}, none, opts)
+	for _, c := range []struct {
+		objective string
+		ratio     float64
+	}{{Margin, 1}, {Revenue, 1}, {Margin, 1.2}} {
+		objective := c.objective
+		prob, _, err := problem(Settings{Objective: objective, Budget: math.Inf(1), MinMarginRate: math.Inf(-1)}, user, []*forecast.Result{off, on}, none, opts, c.ratio)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 150 units at 9 against 100 units at 10 (unit cost 4).
+		// 150 units at 9 against 100 units at 10 (unit cost 4), in
+		// expected units: the points times the calibration's ratio.
 		want := 150*9 - 100*10.0
 		if objective == Margin {
 			want = 150*(9-4) - 100*(10-4.0)
 		}
+		want *= c.ratio
 		for i, slot := range prob.Slots {
 			if got := slot.Options[1].Objective; math.Abs(got-want) > 1e-9 {
 				t.Fatalf("%s, row %d: option gains %v, want %v", objective, i, got, want)

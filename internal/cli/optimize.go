@@ -183,23 +183,29 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	if err != nil {
 		return err
 	}
+	nt, err := res.None.Summarise("")
+	if err != nil {
+		return err
+	}
+	none := nt[0]
+	// Both plans are compared with the one forecast of no promotion.
 	gain := func(t forecast.Total) float64 {
 		if f.objective == "margin" {
-			return t.Margin - t.BaselineMargin
+			return t.Margin - none.Margin
 		}
-		return t.Revenue - t.BaselineRevenue
+		return t.Revenue - none.Revenue
 	}
 	fmt.Fprintf(w, "\nforecast whole, with cannibalisation and pull-forward:\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "plan\tpromoted\tunits\tincr. units\tincr. revenue\tincr. margin\tpromo cost\tROI\t\n")
-	fmt.Fprintf(tw, "no promotion\t0\t%.0f\t+0\t+0\t+0\t0\t-\t\n", ct[0].Baseline)
+	fmt.Fprintf(tw, "no promotion\t0\t%.0f\t+0\t+0\t+0\t0\t-\t\n", none.Forecast)
 	for _, row := range []struct {
 		name string
 		t    forecast.Total
 	}{{"your plan", ut[0]}, {"chosen", ct[0]}} {
 		t := row.t
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%+.0f\t%s\t%s\t%.0f\t%s\t\n", row.name, t.Promoted, t.Forecast, t.Forecast-t.Baseline,
-			money(t.Revenue-t.BaselineRevenue), money(t.Margin-t.BaselineMargin), t.PromotionCost, ratioText(t.ROI()))
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%+.0f\t%s\t%s\t%.0f\t%s\t\n", row.name, t.Promoted, t.Forecast, t.Forecast-none.Forecast,
+			money(t.Revenue-none.Revenue), money(t.Margin-none.Margin), t.PromotionCost, ratioText(forecast.ROI(t.Margin-none.Margin, t.PromotionCost)))
 	}
 	tw.Flush()
 	if len(f.leverCosts) > 0 {
