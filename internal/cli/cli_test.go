@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"promocast/train"
@@ -292,6 +293,15 @@ func TestBacktestAuto(t *testing.T) {
 		args := append([]string{"backtest", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml")}, bad...)
 		if code, _, errs := run(t, args...); code != exitUsage || !strings.Contains(errs, "--candidates") {
 			t.Errorf("%v exited %d: %s", bad, code, errs)
+		}
+	}
+}
+
+// The tables print a signed amount that rounds to none as +0, never -0.
+func TestMoneyHasNoNegativeZero(t *testing.T) {
+	for v, want := range map[float64]string{-0.3: "+0", 0: "+0", 0.4: "+0", -0.6: "-1", 12.5: "+12", -1234: "-1234", math.NaN(): "-"} {
+		if got := money(v); got != want {
+			t.Errorf("money(%v) = %q, want %q", v, got, want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -93,16 +94,21 @@ func writeTotals(w io.Writer, by string, totals []forecast.Total) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s\trows\tpromoted\tforecast\tbaseline\tuplift\town lift\tpost dip\tpre lull\tcannibal.\thalo\tincr. revenue\tincr. margin\tpromo cost\tROI\t\n", by)
 	for _, t := range totals {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.0f\t%+.0f\t%+.0f\t%+.0f\t%+.0f\t%+.0f\t%+.0f\t%s\t%s\t%s\t%s\t\n",
-			t.Group, t.Rows, t.Promoted, t.Forecast, t.Baseline, t.Forecast-t.Baseline, t.Own, t.History, t.Next, t.Cannibal, t.Halo,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+			t.Group, t.Rows, t.Promoted, t.Forecast, t.Baseline, money(t.Forecast-t.Baseline), money(t.Own), money(t.History), money(t.Next), money(t.Cannibal), money(t.Halo),
 			money(t.Revenue-t.BaselineRevenue), money(t.Margin-t.BaselineMargin), money(t.PromotionCost), ratioText(t.ROI()))
 	}
 	tw.Flush()
 }
 
+// money prints a signed whole amount (of money or units), "+0" for one
+// that rounds to none rather than "-0", and "-" for NaN.
 func money(v float64) string {
-	if v != v {
+	switch {
+	case v != v:
 		return "-"
+	case math.Abs(v) < 0.5:
+		return "+0"
 	}
 	return fmt.Sprintf("%+.0f", v)
 }
