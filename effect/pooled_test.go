@@ -506,3 +506,32 @@ func TestOriginControl(t *testing.T) {
 		}
 	}
 }
+
+// An effect that is not a series' own lever is set to none, at every
+// level, only when it is both indistinguishable from none and too
+// uncertain to act on; own levers and well-determined small effects keep
+// theirs.
+func TestShrinkSecondary(t *testing.T) {
+	cols := []forecast.EffectColumn{
+		{Name: "feature", Own: true, Part: forecast.PartOwn},
+		{Name: "peer promotions", Part: forecast.PartPeers},
+		{Name: "previous promotion", Part: forecast.PartHistory},
+		{Name: "next promotion", Part: forecast.PartNext},
+		{Name: "1st period after a promotion", Part: forecast.PartHistory},
+	}
+	//        own, peers: undetermined, small but determined, significant, NaN SE
+	global := []float64{0.1, 3.3, -0.009, 0.5, 0.2}
+	se := []float64{0.2, 2.4, 0.005, 0.2, math.NaN()}
+	est := estimates{global: append([]float64(nil), global...), globalSE: se,
+		groups: map[float64][]float64{1: append([]float64(nil), global...)},
+		series: map[int][]float64{0: append([]float64(nil), global...), 1: append([]float64(nil), global...)}}
+	shrinkSecondary(est, cols)
+	want := []float64{0.1, 0, -0.009, 0.5, 0}
+	for _, got := range [][]float64{est.global, est.groups[1], est.series[0], est.series[1]} {
+		for j := range want {
+			if got[j] != want[j] {
+				t.Fatalf("effects %v, want %v", got, want)
+			}
+		}
+	}
+}
