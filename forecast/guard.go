@@ -342,15 +342,6 @@ func (g guard) discount(si int, d float64) string {
 // training's (30.00% off where the deepest was 29.99%) is not news.
 const discountTolerance = 0.001
 
-// depth is the discount 1 − price/off; NaN when either is missing or
-// off ≤ 0.
-func depth(price, off float64) float64 {
-	if !(off > 0) {
-		return math.NaN()
-	}
-	return 1 - price/off
-}
-
 // percent formats depth d as a percentage with as few decimals (up to
 // two) as tell it apart from the depth it is compared with.
 func percent(d, other float64) string {
@@ -553,7 +544,7 @@ func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, gap unpla
 	}
 	for k, lv := range lc.levers {
 		if lv.IsPrice() {
-			if o := lc.off[k]; o >= 0 && depth(known[lc.known[k]], known[o]) < -discountTolerance {
+			if o := lc.off[k]; o >= 0 && known[o] > 0 && known[lc.known[k]] > known[o]*(1+discountTolerance) {
 				w = append(w, fmt.Sprintf("%s %v above its %s %v: the model knows discounts, not price rises, and reads it as no discount",
 					lv.Name, known[lc.known[k]], lv.Column, known[o]))
 			}
