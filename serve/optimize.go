@@ -261,7 +261,7 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 				levers[r.Name] = c.Num[t.Row]
 			}
 		}
-		out.Rows[i] = OptimizeRow{Series: ch.Panel.Series[t.Series].ID, Period: ch.Panel.Grid.Label(t.Period), Option: res.Names[i],
+		out.Rows[i] = OptimizeRow{Series: ch.Panel.Series[t.Series].ID, Period: ch.Period(i), Option: res.Names[i],
 			Price: finite(ch.Price[i]), Levers: levers, Forecast: ch.Forecast[i], Baseline: ch.Baseline[i], Uplift: ch.Forecast[i] - ch.Baseline[i],
 			Warnings: splitWarnings(ch.Warnings[i])}
 	}
@@ -274,10 +274,14 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 	if err != nil {
 		return nil, err
 	}
+	nt, err := res.None.Summarise("")
+	if err != nil {
+		return nil, err
+	}
 	hasCost := sp.Cost.UnitCost != ""
-	user, chosen := planTotals("your_plan", ut[0], hasCost), planTotals("chosen", ct[0], hasCost)
+	user, chosen := planTotals("your_plan", ut[0], nt[0], hasCost), planTotals("chosen", ct[0], nt[0], hasCost)
 	user.LeverCost, chosen.LeverCost = res.UserLeverCost, res.LeverCost
-	out.Plans = []PlanTotals{noPromotion(ct[0], hasCost), user, chosen}
+	out.Plans = []PlanTotals{noPromotion(nt[0], hasCost), user, chosen}
 	out.Millis = float64(time.Since(start).Microseconds()) / 1000
 	s.metrics.rows.WithLabelValues("/v1/optimize").Add(float64(len(req.Rows) * len(res.Options)))
 	s.record("optimize", lv, start, map[string]any{"rows": len(req.Rows), "discounts": st.Discounts, "flags": st.Flags,
@@ -309,21 +313,23 @@ func constraints(st optimize.Settings, res *optimize.Outcome) []Constraint {
 	return out
 }
 
-func planTotals(name string, t forecast.Total, hasCost bool) PlanTotals {
-	p := PlanTotals{Plan: name, Promoted: t.Promoted, Units: t.Forecast, IncrementalUnits: t.Forecast - t.Baseline,
-		Revenue: zeroNaN(t.Revenue), IncrementalRevenue: zeroNaN(t.Revenue - t.BaselineRevenue), PromotionCost: zeroNaN(t.PromotionCost)}
+// planTotals is a plan's totals t against none, the forecast of no
+// promotion (optimize.Outcome.None) that every plan is compared with.
+func planTotals(name string, t, none forecast.Total, hasCost bool) PlanTotals {
+	p := PlanTotals{Plan: name, Promoted: t.Promoted, Units: t.Forecast, IncrementalUnits: t.Forecast - none.Forecast,
+		Revenue: zeroNaN(t.Revenue), IncrementalRevenue: zeroNaN(t.Revenue - none.Revenue), PromotionCost: zeroNaN(t.PromotionCost)}
 	if hasCost {
-		inc := t.Margin - t.BaselineMargin
-		p.Margin, p.IncrementalMargin, p.ROI = finite(t.Margin), finite(inc), finite(t.ROI())
+		inc := t.Margin - none.Margin
+		p.Margin, p.IncrementalMargin, p.ROI = finite(t.Margin), finite(inc), finite(forecast.ROI(inc, t.PromotionCost))
 	}
 	return p
 }
 
-// noPromotion is a plan's baseline as a plan of its own.
-func noPromotion(t forecast.Total, hasCost bool) PlanTotals {
-	p := PlanTotals{Plan: "no_promotion", Units: t.Baseline, Revenue: zeroNaN(t.BaselineRevenue)}
+// noPromotion is the forecast of no promotion as a plan of its own.
+func noPromotion(none forecast.Total, hasCost bool) PlanTotals {
+	p := PlanTotals{Plan: "no_promotion", Units: none.Forecast, Revenue: zeroNaN(none.Revenue)}
 	if hasCost {
-		p.Margin, p.IncrementalMargin = finite(t.BaselineMargin), finite(0)
+		p.Margin, p.IncrementalMargin = finite(none.Margin), finite(0)
 	}
 	return p
 }

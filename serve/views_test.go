@@ -158,7 +158,9 @@ func TestOptimizeMatchesPlanPackage(t *testing.T) {
 	got := decode[OptimizeResponse](t, body)
 	sc, _ := fixtureResult(t, e, 1, rows[:1])
 	frame, _ := e.srv.Live().cols.frame(rows)
-	want, err := optimize.Optimize(sc, frame, optimize.Settings{Discounts: req.Discounts, Flags: req.Flags, Objective: optimize.Margin, Budget: budget,
+	// The server moves the depth lever (discount) with the price, as the
+	// package does when told.
+	want, err := optimize.Optimize(sc, frame, optimize.Settings{Discounts: req.Discounts, Flags: req.Flags, Depths: []string{"discount"}, Objective: optimize.Margin, Budget: budget,
 		MinMarginRate: math.Inf(-1), GroupBy: "category", GroupMaxCost: math.Inf(1), GroupMaxPromoted: maxPromoted})
 	if err != nil {
 		t.Fatal(err)
@@ -196,6 +198,12 @@ func TestOptimizeMatchesPlanPackage(t *testing.T) {
 	ct, _ := want.Chosen.Summarise("")
 	if c := got.Plans[2]; c.Plan != "chosen" || c.Units != ct[0].Forecast || c.PromotionCost != ct[0].PromotionCost {
 		t.Errorf("chosen totals %+v, package %+v", c, ct[0])
+	}
+	// Both plans are measured from the one forecast of no promotion.
+	nt, _ := want.None.Summarise("")
+	if n, c := got.Plans[0], got.Plans[2]; n.Units != nt[0].Forecast || !near(c.IncrementalUnits, ct[0].Forecast-nt[0].Forecast) ||
+		!near(got.Plans[1].IncrementalUnits, got.Plans[1].Units-nt[0].Forecast) {
+		t.Errorf("plans %+v against no promotion %v units", got.Plans, nt[0].Forecast)
 	}
 	bad := []struct {
 		req   OptimizeRequest
