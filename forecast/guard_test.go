@@ -405,3 +405,35 @@ func TestWarnsOfUnplannedPeriods(t *testing.T) {
 		}
 	}
 }
+
+// Outputs echo each row's period as the plan wrote it, on both scoring
+// paths (one row per series, and a series planned for two weeks), so that
+// they join back to the plan.
+func TestOutputsKeepThePlansPeriodText(t *testing.T) {
+	hist := guardFrame(t)
+	m := discountTrained(t, guardSpec, hist)
+	sc, err := m.NewScorer(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rows := range [][]guardRow{{{"A", 40, 2, 0}, {"B", 40, 1.8, 0}}, {{"A", 40, 2, 0}, {"A", 41, 1.8, 0}}} {
+		plan := guardRows(rows...)
+		wc := plan.Column("week")
+		for i, w := range wc.Str {
+			wc.Str[i] = strings.ReplaceAll(w, "-", "/") // 2021/10/11: a layout the grid also reads
+		}
+		res, err := sc.Forecast(plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := res.Frame("fc.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, got := range f.Column("week").Str {
+			if want := wc.Str[res.Targets[i].Row]; got != want || res.Period(i) != want {
+				t.Errorf("row %d: period %q (Period %q), want the plan's %q", i, got, res.Period(i), want)
+			}
+		}
+	}
+}

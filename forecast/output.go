@@ -34,8 +34,8 @@ func (r *Result) Frame(source string) (*data.Frame, error) {
 		cols = append(cols, c)
 	}
 	period := &data.Column{Name: sp.Time.Column, Kind: data.String, Str: make([]string, n)}
-	for i, t := range r.Targets {
-		period.Str[i] = r.Panel.Grid.Label(t.Period)
+	for i := range r.Targets {
+		period.Str[i] = r.Period(i)
 	}
 	cols = append(cols, period)
 	num := func(name string, f func(i int) float64) {

@@ -59,6 +59,7 @@ type Result struct {
 	// with an effect model its log-space term of each lever column per row
 	// and which rows went beyond what their series had (nil for none).
 	model   *Model
+	periods []string // the plan's own text of each row's period
 	xf, xb  *data.Matrix
 	scales  []float64
 	effects [][]float64
@@ -163,10 +164,30 @@ func (sc *Scorer) Panel() *panel.Panel { return sc.p }
 // series' history and extending them by the plan (forecastPanel), which
 // gives the same bits and reports the plan's errors.
 func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
-	if res, ok := sc.forecastRows(plan); ok {
-		return res, nil
+	res, ok := sc.forecastRows(plan)
+	if !ok {
+		var err error
+		if res, err = sc.forecastPanel(plan); err != nil {
+			return nil, err
+		}
 	}
-	return sc.forecastPanel(plan)
+	if tc := plan.Column(sc.m.Spec.Time.Column); tc != nil {
+		res.periods = make([]string, len(res.Targets))
+		for i, t := range res.Targets {
+			res.periods[i] = tc.Text(t.Row)
+		}
+	}
+	return res, nil
+}
+
+// Period returns row i's period as the plan wrote it (a monthly plan's
+// 2024-01-31 stays 2024-01-31, so that outputs join back to the plan), or
+// the grid's label of it when the result has no plan text.
+func (r *Result) Period(i int) string {
+	if r.periods != nil {
+		return r.periods[i]
+	}
+	return r.Panel.Grid.Label(r.Targets[i].Period)
 }
 
 // forecastPanel forecasts a plan by extending copies of its series'

@@ -79,7 +79,7 @@ func (s *Server) explain(r *http.Request, req *ExplainRequest) (*ExplainResponse
 	}
 	out := &ExplainResponse{Model: lv.Ref(), Rows: make([]ExplainRow, len(res.Targets))}
 	for i, t := range res.Targets {
-		row := ExplainRow{Series: res.Panel.Series[t.Series].ID, Period: res.Panel.Grid.Label(t.Period),
+		row := ExplainRow{Series: res.Panel.Series[t.Series].ID, Period: res.Period(i),
 			Forecast: res.Forecast[i], Baseline: res.Baseline[i], Uplift: res.Forecast[i] - res.Baseline[i], Warnings: splitWarnings(res.Warnings[i])}
 		row.Drivers, row.Other = topDrivers(drivers[i], top)
 		out.Rows[i] = row

@@ -132,7 +132,7 @@ func forecastRows(lv *Live, res *forecast.Result) []ForecastRow {
 		}
 		peers := res.Parts.Peers[i]
 		row := ForecastRow{
-			Series: series.ID, Keys: keys, Period: res.Panel.Grid.Label(t.Period),
+			Series: series.ID, Keys: keys, Period: res.Period(i),
 			Forecast: res.Forecast[i], Baseline: res.Baseline[i], Uplift: res.Forecast[i] - res.Baseline[i],
 			Expected: res.Expected[i], ExpectedBaseline: res.BaselineExpected[i],
 			Promoted: res.Promoted[i],

@@ -114,7 +114,7 @@ func driversFrame(res *forecast.Result, drivers [][]forecast.Driver, top int) *d
 			for k := range keys {
 				keys[k].Str = append(keys[k].Str, s.Key[k])
 			}
-			period.Str = append(period.Str, res.Panel.Grid.Label(t.Period))
+			period.Str = append(period.Str, res.Period(i))
 			uplift.Num = append(uplift.Num, res.Forecast[i]-res.Baseline[i])
 			rank.Num = append(rank.Num, float64(r+1))
 			feat.Str = append(feat.Str, d.Feature)
