@@ -218,8 +218,8 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 	}
 	origins := Origins(pr.Panel.Last, opt)
 	if origins[0] < pr.Panel.First {
-		return nil, fmt.Errorf("%d folds of horizon %d and gap %d need %d periods of history before the first origin; the history has %d periods",
-			opt.Folds, opt.Horizon, opt.Gap, opt.Folds*opt.Horizon+opt.Gap, pr.Panel.Last-pr.Panel.First+1)
+		return nil, fmt.Errorf("%d folds of horizon %d and gap %d need %d periods of history before the first origin; the history has %d periods (%s)",
+			opt.Folds, opt.Horizon, opt.Gap, opt.Folds*opt.Horizon+opt.Gap, pr.Panel.Last-pr.Panel.First+1, fewerFolds)
 	}
 	scales := MASEScales(pr, origins)
 	concurrent := opt.Concurrent
@@ -297,6 +297,10 @@ func fitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold
 	return FitFold(pr, opt, c, origin)
 }
 
+// fewerFolds says what to change when a history is too short for its
+// folds.
+const fewerFolds = "with promocast train, use fewer --calibration-folds, or 0 for no intervals; with backtest, fewer --folds; or a longer history"
+
 // Fold is one candidate's fit at one origin and the rows it scored: the
 // unit of work of a backtest, independent of every other fold, so that
 // folds can be fitted on different machines (Options.Fitted).
@@ -317,8 +321,8 @@ type Fold struct {
 func FitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold, error) {
 	ds := pr.Dataset(origin)
 	if ds.X.Rows == 0 {
-		return nil, fmt.Errorf("origin %s has no training rows: the %d period(s) of history up to it are too few for the features, which read %d periods back and more (with promocast train, use fewer --calibration-folds, or 0 for no intervals; with backtest, fewer --folds; or a longer history)",
-			pr.Panel.Grid.Label(origin), origin-pr.Panel.First+1, pr.Builder.Config().MinLag)
+		return nil, fmt.Errorf("origin %s has no training rows: the %d period(s) of history up to it are too few for the features, which read %d periods back and more (%s)",
+			pr.Panel.Grid.Label(origin), origin-pr.Panel.First+1, pr.Builder.Config().MinLag, fewerFolds)
 	}
 	pred, err := c.Fit(ds)
 	if err != nil {

@@ -251,10 +251,41 @@ func compare(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*Compari
 		c.Fit = cands[0].Fit
 		return c, nil
 	}
+	if !alone && opt.Fitted == nil {
+		if n := supportedFolds(c.Prepared, plan(c.Kind, cands, defaults, opt.Folds), opt); n < opt.Folds && (n >= 2 || n >= 1 && c.Kind != Auto) {
+			opt.log().Warn(fmt.Sprintf("the history holds %d calibration folds of %d periods, not %d: calibrating on %d (the intervals rest on fewer backtest residuals)",
+				n, opt.Forecast.Horizon, opt.Folds, n))
+			opt.Folds = n
+		}
+	}
 	if err := c.backtest(opt, cands, defaults); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// supportedFolds returns how many calibration folds the prepared history
+// supports for the fits planned: opt.Folds, or fewer when the earliest
+// origin of the most folds any fit takes (the default model's warm-up fold
+// included) would lie before the first row with features, leaving that
+// fold no training rows. A newcomer's 12-week history then trains with the
+// folds it holds instead of failing on the default's five.
+func supportedFolds(pr *forecast.Prepared, planned []Planned, opt Options) int {
+	first := math.MaxInt
+	for r, ref := range pr.Refs {
+		if pr.Scales[r] > 0 {
+			first = min(first, ref.Period)
+		}
+	}
+	fitted := opt.Folds
+	for _, p := range planned {
+		fitted = max(fitted, p.Folds)
+	}
+	if first == math.MaxInt {
+		return opt.Folds
+	}
+	most := (pr.Panel.Last - opt.Forecast.Gap - first) / opt.Forecast.Horizon
+	return min(opt.Folds, most-(fitted-opt.Folds))
 }
 
 // buildPanel builds the panel of hist and, for a backtest alone, sets the

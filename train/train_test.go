@@ -248,3 +248,36 @@ func reportsText(reports []*backtest.Report) []string {
 	}
 	return out
 }
+
+// A history too short for the default's calibration folds trains on the
+// folds it holds (the default model's warm-up fold included), and one too
+// short for any says what to change.
+func TestShortHistoryCalibratesOnTheFoldsItHolds(t *testing.T) {
+	short := func(days int) (*data.Frame, *spec.Spec) {
+		s, err := synth.Generate(synth.Config{Seed: 3, SKUs: 8, PlanDays: 7,
+			Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 1, days, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp, err := spec.Parse([]byte(synth.Spec()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.History, sp
+	}
+	hist, sp := short(30)
+	res, err := Run(hist, sp, Options{Forecast: forecast.TrainOptions{Horizon: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folds := map[int]bool{}
+	for _, p := range res.Chosen.Predictions {
+		folds[p.Fold] = true
+	}
+	if len(folds) < 1 || len(folds) >= DefaultFolds {
+		t.Errorf("%d calibration folds of 7 days scored on 30 days: want fewer than the default %d, at least one", len(folds), DefaultFolds)
+	}
+	if _, err := Run(hist, sp, Options{Forecast: forecast.TrainOptions{Horizon: 20}}); err == nil || !strings.Contains(err.Error(), "--calibration-folds") {
+		t.Errorf("30 days of history, a horizon of 20: error %v, want one that names --calibration-folds", err)
+	}
+}
