@@ -218,8 +218,8 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 	}
 	origins := Origins(pr.Panel.Last, opt)
 	if origins[0] < pr.Panel.First {
-		return nil, fmt.Errorf("%d folds of horizon %d and gap %d need %d periods of history before the first origin; the history has %d periods (%s)",
-			opt.Folds, opt.Horizon, opt.Gap, opt.Folds*opt.Horizon+opt.Gap, pr.Panel.Last-pr.Panel.First+1, fewerFolds)
+		return nil, fmt.Errorf("%w: %d folds of horizon %d and gap %d need %d periods of history before the first origin; the history has %d periods",
+			ErrShortHistory, opt.Folds, opt.Horizon, opt.Gap, opt.Folds*opt.Horizon+opt.Gap, pr.Panel.Last-pr.Panel.First+1)
 	}
 	scales := MASEScales(pr, origins)
 	concurrent := opt.Concurrent
@@ -297,9 +297,10 @@ func fitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold
 	return FitFold(pr, opt, c, origin)
 }
 
-// fewerFolds says what to change when a history is too short for its
-// folds.
-const fewerFolds = "with promocast train, use fewer --calibration-folds, or 0 for no intervals; with backtest, fewer --folds; or a longer history"
+// ErrShortHistory is wrapped by the errors of a history too short for the
+// folds asked of it, so that a command can say which of its settings to
+// change.
+var ErrShortHistory = errors.New("the history is too short for the folds")
 
 // Fold is one candidate's fit at one origin and the rows it scored: the
 // unit of work of a backtest, independent of every other fold, so that
@@ -321,8 +322,8 @@ type Fold struct {
 func FitFold(pr *forecast.Prepared, opt Options, c Candidate, origin int) (*Fold, error) {
 	ds := pr.Dataset(origin)
 	if ds.X.Rows == 0 {
-		return nil, fmt.Errorf("origin %s has no training rows: the %d period(s) of history up to it are too few for the features, which read %d periods back and more (%s)",
-			pr.Panel.Grid.Label(origin), origin-pr.Panel.First+1, pr.Builder.Config().MinLag, fewerFolds)
+		return nil, fmt.Errorf("%w: origin %s has no training rows: the %d period(s) of history up to it are too few for the features, which read %d periods back and more",
+			ErrShortHistory, pr.Panel.Grid.Label(origin), origin-pr.Panel.First+1, pr.Builder.Config().MinLag)
 	}
 	pred, err := c.Fit(ds)
 	if err != nil {

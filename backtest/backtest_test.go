@@ -1,6 +1,7 @@
 package backtest
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -163,9 +164,11 @@ func TestRunErrors(t *testing.T) {
 	// Folds that fit in the history but leave the first origin too little
 	// of it to build features from: the error says what to change.
 	_, err := Run(pr, Options{Folds: 39, Horizon: 3, Gap: 1}, []Candidate{{"sn", fit}})
-	if err == nil || !strings.Contains(err.Error(), "has no training rows: the 2 period(s) of history up to it are too few") ||
-		!strings.Contains(err.Error(), "--calibration-folds") || !strings.Contains(err.Error(), "--folds") {
+	if !errors.Is(err, ErrShortHistory) || !strings.Contains(err.Error(), "has no training rows: the 2 period(s) of history up to it are too few") {
 		t.Errorf("first origin without training rows: error %v", err)
+	}
+	if _, err := Run(pr, Options{Folds: 100, Horizon: 3, Gap: 1}, []Candidate{{"sn", fit}}); !errors.Is(err, ErrShortHistory) {
+		t.Errorf("more folds than history: error %v, want ErrShortHistory", err)
 	}
 }
 

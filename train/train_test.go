@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -277,7 +278,7 @@ func TestShortHistoryCalibratesOnTheFoldsItHolds(t *testing.T) {
 	if len(folds) < 1 || len(folds) >= DefaultFolds {
 		t.Errorf("%d calibration folds of 7 days scored on 30 days: want fewer than the default %d, at least one", len(folds), DefaultFolds)
 	}
-	if _, err := Run(hist, sp, Options{Forecast: forecast.TrainOptions{Horizon: 20}}); err == nil || !strings.Contains(err.Error(), "--calibration-folds") {
-		t.Errorf("30 days of history, a horizon of 20: error %v, want one that names --calibration-folds", err)
+	if _, err := Run(hist, sp, Options{Forecast: forecast.TrainOptions{Horizon: 20}}); !errors.Is(err, backtest.ErrShortHistory) {
+		t.Errorf("30 days of history, a horizon of 20: error %v, want backtest.ErrShortHistory", err)
 	}
 }

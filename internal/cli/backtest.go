@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -104,6 +105,9 @@ func runBacktest(e *env, f backtestFlags) error {
 	opt.Progress = bar.update
 	c, err := train.Compare(hist, ds.Spec, opt)
 	bar.done()
+	if errors.Is(err, backtest.ErrShortHistory) {
+		return fmt.Errorf("%w (backtest with fewer --folds, a shorter --horizon, or a longer history)", err)
+	}
 	if err != nil {
 		return err
 	}

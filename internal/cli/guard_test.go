@@ -134,8 +134,29 @@ func TestEffectsWithoutPromotions(t *testing.T) {
 		t.Fatalf("train exited %d: %s %s", code, out, errs)
 	}
 	code, out, errs := run(t, "effects", "--model", m, "--data", data, "--spec", sp)
-	if code != exitOK || !strings.Contains(out, "no log-log regression to compare with: log-log regression: no lever (ln(price), feature) varies within a series") ||
+	if code != exitOK || !strings.Contains(out, "no log-log regression to compare with: log-log regression: no lever (ln(price), feature) varies within any series") ||
 		!strings.Contains(out, "price elasticity") {
 		t.Errorf("effects on a history without promotions exited %d: %s %s", code, out, errs)
+	}
+}
+
+// TestShortHistorySaysWhichFlag trains on a history shorter than one
+// calibration fold: the error says which flags to change.
+func TestShortHistorySaysWhichFlag(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("week,sku,units,price\n")
+	for w := 0; w < 40; w++ {
+		b.WriteString(strconv.Itoa(w+1) + ",s0," + strconv.Itoa(20+w%3) + ",3\n")
+	}
+	data, sp := filepath.Join(dir, "h.csv"), filepath.Join(dir, "spec.yaml")
+	for path, text := range map[string]string{data: b.String(), sp: "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [price]\n"} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, errs := run(t, "train", "--data", data, "--spec", sp, "--model", "gbdt", "--horizon", "45", "--out", filepath.Join(dir, "m.json"))
+	if code == exitOK || !strings.Contains(errs, "the history is too short for the folds") || !strings.Contains(errs, "fewer --calibration-folds") {
+		t.Errorf("train on 40 periods with a horizon of 45 exited %d: %s", code, errs)
 	}
 }

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
 	"github.com/spf13/cobra"
 
+	"promocast/backtest"
 	"promocast/dataset"
 	"promocast/ensemble"
 	"promocast/forecast"
@@ -86,6 +88,9 @@ func runTrain(e *env, f trainFlags) error {
 	opt.Progress = bar.update
 	res, err := train.Run(hist, ds.Spec, opt)
 	bar.done()
+	if errors.Is(err, backtest.ErrShortHistory) {
+		return fmt.Errorf("%w (train with fewer --calibration-folds, 0 for no intervals, a shorter --horizon, or a longer history)", err)
+	}
 	if err != nil {
 		return err
 	}
