@@ -246,6 +246,44 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	return out, nil
 }
 
+// Measured is a plan's totals with its increments measured from the
+// forecast of no promotion (Outcome.None), the one reference every plan is
+// compared with.
+type Measured struct {
+	forecast.Total
+	IncrementalUnits, IncrementalRevenue, IncrementalMargin float64
+}
+
+// ROI is the plan's incremental margin ÷ its promotion cost, NaN without
+// cost.
+func (m Measured) ROI() float64 { return forecast.ROI(m.IncrementalMargin, m.PromotionCost) }
+
+// Plans returns the totals of no promotion, of the user's plan and of the
+// chosen one, each measured from no promotion.
+func (o *Outcome) Plans() (none, user, chosen Measured, err error) {
+	measure := func(r *forecast.Result, ref forecast.Total) (Measured, error) {
+		t, err := r.Summarise("")
+		if err != nil {
+			return Measured{}, err
+		}
+		m := t[0]
+		return Measured{Total: m, IncrementalUnits: m.Forecast - ref.Forecast, IncrementalRevenue: m.Revenue - ref.Revenue,
+			IncrementalMargin: m.Margin - ref.Margin}, nil
+	}
+	nt, err := o.None.Summarise("")
+	if err != nil {
+		return none, user, chosen, err
+	}
+	if none, err = measure(o.None, nt[0]); err != nil {
+		return none, user, chosen, err
+	}
+	if user, err = measure(o.User, nt[0]); err != nil {
+		return none, user, chosen, err
+	}
+	chosen, err = measure(o.Chosen, nt[0])
+	return none, user, chosen, err
+}
+
 // priceLever returns the spec's price lever: the selling price, with an
 // off value that is a column or inferred, so that a discount has a base.
 func priceLever(sp spec.Spec, levers []spec.LeverRule) (spec.LeverRule, error) {

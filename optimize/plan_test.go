@@ -97,6 +97,14 @@ func TestOptimizeRespectsLimitsAndBeatsOff(t *testing.T) {
 			t.Fatalf("no-promotion row %d: promoted %v, forecast %v, baseline %v", i, out.None.Promoted[i], out.None.Forecast[i], out.None.Baseline[i])
 		}
 	}
+	none, user, chosen, err := out.Plans()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if none.IncrementalUnits != 0 || none.IncrementalRevenue != 0 || chosen.IncrementalUnits != chosen.Forecast-none.Forecast ||
+		user.IncrementalRevenue != user.Revenue-none.Revenue || chosen.ROI() != forecast.ROI(chosen.IncrementalMargin, chosen.PromotionCost) {
+		t.Fatalf("plans measured from no promotion: %+v %+v %+v", none, user, chosen)
+	}
 	// A zero budget and one promotion per category.
 	tight := free
 	tight.Budget, tight.GroupBy, tight.GroupMaxPromoted = 0, "category", 1

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"promocast/data"
-	"promocast/forecast"
 	"promocast/optimize"
 	"promocast/optimize/solver"
 	"promocast/spec"
@@ -266,22 +265,14 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 			Warnings: splitWarnings(ch.Warnings[i])}
 	}
 	out.Constraints = constraints(st, res)
-	ct, err := ch.Summarise("")
-	if err != nil {
-		return nil, err
-	}
-	ut, err := res.User.Summarise("")
-	if err != nil {
-		return nil, err
-	}
-	nt, err := res.None.Summarise("")
+	none, mu, mc, err := res.Plans()
 	if err != nil {
 		return nil, err
 	}
 	hasCost := sp.Cost.UnitCost != ""
-	user, chosen := planTotals("your_plan", ut[0], nt[0], hasCost), planTotals("chosen", ct[0], nt[0], hasCost)
+	user, chosen := planTotals("your_plan", mu, hasCost), planTotals("chosen", mc, hasCost)
 	user.LeverCost, chosen.LeverCost = res.UserLeverCost, res.LeverCost
-	out.Plans = []PlanTotals{noPromotion(nt[0], hasCost), user, chosen}
+	out.Plans = []PlanTotals{noPromotion(none, hasCost), user, chosen}
 	out.Millis = float64(time.Since(start).Microseconds()) / 1000
 	s.metrics.rows.WithLabelValues("/v1/optimize").Add(float64(len(req.Rows) * len(res.Options)))
 	s.record("optimize", lv, start, map[string]any{"rows": len(req.Rows), "discounts": st.Discounts, "flags": st.Flags,
@@ -313,20 +304,19 @@ func constraints(st optimize.Settings, res *optimize.Outcome) []Constraint {
 	return out
 }
 
-// planTotals is a plan's totals t against none, the forecast of no
-// promotion (optimize.Outcome.None) that every plan is compared with.
-func planTotals(name string, t, none forecast.Total, hasCost bool) PlanTotals {
-	p := PlanTotals{Plan: name, Promoted: t.Promoted, Units: t.Forecast, IncrementalUnits: t.Forecast - none.Forecast,
-		Revenue: zeroNaN(t.Revenue), IncrementalRevenue: zeroNaN(t.Revenue - none.Revenue), PromotionCost: zeroNaN(t.PromotionCost)}
+// planTotals is a plan's totals, measured from the forecast of no
+// promotion.
+func planTotals(name string, m optimize.Measured, hasCost bool) PlanTotals {
+	p := PlanTotals{Plan: name, Promoted: m.Promoted, Units: m.Forecast, IncrementalUnits: m.IncrementalUnits,
+		Revenue: zeroNaN(m.Revenue), IncrementalRevenue: zeroNaN(m.IncrementalRevenue), PromotionCost: zeroNaN(m.PromotionCost)}
 	if hasCost {
-		inc := t.Margin - none.Margin
-		p.Margin, p.IncrementalMargin, p.ROI = finite(t.Margin), finite(inc), finite(forecast.ROI(inc, t.PromotionCost))
+		p.Margin, p.IncrementalMargin, p.ROI = finite(m.Margin), finite(m.IncrementalMargin), finite(m.ROI())
 	}
 	return p
 }
 
 // noPromotion is the forecast of no promotion as a plan of its own.
-func noPromotion(none forecast.Total, hasCost bool) PlanTotals {
+func noPromotion(none optimize.Measured, hasCost bool) PlanTotals {
 	p := PlanTotals{Plan: "no_promotion", Units: none.Forecast, Revenue: zeroNaN(none.Revenue)}
 	if hasCost {
 		p.Margin, p.IncrementalMargin = finite(none.Margin), finite(0)

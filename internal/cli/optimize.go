@@ -11,7 +11,6 @@ import (
 
 	"promocast/data"
 	"promocast/export"
-	"promocast/forecast"
 	"promocast/optimize"
 	"promocast/optimize/solver"
 )
@@ -147,7 +146,7 @@ func runOptimize(e *env, f optimizeFlags) error {
 // chosen plan against no promotion and the user's plan.
 func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	w := e.stdout
-	prob, groupNames, sol, chosen, user := res.Problem, res.Groups, res.Solution, res.Chosen, res.User
+	prob, groupNames, sol, chosen := res.Problem, res.Groups, res.Solution, res.Chosen
 	ev := sol.Eval
 	status := "optimal"
 	if !sol.Exact {
@@ -175,25 +174,16 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	if len(ev.Stock) > 0 {
 		fmt.Fprintf(w, "  stock: %d series limited, %d with less than one unit left\n", len(ev.Stock), short)
 	}
-	ct, err := chosen.Summarise("")
+	// Both plans are measured from the one forecast of no promotion.
+	none, mu, mc, err := res.Plans()
 	if err != nil {
 		return err
 	}
-	ut, err := user.Summarise("")
-	if err != nil {
-		return err
-	}
-	nt, err := res.None.Summarise("")
-	if err != nil {
-		return err
-	}
-	none := nt[0]
-	// Both plans are compared with the one forecast of no promotion.
-	gain := func(t forecast.Total) float64 {
+	gain := func(m optimize.Measured) float64 {
 		if f.objective == "margin" {
-			return t.Margin - none.Margin
+			return m.IncrementalMargin
 		}
-		return t.Revenue - none.Revenue
+		return m.IncrementalRevenue
 	}
 	fmt.Fprintf(w, "\nforecast whole, with cannibalisation and pull-forward:\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -201,18 +191,18 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	fmt.Fprintf(tw, "no promotion\t0\t%.0f\t+0\t+0\t+0\t0\t-\t\n", none.Forecast)
 	for _, row := range []struct {
 		name string
-		t    forecast.Total
-	}{{"your plan", ut[0]}, {"chosen", ct[0]}} {
-		t := row.t
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%+.0f\t%s\t%s\t%.0f\t%s\t\n", row.name, t.Promoted, t.Forecast, t.Forecast-none.Forecast,
-			money(t.Revenue-none.Revenue), money(t.Margin-none.Margin), t.PromotionCost, ratioText(forecast.ROI(t.Margin-none.Margin, t.PromotionCost)))
+		m    optimize.Measured
+	}{{"your plan", mu}, {"chosen", mc}} {
+		m := row.m
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%.0f\t%s\t\n", row.name, m.Promoted, m.Forecast, money(m.IncrementalUnits),
+			money(m.IncrementalRevenue), money(m.IncrementalMargin), m.PromotionCost, ratioText(m.ROI()))
 	}
 	tw.Flush()
 	if len(f.leverCosts) > 0 {
 		fmt.Fprintf(w, "lever costs (in promo cost): your plan %.0f, chosen %.0f\n", res.UserLeverCost, res.LeverCost)
 	}
 	fmt.Fprintf(w, "\ngain of the chosen plan: %s over no promotion, %s over your plan; wrote %s\n",
-		money(gain(ct[0])), money(gain(ct[0])-gain(ut[0])), f.out)
+		money(gain(mc)), money(gain(mc)-gain(mu)), f.out)
 	if warned := countNonEmpty(chosen.Warnings); warned > 0 {
 		fmt.Fprintf(w, "%d chosen rows leave what their series (and group) had in training, the model's extrapolation: see their warnings column\n", warned)
 	}
