@@ -102,7 +102,7 @@ func TestLogLogLeavesOutConstantLevers(t *testing.T) {
 		t.Fatalf("coefficients %+v: want the price's near −2 and regular's NaN", coefs)
 	}
 	p, _ = mustPanelPromotion(t, "{regular: {off: infer}}")
-	if _, _, err := LogLog(p); err == nil || err.Error() != "log-log regression: no lever (ln(regular)) varies within a series" {
+	if _, _, err := LogLog(p); err == nil || err.Error() != "log-log regression: no lever (ln(regular)) varies within any series" {
 		t.Fatalf("no lever varies: error %v", err)
 	}
 }

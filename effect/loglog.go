@@ -33,8 +33,8 @@ func (c Coef) Interval(step float64) (lift, lo, hi float64) {
 // least squares after removing each series' means (the within estimator),
 // on history rows with positive units and price. The first coefficient is
 // the price elasticity, then one per flag lever in spec order; a lever that
-// never moves within a series is left out of the fit and its coefficient
-// is NaN.
+// moves within no series is left out of the fit and its coefficient is
+// NaN.
 func LogLog(p *panel.Panel) ([]Coef, int, error) {
 	levers, err := p.Spec.Levers()
 	if err != nil {
@@ -90,8 +90,11 @@ func LogLog(p *panel.Panel) ([]Coef, int, error) {
 		demean(rows[start:], ys[start:])
 	}
 	n := len(ys)
-	// A lever that never moves within a series has no within estimate:
-	// it is left out of the fit, its coefficient NaN.
+	if n <= len(p.Series) {
+		return nil, n, fmt.Errorf("log-log regression: %d usable rows (positive units and price) are too few for %d series", n, len(p.Series))
+	}
+	// A lever that moves within no series has no within estimate: it is
+	// left out of the fit, its coefficient NaN.
 	var varies []int
 	for j := 0; j < k; j++ {
 		ss := 0.0
@@ -103,7 +106,7 @@ func LogLog(p *panel.Panel) ([]Coef, int, error) {
 		}
 	}
 	if len(varies) == 0 {
-		return nil, n, fmt.Errorf("log-log regression: no lever (%s) varies within a series", strings.Join(names, ", "))
+		return nil, n, fmt.Errorf("log-log regression: no lever (%s) varies within any series", strings.Join(names, ", "))
 	}
 	if n <= len(varies)+len(p.Series) {
 		return nil, n, fmt.Errorf("log-log regression: %d usable rows are too few for %d series and %d effects", n, len(p.Series), len(varies))

@@ -281,7 +281,10 @@ const (
 // shrinkSecondary sets to none, at the panel, group and series levels
 // alike, the effect of every column that is not one of the series' own
 // levers whose panel estimate is too uncertain to use (secondarySE,
-// secondaryMaxSE). Own levers are pooled and bounded below by none
+// secondaryMaxSE; an undetermined standard error, NaN, counts as too
+// uncertain). The standard error stays as estimated, so the effects
+// table shows such a column at +0% with its wide band. Own levers are
+// pooled and bounded below by none
 // (clampOwn); these are signed and were not bounded, so a panel that could
 // not tell them from none read them at full size: 20 series of
 // intermittent sales (0–3 units a week) read a peers' lift of +2709% (95%
@@ -577,7 +580,7 @@ var ordinal = [...]string{1: "1st period", 2: "2nd period", 3: "3rd period"}
 // holds every period and series. The folds' training and held-out rows are
 // gathered once for every target, and the models of every fold and target
 // are trained side by side, sharing the threads, which kept both cores
-// busier than one model at a time on two threads (small trees on 100,000
+// busier than one model at a time on two threads (small trees on 120,000
 // rows leave threads idle). Each model is the same whatever the threads.
 func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options) ([][]float64, error) {
 	n := X.Rows

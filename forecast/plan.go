@@ -171,6 +171,8 @@ func (sc *Scorer) Forecast(plan *data.Frame) (*Result, error) {
 			return nil, err
 		}
 	}
+	// The plan's own period text, for outputs (Result.Period): one slice
+	// a forecast, which the single-row path can afford.
 	if tc := plan.Column(sc.m.Spec.Time.Column); tc != nil {
 		res.periods = make([]string, len(res.Targets))
 		for i, t := range res.Targets {

@@ -74,9 +74,9 @@ type Bin struct {
 	N         int       `json:"n"`
 }
 
-// Fit calibrates on residuals. Each promotion state needs at least one
-// residual unless it has none at all, in which case it borrows the other
-// state's bins.
+// Fit calibrates on residuals. A promotion state with no residuals
+// borrows the other state's bins, and one with fewer than the levels need
+// (minResiduals) is calibrated on every residual of both states.
 func Fit(res []Residual, opt Options) (*Calibration, error) {
 	if len(opt.Levels) == 0 {
 		opt.Levels = []float64{0.1, 0.5, 0.9}
@@ -159,10 +159,9 @@ func Fit(res []Residual, opt Options) (*Calibration, error) {
 	return c, nil
 }
 
-// minResiduals is the fewest residuals whose order statistics tell the
-// outermost levels from the sample's extremes, as split-conformal
-// quantiles need: 9 for P10 to P90 (the rank ceil(0.9·(n+1)) is within n
-// from n = 9 on).
+// minResiduals is the fewest residuals whose split-conformal ranks
+// ceil(q·(n+1)) for the outermost levels need no clamping into 1..n: 9 for
+// P10 to P90 (the rank of 0.9 is within n from n = 9 on).
 func minResiduals(levels []float64) int {
 	lo, hi := levels[0], levels[len(levels)-1]
 	return int(math.Ceil(math.Max(hi/(1-hi), (1-lo)/lo) - 1e-9))

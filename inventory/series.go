@@ -65,7 +65,7 @@ func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Se
 			in.P10 = append(in.P10, res.ForecastQ[lo][i])
 			in.P90 = append(in.P90, res.ForecastQ[hi][i])
 			in.Promo = append(in.Promo, res.Promoted[i])
-			s.Periods = append(s.Periods, res.Panel.Grid.Label(res.Targets[i].Period))
+			s.Periods = append(s.Periods, res.Period(i))
 		}
 		s.Input = in
 		out[k] = s

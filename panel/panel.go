@@ -143,26 +143,29 @@ type columns struct {
 	target *data.Column
 	keys   []*data.Column
 	known  []*data.Column
-	// price marks the known covariates that hold a price (isPrice).
+	// price marks the known covariates that hold a price (priceColumns).
 	price  []bool
 	static []*data.Column
 }
 
-// isPrice reports whether known covariate name holds a price: a price
-// lever (its off value a column or inferred) or a column a lever's off
-// value names.
-func isPrice(sp *spec.Spec, name string) bool {
-	if l, ok := sp.Promotion[name]; ok {
-		if v, ok := l.Off.(string); ok && strings.TrimSpace(v) != "" {
-			return true
+// priceColumns returns the known covariates that hold a price: the spec's
+// selling price, every price lever (its off value a column or inferred)
+// and every column a lever's off value names.
+func priceColumns(sp *spec.Spec) map[string]bool {
+	out := map[string]bool{}
+	if c := sp.PriceColumn(); c != "" {
+		out[c] = true
+	}
+	levers, _ := sp.Levers() // a validated spec's levers parse
+	for _, l := range levers {
+		if l.IsPrice() {
+			out[l.Name] = true
+		}
+		if l.Kind == spec.OffColumn {
+			out[l.Column] = true
 		}
 	}
-	for _, l := range sp.Promotion {
-		if v, ok := l.Off.(string); ok && v != "infer" && v == name {
-			return true
-		}
-	}
-	return false
+	return out
 }
 
 func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
@@ -183,13 +186,14 @@ func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
 		}
 		c.keys = append(c.keys, col)
 	}
+	prices := priceColumns(sp)
 	for _, k := range sp.Known {
 		col, err := f.NeedNumber(k, "known covariate")
 		if err != nil {
 			return nil, err
 		}
 		c.known = append(c.known, col)
-		c.price = append(c.price, isPrice(sp, k))
+		c.price = append(c.price, prices[k])
 	}
 	for _, k := range sp.Static {
 		col := f.Column(k)

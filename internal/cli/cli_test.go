@@ -299,7 +299,7 @@ func TestBacktestAuto(t *testing.T) {
 
 // The tables print a signed amount that rounds to none as +0, never -0.
 func TestMoneyHasNoNegativeZero(t *testing.T) {
-	for v, want := range map[float64]string{-0.3: "+0", 0: "+0", 0.4: "+0", -0.6: "-1", 12.5: "+12", -1234: "-1234", math.NaN(): "-"} {
+	for v, want := range map[float64]string{-0.3: "+0", -0.5: "+0", 0: "+0", 0.4: "+0", -0.6: "-1", 12.5: "+12", -1234: "-1234", math.NaN(): "-"} {
 		if got := money(v); got != want {
 			t.Errorf("money(%v) = %q, want %q", v, got, want)
 		}

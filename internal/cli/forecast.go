@@ -107,7 +107,7 @@ func money(v float64) string {
 	switch {
 	case v != v:
 		return "-"
-	case math.Abs(v) < 0.5:
+	case math.Abs(v) <= 0.5: // %+.0f prints −0.5 as -0
 		return "+0"
 	}
 	return fmt.Sprintf("%+.0f", v)

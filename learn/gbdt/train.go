@@ -29,7 +29,9 @@ type Binned struct {
 	b     *binned
 }
 
-// Bin bins the matrix X of features feats as Train with p would.
+// Bin bins the matrix X of features feats as Train with p would. X must
+// not change while the codes are in use: TrainBinned checks that it is the
+// same matrix, not the same values.
 func Bin(X *data.Matrix, feats []model.Feature, p Params) (*Binned, error) {
 	p, err := p.validate()
 	if err != nil {
@@ -55,8 +57,8 @@ func (bx *Binned) sameCodes(ds *model.Dataset, p Params) bool {
 		return false
 	}
 	for f, ft := range ds.Features {
-		if ft.Categorical != bx.feats[f].Categorical || ft.Categorical && ft.Levels != bx.feats[f].Levels {
-			return false
+		if ft.Categorical != bx.feats[f].Categorical || ft.Categorical && (ft.Levels != bx.feats[f].Levels || ft.Monotone != 0) {
+			return false // a monotone categorical feature Train refuses
 		}
 	}
 	return true
