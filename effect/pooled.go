@@ -149,9 +149,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	cols, D = pick(cols, keep), pick(D, keep)
 	k = len(cols)
 	for j := range cols {
-		if !cols[j].Own {
-			cols[j].Range = []float64{floats.Min(D[j]), floats.Max(D[j])}
-		}
+		cols[j].Range = []float64{floats.Min(D[j]), floats.Max(D[j])}
 	}
 
 	X := data.NewMatrix(n, len(controls))

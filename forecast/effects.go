@@ -80,11 +80,16 @@ type EffectColumn struct {
 	// history, next or peers (see Parts).
 	Part string `json:"part"`
 	// Range, when set, is the least and greatest d the column had in
-	// training: a column that is not the series' own lever (promotion
-	// history, peers) is read within it, so a plan that promotes more of
-	// a group at once than the history ever did is not given a
-	// cannibalisation the data never showed. Own levers go beyond their
-	// range on the group's response instead (see contributions).
+	// training, over every series, and the column is read within it. A
+	// column that is not the series' own lever (promotion history, peers)
+	// is so held within what the history had, and a plan that promotes
+	// more of a group at once than the history ever did is not given a
+	// cannibalisation the data never showed. An own lever goes beyond
+	// what its series had on its group's response (see contributions),
+	// up to the panel's greatest: a flag of 1000 where training had 0 and
+	// 1 read e^{1000·θ} (an infinite forecast the API could not encode)
+	// and 99.6% off, 58,113 units of a product that sells 8. Model files
+	// written before own levers had a range read them without one.
 	Range []float64 `json:"range,omitempty"`
 	// After, when above 0, makes the column a post-promotion period: 1 in
 	// a period without a promotion (the feature Promo, the promotion flag,

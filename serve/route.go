@@ -106,7 +106,7 @@ func JSONRoute[Req, Resp any](method, path, summary string, scope Scope, limits 
 			writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, resp)
+		writeJSON(w, r, http.StatusOK, resp)
 	})
 	return rt
 }
@@ -149,12 +149,16 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 }
 
 // writeJSON writes v as the response body with its length, encoded into a
-// buffer reused across responses.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// buffer reused across responses; a value that cannot be encoded (a
+// number that is not finite) is logged with the request and answered 500.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	buf := responseBuffers.Get().(*bytes.Buffer)
 	defer putResponseBuffer(buf)
 	buf.Reset()
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		if l := loggerFrom(r); l != nil {
+			l.Error("response could not be encoded", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
 		status = http.StatusInternalServerError
 		buf.Reset()
 		json.NewEncoder(buf).Encode(Error{ErrorDetail{Message: "internal error: response could not be encoded", Status: status}})
@@ -194,7 +198,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if ae.retryAfter != "" {
 		w.Header().Set("Retry-After", ae.retryAfter)
 	}
-	writeJSON(w, ae.Status, Error{ErrorDetail{Message: ae.Message, Field: ae.Field, Status: ae.Status}})
+	writeJSON(w, r, ae.Status, Error{ErrorDetail{Message: ae.Message, Field: ae.Field, Status: ae.Status}})
 }
 
 // routeKey identifies a route in the router.
