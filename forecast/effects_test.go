@@ -142,44 +142,30 @@ func TestEffectsWithin(t *testing.T) {
 // TestEffectsExtrapolateFromTheSeriesOwnResponse checks a plan deeper than
 // anything its series had: the series' own effect covers the part of the
 // lever it has shown and its group's the part beyond, while a series never
-// promoted takes its group's for all of it.
+// promoted takes its group's for all of it. Beyond anything training had
+// (the column's Range) the lever is held at the panel's greatest: 40% off
+// where the deepest in training was 30% reads as 30% off (a flag of 1000
+// would otherwise multiply by e^{1000·θ}).
 func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
-	e := seenAndNever()
-	plan, base := data.NewMatrix(2, 1), data.NewMatrix(2, 1)
-	plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4 // 40% off; the first series went to 20% off
-	d := -math.Log(0.6)
-	want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
-	b, f, fc := []float64{100, 100}, []float64{0, 0}, []float64{100, 100}
-	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range want {
-		if math.Abs(contrib[i][0]-want[i]) > 1e-9 {
-			t.Errorf("row %d: log lift %.4f, want %.4f", i, contrib[i][0], want[i])
+	for _, deepest := range []float64{math.NaN(), 0.3} {
+		e := seenAndNever()
+		d := -math.Log(0.6) // the plan's 40% off; the first series went to 20% off
+		if !math.IsNaN(deepest) {
+			e.Columns[0].Range = []float64{0, -math.Log(1 - deepest)}
+			d = -math.Log(1 - deepest)
 		}
-	}
-}
-
-// An own lever beyond anything training had is held at the panel's
-// greatest (the column's Range): 40% off where the deepest in training
-// was 30% reads as 30% off, the part beyond the series' own 20% at the
-// group's effect; a flag of 1000 would otherwise multiply by e^{1000·θ}.
-func TestEffectsHoldOwnLeversAtTheTrainingRange(t *testing.T) {
-	e := seenAndNever()
-	e.Columns[0].Range = []float64{0, -math.Log(0.7)}
-	plan, base := data.NewMatrix(2, 1), data.NewMatrix(2, 1)
-	plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4
-	d := -math.Log(0.7)
-	want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
-	b, f, fc := []float64{100, 100}, []float64{0, 0}, []float64{100, 100}
-	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range want {
-		if math.Abs(contrib[i][0]-want[i]) > 1e-9 {
-			t.Errorf("row %d: log lift %.4f, want %.4f (held at 30%% off)", i, contrib[i][0], want[i])
+		plan, base := data.NewMatrix(2, 1), data.NewMatrix(2, 1)
+		plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4
+		want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
+		b, f, fc := []float64{100, 100}, []float64{0, 0}, []float64{100, 100}
+		contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if math.Abs(contrib[i][0]-want[i]) > 1e-9 {
+				t.Errorf("deepest in training %v, row %d: log lift %.4f, want %.4f", deepest, i, contrib[i][0], want[i])
+			}
 		}
 	}
 }
