@@ -252,13 +252,24 @@ func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int) []Point {
 	return out
 }
 
-// Gain is what a sweep point earns: incremental margin when costs are
-// known, incremental revenue otherwise.
+// Gain is what a sweep point earns over its own baseline: incremental
+// margin when costs are known, incremental revenue otherwise. Each point's
+// baseline is its forecast less its uplift, which moves with the lever;
+// a curve compares its points by Curve.Gain instead.
 func (p Point) Gain() float64 {
 	if v := p.Margin - p.BaselineMargin; !math.IsNaN(v) {
 		return v
 	}
 	return p.Revenue - p.BaselineRevenue
+}
+
+// objective is the point's margin when costs are known, its revenue
+// otherwise; base the same of its baseline.
+func (p Point) objective() (v, base float64) {
+	if !math.IsNaN(p.Margin - p.BaselineMargin) {
+		return p.Margin, p.BaselineMargin
+	}
+	return p.Revenue, p.BaselineRevenue
 }
 
 // ROI is the point's incremental margin ÷ promotion cost, NaN without
@@ -288,8 +299,8 @@ type Curve struct {
 	Series string
 	// Points are the series' points in sweep order.
 	Points []Point
-	// Best and Within are Best of Points: the point that gains most, and
-	// the one that gains most without a warning (nil when every point has
+	// Best and Within are Best of Points: the point that earns most, and
+	// the one that earns most without a warning (nil when every point has
 	// one).
 	Best   Point
 	Within *Point
@@ -323,16 +334,30 @@ func Curves(points []Point, price bool) []Curve {
 	return out
 }
 
-// Best returns the point of one series' curve that gains most, and the one
-// that gains most among those without a warning: nil when every point has
-// one, best itself when best has none.
+// Gain is what point p of the curve earns over one reference for every
+// point: the baseline of the curve's first point (the sweep's least
+// promotion; the forecast itself when the sweep starts with the lever
+// off). Points measured each from their own baseline could rank a deeper
+// discount first while its margin fell: a sweep whose margins were 790,
+// 709, 648 and 245 recommended the last, whose baseline had fallen most.
+func (c Curve) Gain(p Point) float64 {
+	v, _ := p.objective()
+	_, ref := c.Points[0].objective()
+	return v - ref
+}
+
+// Best returns the point of one series' curve that earns most (margin when
+// costs are known, revenue otherwise), and the one that earns most among
+// those without a warning: nil when every point has one, best itself when
+// best has none.
 func Best(ps []Point) (best Point, within *Point) {
+	earns := func(p Point) float64 { v, _ := p.objective(); return v }
 	best = ps[0]
 	for i, p := range ps {
-		if p.Gain() > best.Gain() {
+		if earns(p) > earns(best) {
 			best = p
 		}
-		if p.Warning == "" && (within == nil || p.Gain() > within.Gain()) {
+		if p.Warning == "" && (within == nil || earns(p) > earns(*within)) {
 			within = &ps[i]
 		}
 	}

@@ -69,3 +69,22 @@ func TestCurves(t *testing.T) {
 		t.Errorf("Curves of no points = %v, want none", got)
 	}
 }
+
+// A curve's best point earns most in its own forecast, and every point's
+// gain is measured from one reference, the first point's baseline: points
+// measured from their own, moving baselines ranked the deepest discount
+// first while its margin fell.
+func TestBestEarnsMostFromOneReference(t *testing.T) {
+	c := Curves([]Point{
+		{Series: "a", Value: 0, Margin: 790, BaselineMargin: 790},
+		{Series: "a", Value: 0.1, Margin: 709, BaselineMargin: 600},
+		{Series: "a", Value: 0.2, Margin: 648, BaselineMargin: 500},
+		{Series: "a", Value: 0.3, Margin: 245, BaselineMargin: 70, Warning: "beyond"},
+	}, true)[0]
+	if c.Best.Value != 0 || c.Gain(c.Best) != 0 || c.Gain(c.Points[2]) != 648-790 {
+		t.Errorf("best %v gaining %v, the third point %v: want 0 gaining 0, the third -142", c.Best.Value, c.Gain(c.Best), c.Gain(c.Points[2]))
+	}
+	if c.Within == nil || c.Within.Value != 0 {
+		t.Errorf("best within history %+v, want the point at 0", c.Within)
+	}
+}

@@ -134,8 +134,10 @@ type WhatIfSeries struct {
 	Series string `json:"series"`
 	// Elasticity is the fitted price elasticity (price levers only).
 	Elasticity *float64 `json:"elasticity,omitempty"`
-	// BestValue maximises incremental margin (incremental revenue without
-	// costs); BestGain is that gain.
+	// BestValue maximises the forecast margin (revenue without costs);
+	// BestGain is its margin over the baseline of the sweep's first value
+	// (the lever off when the sweep starts there), one reference for every
+	// value.
 	BestValue float64  `json:"best_value"`
 	BestGain  *float64 `json:"best_gain,omitempty"`
 	// BestBeyondHistory says the best value is one the series (and its

@@ -88,7 +88,7 @@ func runWhatif(e *env, f whatifFlags) error {
 	isPrice := rule.IsPrice()
 	curves := forecast.Curves(points, isPrice)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	gain := "incr. margin there"
+	gain := "incr. margin there" // over the baseline of the sweep's first value (Curve.Gain)
 	if mf.Model.Spec.Cost.UnitCost == "" {
 		gain = "incr. revenue there"
 	}
@@ -109,10 +109,10 @@ func runWhatif(e *env, f whatifFlags) error {
 		if best.Warning != "" {
 			shown += " (!)"
 			if within != nil {
-				in = fmt.Sprintf("%v (%s)", within.Value, money(within.Gain()))
+				in = fmt.Sprintf("%v (%s)", within.Value, money(c.Gain(*within)))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, shown, money(best.Gain()), in)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, shown, money(c.Gain(best)), in)
 		for _, p := range ps {
 			if p.Warning != "" {
 				warned = append(warned, fmt.Sprintf("  %s from %s = %v: %s", id, f.lever, p.Value, p.Warning))
