@@ -452,12 +452,14 @@ func problem(s Settings, user *forecast.Result, valued []*forecast.Result, lever
 		}
 	}
 	if len(s.Stock) > 0 {
-		prob.Stock = map[int]float64{}
+		prob.Stock, prob.SeriesNames = map[int]float64{}, map[int]string{}
 		for _, t := range user.Targets {
-			if v, ok := s.Stock[user.Panel.Series[t.Series].ID]; ok {
-				prob.Stock[t.Series] = v
+			id := user.Panel.Series[t.Series].ID
+			if v, ok := s.Stock[id]; ok {
+				prob.Stock[t.Series], prob.SeriesNames[t.Series] = v, id
 			}
 		}
 	}
+	prob.GroupNames = names
 	return prob, names, nil
 }

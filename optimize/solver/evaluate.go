@@ -135,7 +135,7 @@ func (c *compiled) evaluate(p *Problem, g []int) Evaluation {
 	for r, s := range c.stSeries {
 		u := StockUsage{Series: s, Units: st.stLoad[r], Left: c.stRhs[r] - st.stLoad[r]}
 		if -u.Left > c.stTol[r] {
-			e.Violations = append(e.Violations, fmt.Sprintf("stock of series %d exceeded by %g units", s, -u.Left))
+			e.Violations = append(e.Violations, fmt.Sprintf("stock of series %s exceeded by %g units", p.seriesName(s), -u.Left))
 		}
 		e.Stock = append(e.Stock, u)
 	}

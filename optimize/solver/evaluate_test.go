@@ -73,6 +73,15 @@ func TestInfeasibleIsNotAnError(t *testing.T) {
 			t.Errorf("settings %+v: feasible %v exact %v gap %g violations %q", s, sol.Feasible, sol.Exact, sol.Gap(), sol.Eval.Violations)
 		}
 	}
+	// Violations name the series when the problem gives its name.
+	p.SeriesNames = map[int]string{1: "S01"}
+	sol, err := Solve(p, Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sol.Eval.Violations) != 1 || sol.Eval.Violations[0] != "stock of series S01 exceeded by 1 units" {
+		t.Errorf("violations %q, want the series named S01", sol.Eval.Violations)
+	}
 }
 
 func TestEmptyProblem(t *testing.T) {

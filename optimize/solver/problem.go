@@ -73,6 +73,26 @@ type Problem struct {
 	// Stock caps Σ Units over each series' slots, ≥ 0 or math.Inf(1).
 	// Series missing from the map have unlimited stock.
 	Stock map[int]float64
+	// GroupNames[g] and SeriesNames[s], when given, name group g and
+	// series s in violations, which otherwise give their numbers.
+	GroupNames  []string
+	SeriesNames map[int]string
+}
+
+// groupName is group g as violations name it.
+func (p *Problem) groupName(g int) string {
+	if g >= 0 && g < len(p.GroupNames) {
+		return p.GroupNames[g]
+	}
+	return fmt.Sprint(g)
+}
+
+// seriesName is series s as violations name it.
+func (p *Problem) seriesName(s int) string {
+	if n, ok := p.SeriesNames[s]; ok {
+		return n
+	}
+	return fmt.Sprint(s)
 }
 
 // InputError reports an invalid Problem or choice. Slot and Option are −1
@@ -191,10 +211,10 @@ func compile(p *Problem) (*compiled, error) {
 		}
 		gc, gn := -1, -1
 		if !math.IsInf(g.MaxCost, 1) {
-			gc = addRow(fmt.Sprintf("group %d cost", g.Group), g.MaxCost)
+			gc = addRow(fmt.Sprintf("group %s cost", p.groupName(g.Group)), g.MaxCost)
 		}
 		if g.MaxPromoted >= 0 {
-			gn = addRow(fmt.Sprintf("group %d promoted", g.Group), float64(g.MaxPromoted))
+			gn = addRow(fmt.Sprintf("group %s promoted", p.groupName(g.Group)), float64(g.MaxPromoted))
 		}
 		for i, s := range p.Slots {
 			if s.Group == g.Group {
