@@ -380,3 +380,15 @@ type recorderWriter struct {
 func (w *recorderWriter) Header() http.Header         { return w.header }
 func (w *recorderWriter) WriteHeader(c int)           { w.code = c }
 func (w *recorderWriter) Write(b []byte) (int, error) { return w.body.Write(b) }
+
+// An error message that quotes a huge value is cut: a 100 kB key came
+// back whole.
+func TestLongValuesAreCutInErrors(t *testing.T) {
+	e := newEnv(t, Options{})
+	rows := e.shop.planRows(1)
+	rows[0]["sku"] = strings.Repeat("é", 50_000)
+	code, body := e.call(t, "POST", "/v1/forecast", "", ForecastRequest{Rows: rows})
+	if code != 400 || len(body) > 2*maxMessage || !strings.Contains(string(body), "more bytes)") {
+		t.Errorf("%d, %d bytes: %.300s", code, len(body), body)
+	}
+}

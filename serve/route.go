@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Scope is what a caller must be allowed to do to call a route.
@@ -198,7 +199,24 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if ae.retryAfter != "" {
 		w.Header().Set("Retry-After", ae.retryAfter)
 	}
-	writeJSON(w, r, ae.Status, Error{ErrorDetail{Message: ae.Message, Field: ae.Field, Status: ae.Status}})
+	writeJSON(w, r, ae.Status, Error{ErrorDetail{Message: shorten(ae.Message), Field: ae.Field, Status: ae.Status}})
+}
+
+// maxMessage bounds an error message's bytes: a message quotes the value
+// at fault, and a 100 kB key came back whole.
+const maxMessage = 1000
+
+// shorten cuts a message past maxMessage bytes, at a rune boundary, and
+// says so.
+func shorten(m string) string {
+	if len(m) <= maxMessage {
+		return m
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(m[cut]) {
+		cut--
+	}
+	return m[:cut] + fmt.Sprintf("… (%d more bytes)", len(m)-cut)
 }
 
 // routeKey identifies a route in the router.
