@@ -143,26 +143,40 @@ type columns struct {
 	target *data.Column
 	keys   []*data.Column
 	known  []*data.Column
-	// price marks the known covariates that hold a price (priceColumns).
-	price  []bool
+	// money says which known covariates hold a price or a cost
+	// (moneyColumns), which a plan must give as positive and non-negative.
+	money  []moneyKind
 	static []*data.Column
 }
 
-// priceColumns returns the known covariates that hold a price: the spec's
+// moneyKind says what a known covariate holds: a price, which a plan
+// must give as positive, a cost, which it must give as 0 or more, or
+// neither.
+type moneyKind uint8
+
+const (
+	notMoney moneyKind = iota
+	priceColumn
+	costColumn
+)
+
+// moneyColumns returns the known covariates that hold money: the spec's
 // selling price, every price lever (its off value a column or inferred)
-// and every column a lever's off value names.
-func priceColumns(sp *spec.Spec) map[string]bool {
-	out := map[string]bool{}
+// and every column a lever's off value names are prices; the spec's cost
+// columns are costs.
+func moneyColumns(sp *spec.Spec) map[string]moneyKind {
+	out := map[string]moneyKind{sp.Cost.UnitCost: costColumn, sp.Cost.FixedCost: costColumn}
+	delete(out, "")
 	if c := sp.PriceColumn(); c != "" {
-		out[c] = true
+		out[c] = priceColumn
 	}
 	levers, _ := sp.Levers() // a validated spec's levers parse
 	for _, l := range levers {
 		if l.IsPrice() {
-			out[l.Name] = true
+			out[l.Name] = priceColumn
 		}
 		if l.Kind == spec.OffColumn {
-			out[l.Column] = true
+			out[l.Column] = priceColumn
 		}
 	}
 	return out
@@ -186,14 +200,14 @@ func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
 		}
 		c.keys = append(c.keys, col)
 	}
-	prices := priceColumns(sp)
+	money := moneyColumns(sp)
 	for _, k := range sp.Known {
 		col, err := f.NeedNumber(k, "known covariate")
 		if err != nil {
 			return nil, err
 		}
 		c.known = append(c.known, col)
-		c.price = append(c.price, prices[k])
+		c.money = append(c.money, money[k])
 	}
 	for _, k := range sp.Static {
 		col := f.Column(k)

@@ -229,28 +229,45 @@ promotion: {price: {off: regular_price}, feature: {off: 0}}
 	}
 }
 
-// The spec's selling price is a price even when no lever is.
-func TestPlanRefusesNonPositiveSellingPrice(t *testing.T) {
-	sp := mustSpec(t, "time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\nknown: [price, feature]\nprice: price\npromotion: {feature: {off: 0}}\n")
+// The spec's selling price is a price even when no lever is, and its
+// cost columns must be 0 or more.
+func TestPlanRefusesNonPositiveSellingPriceAndNegativeCost(t *testing.T) {
+	sp := mustSpec(t, "time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\nknown: [price, feature, unit_cost]\nprice: price\npromotion: {feature: {off: 0}}\ncost: {unit_cost: unit_cost}\n")
 	hist, _ := data.NewFrame("sales.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10"}},
 		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
 		{Name: "units", Kind: data.Number, Num: []float64{1, 2}},
 		{Name: "price", Kind: data.Number, Num: []float64{1, 1}},
 		{Name: "feature", Kind: data.Number, Num: []float64{0, 1}},
+		{Name: "unit_cost", Kind: data.Number, Num: []float64{0.5, 0.5}},
 	})
 	p, err := Build(hist, sp, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, _ := data.NewFrame("plan.csv", []*data.Column{
-		{Name: "week", Kind: data.String, Str: []string{"2024-01-17"}},
-		{Name: "sku", Kind: data.String, Str: []string{"a"}},
-		{Name: "price", Kind: data.Number, Num: []float64{0}},
-		{Name: "feature", Kind: data.Number, Num: []float64{0}},
-	})
-	if _, err := p.Extend(plan); err == nil || err.Error() != "plan.csv: row 1 (line 2), column price: price is 0: expected a positive price" {
-		t.Errorf("a selling price of 0: error %v", err)
+	for _, c := range []struct {
+		price, cost float64
+		want        string
+	}{
+		{0, 0.5, "plan.csv: row 1 (line 2), column price: price is 0: expected a positive price"},
+		{1, -1, "plan.csv: row 1 (line 2), column unit_cost: cost is -1: expected 0 or more"},
+		{1, 0, ""},
+	} {
+		plan, _ := data.NewFrame("plan.csv", []*data.Column{
+			{Name: "week", Kind: data.String, Str: []string{"2024-01-17"}},
+			{Name: "sku", Kind: data.String, Str: []string{"a"}},
+			{Name: "price", Kind: data.Number, Num: []float64{c.price}},
+			{Name: "feature", Kind: data.Number, Num: []float64{0}},
+			{Name: "unit_cost", Kind: data.Number, Num: []float64{c.cost}},
+		})
+		_, err := p.PlanRows(plan, p.Index())
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("price %v, cost %v: error %q, want %q", c.price, c.cost, got, c.want)
+		}
 	}
 }
 

@@ -62,7 +62,7 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 			}
 			s.Row[i] = r
 			for k, col := range cols.known {
-				v, err := planKnown(plan, col, cols.price[k], r)
+				v, err := planKnown(plan, col, cols.money[k], r)
 				if err != nil {
 					return nil, err
 				}
@@ -76,8 +76,8 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 }
 
 // planKnown returns a known covariate at plan row r, which a plan must
-// give; a price (price) must be positive.
-func planKnown(plan *data.Frame, col *data.Column, price bool, r int) (float64, error) {
+// give; a price must be positive and a cost 0 or more (kind).
+func planKnown(plan *data.Frame, col *data.Column, kind moneyKind, r int) (float64, error) {
 	if col.Missing(r) {
 		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
 			Err: fmt.Errorf("empty: a plan must give every known covariate")}
@@ -85,9 +85,13 @@ func planKnown(plan *data.Frame, col *data.Column, price bool, r int) (float64, 
 	if err := checkKnown(plan, col, r); err != nil {
 		return 0, err
 	}
-	if v := col.Num[r]; price && !(v > 0) {
+	switch v := col.Num[r]; {
+	case kind == priceColumn && !(v > 0):
 		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
 			Err: fmt.Errorf("price is %v: expected a positive price", v)}
+	case kind == costColumn && !(v >= 0):
+		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
+			Err: fmt.Errorf("cost is %v: expected 0 or more", v)}
 	}
 	return col.Num[r], nil
 }
@@ -228,7 +232,7 @@ func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, err
 		}
 		kn := known[r*len(cols.known) : (r+1)*len(cols.known) : (r+1)*len(cols.known)]
 		for k, col := range cols.known {
-			if kn[k], err = planKnown(plan, col, cols.price[k], r); err != nil {
+			if kn[k], err = planKnown(plan, col, cols.money[k], r); err != nil {
 				return nil, err
 			}
 		}
