@@ -191,6 +191,17 @@ func guardRows(rows ...guardRow) *data.Frame {
 	return f
 }
 
+// guardScorer scores plans against guardFrame with a model trained on it.
+func guardScorer(t *testing.T) *Scorer {
+	t.Helper()
+	hist := guardFrame(t)
+	sc, err := discountTrained(t, guardSpec, hist).NewScorer(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
 // TestGuardSeriesAndGroup checks the warnings against the series' own
 // history and its group's: a deeper discount, a display share beyond the
 // series' range, a lever a series never had on.
@@ -282,12 +293,7 @@ func TestGuardSeriesAndGroup(t *testing.T) {
 // TestWarningsHoldNoSeparator checks that no warning text holds "; ",
 // which joins a row's warnings and which callers split them on.
 func TestWarningsHoldNoSeparator(t *testing.T) {
-	hist := guardFrame(t)
-	m := discountTrained(t, guardSpec, hist)
-	sc, err := m.NewScorer(hist)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := guardScorer(t)
 	type row = struct {
 		sku            string
 		price, display float64
@@ -410,12 +416,7 @@ func TestWarnsOfUnplannedPeriods(t *testing.T) {
 // paths (one row per series, and a series planned for two weeks), so that
 // they join back to the plan.
 func TestOutputsKeepThePlansPeriodText(t *testing.T) {
-	hist := guardFrame(t)
-	m := discountTrained(t, guardSpec, hist)
-	sc, err := m.NewScorer(hist)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := guardScorer(t)
 	for _, rows := range [][]guardRow{{{"A", 40, 2, 0}, {"B", 40, 1.8, 0}}, {{"A", 40, 2, 0}, {"A", 41, 1.8, 0}}} {
 		plan := guardRows(rows...)
 		wc := plan.Column("week")

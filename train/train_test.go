@@ -19,9 +19,14 @@ import (
 
 // shop is a small synthetic shop: 8 SKUs over half a year of days.
 func shop(t *testing.T) (*data.Frame, *spec.Spec) {
+	return shopUntil(t, time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC))
+}
+
+// shopUntil is shop's 8 SKUs from 2024-01-01 to end.
+func shopUntil(t *testing.T, end time.Time) (*data.Frame, *spec.Spec) {
 	t.Helper()
 	s, err := synth.Generate(synth.Config{Seed: 3, SKUs: 8, PlanDays: 7,
-		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)})
+		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: end})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,19 +259,7 @@ func reportsText(reports []*backtest.Report) []string {
 // folds it holds (the default model's warm-up fold included), and one too
 // short for any says what to change.
 func TestShortHistoryCalibratesOnTheFoldsItHolds(t *testing.T) {
-	short := func(days int) (*data.Frame, *spec.Spec) {
-		s, err := synth.Generate(synth.Config{Seed: 3, SKUs: 8, PlanDays: 7,
-			Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 1, days, 0, 0, 0, 0, time.UTC)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sp, err := spec.Parse([]byte(synth.Spec()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.History, sp
-	}
-	hist, sp := short(30)
+	hist, sp := shopUntil(t, time.Date(2024, 1, 30, 0, 0, 0, 0, time.UTC))
 	res, err := Run(hist, sp, Options{Forecast: forecast.TrainOptions{Horizon: 7}})
 	if err != nil {
 		t.Fatal(err)
