@@ -68,6 +68,18 @@ type Panel struct {
 	Levels [][]string
 	// First and Last are the smallest and largest period of the history.
 	First, Last int
+	// money is moneyColumns of Spec, kept by Build so that scoring a plan
+	// (a single row, on the server) does not work it out again; nil in
+	// panels made otherwise, which work it out (moneyKinds).
+	money map[string]moneyKind
+}
+
+// moneyKinds returns which known covariates hold a price or a cost.
+func (p *Panel) moneyKinds() map[string]moneyKind {
+	if p.money != nil {
+		return p.money
+	}
+	return moneyColumns(p.Spec)
 }
 
 // Options tunes Build.
@@ -99,8 +111,8 @@ func checkKnown(f *data.Frame, col *data.Column, r int) error {
 // non-negative and at most MaxTarget, and that no series has two rows for
 // one period.
 func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
-	p := &Panel{Spec: sp}
-	cols, err := lookup(f, sp, true)
+	p := &Panel{Spec: sp, money: moneyColumns(sp)}
+	cols, err := lookup(f, sp, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +194,9 @@ func moneyColumns(sp *spec.Spec) map[string]moneyKind {
 	return out
 }
 
-func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
+// lookup finds the columns spec sp names in frame f, each known covariate
+// with its kind of money (none with money nil).
+func lookup(f *data.Frame, sp *spec.Spec, withTarget bool, money map[string]moneyKind) (*columns, error) {
 	var c columns
 	var err error
 	if c.time, err = f.Need(sp.Time.Column, "time column"); err != nil {
@@ -200,7 +214,6 @@ func lookup(f *data.Frame, sp *spec.Spec, withTarget bool) (*columns, error) {
 		}
 		c.keys = append(c.keys, col)
 	}
-	money := moneyColumns(sp)
 	for _, k := range sp.Known {
 		col, err := f.NeedNumber(k, "known covariate")
 		if err != nil {

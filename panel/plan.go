@@ -22,7 +22,7 @@ type Target struct {
 // period.
 // Periods between the history and the plan stay gaps.
 func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
-	cols, err := lookup(plan, p.Spec, false)
+	cols, err := lookup(plan, p.Spec, false, p.moneyKinds())
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func keyNames(p *Panel) string {
 // series outside the plan have no rows in its periods. A plan series the
 // panel lacks is an error naming its first row.
 func (p *Panel) Select(plan *data.Frame, index map[string]int) (*Panel, error) {
-	cols, err := lookup(plan, p.Spec, false)
+	cols, err := lookup(plan, p.Spec, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func (p *Panel) Select(plan *data.Frame, index map[string]int) (*Panel, error) {
 		picked = append(picked, si)
 	}
 	sort.Ints(picked)
-	sub := &Panel{Spec: p.Spec, Grid: p.Grid, Levels: p.Levels, First: p.First, Last: p.Last, Series: make([]*Series, len(picked))}
+	sub := &Panel{Spec: p.Spec, Grid: p.Grid, Levels: p.Levels, First: p.First, Last: p.Last, Series: make([]*Series, len(picked)), money: p.money}
 	for i, si := range picked {
 		sub.Series[i] = p.Series[si].clone()
 	}
@@ -196,7 +196,7 @@ type PlanRow struct {
 // twice for one period, which it leaves to its caller. index maps series
 // IDs to their positions (Index).
 func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, error) {
-	cols, err := lookup(plan, p.Spec, false)
+	cols, err := lookup(plan, p.Spec, false, p.moneyKinds())
 	if err != nil {
 		return nil, err
 	}
