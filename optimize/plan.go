@@ -261,26 +261,24 @@ func (m Measured) ROI() float64 { return forecast.ROI(m.IncrementalMargin, m.Pro
 // Plans returns the totals of no promotion, of the user's plan and of the
 // chosen one, each measured from no promotion.
 func (o *Outcome) Plans() (none, user, chosen Measured, err error) {
-	measure := func(r *forecast.Result, ref forecast.Total) (Measured, error) {
+	nt, err := o.None.Summarise("")
+	if err != nil {
+		return none, user, chosen, err
+	}
+	none = Measured{Total: nt[0]}
+	measure := func(r *forecast.Result) (Measured, error) {
 		t, err := r.Summarise("")
 		if err != nil {
 			return Measured{}, err
 		}
 		m := t[0]
-		return Measured{Total: m, IncrementalUnits: m.Forecast - ref.Forecast, IncrementalRevenue: m.Revenue - ref.Revenue,
-			IncrementalMargin: m.Margin - ref.Margin}, nil
+		return Measured{Total: m, IncrementalUnits: m.Forecast - none.Forecast, IncrementalRevenue: m.Revenue - none.Revenue,
+			IncrementalMargin: m.Margin - none.Margin}, nil
 	}
-	nt, err := o.None.Summarise("")
-	if err != nil {
+	if user, err = measure(o.User); err != nil {
 		return none, user, chosen, err
 	}
-	if none, err = measure(o.None, nt[0]); err != nil {
-		return none, user, chosen, err
-	}
-	if user, err = measure(o.User, nt[0]); err != nil {
-		return none, user, chosen, err
-	}
-	chosen, err = measure(o.Chosen, nt[0])
+	chosen, err = measure(o.Chosen)
 	return none, user, chosen, err
 }
 
