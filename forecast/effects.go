@@ -272,8 +272,8 @@ func (e *Effects) Check(width int) error {
 
 // baselineUnits returns the effect model's baseline (Baseline) of the rows
 // of XB listed in rows: expected units with every lever off, given their
-// scales.
-func (e *Effects) baselineUnits(XB *data.Matrix, rows []int, scales []float64) ([]float64, error) {
+// scales, through memo (nil for none).
+func (e *Effects) baselineUnits(XB *data.Matrix, rows []int, scales []float64, memo *predictionMemo) ([]float64, error) {
 	X := data.NewMatrix(len(rows), len(e.Controls))
 	for a, i := range rows {
 		src, dst := XB.Row(i), X.Row(a)
@@ -282,7 +282,7 @@ func (e *Effects) baselineUnits(XB *data.Matrix, rows []int, scales []float64) (
 		}
 	}
 	out := make([]float64, len(rows))
-	if err := e.Baseline.Predict(X, out); err != nil {
+	if err := memo.predict(e.Baseline, X, out); err != nil {
 		return nil, fmt.Errorf("effects: baseline: %w", err)
 	}
 	for a, i := range rows {
@@ -362,8 +362,8 @@ func (e *Effects) Within(id string) feature.Limit {
 // terms are read from the plan as made: an approximation where peers of
 // one group all go beyond together. It returns the log-space contribution of
 // every lever column per row (for the parts), and rewrites f and b in
-// place.
-func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratio float64) (contrib [][]float64, err error) {
+// place. memo (nil for none) remembers the Baseline's predictions.
+func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratio float64, memo *predictionMemo) (contrib [][]float64, err error) {
 	contrib = make([][]float64, XF.Rows)
 	extra := make([][]float64, XF.Rows)
 	own := make([]float64, XF.Rows)
@@ -406,7 +406,7 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 		}
 	}
 	if e.Baseline != nil {
-		return contrib, e.applyBaseline(total, XB, scales, f, b, ratio)
+		return contrib, e.applyBaseline(total, XB, scales, f, b, ratio, memo)
 	}
 	for i := range contrib {
 		k := e.Offset * scales[i]
@@ -438,7 +438,7 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 // (bench/accuracy's forecasts through a plan, in the build that chose
 // this: tuna WAPE 26.0% with none, 26.5% at a quarter; the build before
 // the baseline model 25.1%).
-func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b []float64, ratio float64) error {
+func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b []float64, ratio float64, memo *predictionMemo) error {
 	var moved []int
 	for i, t := range total {
 		if t != 0 {
@@ -449,7 +449,7 @@ func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b [
 	if len(moved) == 0 {
 		return nil
 	}
-	h, err := e.baselineUnits(XB, moved, scales)
+	h, err := e.baselineUnits(XB, moved, scales, memo)
 	if err != nil {
 		return err
 	}

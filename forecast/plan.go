@@ -102,8 +102,9 @@ type Scorer struct {
 	checks                     *baselineChecks
 	levers                     leverColumns
 	price, unitCost, fixedCost knownColumn
-	// memo remembers the predictions of recent baseline rows.
-	memo *baselineMemo
+	// memo and effectMemo remember the predictions of recent baseline
+	// rows: the trees' and the effect model's baseline's.
+	memo, effectMemo *predictionMemo
 }
 
 // NewScorer builds the history's panel for scoring plans.
@@ -148,7 +149,7 @@ func (m *Model) PanelScorer(p *panel.Panel) (*Scorer, error) {
 	sc.groups, sc.checks = sc.base.Groups(), m.baselineChecks()
 	sc.price = m.knownColumn(m.Spec.PriceColumn())
 	sc.unitCost, sc.fixedCost = m.knownColumn(m.Spec.Cost.UnitCost), m.knownColumn(m.Spec.Cost.FixedCost)
-	sc.memo = newBaselineMemo(len(p.Series), p.Last+1, m.Gap+m.Horizon)
+	sc.memo, sc.effectMemo = newPredictionMemo(), newPredictionMemo()
 	return sc, nil
 }
 
@@ -320,7 +321,7 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 		if c := m.Calibration; c != nil {
 			ratio = c.Expected(1)
 		}
-		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, ratio); err != nil {
+		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, ratio, sc.effectMemo); err != nil {
 			return nil, err
 		}
 		res.beyond = lim.beyond

@@ -80,14 +80,8 @@ func (sc *Scorer) forecastRows(plan *data.Frame) (res *Result, ok bool) {
 	if m.Effects != nil {
 		// The effect model derives the baseline (Effects.apply).
 		res.Baseline = make([]float64, n)
-	} else {
-		series, periods := make([]int, n), make([]int, n)
-		for k, r := range rows {
-			series[k], periods[k] = r.Series, r.Period
-		}
-		if res.Baseline, err = sc.memo.predict(m.Predictor, series, periods, b.X, f.Scales, f.X, res.Forecast); err != nil {
-			return nil, false
-		}
+	} else if res.Baseline, err = sc.memo.baseline(m.Predictor, b.X, f.Scales, f.X, res.Forecast); err != nil {
+		return nil, false
 	}
 	g := m.guard(p)
 	for k, r := range rows {
