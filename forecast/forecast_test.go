@@ -534,6 +534,11 @@ func TestWhatIfSweepsOneSeries(t *testing.T) {
 	if _, err := m.WhatIf(hist, plan, Sweep{Lever: "colour", Values: []float64{1}}); err == nil {
 		t.Error("an unknown lever was accepted")
 	}
+	// A flag swept below its off value is refused, naming the value.
+	_, err = m.WhatIf(hist, plan, Sweep{Lever: "feature", Values: []float64{0, -1}})
+	if want := "feature -1: expected 0 (off) or more: the lever is on above its off value"; err == nil || err.Error() != want {
+		t.Errorf("feature -1: error %v, want %q", err, want)
+	}
 }
 
 // TestScorerMatchesWholePanel checks that scoring a plan on a selection of

@@ -91,6 +91,9 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 		if isPrice && !(v >= 0 && v < 1) {
 			return nil, fmt.Errorf("discount %v: expected a depth in [0, 1)", v)
 		}
+		if !isPrice && !(v >= rule.Number) {
+			return nil, fmt.Errorf("%s %v: expected %v (off) or more: the lever is on above its off value", sw.Lever, v, rule.Number)
+		}
 		for _, r := range rows {
 			if isPrice {
 				lever.Num[r] = off[r] * (1 - v)

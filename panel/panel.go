@@ -68,18 +68,18 @@ type Panel struct {
 	Levels [][]string
 	// First and Last are the smallest and largest period of the history.
 	First, Last int
-	// money is moneyColumns of Spec, kept by Build so that scoring a plan
-	// (a single row, on the server) does not work it out again; nil in
-	// panels made otherwise, which work it out (moneyKinds).
-	money map[string]moneyKind
+	// rules are planRules of Spec, kept by Build so that scoring a plan
+	// (a single row, on the server) does not work them out again; nil in
+	// panels made otherwise, which work them out (planRules).
+	rules map[string]planRule
 }
 
-// moneyKinds returns which known covariates hold a price or a cost.
-func (p *Panel) moneyKinds() map[string]moneyKind {
-	if p.money != nil {
-		return p.money
+// planRules returns the rules of the known covariates a plan must keep.
+func (p *Panel) planRules() map[string]planRule {
+	if p.rules != nil {
+		return p.rules
 	}
-	return moneyColumns(p.Spec)
+	return planRules(p.Spec)
 }
 
 // Options tunes Build.
@@ -111,7 +111,7 @@ func checkKnown(f *data.Frame, col *data.Column, r int) error {
 // non-negative and at most MaxTarget, and that no series has two rows for
 // one period.
 func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
-	p := &Panel{Spec: sp, money: moneyColumns(sp)}
+	p := &Panel{Spec: sp, rules: planRules(sp)}
 	cols, err := lookup(f, sp, true, nil)
 	if err != nil {
 		return nil, err
@@ -155,48 +155,62 @@ type columns struct {
 	target *data.Column
 	keys   []*data.Column
 	known  []*data.Column
-	// money says which known covariates hold a price or a cost
-	// (moneyColumns), which a plan must give as positive and non-negative.
-	money  []moneyKind
+	// rules say what a plan must give in each known covariate
+	// (planRules).
+	rules  []planRule
 	static []*data.Column
 }
 
-// moneyKind says what a known covariate holds: a price, which a plan
-// must give as positive, a cost, which it must give as 0 or more, or
-// neither.
-type moneyKind uint8
+// planRule says what a plan must give in a known covariate: a price, a
+// positive number; a cost, 0 or more; a lever off at a number (a flag, a
+// display share), that number or more, since such a lever is on above
+// it; any other covariate, any number.
+type planRule struct {
+	kind ruleKind
+	off  float64 // a lever's off value
+}
+
+// ruleKind is the kind of a planRule.
+type ruleKind uint8
 
 const (
-	notMoney moneyKind = iota
+	anyNumber ruleKind = iota
 	priceColumn
 	costColumn
+	leverColumn
 )
 
-// moneyColumns returns the known covariates that hold money: the spec's
-// selling price, every price lever (its off value a column or inferred)
-// and every column a lever's off value names are prices; the spec's cost
-// columns are costs.
-func moneyColumns(sp *spec.Spec) map[string]moneyKind {
-	out := map[string]moneyKind{sp.Cost.UnitCost: costColumn, sp.Cost.FixedCost: costColumn}
+// planRules returns the rules of the known covariates a plan must keep
+// (planRule): the spec's selling price, every price lever (its off value
+// a column or inferred) and every column a lever's off value names are
+// prices; the spec's cost columns are costs; every other lever is off at
+// its number.
+func planRules(sp *spec.Spec) map[string]planRule {
+	out := map[string]planRule{sp.Cost.UnitCost: {kind: costColumn}, sp.Cost.FixedCost: {kind: costColumn}}
 	delete(out, "")
-	if c := sp.PriceColumn(); c != "" {
-		out[c] = priceColumn
-	}
 	levers, _ := sp.Levers() // a validated spec's levers parse
 	for _, l := range levers {
+		if !l.IsPrice() {
+			out[l.Name] = planRule{kind: leverColumn, off: l.Number}
+		}
+	}
+	if c := sp.PriceColumn(); c != "" {
+		out[c] = planRule{kind: priceColumn}
+	}
+	for _, l := range levers {
 		if l.IsPrice() {
-			out[l.Name] = priceColumn
+			out[l.Name] = planRule{kind: priceColumn}
 		}
 		if l.Kind == spec.OffColumn {
-			out[l.Column] = priceColumn
+			out[l.Column] = planRule{kind: priceColumn}
 		}
 	}
 	return out
 }
 
 // lookup finds the columns spec sp names in frame f, each known covariate
-// with its kind of money (none with money nil).
-func lookup(f *data.Frame, sp *spec.Spec, withTarget bool, money map[string]moneyKind) (*columns, error) {
+// with its plan rule (none with rules nil).
+func lookup(f *data.Frame, sp *spec.Spec, withTarget bool, rules map[string]planRule) (*columns, error) {
 	var c columns
 	var err error
 	if c.time, err = f.Need(sp.Time.Column, "time column"); err != nil {
@@ -220,7 +234,7 @@ func lookup(f *data.Frame, sp *spec.Spec, withTarget bool, money map[string]mone
 			return nil, err
 		}
 		c.known = append(c.known, col)
-		c.money = append(c.money, money[k])
+		c.rules = append(c.rules, rules[k])
 	}
 	for _, k := range sp.Static {
 		col := f.Column(k)

@@ -171,7 +171,7 @@ func TestExtend(t *testing.T) {
 
 // A plan's price must be positive, in Extend and PlanRows alike, and the
 // error names the file, row, column and value; a lever's off column is a
-// price too, and a flag may be 0.
+// price too, and a flag may be 0. A flag below its off value is refused.
 func TestPlanRefusesNonPositivePrice(t *testing.T) {
 	const withRegular = `
 time: {column: week, frequency: week}
@@ -189,24 +189,27 @@ promotion: {price: {off: regular_price}, feature: {off: 0}}
 		{Name: "feature", Kind: data.Number, Num: []float64{0, 1}},
 	})
 	sp := mustSpec(t, withRegular)
-	plan := func(price, regular float64) *data.Frame {
+	plan := func(price, regular, feature float64) *data.Frame {
 		f, _ := data.NewFrame("plan.csv", []*data.Column{
 			{Name: "week", Kind: data.String, Str: []string{"2024-01-17", "2024-01-24"}},
 			{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
 			{Name: "price", Kind: data.Number, Num: []float64{0.9, price}},
 			{Name: "regular_price", Kind: data.Number, Num: []float64{1, regular}},
-			{Name: "feature", Kind: data.Number, Num: []float64{0, 0}},
+			{Name: "feature", Kind: data.Number, Num: []float64{0, feature}},
 		})
 		return f
 	}
 	for _, c := range []struct {
-		price, regular float64
-		want           string
+		price, regular, feature float64
+		want                    string
 	}{
-		{0, 1, "plan.csv: row 2 (line 3), column price: price is 0: expected a positive price"},
-		{-5, 1, "plan.csv: row 2 (line 3), column price: price is -5: expected a positive price"},
-		{0.8, 0, "plan.csv: row 2 (line 3), column regular_price: price is 0: expected a positive price"},
-		{0.8, 1, ""},
+		{0, 1, 0, "plan.csv: row 2 (line 3), column price: price is 0: expected a positive price"},
+		{-5, 1, 0, "plan.csv: row 2 (line 3), column price: price is -5: expected a positive price"},
+		{0.8, 0, 0, "plan.csv: row 2 (line 3), column regular_price: price is 0: expected a positive price"},
+		// A flag below its off value is no promotion.
+		{0.8, 1, -1, "plan.csv: row 2 (line 3), column feature: lever is -1: expected 0 (off) or more: the lever is on above its off value"},
+		{0.8, 1, 0.5, ""},
+		{0.8, 1, 0, ""},
 	} {
 		for _, how := range []string{"Extend", "PlanRows"} {
 			p, err := Build(hist, sp, Options{})
@@ -214,16 +217,16 @@ promotion: {price: {off: regular_price}, feature: {off: 0}}
 				t.Fatal(err)
 			}
 			if how == "Extend" {
-				_, err = p.Extend(plan(c.price, c.regular))
+				_, err = p.Extend(plan(c.price, c.regular, c.feature))
 			} else {
-				_, err = p.PlanRows(plan(c.price, c.regular), p.Index())
+				_, err = p.PlanRows(plan(c.price, c.regular, c.feature), p.Index())
 			}
 			got := ""
 			if err != nil {
 				got = err.Error()
 			}
 			if got != c.want {
-				t.Errorf("%s, price %v, regular %v: error %q, want %q", how, c.price, c.regular, got, c.want)
+				t.Errorf("%s, price %v, regular %v, feature %v: error %q, want %q", how, c.price, c.regular, c.feature, got, c.want)
 			}
 		}
 	}

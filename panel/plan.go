@@ -22,7 +22,7 @@ type Target struct {
 // period.
 // Periods between the history and the plan stay gaps.
 func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
-	cols, err := lookup(plan, p.Spec, false, p.moneyKinds())
+	cols, err := lookup(plan, p.Spec, false, p.planRules())
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 			}
 			s.Row[i] = r
 			for k, col := range cols.known {
-				v, err := planKnown(plan, col, cols.money[k], r)
+				v, err := planKnown(plan, col, cols.rules[k], r)
 				if err != nil {
 					return nil, err
 				}
@@ -76,8 +76,8 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 }
 
 // planKnown returns a known covariate at plan row r, which a plan must
-// give; a price must be positive and a cost 0 or more (kind).
-func planKnown(plan *data.Frame, col *data.Column, kind moneyKind, r int) (float64, error) {
+// give, keeping its rule.
+func planKnown(plan *data.Frame, col *data.Column, rule planRule, r int) (float64, error) {
 	if col.Missing(r) {
 		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
 			Err: fmt.Errorf("empty: a plan must give every known covariate")}
@@ -86,12 +86,15 @@ func planKnown(plan *data.Frame, col *data.Column, kind moneyKind, r int) (float
 		return 0, err
 	}
 	switch v := col.Num[r]; {
-	case kind == priceColumn && !(v > 0):
+	case rule.kind == priceColumn && !(v > 0):
 		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
 			Err: fmt.Errorf("price is %v: expected a positive price", v)}
-	case kind == costColumn && !(v >= 0):
+	case rule.kind == costColumn && !(v >= 0):
 		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
 			Err: fmt.Errorf("cost is %v: expected 0 or more", v)}
+	case rule.kind == leverColumn && !(v >= rule.off):
+		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
+			Err: fmt.Errorf("lever is %v: expected %v (off) or more: the lever is on above its off value", v, rule.off)}
 	}
 	return col.Num[r], nil
 }
@@ -152,7 +155,7 @@ func (p *Panel) Select(plan *data.Frame, index map[string]int) (*Panel, error) {
 		picked = append(picked, si)
 	}
 	sort.Ints(picked)
-	sub := &Panel{Spec: p.Spec, Grid: p.Grid, Levels: p.Levels, First: p.First, Last: p.Last, Series: make([]*Series, len(picked)), money: p.money}
+	sub := &Panel{Spec: p.Spec, Grid: p.Grid, Levels: p.Levels, First: p.First, Last: p.Last, Series: make([]*Series, len(picked)), rules: p.rules}
 	for i, si := range picked {
 		sub.Series[i] = p.Series[si].clone()
 	}
@@ -196,7 +199,7 @@ type PlanRow struct {
 // twice for one period, which it leaves to its caller. index maps series
 // IDs to their positions (Index).
 func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, error) {
-	cols, err := lookup(plan, p.Spec, false, p.moneyKinds())
+	cols, err := lookup(plan, p.Spec, false, p.planRules())
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +235,7 @@ func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, err
 		}
 		kn := known[r*len(cols.known) : (r+1)*len(cols.known) : (r+1)*len(cols.known)]
 		for k, col := range cols.known {
-			if kn[k], err = planKnown(plan, col, cols.money[k], r); err != nil {
+			if kn[k], err = planKnown(plan, col, cols.rules[k], r); err != nil {
 				return nil, err
 			}
 		}
