@@ -171,6 +171,11 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		{"too many values", "/v1/whatif", WhatIfRequest{Rows: rows, Lever: "price", Values: make([]float64, 6)}, 413, "values", "at most 5"},
 		{"no values", "/v1/whatif", WhatIfRequest{Rows: rows, Lever: "price"}, 400, "values", "at least one"},
 		{"series", "/v1/whatif", WhatIfRequest{Rows: rows, Lever: "price", Values: []float64{0.1}, Series: []string{rows[0]["sku"].(string), "ZZ"}}, 400, "series[1]", "not in the plan"},
+		// encoding/json reads null as 0 in a number's place: refused.
+		{"null value", "/v1/whatif", `{"rows":[],"lever":"price","values":[0.1,null]}`, 400, "values[1]", "null: expected a number"},
+		{"null text", "/v1/whatif", `{"rows":[],"lever":null,"values":[0.1]}`, 400, "lever", "null: expected a string"},
+		{"null stock", "/v1/optimize", `{"rows":[],"stock":{"S1":null}}`, 400, "stock.S1", "null: expected a number"},
+		{"flag below off", "/v1/whatif", WhatIfRequest{Rows: rows, Lever: "display", Values: []float64{-1}}, 400, "values[0]", "expected 0 (off) or more"},
 	}
 	for _, c := range cases {
 		code, body := e.call(t, "POST", c.path, "", c.body)

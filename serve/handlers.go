@@ -10,6 +10,7 @@ import (
 	"promocast/data"
 	"promocast/forecast"
 	"promocast/registry"
+	"promocast/spec"
 )
 
 // builtinRoutes are the routes every server has; more are added the same
@@ -187,10 +188,11 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 		}
 		found := false
 		var names []string
+		var lever spec.LeverRule
 		for _, rule := range rules {
 			names = append(names, rule.Name)
 			if rule.Name == req.Lever {
-				found, isPrice = true, rule.IsPrice()
+				found, isPrice, lever = true, rule.IsPrice(), rule
 			}
 		}
 		if !found {
@@ -209,6 +211,9 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 		for i, v := range req.Values {
 			if isPrice && !(v >= 0 && v < 1) {
 				return Errorf(http.StatusBadRequest, fmt.Sprintf("values[%d]", i), "discount %v: a price lever's values are discount depths in [0, 1)", v)
+			}
+			if !isPrice && !(v >= lever.Number) {
+				return Errorf(http.StatusBadRequest, fmt.Sprintf("values[%d]", i), "%s %v: expected %v (off) or more: the lever is on above its off value", req.Lever, v, lever.Number)
 			}
 		}
 		return nil

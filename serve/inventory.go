@@ -22,7 +22,7 @@ type InventoryRequest struct {
 
 // StockInput is one series' stock and, optionally, its own policy.
 type StockInput struct {
-	OnHand       float64  `json:"on_hand"`
+	OnHand       *float64 `json:"on_hand" required:"true" doc:"units on hand now"`
 	OnOrder      float64  `json:"on_order,omitempty"`
 	LeadTime     *int     `json:"lead_time,omitempty"`
 	ServiceLevel *float64 `json:"service_level,omitempty"`
@@ -79,8 +79,12 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 		return nil, err
 	}
 	stock := make(map[string]inventory.Stock, len(req.Stock))
-	for id, st := range req.Stock {
-		stock[id] = inventory.Stock(st)
+	for _, id := range sortedNames(req.Stock) {
+		st := req.Stock[id]
+		if st.OnHand == nil {
+			return nil, Errorf(http.StatusBadRequest, "stock."+id+".on_hand", "missing: expected the units on hand (0 or more)")
+		}
+		stock[id] = inventory.Stock{OnHand: *st.OnHand, OnOrder: st.OnOrder, LeadTime: st.LeadTime, ServiceLevel: st.ServiceLevel}
 	}
 	series, err := inventory.FromForecast(res, stock, def)
 	if err != nil {

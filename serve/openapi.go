@@ -105,7 +105,10 @@ func (g *schemas) object(t reflect.Type) map[string]any {
 			s = c
 		}
 		props[name] = s
-		if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
+		// A pointer field is optional unless tagged required:"true" (a
+		// number that must be given, whose null or absence the handler
+		// refuses rather than reading 0).
+		if f.Tag.Get("required") == "true" || !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
 			required = append(required, name)
 		}
 	}

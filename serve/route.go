@@ -130,8 +130,14 @@ var errEmptyBody = errors.New("empty body")
 // so that curl -d works), refusing unknown fields, a body
 // over the limit and trailing data.
 func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	body := http.MaxBytesReader(w, r.Body, limit)
-	dec := json.NewDecoder(body)
+	buf := requestBuffers.Get().(*bytes.Buffer)
+	defer putRequestBuffer(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
+		return decodeError(err)
+	}
+	body := buf.Bytes()
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -140,13 +146,98 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return decodeError(err)
-		}
 		return Errorf(http.StatusBadRequest, "", "request body holds more than one JSON value")
 	}
+	if bytes.Contains(body, []byte("null")) {
+		var raw any
+		if err := json.Unmarshal(body, &raw); err != nil {
+			return decodeError(err)
+		}
+		if field, want := nullField(raw, reflect.TypeOf(v).Elem(), ""); field != "" {
+			return Errorf(http.StatusBadRequest, field, "null: expected %s", want)
+		}
+	}
 	return nil
+}
+
+// requestBuffers holds request body buffers for reuse, as responseBuffers.
+var requestBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRequestBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledResponse {
+		requestBuffers.Put(b)
+	}
+}
+
+// nullField returns the path of the first JSON null in raw (a request body
+// decoded into any) that lands where type t holds a number, a string or a
+// bool, and what that place expects; "" where there is none. encoding/json
+// leaves such a place at its zero value without an error, so
+// "values": [null] would read as 0. A null where t holds a pointer, a
+// slice, a map or an interface means "not given" and is left to the
+// handler.
+func nullField(raw any, t reflect.Type, path string) (field, want string) {
+	switch t.Kind() {
+	case reflect.Pointer:
+		if raw == nil {
+			return "", ""
+		}
+		return nullField(raw, t.Elem(), path)
+	case reflect.Interface:
+		return "", ""
+	case reflect.Struct:
+		obj, _ := raw.(map[string]any)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if val, ok := obj[name]; ok {
+				if field, want := nullField(val, f.Type, joinField(path, name)); field != "" {
+					return field, want
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		arr, _ := raw.([]any)
+		for i, val := range arr {
+			if field, want := nullField(val, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); field != "" {
+				return field, want
+			}
+		}
+	case reflect.Map:
+		obj, _ := raw.(map[string]any)
+		for _, k := range sortedNames(obj) {
+			if field, want := nullField(obj[k], t.Elem(), joinField(path, k)); field != "" {
+				return field, want
+			}
+		}
+	case reflect.String:
+		if raw == nil {
+			return path, "a string"
+		}
+	case reflect.Bool:
+		if raw == nil {
+			return path, "true or false"
+		}
+	default:
+		if raw == nil {
+			return path, "a number"
+		}
+	}
+	return "", ""
+}
+
+// joinField names field name of the object at path.
+func joinField(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 // writeJSON writes v as the response body with its length, encoded into a

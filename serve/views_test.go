@@ -227,8 +227,8 @@ func TestInventoryMatchesPackage(t *testing.T) {
 	e := newEnv(t, Options{InsecureAdmin: true})
 	rows := promote(e.shop.planRows(2 * testHorizon)) // two series, every period
 	first := fmt.Sprint(rows[0]["sku"])
-	lead := 3
-	code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{first: {OnHand: 40, LeadTime: &lead}}})
+	lead, onHand := 3, 40.0
+	code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{first: {OnHand: &onHand, LeadTime: &lead}}})
 	if code != 200 {
 		t.Fatalf("%d %s", code, body)
 	}
@@ -259,8 +259,12 @@ func TestInventoryMatchesPackage(t *testing.T) {
 	if len(got.Series) < 2 {
 		t.Errorf("%d series, want every series of the plan", len(got.Series))
 	}
-	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{"nope": {}}}); code != 400 || apiError(t, body).Field != "stock.nope" {
+	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{"nope": {OnHand: &onHand}}}); code != 400 || apiError(t, body).Field != "stock.nope" {
 		t.Errorf("unknown series: %d %s", code, body)
+	}
+	// A series' stock without its units on hand is refused, not read as 0.
+	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{first: {LeadTime: &lead}}}); code != 400 || apiError(t, body).Field != "stock."+first+".on_hand" {
+		t.Errorf("stock without on_hand: %d %s", code, body)
 	}
 	e.call(t, "POST", "/v1/models/shop/promote", "", PromoteRequest{Version: 2})
 	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows}); code != 422 {
