@@ -175,6 +175,8 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		{"null value", "/v1/whatif", `{"rows":[],"lever":"price","values":[0.1,null]}`, 400, "values[1]", "null: expected a number"},
 		{"null text", "/v1/whatif", `{"rows":[],"lever":null,"values":[0.1]}`, 400, "lever", "null: expected a string"},
 		{"null stock", "/v1/optimize", `{"rows":[],"stock":{"S1":null}}`, 400, "stock.S1", "null: expected a number"},
+		{"number beyond range in a row", "/v1/forecast", `{"rows":[{"price":1e309}]}`, 400, "rows[0].price", "number 1e309 is beyond the range"},
+		{"number beyond range", "/v1/whatif", `{"rows":[],"lever":"price","values":[0.1,-1e400]}`, 400, "values[1]", "beyond the range of a 64-bit float"},
 		{"flag below off", "/v1/whatif", WhatIfRequest{Rows: rows, Lever: "display", Values: []float64{-1}}, 400, "values[0]", "expected 0 (off) or more"},
 	}
 	for _, c := range cases {

@@ -143,19 +143,38 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 		if errors.Is(err, io.EOF) {
 			err = errEmptyBody
 		}
+		// A number beyond float64's range: name where it is.
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && strings.HasPrefix(te.Value, "number") {
+			if ae := badValue(body, v); ae != nil {
+				return ae
+			}
+		}
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Errorf(http.StatusBadRequest, "", "request body holds more than one JSON value")
 	}
 	if bytes.Contains(body, []byte("null")) {
-		var raw any
-		if err := json.Unmarshal(body, &raw); err != nil {
-			return decodeError(err)
+		if ae := badValue(body, v); ae != nil {
+			return ae
 		}
-		if field, want := nullField(raw, reflect.TypeOf(v).Elem(), ""); field != "" {
-			return Errorf(http.StatusBadRequest, field, "null: expected %s", want)
-		}
+	}
+	return nil
+}
+
+// badValue returns the error of the first value of the JSON body that
+// decoding into v misreads or refuses without naming it (valueField), nil
+// where there is none.
+func badValue(body []byte, v any) *APIError {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var raw any
+	if err := dec.Decode(&raw); err != nil {
+		return decodeError(err)
+	}
+	if field, msg := valueField(raw, reflect.TypeOf(v).Elem(), ""); field != "" {
+		return Errorf(http.StatusBadRequest, field, "%s", msg)
 	}
 	return nil
 }
@@ -169,22 +188,27 @@ func putRequestBuffer(b *bytes.Buffer) {
 	}
 }
 
-// nullField returns the path of the first JSON null in raw (a request body
-// decoded into any) that lands where type t holds a number, a string or a
-// bool, and what that place expects; "" where there is none. encoding/json
-// leaves such a place at its zero value without an error, so
-// "values": [null] would read as 0. A null where t holds a pointer, a
-// slice, a map or an interface means "not given" and is left to the
-// handler.
-func nullField(raw any, t reflect.Type, path string) (field, want string) {
+// valueField returns the path of the first value in raw (a request body
+// decoded into any, its numbers as json.Number) that type t cannot take
+// as sent, and what is wrong with it; "" where there is none: a JSON null
+// where t holds a number, a string or a bool (encoding/json leaves such a
+// place at its zero value without an error, so "values": [null] would
+// read as 0), and a number beyond a 64-bit float's range. A null where t
+// holds a pointer, a slice, a map or an interface means "not given" and is
+// left to the handler.
+func valueField(raw any, t reflect.Type, path string) (field, msg string) {
+	if n, ok := raw.(json.Number); ok {
+		if _, err := strconv.ParseFloat(string(n), 64); err != nil {
+			return path, fmt.Sprintf("number %s is beyond the range of a 64-bit float: expected a finite number", n)
+		}
+		return "", ""
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		if raw == nil {
 			return "", ""
 		}
-		return nullField(raw, t.Elem(), path)
-	case reflect.Interface:
-		return "", ""
+		return valueField(raw, t.Elem(), path)
 	case reflect.Struct:
 		obj, _ := raw.(map[string]any)
 		for i := range t.NumField() {
@@ -197,36 +221,43 @@ func nullField(raw any, t reflect.Type, path string) (field, want string) {
 				name = f.Name
 			}
 			if val, ok := obj[name]; ok {
-				if field, want := nullField(val, f.Type, joinField(path, name)); field != "" {
-					return field, want
+				if field, msg := valueField(val, f.Type, joinField(path, name)); field != "" {
+					return field, msg
 				}
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		arr, _ := raw.([]any)
 		for i, val := range arr {
-			if field, want := nullField(val, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); field != "" {
-				return field, want
+			if field, msg := valueField(val, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); field != "" {
+				return field, msg
 			}
 		}
 	case reflect.Map:
 		obj, _ := raw.(map[string]any)
 		for _, k := range sortedNames(obj) {
-			if field, want := nullField(obj[k], t.Elem(), joinField(path, k)); field != "" {
-				return field, want
+			if field, msg := valueField(obj[k], t.Elem(), joinField(path, k)); field != "" {
+				return field, msg
 			}
+		}
+	case reflect.Interface:
+		// Any value fits, but a number beyond range (above) or inside an
+		// array or object may not.
+		switch x := raw.(type) {
+		case []any, map[string]any:
+			return valueField(x, reflect.TypeOf(x), path)
 		}
 	case reflect.String:
 		if raw == nil {
-			return path, "a string"
+			return path, "null: expected a string"
 		}
 	case reflect.Bool:
 		if raw == nil {
-			return path, "true or false"
+			return path, "null: expected true or false"
 		}
 	default:
 		if raw == nil {
-			return path, "a number"
+			return path, "null: expected a number"
 		}
 	}
 	return "", ""
