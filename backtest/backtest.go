@@ -181,7 +181,7 @@ func (r *Report) coverage(folds int) error {
 			x := res[i]
 			cal.Quantiles(x.Forecast, x.Scale, x.Promoted, q)
 			r.Predictions[i].P10, r.Predictions[i].P90 = q[0], q[2]
-			r.Predictions[i].Expected = cal.Expected(x.Forecast)
+			r.Predictions[i].Expected = cal.Expected(x.Forecast, x.Promoted)
 			n++
 			if x.Actual >= q[0] && x.Actual <= q[2] {
 				in++

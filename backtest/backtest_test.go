@@ -126,10 +126,14 @@ func TestRunScoresWhatItPredicts(t *testing.T) {
 		t.Errorf("coverage %v over %d rows, want a share over folds 2..4 (54 rows)", r.Coverage, r.CoverageN)
 	}
 	// A row's expected units are its forecast times the ratio of actuals
-	// to forecasts of the folds before its own; none in the first fold.
+	// to forecasts of the folds before its own in its promotion state,
+	// shrunk towards all their rows' by ten rows of the state's mean
+	// forecast; none in the first fold.
+	clamp := func(v float64) float64 { return math.Min(math.Max(v, interval.MinRatio), interval.MaxRatio) }
 	var sumA, sumF float64
+	var stateA, stateF, stateN [2]float64
 	for k := 0; k < opt.Folds; k++ {
-		ratio := math.Min(math.Max(sumA/sumF, interval.MinRatio), interval.MaxRatio)
+		all := clamp(sumA / sumF)
 		for _, p := range r.Predictions {
 			if p.Fold != k {
 				continue
@@ -137,13 +141,27 @@ func TestRunScoresWhatItPredicts(t *testing.T) {
 			if k == 0 && !math.IsNaN(p.Expected) {
 				t.Fatalf("first fold row with expected units %v", p.Expected)
 			}
+			g := 0
+			if p.Promoted {
+				g = 1
+			}
+			ratio := all
+			if stateN[g] > 0 {
+				prior := 10 * stateF[g] / stateN[g]
+				ratio = clamp((stateA[g] + all*prior) / (stateF[g] + prior))
+			}
 			if k > 0 && math.Abs(p.Expected-p.Forecast*ratio) > 1e-9*(1+p.Expected) {
 				t.Fatalf("fold %d: expected %v, want forecast %v × earlier folds' ratio %v", k, p.Expected, p.Forecast, ratio)
 			}
 		}
 		for _, p := range r.Predictions {
 			if p.Fold == k {
+				g := 0
+				if p.Promoted {
+					g = 1
+				}
 				sumA, sumF = sumA+p.Actual, sumF+p.Forecast
+				stateA[g], stateF[g], stateN[g] = stateA[g]+p.Actual, stateF[g]+p.Forecast, stateN[g]+1
 			}
 		}
 	}

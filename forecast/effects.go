@@ -362,8 +362,10 @@ func (e *Effects) Within(id string) feature.Limit {
 // terms are read from the plan as made: an approximation where peers of
 // one group all go beyond together. It returns the log-space contribution of
 // every lever column per row (for the parts), and rewrites f and b in
-// place. memo (nil for none) remembers the Baseline's predictions.
-func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratio float64, memo *predictionMemo) (contrib [][]float64, err error) {
+// place. ratios (nil for none) are each row's ratio of expected units to
+// the point (applyBaseline); memo (nil for none) remembers the Baseline's
+// predictions.
+func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratios []float64, memo *predictionMemo) (contrib [][]float64, err error) {
 	contrib = make([][]float64, XF.Rows)
 	extra := make([][]float64, XF.Rows)
 	own := make([]float64, XF.Rows)
@@ -406,7 +408,7 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 		}
 	}
 	if e.Baseline != nil {
-		return contrib, e.applyBaseline(total, XB, scales, f, b, ratio, memo)
+		return contrib, e.applyBaseline(total, XB, scales, f, b, ratios, memo)
 	}
 	for i := range contrib {
 		k := e.Offset * scales[i]
@@ -427,8 +429,9 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 // series had) and its forecast f (the trees', or for a row beyond what its
 // series had the trees' held within times the extra lift, set by apply): a
 // row the levers move has uplift (h + κ·scale)·(e^{c} − 1), with h its
-// Baseline units, in the point forecast's units (over ratio, the
-// calibration's ratio of expected units to the point; 1 without one); its
+// Baseline units, in the point forecast's units (over ratios[i], the
+// calibration's ratio of expected units to the point in the row's
+// promotion state; 1 without ratios); its
 // baseline is the forecast less that uplift. Where the forecast is below
 // the uplift (on the demo shop's plan, mostly Double 11 spikes the trees
 // forecast short), the baseline is 0 and the forecast rises to the uplift;
@@ -438,7 +441,7 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 // (bench/accuracy's forecasts through a plan, in the build that chose
 // this: tuna WAPE 26.0% with none, 26.5% at a quarter; the build before
 // the baseline model 25.1%).
-func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b []float64, ratio float64, memo *predictionMemo) error {
+func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b, ratios []float64, memo *predictionMemo) error {
 	var moved []int
 	for i, t := range total {
 		if t != 0 {
@@ -453,10 +456,11 @@ func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b [
 	if err != nil {
 		return err
 	}
-	if !(ratio > 0) {
-		ratio = 1
-	}
 	for a, i := range moved {
+		ratio := 1.0
+		if ratios != nil && ratios[i] > 0 {
+			ratio = ratios[i]
+		}
 		k := e.Offset * scales[i]
 		up := (h[a] + k) * math.Expm1(total[i]) / ratio
 		b[i] = f[i] - up

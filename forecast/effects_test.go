@@ -29,7 +29,7 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 	copy(plan.Row(1), []float64{0, 0.3}) // display off, 30% of peers promoted
 	copy(base.Row(1), []float64{0, 0})
 	f, b := []float64{100, 50}, []float64{0, 0}
-	contrib, err := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, nil, []bool{false, false}, 1, nil)
+	contrib, err := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, nil, []bool{false, false}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestEffectsBeyondRangeFromTheLimitedPlan(t *testing.T) {
 	f := []float64{5000, 5000} // the trees' spike, not to be read
 	b := []float64{100, 100}
 	fc := []float64{150, 100} // the trees at 20% off, and with the lever off
-	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, beyond, 1, nil)
+	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, beyond, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
 		plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4
 		want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
 		b, f, fc := []float64{100, 100}, []float64{0, 0}, []float64{100, 100}
-		contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, 1, nil)
+		contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +214,7 @@ func TestEffectsApplyPeerPressure(t *testing.T) {
 	plan, base := data.NewMatrix(3, 2), data.NewMatrix(3, 2)
 	plan.Row(0)[0] = 1 // a displayed: it doubles
 	f, b := []float64{200, 100, 100}, []float64{0, 0, 0}
-	contrib, err := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b, nil, make([]bool, 3), 1, nil)
+	contrib, err := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b, nil, make([]bool, 3), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestEffectsOwnBaseline(t *testing.T) {
 	f, b := []float64{100, 5, 30}, make([]float64, 3)
 	const ratio = 1.25
 	ids, groups, periods := []string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}
-	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), ratio, nil)
+	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), []float64{ratio, ratio, ratio}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestEffectsPressureBelowHistoryIsNotRaised(t *testing.T) {
 	plan, base := data.NewMatrix(2, 2), data.NewMatrix(2, 2)
 	plan.Row(0)[0] = 1 // a displayed: its extra units put 10/20 = 0.5 on b
 	f, b := []float64{200, 100}, []float64{0, 0}
-	contrib, err := e.apply([]string{"a", "b"}, []float64{1, 1}, []int{3, 3}, plan, base, []float64{10, 10}, f, b, nil, make([]bool, 2), 1, nil)
+	contrib, err := e.apply([]string{"a", "b"}, []float64{1, 1}, []int{3, 3}, plan, base, []float64{10, 10}, f, b, nil, make([]bool, 2), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -317,11 +317,14 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		ratio := 1.0
+		var ratios []float64
 		if c := m.Calibration; c != nil {
-			ratio = c.Expected(1)
+			ratios = make([]float64, len(targets))
+			for i := range targets {
+				ratios[i] = c.RatioOf(res.Promoted[i])
+			}
 		}
-		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, ratio, sc.effectMemo); err != nil {
+		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, ratios, sc.effectMemo); err != nil {
 			return nil, err
 		}
 		res.beyond = lim.beyond
@@ -337,8 +340,9 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 	if c := m.Calibration; c != nil {
 		res.Expected, res.BaselineExpected = make([]float64, len(targets)), make([]float64, len(targets))
 		for i := range targets {
-			res.Expected[i] = c.Expected(res.Forecast[i])
-			res.BaselineExpected[i] = c.Expected(res.Baseline[i])
+			// The baseline takes its plan row's ratio (Calibration.RatioOf).
+			r := c.RatioOf(res.Promoted[i])
+			res.Expected[i], res.BaselineExpected[i] = r*res.Forecast[i], r*res.Baseline[i]
 		}
 		res.Levels = c.Levels
 		res.ForecastQ = quantiles(c, res.Forecast, scales, res.Promoted)

@@ -157,7 +157,7 @@ func TestExpected(t *testing.T) {
 	for _, r := range draw(6000) {
 		sumA += r.Actual
 		sumF += r.Forecast
-		sumE += cal.Expected(r.Forecast)
+		sumE += cal.Expected(r.Forecast, r.Promoted)
 	}
 	if short := 1 - sumF/sumA; short < 0.1 {
 		t.Fatalf("medians %.3f short of the outcomes: the test needs a skewed outcome", short)
@@ -165,7 +165,52 @@ func TestExpected(t *testing.T) {
 	if off := sumE/sumA - 1; math.Abs(off) > 0.02 {
 		t.Errorf("expected values off the outcomes' sum by %+.3f, want within ±0.02", off)
 	}
-	if got := cal.Expected(0); got != 0 {
+	if got := cal.Expected(0, false); got != 0 {
 		t.Errorf("expected value of a zero forecast %v, want 0", got)
+	}
+}
+
+// TestRatiosPerState checks that each promotion state keeps its own ratio
+// of actuals to forecasts, shrunk towards that of all rows by ten rows of
+// its mean forecast: many promoted rows whose actuals are 1.5 times their
+// forecasts do not raise the quiet rows' expected units, and a state of
+// one row stays near the ratio of all rows.
+func TestRatiosPerState(t *testing.T) {
+	var res []Residual
+	for i := range 200 {
+		res = append(res, Residual{Forecast: 10, Actual: 10, Scale: 10})
+		if i%2 == 0 {
+			res = append(res, Residual{Forecast: 20, Actual: 30, Scale: 10, Promoted: true})
+		}
+	}
+	cal, err := Fit(res, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := (200*10 + 100*30.0) / (200*10 + 100*20.0) // 1.25
+	quiet := (200*10 + all*10*10) / (200*10 + 10*10.0)
+	promoted := (100*30 + all*10*20) / (100*20 + 10*20.0)
+	if math.Abs(cal.Ratio-all) > 1e-12 || math.Abs(cal.RatioOf(false)-quiet) > 1e-12 || math.Abs(cal.RatioOf(true)-promoted) > 1e-12 {
+		t.Errorf("ratios %v (quiet %v, promoted %v), want %v, %v and %v", cal.Ratio, cal.RatioOf(false), cal.RatioOf(true), all, quiet, promoted)
+	}
+	if got := cal.Expected(10, false); math.Abs(got-10*quiet) > 1e-9 {
+		t.Errorf("expected units of a quiet forecast of 10: %v, want %v", got, 10*quiet)
+	}
+	// One promoted row: its state's ratio is mostly that of all rows.
+	one := append(res[:0:0], res[0], res[1])
+	for range 98 {
+		one = append(one, Residual{Forecast: 10, Actual: 10, Scale: 10})
+	}
+	cal, err = Fit(one, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cal.RatioOf(true); !(r > cal.Ratio && r < cal.Ratio+0.5*(1.5-cal.Ratio)) {
+		t.Errorf("one promoted row at 1.5: its state's ratio %v, want between all rows' %v and half way to 1.5", r, cal.Ratio)
+	}
+	// A file without per-state ratios takes its one ratio for both.
+	old := &Calibration{Ratio: 1.3}
+	if old.RatioOf(true) != 1.3 || old.RatioOf(false) != 1.3 || (&Calibration{}).RatioOf(true) != 1 {
+		t.Error("a calibration without per-state ratios should use its ratio, or 1 without one")
 	}
 }

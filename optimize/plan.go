@@ -219,9 +219,9 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 			s.Progress(o.Name)
 		}
 	}
-	ratio := 1.0
-	if m.Calibration != nil {
-		ratio = m.Calibration.Expected(1)
+	ratio := func(promoted bool) float64 { return 1 }
+	if c := m.Calibration; c != nil {
+		ratio = c.RatioOf
 	}
 	out.None = valued[0]
 	if out.Problem, out.Groups, err = problem(s, out.User, valued, leverCost, out.Options, ratio); err != nil {
@@ -391,15 +391,18 @@ func Apply(plan *data.Frame, levers []spec.LeverRule, b Bases, depths []string, 
 // problem values every option of every plan row by its own lift, net of
 // its lever costs (leverCost[option][row], already in the fixed costs),
 // and returns the optimisation problem with the group names by number.
-// Units are expected units, the point forecasts times ratio (the
-// calibration's ratio of actuals to forecasts), as the chosen plan's
-// forecast reports them, so that the costs the budget holds are the ones
-// reported.
+// Units are expected units, the point forecasts times ratio of the
+// row's promotion state under the option (the calibration's ratio of
+// actuals to forecasts, interval.Calibration.RatioOf), as the chosen
+// plan's forecast reports them, so that the costs the budget holds are the
+// ones reported.
 // Every option's gain is measured from one reference per row, the units of
-// the "off" option: a model whose baseline depends on the plan (an effect
-// model that derives it from the forecast) would otherwise measure each
-// option from a baseline of its own.
-func problem(s Settings, user *forecast.Result, valued []*forecast.Result, leverCost [][]float64, opts []Option, ratio float64) (*solver.Problem, []string, error) {
+// the "off" option, at the option's ratio: a model whose baseline depends
+// on the plan (an effect model that derives it from the forecast) would
+// otherwise measure each option from a baseline of its own, and a ratio
+// that differs between the states would credit the promotion with their
+// difference times the baseline.
+func problem(s Settings, user *forecast.Result, valued []*forecast.Result, leverCost [][]float64, opts []Option, ratio func(promoted bool) float64) (*solver.Problem, []string, error) {
 	groupOf, err := user.Grouper(s.GroupBy)
 	if err != nil {
 		return nil, nil, err
@@ -414,16 +417,17 @@ func problem(s Settings, user *forecast.Result, valued []*forecast.Result, lever
 			names = append(names, g)
 		}
 		slot := solver.Slot{Series: t.Series, Group: ids[g]}
-		ref := ratio * valued[0].Baseline[i]
 		for k, o := range opts {
 			r := valued[k]
 			base, bp, cost := r.Baseline[i], r.BasePrice[i], r.UnitCost[i]
 			if math.IsNaN(cost) {
 				cost = 0
 			}
-			units, p := ratio*base, bp
+			rt := ratio(r.Promoted[i])
+			ref := rt * valued[0].Baseline[i]
+			units, p := rt*base, bp
 			if k > 0 {
-				units, p = ratio*(base+r.Parts.Own[i]), r.Price[i]
+				units, p = rt*(base+r.Parts.Own[i]), r.Price[i]
 			}
 			opt := solver.Option{Name: o.Name, Units: units, Revenue: units * p, Margin: units * (p - cost)}
 			if k > 0 {

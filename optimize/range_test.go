@@ -170,10 +170,11 @@ func TestOptionsShareOneReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(user.Targets)
-	result := func(base, own, price float64) *forecast.Result {
+	result := func(base, own, price float64, promoted bool) *forecast.Result {
 		r := &forecast.Result{Panel: user.Panel, Targets: user.Targets, Parts: forecast.Parts{Own: make([]float64, n)}}
 		for range n {
 			r.Baseline, r.BasePrice, r.Price = append(r.Baseline, base), append(r.BasePrice, 10), append(r.Price, price)
+			r.Promoted = append(r.Promoted, promoted)
 			r.UnitCost, r.FixedCost = append(r.UnitCost, 4), append(r.FixedCost, math.NaN())
 		}
 		for i := range r.Parts.Own {
@@ -181,15 +182,25 @@ func TestOptionsShareOneReference(t *testing.T) {
 		}
 		return r
 	}
-	off, on := result(100, 0, 10), result(130, 20, 9)
+	off, on := result(100, 0, 10, false), result(130, 20, 9, true)
 	opts := []Option{{Name: "off"}, {Name: "10% off", Discount: 0.1}}
 	none := [][]float64{make([]float64, n), make([]float64, n)}
+	// The calibration's ratios of actuals to forecasts without and with a
+	// promotion: a promoted option and its reference take the promoted
+	// one, so the gain is that ratio times the points' gain, not the
+	// difference of the ratios times the baseline on top.
 	for _, c := range []struct {
-		objective string
-		ratio     float64
-	}{{Margin, 1}, {Revenue, 1}, {Margin, 1.2}} {
+		objective    string
+		quiet, ratio float64
+	}{{Margin, 1, 1}, {Revenue, 1, 1}, {Margin, 1.2, 1.2}, {Margin, 1.1, 1.6}} {
 		objective := c.objective
-		prob, _, err := problem(Settings{Objective: objective, Budget: math.Inf(1), MinMarginRate: math.Inf(-1)}, user, []*forecast.Result{off, on}, none, opts, c.ratio)
+		ratio := func(promoted bool) float64 {
+			if promoted {
+				return c.ratio
+			}
+			return c.quiet
+		}
+		prob, _, err := problem(Settings{Objective: objective, Budget: math.Inf(1), MinMarginRate: math.Inf(-1)}, user, []*forecast.Result{off, on}, none, opts, ratio)
 		if err != nil {
 			t.Fatal(err)
 		}

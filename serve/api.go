@@ -47,7 +47,7 @@ type ForecastRow struct {
 	Uplift   float64           `json:"uplift"`
 	// Expected and ExpectedBaseline are the expected units (see
 	// forecast.Result.Expected); money and totals are taken on them.
-	Expected         float64    `json:"expected" doc:"expected units under the plan: the point forecast times the calibration backtest's ratio of actuals to forecasts; money and totals use it"`
+	Expected         float64    `json:"expected" doc:"expected units under the plan: the point forecast times the calibration backtest's ratio of actuals to forecasts in the row's promotion state; money and totals use it"`
 	ExpectedBaseline float64    `json:"expected_baseline" doc:"expected units with every promotion lever off"`
 	Promoted         bool       `json:"promoted"`
 	Parts            Parts      `json:"parts"`

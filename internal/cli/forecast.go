@@ -78,8 +78,9 @@ func runForecast(e *env, f forecastFlags) error {
 	if n := countNonEmpty(res.Warnings); n > 0 {
 		fmt.Fprintf(e.stdout, "%d rows lie outside the training history: see their warnings column\n", n)
 	}
-	if c := mf.Model.Calibration; c != nil && c.Ratio > 0 && c.Ratio != 1 {
-		fmt.Fprintf(e.stdout, "units below are expected units: the point forecasts × %.3f, the calibration backtest's ratio of actuals to forecasts (the file has both)\n", c.Ratio)
+	if c := mf.Model.Calibration; c != nil && (c.RatioOf(false) != 1 || c.RatioOf(true) != 1) {
+		fmt.Fprintf(e.stdout, "units below are expected units: the point forecasts × %.3f (× %.3f where promoted), the calibration backtest's ratio of actuals to forecasts (the file has both)\n",
+			c.RatioOf(false), c.RatioOf(true))
 	}
 	fmt.Fprintln(e.stdout)
 	writeTotals(e.stdout, f.by, totals)
