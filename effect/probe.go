@@ -21,7 +21,8 @@ type Probed struct {
 	Elasticities  []float64
 	Median        float64
 	NegativeShare float64
-	// Other levers: units with the lever at On over units with it at Off,
+	// Other levers: units with the lever at On over units with it at Off
+	// (point forecasts: forecast.Point.PointUnits),
 	// summed over series, minus one; and the median per-series lift. On is
 	// the largest value the lever had in training (1 for a 0/1 flag), Off
 	// the spec's off value: the lifts are of a step of On − Off.
@@ -90,10 +91,10 @@ func Probe(sc *forecast.Scorer) ([]Probed, error) {
 			var lifts []float64
 			half := len(pts) / 2
 			for i := 0; i < half; i++ {
-				sumOff += pts[i].Units
-				sumOn += pts[half+i].Units
-				if pts[i].Units > 0 {
-					lifts = append(lifts, pts[half+i].Units/pts[i].Units-1)
+				sumOff += pts[i].PointUnits
+				sumOn += pts[half+i].PointUnits
+				if pts[i].PointUnits > 0 {
+					lifts = append(lifts, pts[half+i].PointUnits/pts[i].PointUnits-1)
 				}
 			}
 			pr := Probed{Lever: lv.Name, Series: half, Lift: sumOn/sumOff - 1, MedianLift: math.NaN(), On: on, Off: lv.Number}

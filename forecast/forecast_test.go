@@ -491,7 +491,7 @@ func TestElasticity(t *testing.T) {
 	// units = 100·(1−d)^−2: elasticity −2 exactly.
 	var pts []Point
 	for _, d := range []float64{0, 0.1, 0.2, 0.3} {
-		pts = append(pts, Point{Value: d, Units: 100 * math.Pow(1-d, -2)})
+		pts = append(pts, Point{Value: d, PointUnits: 100 * math.Pow(1-d, -2)})
 	}
 	if e := Elasticity(pts); math.Abs(e+2) > 1e-12 {
 		t.Fatalf("elasticity %v, want -2", e)
@@ -531,6 +531,36 @@ func TestWhatIfSweepsOneSeries(t *testing.T) {
 	if plan.Column("price").Num[0] != 2 {
 		t.Error("WhatIf left the plan modified")
 	}
+	// A calibration that doubles promoted rows' expected units (ratio 1
+	// quiet, 2 promoted) doubles the units at 20% and 40% off, but neither
+	// the elasticity, read from the point forecasts, nor the best value:
+	// each value's gain is measured from the reference at its own ratio,
+	// so the step between the states is not credited to the discount.
+	curve := Curves(pts, true)[0]
+	bin := []interval.Bin{{Last: true, Quantiles: []float64{-1, 0, 1}, N: 50}}
+	m.Calibration = &interval.Calibration{Levels: []float64{0.1, 0.5, 0.9}, Ratio: 1.5, Ratios: []float64{1, 2}, Bins: [2][]interval.Bin{bin, bin}}
+	cal, err := m.WhatIf(hist, plan, Sweep{Lever: "price", Values: []float64{0, 0.2, 0.4}, Series: []string{"sku0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calCurve := Curves(cal, true)[0]
+	for k, pt := range cal {
+		ratio := 1.0
+		if pt.Value > 0 {
+			ratio = 2
+		}
+		if rel := math.Abs(pt.Units/(ratio*pts[k].Units) - 1); rel > 1e-9 || pt.PointUnits != pts[k].PointUnits {
+			t.Errorf("calibrated units at %v: %v (point %v), want %v × %v (point %v)", pt.Value, pt.Units, pt.PointUnits, ratio, pts[k].Units, pts[k].PointUnits)
+		}
+		if want := ratio * pts[k].Gain(); math.Abs(pt.Gain()-want) > 1e-9*math.Abs(want)+1e-9 {
+			t.Errorf("calibrated gain at %v: %v, want %v × %v", pt.Value, pt.Gain(), ratio, pts[k].Gain())
+		}
+	}
+	if math.Abs(calCurve.Elasticity-curve.Elasticity) > 1e-12 || calCurve.Best.Value != curve.Best.Value {
+		t.Errorf("calibrated curve: elasticity %v, best %v; want %v and %v as without the calibration",
+			calCurve.Elasticity, calCurve.Best.Value, curve.Elasticity, curve.Best.Value)
+	}
+	m.Calibration = nil
 	if _, err := m.WhatIf(hist, plan, Sweep{Lever: "colour", Values: []float64{1}}); err == nil {
 		t.Error("an unknown lever was accepted")
 	}

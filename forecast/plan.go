@@ -64,6 +64,16 @@ type Result struct {
 	scales  []float64
 	effects [][]float64
 	beyond  []bool
+	ratios  []float64 // each row's ratio of expected units to the point; nil for 1
+}
+
+// ratio is row i's ratio of expected units to the point forecast
+// (Calibration.RatioOf its promotion state), 1 without a calibration.
+func (r *Result) ratio(i int) float64 {
+	if r.ratios == nil {
+		return 1
+	}
+	return r.ratios[i]
 }
 
 // Forecast predicts every row of plan given the history, and its baseline.
@@ -339,10 +349,11 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 	res.Expected, res.BaselineExpected = res.Forecast, res.Baseline
 	if c := m.Calibration; c != nil {
 		res.Expected, res.BaselineExpected = make([]float64, len(targets)), make([]float64, len(targets))
+		res.ratios = make([]float64, len(targets))
 		for i := range targets {
 			// The baseline takes its plan row's ratio (Calibration.RatioOf).
 			r := c.RatioOf(res.Promoted[i])
-			res.Expected[i], res.BaselineExpected[i] = r*res.Forecast[i], r*res.Baseline[i]
+			res.Expected[i], res.BaselineExpected[i], res.ratios[i] = r*res.Forecast[i], r*res.Baseline[i], r
 		}
 		res.Levels = c.Levels
 		res.ForecastQ = quantiles(c, res.Forecast, scales, res.Promoted)

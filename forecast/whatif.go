@@ -31,6 +31,18 @@ type Point struct {
 	Units, Baseline                       float64
 	Revenue, BaselineRevenue              float64
 	Margin, BaselineMargin, PromotionCost float64
+	// PointUnits is the point forecasts' total, before the calibration's
+	// ratio of actuals to forecasts: Units takes the ratio of each row's
+	// promotion state (interval.Calibration.RatioOf), which steps where the
+	// lever turns a row promoted, so lever responses (Elasticity, a lift)
+	// are read from PointUnits.
+	PointUnits float64
+	// RefRevenue and RefMargin are the sweep's one reference, the revenue
+	// and margin of its first value's baseline, taken at this value's
+	// ratios: a curve's gains (Curve.Gain) are measured from them, so a
+	// ratio that differs between the promotion states is not credited to
+	// the lever (as the optimiser measures its options).
+	RefRevenue, RefMargin float64
 	// Warning says how the value leaves what the series (and its group)
 	// had in training: a deeper discount, a flag never on, a value out of
 	// range; "" when it does not.
@@ -87,6 +99,7 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 	saved := append([]float64(nil), lever.Num...)
 	defer copy(lever.Num, saved)
 	var points []Point
+	var ref map[int][2]float64
 	for _, v := range sw.Values {
 		if isPrice && !(v >= 0 && v < 1) {
 			return nil, fmt.Errorf("discount %v: expected a depth in [0, 1)", v)
@@ -105,7 +118,10 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 		if err != nil {
 			return nil, err
 		}
-		points = append(points, res.pointsAt(rule, v, rows)...)
+		if ref == nil {
+			ref = res.reference(rows)
+		}
+		points = append(points, res.pointsAt(rule, v, rows, ref)...)
 	}
 	return points, nil
 }
@@ -218,8 +234,31 @@ func (m *Model) sweepRows(plan *data.Frame, series []string) ([]int, error) {
 	return rows, nil
 }
 
-// pointsAt totals the swept rows per series at value v of lever lv.
-func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int) []Point {
+// reference returns, per swept plan row, its baseline's revenue and
+// margin in point-forecast units (over the row's ratio): the sweep's
+// reference when r is its first value's forecast.
+func (r *Result) reference(rows []int) map[int][2]float64 {
+	out := make(map[int][2]float64, len(rows))
+	if r.Panel.Spec.PriceColumn() == "" {
+		return out
+	}
+	swept := map[int]bool{}
+	for _, row := range rows {
+		swept[row] = true
+	}
+	money := r.Money()
+	for i, t := range r.Targets {
+		if swept[t.Row] {
+			k := r.ratio(i)
+			out[t.Row] = [2]float64{money[i].BaselineRevenue / k, money[i].BaselineMargin / k}
+		}
+	}
+	return out
+}
+
+// pointsAt totals the swept rows per series at value v of lever lv, with
+// ref (reference) the sweep's reference per plan row.
+func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int, ref map[int][2]float64) []Point {
 	swept := map[int]bool{}
 	for _, row := range rows {
 		swept[row] = true
@@ -244,7 +283,11 @@ func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int) []Point {
 		p := &out[k]
 		p.Units += r.Expected[i]
 		p.Baseline += r.BaselineExpected[i]
+		p.PointUnits += r.Forecast[i]
 		if money != nil {
+			k := r.ratio(i)
+			p.RefRevenue += k * ref[t.Row][0]
+			p.RefMargin += k * ref[t.Row][1]
 			p.Revenue += money[i].Revenue
 			p.BaselineRevenue += money[i].BaselineRevenue
 			p.Margin += money[i].Margin
@@ -255,24 +298,27 @@ func (r *Result) pointsAt(lv spec.LeverRule, v float64, rows []int) []Point {
 	return out
 }
 
-// Gain is what a sweep point earns over its own baseline: incremental
-// margin when costs are known, incremental revenue otherwise. Each point's
-// baseline is its forecast less its uplift, which moves with the lever;
-// a curve compares its points by Curve.Gain instead.
+// Gain is what a sweep point earns over the sweep's one reference
+// (RefMargin, RefRevenue): incremental margin when costs are known,
+// incremental revenue otherwise. The reference is the baseline of the
+// sweep's first value (its least promotion; the forecast itself when the
+// sweep starts with the lever off): points measured each from their own
+// baseline, the forecast less its uplift, which moves with the lever,
+// could rank a deeper discount first while its margin fell (a sweep whose
+// margins were 790, 709, 648 and 245 recommended the last, whose baseline
+// had fallen most).
 func (p Point) Gain() float64 {
-	if v := p.Margin - p.BaselineMargin; !math.IsNaN(v) {
-		return v
-	}
-	return p.Revenue - p.BaselineRevenue
+	v, ref := p.objective()
+	return v - ref
 }
 
 // objective is the point's margin when costs are known, its revenue
-// otherwise; base the same of its baseline.
-func (p Point) objective() (v, base float64) {
+// otherwise; ref the same of the sweep's reference at its ratios.
+func (p Point) objective() (v, ref float64) {
 	if !math.IsNaN(p.Margin - p.BaselineMargin) {
-		return p.Margin, p.BaselineMargin
+		return p.Margin, p.RefMargin
 	}
-	return p.Revenue, p.BaselineRevenue
+	return p.Revenue, p.RefRevenue
 }
 
 // ROI is the point's incremental margin ÷ promotion cost, NaN without
@@ -337,30 +383,17 @@ func Curves(points []Point, price bool) []Curve {
 	return out
 }
 
-// Gain is what point p of the curve earns over one reference for every
-// point: the baseline of the curve's first point (the sweep's least
-// promotion; the forecast itself when the sweep starts with the lever
-// off). Points measured each from their own baseline could rank a deeper
-// discount first while its margin fell: a sweep whose margins were 790,
-// 709, 648 and 245 recommended the last, whose baseline had fallen most.
-func (c Curve) Gain(p Point) float64 {
-	v, _ := p.objective()
-	_, ref := c.Points[0].objective()
-	return v - ref
-}
-
-// Best returns the point of one series' curve that earns most (margin when
-// costs are known, revenue otherwise), and the one that earns most among
+// Best returns the point of one series' curve that gains most over the
+// sweep's reference (Point.Gain), and the one that gains most among
 // those without a warning: nil when every point has one, best itself when
 // best has none.
 func Best(ps []Point) (best Point, within *Point) {
-	earns := func(p Point) float64 { v, _ := p.objective(); return v }
 	best = ps[0]
 	for i, p := range ps {
-		if earns(p) > earns(best) {
+		if p.Gain() > best.Gain() {
 			best = p
 		}
-		if p.Warning == "" && (within == nil || earns(p) > earns(*within)) {
+		if p.Warning == "" && (within == nil || p.Gain() > within.Gain()) {
 			within = &ps[i]
 		}
 	}
@@ -368,15 +401,16 @@ func Best(ps []Point) (best Point, within *Point) {
 }
 
 // Elasticity fits ln(units) = a + e·ln(1 − discount) over one series'
-// sweep points of a price lever and returns e, the price elasticity of
-// demand: −2 means 1% off the price sells 2% more. NaN with fewer than two
-// points of positive units.
+// sweep points of a price lever, units being the point forecasts
+// (PointUnits), and returns e, the price elasticity of demand: −2 means 1%
+// off the price sells 2% more. NaN with fewer than two points of positive
+// units.
 func Elasticity(points []Point) float64 {
 	var xs, ys []float64
 	for _, p := range points {
-		if p.Units > 0 && p.Value < 1 {
+		if p.PointUnits > 0 && p.Value < 1 {
 			xs = append(xs, math.Log(1-p.Value))
-			ys = append(ys, math.Log(p.Units))
+			ys = append(ys, math.Log(p.PointUnits))
 		}
 	}
 	if len(xs) < 2 {

@@ -35,7 +35,7 @@ func TestCurves(t *testing.T) {
 	// WhatIf returns them. Series b's deepest discount gains most but is
 	// beyond its history.
 	at := func(series string, v, units, margin float64, warning string) Point {
-		return Point{Series: series, Value: v, Units: units, Baseline: 100, Margin: margin, BaselineMargin: 50, Warning: warning}
+		return Point{Series: series, Value: v, Units: units, PointUnits: units, Baseline: 100, Margin: margin, BaselineMargin: 50, RefMargin: 50, Warning: warning}
 	}
 	points := []Point{
 		at("b", 0, 100, 50, ""), at("a", 0, 100, 50, ""),
@@ -70,19 +70,18 @@ func TestCurves(t *testing.T) {
 	}
 }
 
-// A curve's best point earns most in its own forecast, and every point's
-// gain is measured from one reference, the first point's baseline: points
-// measured from their own, moving baselines ranked the deepest discount
-// first while its margin fell.
+// A curve's best point gains most over one reference, the first point's
+// baseline: points measured from their own, moving baselines ranked the
+// deepest discount first while its margin fell.
 func TestBestEarnsMostFromOneReference(t *testing.T) {
 	c := Curves([]Point{
-		{Series: "a", Value: 0, Margin: 790, BaselineMargin: 790},
-		{Series: "a", Value: 0.1, Margin: 709, BaselineMargin: 600},
-		{Series: "a", Value: 0.2, Margin: 648, BaselineMargin: 500},
-		{Series: "a", Value: 0.3, Margin: 245, BaselineMargin: 70, Warning: "beyond"},
+		{Series: "a", Value: 0, Margin: 790, BaselineMargin: 790, RefMargin: 790},
+		{Series: "a", Value: 0.1, Margin: 709, BaselineMargin: 600, RefMargin: 790},
+		{Series: "a", Value: 0.2, Margin: 648, BaselineMargin: 500, RefMargin: 790},
+		{Series: "a", Value: 0.3, Margin: 245, BaselineMargin: 70, RefMargin: 790, Warning: "beyond"},
 	}, true)[0]
-	if c.Best.Value != 0 || c.Gain(c.Best) != 0 || c.Gain(c.Points[2]) != 648-790 {
-		t.Errorf("best %v gaining %v, the third point %v: want 0 gaining 0, the third -142", c.Best.Value, c.Gain(c.Best), c.Gain(c.Points[2]))
+	if c.Best.Value != 0 || c.Best.Gain() != 0 || c.Points[2].Gain() != 648-790 {
+		t.Errorf("best %v gaining %v, the third point %v: want 0 gaining 0, the third -142", c.Best.Value, c.Best.Gain(), c.Points[2].Gain())
 	}
 	if c.Within == nil || c.Within.Value != 0 {
 		t.Errorf("best within history %+v, want the point at 0", c.Within)

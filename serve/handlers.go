@@ -237,10 +237,10 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 				PromotionCost: zeroNaN(p.PromotionCost), ROI: finite(p.ROI())}, Warnings: splitWarnings(p.Warning)}
 	}
 	for _, c := range forecast.Curves(points, isPrice) {
-		ws := WhatIfSeries{Series: c.Series, BestValue: c.Best.Value, BestGain: finite(c.Gain(c.Best)), BestBeyondHistory: c.Best.Warning != "",
+		ws := WhatIfSeries{Series: c.Series, BestValue: c.Best.Value, BestGain: finite(c.Best.Gain()), BestBeyondHistory: c.Best.Warning != "",
 			Elasticity: finite(c.Elasticity)}
 		if c.Within != nil {
-			ws.BestWithinHistory, ws.BestWithinHistoryGain = finite(c.Within.Value), finite(c.Gain(*c.Within))
+			ws.BestWithinHistory, ws.BestWithinHistoryGain = finite(c.Within.Value), finite(c.Within.Gain())
 		}
 		out.Series = append(out.Series, ws)
 	}

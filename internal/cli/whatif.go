@@ -109,10 +109,10 @@ func runWhatif(e *env, f whatifFlags) error {
 		if best.Warning != "" {
 			shown += " (!)"
 			if within != nil {
-				in = fmt.Sprintf("%v (%s)", within.Value, money(c.Gain(*within)))
+				in = fmt.Sprintf("%v (%s)", within.Value, money(within.Gain()))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, shown, money(c.Gain(best)), in)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", id, ps[0].Units, ps[len(ps)-1].Units, el, shown, money(best.Gain()), in)
 		for _, p := range ps {
 			if p.Warning != "" {
 				warned = append(warned, fmt.Sprintf("  %s from %s = %v: %s", id, f.lever, p.Value, p.Warning))
