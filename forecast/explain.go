@@ -65,8 +65,9 @@ type Driver struct {
 	Contribution float64
 }
 
-// Drivers attributes each row's uplift to the features, in units, each
-// row's drivers sorted by absolute size and adding up to its uplift. Only
+// Drivers attributes each row's uplift to the features, in expected units
+// (Result.Expected), each row's drivers sorted by absolute size and adding
+// up to its expected uplift, as forecast reports it. Only
 // what the plan changes gets a share: its levers, and the features that
 // follow them (the series' promotion history, the group's promotion share
 // and discount when peers' levers are set off), never a feature whose
@@ -102,8 +103,8 @@ func (r *Result) Drivers() ([][]Driver, error) {
 		for _, v := range d {
 			raw += v
 		}
-		factor := unit[i]
-		if up := r.Forecast[i] - r.Baseline[i]; math.Abs(raw) > 1e-12 {
+		factor := unit[i] * r.ratio(i)
+		if up := r.Expected[i] - r.BaselineExpected[i]; math.Abs(raw) > 1e-12 {
 			factor = up / raw
 		}
 		var ds []Driver

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"promocast/data"
+	"promocast/interval"
 	"promocast/learn/gbdt"
 	"promocast/model"
 )
@@ -14,7 +15,8 @@ import (
 // TestDriversNameOnlyLevers trains gbdt models, on the target and on its
 // log, on a small panel and checks that the drivers of a plan's uplift name
 // only what the plan changes, the levers and the peer features that follow
-// them, and add up to each row's uplift.
+// them, and add up to each row's expected uplift, as forecast reports it,
+// under a calibration whose ratio differs between the promotion states.
 func TestDriversNameOnlyLevers(t *testing.T) {
 	hist := weeklyFrame(t, 6, 100, 9)
 	p, pr, opt := prepareGBDT(t, hist)
@@ -58,6 +60,8 @@ func TestDriversNameOnlyLevers(t *testing.T) {
 			if name == "effects" {
 				m.Effects = testEffects(m.Features)
 			}
+			bin := []interval.Bin{{Last: true, Quantiles: []float64{-1, 0, 1}, N: 50}}
+			m.Calibration = &interval.Calibration{Levels: []float64{0.1, 0.5, 0.9}, Ratio: 1, Ratios: []float64{1.25, 0.8}, Bins: [2][]interval.Bin{bin, bin}}
 			res, err := m.Forecast(hist, plan.frame(t))
 			if err != nil {
 				t.Fatal(err)
@@ -69,7 +73,7 @@ func TestDriversNameOnlyLevers(t *testing.T) {
 			named := map[string]bool{}
 			explained := 0
 			for i, ds := range drivers {
-				up := res.Forecast[i] - res.Baseline[i]
+				up := res.Expected[i] - res.BaselineExpected[i]
 				sum := 0.0
 				for _, d := range ds {
 					sum += d.Contribution

@@ -28,9 +28,9 @@ type ExplainResponse struct {
 type ExplainRow struct {
 	Series   string   `json:"series"`
 	Period   string   `json:"period"`
-	Forecast float64  `json:"forecast"`
-	Baseline float64  `json:"baseline"`
-	Uplift   float64  `json:"uplift"`
+	Forecast float64  `json:"forecast" doc:"expected units under the plan, as the forecast's expected"`
+	Baseline float64  `json:"baseline" doc:"expected units with every promotion lever off"`
+	Uplift   float64  `json:"uplift" doc:"forecast minus baseline: the drivers and other add up to it"`
 	Drivers  []Driver `json:"drivers" doc:"largest absolute contribution first"`
 	Other    float64  `json:"other" doc:"the contributions of the drivers not listed"`
 	Warnings []string `json:"warnings" doc:"how the row leaves what the series and its group had in training: its uplift is then the model's extrapolation"`
@@ -80,7 +80,7 @@ func (s *Server) explain(r *http.Request, req *ExplainRequest) (*ExplainResponse
 	out := &ExplainResponse{Model: lv.Ref(), Rows: make([]ExplainRow, len(res.Targets))}
 	for i, t := range res.Targets {
 		row := ExplainRow{Series: res.Panel.Series[t.Series].ID, Period: res.Period(i),
-			Forecast: res.Forecast[i], Baseline: res.Baseline[i], Uplift: res.Forecast[i] - res.Baseline[i], Warnings: splitWarnings(res.Warnings[i])}
+			Forecast: res.Expected[i], Baseline: res.BaselineExpected[i], Uplift: res.Expected[i] - res.BaselineExpected[i], Warnings: splitWarnings(res.Warnings[i])}
 		row.Drivers, row.Other = topDrivers(drivers[i], top)
 		out.Rows[i] = row
 		out.Totals.Forecast += row.Forecast

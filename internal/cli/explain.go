@@ -25,7 +25,8 @@ func explainCmd(e *env) *cobra.Command {
 the plan changes: its levers, and the features that follow them (the series'
 promotion history, the group's promotion share and discount as peers' levers
 are set off). Features equal under the plan and in the baseline get nothing,
-and the contributions add up to the uplift, in units. A model with an effect
+and the contributions add up to the uplift in expected units, as forecast
+reports it (its expected − expected_baseline). A model with an effect
 model (what train estimates) splits the uplift over the effect model's lever
 columns by their log-space terms θ·(plan − baseline). Otherwise the trees
 explain it with exact interventional TreeSHAP, the plan's row against its
@@ -68,8 +69,8 @@ func runExplain(e *env, f explainFlags) error {
 		return err
 	}
 	var fc, base float64
-	for i := range res.Forecast {
-		fc, base = fc+res.Forecast[i], base+res.Baseline[i]
+	for i := range res.Expected {
+		fc, base = fc+res.Expected[i], base+res.BaselineExpected[i]
 	}
 	fmt.Fprintf(e.stdout, "plan uplift %+.1f units over %d rows; its drivers:\n", fc-base, len(res.Forecast))
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -115,7 +116,7 @@ func driversFrame(res *forecast.Result, drivers [][]forecast.Driver, top int) *d
 				keys[k].Str = append(keys[k].Str, s.Key[k])
 			}
 			period.Str = append(period.Str, res.Period(i))
-			uplift.Num = append(uplift.Num, res.Forecast[i]-res.Baseline[i])
+			uplift.Num = append(uplift.Num, res.Expected[i]-res.BaselineExpected[i])
 			rank.Num = append(rank.Num, float64(r+1))
 			feat.Str = append(feat.Str, d.Feature)
 			contrib.Num = append(contrib.Num, d.Contribution)
