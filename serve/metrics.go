@@ -73,6 +73,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap gives http.ResponseController the writer underneath (to flush a
+// deadline's answer, admission.run).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // instrument counts and times requests under a route label (the route's
 // path pattern, never the raw URL, so labels stay few).
 func (m *metrics) instrument(route string, next http.Handler) http.Handler {

@@ -97,9 +97,12 @@ func JSONRoute[Req, Resp any](method, path, summary string, scope Scope, limits 
 		var resp *Resp
 		var err error
 		if a := admissionFrom(r); a != nil {
-			var out any
-			out, err = a.run(r, func(r *http.Request) (any, error) { return fn(r, &req) })
+			out, answered, werr := a.run(w, r, func(r *http.Request) (any, error) { return fn(r, &req) })
+			if answered {
+				return // past the deadline: answered 503 already
+			}
 			resp, _ = out.(*Resp)
+			err = werr
 		} else {
 			resp, err = fn(r, &req)
 		}
