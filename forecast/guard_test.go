@@ -204,7 +204,8 @@ func guardScorer(t *testing.T) *Scorer {
 
 // TestGuardSeriesAndGroup checks the warnings against the series' own
 // history and its group's: a deeper discount, a display share beyond the
-// series' range, a lever a series never had on.
+// series' range, a lever a series never had on, a forecast beyond the
+// series' best period.
 func TestGuardSeriesAndGroup(t *testing.T) {
 	hist := guardFrame(t)
 	m := discountTrained(t, guardSpec, hist)
@@ -223,7 +224,8 @@ func TestGuardSeriesAndGroup(t *testing.T) {
 	}{
 		{row{"A", 1.8, 0.2}, ""},
 		{row{"A", 1.6, 0}, "discount 20% deeper than this series ever had (max 10%, its category x up to 30%)"},
-		{row{"A", 1.2, 0}, "discount 40% deeper than any in training (max 30%)"},
+		// 40% off also sells more than 1.5× the series' best period.
+		{row{"A", 1.2, 0}, "discount 40% deeper than any in training (max 30%); expected 22 units, 1.8× the most this series sold in a period of its history (12): beyond anything it showed"},
 		{row{"A", 2, 0.5}, "display = 0.5 outside this series' range [0, 0.3] (its category x had [0, 0.8])"},
 		{row{"C", 1.6, 0}, "series never promoted in training; discount 20% deeper than this series (max 0%) and its category y (max 0%) ever had"},
 		{row{"C", 2, 0.5}, "series never promoted in training; display = 0.5: this series never had display on in training, and its category y's [0, 0]"},

@@ -67,6 +67,33 @@ type Result struct {
 	ratios  []float64 // each row's ratio of expected units to the point; nil for 1
 }
 
+// peakFactor is how far above the most a series sold in a period of its
+// history a row's expected units may go before the row is warned about
+// (Scorer.warnPeaks).
+const peakFactor = 1.5
+
+// warnPeaks adds a warning to every row whose expected units are more than
+// peakFactor times the most its series sold in a period of the history: a
+// forecast past anything the series showed rests on the model's reading of
+// its levers, or of a trend, beyond the data, whatever the levers' own
+// guard rails say (the Breakfast plan of the README, 20% off with feature
+// and display on its top products, has no such row).
+func (sc *Scorer) warnPeaks(res *Result) {
+	for i, t := range res.Targets {
+		hi, ok := sc.index[res.Panel.Series[t.Series].ID]
+		if !ok {
+			continue
+		}
+		if peak, e := sc.peak[hi], res.Expected[i]; peak > 0 && e > peakFactor*peak {
+			w := fmt.Sprintf("expected %.0f units, %.1f× the most this series sold in a period of its history (%.0f): beyond anything it showed", e, e/peak, peak)
+			if res.Warnings[i] != "" {
+				w = res.Warnings[i] + "; " + w
+			}
+			res.Warnings[i] = w
+		}
+	}
+}
+
 // ratio is row i's ratio of expected units to the point forecast
 // (Calibration.RatioOf its promotion state), 1 without a calibration.
 func (r *Result) ratio(i int) float64 {
@@ -105,6 +132,9 @@ type Scorer struct {
 	// panel of a Result; last is each series' last period with a target.
 	stubs []*panel.Series
 	last  []int
+	// peak is each series' most units in a period of the history
+	// (warnPeaks).
+	peak []float64
 	// groups are the features' column groups, checks the baseline's
 	// guard rails, levers the spec's levers with their known columns, and
 	// price, unitCost and fixedCost the columns a Result's money reads.
@@ -151,10 +181,15 @@ func (m *Model) PanelScorer(p *panel.Panel) (*Scorer, error) {
 	if sc.levers, err = m.leverColumns(); err != nil {
 		return nil, err
 	}
-	sc.stubs, sc.last = make([]*panel.Series, len(p.Series)), make([]int, len(p.Series))
+	sc.stubs, sc.last, sc.peak = make([]*panel.Series, len(p.Series)), make([]int, len(p.Series)), make([]float64, len(p.Series))
 	for si, s := range p.Series {
 		sc.stubs[si] = &panel.Series{Key: s.Key, ID: s.ID, Start: s.Start, Static: s.Static}
 		sc.last[si] = lastObserved(s)
+		for _, y := range s.Y {
+			if y > sc.peak[si] {
+				sc.peak[si] = y
+			}
+		}
 	}
 	sc.groups, sc.checks = sc.base.Groups(), m.baselineChecks()
 	sc.price = m.knownColumn(m.Spec.PriceColumn())
@@ -346,6 +381,7 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 		sc.checks.add(XB, res.Warnings)
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
+	defer sc.warnPeaks(res)
 	res.Expected, res.BaselineExpected = res.Forecast, res.Baseline
 	if c := m.Calibration; c != nil {
 		res.Expected, res.BaselineExpected = make([]float64, len(targets)), make([]float64, len(targets))
