@@ -63,9 +63,9 @@ type OptimizeRow struct {
 	// value: a flag option sets the largest value the series had in
 	// training (its group's when it never had the lever on).
 	Levers   map[string]float64 `json:"levers" doc:"the chosen values of the levers with a numeric off value"`
-	Forecast float64            `json:"forecast"`
-	Baseline float64            `json:"baseline"`
-	Uplift   float64            `json:"uplift"`
+	Forecast float64            `json:"forecast" doc:"expected units under the chosen plan, as the plans' totals take them"`
+	Baseline float64            `json:"baseline" doc:"expected units with every promotion lever off"`
+	Uplift   float64            `json:"uplift" doc:"forecast minus baseline"`
 	Warnings []string           `json:"warnings" doc:"how the chosen row leaves what the series and its group had in training"`
 }
 
@@ -261,7 +261,7 @@ func (s *Server) optimize(r *http.Request, req *OptimizeRequest) (*OptimizeRespo
 			}
 		}
 		out.Rows[i] = OptimizeRow{Series: ch.Panel.Series[t.Series].ID, Period: ch.Period(i), Option: res.Names[i],
-			Price: finite(ch.Price[i]), Levers: levers, Forecast: ch.Forecast[i], Baseline: ch.Baseline[i], Uplift: ch.Forecast[i] - ch.Baseline[i],
+			Price: finite(ch.Price[i]), Levers: levers, Forecast: ch.Expected[i], Baseline: ch.BaselineExpected[i], Uplift: ch.Expected[i] - ch.BaselineExpected[i],
 			Warnings: splitWarnings(ch.Warnings[i])}
 	}
 	out.Constraints = constraints(st, res)

@@ -170,8 +170,8 @@ func TestOptimizeMatchesPlanPackage(t *testing.T) {
 	}
 	promoted := map[string]int{}
 	for i, r := range got.Rows {
-		if r.Option != want.Names[i] || r.Forecast != want.Chosen.Forecast[i] {
-			t.Errorf("row %d: %s %v, package %s %v", i, r.Option, r.Forecast, want.Names[i], want.Chosen.Forecast[i])
+		if r.Option != want.Names[i] || r.Forecast != want.Chosen.Expected[i] {
+			t.Errorf("row %d: %s %v, package %s %v", i, r.Option, r.Forecast, want.Names[i], want.Chosen.Expected[i])
 		}
 		if r.Option != "off" {
 			promoted[fmt.Sprint(rows[i]["sku"])]++
