@@ -381,7 +381,6 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 		sc.checks.add(XB, res.Warnings)
 	}
 	res.xf, res.xb, res.scales = XF, XB, scales
-	defer sc.warnPeaks(res)
 	res.Expected, res.BaselineExpected = res.Forecast, res.Baseline
 	if c := m.Calibration; c != nil {
 		res.Expected, res.BaselineExpected = make([]float64, len(targets)), make([]float64, len(targets))
@@ -402,6 +401,7 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 			}
 		}
 	}
+	sc.warnPeaks(res)
 	return res, nil
 }
 

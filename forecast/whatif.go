@@ -39,7 +39,7 @@ type Point struct {
 	PointUnits float64
 	// RefRevenue and RefMargin are the sweep's one reference, the revenue
 	// and margin of its first value's baseline, taken at this value's
-	// ratios: a curve's gains (Curve.Gain) are measured from them, so a
+	// ratios: a point's gain (Gain) is measured from them, so a
 	// ratio that differs between the promotion states is not credited to
 	// the lever (as the optimiser measures its options).
 	RefRevenue, RefMargin float64

@@ -88,7 +88,7 @@ func runWhatif(e *env, f whatifFlags) error {
 	isPrice := rule.IsPrice()
 	curves := forecast.Curves(points, isPrice)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	gain := "incr. margin there" // over the baseline of the sweep's first value (Curve.Gain)
+	gain := "incr. margin there" // over the baseline of the sweep's first value (Point.Gain)
 	if mf.Model.Spec.Cost.UnitCost == "" {
 		gain = "incr. revenue there"
 	}
