@@ -335,3 +335,30 @@ func TestEffectColumnAfter(t *testing.T) {
 		t.Error("Check accepts a promotion flag beyond the features")
 	}
 }
+
+// TestWarnRises warns on a row within its series' history whose forecast
+// rose from the trees' to the effect model's uplift, and on no other.
+func TestWarnRises(t *testing.T) {
+	res := &Result{
+		Forecast: []float64{10, 8, 12, 9}, Baseline: []float64{0, 3, 0, 0},
+		Expected: []float64{20, 16, 24, 18}, BaselineExpected: []float64{0, 6, 0, 0},
+		Warnings: []string{"", "", "", "a deeper discount"},
+		beyond:   []bool{false, false, true, false}, ratios: []float64{2, 2, 2, 2},
+	}
+	trees := []float64{5, 8, 4, 3}
+	warnRises(res, trees)
+	want := []string{
+		"the effect model's uplift (20 expected units) is above the trees' forecast of the row (10): the forecast rises to it, with a baseline of 0; the two models disagree about this promotion",
+		"", "",
+		"a deeper discount; the effect model's uplift (18 expected units) is above the trees' forecast of the row (6): the forecast rises to it, with a baseline of 0; the two models disagree about this promotion",
+	}
+	for i, w := range want {
+		if res.Warnings[i] != w {
+			t.Errorf("row %d: warning %q, want %q", i, res.Warnings[i], w)
+		}
+	}
+	warnRises(res, nil)
+	if res.Warnings[1] != "" {
+		t.Errorf("without an effect model: %q", res.Warnings[1])
+	}
+}
