@@ -132,12 +132,13 @@ type WhatIfPoint struct {
 // WhatIfSeries sums up one series' response curve.
 type WhatIfSeries struct {
 	Series string `json:"series"`
-	// Elasticity is the fitted price elasticity (price levers only).
+	// Elasticity is the fitted price elasticity (price levers only), of
+	// the point forecasts.
 	Elasticity *float64 `json:"elasticity,omitempty"`
-	// BestValue maximises the forecast margin (revenue without costs);
-	// BestGain is its margin over the baseline of the sweep's first value
-	// (the lever off when the sweep starts there), one reference for every
-	// value.
+	// BestValue gains most margin (revenue without costs) over the
+	// baseline of the sweep's first value (the lever off when the sweep
+	// starts there), one reference for every value taken at the value's
+	// calibration ratio (forecast.Point.Gain); BestGain is that gain.
 	BestValue float64  `json:"best_value"`
 	BestGain  *float64 `json:"best_gain,omitempty"`
 	// BestBeyondHistory says the best value is one the series (and its
