@@ -111,7 +111,7 @@ func (d *Dataset) read(path string, r role) (*data.Frame, error) {
 	if r != stock {
 		types[d.Spec.Time.Column], roles[d.Spec.Time.Column] = data.String, "time column"
 		for _, k := range d.Spec.Known {
-			types[k], roles[k] = data.Number, "known covariate"
+			types[k], roles[k] = data.Number, d.Spec.KnownRole(k)
 		}
 	}
 	if r == history {

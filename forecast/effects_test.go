@@ -348,9 +348,9 @@ func TestWarnRises(t *testing.T) {
 	trees := []float64{5, 8, 4, 3}
 	warnRises(res, trees)
 	want := []string{
-		"the effect model's uplift (20 expected units) is above the trees' forecast of the row (10): the forecast rises to it, with a baseline of 0; the two models disagree about this promotion",
+		"the effect model's uplift, 20 expected units, is above the trees' whole forecast of the row, 10 expected units: the forecast rises to the uplift, with a baseline of 0; the two models disagree about this promotion",
 		"", "",
-		"a deeper discount; the effect model's uplift (18 expected units) is above the trees' forecast of the row (6): the forecast rises to it, with a baseline of 0; the two models disagree about this promotion",
+		"a deeper discount; the effect model's uplift, 18 expected units, is above the trees' whole forecast of the row, 6 expected units: the forecast rises to the uplift, with a baseline of 0; the two models disagree about this promotion",
 	}
 	for i, w := range want {
 		if res.Warnings[i] != w {

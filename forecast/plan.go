@@ -426,7 +426,7 @@ func warnRises(res *Result, trees []float64) {
 		if res.Forecast[i] <= trees[i] || res.Baseline[i] != 0 || res.beyond != nil && res.beyond[i] {
 			continue
 		}
-		w := fmt.Sprintf("the effect model's uplift (%.0f expected units) is above the trees' forecast of the row (%.0f): the forecast rises to it, with a baseline of 0; the two models disagree about this promotion",
+		w := fmt.Sprintf("the effect model's uplift, %.0f expected units, is above the trees' whole forecast of the row, %.0f expected units: the forecast rises to the uplift, with a baseline of 0; the two models disagree about this promotion",
 			res.Expected[i]-res.BaselineExpected[i], res.ratio(i)*trees[i])
 		if res.Warnings[i] != "" {
 			w = res.Warnings[i] + "; " + w

@@ -229,7 +229,7 @@ func lookup(f *data.Frame, sp *spec.Spec, withTarget bool, rules map[string]plan
 		c.keys = append(c.keys, col)
 	}
 	for _, k := range sp.Known {
-		col, err := f.NeedNumber(k, "known covariate")
+		col, err := f.NeedNumber(k, sp.KnownRole(k))
 		if err != nil {
 			return nil, err
 		}

@@ -454,3 +454,26 @@ func appendMissing(list []string, s string) []string {
 	}
 	return append(list, s)
 }
+
+// KnownRole names what known column name is for, for messages about a
+// plan or history that lacks it: the spec's cost column, a promotion
+// lever, a lever's off column, the price, or a known covariate.
+func (s *Spec) KnownRole(name string) string {
+	switch name {
+	case s.Cost.UnitCost:
+		return "known covariate: the spec's cost.unit_cost, which money and margins need in every row"
+	case s.Cost.FixedCost:
+		return "known covariate: the spec's cost.fixed_cost, which money and margins need in every row"
+	}
+	if rules, err := s.Levers(); err == nil {
+		for _, r := range rules {
+			switch {
+			case r.Name == name:
+				return "known covariate: a promotion lever"
+			case r.Kind == OffColumn && r.Column == name:
+				return "known covariate: the off value of the promotion lever " + r.Name
+			}
+		}
+	}
+	return "known covariate"
+}

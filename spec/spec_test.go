@@ -188,3 +188,25 @@ func TestPriceColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownRole names what a known column is for, so that a plan lacking
+// the cost column says why it needs it.
+func TestKnownRole(t *testing.T) {
+	s, err := Parse([]byte("time: {column: w, frequency: week}\nkeys: [k]\ntarget: y\nknown: [temp]\n" +
+		"promotion:\n  price: {off: regular}\n  display: {off: 0}\ncost: {unit_cost: c, fixed_cost: slot}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for col, want := range map[string]string{
+		"c":       "known covariate: the spec's cost.unit_cost, which money and margins need in every row",
+		"slot":    "known covariate: the spec's cost.fixed_cost, which money and margins need in every row",
+		"price":   "known covariate: a promotion lever",
+		"display": "known covariate: a promotion lever",
+		"regular": "known covariate: the off value of the promotion lever price",
+		"temp":    "known covariate",
+	} {
+		if got := s.KnownRole(col); got != want {
+			t.Errorf("KnownRole(%q) = %q, want %q", col, got, want)
+		}
+	}
+}

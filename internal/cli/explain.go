@@ -83,7 +83,7 @@ func runExplain(e *env, f explainFlags) error {
 	}
 	tw.Flush()
 	if n := countNonEmpty(res.Warnings); n > 0 {
-		fmt.Fprintf(e.stdout, "%d rows leave what their series (and group) had in training: their uplift is the model's extrapolation (forecast writes why, in its warnings column)\n", n)
+		fmt.Fprintf(e.stdout, "%d rows have warnings: their uplift is the model's extrapolation beyond what their series (and group) had in training, or the two models disagree about it (forecast writes why, in its warnings column)\n", n)
 	}
 	if f.out == "" {
 		return nil

@@ -76,7 +76,7 @@ func runForecast(e *env, f forecastFlags) error {
 	}
 	fmt.Fprintf(e.stdout, "forecast %d rows; wrote %s\n", len(res.Forecast), f.out)
 	if n := countNonEmpty(res.Warnings); n > 0 {
-		fmt.Fprintf(e.stdout, "%d rows have warnings (what lies outside the training history, where the models disagree): see their warnings column\n", n)
+		fmt.Fprintf(e.stdout, "%d rows have warnings (beyond what their series and group had in training, or where the two models disagree): see their warnings column\n", n)
 	}
 	if c := mf.Model.Calibration; c != nil && (c.RatioOf(false) != 1 || c.RatioOf(true) != 1) {
 		fmt.Fprintf(e.stdout, "units below are expected units: the point forecasts × %.3f (× %.3f where promoted), the calibration backtest's ratio of actuals to forecasts (the file has both)\n",

@@ -86,7 +86,7 @@ func TestTunaInferredPriceGuardRails(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs = run(t, "explain", "--model", m, "--data", data, "--spec", sp, "--plan", deep)
-	if code != exitOK || !strings.Contains(out, "rows leave what their series (and group) had in training") {
+	if code != exitOK || !strings.Contains(out, "rows have warnings: their uplift is the model's extrapolation beyond what their series (and group) had in training") {
 		t.Errorf("explain at 30%% off exited %d without saying which rows are extrapolated: %s %s", code, out, errs)
 	}
 	code, out, errs = run(t, "effects", "--model", m, "--data", data, "--spec", sp)

@@ -204,7 +204,7 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	fmt.Fprintf(w, "\ngain of the chosen plan: %s over no promotion, %s over your plan; wrote %s\n",
 		money(gain(mc)), money(gain(mc)-gain(mu)), f.out)
 	if warned := countNonEmpty(chosen.Warnings); warned > 0 {
-		fmt.Fprintf(w, "%d chosen rows leave what their series (and group) had in training, the model's extrapolation: see their warnings column\n", warned)
+		fmt.Fprintf(w, "%d chosen rows have warnings (beyond what their series and group had in training, or where the two models disagree): see their warnings column\n", warned)
 	}
 	return nil
 }
