@@ -561,8 +561,8 @@ func TestWhatIfSweepsOneSeries(t *testing.T) {
 			calCurve.Elasticity, calCurve.Best.Value, curve.Elasticity, curve.Best.Value)
 	}
 	m.Calibration = nil
-	if _, err := m.WhatIf(hist, plan, Sweep{Lever: "colour", Values: []float64{1}}); err == nil {
-		t.Error("an unknown lever was accepted")
+	if _, err := m.WhatIf(hist, plan, Sweep{Lever: "colour", Values: []float64{1}}); err == nil || !strings.Contains(err.Error(), "expected one of feature, price") {
+		t.Errorf("an unknown lever: error %v, want one naming the spec's levers", err)
 	}
 	// A flag swept below its off value is refused, naming the value.
 	_, err = m.WhatIf(hist, plan, Sweep{Lever: "feature", Values: []float64{0, -1}})

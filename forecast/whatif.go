@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"promocast/data"
 	"promocast/feature"
@@ -75,7 +76,11 @@ func (sc *Scorer) WhatIf(plan *data.Frame, sw Sweep) ([]Point, error) {
 		}
 	}
 	if !found {
-		return nil, fmt.Errorf("%q is not a promotion lever of the spec", sw.Lever)
+		names := make([]string, len(rules))
+		for k, r := range rules {
+			names[k] = r.Name
+		}
+		return nil, fmt.Errorf("%q is not a promotion lever of the spec: expected one of %s", sw.Lever, strings.Join(names, ", "))
 	}
 	if len(sw.Values) == 0 {
 		return nil, fmt.Errorf("what-if needs at least one value to try")

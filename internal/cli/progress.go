@@ -9,13 +9,14 @@ import (
 
 // progress shows long work: a bar on a terminal, plain lines otherwise.
 type progress struct {
-	bar  *progressbar.ProgressBar
-	w    io.Writer
-	desc string
+	bar         *progressbar.ProgressBar
+	w           io.Writer
+	desc        string
+	done, total int
 }
 
 func newProgress(w io.Writer, total int, desc string) *progress {
-	p := &progress{w: w, desc: desc}
+	p := &progress{w: w, desc: desc, total: total}
 	if isTerminal(w) {
 		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(desc),
 			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
@@ -23,17 +24,24 @@ func newProgress(w io.Writer, total int, desc string) *progress {
 	return p
 }
 
-// step reports one more unit done, with a note such as "ridge fold 3/12".
+// step reports one more unit done, with a note such as "ridge fold 3/12"
+// (or none); off a terminal it writes a line such as "calibration 3/24:
+// ridge fold 3/12".
 func (p *progress) step(note string) {
+	p.done++
 	if p.bar != nil {
 		p.bar.Describe(p.desc + " " + note)
 		p.bar.Add(1)
 		return
 	}
-	fmt.Fprintf(p.w, "%s %s\n", p.desc, note)
+	if note == "" {
+		fmt.Fprintf(p.w, "%s %d/%d\n", p.desc, p.done, p.total)
+		return
+	}
+	fmt.Fprintf(p.w, "%s %d/%d: %s\n", p.desc, p.done, p.total, note)
 }
 
-func (p *progress) done() {
+func (p *progress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 	}
@@ -59,6 +67,6 @@ func (c *counted) update(note string, _, total int) {
 
 func (c *counted) done() {
 	if c.bar != nil {
-		c.bar.done()
+		c.bar.finish()
 	}
 }

@@ -335,10 +335,10 @@ at probability 0.5 for classification.`,
 			if err != nil {
 				return err
 			}
-			prog := newProgress(e.stderr, folds, "cv "+c.Learner)
+			prog := newProgress(e.stderr, folds, "cv "+c.Learner+" fold")
 			res, err := tabular.CrossValidate(fr, c, tabular.CVOptions{Folds: folds, Seed: f.seed,
-				Progress: func(i, k int) { prog.step(fmt.Sprintf("fold %d/%d", i, k)) }})
-			prog.done()
+				Progress: func(int, int) { prog.step("") }})
+			prog.finish()
 			if err != nil {
 				return err
 			}

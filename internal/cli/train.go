@@ -99,9 +99,13 @@ func runTrain(e *env, f trainFlags) error {
 	}
 	if d := res.Default; d != nil && res.Chosen != nil && res.Chosen.Model == ensemble.DefaultName {
 		names, weights, wape := d.Choice()
-		fmt.Fprintf(e.stdout, "default model: the mean of the candidates within %.0f%% of the best calibration error:", 100*ensemble.BestTrim)
+		fmt.Fprintf(e.stdout, "default model: the mean of the candidates whose calibration error is within %.0f%% of the best; weights:", 100*ensemble.BestTrim)
 		for k, n := range names {
-			fmt.Fprintf(e.stdout, " %s (WAPE %.1f%%, weight %.2f)", n, 100*wape[k], weights[k])
+			sep := ","
+			if k == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(e.stdout, "%s %s %.2f (WAPE %.1f%%)", sep, n, weights[k], 100*wape[k])
 		}
 		fmt.Fprintln(e.stdout)
 		if sc := d.PointScale(); sc != 1 {
