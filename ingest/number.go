@@ -3,6 +3,7 @@ package ingest
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"promocast/data"
 )
@@ -14,10 +15,19 @@ func isMissing(b []byte) bool {
 }
 
 // expectedNumber says what a cell that is not a number should have been:
-// "a finite number" for an infinity or a number too large for float64.
+// "a finite number" for an infinity or a number too large for float64,
+// and how to write it for a number with a comma (a decimal comma, "0,8",
+// or a thousands separator, "1,234").
 func expectedNumber(b []byte) string {
 	if v, _ := strconv.ParseFloat(string(b), 64); math.IsInf(v, 0) {
 		return "a finite number"
+	}
+	if s := string(b); strings.Contains(s, ",") {
+		_, point := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+		_, none := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+		if point == nil || none == nil {
+			return "a number: write decimals with a point and no thousands separators (1234.5)"
+		}
 	}
 	return "a number"
 }

@@ -208,6 +208,8 @@ promotion: {price: {off: regular_price}, feature: {off: 0}}
 		{0.8, 0, 0, "plan.csv: row 2 (line 3), column regular_price: price is 0: expected a positive price"},
 		// A flag below its off value is no promotion.
 		{0.8, 1, -1, "plan.csv: row 2 (line 3), column feature: lever is -1: expected 0 (off) or more: the lever is on above its off value"},
+		// A missing cell (NA, empty) is named as missing.
+		{0.8, 1, math.NaN(), "plan.csv: row 2 (line 3), column feature: missing (empty, NA, N/A, NaN or null): a plan must give every known covariate a value"},
 		{0.8, 1, 0.5, ""},
 		{0.8, 1, 0, ""},
 	} {

@@ -80,7 +80,7 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 func planKnown(plan *data.Frame, col *data.Column, rule planRule, r int) (float64, error) {
 	if col.Missing(r) {
 		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
-			Err: fmt.Errorf("empty: a plan must give every known covariate")}
+			Err: fmt.Errorf("missing (empty, NA, N/A, NaN or null): a plan must give every known covariate a value")}
 	}
 	if err := checkKnown(plan, col, r); err != nil {
 		return 0, err
