@@ -168,6 +168,11 @@ func TestExplainAndWhatif(t *testing.T) {
 	if err != nil || strings.Count(string(b), "\n") < 5 {
 		t.Fatalf("curves: %v\n%s", err, b)
 	}
+	// A price lever's sweep values are discount depths, and the file has
+	// each value's gain over the sweep's reference, as the table ranks them.
+	if want := "series,price_discount,units,baseline,uplift,revenue,incremental_revenue,margin,incremental_margin,gain,promotion_cost,roi,warnings\n"; !strings.HasPrefix(string(b), want) {
+		t.Errorf("curves header %q, want %q", strings.SplitN(string(b), "\n", 2)[0], want)
+	}
 	if code, _, _ := run(t, "whatif", "--model", m, "--data", h, "--plan", p, "--lever", "colour"); code != exitFailure {
 		t.Errorf("whatif on an unknown lever exited %d", code)
 	}

@@ -125,7 +125,7 @@ func runWhatif(e *env, f whatifFlags) error {
 		fmt.Fprintf(e.stdout, "\nbeyond the history (the model extrapolates; (!) marks a best value there):\n%s\n", strings.Join(warned, "\n"))
 	}
 	if f.out != "" {
-		if err := export.Write(f.out, pointsFrame(f.lever, points)); err != nil {
+		if err := export.Write(f.out, pointsFrame(f.lever, isPrice, points)); err != nil {
 			return err
 		}
 	}
@@ -149,16 +149,25 @@ func runWhatif(e *env, f whatifFlags) error {
 	return nil
 }
 
-func pointsFrame(lever string, points []forecast.Point) *data.Frame {
+// pointsFrame is the curves file: per series and sweep value (for a price
+// lever the discount depth, in a column named LEVER_discount) the expected
+// units, baseline and money, the increments over each value's own
+// baseline, gain over the sweep's one reference (Point.Gain, what the
+// best value maximises) and the value's warning.
+func pointsFrame(lever string, isPrice bool, points []forecast.Point) *data.Frame {
 	cols := []*data.Column{{Name: "series", Kind: data.String}}
-	names := []string{strings.ReplaceAll(lever, " ", "_"), "units", "baseline", "uplift", "revenue", "incremental_revenue", "margin", "incremental_margin", "promotion_cost", "roi"}
+	first := strings.ReplaceAll(lever, " ", "_")
+	if isPrice {
+		first += "_discount"
+	}
+	names := []string{first, "units", "baseline", "uplift", "revenue", "incremental_revenue", "margin", "incremental_margin", "gain", "promotion_cost", "roi"}
 	for _, n := range names {
 		cols = append(cols, &data.Column{Name: n, Kind: data.Number})
 	}
 	for _, p := range points {
 		cols[0].Str = append(cols[0].Str, p.Series)
 		for k, v := range []float64{p.Value, p.Units, p.Baseline, p.Units - p.Baseline, p.Revenue, p.Revenue - p.BaselineRevenue, p.Margin,
-			p.Margin - p.BaselineMargin, p.PromotionCost, p.ROI()} {
+			p.Margin - p.BaselineMargin, p.Gain(), p.PromotionCost, p.ROI()} {
 			cols[k+1].Num = append(cols[k+1].Num, v)
 		}
 	}
