@@ -38,7 +38,7 @@ func inspectCmd(e *env) *cobra.Command {
 			w := e.stdout
 			fmt.Fprintf(w, "model file   %s (format %s version %d, checksum verified)\n", args[0], modelfile.Format, modelfile.Version)
 			fmt.Fprintf(w, "learner      %s\n", m.Kind)
-			fmt.Fprintf(w, "forecasts    periods %d..%d after the origin (gap %d, horizon %d)\n", m.Gap+1, m.Gap+m.Horizon, m.Gap, m.Horizon)
+			fmt.Fprintf(w, "forecasts    up to %d periods after the origin, trained for %d..%d (gap %d, horizon %d)\n", m.Gap+m.Horizon, m.Gap+1, m.Gap+m.Horizon, m.Gap, m.Horizon)
 			fmt.Fprintf(w, "trained on   %d rows of %d series, %s .. %s (%s)\n", m.Rows, m.Series, m.TrainFirst, m.TrainLast, m.Spec.Time.Frequency)
 			fmt.Fprintf(w, "time         %s\n", m.Spec.Time.Column)
 			fmt.Fprintf(w, "keys         %s\n", strings.Join(m.Spec.Keys, ", "))

@@ -27,9 +27,11 @@ func trainCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train --data HISTORY --spec SPEC.yaml --out MODEL",
 		Short: "Train a forecast model on a sales history",
-		Long: `Train one global model across every series of a history. The model forecasts
-periods gap+1 .. gap+horizon after the history's end, so train it with the
-horizon and gap your plans need.`,
+		Long: `Train one global model across every series of a history. The model is
+trained for periods gap+1 .. gap+horizon after the history's end (its
+features read no sales of the gap's periods) and forecasts any period up to
+gap+horizon ahead: a plan row in the gap is read like the first period
+after it. Train it with the horizon and gap your plans need.`,
 		Example: `  promocast train --data sales.csv.gz --spec spec.yaml --model ridge --horizon 4 --out model.json
   promocast train --data sales.parquet --spec spec.yaml --horizon 2 --gap 1 --out model.json`,
 		Args: cobra.NoArgs,
