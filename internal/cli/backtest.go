@@ -112,8 +112,12 @@ func runBacktest(e *env, f backtestFlags) error {
 		return err
 	}
 	p, reports, board := c.Panel, c.Reports, c.Board
-	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n\n",
+	fmt.Fprintf(e.stdout, "backtest: %d series, %d folds × horizon %d, gap %d (origins %s .. %s)\n",
 		len(p.Series), f.folds, f.horizon, f.gap, reports[0].Folds[0].Origin, reports[0].Folds[len(reports[0].Folds)-1].Origin)
+	if cells, n := len(p.Series)*f.folds*f.horizon, reports[0].Overall.N; n < cells {
+		fmt.Fprintf(e.stdout, "scored %d of the folds' %d series × period cells: the others have no sales recorded (missing periods, series that start late or end early)\n", n, cells)
+	}
+	fmt.Fprintln(e.stdout)
 	writeLeaderboard(e.stdout, reports)
 	fmt.Fprintln(e.stdout, "\n"+maseNote)
 	writeSegments(e.stdout, reports)

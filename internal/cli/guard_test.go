@@ -160,3 +160,21 @@ func TestShortHistorySaysWhichFlag(t *testing.T) {
 		t.Errorf("train on 40 periods with a horizon of 45 exited %d: %s", code, errs)
 	}
 }
+
+// TestBacktestSaysWhatItScored says how many of the folds' series × period
+// cells a backtest scored when the history has holes: tuna's last weeks
+// have runs of missing weeks.
+func TestBacktestSaysWhatItScored(t *testing.T) {
+	data := shareddata.Path(t, "tuna", "tuna.csv")
+	sp := filepath.Join(t.TempDir(), "tuna.yaml")
+	if err := os.WriteFile(sp, []byte(tunaSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "backtest", "--data", data, "--spec", sp, "--folds", "12", "--horizon", "4", "--gap", "1", "--models", "seasonal_naive")
+	if code != exitOK {
+		t.Fatalf("backtest exited %d: %s %s", code, out, errs)
+	}
+	if !strings.Contains(out, "of the folds' 336 series × period cells: the others have no sales recorded") {
+		t.Errorf("backtest does not say what it scored:\n%s", out)
+	}
+}
