@@ -42,9 +42,9 @@ type ForecastRow struct {
 	Series   string            `json:"series" doc:"series ID: the keys joined by |"`
 	Keys     map[string]string `json:"keys"`
 	Period   string            `json:"period"`
-	Forecast float64           `json:"forecast" doc:"units under the plan"`
-	Baseline float64           `json:"baseline" doc:"units with every promotion lever off"`
-	Uplift   float64           `json:"uplift"`
+	Forecast float64           `json:"forecast" doc:"the model's point forecast of units under the plan (what its backtest scores: a median for a log-target model); expected is what sums, money and totals use"`
+	Baseline float64           `json:"baseline" doc:"the point forecast of units with every promotion lever off"`
+	Uplift   float64           `json:"uplift" doc:"forecast minus baseline, in point units; expected minus expected_baseline is the uplift the totals add up"`
 	// Expected and ExpectedBaseline are the expected units (see
 	// forecast.Result.Expected); money and totals are taken on them.
 	Expected         float64    `json:"expected" doc:"expected units under the plan: the point forecast times the calibration backtest's ratio of actuals to forecasts in the row's promotion state; money and totals use it"`
@@ -53,7 +53,7 @@ type ForecastRow struct {
 	Parts            Parts      `json:"parts"`
 	Quantiles        *Quantiles `json:"quantiles,omitempty"`
 	Money            *Money     `json:"money,omitempty" doc:"absent when the spec names no price"`
-	Warnings         []string   `json:"warnings" doc:"what in the row lies outside the training history"`
+	Warnings         []string   `json:"warnings" doc:"what in the row lies outside the training history, or where the trees and the effect model disagree about its promotion"`
 }
 
 // Parts split a row's uplift; they add up to it (see forecast.Parts).
