@@ -194,6 +194,10 @@ func TestOptimizeAndInventory(t *testing.T) {
 	if strings.Contains(out, "left -") {
 		t.Errorf("a constraint has negative slack:\n%s", out)
 	}
+	// The demo's plan gives away far more than 500: the report says so.
+	if !strings.Contains(out, "is over the budget of 500 the chosen plan keeps to") {
+		t.Errorf("the report does not say the user's plan is over the budget:\n%s", out)
+	}
 	b, err := os.ReadFile(chosen)
 	if err != nil || !strings.Contains(strings.SplitN(string(b), "\n", 2)[0], "option") {
 		t.Fatalf("chosen plan lacks the option column: %v", err)

@@ -203,6 +203,9 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	}
 	fmt.Fprintf(w, "\ngain of the chosen plan: %s over no promotion, %s over your plan; wrote %s\n",
 		money(gain(mc)), money(gain(mc)-gain(mu)), f.out)
+	if mu.PromotionCost > f.budget {
+		fmt.Fprintf(w, "your plan's promotion cost, %.0f, is over the budget of %.0f the chosen plan keeps to\n", mu.PromotionCost, f.budget)
+	}
 	if warned := countNonEmpty(chosen.Warnings); warned > 0 {
 		fmt.Fprintf(w, "%d chosen rows have warnings (beyond what their series and group had in training, or where the two models disagree): see their warnings column\n", warned)
 	}
