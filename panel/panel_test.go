@@ -283,3 +283,21 @@ func ids(p *Panel) []string {
 	}
 	return out
 }
+
+// A plan series the panel lacks is named with the closest series the
+// panel has when one is close, and alone when none is.
+func TestNoHistoryNamesTheClosestSeries(t *testing.T) {
+	p := &Panel{Series: []*Series{{ID: "Star Kist 6 oz"}, {ID: "Geisha 6 oz"}, {ID: "HH Chunk Lite 6.5 oz"}}}
+	for id, want := range map[string]string{
+		"Star Kist 6oz": `series "Star Kist 6oz" has no history: promocast forecasts series it has seen (did you mean "Star Kist 6 oz"?)`,
+		"geisha 6 oz":   `series "geisha 6 oz" has no history: promocast forecasts series it has seen (did you mean "Geisha 6 oz"?)`,
+		"Bumble Bee":    `series "Bumble Bee" has no history: promocast forecasts series it has seen`,
+	} {
+		if got := p.noHistory(id).Error(); got != want {
+			t.Errorf("%q: %q, want %q", id, got, want)
+		}
+	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	}
+}

@@ -2,6 +2,7 @@ package panel
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"promocast/data"
@@ -40,8 +41,7 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 		si, ok := index[id]
 		if !ok {
 			r := groups[id][0]
-			return nil, &RowError{File: plan.Source, Row: r + 1, Column: keyNames(p),
-				Err: fmt.Errorf("series %q has no history: promocast forecasts series it has seen", id)}
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: keyNames(p), Err: p.noHistory(id)}
 		}
 		s := p.Series[si]
 		end := s.End()
@@ -149,8 +149,7 @@ func (p *Panel) Select(plan *data.Frame, index map[string]int) (*Panel, error) {
 	for _, id := range order {
 		si, ok := index[id]
 		if !ok {
-			return nil, &RowError{File: plan.Source, Row: groups[id][0] + 1, Column: keyNames(p),
-				Err: fmt.Errorf("series %q has no history: promocast forecasts series it has seen", id)}
+			return nil, &RowError{File: plan.Source, Row: groups[id][0] + 1, Column: keyNames(p), Err: p.noHistory(id)}
 		}
 		picked = append(picked, si)
 	}
@@ -225,8 +224,7 @@ func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, err
 		}
 		si, ok := index[string(key)]
 		if !ok {
-			return nil, &RowError{File: plan.Source, Row: r + 1, Column: keyNames(p),
-				Err: fmt.Errorf("series %q has no history: promocast forecasts series it has seen", string(key))}
+			return nil, &RowError{File: plan.Source, Row: r + 1, Column: keyNames(p), Err: p.noHistory(string(key))}
 		}
 		s := p.Series[si]
 		if o <= s.End() {
@@ -242,4 +240,41 @@ func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, err
 		rows[r] = PlanRow{Series: si, Period: o, Row: r, Known: kn}
 	}
 	return rows, nil
+}
+
+// noHistory is the error of a plan series the panel lacks, naming the
+// panel's series whose ID is closest to it when one is close (a typo, a
+// missing space: "Star Kist 6oz" for "Star Kist 6 oz").
+func (p *Panel) noHistory(id string) error {
+	best, dist := "", math.MaxInt
+	for _, s := range p.Series {
+		if d := editDistance(id, s.ID); d < dist {
+			best, dist = s.ID, d
+		}
+	}
+	if best != "" && dist <= max(2, len([]rune(id))/4) {
+		return fmt.Errorf("series %q has no history: promocast forecasts series it has seen (did you mean %q?)", id, best)
+	}
+	return fmt.Errorf("series %q has no history: promocast forecasts series it has seen", id)
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
