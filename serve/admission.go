@@ -100,6 +100,9 @@ func (a *admission) run(w http.ResponseWriter, r *http.Request, work func(*http.
 			"the request needs more than this server's deadline of %v: send fewer rows or values", a.lim.Deadline)})
 		_ = http.NewResponseController(w).Flush()
 	})
+	// Should the work panic, the callback must not answer while net/http
+	// deals with the panic: stopping it runs before cancel does.
+	defer stop()
 	resp, err = work(r.WithContext(ctx))
 	stop()
 	mu.Lock()

@@ -76,3 +76,27 @@ func TestAdmissionDeadline(t *testing.T) {
 		t.Errorf("after the work ended: %d %s", code, body)
 	}
 }
+
+// TestAdmissionPanic: work that panics on the request's goroutine is
+// net/http's to recover (the connection is closed, no answer is made up
+// for it), and its slot is released.
+func TestAdmissionPanic(t *testing.T) {
+	e := newEnv(t, Options{Limits: Limits{MaxConcurrent: 1, MaxQueue: 1, QueueWait: 50 * time.Millisecond, Deadline: 10 * time.Second}})
+	rt := heavy(JSONRoute("POST", "/v1/panics", "panics", ScopePublic, &e.srv.opt.Limits, func(*http.Request, *NoBody) (*Health, error) {
+		panic("work failed")
+	}))
+	if err := e.srv.Register(rt); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", e.http.URL+"/v1/panics", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("a panicking request was answered %d", resp.StatusCode)
+	}
+	if n := len(e.srv.admit.slots); n != 0 {
+		t.Errorf("%d slots still taken after the panic", n)
+	}
+	if code, body := e.call(t, "POST", "/v1/forecast", "", ForecastRequest{Rows: e.shop.planRows(1)}); code != 200 {
+		t.Errorf("after the panic: %d %s", code, body)
+	}
+}
