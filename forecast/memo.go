@@ -61,12 +61,14 @@ func (pm *predictionMemo) predict(pred model.Predictor, X *data.Matrix, out []fl
 		return pred.Predict(X, out)
 	}
 	var miss []int
+	var slots []*atomic.Pointer[memoEntry] // the missed rows' slots
 	for i := range out {
-		if h := pm.slot(X.Row(i)).Load(); h != nil && len(h.row) == X.Cols && sameBits(h.row, X.Row(i)) {
+		slot := pm.slot(X.Row(i))
+		if h := slot.Load(); h != nil && len(h.row) == X.Cols && sameBits(h.row, X.Row(i)) {
 			out[i] = h.raw
 			continue
 		}
-		miss = append(miss, i)
+		miss, slots = append(miss, i), append(slots, slot)
 	}
 	if len(miss) == 0 {
 		return nil
@@ -83,7 +85,7 @@ func (pm *predictionMemo) predict(pred model.Predictor, X *data.Matrix, out []fl
 	}
 	for j, i := range miss {
 		out[i] = raw[j]
-		pm.slot(X.Row(i)).Store(&memoEntry{row: append([]float64(nil), X.Row(i)...), raw: raw[j]})
+		slots[j].Store(&memoEntry{row: append([]float64(nil), X.Row(i)...), raw: raw[j]})
 	}
 	return nil
 }

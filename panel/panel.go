@@ -229,8 +229,11 @@ func lookup(f *data.Frame, sp *spec.Spec, withTarget bool, rules map[string]plan
 		c.keys = append(c.keys, col)
 	}
 	for _, k := range sp.Known {
-		col, err := f.NeedNumber(k, sp.KnownRole(k))
+		col, err := f.NeedNumber(k, "known covariate")
 		if err != nil {
+			// Say what the column is for, working it out only here: a
+			// plan is looked up on every request the server scores.
+			_, err = f.NeedNumber(k, sp.KnownRole(k))
 			return nil, err
 		}
 		c.known = append(c.known, col)

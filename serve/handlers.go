@@ -180,7 +180,7 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 	if err != nil {
 		return nil, err
 	}
-	isPrice := false
+	var lever spec.LeverRule // the swept lever, set by check
 	check := func() error {
 		rules, err := lv.Model.Spec.Levers()
 		if err != nil {
@@ -188,11 +188,10 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 		}
 		found := false
 		var names []string
-		var lever spec.LeverRule
 		for _, rule := range rules {
 			names = append(names, rule.Name)
 			if rule.Name == req.Lever {
-				found, isPrice, lever = true, rule.IsPrice(), rule
+				found, lever = true, rule
 			}
 		}
 		if !found {
@@ -209,10 +208,10 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 				len(req.Rows), len(req.Values), len(req.Rows)*len(req.Values), lim.MaxSweepCells)
 		}
 		for i, v := range req.Values {
-			if isPrice && !(v >= 0 && v < 1) {
+			if lever.IsPrice() && !(v >= 0 && v < 1) {
 				return Errorf(http.StatusBadRequest, fmt.Sprintf("values[%d]", i), "discount %v: a price lever's values are discount depths in [0, 1)", v)
 			}
-			if !isPrice && !(v >= lever.Number) {
+			if !lever.IsPrice() && !(v >= lever.Number) {
 				return Errorf(http.StatusBadRequest, fmt.Sprintf("values[%d]", i), "%s %v: expected %v (off) or more: the lever is on above its off value", req.Lever, v, lever.Number)
 			}
 		}
@@ -236,7 +235,7 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 				Margin: finite(p.Margin), BaselineMargin: finite(p.BaselineMargin), IncrementalMargin: finite(inc),
 				PromotionCost: zeroNaN(p.PromotionCost), ROI: finite(p.ROI())}, Warnings: splitWarnings(p.Warning)}
 	}
-	for _, c := range forecast.Curves(points, isPrice) {
+	for _, c := range forecast.Curves(points, lever.IsPrice()) {
 		ws := WhatIfSeries{Series: c.Series, BestValue: c.Best.Value, BestGain: finite(c.Best.Gain()), BestBeyondHistory: c.Best.Warning != "",
 			Elasticity: finite(c.Elasticity)}
 		if c.Within != nil {

@@ -133,8 +133,8 @@ var errEmptyBody = errors.New("empty body")
 // so that curl -d works), refusing unknown fields, a body
 // over the limit and trailing data.
 func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	buf := requestBuffers.Get().(*bytes.Buffer)
-	defer putRequestBuffer(buf)
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
 	buf.Reset()
 	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
 		return decodeError(err)
@@ -180,15 +180,6 @@ func badValue(body []byte, v any) *APIError {
 		return Errorf(http.StatusBadRequest, field, "%s", msg)
 	}
 	return nil
-}
-
-// requestBuffers holds request body buffers for reuse, as responseBuffers.
-var requestBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func putRequestBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledResponse {
-		requestBuffers.Put(b)
-	}
 }
 
 // valueField returns the path of the first value in raw (a request body
@@ -278,8 +269,8 @@ func joinField(path, name string) string {
 // buffer reused across responses; a value that cannot be encoded (a
 // number that is not finite) is logged with the request and answered 500.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	buf := responseBuffers.Get().(*bytes.Buffer)
-	defer putResponseBuffer(buf)
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
 	buf.Reset()
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		if l := loggerFrom(r); l != nil {
@@ -296,15 +287,16 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	w.Write(buf.Bytes())
 }
 
-// responseBuffers holds response buffers for reuse; one grown past
-// maxPooledResponse is let go, so a rare large answer does not stay resident.
-var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// buffers holds request and response body buffers for reuse; one grown
+// past maxPooledBuffer is let go, so a rare large body does not stay
+// resident.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-const maxPooledResponse = 1 << 20
+const maxPooledBuffer = 1 << 20
 
-func putResponseBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledResponse {
-		responseBuffers.Put(b)
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		buffers.Put(b)
 	}
 }
 
