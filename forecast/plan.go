@@ -353,6 +353,12 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 	m, p, targets := sc.m, res.Panel, res.Targets
 	var err error
 	var trees []float64 // the trees' forecasts before the effect model (warnRises)
+	if c := m.Calibration; c != nil {
+		res.ratios = make([]float64, len(targets))
+		for i := range targets {
+			res.ratios[i] = c.RatioOf(res.Promoted[i])
+		}
+	}
 	if e := m.Effects; e != nil {
 		groups := make([]float64, len(targets))
 		periods := make([]int, len(targets))
@@ -363,15 +369,8 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		var ratios []float64
-		if c := m.Calibration; c != nil {
-			ratios = make([]float64, len(targets))
-			for i := range targets {
-				ratios[i] = c.RatioOf(res.Promoted[i])
-			}
-		}
 		trees = append([]float64(nil), res.Forecast...)
-		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, ratios, sc.effectMemo); err != nil {
+		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, res.ratios, sc.effectMemo); err != nil {
 			return nil, err
 		}
 		res.beyond = lim.beyond
@@ -386,11 +385,9 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 	res.Expected, res.BaselineExpected = res.Forecast, res.Baseline
 	if c := m.Calibration; c != nil {
 		res.Expected, res.BaselineExpected = make([]float64, len(targets)), make([]float64, len(targets))
-		res.ratios = make([]float64, len(targets))
-		for i := range targets {
-			// The baseline takes its plan row's ratio (Calibration.RatioOf).
-			r := c.RatioOf(res.Promoted[i])
-			res.Expected[i], res.BaselineExpected[i], res.ratios[i] = r*res.Forecast[i], r*res.Baseline[i], r
+		for i, r := range res.ratios {
+			// The baseline takes its plan row's ratio.
+			res.Expected[i], res.BaselineExpected[i] = r*res.Forecast[i], r*res.Baseline[i]
 		}
 		res.Levels = c.Levels
 		res.ForecastQ = quantiles(c, res.Forecast, scales, res.Promoted)
