@@ -579,7 +579,10 @@ var ordinal = [...]string{1: "1st period", 2: "2nd period", 3: "3rd period"}
 // gathered once for every target, and the models of every fold and target
 // are trained side by side, sharing the threads, which kept both cores
 // busier than one model at a time on two threads (small trees on 120,000
-// rows leave threads idle). Each model is the same whatever the threads.
+// rows leave threads idle). The held-out rows are binned with their
+// fold's cut points and predicted from those codes (gbdt.Codes), the
+// same predictions in a fraction of the time. Each model is the same
+// whatever the threads.
 func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options) ([][]float64, error) {
 	n := X.Rows
 	res := make([][]float64, len(ys))
@@ -592,8 +595,10 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 	}
 	type fold struct {
 		train, test []int
-		Xf, Xt      *data.Matrix
+		Xf          *data.Matrix
+		Xt          *data.Matrix // the held-out rows, until binned
 		codes       *gbdt.Binned
+		held        *gbdt.Codes
 	}
 	folds := make([]fold, opt.Folds)
 	for f := range folds {
@@ -636,6 +641,10 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 		if folds[f].codes, err = gbdt.Bin(folds[f].Xf, feats, params); err != nil {
 			return nil, fmt.Errorf("effects: nuisance model: %w", err)
 		}
+		if folds[f].held, err = folds[f].codes.Codes(folds[f].Xt); err != nil {
+			return nil, fmt.Errorf("effects: nuisance model: %w", err)
+		}
+		folds[f].Xt = nil
 	}
 	params.Threads = max(1, threads/min(jobs, threads))
 	errs := make([]error, jobs)
@@ -651,7 +660,7 @@ func crossFit(X *data.Matrix, feats []model.Feature, ys [][]float64, opt Options
 			return
 		}
 		out := make([]float64, len(fd.test))
-		if errs[job] = m.Predict(fd.Xt, out); errs[job] != nil {
+		if errs[job] = m.PredictCodes(fd.held, out); errs[job] != nil {
 			return
 		}
 		for a, i := range fd.test {

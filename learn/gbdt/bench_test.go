@@ -2,6 +2,8 @@ package gbdt
 
 import (
 	"testing"
+
+	"promocast/model"
 )
 
 // BenchmarkTrain trains 20 rounds on 100,000 × 20 with the settings of
@@ -81,4 +83,46 @@ func BenchmarkSHAPVersus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(X.Rows), "ns/row")
+}
+
+// BenchmarkPredictCodes scores 100,000 held-out rows of 44 features, a
+// categorical one among them, from their codes and from their values with
+// 60 trees of depth 6 and 31 leaves: the effect model's cross-fitting.
+func BenchmarkPredictCodes(b *testing.B) {
+	ds := friedman(100_000, 44, 1, 1)
+	ds.Features[43] = model.Feature{Name: "code", Categorical: true, Levels: 50}
+	held := friedman(100_000, 44, 1, 2)
+	for i := 0; i < ds.X.Rows; i++ {
+		ds.X.Row(i)[43], held.X.Row(i)[43] = float64(i%50), float64((i*7)%50)
+	}
+	p := Params{Rounds: 60, MaxDepth: 6, MaxLeaves: 31, Seed: 7}
+	bx, err := Bin(ds.X, ds.Features, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := TrainBinned(bx, ds, nil, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	codes, err := bx.Codes(held.X)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]float64, held.X.Rows)
+	b.Run("codes", func(b *testing.B) {
+		for b.Loop() {
+			if err := m.PredictCodes(codes, out); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(out)), "ns/row")
+	})
+	b.Run("values", func(b *testing.B) {
+		for b.Loop() {
+			if err := m.Predict(held.X, out); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(out)), "ns/row")
+	})
 }

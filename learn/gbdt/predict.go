@@ -14,9 +14,13 @@ import (
 // ends on the leaf whatever the row's path length.
 type flatNode struct {
 	// value is the threshold of a numeric split and the value of a leaf.
-	value       float64
-	feature     int32
-	left, right int32 // indices into flatForest.nodes
+	value   float64
+	feature int32
+	// kids are the right child, then the left (indices into
+	// flatForest.nodes): a step indexes them by its test's outcome
+	// instead of branching on it, which rows would mispredict half the
+	// time.
+	kids        [2]int32
 	cat         int32 // index into flatForest.cats, -1 for numeric
 	defaultLeft bool
 	leaf        bool
@@ -43,10 +47,10 @@ func flatten(trees []Tree) flatForest {
 			n := flatNode{feature: t.Feature[i], cat: -1, defaultLeft: t.DefaultLeft[i]}
 			if n.feature < 0 {
 				n.value, n.leaf, n.feature = t.Value[i], true, 0
-				n.left, n.right = int32(i)+off, int32(i)+off
+				n.kids = [2]int32{int32(i) + off, int32(i) + off}
 			} else {
 				n.value = t.Threshold[i]
-				n.left, n.right = t.Left[i]+off, t.Right[i]+off
+				n.kids = [2]int32{t.Right[i] + off, t.Left[i] + off}
 				if t.CatSet[i] >= 0 {
 					n.cat = t.CatSet[i] + coff
 				}
@@ -71,10 +75,8 @@ func (ff *flatForest) leafValue(i int32, row []float64) float64 {
 		switch {
 		case n.cat >= 0 || v != v:
 			i = ff.next(n, v)
-		case v <= n.value:
-			i = n.left
 		default:
-			i = n.right
+			i = n.kids[b2i(v <= n.value)]
 		}
 	}
 }
@@ -90,10 +92,16 @@ func (ff *flatForest) next(n *flatNode, v float64) int32 {
 	default:
 		left = v <= n.value
 	}
-	if left {
-		return n.left
+	return n.kids[b2i(left)]
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
 	}
-	return n.right
+	return i
 }
 
 // lanes is the number of rows walked through a tree in lockstep: their
@@ -112,10 +120,7 @@ func (ff *flatForest) addLanes(X *data.Matrix, out []float64, i int, root int32,
 		for j := range idx {
 			n := &ff.nodes[idx[j]]
 			v := vals[j*X.Cols+int(n.feature)]
-			next := n.right
-			if v <= n.value {
-				next = n.left
-			}
+			next := n.kids[b2i(v <= n.value)]
 			if v != v || n.cat >= 0 {
 				next = ff.next(n, v)
 			}
