@@ -43,7 +43,7 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	if len(seg)*cols < parallelWork {
 		threads = 1
 	}
-	groups := min(cols, 2*threads)
+	groups := min(max(1, cols/4), 2*threads)
 	if threads == 1 {
 		groups = 1
 	}
@@ -51,7 +51,7 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 		gr.scratch = append(gr.scratch, make([]float64, 2*histStride))
 	}
 	parallel.For(groups, threads, func(k int) {
-		f0, f1 := k*cols/groups, (k+1)*cols/groups
+		f0, f1 := featureGroup(k, groups, cols)
 		if gr.q != nil {
 			for f := f0; f < f1; f++ {
 				clear(small.qhist[f*qStride : f*qStride+gr.b.nbins[f]])
@@ -103,6 +103,19 @@ func (gr *grower) pass(g, h []float64, small, large *leafState) {
 	if large != nil {
 		large.best = gr.reduce(1)
 	}
+}
+
+// featureGroup returns the features [f0, f1) of group k of groups over
+// cols features: whole runs of four, which the histograms sum four at a
+// time (hist4, qhist4: a feature summed alone costs about twice as much),
+// the last group also taking the cols%4 left over.
+func featureGroup(k, groups, cols int) (f0, f1 int) {
+	quads := cols / 4
+	f0, f1 = 4*(k*quads/groups), 4*((k+1)*quads/groups)
+	if k == groups-1 {
+		f1 = cols
+	}
+	return f0, f1
 }
 
 // buildHist adds each row's gradient and hessian to the pair of its code
