@@ -19,6 +19,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"promocast/data"
 	"promocast/forecast"
@@ -43,9 +44,9 @@ type Options struct {
 	// itself when it returns nil and no error. With Concurrent above 1 it
 	// is called from several goroutines at once.
 	Fitted func(candidate string, origin int) (*Fold, error)
-	// Concurrent is how many of a candidate's folds are fitted at once
-	// (each fold is independent, so the reports are the same whatever it
-	// is); 0 or 1 fits one at a time. Fitting folds side by side keeps the
+	// Concurrent is how many folds are fitted at once, of one candidate
+	// or the next (each fold is independent, so the reports are the same
+	// whatever it is); 0 or 1 fits one at a time. Fitting folds side by side keeps the
 	// cores busy through a learner's serial stretches, at the memory of
 	// that many training sets, so Run fits one at a time when the features
 	// take more than MaxConcurrentBytes.
@@ -106,6 +107,10 @@ type Report struct {
 	// CoverageN counts the rows scored. NaN with a single fold.
 	Coverage  float64
 	CoverageN int
+	// Seconds is the wall time from the start of the candidate's first
+	// fold to the end of its last; other candidates' folds may have been
+	// fitted beside them (Options.Concurrent).
+	Seconds float64
 }
 
 // FeatureScore is one feature's importance.
@@ -226,36 +231,51 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 	if 8*pr.X.Rows*pr.X.Cols > MaxConcurrentBytes {
 		concurrent = 1
 	}
-	var reports []*Report
-	for _, c := range candidates {
-		rep := &Report{Model: c.Name}
-		fitted := make([]*Fold, len(origins))
-		errs := make([]error, len(origins))
-		var mu sync.Mutex
-		var failed atomic.Bool // folds not yet begun are skipped once one fails
-		done := 0
-		parallel.For(len(origins), concurrent, func(k int) {
-			if failed.Load() {
-				return
-			}
-			f, err := fitFold(pr, opt, c, origins[k])
-			if err != nil {
-				errs[k] = fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
-				failed.Store(true)
-				return
-			}
-			fitted[k] = f
-			if opt.Progress != nil {
-				mu.Lock()
-				done++
-				opt.Progress(c.Name, done, len(origins))
-				mu.Unlock()
-			}
-		})
-		if err := errors.Join(errs...); err != nil {
-			return nil, err
+	// Every candidate's every fold is one job, candidates in order, all
+	// in one pool: with an odd number of folds, the next candidate's
+	// first fold fills the slot the last fold would leave idle.
+	nf := len(origins)
+	fitted := make([]*Fold, len(candidates)*nf)
+	errs := make([]error, len(fitted))
+	began, ended := make([]time.Time, len(fitted)), make([]time.Time, len(fitted))
+	var mu sync.Mutex
+	var failed atomic.Bool // jobs not yet begun are skipped once one fails
+	done := make([]int, len(candidates))
+	parallel.For(len(fitted), concurrent, func(j int) {
+		if failed.Load() {
+			return
 		}
-		for k, f := range fitted {
+		c, k := candidates[j/nf], j%nf
+		began[j] = time.Now()
+		f, err := fitFold(pr, opt, c, origins[k])
+		ended[j] = time.Now()
+		if err != nil {
+			errs[j] = fmt.Errorf("%s, fold %d: %w", c.Name, k+1, err)
+			failed.Store(true)
+			return
+		}
+		fitted[j] = f
+		if opt.Progress != nil {
+			mu.Lock()
+			done[j/nf]++
+			opt.Progress(c.Name, done[j/nf], nf)
+			mu.Unlock()
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var reports []*Report
+	for ci, c := range candidates {
+		rep := &Report{Model: c.Name}
+		first, last := began[ci*nf], ended[ci*nf]
+		for k, f := range fitted[ci*nf : (ci+1)*nf] {
+			if t := began[ci*nf+k]; t.Before(first) {
+				first = t
+			}
+			if t := ended[ci*nf+k]; t.After(last) {
+				last = t
+			}
 			var fm metric.Forecast
 			for _, p := range f.Predictions {
 				p.Fold = k
@@ -264,13 +284,14 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 					return nil, err
 				}
 			}
-			if k == len(origins)-1 {
+			if k == nf-1 {
 				rep.Importance = f.Importance
 			}
 			rep.Folds = append(rep.Folds, FoldScores{Origin: pr.Panel.Grid.Label(origins[k]), TrainRows: f.TrainRows, Scores: fm.Summary()})
 		}
+		rep.Seconds = last.Sub(first).Seconds()
 		rep.summarise(scales, segs)
-		if err := rep.coverage(len(origins)); err != nil {
+		if err := rep.coverage(nf); err != nil {
 			return nil, err
 		}
 		reports = append(reports, rep)
@@ -465,7 +486,7 @@ func (r *Report) Since(pr *forecast.Prepared, opt Options, first int) (*Report, 
 		return nil, err
 	}
 	scales := MASEScales(pr, Origins(pr.Panel.Last, opt))
-	out := &Report{Model: r.Model, Folds: append([]FoldScores(nil), r.Folds[first:]...), Importance: r.Importance}
+	out := &Report{Model: r.Model, Folds: append([]FoldScores(nil), r.Folds[first:]...), Importance: r.Importance, Seconds: r.Seconds}
 	for _, p := range r.Predictions {
 		if p.Fold >= first {
 			p.Fold -= first

@@ -275,12 +275,28 @@ func TestRunConcurrentFolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Printed, as the first fold's NaN bounds never compare equal.
-	if a, b := fmt.Sprintf("%+v", *one[0]), fmt.Sprintf("%+v", *three[0]); a != b || len(one[0].Predictions) == 0 {
+	// Printed, as the first fold's NaN bounds never compare equal; the
+	// wall time aside.
+	text := func(r *Report) string {
+		cp := *r
+		cp.Model, cp.Seconds = "", 0
+		return fmt.Sprintf("%+v", cp)
+	}
+	if a, b := text(one[0]), text(three[0]); a != b || len(one[0].Predictions) == 0 {
 		t.Errorf("folds fitted three at a time differ from one at a time:\n%s\n%s", a, b)
 	}
 	if !reflect.DeepEqual(seen, []int{1, 2, 3, 4}) {
 		t.Errorf("progress reported %v, want 1 to 4 in turn", seen)
+	}
+	// Two candidates' folds share the pool: the second's first folds are
+	// fitted beside the first's last, and each report is its own.
+	opt.Progress = nil
+	two, err := Run(pr, opt, []Candidate{{"a", seasonalNaive}, {"b", seasonalNaive}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two) != 2 || two[0].Model != "a" || two[1].Model != "b" || text(two[0]) != text(one[0]) || text(two[1]) != text(one[0]) {
+		t.Errorf("two candidates in one pool: reports differ from one candidate's")
 	}
 	first := Origins(pr.Panel.Last, opt)[0]
 	failing := func(ds *model.Dataset) (model.Predictor, error) {

@@ -40,7 +40,8 @@ type Entry struct {
 	MASE         float64
 	Bias         float64
 	// Seconds is the wall time of the model's backtest (training and
-	// predicting every fold). For the blend, it is the weight search plus
+	// predicting every fold, beside other candidates' folds when folds
+	// are fitted concurrently: backtest.Report.Seconds). For the blend, it is the weight search plus
 	// the backtests of the members with positive final weight: what the
 	// blend costs to train.
 	Seconds float64
@@ -115,18 +116,19 @@ func autoBy(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate,
 	run.Folds = FoldsFitted(len(candidates), opt.Folds)
 	warm := run.Folds - opt.Folds
 	secs := make([]float64, len(candidates))
-	var full []*backtest.Report
+	bc := make([]backtest.Candidate, len(candidates))
 	for k, c := range candidates {
-		start := time.Now()
-		reps, err := backtest.Run(pr, run, []backtest.Candidate{{Name: c.Name, Fit: c.Fit}})
-		if err != nil {
-			return nil, fmt.Errorf("auto: %w", err)
-		}
-		secs[k] = time.Since(start).Seconds()
-		full = append(full, reps[0])
-		scored := reps[0]
+		bc[k] = backtest.Candidate{Name: c.Name, Fit: c.Fit}
+	}
+	full, err := backtest.Run(pr, run, bc)
+	if err != nil {
+		return nil, fmt.Errorf("auto: %w", err)
+	}
+	for k, rep := range full {
+		secs[k] = rep.Seconds
+		scored := rep
 		if warm > 0 {
-			if scored, err = reps[0].Since(pr, run, warm); err != nil {
+			if scored, err = rep.Since(pr, run, warm); err != nil {
 				return nil, fmt.Errorf("auto: %w", err)
 			}
 		}

@@ -540,10 +540,24 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The promotion-effect model reads the prepared features only: it is
+	// fitted beside the final model, whose boosted trees leave a core idle
+	// through their serial stretches.
+	var effects *forecast.Effects
+	var effectsErr error
+	fitted := make(chan struct{})
+	go func() {
+		defer close(fitted)
+		if !opt.NoEffects {
+			opt.log().Info("estimating promotion effects")
+			effects, effectsErr = effect.Fit(c.Prepared, c.Panel.Last, effect.Options{})
+		}
+	}()
 	topt := opt.Forecast
 	topt.Kind = c.Kind
 	opt.log().Info("training", "model", c.Kind, "features", c.Prepared.X.Cols)
 	m, err := c.Prepared.Train(topt, c.Panel.Last, c.Fit)
+	<-fitted
 	if err != nil {
 		return nil, err
 	}
@@ -567,12 +581,10 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 			}
 		}
 	}
-	if !opt.NoEffects {
-		opt.log().Info("estimating promotion effects")
-		if m.Effects, err = effect.Fit(c.Prepared, c.Panel.Last, effect.Options{}); err != nil {
-			opt.log().Warn("no promotion-effect model: the uplift is the predictor's plan minus its baseline rows", "reason", err)
-			m.Effects = nil
-		}
+	if effectsErr != nil {
+		opt.log().Warn("no promotion-effect model: the uplift is the predictor's plan minus its baseline rows", "reason", effectsErr)
+	} else {
+		m.Effects = effects
 	}
 	return res, nil
 }
