@@ -44,6 +44,8 @@ type grower struct {
 	cfg  growConfig
 	b    *binned
 	rows []uint32 // the tree's rows, each leaf owning a segment
+	// out are the rows the tree's sample left out, in order.
+	out []uint32
 	tmp  []uint32 // partition scratch
 	// work holds two copies of the bin matrix in node order: a leaf's
 	// codes are the consecutive rows begin..end-1 of one of them, so
@@ -83,6 +85,7 @@ func newGrower(b *binned, cfg growConfig, rng *rand.Rand) *grower {
 		cfg:          cfg,
 		b:            b,
 		rows:         make([]uint32, 0, b.rows),
+		out:          make([]uint32, 0, b.rows),
 		tmp:          make([]uint32, b.rows),
 		iota:         make([]uint32, b.rows),
 		treeFeatures: make([]bool, b.cols),

@@ -141,7 +141,6 @@ func TrainBinned(bx *Binned, train, valid *model.Dataset, p Params) (*Model, err
 		score[i] = m.BaseScore
 	}
 	g, h := make([]float64, n), make([]float64, n)
-	grown := make([]int32, n) // the round (from 1) whose tree a row was grown in
 	var renew *quantileRenewer
 	if q, ok := obj.(quantileLoss); ok {
 		renew = newQuantileRenewer(q.alpha, n)
@@ -176,22 +175,18 @@ func TrainBinned(bx *Binned, train, valid *model.Dataset, p Params) (*Model, err
 		// round left out of its sample are walked down the tree on their
 		// bin codes, in parallel blocks (each row's score is its own, so
 		// the result does not depend on the threads).
-		stamp := int32(round + 1)
 		parallel.For(len(gr.leaves), p.Threads, func(k int) {
 			lf := gr.leaves[k]
 			v := t.Value[lf.node]
 			for _, r := range gr.rows[lf.begin:lf.end] {
 				score[r] += v
-				grown[r] = stamp
 			}
 		})
-		if len(gr.rows) < n {
+		if out := gr.out; len(out) > 0 {
 			const block = 8192
-			parallel.For((n+block-1)/block, p.Threads, func(k int) {
-				for i := k * block; i < min((k+1)*block, n); i++ {
-					if grown[i] != stamp {
-						score[i] += t.Value[gr.leafOf(t, i)]
-					}
+			parallel.For((len(out)+block-1)/block, p.Threads, func(k int) {
+				for _, r := range out[k*block : min((k+1)*block, len(out))] {
+					score[r] += t.Value[gr.leafOf(t, int(r))]
 				}
 			})
 		}
@@ -258,25 +253,29 @@ func monotone(feats []model.Feature) []int8 {
 	return m
 }
 
-// sampleRows sets gr.rows to the rows of the next tree: each row with
-// probability frac, in ascending order.
+// sampleRows sets gr.rows to the rows of the next tree, each row with
+// probability frac, and gr.out to the others, both in ascending order.
 //
 // A row is kept when rng.Float64() < frac; Float64 is the low 53 bits of
 // a Uint64 over 2⁵³, so the same test on the integer against
-// ⌈frac·2⁵³⌉ keeps the same rows without the conversion.
+// ⌈frac·2⁵³⌉ keeps the same rows without the conversion. Every index is
+// written to both lists and only its list's next slot taken: a branch on
+// the draw would be mispredicted as often as rows are left out.
 func sampleRows(gr *grower, n int, frac float64, rng *rand.Rand) {
-	gr.rows = gr.rows[:0]
 	if frac >= 1 {
-		gr.rows = append(gr.rows, gr.iota[:n]...)
+		gr.rows, gr.out = append(gr.rows[:0], gr.iota[:n]...), gr.out[:0]
 		return
 	}
 	const low53 = 1<<53 - 1
 	keep := uint64(math.Ceil(frac * (1 << 53)))
-	for i := 0; i < n; i++ {
-		if rng.Uint64()&low53 < keep {
-			gr.rows = append(gr.rows, uint32(i))
-		}
+	rows, out := gr.rows[:n], gr.out[:n]
+	k, o := 0, 0
+	for i := range rows {
+		rows[k], out[o] = uint32(i), uint32(i)
+		in := b2i(rng.Uint64()&low53 < keep)
+		k, o = k+in, o+1-in
 	}
+	gr.rows, gr.out = rows[:k], out[:o]
 }
 
 // sampleFeatures marks round(frac·len(mask)) features, at least one,
