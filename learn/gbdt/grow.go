@@ -46,7 +46,7 @@ type grower struct {
 	rows []uint32 // the tree's rows, each leaf owning a segment
 	// out are the rows the tree's sample left out, in order.
 	out []uint32
-	tmp  []uint32 // partition scratch
+	tmp []uint32 // partition scratch
 	// work holds two copies of the bin matrix in node order: a leaf's
 	// codes are the consecutive rows begin..end-1 of one of them, so
 	// building its histogram and partitioning it read memory in order.
