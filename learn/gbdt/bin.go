@@ -220,39 +220,78 @@ func midpoint(a, b float64) float64 {
 // encode writes every value's code, in parallel over row blocks.
 func encode(X *data.Matrix, b *binned, threads int) {
 	// Each numeric feature's bounds, padded with +Inf to 256, are searched
-	// in eight steps without branches.
+	// in eight steps without branches; a feature of at most fewBounds
+	// bounds (flags, calendar fields, small counts) instead counts the
+	// bounds below the value, comparisons that do not wait on each other.
 	padded := make([][256]float64, X.Cols)
+	few := make([]*[fewBounds]float64, X.Cols)
 	for f, up := range b.upper {
 		copy(padded[f][:], up)
 		for j := len(up); j < 256; j++ {
 			padded[f][j] = math.Inf(1)
 		}
+		if len(up) <= fewBounds {
+			few[f] = (*[fewBounds]float64)(padded[f][:fewBounds])
+		}
 	}
-	const block = 4096
+	// A block of rows is coded a feature at a time, so that the kind of
+	// feature is decided once per block rather than once per value.
+	const block = 512
+	cols := X.Cols
 	nblocks := (X.Rows + block - 1) / block
 	parallel.For(nblocks, threads, func(k int) {
 		lo, hi := k*block, min((k+1)*block, X.Rows)
-		for i := lo; i < hi; i++ {
-			row := X.Values[i*X.Cols : (i+1)*X.Cols]
-			codes := b.codes[i*X.Cols : (i+1)*X.Cols]
-			for f, v := range row {
-				var c uint8
-				switch {
-				case v != v:
-					c = 0
-				case b.cat[f]:
-					c = uint8(int(v) + 1)
-				case math.IsInf(v, -1):
-					c = 1
-				case math.IsInf(v, 1): // only the last bound is +Inf
-					c = uint8(len(b.upper[f]))
-				default:
-					c = uint8(searchPadded(&padded[f], v) + 1)
+		vals, codes := X.Values[lo*cols:hi*cols], b.codes[lo*cols:hi*cols]
+		for f := range cols {
+			switch up := few[f]; {
+			case b.cat[f]:
+				for i := f; i < len(vals); i += cols {
+					v := vals[i]
+					codes[i] = uint8(int(v)+1) * uint8(b2i(v == v))
 				}
-				codes[f] = c
+			case up != nil:
+				// −Inf counts no bound and +Inf every finite one: their
+				// codes, like a missing value's, come out of the count.
+				for i := f; i < len(vals); i += cols {
+					v := vals[i]
+					codes[i] = uint8(countBelow(up, v)+1) * uint8(b2i(v == v))
+				}
+			default:
+				up, last := &padded[f], uint8(len(b.upper[f]))
+				for i := f; i < len(vals); i += cols {
+					codes[i] = numericCode(up, last, vals[i])
+				}
 			}
 		}
 	})
+}
+
+// numericCode returns the code of value v of a numeric feature whose
+// bounds, padded with +Inf, are up, its last bin's code last.
+func numericCode(up *[256]float64, last uint8, v float64) uint8 {
+	switch {
+	case v != v:
+		return 0
+	case math.IsInf(v, -1):
+		return 1
+	case math.IsInf(v, 1): // only the last bound is +Inf
+		return last
+	}
+	return uint8(searchPadded(up, v) + 1)
+}
+
+// fewBounds is the most bounds a feature may have for encode to count
+// them (countBelow) rather than search them.
+const fewBounds = 16
+
+// countBelow returns the first index j with v ≤ up[j] for a finite v, up
+// sorted and padded with +Inf: the number of bounds below v.
+func countBelow(up *[fewBounds]float64, v float64) int {
+	n := 0
+	for _, u := range up {
+		n += b2i(u < v)
+	}
+	return n
 }
 
 // searchPadded returns the first index j with v ≤ up[j] for a finite v;

@@ -13,7 +13,7 @@ import (
 // ends and infinite, with a bound of −Inf among the cut points.
 func TestEncodeMatchesLinearSearch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, nb := range []int{2, 3, 7, 200, 255} {
+	for _, nb := range []int{2, 3, 7, 16, 17, 200, 255} {
 		up := []float64{math.Inf(-1), -3}
 		for len(up) < nb-1 {
 			up = append(up, up[len(up)-1]+rng.Float64()+1e-9)
