@@ -3,7 +3,6 @@ package forecast
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"promocast/calendar"
 	"promocast/data"
@@ -175,13 +174,34 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 // learners that hold out the last rows for early stopping hold out the
 // most recent periods.
 func (pr *Prepared) Dataset(until int) *model.Dataset {
-	var rows []int
+	// The rows are put in period order, Refs' order within a period, by
+	// counting the rows of each period (periods are a short run of
+	// integers).
+	first, last := math.MaxInt, math.MinInt
 	for r, ref := range pr.Refs {
 		if ref.Period <= until && pr.Scales[r] > 0 {
-			rows = append(rows, r)
+			first, last = min(first, ref.Period), max(last, ref.Period)
 		}
 	}
-	sort.SliceStable(rows, func(a, b int) bool { return pr.Refs[rows[a]].Period < pr.Refs[rows[b]].Period })
+	if first == math.MaxInt {
+		return pr.subset(nil)
+	}
+	at := make([]int, last-first+2)
+	for r, ref := range pr.Refs {
+		if ref.Period <= until && pr.Scales[r] > 0 {
+			at[ref.Period-first+1]++
+		}
+	}
+	for p := 1; p < len(at); p++ {
+		at[p] += at[p-1]
+	}
+	rows := make([]int, at[len(at)-1])
+	for r, ref := range pr.Refs {
+		if ref.Period <= until && pr.Scales[r] > 0 {
+			rows[at[ref.Period-first]] = r
+			at[ref.Period-first]++
+		}
+	}
 	return pr.subset(rows)
 }
 
