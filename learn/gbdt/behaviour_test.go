@@ -497,12 +497,13 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestPredictRowAloneMatchesBatch checks that a row scored alone (the
-// row-by-row walk) gets the bits it gets in a batch (walked in lanes), on
-// rows with missing values and categories.
+// TestPredictRowAloneMatchesBatch checks that a row scored alone (its
+// trees walked eight at a time, the last three one by one) gets the bits
+// it gets in a batch (rows walked in lanes), on rows with missing values
+// and categories.
 func TestPredictRowAloneMatchesBatch(t *testing.T) {
 	ds := mixedData(3000, 41)
-	m := mustTrain(t, ds, nil, Params{Rounds: 40, MaxLeaves: 31})
+	m := mustTrain(t, ds, nil, Params{Rounds: 43, MaxLeaves: 31})
 	X := &data.Matrix{Rows: 64, Cols: ds.X.Cols, Values: ds.X.Values[:64*ds.X.Cols]}
 	batch := predict(t, m, X)
 	for i := range X.Rows {

@@ -39,6 +39,10 @@ func benchPredict(b *testing.B, rows int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row")
 }
 
+// BenchmarkPredictRow scores one row at a time with 100 trees of 255
+// leaves, as a server does; it allocates nothing.
+func BenchmarkPredictRow(b *testing.B) { benchPredict(b, 1) }
+
 // BenchmarkPredictBatch scores 1,000 rows with 100 trees of 255 leaves on
 // one goroutine; it allocates nothing.
 func BenchmarkPredictBatch(b *testing.B) { benchPredict(b, 1000) }

@@ -132,6 +132,34 @@ func (ff *flatForest) addLanes(X *data.Matrix, out []float64, i int, root int32,
 	}
 }
 
+// treeLanes adds to sum the values of trees t..t+lanes-1 for row, in tree
+// order: the trees are walked in lockstep for as many steps as the
+// deepest of them (a leaf is its own child), so their node loads overlap
+// as addLanes' rows' do.
+func (ff *flatForest) treeLanes(row []float64, sum float64, t int) float64 {
+	var idx [lanes]int32
+	copy(idx[:], ff.roots[t:t+lanes])
+	depth := 0
+	for _, d := range ff.depths[t : t+lanes] {
+		depth = max(depth, d)
+	}
+	for range depth {
+		for j := range idx {
+			n := &ff.nodes[idx[j]]
+			v := row[n.feature]
+			next := n.kids[b2i(v <= n.value)]
+			if v != v || n.cat >= 0 {
+				next = ff.next(n, v)
+			}
+			idx[j] = next
+		}
+	}
+	for _, k := range idx {
+		sum += ff.nodes[k].value
+	}
+	return sum
+}
+
 // predictBlock is the number of rows scored together, tree by tree, so
 // that a tree's nodes stay in cache across the block; it is also the unit
 // of parallel work.
@@ -144,12 +172,17 @@ const parallelRows = 8 * predictBlock
 // of X in [lo, hi). It allocates nothing.
 func (ff *flatForest) addRaw(X *data.Matrix, out []float64, lo, hi int) {
 	if hi-lo < lanes {
-		// A few rows, as a server scores them: row by row, each row's
-		// sum kept in a register; the same additions in the same order.
+		// A few rows, as a server scores them: row by row, walking lanes
+		// trees at once (treeLanes), each row's sum kept in a register;
+		// the same additions in the same order.
 		for i := lo; i < hi; i++ {
 			row, sum := X.Values[i*X.Cols:(i+1)*X.Cols], out[i]
-			for _, root := range ff.roots {
-				sum += ff.leafValue(root, row)
+			t := 0
+			for ; t+lanes <= len(ff.roots) && X.Cols > 0; t += lanes {
+				sum = ff.treeLanes(row, sum, t)
+			}
+			for ; t < len(ff.roots); t++ {
+				sum += ff.leafValue(ff.roots[t], row)
 			}
 			out[i] = sum
 		}
