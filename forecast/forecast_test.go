@@ -564,6 +564,11 @@ func TestWhatIfSweepsOneSeries(t *testing.T) {
 	if _, err := m.WhatIf(hist, plan, Sweep{Lever: "colour", Values: []float64{1}}); err == nil || !strings.Contains(err.Error(), "expected one of feature, price") {
 		t.Errorf("an unknown lever: error %v, want one naming the spec's levers", err)
 	}
+	// A series the plan lacks is named with the plan's closest one.
+	_, err = m.WhatIf(hist, plan, Sweep{Lever: "price", Values: []float64{0, 0.2}, Series: []string{"skuO"}})
+	if want := `series "skuO" is not in the plan (did you mean "sku0"?)`; err == nil || err.Error() != want {
+		t.Errorf("series skuO: error %v, want %q", err, want)
+	}
 	// A flag swept below its off value is refused, naming the value.
 	_, err = m.WhatIf(hist, plan, Sweep{Lever: "feature", Values: []float64{0, -1}})
 	if want := "feature -1: expected 0 (off) or more: the lever is on above its off value"; err == nil || err.Error() != want {

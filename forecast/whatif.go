@@ -218,6 +218,7 @@ func (m *Model) sweepRows(plan *data.Frame, series []string) ([]int, error) {
 	}
 	seen := map[string]bool{}
 	var rows []int
+	var ids []string
 	for r := 0; r < plan.Rows(); r++ {
 		id := ""
 		for i, k := range keys {
@@ -230,11 +231,16 @@ func (m *Model) sweepRows(plan *data.Frame, series []string) ([]int, error) {
 			rows = append(rows, r)
 			seen[id] = true
 		}
+		ids = append(ids, id)
 	}
 	for _, s := range series {
-		if !seen[s] {
-			return nil, fmt.Errorf("series %q is not in the plan", s)
+		if seen[s] {
+			continue
 		}
+		if best := panel.Closest(s, ids); best != "" {
+			return nil, fmt.Errorf("series %q is not in the plan (did you mean %q?)", s, best)
+		}
+		return nil, fmt.Errorf("series %q is not in the plan", s)
 	}
 	return rows, nil
 }

@@ -246,16 +246,31 @@ func (p *Panel) PlanRows(plan *data.Frame, index map[string]int) ([]PlanRow, err
 // panel's series whose ID is closest to it when one is close (a typo, a
 // missing space: "Star Kist 6oz" for "Star Kist 6 oz").
 func (p *Panel) noHistory(id string) error {
-	best, dist := "", math.MaxInt
-	for _, s := range p.Series {
-		if d := editDistance(id, s.ID); d < dist {
-			best, dist = s.ID, d
-		}
+	ids := make([]string, len(p.Series))
+	for i, s := range p.Series {
+		ids[i] = s.ID
 	}
-	if best != "" && dist <= max(2, len([]rune(id))/4) {
+	if best := Closest(id, ids); best != "" {
 		return fmt.Errorf("series %q has no history: promocast forecasts series it has seen (did you mean %q?)", id, best)
 	}
 	return fmt.Errorf("series %q has no history: promocast forecasts series it has seen", id)
+}
+
+// Closest returns the ID among ids closest to id when it is close enough
+// to be what was meant (a typo, a missing space: "Star Kist 6oz" for
+// "Star Kist 6 oz"), within two edits or a quarter of id's length; ""
+// otherwise.
+func Closest(id string, ids []string) string {
+	best, dist := "", math.MaxInt
+	for _, c := range ids {
+		if d := editDistance(id, c); d < dist {
+			best, dist = c, d
+		}
+	}
+	if best != "" && dist <= max(2, len([]rune(id))/4) {
+		return best
+	}
+	return ""
 }
 
 // editDistance is the Levenshtein distance between a and b, in runes.
