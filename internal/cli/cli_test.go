@@ -2,14 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
-	"promocast/train"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"promocast/train"
 )
 
 // run runs promocast with args and returns the exit code and both streams.
@@ -66,6 +68,23 @@ func TestTrainForecastOnFiles(t *testing.T) {
 	}
 	if !strings.Contains(out, "each forecast step reads the sales up to the forecast origin: lags from 1 to 31 periods back") {
 		t.Errorf("train does not say its 31 steps read lags of their own:\n%s", out)
+	}
+	// With a JSON log, every line on the error stream is a JSON record,
+	// the calibration's progress included.
+	code, _, errs = run(t, "--log-format", "json", "train", "--data", filepath.Join(dir, "history.csv"), "--spec", filepath.Join(dir, "spec.yaml"),
+		"--model", "ridge", "--horizon", "31", "--out", filepath.Join(dir, "ridge-json.json"))
+	steps := 0
+	for _, line := range strings.Split(strings.TrimSpace(errs), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("train --log-format json wrote a line that is no JSON record: %q", line)
+		}
+		if rec["msg"] == "progress" && rec["step"] == "calibration" {
+			steps++
+		}
+	}
+	if code != exitOK || steps == 0 {
+		t.Errorf("train --log-format json exited %d with %d progress records:\n%s", code, steps, errs)
 	}
 	code, out, _ = run(t, "inspect", model)
 	if code != exitOK || !strings.Contains(out, "checksum verified") || !strings.Contains(out, "lever        price (off: column regular_price)") {

@@ -108,7 +108,7 @@ func runOptimize(e *env, f optimizeFlags) error {
 		return err
 	}
 	n := len(optimize.Options(f.discounts, f.flags))
-	bar := newProgress(e.stderr, n, "valuing option")
+	bar := newProgress(e, n, "valuing option")
 	res, err := optimize.Optimize(sc, in.plan, optimize.Settings{Discounts: f.discounts, Flags: f.flags, Depths: f.depths, Objective: f.objective,
 		Budget: f.budget, MinMarginRate: f.minMarginRate, GroupBy: f.groupBy, GroupMaxCost: f.groupMaxCost,
 		GroupMaxPromoted: f.groupMaxPromoted, Stock: stock, LeverCosts: costs, Progress: bar.step})

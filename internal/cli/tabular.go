@@ -335,7 +335,7 @@ at probability 0.5 for classification.`,
 			if err != nil {
 				return err
 			}
-			prog := newProgress(e.stderr, folds, "cv "+c.Learner+" fold")
+			prog := newProgress(e, folds, "cv "+c.Learner+" fold")
 			res, err := tabular.CrossValidate(fr, c, tabular.CVOptions{Folds: folds, Seed: f.seed,
 				Progress: func(int, int) { prog.step("") }})
 			prog.finish()
