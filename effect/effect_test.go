@@ -206,3 +206,20 @@ func TestCoefInterval(t *testing.T) {
 		t.Errorf("step 2: %v (%v .. %v), want e^0.6 − 1 (e^0.4 − 1 .. e^0.8 − 1)", lift, lo, hi)
 	}
 }
+
+// A lift reads as no less than −100%, however far below none the effect's
+// band reaches: units do not fall below zero.
+func TestReadLiftNeverBelowNone(t *testing.T) {
+	flag := forecast.EffectColumn{Name: "display"}
+	for _, theta := range []float64{-0.5, -3, -40} {
+		if got := Read(flag, theta, DefaultOffset); got < -1 || got > 0 {
+			t.Errorf("θ %v: lift %v, want within −100%% .. 0", theta, got)
+		}
+	}
+	if got := Read(flag, -40, DefaultOffset); got != -1 {
+		t.Errorf("θ −40: lift %v, want −100%%", got)
+	}
+	if got := Read(forecast.EffectColumn{LogPrice: true}, 2, DefaultOffset); got != -2.2 {
+		t.Errorf("price θ 2: elasticity %v, want −2.2", got)
+	}
+}

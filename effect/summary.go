@@ -28,12 +28,12 @@ type Summary struct {
 // level) (forecast.Effects.Offset, κ = offset), so at the level a change
 // of θ in it is a change (1 + κ) times as large relative to units (for a
 // level well above one unit): the elasticity is −(1+κ)·θ and the lift
-// (1+κ)·(exp θ − 1).
+// (1+κ)·(exp θ − 1), never below −100%: units do not fall below none.
 func Read(c forecast.EffectColumn, theta, offset float64) float64 {
 	if c.LogPrice {
 		return -(1 + offset) * theta
 	}
-	return (1 + offset) * (math.Exp(theta) - 1)
+	return math.Max(-1, (1+offset)*(math.Exp(theta)-1))
 }
 
 // Summarise reads every column of an effect model.

@@ -101,8 +101,7 @@ model's extrapolation.`,
 }
 
 // liftPercent prints a lift as a signed percentage, above +1000% as
-// ">+1000%": a regression's band that wide says only that it is not
-// determined.
+// ">+1000%": a band that wide says only that the lift is not determined.
 func liftPercent(l float64) string {
 	if l > 10 {
 		return ">+1000%"
@@ -121,17 +120,16 @@ func writeEffectModel(w io.Writer, e *forecast.Effects, out string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "lever\tpanel (95% interval)\tseries median\tseries P10 .. P90\tseries\twith the lever on\t")
 	for _, s := range effect.Summarise(e) {
-		name, f := s.Column.Name+" lift", "%+.1f%%"
-		scale := 100.0
+		name, f := s.Column.Name+" lift", liftPercent
 		if s.Column.LogPrice {
-			name, f, scale = s.Column.Name+" elasticity", "%.2f", 1
+			name, f = s.Column.Name+" elasticity", func(v float64) string { return fmt.Sprintf("%.2f", v) }
 		}
 		on := "-"
 		if s.Column.Own {
 			on = fmt.Sprint(s.Promoted)
 		}
-		fmt.Fprintf(tw, "%s\t"+f+" ("+f+" .. "+f+")\t"+f+"\t"+f+" .. "+f+"\t%d\t%s\t\n", name, scale*s.Panel, scale*s.Low, scale*s.High,
-			scale*s.Median, scale*s.P10, scale*s.P90, s.Series, on)
+		fmt.Fprintf(tw, "%s\t%s (%s .. %s)\t%s\t%s .. %s\t%d\t%s\t\n", name, f(s.Panel), f(s.Low), f(s.High),
+			f(s.Median), f(s.P10), f(s.P90), s.Series, on)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
