@@ -121,6 +121,21 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	if len(rows) < 20 {
 		return nil, fmt.Errorf("effects: %d training rows: too few to estimate promotion effects", len(rows))
 	}
+	// Units that never change (a panel that sold nothing) have no
+	// response to a lever to estimate.
+	first, varies := math.NaN(), false
+	for _, r := range rows {
+		ref := pr.Refs[r]
+		s := pr.Panel.Series[ref.Series]
+		y := s.Y[ref.Period-s.Start]
+		if first != first {
+			first = y
+		}
+		varies = varies || y != first
+	}
+	if !varies {
+		return nil, fmt.Errorf("effects: every one of the %d training rows sold %v units: there is no response to a promotion to estimate", len(rows), first)
+	}
 	n, k := len(rows), len(cols)
 	z := make([]float64, n)
 	D := make([][]float64, k)

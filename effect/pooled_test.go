@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
@@ -533,5 +534,30 @@ func TestShrinkSecondary(t *testing.T) {
 				t.Fatalf("effects %v, want %v", got, want)
 			}
 		}
+	}
+}
+
+// A history that sold nothing has no response to a promotion: Fit says so
+// instead of reading effects off a constant.
+func TestFitRefusesUnitsThatNeverChange(t *testing.T) {
+	var per, sku []string
+	var units, feat []float64
+	for s := 0; s < 5; s++ {
+		for d := 0; d < 60; d++ {
+			per, sku = append(per, fmt.Sprint(d)), append(sku, fmt.Sprintf("s%d", s))
+			units, feat = append(units, 0), append(feat, float64(d%4/3))
+		}
+	}
+	fr, err := data.NewFrame("h.csv", []*data.Column{
+		{Name: "day", Kind: data.String, Str: per}, {Name: "sku", Kind: data.String, Str: sku},
+		{Name: "units", Kind: data.Number, Num: units}, {Name: "feature", Kind: data.Number, Num: feat},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := prepare(t, fr, "time: {column: day, frequency: period}\nkeys: [sku]\ntarget: units\npromotion: {feature: {off: 0}}\n")
+	_, err = Fit(pr, pr.Panel.Last, Options{})
+	if err == nil || !strings.Contains(err.Error(), "sold 0 units") {
+		t.Errorf("a history of zeros: error %v, want one saying every row sold 0 units", err)
 	}
 }

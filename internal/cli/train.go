@@ -107,7 +107,11 @@ func runTrain(e *env, f trainFlags) error {
 			if k == 0 {
 				sep = ""
 			}
-			fmt.Fprintf(e.stdout, "%s %s %.2f (WAPE %.1f%%)", sep, n, weights[k], 100*wape[k])
+			w := "WAPE " + pct(wape[k])
+			if wape[k] != wape[k] {
+				w = "WAPE undefined: its folds sold nothing"
+			}
+			fmt.Fprintf(e.stdout, "%s %s %.2f (%s)", sep, n, weights[k], w)
 		}
 		fmt.Fprintln(e.stdout)
 		if sc := d.PointScale(); sc != 1 {
