@@ -229,6 +229,21 @@ func TestOptimizeAndInventory(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "need an order") {
 		t.Fatalf("inventory exited %d: %s %s", code, out, errs)
 	}
+	// A series whose plan is shorter than its lead time and review is left
+	// out with a warning naming it; the others are planned.
+	if err := os.WriteFile(stock, []byte("sku,on_hand,lead_time\nS01,50,40\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--stock", stock, "--out", filepath.Join(dir, "orders.csv"))
+	if code != exitOK || !strings.Contains(out, "9 series:") || !strings.Contains(errs, "1 of 10 series have fewer plan periods than lead time + review (series S01: 31 period(s) of 41)") {
+		t.Errorf("inventory with one series' lead time past the plan exited %d: %s %s", code, out, errs)
+	}
+	if code, _, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--lead-time", "40", "--out", filepath.Join(dir, "orders.csv")); code != exitFailure || !strings.Contains(errs, "10 of 10 series") {
+		t.Errorf("inventory with every lead time past the plan exited %d: %s", code, errs)
+	}
+	if code, _, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--service-level", "1", "--out", filepath.Join(dir, "orders.csv")); code != exitUsage || !strings.Contains(errs, "--service-level 1") {
+		t.Errorf("inventory --service-level 1 exited %d: %s", code, errs)
+	}
 }
 
 func TestTune(t *testing.T) {

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -52,6 +54,14 @@ func runInventory(e *env, f inventoryFlags) error {
 	if f.model == "" || f.out == "" {
 		return usagef("--model and --out are required")
 	}
+	switch {
+	case !(f.service > 0 && f.service < 1):
+		return usagef("--service-level %v: expected a chance strictly between 0 and 1, e.g. 0.95", f.service)
+	case f.leadTime < 0:
+		return usagef("--lead-time %d: expected 0 or more periods", f.leadTime)
+	case f.review < 0:
+		return usagef("--review %d: expected 0 or more periods", f.review)
+	}
 	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
 		return err
@@ -73,6 +83,15 @@ func runInventory(e *env, f inventoryFlags) error {
 	series, err := inventory.FromForecast(res, stock, inventory.Input{LeadTime: f.leadTime, Review: f.review, ServiceLevel: f.service})
 	if err != nil {
 		return err
+	}
+	series, short := coveredSeries(series)
+	if len(short) > 0 {
+		msg := fmt.Sprintf("%d of %d series have fewer plan periods than lead time + review (%s): add plan periods or lower --lead-time or --review",
+			len(short), len(series)+len(short), strings.Join(short[:min(3, len(short))], "; "))
+		if len(series) == 0 {
+			return errors.New(msg)
+		}
+		e.log.Warn(msg + "; they are left out of the orders")
 	}
 	planned, err := inventory.PlanAll(series)
 	if err != nil {
@@ -122,6 +141,22 @@ func runInventory(e *env, f inventoryFlags) error {
 	fmt.Fprintf(e.stdout, "%d series: %d need an order (%.0f units in all), %d risk running out during the plan; wrote %s\n",
 		len(planned), orders, qty, risky, f.out)
 	return nil
+}
+
+// coveredSeries returns the series whose plan covers their lead time and
+// review period, and a note on each of the others, such as "series
+// 2277|4116709565: 1 period of 2": the history of a panel that leaves out
+// weeks without sales can give a series fewer plan periods than the rest.
+func coveredSeries(series []inventory.Series) (covered []inventory.Series, short []string) {
+	for _, sr := range series {
+		need := sr.Input.LeadTime + sr.Input.Review
+		if n := len(sr.Input.Mean); n < need {
+			short = append(short, fmt.Sprintf("series %s: %d period(s) of %d", sr.ID, n, need))
+			continue
+		}
+		covered = append(covered, sr)
+	}
+	return covered, short
 }
 
 // readStock reads a stock table keyed like the history.
