@@ -68,6 +68,10 @@ type Panel struct {
 	Levels [][]string
 	// First and Last are the smallest and largest period of the history.
 	First, Last int
+	// Unpriced lists the price columns in which Build read prices of 0 or
+	// less as missing, the way a plan's are refused: a shelf price is
+	// positive, and one of 0 would read as an endless discount.
+	Unpriced []Unpriced
 	// rules are planRules of Spec, kept by Build so that scoring a plan
 	// (a single row, on the server) does not work them out again; nil in
 	// panels made otherwise, which work them out (planRules).
@@ -80,6 +84,21 @@ func (p *Panel) planRules() map[string]planRule {
 		return p.rules
 	}
 	return planRules(p.Spec)
+}
+
+// Unpriced counts the history cells of a price column with a price of 0
+// or less, which Build reads as missing, and names the first.
+type Unpriced struct {
+	Column   string
+	Cells    int
+	FirstRow int // 1-based, as RowError numbers rows
+	First    float64
+	Source   string
+}
+
+func (u Unpriced) String() string {
+	return fmt.Sprintf("%s, column %s: %d row(s) with a price of 0 or less (the first: row %d, %v) are read as missing prices: a shelf price is positive (leave the cell empty where the price is unknown)",
+		u.Source, u.Column, u.Cells, u.FirstRow, u.First)
 }
 
 // Options tunes Build.
@@ -109,7 +128,7 @@ func checkKnown(f *data.Frame, col *data.Column, r int) error {
 // Build reads a history frame into a panel. It checks that every column the
 // spec names exists with the right type, that times parse, that the target is
 // non-negative and at most MaxTarget, and that no series has two rows for
-// one period.
+// one period; prices of 0 or less it reads as missing (Panel.Unpriced).
 func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 	p := &Panel{Spec: sp, rules: planRules(sp)}
 	cols, err := lookup(f, sp, true, nil)
@@ -129,11 +148,32 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 	for _, o := range ords {
 		p.First, p.Last = min(p.First, o), max(p.Last, o)
 	}
+	unpriced := map[int]*Unpriced{}
 	for _, id := range order {
 		rows := groups[id]
 		s, err := newSeries(f, id, rows, ords, cols, p.Levels)
 		if err != nil {
 			return nil, err
+		}
+		for k, col := range cols.known {
+			if p.rules[col.Name].kind != priceColumn {
+				continue
+			}
+			for i, v := range s.Known[k] {
+				if !(v <= 0) {
+					continue
+				}
+				s.Known[k][i] = math.NaN()
+				u := unpriced[k]
+				if u == nil {
+					u = &Unpriced{Column: col.Name, FirstRow: math.MaxInt, Source: f.Source}
+					unpriced[k] = u
+				}
+				u.Cells++
+				if r := s.Row[i] + 1; r < u.FirstRow {
+					u.FirstRow, u.First = r, v
+				}
+			}
 		}
 		for _, r := range rows {
 			i := ords[r] - s.Start
@@ -145,6 +185,11 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 			s.Y[i] = y
 		}
 		p.Series = append(p.Series, s)
+	}
+	for k := range cols.known {
+		if u := unpriced[k]; u != nil {
+			p.Unpriced = append(p.Unpriced, *u)
+		}
 	}
 	return p, nil
 }

@@ -301,3 +301,39 @@ func TestNoHistoryNamesTheClosestSeries(t *testing.T) {
 		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
 	}
 }
+
+// A history's prices of 0 or less are read as missing, and counted with
+// the first one's row, so that training can say so; other columns keep
+// their values.
+func TestBuildReadsNonPositivePricesAsMissing(t *testing.T) {
+	const withRegular = `
+time: {column: week, frequency: week}
+keys: [sku]
+target: units
+known: [price, regular_price, feature]
+promotion: {price: {off: regular_price}, feature: {off: 0}}
+`
+	hist, err := data.NewFrame("sales.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10", "2024-01-17", "2024-01-03"}},
+		{Name: "sku", Kind: data.String, Str: []string{"a", "a", "a", "b"}},
+		{Name: "units", Kind: data.Number, Num: []float64{1, 2, 3, 4}},
+		{Name: "price", Kind: data.Number, Num: []float64{1, 0, 1, -2}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{1, 1, 1, 1}},
+		{Name: "feature", Kind: data.Number, Num: []float64{0, 1, 0, 0}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(hist, mustSpec(t, withRegular), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := p.Series[0], p.Series[1]
+	if !math.IsNaN(a.Known[0][1]) || a.Known[0][0] != 1 || !math.IsNaN(b.Known[0][0]) || a.Known[2][1] != 1 {
+		t.Errorf("prices %v and %v, feature %v: want the 0 and -2 prices missing and the rest kept", a.Known[0], b.Known[0], a.Known[2])
+	}
+	want := "sales.csv, column price: 2 row(s) with a price of 0 or less (the first: row 2, 0) are read as missing prices: a shelf price is positive (leave the cell empty where the price is unknown)"
+	if len(p.Unpriced) != 1 || p.Unpriced[0].String() != want {
+		t.Errorf("unpriced %v, want one note: %s", p.Unpriced, want)
+	}
+}

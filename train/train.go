@@ -295,6 +295,9 @@ func buildPanel(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*pane
 	if err != nil {
 		return nil, opt, err
 	}
+	for _, u := range p.Unpriced {
+		opt.log().Warn(u.String())
+	}
 	if alone && !opt.NoIntervals && opt.Forecast.ChooseUntil == 0 {
 		opt.Forecast.ChooseUntil = backtest.Origins(p.Last, opt.backtestOptions())[0]
 	}
