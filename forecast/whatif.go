@@ -202,6 +202,19 @@ func perRow(plan *data.Frame, targets []panel.Target, f func(panel.Target) float
 	return out
 }
 
+// NotInPlanError is a series a sweep names (Sweep.Series) that the plan
+// lacks, with the plan's series closest to it when one is close.
+type NotInPlanError struct {
+	Series, Closest string
+}
+
+func (e *NotInPlanError) Error() string {
+	if e.Closest != "" {
+		return fmt.Sprintf("series %q is not in the plan (did you mean %q?)", e.Series, e.Closest)
+	}
+	return fmt.Sprintf("series %q is not in the plan", e.Series)
+}
+
 // sweepRows returns the plan rows of the chosen series (all rows when none).
 func (m *Model) sweepRows(plan *data.Frame, series []string) ([]int, error) {
 	want := map[string]bool{}
@@ -234,13 +247,9 @@ func (m *Model) sweepRows(plan *data.Frame, series []string) ([]int, error) {
 		ids = append(ids, id)
 	}
 	for _, s := range series {
-		if seen[s] {
-			continue
+		if !seen[s] {
+			return nil, &NotInPlanError{Series: s, Closest: panel.Closest(s, ids)}
 		}
-		if best := panel.Closest(s, ids); best != "" {
-			return nil, fmt.Errorf("series %q is not in the plan (did you mean %q?)", s, best)
-		}
-		return nil, fmt.Errorf("series %q is not in the plan", s)
 	}
 	return rows, nil
 }

@@ -252,8 +252,12 @@ func (s *Server) whatif(r *http.Request, req *WhatIfRequest) (*WhatIfResponse, e
 // seriesError names the request's series field a what-if error is about,
 // and returns other errors as they are.
 func seriesError(err error, req *WhatIfRequest) error {
+	var missing *forecast.NotInPlanError
+	if !errors.As(err, &missing) {
+		return err
+	}
 	for i, id := range req.Series {
-		if err.Error() == fmt.Sprintf("series %q is not in the plan", id) {
+		if id == missing.Series {
 			return Errorf(http.StatusBadRequest, fmt.Sprintf("series[%d]", i), "%v", err)
 		}
 	}
