@@ -110,8 +110,13 @@ func (c *compiled) evaluate(p *Problem, g []int) Evaluation {
 		e.MarginLeft = -st.load[c.marginRow]
 	}
 	for r := range c.rhs {
-		if over := st.load[r] - c.rhs[r]; over > c.tol[r] {
-			e.Violations = append(e.Violations, fmt.Sprintf("%s exceeded by %g", c.rowName[r], over))
+		over := st.load[r] - c.rhs[r]
+		switch {
+		case over <= c.tol[r]:
+		case r == c.marginRow: // rate·revenue − margin ≤ 0: over is margin missing
+			e.Violations = append(e.Violations, fmt.Sprintf("margin %.6g short of the minimum margin rate's", over))
+		default:
+			e.Violations = append(e.Violations, fmt.Sprintf("%s exceeded by %.6g", c.rowName[r], over))
 		}
 	}
 	for _, gl := range p.Groups {

@@ -3,6 +3,7 @@ package solver
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -42,6 +43,9 @@ func TestEvaluateByHand(t *testing.T) {
 	}
 	if e.Feasible || len(e.Violations) != 4 {
 		t.Errorf("feasible %v, violations %q; want 4 (budget, group cost, group count, margin)", e.Feasible, e.Violations)
+	}
+	if !slices.Contains(e.Violations, "margin 13 short of the minimum margin rate's") {
+		t.Errorf("violations %q: want the margin's shortfall of 13 named as such", e.Violations)
 	}
 
 	// At most one promotion (group count). Slot 1 alone: revenue
