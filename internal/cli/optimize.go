@@ -204,8 +204,8 @@ func reportOptimize(e *env, f optimizeFlags, res *optimize.Outcome) error {
 	fmt.Fprintf(w, "\ngain of the chosen plan: %s over no promotion, %s over your plan; wrote %s\n",
 		money(gain(mc)), money(gain(mc)-gain(mu)), f.out)
 	if g := gain(mc); g < 0 {
-		fmt.Fprintf(w, "warning: forecast whole, the chosen plan's %s is %s below no promotion's: the optimiser values each option by its own lift, and here the dips, lulls and cannibalisation around the promotions outweigh it; no promotion does better\n",
-			f.objective, money(-g))
+		fmt.Fprintf(w, "warning: forecast whole, the chosen plan's %s is %.0f below no promotion's: the optimiser values each option by its own lift, and here the dips, lulls and cannibalisation around the promotions outweigh it; no promotion does better\n",
+			f.objective, -g)
 	}
 	if mu.PromotionCost > f.budget {
 		fmt.Fprintf(w, "your plan's promotion cost, %.0f, is over the budget of %.0f the chosen plan keeps to\n", mu.PromotionCost, f.budget)
