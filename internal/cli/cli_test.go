@@ -209,6 +209,12 @@ func TestOptimizeAndInventory(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "over your plan") {
 		t.Fatalf("optimize exited %d: %s %s", code, out, errs)
 	}
+	// Limits below zero are refused as flags, before any option is valued.
+	for _, flag := range []string{"--budget", "--group-max-cost"} {
+		if code, _, errs := run(t, "optimize", "--model", m, "--data", h, "--plan", p, flag, "-5", "--out", chosen); code != exitUsage || !strings.Contains(errs, flag+" -5: expected 0 or more") {
+			t.Errorf("optimize %s -5 exited %d: %s", flag, code, errs)
+		}
+	}
 	// The report's constraint lines show the budget and group limits hold.
 	if strings.Contains(out, "left -") {
 		t.Errorf("a constraint has negative slack:\n%s", out)

@@ -84,6 +84,14 @@ func runOptimize(e *env, f optimizeFlags) error {
 	if f.objective != optimize.Margin && f.objective != optimize.Revenue {
 		return usagef("--objective %q: expected margin or revenue", f.objective)
 	}
+	switch {
+	case !(f.budget >= 0):
+		return usagef("--budget %v: expected 0 or more (leave it out for no budget)", f.budget)
+	case !(f.groupMaxCost >= 0):
+		return usagef("--group-max-cost %v: expected 0 or more (leave it out for no limit)", f.groupMaxCost)
+	case f.groupMaxPromoted < 0 && f.groupMaxPromoted != solver.NoLimit:
+		return usagef("--group-max-promoted %d: expected 0 or more (leave it out for no limit)", f.groupMaxPromoted)
+	}
 	costs, err := parseLeverCosts(f.leverCosts)
 	if err != nil {
 		return err
