@@ -1,6 +1,7 @@
 package ensemble
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -121,6 +122,9 @@ func autoBy(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate,
 		bc[k] = backtest.Candidate{Name: c.Name, Fit: c.Fit}
 	}
 	full, err := backtest.Run(pr, run, bc)
+	if errors.Is(err, backtest.ErrShortHistory) && warm > 0 {
+		return nil, fmt.Errorf("auto: %w: the %d fold(s) asked for and %d before them, on which the candidates are compared, so that each scored fold's choice is made on earlier folds", err, opt.Folds, warm)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("auto: %w", err)
 	}

@@ -274,7 +274,8 @@ func TestShortHistoryCalibratesOnTheFoldsItHolds(t *testing.T) {
 	if len(folds) < 1 || len(folds) >= DefaultFolds {
 		t.Errorf("%d calibration folds of 7 days scored on 30 days: want fewer than the default %d, at least one", len(folds), DefaultFolds)
 	}
-	if _, err := Run(hist, sp, Options{Forecast: forecast.TrainOptions{Horizon: 20}}); !errors.Is(err, backtest.ErrShortHistory) {
-		t.Errorf("30 days of history, a horizon of 20: error %v, want backtest.ErrShortHistory", err)
+	if _, err := Run(hist, sp, Options{Forecast: forecast.TrainOptions{Horizon: 20}}); !errors.Is(err, backtest.ErrShortHistory) ||
+		!strings.Contains(err.Error(), "and 1 before them, on which the candidates are compared") {
+		t.Errorf("30 days of history, a horizon of 20: error %v, want backtest.ErrShortHistory saying the default fits a fold more than asked", err)
 	}
 }
