@@ -143,6 +143,9 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 	if p.Levels == nil {
 		p.Levels = staticLevels(cols.static)
 	}
+	if err := checkKeySeparator(f, cols.keys); err != nil {
+		return nil, err
+	}
 	groups, order := groupRows(f.Rows(), cols.keys)
 	p.First, p.Last = math.MaxInt, math.MinInt
 	for _, o := range ords {
@@ -346,6 +349,24 @@ func staticLevels(cols []*data.Column) [][]string {
 		}
 	}
 	return levels
+}
+
+// checkKeySeparator refuses a key value holding "|" when a series has
+// more than one key: series IDs join the keys with "|", so (a|b, c) and
+// (a, b|c) would be one series.
+func checkKeySeparator(f *data.Frame, keys []*data.Column) error {
+	if len(keys) < 2 {
+		return nil
+	}
+	for _, k := range keys {
+		for r := 0; r < f.Rows(); r++ {
+			if v := k.Text(r); strings.Contains(v, "|") {
+				return &RowError{File: f.Source, Row: r + 1, Column: k.Name,
+					Err: fmt.Errorf("key value %q holds \"|\", which joins a series' keys into its ID: expected key values without it", v)}
+			}
+		}
+	}
+	return nil
 }
 
 // groupRows groups row indexes by series ID; order lists IDs sorted.

@@ -100,8 +100,15 @@ func TestBuildErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want a RowError starting %q", c.name, err, c.want)
 		}
 	}
-	f := frame(t, []string{"2024-01-03"}, []string{"a"}, []string{"x"}, []float64{1}, []float64{1})
-	_, err := Build(f, mustSpec(t, strings.Replace(weekly, "known: [price]", "known: [price, feature]", 1)), Options{})
+	// Two keys: a "|" in a key value would make (a|b, x) and (a, b|x) one
+	// series.
+	f := frame(t, []string{"2024-01-03", "2024-01-03"}, []string{"a", "a|b"}, []string{"b|x", "x"}, []float64{1, 2}, []float64{1, 1})
+	_, err := Build(f, mustSpec(t, strings.Replace(weekly, "keys: [sku]", "keys: [sku, category]", 1)), Options{})
+	if want := `sales.csv: row 2 (line 3), column sku: key value "a|b" holds "|"`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("a key value with |: error %v, want one starting %q", err, want)
+	}
+	f = frame(t, []string{"2024-01-03"}, []string{"a"}, []string{"x"}, []float64{1}, []float64{1})
+	_, err = Build(f, mustSpec(t, strings.Replace(weekly, "known: [price]", "known: [price, feature]", 1)), Options{})
 	var me *data.MissingColumnError
 	if !errors.As(err, &me) || me.Column != "feature" || me.Role != "known covariate" {
 		t.Fatalf("missing column error %v", err)
