@@ -308,11 +308,11 @@ func (p *Panel) ordinals(f *data.Frame, tc *data.Column, fixed *Grid) ([]int, er
 	} else {
 		p.Grid = Grid{Frequency: p.Spec.Time.Frequency, Format: p.Spec.Time.Format}
 		if p.Grid.Frequency == spec.Week && f.Rows() > 0 {
-			d, err := p.Grid.parseDay(tc.Text(0))
+			anchor, err := p.Grid.commonWeekday(f, tc)
 			if err != nil {
-				return nil, &RowError{File: f.Source, Row: 1, Column: tc.Name, Err: err}
+				return nil, err
 			}
-			p.Grid.Anchor = ((d % 7) + 7) % 7
+			p.Grid.Anchor = anchor
 		}
 	}
 	ords := make([]int, f.Rows())
@@ -327,6 +327,36 @@ func (p *Panel) ordinals(f *data.Frame, tc *data.Column, fixed *Grid) ([]int, er
 		ords[r] = o
 	}
 	return ords, nil
+}
+
+// commonWeekday returns the weekday most of the history's dates fall on
+// (the first row's on a tie), the anchor of a weekly grid: a row off it is
+// then the one named, not the many on it. A date that does not parse is
+// an error naming its row.
+func (g Grid) commonWeekday(f *data.Frame, tc *data.Column) (int, error) {
+	var count [7]int
+	first := -1
+	for r := 0; r < f.Rows(); r++ {
+		if tc.Missing(r) {
+			continue
+		}
+		d, err := g.parseDay(tc.Text(r))
+		if err != nil {
+			return 0, &RowError{File: f.Source, Row: r + 1, Column: tc.Name, Err: err}
+		}
+		wd := ((d % 7) + 7) % 7
+		if first < 0 {
+			first = wd
+		}
+		count[wd]++
+	}
+	best := max(first, 0)
+	for wd, n := range count {
+		if n > count[best] {
+			best = wd
+		}
+	}
+	return best, nil
 }
 
 // staticLevels returns, per text column, its sorted distinct values.

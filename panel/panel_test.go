@@ -344,3 +344,15 @@ promotion: {price: {off: regular_price}, feature: {off: 0}}
 		t.Errorf("unpriced %v, want one note: %s", p.Unpriced, want)
 	}
 }
+
+// A weekly grid falls on the weekday most rows do, so the row off it is
+// the one an error names, even when it comes first.
+func TestWeeklyGridTakesTheCommonWeekday(t *testing.T) {
+	f := frame(t, []string{"2024-01-08", "2024-01-03", "2024-01-10", "2024-01-17"}, []string{"a", "b", "b", "b"},
+		[]string{"x", "x", "x", "x"}, []float64{1, 2, 3, 4}, []float64{1, 1, 1, 1})
+	_, err := Build(f, mustSpec(t, weekly), Options{})
+	want := `sales.csv: row 1 (line 2), column week: "2024-01-08" is a Monday, off the weekly grid of Wednesdays`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want one starting %q", err, want)
+	}
+}
