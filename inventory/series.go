@@ -156,6 +156,7 @@ func ReadStock(t *data.Frame, keys []string) (map[string]Stock, error) {
 	}
 	onOrder, lead, service := opt("on_order"), opt("lead_time"), opt("service_level")
 	out := map[string]Stock{}
+	seen := map[string]int{}
 	for r := 0; r < t.Rows(); r++ {
 		id := ""
 		for i, k := range keyCols {
@@ -164,7 +165,14 @@ func ReadStock(t *data.Frame, keys []string) (map[string]Stock, error) {
 			}
 			id += k.Text(r)
 		}
+		if prev, ok := seen[id]; ok {
+			return nil, fmt.Errorf("%s row %d: series %q already has a stock row (row %d): expected one row per series", t.Source, r+1, id, prev+1)
+		}
+		seen[id] = r
 		bad := func(c *data.Column, expected string) error {
+			if c.Missing(r) {
+				return fmt.Errorf("%s row %d, column %s: empty: expected %s", t.Source, r+1, c.Name, expected)
+			}
 			return fmt.Errorf("%s row %d, column %s: %q is not %s", t.Source, r+1, c.Name, c.Text(r), expected)
 		}
 		st := Stock{OnHand: onHand.Num[r]}

@@ -37,6 +37,21 @@ func TestReadStock(t *testing.T) {
 	if _, err := ReadStock(frame(1.5), []string{"sku"}); err == nil || !strings.Contains(err.Error(), `stock.csv row 2, column lead_time: "1.5" is not a whole number`) {
 		t.Errorf("fractional lead time: %v", err)
 	}
+	// A series given twice, and an empty on_hand, are named.
+	twice, _ := data.NewFrame("stock.csv", []*data.Column{
+		{Name: "sku", Kind: data.String, Str: []string{"A", "A"}},
+		{Name: "on_hand", Kind: data.Number, Num: []float64{5, 3}},
+	})
+	if _, err := ReadStock(twice, []string{"sku"}); err == nil || err.Error() != `stock.csv row 2: series "A" already has a stock row (row 1): expected one row per series` {
+		t.Errorf("a series given twice: %v", err)
+	}
+	empty, _ := data.NewFrame("stock.csv", []*data.Column{
+		{Name: "sku", Kind: data.String, Str: []string{"A"}},
+		{Name: "on_hand", Kind: data.Number, Num: []float64{math.NaN()}},
+	})
+	if _, err := ReadStock(empty, []string{"sku"}); err == nil || err.Error() != "stock.csv row 1, column on_hand: empty: expected a quantity ≥ 0" {
+		t.Errorf("an empty on_hand: %v", err)
+	}
 }
 
 // TestPlanAll checks that every series is planned in order with its

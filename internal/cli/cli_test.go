@@ -244,6 +244,13 @@ func TestOptimizeAndInventory(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "9 series:") || !strings.Contains(errs, "1 of 10 series have fewer plan periods than lead time + review (series S01: 31 period(s) of 41)") {
 		t.Errorf("inventory with one series' lead time past the plan exited %d: %s %s", code, out, errs)
 	}
+	if err := os.WriteFile(stock, []byte("sku,on_hand\nS01,5\nZZ9,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--stock", stock, "--out", filepath.Join(dir, "orders.csv"))
+	if code != exitOK || !strings.Contains(errs, "1 series of the stock table are not in the plan, so they get no order: ZZ9") {
+		t.Errorf("inventory with a stock row for a series outside the plan exited %d: %s", code, errs)
+	}
 	if code, _, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--lead-time", "40", "--out", filepath.Join(dir, "orders.csv")); code != exitFailure || !strings.Contains(errs, "10 of 10 series") {
 		t.Errorf("inventory with every lead time past the plan exited %d: %s", code, errs)
 	}
