@@ -546,11 +546,15 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 	// The promotion-effect model reads the prepared features only: it is
 	// fitted beside the final model, whose boosted trees leave a core idle
 	// through their serial stretches.
+	// A panic there is raised again here, where the caller's recovery
+	// sees it.
 	var effects *forecast.Effects
 	var effectsErr error
+	var crashed any
 	fitted := make(chan struct{})
 	go func() {
 		defer close(fitted)
+		defer func() { crashed = recover() }()
 		if !opt.NoEffects {
 			opt.log().Info("estimating promotion effects")
 			effects, effectsErr = effect.Fit(c.Prepared, c.Panel.Last, effect.Options{})
@@ -561,6 +565,9 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 	opt.log().Info("training", "model", c.Kind, "features", c.Prepared.X.Cols)
 	m, err := c.Prepared.Train(topt, c.Panel.Last, c.Fit)
 	<-fitted
+	if crashed != nil {
+		panic(crashed)
+	}
 	if err != nil {
 		return nil, err
 	}
