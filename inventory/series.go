@@ -27,9 +27,11 @@ type Series struct {
 }
 
 // FromForecast gathers, per series of a forecast (sorted by ID), its
-// forecast, P10 and P90 in period order with their labels, and its stock
-// over def (series missing from stock have nothing on hand and def's
-// policy). The forecast must carry the P10 and P90 levels.
+// expected units (the mean demand, Result.Expected: the point of a
+// log-target model is nearer a median, which falls short of what sells),
+// P10 and P90 in period order with their labels, and its stock over def
+// (series missing from stock have nothing on hand and def's policy). The
+// forecast must carry the P10 and P90 levels.
 func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Series, error) {
 	lo, hi := levelIndex(res.Levels, 0.1), levelIndex(res.Levels, 0.9)
 	if lo < 0 || hi < 0 {
@@ -61,7 +63,7 @@ func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Se
 		}
 		s := Series{ID: id}
 		for _, i := range idx {
-			in.Mean = append(in.Mean, res.Forecast[i])
+			in.Mean = append(in.Mean, res.Expected[i])
 			in.P10 = append(in.P10, res.ForecastQ[lo][i])
 			in.P90 = append(in.P90, res.ForecastQ[hi][i])
 			in.Promo = append(in.Promo, res.Promoted[i])
@@ -76,7 +78,7 @@ func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Se
 // Planned is one series' stock decision with the input it was made from.
 type Planned struct {
 	Series
-	// Demand is the forecast units over the plan: the sum of Input.Mean.
+	// Demand is the expected units over the plan: the sum of Input.Mean.
 	Demand   float64
 	Decision Decision
 }

@@ -40,7 +40,7 @@ type InventoryResponse struct {
 type InventorySeries struct {
 	Series       string  `json:"series"`
 	Periods      int     `json:"periods"`
-	Demand       float64 `json:"demand" doc:"forecast units over the plan"`
+	Demand       float64 `json:"demand" doc:"expected units over the plan (the mean demand, as money and totals use)"`
 	LeadTime     int     `json:"lead_time"`
 	ServiceLevel float64 `json:"service_level"`
 	SafetyStock  float64 `json:"safety_stock"`

@@ -237,7 +237,7 @@ func TestInventoryMatchesPackage(t *testing.T) {
 	in := inventory.Input{LeadTime: lead, Review: 1, ServiceLevel: 0.95, OnHand: 40}
 	for i, tg := range res.Targets {
 		if res.Panel.Series[tg.Series].ID == first {
-			in.Mean = append(in.Mean, res.Forecast[i])
+			in.Mean = append(in.Mean, res.Expected[i])
 			in.P10 = append(in.P10, res.ForecastQ[0][i])
 			in.P90 = append(in.P90, res.ForecastQ[2][i])
 			in.Promo = append(in.Promo, res.Promoted[i])

@@ -2,17 +2,42 @@ package cli
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"promocast/train"
 )
+
+// readCSV reads a CSV file into rows keyed by the header.
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("%s: %v (%d records)", path, err, len(recs))
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for j, h := range recs[0] {
+			row[h] = rec[j]
+		}
+		out = append(out, row)
+	}
+	return out
+}
 
 // run runs promocast with args and returns the exit code and both streams.
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -234,6 +259,24 @@ func TestOptimizeAndInventory(t *testing.T) {
 	code, out, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--stock", stock, "--out", filepath.Join(dir, "orders.csv"))
 	if code != exitOK || !strings.Contains(out, "need an order") {
 		t.Fatalf("inventory exited %d: %s %s", code, out, errs)
+	}
+	// A series' demand is its expected units over the plan, as forecast
+	// writes them.
+	fc := filepath.Join(dir, "fc.csv")
+	if code, _, errs := run(t, "forecast", "--model", m, "--data", h, "--plan", p, "--out", fc); code != exitOK {
+		t.Fatalf("forecast exited %d: %s", code, errs)
+	}
+	expected := 0.0
+	for _, r := range readCSV(t, fc) {
+		if r["sku"] == "S01" {
+			v, _ := strconv.ParseFloat(r["expected"], 64)
+			expected += v
+		}
+	}
+	for _, r := range readCSV(t, filepath.Join(dir, "orders.csv")) {
+		if d, _ := strconv.ParseFloat(r["demand"], 64); r["series"] == "S01" && math.Abs(d-expected) > 1e-6*expected {
+			t.Errorf("S01's demand %v, want its expected units %v", d, expected)
+		}
 	}
 	// A series whose plan is shorter than its lead time and review is left
 	// out with a warning naming it; the others are planned.

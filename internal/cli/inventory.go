@@ -29,7 +29,9 @@ func inventoryCmd(e *env) *cobra.Command {
 calibration folds) and, per series, computes the safety stock for the service
 level over lead time + review period, the reorder point, the order-up-to
 level, the order quantity given on-hand and on-order stock, and the
-probability of running out before the end of the plan's promotion.
+probability of running out before the end of the plan's promotion. The
+demand is the plan's expected units (the mean, as money and totals use), its
+spread the P10–P90 interval's.
 
 --stock is a table with the series keys and on_hand, and optionally on_order,
 lead_time and service_level per series; missing series and columns take the
