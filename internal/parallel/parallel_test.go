@@ -18,3 +18,25 @@ func TestForVisitsEachIndexOnce(t *testing.T) {
 		}
 	}
 }
+
+// A panic in one piece of work reaches the caller, where recover sees its
+// value, after the other goroutines have returned.
+func TestForRaisesAPanicOnTheCaller(t *testing.T) {
+	var ran atomic.Int32
+	got := func() (r any) {
+		defer func() { r = recover() }()
+		For(100, 4, func(i int) {
+			ran.Add(1)
+			if i == 7 {
+				panic("piece 7 failed")
+			}
+		})
+		return nil
+	}()
+	if got != "piece 7 failed" {
+		t.Errorf("recovered %v, want the piece's panic", got)
+	}
+	if n := ran.Load(); n < 8 || n > 100 {
+		t.Errorf("%d pieces ran, want from 8 to 100", n)
+	}
+}
