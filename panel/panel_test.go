@@ -176,17 +176,20 @@ func TestExtend(t *testing.T) {
 	}
 }
 
-// A plan's price must be positive, in Extend and PlanRows alike, and the
-// error names the file, row, column and value; a lever's off column is a
-// price too, and a flag may be 0. A flag below its off value is refused.
-func TestPlanRefusesNonPositivePrice(t *testing.T) {
-	const withRegular = `
+// withRegular is a weekly spec whose price lever is off at a regular price
+// column, beside a feature flag.
+const withRegular = `
 time: {column: week, frequency: week}
 keys: [sku]
 target: units
 known: [price, regular_price, feature]
 promotion: {price: {off: regular_price}, feature: {off: 0}}
 `
+
+// A plan's price must be positive, in Extend and PlanRows alike, and the
+// error names the file, row, column and value; a lever's off column is a
+// price too, and a flag may be 0. A flag below its off value is refused.
+func TestPlanRefusesNonPositivePrice(t *testing.T) {
 	hist, _ := data.NewFrame("sales.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10"}},
 		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
@@ -313,13 +316,6 @@ func TestNoHistoryNamesTheClosestSeries(t *testing.T) {
 // the first one's row, so that training can say so; other columns keep
 // their values.
 func TestBuildReadsNonPositivePricesAsMissing(t *testing.T) {
-	const withRegular = `
-time: {column: week, frequency: week}
-keys: [sku]
-target: units
-known: [price, regular_price, feature]
-promotion: {price: {off: regular_price}, feature: {off: 0}}
-`
 	hist, err := data.NewFrame("sales.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10", "2024-01-17", "2024-01-03"}},
 		{Name: "sku", Kind: data.String, Str: []string{"a", "a", "a", "b"}},
