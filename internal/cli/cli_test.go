@@ -300,6 +300,9 @@ func TestOptimizeAndInventory(t *testing.T) {
 	if code, _, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--service-level", "1", "--out", filepath.Join(dir, "orders.csv")); code != exitUsage || !strings.Contains(errs, "--service-level 1") {
 		t.Errorf("inventory --service-level 1 exited %d: %s", code, errs)
 	}
+	if code, _, errs = run(t, "inventory", "--model", m, "--data", h, "--plan", p, "--lead-time", "0", "--review", "0", "--out", filepath.Join(dir, "orders.csv")); code != exitUsage || !strings.Contains(errs, "leave no period") {
+		t.Errorf("inventory --lead-time 0 --review 0 exited %d: %s", code, errs)
+	}
 }
 
 func TestTune(t *testing.T) {

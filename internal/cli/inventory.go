@@ -64,6 +64,8 @@ func runInventory(e *env, f inventoryFlags) error {
 		return usagef("--lead-time %d: expected 0 or more periods", f.leadTime)
 	case f.review < 0:
 		return usagef("--review %d: expected 0 or more periods", f.review)
+	case f.leadTime+f.review == 0:
+		return usagef("--lead-time 0 and --review 0 leave no period for the stock to cover: expected at least one of them above 0")
 	}
 	in, err := loadModelInputs(f.model, f.spec, f.data, f.plan)
 	if err != nil {
