@@ -2,42 +2,18 @@ package cli
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
+	"promocast/ingest"
 	"promocast/train"
 )
-
-// readCSV reads a CSV file into rows keyed by the header.
-func readCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) < 2 {
-		t.Fatalf("%s: %v (%d records)", path, err, len(recs))
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for j, h := range recs[0] {
-			row[h] = rec[j]
-		}
-		out = append(out, row)
-	}
-	return out
-}
 
 // run runs promocast with args and returns the exit code and both streams.
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -266,15 +242,22 @@ func TestOptimizeAndInventory(t *testing.T) {
 	if code, _, errs := run(t, "forecast", "--model", m, "--data", h, "--plan", p, "--out", fc); code != exitOK {
 		t.Fatalf("forecast exited %d: %s", code, errs)
 	}
+	forecasts, err := ingest.Read(fc, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	expected := 0.0
-	for _, r := range readCSV(t, fc) {
-		if r["sku"] == "S01" {
-			v, _ := strconv.ParseFloat(r["expected"], 64)
-			expected += v
+	for r := 0; r < forecasts.Rows(); r++ {
+		if forecasts.Column("sku").Text(r) == "S01" {
+			expected += forecasts.Column("expected").Num[r]
 		}
 	}
-	for _, r := range readCSV(t, filepath.Join(dir, "orders.csv")) {
-		if d, _ := strconv.ParseFloat(r["demand"], 64); r["series"] == "S01" && math.Abs(d-expected) > 1e-6*expected {
+	orders, err := ingest.Read(filepath.Join(dir, "orders.csv"), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 0; r < orders.Rows(); r++ {
+		if d := orders.Column("demand").Num[r]; orders.Column("series").Text(r) == "S01" && math.Abs(d-expected) > 1e-6*expected {
 			t.Errorf("S01's demand %v, want its expected units %v", d, expected)
 		}
 	}
