@@ -56,19 +56,24 @@ func (g *Grid) Ordinal(text string) (int, error) {
 	case spec.Day:
 		return d, nil
 	case spec.Week:
-		o := floorDiv(d-g.Anchor, 7)
-		if d != g.Anchor+7*o {
-			// Moving the date to its week's start would answer for
-			// another date than the one asked about.
-			before := dayTime(g.Anchor + 7*o).Format("2006-01-02")
-			after := dayTime(g.Anchor + 7*o + 7).Format("2006-01-02")
-			return 0, fmt.Errorf("%q is a %s, off the weekly grid of %ss (%s or %s)", text, dayTime(d).Weekday(), dayTime(g.Anchor).Weekday(), before, after)
-		}
-		return o, nil
+		return g.week(d, text)
 	default: // month
 		t := dayTime(d)
 		return t.Year()*12 + int(t.Month()) - 1, nil
 	}
+}
+
+// week returns the ordinal of day d, the date text, on a weekly grid.
+func (g *Grid) week(d int, text string) (int, error) {
+	o := floorDiv(d-g.Anchor, 7)
+	if d != g.Anchor+7*o {
+		// Moving the date to its week's start would answer for another
+		// date than the one asked about.
+		before := dayTime(g.Anchor + 7*o).Format("2006-01-02")
+		after := dayTime(g.Anchor + 7*o + 7).Format("2006-01-02")
+		return 0, fmt.Errorf("%q is a %s, off the weekly grid of %ss (%s or %s)", text, dayTime(d).Weekday(), dayTime(g.Anchor).Weekday(), before, after)
+	}
+	return o, nil
 }
 
 // Days returns the first and last day numbers a period covers. Plain

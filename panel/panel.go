@@ -307,12 +307,14 @@ func (p *Panel) ordinals(f *data.Frame, tc *data.Column, fixed *Grid) ([]int, er
 		p.Grid = *fixed
 	} else {
 		p.Grid = Grid{Frequency: p.Spec.Time.Frequency, Format: p.Spec.Time.Format}
-		if p.Grid.Frequency == spec.Week && f.Rows() > 0 {
-			anchor, err := p.Grid.commonWeekday(f, tc)
-			if err != nil {
-				return nil, err
-			}
-			p.Grid.Anchor = anchor
+	}
+	// A weekly history's grid falls on its dates' common weekday: they are
+	// parsed once, for the weekday and then for their weeks.
+	var days []int
+	if fixed == nil && p.Grid.Frequency == spec.Week {
+		var err error
+		if p.Grid.Anchor, days, err = p.Grid.commonWeekday(f, tc); err != nil {
+			return nil, err
 		}
 	}
 	ords := make([]int, f.Rows())
@@ -320,7 +322,13 @@ func (p *Panel) ordinals(f *data.Frame, tc *data.Column, fixed *Grid) ([]int, er
 		if tc.Missing(r) {
 			return nil, &RowError{File: f.Source, Row: r + 1, Column: tc.Name, Err: fmt.Errorf("time is empty")}
 		}
-		o, err := p.Grid.Ordinal(tc.Text(r))
+		var o int
+		var err error
+		if days != nil {
+			o, err = p.Grid.week(days[r], strings.TrimSpace(tc.Text(r)))
+		} else {
+			o, err = p.Grid.Ordinal(tc.Text(r))
+		}
 		if err != nil {
 			return nil, &RowError{File: f.Source, Row: r + 1, Column: tc.Name, Err: err}
 		}
@@ -331,32 +339,35 @@ func (p *Panel) ordinals(f *data.Frame, tc *data.Column, fixed *Grid) ([]int, er
 
 // commonWeekday returns the weekday most of the history's dates fall on
 // (the first row's on a tie), the anchor of a weekly grid: a row off it is
-// then the one named, not the many on it. A date that does not parse is
-// an error naming its row.
-func (g Grid) commonWeekday(f *data.Frame, tc *data.Column) (int, error) {
+// then the one named, not the many on it; and each row's day number (0
+// for an empty cell). A date that does not parse is an error naming its
+// row.
+func (g Grid) commonWeekday(f *data.Frame, tc *data.Column) (anchor int, days []int, err error) {
 	var count [7]int
 	first := -1
-	for r := 0; r < f.Rows(); r++ {
+	days = make([]int, f.Rows())
+	for r := range days {
 		if tc.Missing(r) {
 			continue
 		}
-		d, err := g.parseDay(tc.Text(r))
+		d, err := g.parseDay(strings.TrimSpace(tc.Text(r)))
 		if err != nil {
-			return 0, &RowError{File: f.Source, Row: r + 1, Column: tc.Name, Err: err}
+			return 0, nil, &RowError{File: f.Source, Row: r + 1, Column: tc.Name, Err: err}
 		}
+		days[r] = d
 		wd := ((d % 7) + 7) % 7
 		if first < 0 {
 			first = wd
 		}
 		count[wd]++
 	}
-	best := max(first, 0)
+	anchor = max(first, 0)
 	for wd, n := range count {
-		if n > count[best] {
-			best = wd
+		if n > count[anchor] {
+			anchor = wd
 		}
 	}
-	return best, nil
+	return anchor, days, nil
 }
 
 // staticLevels returns, per text column, its sorted distinct values.
