@@ -112,6 +112,7 @@ func checkSeries(p *panel.Panel, e *forecast.Effects, kp int) {
 		}
 	}
 	determined, inside, between, over := 0, 0, 0, 0
+	var regs, oursDet []float64 // the determined series' regressions and ours on them
 	pooled := effect.Read(e.Columns[kp], e.Global[kp], e.Offset)
 	for _, s := range p.Series {
 		se, ok := e.Series[s.ID]
@@ -135,6 +136,7 @@ func checkSeries(p *panel.Panel, e *forecast.Effects, kp int) {
 			continue
 		}
 		determined++
+		regs, oursDet = append(regs, est), append(oursDet, ours)
 		lo, hi := est-1.96*sd, est+1.96*sd
 		verdict := "outside"
 		switch {
@@ -149,6 +151,13 @@ func checkSeries(p *panel.Panel, e *forecast.Effects, kp int) {
 			fmt.Printf("    %-28s ours %6.2f   regression %6.2f ± %.2f (%d promoted periods): %-26s 20%%-off lift %+.0f%%, empirical %+.0f%%\n",
 				s.ID, ours, est, sd, promoted, verdict, 100*lift20, 100*emp)
 		}
+	}
+	if len(regs) > 0 {
+		// The pooled regression weighs series by their price variation; the
+		// median of the series' own regressions is the like of our median.
+		sort.Float64s(regs)
+		sort.Float64s(oursDet)
+		fmt.Printf("    on those series: median of their own regressions %.2f, of ours %.2f\n", regs[len(regs)/2], oursDet[len(oursDet)/2])
 	}
 	fmt.Printf("    %d series with ≥ 30 promoted periods: %d inside the regression's 95%% interval, %d between it and the pooled elasticity; %d of %d series with a 20%%-off lift above twice their empirical lift\n",
 		determined, inside, between, over, len(p.Series))
