@@ -75,6 +75,36 @@ func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Se
 	return out, nil
 }
 
+// Short is a series whose plan is shorter than its lead time + review:
+// its order would cover periods the forecast does not hold.
+type Short struct {
+	ID string
+	// Periods is how many periods the plan holds, Need how many the
+	// series' lead time + review ask for.
+	Periods, Need int
+}
+
+func (s Short) String() string {
+	return fmt.Sprintf("series %s: %d period(s) of %d", s.ID, s.Periods, s.Need)
+}
+
+// Covered splits series into those whose plan covers their lead time +
+// review, which can be planned, and those it does not (short). A whole
+// panel's plan often holds series with fewer periods (a history that
+// omits weeks without sales ends some series early), which are left out
+// with a warning rather than failing every other series' order.
+func Covered(series []Series) (covered []Series, short []Short) {
+	for _, sr := range series {
+		need := sr.Input.LeadTime + sr.Input.Review
+		if n := len(sr.Input.Mean); n < need {
+			short = append(short, Short{ID: sr.ID, Periods: n, Need: need})
+			continue
+		}
+		covered = append(covered, sr)
+	}
+	return covered, short
+}
+
 // Planned is one series' stock decision with the input it was made from.
 type Planned struct {
 	Series

@@ -103,3 +103,17 @@ func TestPlanAll(t *testing.T) {
 		t.Errorf("NaN mean in B's second period: %v, want an error naming series B and mean[1]", err)
 	}
 }
+
+func TestCovered(t *testing.T) {
+	in := func(periods, lead, review int) Input {
+		return Input{Mean: make([]float64, periods), LeadTime: lead, Review: review}
+	}
+	series := []Series{{ID: "a", Input: in(3, 2, 1)}, {ID: "b", Input: in(2, 2, 1)}, {ID: "c", Input: in(5, 0, 1)}}
+	covered, short := Covered(series)
+	if len(covered) != 2 || covered[0].ID != "a" || covered[1].ID != "c" {
+		t.Errorf("covered %+v, want a and c", covered)
+	}
+	if len(short) != 1 || short[0] != (Short{ID: "b", Periods: 2, Need: 3}) || short[0].String() != "series b: 2 period(s) of 3" {
+		t.Errorf("short %+v", short)
+	}
+}

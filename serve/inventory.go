@@ -32,8 +32,20 @@ type StockInput struct {
 // inventory for the arithmetic (normal demand with σ from P10 and P90).
 type InventoryResponse struct {
 	Model  ModelRef          `json:"model"`
-	Series []InventorySeries `json:"series" doc:"one per series of the plan, sorted by ID"`
-	Millis float64           `json:"millis"`
+	Series []InventorySeries `json:"series" doc:"one per series of the plan whose periods cover its lead time + review, sorted by ID"`
+	// LeftOut are the plan's series with fewer periods than their lead
+	// time + review, which get no order (a request where every series is
+	// short is refused instead).
+	LeftOut  []InventoryLeftOut `json:"left_out" doc:"series of the plan with fewer periods than lead time + review: no order; add their periods or shorten lead_time or review"`
+	Warnings []string           `json:"warnings" doc:"what the answer leaves out and why; empty when nothing"`
+	Millis   float64            `json:"millis"`
+}
+
+// InventoryLeftOut is a series of the plan too short to plan stock for.
+type InventoryLeftOut struct {
+	Series  string `json:"series"`
+	Periods int    `json:"periods" doc:"periods the plan holds"`
+	Needed  int    `json:"needed" doc:"its lead time + review"`
 }
 
 // InventorySeries is one series' stock decision.
@@ -99,11 +111,24 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 			return nil, Errorf(http.StatusBadRequest, "stock."+id, "series %q is not in the plan", id)
 		}
 	}
-	planned, err := inventory.PlanAll(series)
+	covered, short := inventory.Covered(series)
+	if len(covered) == 0 && len(short) > 0 {
+		sh := short[0]
+		return nil, Errorf(http.StatusBadRequest, "rows", "%s: every series of the plan has fewer periods than lead time + review, which the orders must cover; add periods to the plan or shorten lead_time or review",
+			sh)
+	}
+	planned, err := inventory.PlanAll(covered)
 	if err != nil {
 		return nil, inventoryError(err, req)
 	}
-	out := &InventoryResponse{Model: lv.Ref(), Series: make([]InventorySeries, len(planned))}
+	out := &InventoryResponse{Model: lv.Ref(), Series: make([]InventorySeries, len(planned)), LeftOut: []InventoryLeftOut{}, Warnings: []string{}}
+	for _, sh := range short {
+		out.LeftOut = append(out.LeftOut, InventoryLeftOut{Series: sh.ID, Periods: sh.Periods, Needed: sh.Need})
+	}
+	if len(short) > 0 {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%d of %d series have fewer plan periods than lead time + review and get no order (%s): see left_out",
+			len(short), len(series), short[0]))
+	}
 	for i, p := range planned {
 		in, d := p.Input, p.Decision
 		out.Series[i] = InventorySeries{Series: p.ID, Periods: len(in.Mean), Demand: p.Demand, LeadTime: in.LeadTime, ServiceLevel: in.ServiceLevel,
@@ -131,7 +156,7 @@ func inventoryError(err error, req *InventoryRequest) error {
 	field := ie.Column()
 	_, own := req.Stock[id]
 	if ie.Field == "Mean" {
-		return Errorf(http.StatusBadRequest, "rows", "series %s: %s: the plan must cover lead time + review periods", id, ie.Msg)
+		return Errorf(http.StatusBadRequest, "rows", "series %s: %s", id, ie.Msg)
 	}
 	if own && field != "review" {
 		field = fmt.Sprintf("stock.%s.%s", id, field)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strings"
 	"testing"
 
 	"promocast/forecast"
@@ -265,6 +266,35 @@ func TestInventoryMatchesPackage(t *testing.T) {
 	// A series' stock without its units on hand is refused, not read as 0.
 	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{first: {LeadTime: &lead}}}); code != 400 || apiError(t, body).Field != "stock."+first+".on_hand" {
 		t.Errorf("stock without on_hand: %d %s", code, body)
+	}
+	// A series whose plan is shorter than lead time + review is left out
+	// and named; when every series is, the request is refused.
+	var short, onlySecond []PlanRow
+	second := ""
+	for _, r := range rows {
+		id := fmt.Sprint(r["sku"])
+		if id != first && second == "" {
+			second = id
+		}
+		switch {
+		case id == first:
+			short = append(short, r)
+		case id == second && len(onlySecond) == 0:
+			short, onlySecond = append(short, r), append(onlySecond, r)
+		}
+	}
+	code, body = e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: short, LeadTime: &lead})
+	if code != 200 {
+		t.Fatalf("a plan with one short series: %d %s", code, body)
+	}
+	got = decode[InventoryResponse](t, body)
+	if len(got.Series) != 1 || got.Series[0].Series != first || len(got.LeftOut) != 1 || got.LeftOut[0] != (InventoryLeftOut{Series: second, Periods: 1, Needed: lead + 1}) ||
+		len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], second) {
+		t.Errorf("a plan with one short series: series %+v, left out %+v, warnings %q", got.Series, got.LeftOut, got.Warnings)
+	}
+	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: onlySecond, LeadTime: &lead}); code != 400 || apiError(t, body).Field != "rows" ||
+		!strings.Contains(string(body), "lead time + review") {
+		t.Errorf("a plan whose every series is short: %d %s", code, body)
 	}
 	e.call(t, "POST", "/v1/models/shop/promote", "", PromoteRequest{Version: 2})
 	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows}); code != 422 {

@@ -92,10 +92,14 @@ func runInventory(e *env, f inventoryFlags) error {
 	if unknown := unplannedStock(stock, series); len(unknown) > 0 {
 		e.log.Warn(fmt.Sprintf("%d series of the stock table are not in the plan, so they get no order: %s", len(unknown), strings.Join(unknown[:min(3, len(unknown))], ", ")))
 	}
-	series, short := coveredSeries(series)
+	series, short := inventory.Covered(series)
 	if len(short) > 0 {
+		names := make([]string, min(3, len(short)))
+		for i := range names {
+			names[i] = short[i].String()
+		}
 		msg := fmt.Sprintf("%d of %d series have fewer plan periods than lead time + review (%s): add plan periods or lower --lead-time or --review",
-			len(short), len(series)+len(short), strings.Join(short[:min(3, len(short))], "; "))
+			len(short), len(series)+len(short), strings.Join(names, "; "))
 		if len(series) == 0 {
 			return errors.New(msg)
 		}
@@ -166,22 +170,6 @@ func unplannedStock(stock map[string]inventory.Stock, series []inventory.Series)
 	}
 	sort.Strings(out)
 	return out
-}
-
-// coveredSeries returns the series whose plan covers their lead time and
-// review period, and a note on each of the others, such as "series
-// 2277|4116709565: 1 period of 2": the history of a panel that leaves out
-// weeks without sales can give a series fewer plan periods than the rest.
-func coveredSeries(series []inventory.Series) (covered []inventory.Series, short []string) {
-	for _, sr := range series {
-		need := sr.Input.LeadTime + sr.Input.Review
-		if n := len(sr.Input.Mean); n < need {
-			short = append(short, fmt.Sprintf("series %s: %d period(s) of %d", sr.ID, n, need))
-			continue
-		}
-		covered = append(covered, sr)
-	}
-	return covered, short
 }
 
 // readStock reads a stock table keyed like the history.
