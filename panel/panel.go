@@ -72,6 +72,10 @@ type Panel struct {
 	// less as missing, the way a plan's are refused: a shelf price is
 	// positive, and one of 0 would read as an endless discount.
 	Unpriced []Unpriced
+	// Outliers counts the history's targets far beyond their series'
+	// usual sales (OutlierFactor), likely entry or unit errors; nil when
+	// there are none. Build keeps them: a note, not a correction.
+	Outliers *Outliers
 	// rules are planRules of Spec, kept by Build so that scoring a plan
 	// (a single row, on the server) does not work them out again; nil in
 	// panels made otherwise, which work them out (planRules).
@@ -99,6 +103,65 @@ type Unpriced struct {
 func (u Unpriced) String() string {
 	return fmt.Sprintf("%s, column %s: %d row(s) with a price of 0 or less (the first: row %d, %v) are read as missing prices: a shelf price is positive (leave the cell empty where the price is unknown)",
 		u.Source, u.Column, u.Cells, u.FirstRow, u.First)
+}
+
+// OutlierFactor is how many times a series' 90th percentile of sales (at
+// least 1 unit) a target must exceed to be counted in Panel.Outliers.
+// Promotion weeks sell up to a few dozen times a quiet week's units (tuna's
+// deepest cut sold 24 times its brand's median week); a thousand times the
+// 90th percentile, which holds the promotion weeks of a series promoted
+// one period in ten, is an extra digit or three, or units read as cents.
+const OutlierFactor = 1000
+
+// Outliers counts the history's targets beyond OutlierFactor times their
+// series' 90th percentile, and names the first by row.
+type Outliers struct {
+	Cells    int
+	FirstRow int // 1-based, as RowError numbers rows
+	First    float64
+	Series   string
+	// Typical is the first's series' 90th percentile.
+	Typical float64
+	Column  string
+	Source  string
+}
+
+func (o *Outliers) String() string {
+	return fmt.Sprintf("%s, column %s: %d target(s) over %d times their series' 90th percentile of sales (the first: row %d, %v in series %s, whose 90th percentile is %v): check for an entry or unit error; the model trains on them as they are",
+		o.Source, o.Column, o.Cells, OutlierFactor, o.FirstRow, o.First, o.Series, o.Typical)
+}
+
+// outliers adds series s's targets beyond OutlierFactor times its 90th
+// percentile to o (allocated on the first), column and source naming the
+// target.
+func outliers(o **Outliers, s *Series, column, source string) {
+	var ys []float64
+	for _, y := range s.Y {
+		if !math.IsNaN(y) {
+			ys = append(ys, y)
+		}
+	}
+	if len(ys) < 2 {
+		return
+	}
+	sort.Float64s(ys)
+	typical := ys[int(0.9*float64(len(ys)-1))]
+	limit := OutlierFactor * math.Max(1, typical)
+	if ys[len(ys)-1] <= limit {
+		return
+	}
+	for i, y := range s.Y {
+		if !(y > limit) {
+			continue
+		}
+		if *o == nil {
+			*o = &Outliers{FirstRow: math.MaxInt, Column: column, Source: source}
+		}
+		(*o).Cells++
+		if r := s.Row[i] + 1; r < (*o).FirstRow {
+			(*o).FirstRow, (*o).First, (*o).Series, (*o).Typical = r, y, s.ID, typical
+		}
+	}
 }
 
 // Options tunes Build.
@@ -187,6 +250,7 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 			}
 			s.Y[i] = y
 		}
+		outliers(&p.Outliers, s, sp.Target, f.Source)
 		p.Series = append(p.Series, s)
 	}
 	for k := range cols.known {

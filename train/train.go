@@ -298,6 +298,9 @@ func buildPanel(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*pane
 	for _, u := range p.Unpriced {
 		opt.log().Warn(u.String())
 	}
+	if p.Outliers != nil {
+		opt.log().Warn(p.Outliers.String())
+	}
 	if alone && !opt.NoIntervals && opt.Forecast.ChooseUntil == 0 {
 		opt.Forecast.ChooseUntil = backtest.Origins(p.Last, opt.backtestOptions())[0]
 	}
