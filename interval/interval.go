@@ -2,11 +2,23 @@
 // P50, P90 by default) by conformal calibration on out-of-sample residuals:
 // the errors a model made in a backtest, on periods it had not seen.
 //
-// Residuals are scaled by the series' size — r = (actual − forecast) / scale
-// with scale = 1 + the series' recent level — and split into bins by
-// promotion state and by the forecast's size relative to that scale, since a
-// promoted week and a quiet week miss by different amounts. The quantile of
-// level q of a new forecast f is f + scale·Q_bin(q), never below zero.
+// Residuals are relative to the series' size and to the forecast's — r =
+// (actual − forecast) / (scale + forecast) with scale = 1 + the series'
+// recent level — and split into bins by promotion state and by the
+// forecast's size relative to that scale, since a promoted week and a quiet
+// week miss by different amounts. The quantile of level q of a new forecast
+// f is f + (scale + f)·Q_bin(q), never below zero. A model's errors grow
+// with what it forecasts (those of the log-target default in proportion),
+// so within a bin a forecast twice another's gets an interval about twice
+// as wide; residuals scaled by the series alone gave every forecast of a
+// bin the same width. On the accuracy suite's backtests (each fold
+// calibrated on the folds before it) the relative residuals took P10–P90
+// coverage from 73.4% to 75.2% on cheese, 77.0% to 77.3% on Breakfast and
+// 87.1% to 88.6% on tuna (the demo shop's stayed at 79.0%), and the
+// interval score (width plus ten times the miss, over the actuals) from
+// 1.231 to 1.174, 1.446 to 1.401 and 2.917 to 2.621 (the demo shop's
+// from 1.726 to 1.740): narrower intervals where they were wide, wider
+// where they missed.
 //
 //	cal, err := interval.Fit(residuals, interval.Options{})
 //	q := make([]float64, len(cal.Levels))
@@ -67,6 +79,10 @@ type Calibration struct {
 	Ratios []float64 `json:"ratios,omitempty"`
 	// Bins per promotion state: index 0 not promoted, 1 promoted.
 	Bins [2][]Bin `json:"bins"`
+	// Relative says the bins' quantiles are of residuals relative to
+	// scale + forecast (see the package doc); files written before it
+	// have them relative to the scale alone, which Quantiles honours.
+	Relative bool `json:"relative,omitempty"`
 }
 
 // Bin covers forecast/scale ratios up to Upper (the last bin has +Inf,
@@ -109,7 +125,7 @@ func Fit(res []Residual, opt Options) (*Calibration, error) {
 			return nil, fmt.Errorf("interval: residual %d has forecast %v, actual %v, scale %v: expected finite values and a positive scale", i, x.Forecast, x.Actual, x.Scale)
 		}
 		g := b2i(x.Promoted)
-		groups[g] = append(groups[g], point{x.Forecast / x.Scale, (x.Actual - x.Forecast) / x.Scale})
+		groups[g] = append(groups[g], point{x.Forecast / x.Scale, (x.Actual - x.Forecast) / (x.Scale + math.Max(x.Forecast, 0))})
 		sumA, sumF = sumA+x.Actual, sumF+x.Forecast
 		stateA[g], stateF[g], stateN[g] = stateA[g]+x.Actual, stateF[g]+x.Forecast, stateN[g]+1
 	}
@@ -126,7 +142,7 @@ func Fit(res []Residual, opt Options) (*Calibration, error) {
 			}
 		}
 	}
-	c := &Calibration{Levels: opt.Levels, Ratio: 1}
+	c := &Calibration{Levels: opt.Levels, Ratio: 1, Relative: true}
 	if sumF > 0 {
 		c.Ratio = clampRatio(sumA / sumF)
 		c.Ratios = make([]float64, 2)
@@ -199,8 +215,12 @@ func (c *Calibration) Quantiles(forecast, scale float64, promoted bool, out []fl
 			break
 		}
 	}
+	unit := scale
+	if c.Relative {
+		unit += math.Max(forecast, 0)
+	}
 	for k, q := range bin.Quantiles {
-		out[k] = math.Max(0, forecast+scale*q)
+		out[k] = math.Max(0, forecast+unit*q)
 	}
 }
 

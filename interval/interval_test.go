@@ -86,9 +86,19 @@ func TestFitErrorsAndBorrowing(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := make([]float64, 3)
+	// The residuals are ±1 over scale + forecast = 2: ±0.5, which a
+	// forecast of 5 at scale 1 reads as ±0.5·(1 + 5).
 	cal.Quantiles(5, 1, true, q) // promoted borrows the quiet bins
-	if q[0] != 4 || q[2] != 6 {
-		t.Fatalf("quantiles %v, want [4 _ 6]", q)
+	if q[0] != 2 || q[2] != 8 {
+		t.Fatalf("quantiles %v, want [2 _ 8]", q)
+	}
+	// A calibration from a file written before residuals were relative to
+	// the forecast too reads its quantiles against the scale alone.
+	old := *cal
+	old.Relative = false
+	old.Quantiles(5, 1, true, q)
+	if q[0] != 4.5 || q[2] != 5.5 {
+		t.Fatalf("a calibration without relative: quantiles %v, want [4.5 _ 5.5]", q)
 	}
 	cal.Quantiles(0.5, 1, false, q)
 	if q[0] != 0 {
@@ -212,5 +222,42 @@ func TestRatiosPerState(t *testing.T) {
 	old := &Calibration{Ratio: 1.3}
 	if old.RatioOf(true) != 1.3 || old.RatioOf(false) != 1.3 || (&Calibration{}).RatioOf(true) != 1 {
 		t.Error("a calibration without per-state ratios should use its ratio, or 1 without one")
+	}
+}
+
+// Errors that grow with the forecast, as a log-target model's do, are
+// covered alike for small and large forecasts of one bin: the residuals
+// are relative to scale + forecast, not to the series' scale alone.
+func TestCoverageHoldsAcrossForecastSizes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 1))
+	draw := func(n int) []Residual {
+		out := make([]Residual, n)
+		for i := range out {
+			f := 10 + 90*rng.Float64()
+			out[i] = Residual{Forecast: f, Actual: f * math.Exp(0.3*rng.NormFloat64()), Scale: 2}
+		}
+		return out
+	}
+	cal, err := Fit(draw(4000), Options{SizeBins: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in, n [2]int
+	q := make([]float64, 3)
+	for _, x := range draw(8000) {
+		if x.Forecast > 30 && x.Forecast < 70 {
+			continue
+		}
+		k := b2i(x.Forecast >= 70)
+		cal.Quantiles(x.Forecast, x.Scale, false, q)
+		n[k]++
+		if x.Actual >= q[0] && x.Actual <= q[2] {
+			in[k]++
+		}
+	}
+	for k, what := range []string{"small", "large"} {
+		if cov := float64(in[k]) / float64(n[k]); math.Abs(cov-0.8) > 0.05 {
+			t.Errorf("%s forecasts: P10-P90 coverage %.3f, want 0.80±0.05", what, cov)
+		}
 	}
 }
