@@ -4,7 +4,7 @@
 //
 // Residuals are relative to the series' size and to the forecast's — r =
 // (actual − forecast) / (scale + forecast) with scale = 1 + the series'
-// recent level — and split into bins by promotion state and by the
+// recent level (a negative forecast counts as 0 there) — and split into bins by promotion state and by the
 // forecast's size relative to that scale, since a promoted week and a quiet
 // week miss by different amounts. The quantile of level q of a new forecast
 // f is f + (scale + f)·Q_bin(q), never below zero. A model's errors grow

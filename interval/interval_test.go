@@ -1,6 +1,8 @@
 package interval
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -92,10 +94,20 @@ func TestFitErrorsAndBorrowing(t *testing.T) {
 	if q[0] != 2 || q[2] != 8 {
 		t.Fatalf("quantiles %v, want [2 _ 8]", q)
 	}
-	// A calibration from a file written before residuals were relative to
-	// the forecast too reads its quantiles against the scale alone.
-	old := *cal
-	old.Relative = false
+	// The flag goes through the model file's JSON, and a calibration from
+	// a file written before it (no "relative") reads its quantiles
+	// against the scale alone.
+	raw, err := json.Marshal(cal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back, old Calibration
+	if err := json.Unmarshal(raw, &back); err != nil || !back.Relative {
+		t.Fatalf("round trip of %s: relative %v, error %v", raw, back.Relative, err)
+	}
+	if err := json.Unmarshal(bytes.Replace(raw, []byte(`,"relative":true`), nil, 1), &old); err != nil || old.Relative {
+		t.Fatalf("a calibration without relative: %+v, error %v", old, err)
+	}
 	old.Quantiles(5, 1, true, q)
 	if q[0] != 4.5 || q[2] != 5.5 {
 		t.Fatalf("a calibration without relative: quantiles %v, want [4.5 _ 5.5]", q)

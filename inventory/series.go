@@ -92,17 +92,22 @@ func (s Short) String() string {
 // review, which can be planned, and those it does not (short). A whole
 // panel's plan often holds series with fewer periods (a history that
 // omits weeks without sales ends some series early), which are left out
-// with a warning rather than failing every other series' order.
-func Covered(series []Series) (covered []Series, short []Short) {
+// with a warning rather than failing every other series' order. A short
+// series' policy and stock are checked all the same: a *SeriesError
+// reports the first that is invalid, as PlanAll would.
+func Covered(series []Series) (covered []Series, short []Short, err error) {
 	for _, sr := range series {
 		need := sr.Input.LeadTime + sr.Input.Review
 		if n := len(sr.Input.Mean); n < need {
+			if err := sr.Input.checkPolicy(); err != nil {
+				return nil, nil, &SeriesError{ID: sr.ID, Err: err}
+			}
 			short = append(short, Short{ID: sr.ID, Periods: n, Need: need})
 			continue
 		}
 		covered = append(covered, sr)
 	}
-	return covered, short
+	return covered, short, nil
 }
 
 // Planned is one series' stock decision with the input it was made from.

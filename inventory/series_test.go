@@ -106,14 +106,24 @@ func TestPlanAll(t *testing.T) {
 
 func TestCovered(t *testing.T) {
 	in := func(periods, lead, review int) Input {
-		return Input{Mean: make([]float64, periods), LeadTime: lead, Review: review}
+		return Input{Mean: make([]float64, periods), LeadTime: lead, Review: review, ServiceLevel: 0.95}
 	}
 	series := []Series{{ID: "a", Input: in(3, 2, 1)}, {ID: "b", Input: in(2, 2, 1)}, {ID: "c", Input: in(5, 0, 1)}}
-	covered, short := Covered(series)
+	covered, short, err := Covered(series)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(covered) != 2 || covered[0].ID != "a" || covered[1].ID != "c" {
 		t.Errorf("covered %+v, want a and c", covered)
 	}
 	if len(short) != 1 || short[0] != (Short{ID: "b", Periods: 2, Need: 3}) || short[0].String() != "series b: 2 period(s) of 3" {
 		t.Errorf("short %+v", short)
+	}
+	// A short series' policy is still checked.
+	bad := in(1, 2, 1)
+	bad.ServiceLevel = 1.5
+	var se *SeriesError
+	if _, _, err := Covered([]Series{{ID: "d", Input: bad}}); !errors.As(err, &se) || se.ID != "d" || !strings.Contains(err.Error(), "service") {
+		t.Errorf("a short series with service level 1.5: %v", err)
 	}
 }

@@ -5,24 +5,30 @@ import (
 	"strconv"
 )
 
-// demand validates in and returns the per-period mean and standard deviation.
-func demand(in *Input) (mean, sigma []float64, err error) {
+// checkPolicy validates in's policy and stock: everything but the
+// forecast.
+func (in *Input) checkPolicy() error {
 	if !(in.ServiceLevel > 0 && in.ServiceLevel < 1) {
-		return nil, nil, &InputError{"ServiceLevel", -1, "must be in (0, 1), got " + fmtf(in.ServiceLevel)}
+		return &InputError{"ServiceLevel", -1, "must be in (0, 1), got " + fmtf(in.ServiceLevel)}
 	}
 	if in.LeadTime < 0 {
-		return nil, nil, &InputError{"LeadTime", -1, "must be ≥ 0"}
+		return &InputError{"LeadTime", -1, "must be ≥ 0"}
 	}
 	if in.Review < 0 {
-		return nil, nil, &InputError{"Review", -1, "must be ≥ 0"}
+		return &InputError{"Review", -1, "must be ≥ 0"}
 	}
 	if err := nonNegative("OnHand", in.OnHand); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if err := nonNegative("OnOrder", in.OnOrder); err != nil {
-		return nil, nil, err
+		return err
 	}
-	if err := nonNegative("SD", in.SD); err != nil {
+	return nonNegative("SD", in.SD)
+}
+
+// demand validates in and returns the per-period mean and standard deviation.
+func demand(in *Input) (mean, sigma []float64, err error) {
+	if err := in.checkPolicy(); err != nil {
 		return nil, nil, err
 	}
 

@@ -2,7 +2,7 @@
 //
 // A model file is one JSON object (format documented in docs/model-format.md):
 //
-//	{"format":"promocast-model","version":1,"kind":"forecast",
+//	{"format":"promocast-model","version":2,"kind":"forecast",
 //	 "checksum":"sha256:<hex of the body bytes>","body":{...}}
 //
 // The envelope is package envelope's. The body of a forecast model holds the forecaster's description (spec,
@@ -28,10 +28,14 @@ import (
 	"promocast/forecast"
 )
 
-// Format and Version identify the file layout.
+// Format and Version identify the file layout. Version 2 files' interval
+// calibration holds residuals relative to the series' scale plus the
+// forecast (interval.Calibration.Relative); a version-1 reader would read
+// them against the scale alone and print intervals too narrow, so it is
+// refused one. Version 1 files are read as they were written.
 const (
 	Format  = "promocast-model"
-	Version = 1
+	Version = 2
 )
 
 // fileFormat is the model file's envelope.

@@ -90,7 +90,7 @@ func TestDamagedFilesAreRefused(t *testing.T) {
 		{"edited body", bytes.Replace(good, []byte(`"horizon":2`), []byte(`"horizon":3`), 1), "checksum mismatch"},
 		{"truncated", good[:len(good)/2], "not a promocast model file"},
 		{"other format", bytes.Replace(good, []byte(`"promocast-model"`), []byte(`"onnx"`), 1), `format is "onnx"`},
-		{"future version", bytes.Replace(good, []byte(`"version":1`), []byte(`"version":9`), 1), "version 9"},
+		{"future version", bytes.Replace(good, []byte(`"version":2`), []byte(`"version":9`), 1), "version 9"},
 		{"empty", nil, "not a promocast model file"},
 	}
 	for _, c := range cases {

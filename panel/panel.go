@@ -106,7 +106,10 @@ func (u Unpriced) String() string {
 }
 
 // OutlierFactor is how many times a series' 90th percentile of sales (at
-// least 1 unit) a target must exceed to be counted in Panel.Outliers.
+// least 1 unit) a target must exceed to be counted in Panel.Outliers. The
+// check finds isolated errors, a few cells of a series; a series whose
+// values are mostly off by the same factor sets its own percentile and is
+// not flagged.
 // Promotion weeks sell up to a few dozen times a quiet week's units (tuna's
 // deepest cut sold 24 times its brand's median week); a thousand times the
 // 90th percentile, which holds the promotion weeks of a series promoted

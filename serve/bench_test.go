@@ -71,7 +71,7 @@ func newBenchEnv(b *testing.B, version int) *env {
 // BenchmarkSingleRowModelFile is BenchmarkForecastSingleRow and
 // BenchmarkScorerSingleRow on a model file of the user's
 // (PROMOCAST_BENCH_MODEL, with its history PROMOCAST_BENCH_DATA and spec
-// PROMOCAST_BENCH_SPEC; skipped without them): one-row plans built as
+// PROMOCAST_BENCH_SPEC; skipped without the first two): one-row plans built as
 // bench/load builds them from /v1/spec, each series at its default levers
 // and every other series 20% off.
 //
@@ -80,7 +80,7 @@ func newBenchEnv(b *testing.B, version int) *env {
 func BenchmarkSingleRowModelFile(b *testing.B) {
 	model, hist, sp := os.Getenv("PROMOCAST_BENCH_MODEL"), os.Getenv("PROMOCAST_BENCH_DATA"), os.Getenv("PROMOCAST_BENCH_SPEC")
 	if model == "" || hist == "" {
-		b.Skip("PROMOCAST_BENCH_MODEL and PROMOCAST_BENCH_DATA name no model file and history")
+		b.Skip("PROMOCAST_BENCH_MODEL and PROMOCAST_BENCH_DATA name no model file and history (PROMOCAST_BENCH_SPEC its spec, when the history needs one)")
 	}
 	ctx := b.Context()
 	st, err := registry.Open(ctx, filepath.Join(b.TempDir(), "registry.db"), registry.Options{})
@@ -111,8 +111,8 @@ func BenchmarkSingleRowModelFile(b *testing.B) {
 			Defaults map[string]float64 `json:"defaults"`
 		} `json:"series"`
 	}
-	if err := json.Unmarshal(w.Body.Bytes(), &spec); err != nil || len(spec.Periods) == 0 {
-		b.Fatalf("/v1/spec: %v (%d periods)", err, len(spec.Periods))
+	if err := json.Unmarshal(w.Body.Bytes(), &spec); err != nil || len(spec.Periods) == 0 || len(spec.Series) == 0 {
+		b.Fatalf("/v1/spec: %v (%d periods, %d series)", err, len(spec.Periods), len(spec.Series))
 	}
 	var rows []PlanRow
 	for i, s := range spec.Series[:min(512, len(spec.Series))] {

@@ -111,7 +111,10 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 			return nil, Errorf(http.StatusBadRequest, "stock."+id, "series %q is not in the plan", id)
 		}
 	}
-	covered, short := inventory.Covered(series)
+	covered, short, err := inventory.Covered(series)
+	if err != nil {
+		return nil, inventoryError(err, req)
+	}
 	if len(covered) == 0 && len(short) > 0 {
 		sh := short[0]
 		return nil, Errorf(http.StatusBadRequest, "rows", "%s: every series of the plan has fewer periods than lead time + review, which the orders must cover; add periods to the plan or shorten lead_time or review",
@@ -137,7 +140,7 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	}
 	out.Millis = float64(time.Since(start).Microseconds()) / 1000
 	s.metrics.rows.WithLabelValues("/v1/inventory").Add(float64(len(req.Rows)))
-	s.record("inventory", lv, start, map[string]any{"rows": len(req.Rows), "series": len(series)}, map[string]any{"series": len(series)})
+	s.record("inventory", lv, start, map[string]any{"rows": len(req.Rows), "series": len(series)}, map[string]any{"series": len(planned), "left_out": len(short)})
 	return out, nil
 }
 

@@ -292,6 +292,12 @@ func TestInventoryMatchesPackage(t *testing.T) {
 		len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], second) {
 		t.Errorf("a plan with one short series: series %+v, left out %+v, warnings %q", got.Series, got.LeftOut, got.Warnings)
 	}
+	// A short series' own policy is still checked.
+	badLevel := 1.5
+	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: short, LeadTime: &lead,
+		Stock: map[string]StockInput{second: {OnHand: &onHand, ServiceLevel: &badLevel}}}); code != 400 || apiError(t, body).Field != "stock."+second+".service_level" {
+		t.Errorf("a short series with service level 1.5: %d %s", code, body)
+	}
 	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: onlySecond, LeadTime: &lead}); code != 400 || apiError(t, body).Field != "rows" ||
 		!strings.Contains(string(body), "lead time + review") {
 		t.Errorf("a plan whose every series is short: %d %s", code, body)

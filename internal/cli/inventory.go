@@ -92,7 +92,10 @@ func runInventory(e *env, f inventoryFlags) error {
 	if unknown := unplannedStock(stock, series); len(unknown) > 0 {
 		e.log.Warn(fmt.Sprintf("%d series of the stock table are not in the plan, so they get no order: %s", len(unknown), strings.Join(unknown[:min(3, len(unknown))], ", ")))
 	}
-	series, short := inventory.Covered(series)
+	series, short, err := inventory.Covered(series)
+	if err != nil {
+		return err
+	}
 	if len(short) > 0 {
 		names := make([]string, min(3, len(short)))
 		for i := range names {
