@@ -51,6 +51,9 @@ type forecastBody struct {
 // Forecast is a forecast model with the metrics stored beside it.
 type Forecast struct {
 	Model *forecast.Model
+	// Version is the layout version of the file it was read from (Encode
+	// writes Version whatever this holds).
+	Version int
 	// Metrics are the backtest scores, e.g. "wape": 0.31; may be nil.
 	// A metric the backtest could not define (NaN or an infinity, such as
 	// the promoted weeks' WAPE when no scored week holds a promotion) is
@@ -84,7 +87,7 @@ func Encode(f *Forecast) ([]byte, error) {
 
 // Decode reads a forecast model from file bytes; name is used in errors.
 func Decode(b []byte, name string) (*Forecast, error) {
-	kind, _, raw, err := fileFormat.Open(b, name)
+	kind, version, raw, err := fileFormat.Open(b, name)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +114,7 @@ func Decode(b []byte, name string) (*Forecast, error) {
 	if err := body.Model.Spec.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: stored spec: %w", name, err)
 	}
-	return &Forecast{Model: body.Model, Metrics: body.Metrics}, nil
+	return &Forecast{Model: body.Model, Version: version, Metrics: body.Metrics}, nil
 }
 
 // Write stores a forecast model at path atomically.

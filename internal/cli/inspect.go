@@ -36,7 +36,7 @@ func inspectCmd(e *env) *cobra.Command {
 				return nil
 			}
 			w := e.stdout
-			fmt.Fprintf(w, "model file   %s (format %s version %d, checksum verified)\n", args[0], modelfile.Format, modelfile.Version)
+			fmt.Fprintf(w, "model file   %s (format %s version %d, checksum verified)\n", args[0], modelfile.Format, mf.Version)
 			fmt.Fprintf(w, "learner      %s\n", m.Kind)
 			fmt.Fprintf(w, "forecasts    up to %d periods after the origin, trained for %d..%d (gap %d, horizon %d)\n", m.Gap+m.Horizon, m.Gap+1, m.Gap+m.Horizon, m.Gap, m.Horizon)
 			fmt.Fprintf(w, "trained on   %d rows of %d series, %s .. %s (%s)\n", m.Rows, m.Series, m.TrainFirst, m.TrainLast, m.Spec.Time.Frequency)
