@@ -15,7 +15,6 @@ import (
 	"promocast/spec"
 )
 
-
 func sample(t *testing.T) *Forecast {
 	t.Helper()
 	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\npromotion: {price: {off: regular}}\n"))
