@@ -75,6 +75,23 @@ func FromForecast(res *forecast.Result, stock map[string]Stock, def Input) ([]Se
 	return out, nil
 }
 
+// Unplanned returns the sorted IDs of stock's series that series (a
+// plan's) does not hold: they get no order.
+func Unplanned(stock map[string]Stock, series []Series) []string {
+	planned := make(map[string]bool, len(series))
+	for _, sr := range series {
+		planned[sr.ID] = true
+	}
+	var out []string
+	for id := range stock {
+		if !planned[id] {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Short is a series whose plan is shorter than its lead time + review:
 // its order would cover periods the forecast does not hold.
 type Short struct {

@@ -93,16 +93,33 @@ func (p *Panel) planRules() map[string]planRule {
 // Unpriced counts the history cells of a price column with a price of 0
 // or less, which Build reads as missing, and names the first.
 type Unpriced struct {
-	Column   string
-	Cells    int
-	FirstRow int // 1-based, as RowError numbers rows
-	First    float64
-	Source   string
+	Column string
+	Count
+	Source string
 }
 
 func (u Unpriced) String() string {
 	return fmt.Sprintf("%s, column %s: %d row(s) with a price of 0 or less (the first: row %d, %v) are read as missing prices: a shelf price is positive (leave the cell empty where the price is unknown)",
 		u.Source, u.Column, u.Cells, u.FirstRow, u.First)
+}
+
+// Count counts a history column's cells of some kind and keeps the first
+// by row.
+type Count struct {
+	Cells    int
+	FirstRow int // 1-based, as RowError numbers rows; math.MaxInt before the first
+	First    float64
+}
+
+// add counts one more cell, of 1-based row and value v, keeping it as the
+// first when its row is the earliest so far; it reports whether it did.
+func (c *Count) add(row int, v float64) bool {
+	c.Cells++
+	if row >= c.FirstRow {
+		return false
+	}
+	c.FirstRow, c.First = row, v
+	return true
 }
 
 // OutlierFactor is how many times a series' 90th percentile of sales (at
@@ -119,10 +136,8 @@ const OutlierFactor = 1000
 // Outliers counts the history's targets beyond OutlierFactor times their
 // series' 90th percentile, and names the first by row.
 type Outliers struct {
-	Cells    int
-	FirstRow int // 1-based, as RowError numbers rows
-	First    float64
-	Series   string
+	Count
+	Series string
 	// Typical is the first's series' 90th percentile.
 	Typical float64
 	Column  string
@@ -134,10 +149,9 @@ func (o *Outliers) String() string {
 		o.Source, o.Column, o.Cells, OutlierFactor, o.FirstRow, o.First, o.Series, o.Typical)
 }
 
-// outliers adds series s's targets beyond OutlierFactor times its 90th
-// percentile to o (allocated on the first), column and source naming the
-// target.
-func outliers(o **Outliers, s *Series, column, source string) {
+// addSeries counts series s's targets beyond OutlierFactor times its 90th
+// percentile, keeping the first by row.
+func (o *Outliers) addSeries(s *Series) {
 	var ys []float64
 	for _, y := range s.Y {
 		if !math.IsNaN(y) {
@@ -154,15 +168,8 @@ func outliers(o **Outliers, s *Series, column, source string) {
 		return
 	}
 	for i, y := range s.Y {
-		if !(y > limit) {
-			continue
-		}
-		if *o == nil {
-			*o = &Outliers{FirstRow: math.MaxInt, Column: column, Source: source}
-		}
-		(*o).Cells++
-		if r := s.Row[i] + 1; r < (*o).FirstRow {
-			(*o).FirstRow, (*o).First, (*o).Series, (*o).Typical = r, y, s.ID, typical
+		if y > limit && o.add(s.Row[i]+1, y) {
+			o.Series, o.Typical = s.ID, typical
 		}
 	}
 }
@@ -218,6 +225,7 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 		p.First, p.Last = min(p.First, o), max(p.Last, o)
 	}
 	unpriced := map[int]*Unpriced{}
+	outliers := &Outliers{Count: Count{FirstRow: math.MaxInt}, Column: sp.Target, Source: f.Source}
 	for _, id := range order {
 		rows := groups[id]
 		s, err := newSeries(f, id, rows, ords, cols, p.Levels)
@@ -235,13 +243,10 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 				s.Known[k][i] = math.NaN()
 				u := unpriced[k]
 				if u == nil {
-					u = &Unpriced{Column: col.Name, FirstRow: math.MaxInt, Source: f.Source}
+					u = &Unpriced{Column: col.Name, Count: Count{FirstRow: math.MaxInt}, Source: f.Source}
 					unpriced[k] = u
 				}
-				u.Cells++
-				if r := s.Row[i] + 1; r < u.FirstRow {
-					u.FirstRow, u.First = r, v
-				}
+				u.add(s.Row[i]+1, v)
 			}
 		}
 		for _, r := range rows {
@@ -253,8 +258,11 @@ func Build(f *data.Frame, sp *spec.Spec, opt Options) (*Panel, error) {
 			}
 			s.Y[i] = y
 		}
-		outliers(&p.Outliers, s, sp.Target, f.Source)
+		outliers.addSeries(s)
 		p.Series = append(p.Series, s)
+	}
+	if outliers.Cells > 0 {
+		p.Outliers = outliers
 	}
 	for k := range cols.known {
 		if u := unpriced[k]; u != nil {

@@ -102,14 +102,8 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	if err != nil {
 		return nil, err
 	}
-	inPlan := map[string]bool{}
-	for _, sr := range series {
-		inPlan[sr.ID] = true
-	}
-	for _, id := range sortedNames(req.Stock) {
-		if !inPlan[id] {
-			return nil, Errorf(http.StatusBadRequest, "stock."+id, "series %q is not in the plan", id)
-		}
+	if unknown := inventory.Unplanned(stock, series); len(unknown) > 0 {
+		return nil, Errorf(http.StatusBadRequest, "stock."+unknown[0], "series %q is not in the plan", unknown[0])
 	}
 	covered, short, err := inventory.Covered(series)
 	if err != nil {

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -89,7 +88,7 @@ func runInventory(e *env, f inventoryFlags) error {
 	if err != nil {
 		return err
 	}
-	if unknown := unplannedStock(stock, series); len(unknown) > 0 {
+	if unknown := inventory.Unplanned(stock, series); len(unknown) > 0 {
 		e.log.Warn(fmt.Sprintf("%d series of the stock table are not in the plan, so they get no order: %s", len(unknown), strings.Join(unknown[:min(3, len(unknown))], ", ")))
 	}
 	series, short, err := inventory.Covered(series)
@@ -156,23 +155,6 @@ func runInventory(e *env, f inventoryFlags) error {
 	fmt.Fprintf(e.stdout, "%d series: %d need an order (%.0f units in all), %d risk running out during the plan; wrote %s\n",
 		len(planned), orders, qty, risky, f.out)
 	return nil
-}
-
-// unplannedStock returns the sorted IDs of the stock table's series the
-// plan has no rows of.
-func unplannedStock(stock map[string]inventory.Stock, series []inventory.Series) []string {
-	planned := map[string]bool{}
-	for _, sr := range series {
-		planned[sr.ID] = true
-	}
-	var out []string
-	for id := range stock {
-		if !planned[id] {
-			out = append(out, id)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // readStock reads a stock table keyed like the history.
