@@ -16,6 +16,8 @@ const (
 	SpringFestival = "spring_festival"
 	BlackFriday    = "black_friday"
 	CyberMonday    = "cyber_monday"
+	Christmas      = "christmas"
+	NewYear        = "new_year"
 )
 
 // Builtin returns the built-in events for FirstYear..LastYear (from the
@@ -30,6 +32,8 @@ const (
 //	spring_festival  lunar new year's day + 6 days       14    8   couriers slow down before; post runs to the Lantern Festival
 //	black_friday     day after the 4th Thursday of Nov    7    2
 //	cyber_monday     Monday after Black Friday            0    1
+//	christmas        Dec 25                               7    6   the gift run-up; post runs to New Year's Eve
+//	new_year         Jan 1                                0    1
 //
 // Pre-sales start on different days in different years and on different
 // platforms (Tmall opened on Oct 24 in 2022 and 2023, earlier in 2024); a
@@ -54,6 +58,8 @@ func Builtin() []Event {
 		}, 0},
 		{BlackFriday, "Black Friday", 7, 2, func(y int) (Date, Date) { d := BlackFridayOf(y); return d, d }, 0},
 		{CyberMonday, "Cyber Monday", 0, 1, func(y int) (Date, Date) { d := BlackFridayOf(y) + 3; return d, d }, 2005},
+		{Christmas, "Christmas", 7, 6, fixed(time.December, 25), 0},
+		{NewYear, "New Year's Day", 0, 1, fixed(time.January, 1), 0},
 	}
 	events := make([]Event, len(rules))
 	for i, r := range rules {

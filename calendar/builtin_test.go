@@ -59,10 +59,11 @@ func TestBuiltinEvents(t *testing.T) {
 	want := map[string][2]int{ // pre, post
 		Double11: {22, 3}, Mid618: {17, 2}, Double12: {3, 2},
 		SpringFestival: {14, 8}, BlackFriday: {7, 2}, CyberMonday: {0, 1},
+		Christmas: {7, 6}, NewYear: {0, 1},
 	}
 	// The first year each event ran (the calendar starts at FirstYear).
 	since := map[string]int{Double11: 2009, Mid618: 2010, Double12: 2011, CyberMonday: 2005,
-		SpringFestival: FirstYear, BlackFriday: FirstYear}
+		SpringFestival: FirstYear, BlackFriday: FirstYear, Christmas: FirstYear, NewYear: FirstYear}
 	if len(events) != len(want) {
 		t.Fatalf("%d built-in events, want %d", len(events), len(want))
 	}
@@ -103,6 +104,14 @@ func TestBuiltinEvents(t *testing.T) {
 		case SpringFestival:
 			if s.Start.String() != "2025-01-29" || s.End.String() != "2025-02-04" {
 				t.Errorf("spring festival 2025 = %s..%s", s.Start, s.End)
+			}
+		case Christmas:
+			if s.PreStart().String() != "2025-12-18" || s.PostEnd().String() != "2025-12-31" {
+				t.Errorf("christmas 2025: run-up from %s, after until %s", s.PreStart(), s.PostEnd())
+			}
+		case NewYear:
+			if s.Start.String() != "2025-01-01" || s.PostEnd().String() != "2025-01-02" {
+				t.Errorf("new year 2025 = %s, after until %s", s.Start, s.PostEnd())
 			}
 		}
 	}

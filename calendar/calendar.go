@@ -23,10 +23,13 @@ const FeaturesPerEvent = 4
 type Calendar struct {
 	events []Event
 	names  []string
-	lo     Date    // the day of table row 0
-	days   int     // days covered; the table has days+1 rows
-	stride int     // int32 values per row: FeaturesPerEvent per event
-	table  []int32 // row i: per event, days in event / pre / post before lo+i, and days to next start from lo+i
+	// perEvent is the number of values Features writes per event:
+	// FeaturesPerEvent, or one fewer without the distance (WithoutDistance).
+	perEvent int
+	lo       Date    // the day of table row 0
+	days     int     // days covered; the table has days+1 rows
+	stride   int     // int32 values per row: FeaturesPerEvent per event
+	table    []int32 // row i: per event, days in event / pre / post before lo+i, and days to next start from lo+i
 }
 
 // New builds a calendar over events, which keep their order. It fails when
@@ -34,7 +37,7 @@ type Calendar struct {
 // bytes per event per day from the earliest pre-window to the latest
 // post-window: 1.4 MB for the built-in events.
 func New(events []Event) (*Calendar, error) {
-	c := &Calendar{events: make([]Event, len(events)), stride: FeaturesPerEvent * len(events)}
+	c := &Calendar{events: make([]Event, len(events)), stride: FeaturesPerEvent * len(events), perEvent: FeaturesPerEvent}
 	seen := map[string]bool{}
 	first, last := Latest, Earliest
 	for i, e := range events {
@@ -139,8 +142,24 @@ func (c *Calendar) FeatureNames() []string { return c.names }
 // NumFeatures returns len(c.FeatureNames()).
 func (c *Calendar) NumFeatures() int { return len(c.names) }
 
-// Features writes, for each event, four values describing the days from..to
-// inclusive (one day, a week, a month: any range) into out[:c.NumFeatures()]:
+// WithoutDistance returns a calendar of the same events whose features
+// leave out days_to_<name>: three values per event. On a grid of weeks or
+// months the distance from a period's first day to the next occurrence
+// restates the period's place in the year, which the grid's own calendar
+// features already give, and a learner splits on it to tell years apart.
+func (c *Calendar) WithoutDistance() *Calendar {
+	d := *c
+	d.perEvent = FeaturesPerEvent - 1
+	d.names = make([]string, 0, len(c.names)/FeaturesPerEvent*d.perEvent)
+	for k := 0; k < len(c.names); k += FeaturesPerEvent {
+		d.names = append(d.names, c.names[k:k+d.perEvent]...)
+	}
+	return &d
+}
+
+// Features writes, for each event, four values (three without the distance:
+// WithoutDistance) describing the days from..to inclusive (one day, a week,
+// a month: any range) into out[:c.NumFeatures()]:
 //
 //	event_<name>    fraction of the days inside an occurrence
 //	pre_<name>      fraction in a pre-window and not in an occurrence
@@ -169,14 +188,17 @@ func (c *Calendar) Features(from, to Date, out []float64) {
 	dist := int32(MaxDistance)
 	inTable := from >= c.lo && int(from-c.lo) < c.days
 	out = out[:len(c.names)]
-	for k := 0; k < len(out); k += FeaturesPerEvent {
-		out[k] = float64(b[k]-a[k]) / n
-		out[k+1] = float64(b[k+1]-a[k+1]) / n
-		out[k+2] = float64(b[k+2]-a[k+2]) / n
+	for k, o := 0, 0; o < len(out); k, o = k+FeaturesPerEvent, o+c.perEvent {
+		out[o] = float64(b[k]-a[k]) / n
+		out[o+1] = float64(b[k+1]-a[k+1]) / n
+		out[o+2] = float64(b[k+2]-a[k+2]) / n
+		if c.perEvent < FeaturesPerEvent {
+			continue
+		}
 		if inTable {
 			dist = a[k+3]
 		}
-		out[k+3] = float64(dist)
+		out[o+3] = float64(dist)
 	}
 }
 

@@ -32,7 +32,7 @@ func feature(t *testing.T, c *Calendar, from, to Date, name string) float64 {
 func TestFeatureNames(t *testing.T) {
 	c := defaultCalendar(t)
 	names := c.FeatureNames()
-	if len(names) != 6*FeaturesPerEvent {
+	if len(names) != len(Builtin())*FeaturesPerEvent {
 		t.Fatalf("%d names: %v", len(names), names)
 	}
 	want := []string{"event_double11", "pre_double11", "post_double11", "days_to_double11", "event_618"}
@@ -194,6 +194,35 @@ func TestNewRejects(t *testing.T) {
 		t.Fatalf("New(nil) = %v, %v", c, err)
 	}
 	c.Features(d, d, nil)
+}
+
+// TestWithoutDistance checks that a calendar without the distance writes
+// each event's three fractions exactly as the full calendar does, and
+// nothing else.
+func TestWithoutDistance(t *testing.T) {
+	c := defaultCalendar(t)
+	w := c.WithoutDistance()
+	if w.NumFeatures() != len(c.Events())*(FeaturesPerEvent-1) {
+		t.Fatalf("%d features without the distance, want %d", w.NumFeatures(), len(c.Events())*(FeaturesPerEvent-1))
+	}
+	full, short := make([]float64, c.NumFeatures()), make([]float64, w.NumFeatures())
+	for _, from := range []Date{DateOf(2024, 11, 4), DateOf(2024, 12, 23), DateOf(1999, 1, 1), DateOf(2050, 6, 1)} {
+		c.Features(from, from+6, full)
+		w.Features(from, from+6, short)
+		o := 0
+		for k, name := range c.FeatureNames() {
+			if strings.HasPrefix(name, "days_to_") {
+				continue
+			}
+			if w.FeatureNames()[o] != name || short[o] != full[k] {
+				t.Errorf("week from %s: value %d is %s = %v, want %s = %v", from, o, w.FeatureNames()[o], short[o], name, full[k])
+			}
+			o++
+		}
+	}
+	if c.NumFeatures() != len(c.Events())*FeaturesPerEvent {
+		t.Errorf("WithoutDistance changed the calendar it was called on")
+	}
 }
 
 func TestFeaturesDoesNotAllocate(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package calendar knows the platform events and holidays that move
 // e-commerce demand — Double 11, 618, Double 12, the Spring Festival, Black
-// Friday, Cyber Monday — plus any events a user lists in a CSV file, and
+// Friday, Cyber Monday, Christmas, New Year's Day — plus any events a user lists in a CSV file, and
 // turns them into features for any period grid.
 //
 // Days are civil dates of type Date, an int32 count of days since
@@ -28,6 +28,9 @@
 //	post_<name>     fraction in a post-window (and in neither)
 //	days_to_<name>  days from the range's first day to the next start,
 //	                0 while an occurrence runs, capped at MaxDistance
+//
+// WithoutDistance gives a calendar of the same events without the
+// days_to_ values, for grids of weeks or months.
 //
 // A daily grid passes from == to, and the fractions are 0/1 flags. The three
 // fractions of one event add up to at most 1. The contract a feature

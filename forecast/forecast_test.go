@@ -381,6 +381,20 @@ func (sumModel) Predict(X *data.Matrix, out []float64) error {
 	return nil
 }
 
+// trainSum trains a model of sumModel on the whole panel.
+func trainSum(t *testing.T, p *panel.Panel, opt TrainOptions) *Model {
+	t.Helper()
+	pr, err := Prepare(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pr.Train(opt, p.Last, func(*model.Dataset) (model.Predictor, error) { return sumModel{}, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestDecompositionAddsUp checks baseline + parts = forecast on every row,
 // that a promoted row's lift is mostly its own, and that a peer's
 // promotion shows up in the other series' Peers part.
@@ -392,14 +406,7 @@ func TestDecompositionAddsUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := TrainOptions{Kind: "test", Horizon: 3, Gap: 0}
-	pr, err := Prepare(p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := pr.Train(opt, p.Last, func(*model.Dataset) (model.Predictor, error) { return sumModel{}, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainSum(t, p, opt)
 	// sku0 and sku2 share cat0; sku0 is promoted in week 100 only.
 	var weeks, skus []string
 	var price, feat []float64
@@ -584,14 +591,7 @@ func TestScorerMatchesWholePanel(t *testing.T) {
 	sp := mustSpec(t)
 	p, _ := panel.Build(hist, sp, panel.Options{})
 	opt := TrainOptions{Kind: "test", Horizon: 2}
-	pr, err := Prepare(p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := pr.Train(opt, p.Last, func(*model.Dataset) (model.Predictor, error) { return sumModel{}, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainSum(t, p, opt)
 	plan, _ := data.NewFrame("plan.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{panelDate(90), panelDate(91), panelDate(90)}},
 		{Name: "sku", Kind: data.String, Str: []string{"sku2", "sku2", "sku4"}},
@@ -795,6 +795,46 @@ func TestBuiltinEventsInsideHistory(t *testing.T) {
 	}
 }
 
+// TestWeeklyEventsWithoutDistance checks that a model trained on weeks
+// gives its events no days_to_ features and records that, that its
+// history's Christmas is among its events, and that a model file written
+// before either (no builtin_events, no no_event_distance) rebuilds the six
+// events built in then, each with its distance.
+func TestWeeklyEventsWithoutDistance(t *testing.T) {
+	hist := weeklyFrame(t, 3, 60, 4) // 2021-01-04 .. 2022-02-21
+	p, _ := panel.Build(hist, mustSpec(t), panel.Options{})
+	opt := TrainOptions{Kind: "test", Horizon: 2}
+	m := trainSum(t, p, opt)
+	if !m.NoEventDistance || !slices.Contains(m.BuiltinEvents, calendar.Christmas) || !slices.Contains(m.BuiltinEvents, calendar.NewYear) {
+		t.Fatalf("weekly model: no_event_distance %v, built-in events %v", m.NoEventDistance, m.BuiltinEvents)
+	}
+	var names []string
+	for _, f := range m.Features {
+		names = append(names, f.Name)
+		if strings.HasPrefix(f.Name, "days_to_") {
+			t.Errorf("weekly model has feature %s", f.Name)
+		}
+	}
+	if !slices.Contains(names, "event_christmas") || !slices.Contains(names, "post_christmas") {
+		t.Errorf("weekly model's features %v lack Christmas", names)
+	}
+	// The scorer rebuilds exactly the trained features.
+	if _, err := m.PanelScorer(p); err != nil {
+		t.Fatal(err)
+	}
+
+	old, err := newCalendar(true, nil, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(old.Events()) != 6 || old.NumFeatures() != 6*calendar.FeaturesPerEvent || slices.ContainsFunc(old.Events(), func(e calendar.Event) bool { return e.Name == calendar.Christmas }) {
+		t.Errorf("an older model's calendar has %d events, %d features: %v", len(old.Events()), old.NumFeatures(), old.FeatureNames())
+	}
+	if !eventDistance(spec.Day) || eventDistance(spec.Week) || eventDistance(spec.Month) {
+		t.Error("only daily grids keep the events' distance")
+	}
+}
+
 // TestPanelScorerScoresAGroupAlone checks that the series of one
 // cannibalisation group, scored alone on a panel whose Last is the whole
 // history's, get the forecasts the whole plan gives them: what a
@@ -835,14 +875,7 @@ func TestPanelScorerScoresAGroupAlone(t *testing.T) {
 	hist := keep(full, func(r int) bool { return !even(full)(r) || full.Column("week").Str[r] != last })
 	p, _ := panel.Build(hist, sp, panel.Options{})
 	opt := TrainOptions{Kind: "test", Horizon: 2}
-	pr, err := Prepare(p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := pr.Train(opt, p.Last, func(*model.Dataset) (model.Predictor, error) { return sumModel{}, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainSum(t, p, opt)
 	plan, _ := data.NewFrame("plan.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{panelDate(90), panelDate(90), panelDate(91), panelDate(90), panelDate(91)}},
 		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku1", "sku2", "sku2", "sku4"}},

@@ -32,8 +32,12 @@ type Model struct {
 	Events []calendar.Event `json:"events,omitempty"`
 	// BuiltinEvents names the built-in events the model uses: those that
 	// fall inside the training history. Absent (nil) in older model files,
-	// which use every built-in event.
+	// which use the six events built in then (firstBuiltin).
 	BuiltinEvents []string `json:"builtin_events"`
+	// NoEventDistance leaves the events' days_to_ features out: models
+	// trained on weeks or months since model file version 3. False in
+	// older files, whose events give all four features on every grid.
+	NoEventDistance bool `json:"no_event_distance,omitempty"`
 	// Config is the feature configuration, defaults filled in.
 	Config feature.Config `json:"feature_config"`
 	// Features describes the learner's input columns.
@@ -115,6 +119,8 @@ type Prepared struct {
 	Events  []calendar.Event
 	// Builtin names the built-in events in use (Model.BuiltinEvents).
 	Builtin []string
+	// NoEventDistance is Model.NoEventDistance.
+	NoEventDistance bool
 }
 
 // Prepare builds the features of every observed row of the panel for a
@@ -132,7 +138,8 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 		_, last, _ := p.Grid.Days(until)
 		keep = builtinWithin(first, last)
 	}
-	cal, err := newCalendar(p.Spec.Calendar != "none", keep, opt.Events)
+	distance := eventDistance(p.Grid.Frequency)
+	cal, err := newCalendar(p.Spec.Calendar != "none", keep, opt.Events, distance)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +171,7 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 		refs[i].Lag = b.TrainingLag(r.Series, r.Period)
 	}
 	X, scales := b.Matrix(refs)
-	return &Prepared{Panel: p, Builder: b, Refs: refs, X: X, Scales: scales, Events: opt.Events, Builtin: keep}, nil
+	return &Prepared{Panel: p, Builder: b, Refs: refs, X: X, Scales: scales, Events: opt.Events, Builtin: keep, NoEventDistance: !distance}, nil
 }
 
 // Dataset returns the training set of the rows whose period is at most
@@ -276,7 +283,7 @@ func (pr *Prepared) Train(opt TrainOptions, until int, fit Fit) (*Model, error) 
 	}
 	return &Model{
 		Kind: opt.Kind, Spec: *pr.Panel.Spec, Grid: pr.Panel.Grid, Levels: pr.Panel.Levels,
-		Events: pr.Events, BuiltinEvents: pr.Builtin, Config: pr.Builder.Config(), Features: pr.Builder.Features(),
+		Events: pr.Events, BuiltinEvents: pr.Builtin, NoEventDistance: pr.NoEventDistance, Config: pr.Builder.Config(), Features: pr.Builder.Features(),
 		Horizon: opt.Horizon, Gap: opt.Gap,
 		TrainFirst: pr.Panel.Grid.Label(first), TrainLast: pr.Panel.Grid.Label(min(until, pr.Panel.Last)),
 		Rows: ds.X.Rows, Series: len(series), Predictor: pred,

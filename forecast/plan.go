@@ -167,7 +167,7 @@ func (m *Model) Panel(history *data.Frame) (*panel.Panel, error) {
 // sets the part's Last to the whole history's last period first, so that
 // the plan is checked and its peers counted as for the whole history.
 func (m *Model) PanelScorer(p *panel.Panel) (*Scorer, error) {
-	cal, err := newCalendar(m.Spec.Calendar != "none", m.BuiltinEvents, m.Events)
+	cal, err := newCalendar(m.Spec.Calendar != "none", m.BuiltinEvents, m.Events, !m.NoEventDistance)
 	if err != nil {
 		return nil, err
 	}

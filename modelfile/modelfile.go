@@ -32,10 +32,14 @@ import (
 // calibration holds residuals relative to the series' scale plus the
 // forecast (interval.Calibration.Relative); a version-1 reader would read
 // them against the scale alone and print intervals too narrow, so it is
-// refused one. Version 1 files are read as they were written.
+// refused one. Version 3 models may use built-in events a version-2 reader
+// does not know (Christmas, New Year) and, on weeks and months, give their
+// events no days_to_ features (forecast.Model.NoEventDistance); a version-2
+// reader would rebuild other features than the model learned from. Files
+// of versions 1 and 2 are read as they were written.
 const (
 	Format  = "promocast-model"
-	Version = 2
+	Version = 3
 )
 
 // fileFormat is the model file's envelope.

@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ func TestRoundTripIsByteIdentical(t *testing.T) {
 // TestVersion1StillLoads reads a model file written by version 1 of the
 // format and checked in: later encoders must keep reading it (it is not
 // rewritten: it is what an earlier build wrote). A file written now is
-// version 2 and says so when read.
+// version 3 and says so when read.
 func TestVersion1StillLoads(t *testing.T) {
 	f, err := Read(filepath.Join("testdata", "v1.json"))
 	if err != nil {
@@ -72,7 +73,7 @@ func TestVersion1StillLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.Version != Version || Version != 2 {
+	if g.Version != Version || Version != 3 {
 		t.Fatalf("a file written now reads as version %d (Version %d)", g.Version, Version)
 	}
 }
@@ -90,7 +91,7 @@ func TestDamagedFilesAreRefused(t *testing.T) {
 		{"edited body", bytes.Replace(good, []byte(`"horizon":2`), []byte(`"horizon":3`), 1), "checksum mismatch"},
 		{"truncated", good[:len(good)/2], "not a promocast model file"},
 		{"other format", bytes.Replace(good, []byte(`"promocast-model"`), []byte(`"onnx"`), 1), `format is "onnx"`},
-		{"future version", bytes.Replace(good, []byte(`"version":2`), []byte(`"version":9`), 1), "version 9"},
+		{"future version", bytes.Replace(good, []byte(fmt.Sprintf(`"version":%d`, Version)), []byte(`"version":9`), 1), "version 9"},
 		{"empty", nil, "not a promocast model file"},
 	}
 	for _, c := range cases {

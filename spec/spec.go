@@ -91,7 +91,8 @@ type Spec struct {
 	// on a key column, e.g. a product table with each product's category.
 	Attributes []Attribute `yaml:"attributes" json:"attributes,omitempty"`
 	// Calendar is "builtin" (the default: Double 11, 618, Double 12, Spring
-	// Festival, Black Friday, Cyber Monday) or "none" (user events only).
+	// Festival, Black Friday, Cyber Monday, Christmas, New Year's Day) or
+	// "none" (user events only).
 	Calendar string `yaml:"calendar" json:"calendar,omitempty"`
 }
 

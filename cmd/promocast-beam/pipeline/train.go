@@ -294,8 +294,8 @@ func mergeModels(partition string, all []partModel) (*forecast.Model, error) {
 // sameShape checks that two partitions' models read the same features the
 // same way, so that one routing model can stand for both.
 func sameShape(a, b *forecast.Model, level string) error {
-	ja, _ := json.Marshal([]any{a.Spec, a.Grid, a.Levels, a.Config, a.Features, a.Horizon, a.Gap, a.Events, a.BuiltinEvents})
-	jb, _ := json.Marshal([]any{b.Spec, b.Grid, b.Levels, b.Config, b.Features, b.Horizon, b.Gap, b.Events, b.BuiltinEvents})
+	ja, _ := json.Marshal([]any{a.Spec, a.Grid, a.Levels, a.Config, a.Features, a.Horizon, a.Gap, a.Events, a.BuiltinEvents, a.NoEventDistance})
+	jb, _ := json.Marshal([]any{b.Spec, b.Grid, b.Levels, b.Config, b.Features, b.Horizon, b.Gap, b.Events, b.BuiltinEvents, b.NoEventDistance})
 	if string(ja) != string(jb) {
 		return fmt.Errorf("partition %q: its model reads different features or settings than the first partition's (e.g. built-in events its history does not span); partitions must cover the same periods", level)
 	}
