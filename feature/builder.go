@@ -349,7 +349,7 @@ func (b *Builder) layout() {
 	b.colRelCross = -1
 	if lv, ok := b.sellingPrice(); ok && len(b.crossKnown) > 0 {
 		b.colRelCross = len(b.features)
-		b.add(model.Feature{Name: lv.Name + "_rel_cross", Monotone: -1})
+		b.add(model.Feature{Name: lv.Name + "_rel_cross", Monotone: -1, Optional: true})
 	}
 	b.colPromo = len(b.features)
 	b.add(model.Feature{Name: "promo", Monotone: +1})

@@ -126,7 +126,10 @@ def dataset(name, cfg, work):
 
 
 # Metamorphic checks: five columns of noise given as known covariates, or a known covariate given
-# twice, should change the default's WAPE by at most 1% relative. Run on the small panels.
+# twice, should change the default's WAPE by at most 1% relative. Run on the small panels. A third
+# gives five columns of noise that are the same for every series of a period (as a rival's price
+# or the weather is): read row by row such a column names the period, and trees can learn the
+# period's shock from it on the periods they saw, which tells nothing about later ones.
 METAMORPHIC = ["tuna", "cheese"]
 
 
@@ -137,10 +140,19 @@ def metamorphic(name, cfg, work, base):
     first_known = spec.split("known: [", 1)[1].split(",")[0].split("]")[0].strip()
     rng = np.random.default_rng(7)
     out = {}
-    for label, cols in (("noise", [f"noise{k}" for k in range(5)]), ("duplicate", [first_known + "_copy"])):
+    tcol = cfg["peer"]["time"]
+    periods = df[tcol].unique()
+    checks = (("noise", [f"noise{k}" for k in range(5)]), ("duplicate", [first_known + "_copy"]),
+              ("period_noise", [f"period_noise{k}" for k in range(5)]))
+    for label, cols in checks:
         dd = df.copy()
         for c in cols:
-            dd[c] = rng.normal(size=len(dd)) if label == "noise" else dd[first_known]
+            if label == "noise":
+                dd[c] = rng.normal(size=len(dd))
+            elif label == "period_noise":
+                dd[c] = dd[tcol].map(dict(zip(periods, rng.normal(size=len(periods)))))
+            else:
+                dd[c] = dd[first_known]
         data = os.path.join(d, f"{label}.csv")
         dd.to_csv(data, index=False)
         sp = os.path.join(d, f"{label}.yaml")
@@ -248,7 +260,8 @@ def main():
     if meta:
         print("\nmetamorphic checks: relative change of the default's WAPE (target within ±1%)")
         for n, m in meta.items():
-            print(f"{n:10} five noise covariates {100 * m['noise']:+.1f}%   a covariate given twice {100 * m['duplicate']:+.1f}%")
+            print(f"{n:10} five noise covariates {100 * m['noise']:+.1f}%   a covariate given twice {100 * m['duplicate']:+.1f}%"
+                  f"   five period-wide noise covariates {100 * m['period_noise']:+.1f}%")
     with open(os.path.join(work, "results.json"), "w") as f:
         json.dump(results, f, indent=1, default=float)
 

@@ -20,7 +20,11 @@ import (
 //     other fifth as it is and with the feature's values shuffled among
 //     those rows (screenShuffles times, averaged per row), and the
 //     feature is kept only when the mean increase of the rows' loss is
-//     more than screenT standard errors above zero. With fewer than
+//     more than screenT standard errors above zero, the error read from
+//     screenBlocks runs of consecutive held-out rows (blockMeans). The
+//     rows are in time order and the fifth held out is the latest, so a
+//     covariate is judged by what it tells about later periods, as a
+//     forecast uses it. With fewer than
 //     screenMinHeld rows to hold out there is too little to judge by, and
 //     the feature is kept.
 //
@@ -37,6 +41,9 @@ const (
 	screenRounds   = 100
 	screenShuffles = 3
 	screenT        = 3.0
+	// screenBlocks is the number of blocks of held-out rows whose mean
+	// increases the test is made on (blockMeans).
+	screenBlocks = 20
 	// screenMinHeld is the fewest held-out rows the test is made on;
 	// with fewer, every optional feature that is not a copy is kept.
 	screenMinHeld = 30
@@ -149,10 +156,16 @@ func heldOutSignal(ds *model.Dataset, keep []bool, rest []int, p Params) ([]bool
 		}
 		return d
 	}
+	// The rows are in time order (forecast.Prepared.Dataset), and the
+	// latest fifth of the spread is held out: a covariate is kept for
+	// what it tells about periods after those the fit saw, as a forecast
+	// uses it. Rows held out among the fit's own periods would keep a
+	// column that is the same for every series in a period (a rival's
+	// price, the weather) for naming the period, which helps no forecast.
 	var fit, held []int
 	for k := 0; k < m; k++ {
 		i := int(int64(k) * int64(n) / int64(m))
-		if k%5 == 4 {
+		if k >= m-m/5 {
 			held = append(held, i)
 		} else {
 			fit = append(fit, i)
@@ -201,9 +214,29 @@ func heldOutSignal(ds *model.Dataset, keep []bool, rest []int, p Params) ([]bool
 				delta[r] += (rowLoss(score, r) - rowLoss(base, r)) / screenShuffles
 			}
 		}
-		signal[k] = tStat(delta) > screenT
+		signal[k] = tStat(blockMeans(delta, screenBlocks)) > screenT
 	}
 	return signal, nil
+}
+
+// blockMeans returns the means of x over n contiguous blocks of near-equal
+// length (fewer when x is shorter). The held-out rows of one period share
+// the period's shock, and a covariate that names the period moves their
+// losses together: judged row by row, such rows would count as many
+// independent draws and the standard error would read far too small.
+// Contiguous blocks of time-ordered rows hold whole periods, or runs of
+// them, and their means vary as independent draws do.
+func blockMeans(x []float64, n int) []float64 {
+	n = min(n, len(x))
+	out := make([]float64, n)
+	for b := range out {
+		lo, hi := b*len(x)/n, (b+1)*len(x)/n
+		for _, v := range x[lo:hi] {
+			out[b] += v
+		}
+		out[b] /= float64(hi - lo)
+	}
+	return out
 }
 
 // tStat is the mean of x over its standard error; 0 when x has fewer than

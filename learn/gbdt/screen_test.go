@@ -71,6 +71,38 @@ func TestScreenOptionalChangesNothingKept(t *testing.T) {
 	}
 }
 
+// TestScreenOptionalDropsWhatOnlyNamesThePeriod checks the screen on rows
+// in time order, as a forecast's training set is: 40 series over 150
+// periods whose sales share a shock per period that nothing foretells. A
+// covariate drawn afresh each period and the same for every series (a
+// rival's price that moves nothing) names the period, so trees fitted on
+// the period's other series read its shock from it: rows held out among
+// the fit's own periods would keep it. It tells nothing about a later
+// period, and is left out; a covariate that moves each row's sales is
+// kept.
+func TestScreenOptionalDropsWhatOnlyNamesThePeriod(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		const periods, series = 150, 40
+		rng := rand.New(rand.NewPCG(seed, 7))
+		ds := &model.Dataset{X: data.NewMatrix(periods*series, 3), Y: make([]float64, periods*series),
+			Features: []model.Feature{{Name: "level"}, {Name: "period_code", Optional: true}, {Name: "own_signal", Optional: true}}}
+		for t := 0; t < periods; t++ {
+			shock, code := 2*rng.NormFloat64(), rng.Float64()
+			for s := 0; s < series; s++ {
+				i := t*series + s
+				x := rng.NormFloat64()
+				row := ds.X.Row(i)
+				row[0], row[1], row[2] = float64(s), code, x
+				ds.Y[i] = float64(s%5) + shock + x + 0.3*rng.NormFloat64()
+			}
+		}
+		keep := screened(t, ds, Params{Rounds: 100, LearningRate: 0.1, MaxLeaves: 15, MaxDepth: 4, Seed: seed, Threads: 2})
+		if !keep[0] || keep[1] || !keep[2] {
+			t.Errorf("seed %d: kept level %v, period_code %v, own_signal %v; want true, false, true", seed, keep[0], keep[1], keep[2])
+		}
+	}
+}
+
 // TestScreenOptionalKeepsWhenTooFewRows checks that on too few rows to
 // judge by (fewer than screenMinHeld held out) the optional features that
 // are not copies are kept, and copies still go.
