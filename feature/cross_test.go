@@ -63,6 +63,9 @@ func TestCrossPrices(t *testing.T) {
 	if col < 0 {
 		t.Fatal("no price_rel_cross feature")
 	}
+	if !b.Features()[col].Optional {
+		t.Error("price_rel_cross is not optional: a learner could not leave it out where the rivals' prices tell nothing")
+	}
 	if !slices.Contains(b.Groups().Own, col) {
 		t.Error("price_rel_cross is not among the own lever columns, so the baseline would keep the plan's relative price")
 	}
