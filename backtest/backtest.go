@@ -228,7 +228,7 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 	}
 	scales := MASEScales(pr, origins)
 	concurrent := opt.Concurrent
-	if 8*pr.X.Rows*pr.X.Cols > MaxConcurrentBytes {
+	if rows, cols := pr.Size(); 8*rows*cols > MaxConcurrentBytes {
 		concurrent = 1
 	}
 	// Every candidate's every fold is one job, candidates in order, all
@@ -300,10 +300,11 @@ func Run(pr *forecast.Prepared, opt Options, candidates []Candidate) ([]*Report,
 }
 
 // MaxConcurrentBytes bounds the feature matrix whose folds are fitted side
-// by side (Options.Concurrent): each fold in flight copies its training
-// rows and holds its learner's working arrays (on Breakfast, a 0.23 GB
-// matrix, a second fold in flight raised training's peak memory by
-// 0.9 GB), so above it folds are fitted one at a time.
+// by side (Options.Concurrent): each fold in flight holds its learner's
+// working arrays (its training rows are a view of the prepared matrix,
+// forecast.Prepared.Dataset; on Breakfast, a 0.23 GB matrix, a second
+// fold in flight raised training's peak memory by 0.9 GB when each fold
+// also copied its rows), so above it folds are fitted one at a time.
 const MaxConcurrentBytes = 1 << 30
 
 // fitFold returns the candidate's fold at origin: fitted elsewhere

@@ -146,7 +146,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 		ref := pr.Refs[r]
 		s := pr.Panel.Series[ref.Series]
 		z[i] = math.Log(math.Max(0, s.Y[ref.Period-s.Start]) + opt.Offset*pr.Scales[r])
-		row := pr.X.Row(r)
+		row := pr.Row(r)
 		for j, c := range cols {
 			D[j][i] = c.Value(row)
 		}
@@ -174,7 +174,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 		cf[c].Monotone = 0
 	}
 	for i, r := range rows {
-		src, dst := pr.X.Row(r), X.Row(i)
+		src, dst := pr.Row(r), X.Row(i)
 		for c, j := range controls {
 			dst[c] = src[j]
 		}

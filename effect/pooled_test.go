@@ -310,7 +310,8 @@ func TestFitBaselineCarriesEventsNotPromotions(t *testing.T) {
 	if e.Baseline == nil {
 		t.Fatal("Fit gave no baseline model")
 	}
-	if err := e.Check(pr.X.Cols); err != nil {
+	_, cols := pr.Size()
+	if err := e.Check(cols); err != nil {
 		t.Fatal(err)
 	}
 	var rows []int
@@ -322,7 +323,7 @@ func TestFitBaselineCarriesEventsNotPromotions(t *testing.T) {
 	X := data.NewMatrix(len(rows), len(e.Controls))
 	for a, r := range rows {
 		for c, j := range e.Controls {
-			X.Row(a)[c] = pr.X.Row(r)[j]
+			X.Row(a)[c] = pr.Row(r)[j]
 		}
 	}
 	g := make([]float64, len(rows))

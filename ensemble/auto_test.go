@@ -207,17 +207,18 @@ func TestBlendDeploy(t *testing.T) {
 	if string(raw) != string(raw2) {
 		t.Error("blend JSON changed in a round trip")
 	}
-	p1, p2 := make([]float64, pr.X.Rows), make([]float64, pr.X.Rows)
+	X := pr.Dataset(pr.Panel.Last).X
+	p1, p2 := make([]float64, X.Rows), make([]float64, X.Rows)
 	parts := make([][]float64, 2)
-	if err := b.Predict(pr.X, p1); err != nil {
+	if err := b.Predict(X, p1); err != nil {
 		t.Fatal(err)
 	}
-	if err := back.Predict(pr.X, p2); err != nil {
+	if err := back.Predict(X, p2); err != nil {
 		t.Fatal(err)
 	}
 	for k, mem := range b.Members {
-		parts[k] = make([]float64, pr.X.Rows)
-		if err := mem.Predictor.Predict(pr.X, parts[k]); err != nil {
+		parts[k] = make([]float64, X.Rows)
+		if err := mem.Predictor.Predict(X, parts[k]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -269,12 +270,12 @@ func TestScaledBlendDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p0, p1, p2 := make([]float64, pr.X.Rows), make([]float64, pr.X.Rows), make([]float64, pr.X.Rows)
+	p0, p1, p2 := make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows)
 	for _, x := range []struct {
 		p   model.Predictor
 		out []float64
 	}{{plain.Predictor, p0}, {scaled.Predictor, p1}, {back, p2}} {
-		if err := x.p.Predict(pr.X, x.out); err != nil {
+		if err := x.p.Predict(prX(pr), x.out); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -316,20 +317,20 @@ func TestStackDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, again := make([]float64, pr.X.Rows), make([]float64, pr.X.Rows)
-	if err := s.Predict(pr.X, got); err != nil {
+	got, again := make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows)
+	if err := s.Predict(prX(pr), got); err != nil {
 		t.Fatal(err)
 	}
-	if err := back.Predict(pr.X, again); err != nil {
+	if err := back.Predict(prX(pr), again); err != nil {
 		t.Fatal(err)
 	}
-	ridge, svr := make([]float64, pr.X.Rows), make([]float64, pr.X.Rows)
-	s.Members[0].Predictor.Predict(pr.X, ridge)
-	s.Members[1].Predictor.Predict(pr.X, svr)
+	ridge, svr := make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows)
+	s.Members[0].Predictor.Predict(prX(pr), ridge)
+	s.Members[1].Predictor.Predict(prX(pr), svr)
 	promoted := 0
 	for i := range got {
 		want := math.Max(0, ridge[i])
-		if pr.X.At(i, s.Gate.Column) > 0.5 {
+		if prX(pr).At(i, s.Gate.Column) > 0.5 {
 			want = 0.25*math.Max(0, ridge[i]) + 0.75*math.Max(0, svr[i])
 			promoted++
 		}
@@ -376,24 +377,24 @@ func TestBlendSHAP(t *testing.T) {
 		t.Fatal("a blend of two gbdt models does not explain")
 	}
 	// Z holds each row's reference row for SHAPVersus: the next row.
-	Z := data.NewMatrix(pr.X.Rows, pr.X.Cols)
+	Z := data.NewMatrix(prX(pr).Rows, prX(pr).Cols)
 	for i := range Z.Rows {
-		copy(Z.Row(i), pr.X.Row((i+1)%pr.X.Rows))
+		copy(Z.Row(i), prX(pr).Row((i+1)%prX(pr).Rows))
 	}
 	if !forecast.CanExplainVersus(b) {
 		t.Fatal("a blend of two gbdt models does not attribute differences")
 	}
-	w := pr.X.Cols + 1
+	w := prX(pr).Cols + 1
 	for _, c := range []struct {
 		name string
 		size int
 		attr func(p model.Predictor, out []float64) error
 	}{
-		{"SHAP", pr.X.Rows * w, func(p model.Predictor, out []float64) error {
-			return p.(forecast.Explainer).SHAP(pr.X, out)
+		{"SHAP", prX(pr).Rows * w, func(p model.Predictor, out []float64) error {
+			return p.(forecast.Explainer).SHAP(prX(pr), out)
 		}},
-		{"SHAPVersus", pr.X.Rows * pr.X.Cols, func(p model.Predictor, out []float64) error {
-			return p.(forecast.VersusExplainer).SHAPVersus(pr.X, Z, out)
+		{"SHAPVersus", prX(pr).Rows * prX(pr).Cols, func(p model.Predictor, out []float64) error {
+			return p.(forecast.VersusExplainer).SHAPVersus(prX(pr), Z, out)
 		}},
 	} {
 		got, want, part := make([]float64, c.size), make([]float64, c.size), make([]float64, c.size)
@@ -415,7 +416,7 @@ func TestBlendSHAP(t *testing.T) {
 		}
 	}
 	b.Gate = &ensemble.Gate{Feature: "promo", On: []float64{1, 0}}
-	if forecast.CanExplain(b) || forecast.CanExplainVersus(b) || b.SHAP(pr.X, make([]float64, pr.X.Rows*w)) == nil || b.SHAPVersus(pr.X, Z, make([]float64, pr.X.Rows*pr.X.Cols)) == nil {
+	if forecast.CanExplain(b) || forecast.CanExplainVersus(b) || b.SHAP(prX(pr), make([]float64, prX(pr).Rows*w)) == nil || b.SHAPVersus(prX(pr), Z, make([]float64, prX(pr).Rows*prX(pr).Cols)) == nil {
 		t.Error("a stack explains")
 	}
 	ridge, err := pr.Train(forecast.TrainOptions{Kind: ensemble.Kind, Horizon: 7}, pr.Panel.Last, ensemble.FitBlend([]ensemble.Weighted{
@@ -427,3 +428,6 @@ func TestBlendSHAP(t *testing.T) {
 		t.Error("a blend with a ridge member explains")
 	}
 }
+
+// prX returns the features of the prepared panel's training rows.
+func prX(pr *forecast.Prepared) *data.Matrix { return pr.Dataset(pr.Panel.Last).X }

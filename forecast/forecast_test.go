@@ -150,7 +150,8 @@ func testNoLeakage(t *testing.T, horizon, gap int) {
 			t.Fatal("no lead feature: the steps do not read lags of their own")
 		}
 		var out []float64
-		X := data.NewMatrix(0, pr.X.Cols)
+		_, cols := pr.Size()
+		X := data.NewMatrix(0, cols)
 		for _, fit := range []Fit{naiveFit, meanFit} {
 			m, err := pr.Train(opt, origin, fit)
 			if err != nil {
@@ -910,6 +911,48 @@ func TestPanelScorerScoresAGroupAlone(t *testing.T) {
 		if part.Forecast[i] != whole.Forecast[r] || part.Baseline[i] != whole.Baseline[r] || part.Parts.Peers[i] != whole.Parts.Peers[r] {
 			t.Errorf("plan row %d: alone %v/%v/%v, whole %v/%v/%v", r, part.Forecast[i], part.Baseline[i], part.Parts.Peers[i],
 				whole.Forecast[r], whole.Baseline[r], whole.Parts.Peers[r])
+		}
+	}
+}
+
+// TestDatasetsShareOneMatrix checks that the prepared rows, held in time
+// order so that every Dataset is a prefix of one matrix, still give each
+// row of Refs its own features (Row), and that Dataset(until) holds
+// exactly the rows up to until with a positive scale, in period order,
+// each with its features, target and weight.
+func TestDatasetsShareOneMatrix(t *testing.T) {
+	p, _ := panel.Build(weeklyFrame(t, 6, 80, 3), mustSpec(t), panel.Options{})
+	pr, err := Prepare(p, TrainOptions{Kind: "test", Horizon: 2, Gap: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, scales := pr.Builder.Matrix(pr.Refs)
+	for r := range pr.Refs {
+		if !slices.EqualFunc(pr.Row(r), fresh.Row(r), func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
+			t.Fatalf("row %d (%+v): features %v, built afresh %v", r, pr.Refs[r], pr.Row(r), fresh.Row(r))
+		}
+	}
+	for _, until := range []int{p.First + 5, p.First + 40, p.Last - 3, p.Last} {
+		ds := pr.Dataset(until)
+		want := 0
+		for r, ref := range pr.Refs {
+			if ref.Period <= until && scales[r] > 0 {
+				want++
+			}
+		}
+		if ds.X.Rows != want || len(ds.Y) != want {
+			t.Fatalf("until %d: %d rows, want %d", until, ds.X.Rows, want)
+		}
+		last := math.MinInt
+		for i := 0; i < ds.X.Rows; i++ {
+			r := pr.order[i]
+			ref := pr.Refs[r]
+			s := p.Series[ref.Series]
+			if ref.Period > until || ref.Period < last || ds.W[i] != scales[r] || ds.Y[i] != s.Y[ref.Period-s.Start]/scales[r] ||
+				!slices.EqualFunc(ds.X.Row(i), fresh.Row(r), func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
+				t.Fatalf("until %d: row %d is %+v (period before it %d), weight %v, target %v", until, i, ref, last, ds.W[i], ds.Y[i])
+			}
+			last = ref.Period
 		}
 	}
 }

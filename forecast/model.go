@@ -1,8 +1,10 @@
 package forecast
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"promocast/calendar"
 	"promocast/data"
@@ -114,14 +116,29 @@ type Prepared struct {
 	Panel   *panel.Panel
 	Builder *feature.Builder
 	Refs    []feature.Ref
-	X       *data.Matrix
 	Scales  []float64
 	Events  []calendar.Event
 	// Builtin names the built-in events in use (Model.BuiltinEvents).
 	Builtin []string
 	// NoEventDistance is Model.NoEventDistance.
 	NoEventDistance bool
+
+	// x holds the features of every row of Refs, the training rows (those
+	// with a positive scale) first, in Dataset's order, then the others:
+	// every Dataset is a prefix of x, so the backtest's folds and
+	// candidates share one matrix instead of each copying the rows it
+	// trains on. order[i] is the index in Refs of x's row i, at its
+	// inverse; the first train rows of x are training rows.
+	x         *data.Matrix
+	order, at []int
+	train     int
 }
+
+// Row returns the features of Refs[r]. The caller must not modify them.
+func (pr *Prepared) Row(r int) []float64 { return pr.x.Row(pr.at[r]) }
+
+// Size returns the number of rows (those of Refs) and of features.
+func (pr *Prepared) Size() (rows, cols int) { return pr.x.Rows, pr.x.Cols }
 
 // Prepare builds the features of every observed row of the panel for a
 // model with the options' horizon and gap.
@@ -171,7 +188,9 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 		refs[i].Lag = b.TrainingLag(r.Series, r.Period)
 	}
 	X, scales := b.Matrix(refs)
-	return &Prepared{Panel: p, Builder: b, Refs: refs, X: X, Scales: scales, Events: opt.Events, Builtin: keep, NoEventDistance: !distance}, nil
+	pr := &Prepared{Panel: p, Builder: b, Refs: refs, x: X, Scales: scales, Events: opt.Events, Builtin: keep, NoEventDistance: !distance}
+	pr.orderInTime()
+	return pr, nil
 }
 
 // Dataset returns the training set of the rows whose period is at most
@@ -181,35 +200,80 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 // learners that hold out the last rows for early stopping hold out the
 // most recent periods.
 func (pr *Prepared) Dataset(until int) *model.Dataset {
-	// The rows are put in period order, Refs' order within a period, by
-	// counting the rows of each period (periods are a short run of
-	// integers).
+	n, _ := slices.BinarySearchFunc(pr.order[:pr.train], until, func(r, until int) int { return cmp.Compare(pr.Refs[r].Period, until+1) })
+	cols := pr.x.Cols
+	// The features are a view of the shared matrix: learners read a
+	// dataset's X and never write it.
+	ds := &model.Dataset{X: &data.Matrix{Rows: n, Cols: cols, Values: pr.x.Values[:n*cols]}, Y: make([]float64, n),
+		W: make([]float64, n), Features: pr.Builder.Features()}
+	for i, r := range pr.order[:n] {
+		ref := pr.Refs[r]
+		s := pr.Panel.Series[ref.Series]
+		ds.Y[i] = s.Y[ref.Period-s.Start] / pr.Scales[r]
+		ds.W[i] = pr.Scales[r]
+	}
+	return ds
+}
+
+// orderInTime puts x's rows in their order (see Prepared.x): the rows with
+// a positive scale by period, Refs' order within a period, by counting the
+// rows of each period (periods are a short run of integers), then the
+// others in Refs' order. It moves the rows in place, one cycle of the
+// permutation at a time, so that no second matrix is held.
+func (pr *Prepared) orderInTime() {
 	first, last := math.MaxInt, math.MinInt
 	for r, ref := range pr.Refs {
-		if ref.Period <= until && pr.Scales[r] > 0 {
+		if pr.Scales[r] > 0 {
 			first, last = min(first, ref.Period), max(last, ref.Period)
 		}
 	}
-	if first == math.MaxInt {
-		return pr.subset(nil)
-	}
-	at := make([]int, last-first+2)
-	for r, ref := range pr.Refs {
-		if ref.Period <= until && pr.Scales[r] > 0 {
-			at[ref.Period-first+1]++
+	pr.order = make([]int, 0, len(pr.Refs))
+	if first != math.MaxInt {
+		next := make([]int, last-first+2)
+		for r, ref := range pr.Refs {
+			if pr.Scales[r] > 0 {
+				next[ref.Period-first+1]++
+			}
+		}
+		for p := 1; p < len(next); p++ {
+			next[p] += next[p-1]
+		}
+		pr.train = next[len(next)-1]
+		pr.order = pr.order[:pr.train]
+		for r, ref := range pr.Refs {
+			if pr.Scales[r] > 0 {
+				pr.order[next[ref.Period-first]] = r
+				next[ref.Period-first]++
+			}
 		}
 	}
-	for p := 1; p < len(at); p++ {
-		at[p] += at[p-1]
-	}
-	rows := make([]int, at[len(at)-1])
-	for r, ref := range pr.Refs {
-		if ref.Period <= until && pr.Scales[r] > 0 {
-			rows[at[ref.Period-first]] = r
-			at[ref.Period-first]++
+	for r := range pr.Refs {
+		if !(pr.Scales[r] > 0) {
+			pr.order = append(pr.order, r)
 		}
 	}
-	return pr.subset(rows)
+	pr.at = make([]int, len(pr.order))
+	for i, r := range pr.order {
+		pr.at[r] = i
+	}
+	// Row i takes row order[i]: follow each cycle from its first row,
+	// keeping that row aside until the cycle comes back to it.
+	done := make([]bool, len(pr.order))
+	held := make([]float64, pr.x.Cols)
+	for i := range pr.order {
+		if done[i] || pr.order[i] == i {
+			continue
+		}
+		copy(held, pr.x.Row(i))
+		j := i
+		for pr.order[j] != i {
+			copy(pr.x.Row(j), pr.x.Row(pr.order[j]))
+			done[j] = true
+			j = pr.order[j]
+		}
+		copy(pr.x.Row(j), held)
+		done[j] = true
+	}
 }
 
 // AtOrigin returns the observed rows whose period is in [from, to] as a
@@ -231,9 +295,9 @@ func (pr *Prepared) AtOrigin(origin, from, to int) (refs []feature.Ref, X *data.
 	if pr.Builder.Config().StepLags() {
 		X, scales = pr.Builder.Matrix(refs)
 	} else {
-		X, scales = data.NewMatrix(len(rows), pr.X.Cols), make([]float64, len(rows))
+		X, scales = data.NewMatrix(len(rows), pr.x.Cols), make([]float64, len(rows))
 		for i, r := range rows {
-			copy(X.Row(i), pr.X.Row(r))
+			copy(X.Row(i), pr.Row(r))
 			scales[i] = pr.Scales[r]
 		}
 	}
@@ -246,20 +310,6 @@ func (pr *Prepared) AtOrigin(origin, from, to int) (refs []feature.Ref, X *data.
 		}
 	}
 	return refs[:keep], &data.Matrix{Rows: keep, Cols: X.Cols, Values: X.Values[:keep*X.Cols]}, scales[:keep]
-}
-
-func (pr *Prepared) subset(rows []int) *model.Dataset {
-	cols := pr.X.Cols
-	ds := &model.Dataset{X: data.NewMatrix(len(rows), cols), Y: make([]float64, len(rows)),
-		W: make([]float64, len(rows)), Features: pr.Builder.Features()}
-	for i, r := range rows {
-		copy(ds.X.Row(i), pr.X.Row(r))
-		ref := pr.Refs[r]
-		s := pr.Panel.Series[ref.Series]
-		ds.Y[i] = s.Y[ref.Period-s.Start] / pr.Scales[r]
-		ds.W[i] = pr.Scales[r]
-	}
-	return ds
 }
 
 // Train fits a model on the prepared rows with period ≤ until.

@@ -565,7 +565,7 @@ func Run(hist *data.Frame, sp *spec.Spec, opt Options) (*Result, error) {
 	}()
 	topt := opt.Forecast
 	topt.Kind = c.Kind
-	opt.log().Info("training", "model", c.Kind, "features", c.Prepared.X.Cols)
+	opt.log().Info("training", "model", c.Kind, "features", len(c.Prepared.Builder.Features()))
 	m, err := c.Prepared.Train(topt, c.Panel.Last, c.Fit)
 	<-fitted
 	if crashed != nil {
