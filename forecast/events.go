@@ -75,3 +75,24 @@ func newCalendar(builtin bool, keep []string, user []calendar.Event, distance bo
 // on Breakfast at the Frat, leaving it out while adding Christmas and New
 // Year kept the feature count and improved the backtest's WAPE and MAPE.
 func eventDistance(freq string) bool { return freq == spec.Day }
+
+// EventNames names the events the model's features read, the built-in
+// ones in use first, then the user's; none on a grid of plain periods,
+// which has no calendar.
+func (m *Model) EventNames() []string {
+	if m.Grid.Frequency == spec.Period {
+		return nil
+	}
+	var names []string
+	if m.Spec.Calendar != "none" {
+		keep := m.BuiltinEvents
+		if keep == nil {
+			keep = firstBuiltin
+		}
+		names = append(names, keep...)
+	}
+	for _, e := range m.Events {
+		names = append(names, e.Name)
+	}
+	return names
+}

@@ -88,7 +88,8 @@ func TestTrainForecastOnFiles(t *testing.T) {
 		t.Errorf("train --log-format json exited %d with %d progress records:\n%s", code, steps, errs)
 	}
 	code, out, _ = run(t, "inspect", model)
-	if code != exitOK || !strings.Contains(out, "checksum verified") || !strings.Contains(out, "lever        price (off: column regular_price)") {
+	if code != exitOK || !strings.Contains(out, "checksum verified") || !strings.Contains(out, "lever        price (off: column regular_price)") ||
+		!regexp.MustCompile(`events       [^\n]*double11[^\n]*days_to_ features`).MatchString(out) {
 		t.Fatalf("inspect exited %d:\n%s", code, out)
 	}
 	fc := filepath.Join(dir, "fc.json")

@@ -59,6 +59,14 @@ func inspectCmd(e *env) *cobra.Command {
 				}
 				fmt.Fprintf(w, "lever        %s (off: %s)\n", l.Name, off)
 			}
+			switch events := m.EventNames(); {
+			case len(events) == 0:
+				fmt.Fprintf(w, "events       none\n")
+			case m.NoEventDistance:
+				fmt.Fprintf(w, "events       %s (each as event_, pre_ and post_ features)\n", strings.Join(events, ", "))
+			default:
+				fmt.Fprintf(w, "events       %s (each as event_, pre_, post_ and days_to_ features)\n", strings.Join(events, ", "))
+			}
 			names := make([]string, len(m.Features))
 			for i, f := range m.Features {
 				names[i] = f.Name
