@@ -10,7 +10,8 @@ import (
 const MaxDistance = 60
 
 // FeaturesPerEvent is the number of features each event contributes, in
-// this order: event_<name>, pre_<name>, post_<name>, days_to_<name>.
+// this order: event_<name>, pre_<name>, post_<name>, days_to_<name> (the
+// first three without the distance: Calendar.WithoutDistance).
 const FeaturesPerEvent = 4
 
 // Calendar answers, for any range of days, where the range lies relative to
@@ -136,7 +137,8 @@ func (c *Calendar) Events() []Event { return c.events }
 
 // FeatureNames returns the names of the values Features writes, in order:
 // for each event in the order given to New, "event_<name>", "pre_<name>",
-// "post_<name>" and "days_to_<name>". The caller must not modify the slice.
+// "post_<name>" and (unless WithoutDistance) "days_to_<name>". The caller
+// must not modify the slice.
 func (c *Calendar) FeatureNames() []string { return c.names }
 
 // NumFeatures returns len(c.FeatureNames()).
@@ -148,6 +150,9 @@ func (c *Calendar) NumFeatures() int { return len(c.names) }
 // restates the period's place in the year, which the grid's own calendar
 // features already give, and a learner splits on it to tell years apart.
 func (c *Calendar) WithoutDistance() *Calendar {
+	if c.perEvent < FeaturesPerEvent {
+		return c
+	}
 	d := *c
 	d.perEvent = FeaturesPerEvent - 1
 	d.names = make([]string, 0, len(c.names)/FeaturesPerEvent*d.perEvent)

@@ -223,6 +223,9 @@ func TestWithoutDistance(t *testing.T) {
 	if c.NumFeatures() != len(c.Events())*FeaturesPerEvent {
 		t.Errorf("WithoutDistance changed the calendar it was called on")
 	}
+	if again := w.WithoutDistance(); !slices.Equal(again.FeatureNames(), w.FeatureNames()) {
+		t.Errorf("WithoutDistance twice gives %v", again.FeatureNames())
+	}
 }
 
 func TestFeaturesDoesNotAllocate(t *testing.T) {

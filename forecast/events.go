@@ -69,12 +69,12 @@ func newCalendar(builtin bool, keep []string, user []calendar.Event, distance bo
 }
 
 // eventDistance reports whether a model trained now on a grid of freq
-// gives its events days_to_ features: on daily grids only. On weeks and
-// months the distance from a period's first day to the next occurrence
+// gives its events days_to_ features: on every grid but weeks and months
+// (plain periods have no events at all). On weeks and months the distance from a period's first day to the next occurrence
 // restates week_of_year or month (see calendar.Calendar.WithoutDistance);
 // on Breakfast at the Frat, leaving it out while adding Christmas and New
 // Year kept the feature count and improved the backtest's WAPE and MAPE.
-func eventDistance(freq string) bool { return freq == spec.Day }
+func eventDistance(freq string) bool { return freq != spec.Week && freq != spec.Month }
 
 // EventNames names the events the model's features read, the built-in
 // ones in use first, then the user's; none on a grid of plain periods,

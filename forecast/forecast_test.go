@@ -831,8 +831,8 @@ func TestWeeklyEventsWithoutDistance(t *testing.T) {
 	if len(old.Events()) != 6 || old.NumFeatures() != 6*calendar.FeaturesPerEvent || slices.ContainsFunc(old.Events(), func(e calendar.Event) bool { return e.Name == calendar.Christmas }) {
 		t.Errorf("an older model's calendar has %d events, %d features: %v", len(old.Events()), old.NumFeatures(), old.FeatureNames())
 	}
-	if !eventDistance(spec.Day) || eventDistance(spec.Week) || eventDistance(spec.Month) {
-		t.Error("only daily grids keep the events' distance")
+	if !eventDistance(spec.Day) || !eventDistance(spec.Period) || eventDistance(spec.Week) || eventDistance(spec.Month) {
+		t.Error("weekly and monthly grids leave the events' distance out, and only they")
 	}
 }
 
@@ -927,6 +927,9 @@ func TestDatasetsShareOneMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh, scales := pr.Builder.Matrix(pr.Refs)
+	if pr.train == 0 || pr.train == len(pr.Refs) {
+		t.Fatalf("%d of %d rows train: the test needs rows of both kinds", pr.train, len(pr.Refs))
+	}
 	for r := range pr.Refs {
 		if !slices.EqualFunc(pr.Row(r), fresh.Row(r), func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
 			t.Fatalf("row %d (%+v): features %v, built afresh %v", r, pr.Refs[r], pr.Row(r), fresh.Row(r))

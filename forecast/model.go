@@ -1,7 +1,6 @@
 package forecast
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -200,11 +199,16 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 // learners that hold out the last rows for early stopping hold out the
 // most recent periods.
 func (pr *Prepared) Dataset(until int) *model.Dataset {
-	n, _ := slices.BinarySearchFunc(pr.order[:pr.train], until, func(r, until int) int { return cmp.Compare(pr.Refs[r].Period, until+1) })
+	n, _ := slices.BinarySearchFunc(pr.order[:pr.train], until, func(r, until int) int {
+		if pr.Refs[r].Period <= until {
+			return -1
+		}
+		return 1
+	})
 	cols := pr.x.Cols
 	// The features are a view of the shared matrix: learners read a
 	// dataset's X and never write it.
-	ds := &model.Dataset{X: &data.Matrix{Rows: n, Cols: cols, Values: pr.x.Values[:n*cols]}, Y: make([]float64, n),
+	ds := &model.Dataset{X: &data.Matrix{Rows: n, Cols: cols, Values: pr.x.Values[: n*cols : n*cols]}, Y: make([]float64, n),
 		W: make([]float64, n), Features: pr.Builder.Features()}
 	for i, r := range pr.order[:n] {
 		ref := pr.Refs[r]

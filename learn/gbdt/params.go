@@ -61,8 +61,9 @@ type Params struct {
 	// still come from the exact gradients.
 	ExactGradients bool
 	// ScreenOptional leaves out of the trees the optional features
-	// (model.Feature.Optional) that repeat another feature or gain no more
-	// than row-shuffled copies of themselves (see screenOptional).
+	// (model.Feature.Optional) that repeat another feature or whose
+	// shuffling does not make a quick fit's error on the latest rows it did
+	// not see worse (see screenOptional).
 	ScreenOptional bool
 	// EarlyStoppingRounds stops training once the validation metric has not
 	// improved for this many rounds, and keeps the best round's trees. It

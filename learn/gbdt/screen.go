@@ -29,9 +29,10 @@ import (
 //     the feature is kept.
 //
 // A column unrelated to the target leaves the held-out error unchanged in
-// expectation, so it passes with chance about 0.1% (a one-sided test at
-// three standard errors; at two, 2 of 45 noise columns' fits on tuna
-// passed, enough for a fold's forecasts to move), where comparing
+// expectation, so it passes with chance about 0.4% (a one-sided test at
+// three standard errors of 20 block means, 19 degrees of freedom; at two,
+// 2 of 45 noise columns' fits on tuna passed, enough for a fold's
+// forecasts to move), where comparing
 // in-sample split gains with shuffled copies' (as the Boruta method does)
 // let about one noise column in seven through on a panel of two thousand
 // rows. A covariate that matters moves the held-out error by far more. The screen reads only the
@@ -225,7 +226,11 @@ func heldOutSignal(ds *model.Dataset, keep []bool, rest []int, p Params) ([]bool
 // losses together: judged row by row, such rows would count as many
 // independent draws and the standard error would read far too small.
 // Contiguous blocks of time-ordered rows hold whole periods, or runs of
-// them, and their means vary as independent draws do.
+// them, and their means vary as independent draws do — when the held-out
+// rows span at least n periods. With fewer (a few months of a monthly
+// panel) a period's rows fall in several blocks, which share its shock,
+// and the error again reads too small: blocks on period boundaries would
+// need the rows' periods, which a dataset does not carry.
 func blockMeans(x []float64, n int) []float64 {
 	n = min(n, len(x))
 	out := make([]float64, n)
