@@ -207,7 +207,7 @@ func TestBlendDeploy(t *testing.T) {
 	if string(raw) != string(raw2) {
 		t.Error("blend JSON changed in a round trip")
 	}
-	X := pr.Dataset(pr.Panel.Last).X
+	X := prX(pr)
 	p1, p2 := make([]float64, X.Rows), make([]float64, X.Rows)
 	parts := make([][]float64, 2)
 	if err := b.Predict(X, p1); err != nil {
@@ -270,12 +270,13 @@ func TestScaledBlendDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p0, p1, p2 := make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows)
+	X := prX(pr)
+	p0, p1, p2 := make([]float64, X.Rows), make([]float64, X.Rows), make([]float64, X.Rows)
 	for _, x := range []struct {
 		p   model.Predictor
 		out []float64
 	}{{plain.Predictor, p0}, {scaled.Predictor, p1}, {back, p2}} {
-		if err := x.p.Predict(prX(pr), x.out); err != nil {
+		if err := x.p.Predict(X, x.out); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -317,20 +318,21 @@ func TestStackDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, again := make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows)
-	if err := s.Predict(prX(pr), got); err != nil {
+	X := prX(pr)
+	got, again := make([]float64, X.Rows), make([]float64, X.Rows)
+	if err := s.Predict(X, got); err != nil {
 		t.Fatal(err)
 	}
-	if err := back.Predict(prX(pr), again); err != nil {
+	if err := back.Predict(X, again); err != nil {
 		t.Fatal(err)
 	}
-	ridge, svr := make([]float64, prX(pr).Rows), make([]float64, prX(pr).Rows)
-	s.Members[0].Predictor.Predict(prX(pr), ridge)
-	s.Members[1].Predictor.Predict(prX(pr), svr)
+	ridge, svr := make([]float64, X.Rows), make([]float64, X.Rows)
+	s.Members[0].Predictor.Predict(X, ridge)
+	s.Members[1].Predictor.Predict(X, svr)
 	promoted := 0
 	for i := range got {
 		want := math.Max(0, ridge[i])
-		if prX(pr).At(i, s.Gate.Column) > 0.5 {
+		if X.At(i, s.Gate.Column) > 0.5 {
 			want = 0.25*math.Max(0, ridge[i]) + 0.75*math.Max(0, svr[i])
 			promoted++
 		}
@@ -377,24 +379,25 @@ func TestBlendSHAP(t *testing.T) {
 		t.Fatal("a blend of two gbdt models does not explain")
 	}
 	// Z holds each row's reference row for SHAPVersus: the next row.
-	Z := data.NewMatrix(prX(pr).Rows, prX(pr).Cols)
+	X := prX(pr)
+	Z := data.NewMatrix(X.Rows, X.Cols)
 	for i := range Z.Rows {
-		copy(Z.Row(i), prX(pr).Row((i+1)%prX(pr).Rows))
+		copy(Z.Row(i), X.Row((i+1)%X.Rows))
 	}
 	if !forecast.CanExplainVersus(b) {
 		t.Fatal("a blend of two gbdt models does not attribute differences")
 	}
-	w := prX(pr).Cols + 1
+	w := X.Cols + 1
 	for _, c := range []struct {
 		name string
 		size int
 		attr func(p model.Predictor, out []float64) error
 	}{
-		{"SHAP", prX(pr).Rows * w, func(p model.Predictor, out []float64) error {
-			return p.(forecast.Explainer).SHAP(prX(pr), out)
+		{"SHAP", X.Rows * w, func(p model.Predictor, out []float64) error {
+			return p.(forecast.Explainer).SHAP(X, out)
 		}},
-		{"SHAPVersus", prX(pr).Rows * prX(pr).Cols, func(p model.Predictor, out []float64) error {
-			return p.(forecast.VersusExplainer).SHAPVersus(prX(pr), Z, out)
+		{"SHAPVersus", X.Rows * X.Cols, func(p model.Predictor, out []float64) error {
+			return p.(forecast.VersusExplainer).SHAPVersus(X, Z, out)
 		}},
 	} {
 		got, want, part := make([]float64, c.size), make([]float64, c.size), make([]float64, c.size)
@@ -416,7 +419,7 @@ func TestBlendSHAP(t *testing.T) {
 		}
 	}
 	b.Gate = &ensemble.Gate{Feature: "promo", On: []float64{1, 0}}
-	if forecast.CanExplain(b) || forecast.CanExplainVersus(b) || b.SHAP(prX(pr), make([]float64, prX(pr).Rows*w)) == nil || b.SHAPVersus(prX(pr), Z, make([]float64, prX(pr).Rows*prX(pr).Cols)) == nil {
+	if forecast.CanExplain(b) || forecast.CanExplainVersus(b) || b.SHAP(X, make([]float64, X.Rows*w)) == nil || b.SHAPVersus(X, Z, make([]float64, X.Rows*X.Cols)) == nil {
 		t.Error("a stack explains")
 	}
 	ridge, err := pr.Train(forecast.TrainOptions{Kind: ensemble.Kind, Horizon: 7}, pr.Panel.Last, ensemble.FitBlend([]ensemble.Weighted{

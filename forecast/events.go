@@ -41,14 +41,21 @@ func (e calendarEvents) Features(first, last int, out []float64) {
 var firstBuiltin = []string{calendar.Double11, calendar.Mid618, calendar.Double12,
 	calendar.SpringFestival, calendar.BlackFriday, calendar.CyberMonday}
 
+// builtinInUse returns the built-in events a model with BuiltinEvents keep
+// uses: keep, or firstBuiltin when it is nil.
+func builtinInUse(keep []string) []string {
+	if keep == nil {
+		return firstBuiltin
+	}
+	return keep
+}
+
 // newCalendar joins the built-in events (unless the spec says calendar:
 // none) with the user's events. keep names the built-in events to use; nil
 // means firstBuiltin. Without distance the events give no days_to_
 // features (Model.NoEventDistance).
 func newCalendar(builtin bool, keep []string, user []calendar.Event, distance bool) (*calendar.Calendar, error) {
-	if keep == nil {
-		keep = firstBuiltin
-	}
+	keep = builtinInUse(keep)
 	var events []calendar.Event
 	if builtin {
 		for _, e := range calendar.Builtin() {
@@ -70,10 +77,11 @@ func newCalendar(builtin bool, keep []string, user []calendar.Event, distance bo
 
 // eventDistance reports whether a model trained now on a grid of freq
 // gives its events days_to_ features: on every grid but weeks and months
-// (plain periods have no events at all). On weeks and months the distance from a period's first day to the next occurrence
-// restates week_of_year or month (see calendar.Calendar.WithoutDistance);
-// on Breakfast at the Frat, leaving it out while adding Christmas and New
-// Year kept the feature count and improved the backtest's WAPE and MAPE.
+// (plain periods have no events at all). On weeks and months the distance
+// from a period's first day to the next occurrence restates week_of_year
+// or month (see calendar.Calendar.WithoutDistance); on Breakfast at the
+// Frat, leaving it out while adding Christmas and New Year kept the
+// feature count and improved the backtest's WAPE and MAPE.
 func eventDistance(freq string) bool { return freq != spec.Week && freq != spec.Month }
 
 // EventNames names the events the model's features read, the built-in
@@ -85,11 +93,7 @@ func (m *Model) EventNames() []string {
 	}
 	var names []string
 	if m.Spec.Calendar != "none" {
-		keep := m.BuiltinEvents
-		if keep == nil {
-			keep = firstBuiltin
-		}
-		names = append(names, keep...)
+		names = append(names, builtinInUse(m.BuiltinEvents)...)
 	}
 	for _, e := range m.Events {
 		names = append(names, e.Name)

@@ -106,22 +106,34 @@ func TestStoredModelsLoad(t *testing.T) {
 		default:
 			t.Errorf("%s: predictor %T", c.name, p)
 		}
-		var want storedForecast
-		b, err := os.ReadFile(predPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &want); err != nil {
-			t.Fatal(err)
-		}
-		got := predict(t, m, s)
-		if len(got.Forecast) != len(want.Forecast) || len(want.Forecast) != s.Plan.Rows() {
-			t.Fatalf("%s: %d rows forecast, stored %d, plan %d", c.name, len(got.Forecast), len(want.Forecast), s.Plan.Rows())
-		}
-		for i := range want.Forecast {
-			if got.Forecast[i] != want.Forecast[i] || got.Baseline[i] != want.Baseline[i] {
-				t.Fatalf("%s: row %d forecasts %v (baseline %v), the stored model forecast %v (%v)", c.name, i, got.Forecast[i], got.Baseline[i], want.Forecast[i], want.Baseline[i])
-			}
+		sameForecast(t, c.name, predict(t, m, s), readStoredForecast(t, predPath), s.Plan.Rows())
+	}
+}
+
+// readStoredForecast reads a stored model's forecast (a *.pred.json).
+func readStoredForecast(t *testing.T, path string) storedForecast {
+	t.Helper()
+	var want storedForecast
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
+// sameForecast fails the test unless got, a model's forecast of a plan of
+// rows rows, is want, what it forecast when it was stored, bit for bit.
+func sameForecast(t *testing.T, name string, got, want storedForecast, rows int) {
+	t.Helper()
+	if len(got.Forecast) != len(want.Forecast) || len(want.Forecast) != rows {
+		t.Fatalf("%s: %d rows forecast, stored %d, plan %d", name, len(got.Forecast), len(want.Forecast), rows)
+	}
+	for i := range want.Forecast {
+		if got.Forecast[i] != want.Forecast[i] || got.Baseline[i] != want.Baseline[i] {
+			t.Fatalf("%s: row %d forecasts %v (baseline %v), the stored model forecast %v (%v)", name, i, got.Forecast[i], got.Baseline[i], want.Forecast[i], want.Baseline[i])
 		}
 	}
 }

@@ -1,11 +1,9 @@
 package modelfile_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -119,26 +117,12 @@ func TestStoredWeeklyVersion2Loads(t *testing.T) {
 	if distance != len(m.BuiltinEvents) {
 		t.Errorf("stored weekly model has %d days_to_ features for its %d events %v", distance, len(m.BuiltinEvents), m.BuiltinEvents)
 	}
-	var want storedForecast
-	b, err := os.ReadFile(filepath.Join("testdata", "v2-weekly.pred.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
 	r, err := m.Forecast(hist, plan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Forecast) != len(want.Forecast) || len(want.Forecast) != plan.Rows() {
-		t.Fatalf("%d rows forecast, stored %d, plan %d", len(r.Forecast), len(want.Forecast), plan.Rows())
-	}
-	for i := range want.Forecast {
-		if r.Forecast[i] != want.Forecast[i] || r.Baseline[i] != want.Baseline[i] {
-			t.Fatalf("row %d forecasts %v (baseline %v), the stored model forecast %v (%v)", i, r.Forecast[i], r.Baseline[i], want.Forecast[i], want.Baseline[i])
-		}
-	}
+	sameForecast(t, "v2-weekly", storedForecast{Forecast: r.Forecast, Baseline: r.Baseline},
+		readStoredForecast(t, filepath.Join("testdata", "v2-weekly.pred.json")), plan.Rows())
 
 	res, err := train.Run(hist, sp, weeklyOptions)
 	if err != nil {
