@@ -230,6 +230,16 @@ func New(p *panel.Panel, cfg Config, events Events) (*Builder, error) {
 	return b, nil
 }
 
+// WithEvents returns a builder like b whose rows carry the features of
+// events (nil for none) instead of b's: the same series, a new layout. b
+// must not be used after.
+func (b *Builder) WithEvents(events Events) *Builder {
+	d := *b
+	d.events, d.features, d.nEvents = events, nil, 0
+	d.layout()
+	return &d
+}
+
 // GroupIndex returns the static attribute whose levels group peers (the
 // cannibalisation group), or -1 when the panel has none.
 func (b *Builder) GroupIndex() int { return b.group }

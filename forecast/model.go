@@ -93,10 +93,15 @@ type TrainOptions struct {
 	Events []calendar.Event
 	// ChooseUntil is the last period whose targets the choices made from
 	// the data itself (the season of plain periods, the built-in events
-	// that fall inside the history) may read: a backtest
+	// that fall inside the history and move its sales) may read: a backtest
 	// passes its first origin so that no fold's choice sees its future.
 	// Zero means the panel's last period.
 	ChooseUntil int
+	// NoEventScreen keeps every built-in event that falls inside the
+	// history instead of only those whose days move its sales
+	// (builtinThatMove): models trained on parts of one panel, each of
+	// which sees only its part's sales, so read the same events.
+	NoEventScreen bool
 }
 
 func (o TrainOptions) check() error {
@@ -145,24 +150,6 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	var keep []string
-	if first, _, ok := p.Grid.Days(p.First); ok {
-		until := opt.ChooseUntil
-		if until == 0 {
-			until = p.Last
-		}
-		_, last, _ := p.Grid.Days(until)
-		keep = builtinWithin(first, last)
-	}
-	distance := eventDistance(p.Grid.Frequency)
-	cal, err := newCalendar(p.Spec.Calendar != "none", keep, opt.Events, distance)
-	if err != nil {
-		return nil, err
-	}
-	var events feature.Events
-	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
-		events = calendarEvents{cal}
-	}
 	if p.Grid.Frequency == spec.Period && p.Spec.Time.Season == 0 {
 		until := opt.ChooseUntil
 		if until == 0 {
@@ -178,9 +165,29 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	if cfg.CrossPrices == nil {
 		cfg.CrossPrices = feature.DetectCrossPrices(p)
 	}
-	b, err := feature.New(p, cfg, events)
+	b, err := feature.New(p, cfg, nil)
 	if err != nil {
 		return nil, err
+	}
+	var keep []string
+	if first, _, ok := p.Grid.Days(p.First); ok {
+		until := opt.ChooseUntil
+		if until == 0 {
+			until = p.Last
+		}
+		_, last, _ := p.Grid.Days(until)
+		keep = builtinWithin(first, last)
+		if !opt.NoEventScreen {
+			keep = builtinThatMove(p, until, keep, b.Promoted)
+		}
+	}
+	distance := eventDistance(p.Grid.Frequency)
+	cal, err := newCalendar(p.Spec.Calendar != "none", keep, opt.Events, distance)
+	if err != nil {
+		return nil, err
+	}
+	if p.Grid.Frequency != spec.Period && len(cal.FeatureNames()) > 0 {
+		b = b.WithEvents(calendarEvents{cal})
 	}
 	refs := feature.Observed(p)
 	for i, r := range refs {

@@ -171,7 +171,10 @@ func (fn *trainFn) ProcessElement(level string, bundles func(*[]byte) bool, sche
 	if err != nil {
 		return err
 	}
-	opt.Kind = fn.Config.Model
+	// Every partition reads the events inside the history's dates: which
+	// of them move sales is a question about the whole panel, which no
+	// partition holds.
+	opt.Kind, opt.NoEventScreen = fn.Config.Model, true
 	pr, err := forecast.Prepare(p, opt)
 	if err != nil {
 		return fmt.Errorf("partition %s=%s: %w", fn.Config.Partition, level, err)
