@@ -196,11 +196,15 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	// 0.95) cannot be told apart from it: the earlier column keeps the
 	// effect.
 	keep = keep[:0]
+	var restated []forecast.Restated
 	for j := range Dr {
 		dup := false
 		for _, i := range keep {
 			if math.Abs(stat.Correlation(Dr[i], Dr[j], nil)) > 0.95 {
 				dup = true
+				if cols[j].Own {
+					restated = append(restated, forecast.Restated{Name: cols[j].Name, By: cols[i].Name})
+				}
 				break
 			}
 		}
@@ -242,7 +246,7 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	}
 	shrinkSecondary(est, cols)
 	e := &forecast.Effects{Columns: cols, Global: est.global, GlobalSE: est.globalSE, Group: gidx,
-		Series: map[string]forecast.SeriesEffects{}, Method: Method, Offset: opt.Offset, Controls: controls}
+		Series: map[string]forecast.SeriesEffects{}, Method: Method, Offset: opt.Offset, Controls: controls, Restated: restated}
 	if e.Baseline, err = fitBaseline(z, scales, D, est, series, XB, cfB, opt); err != nil {
 		return nil, err
 	}

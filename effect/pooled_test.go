@@ -161,6 +161,12 @@ func TestFitOwnEffectsNeverNegative(t *testing.T) {
 // log of such counts reads the lift as larger than it is.
 func smallCounts(t *testing.T, seed uint64) *forecast.Prepared {
 	t.Helper()
+	return prepare(t, smallCountsFrame(t, seed), "time: {column: day, frequency: period}\nkeys: [sku]\ntarget: units\npromotion: {feature: {off: 0}}\n")
+}
+
+// smallCountsFrame is smallCounts' history.
+func smallCountsFrame(t *testing.T, seed uint64) *data.Frame {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 5))
 	var per, sku []string
 	var units, feat []float64
@@ -183,7 +189,7 @@ func smallCounts(t *testing.T, seed uint64) *forecast.Prepared {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return prepare(t, fr, "time: {column: day, frequency: period}\nkeys: [sku]\ntarget: units\npromotion: {feature: {off: 0}}\n")
+	return fr
 }
 
 // prepare builds the panel of history fr under the spec text and prepares
@@ -560,5 +566,34 @@ func TestFitRefusesUnitsThatNeverChange(t *testing.T) {
 	_, err = Fit(pr, pr.Panel.Last, Options{})
 	if err == nil || !strings.Contains(err.Error(), "sold 0 units") {
 		t.Errorf("a history of zeros: error %v, want one saying every row sold 0 units", err)
+	}
+}
+
+// TestFitRecordsRestatedLevers checks that a lever which always moves with
+// another (a feature set exactly when the display is) is left out of the
+// effect model and recorded as restated by the other, which keeps the
+// effect of both.
+func TestFitRecordsRestatedLevers(t *testing.T) {
+	fr := smallCountsFrame(t, 9)
+	fr, err := data.NewFrame(fr.Source, append(fr.Columns, &data.Column{Name: "display", Kind: data.Number, Num: fr.Column("feature").Num}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := prepare(t, fr, "time: {column: day, frequency: period}\nkeys: [sku]\ntarget: units\npromotion: {feature: {off: 0}, display: {off: 0}}\n")
+	e, err := Fit(pr, pr.Panel.Last, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The levers come in the spec's order, display first: it keeps the
+	// effect.
+	if column(e, "feature") >= 0 || column(e, "display") < 0 {
+		t.Fatalf("effect columns %v: want the display and not the feature", e.Columns)
+	}
+	if want := []forecast.Restated{{Name: "feature", By: "display"}}; !slices.Equal(e.Restated, want) {
+		t.Errorf("restated %v, want %v", e.Restated, want)
+	}
+	k := column(e, "display")
+	if lift := Read(e.Columns[k], e.Global[k], e.Offset); math.Abs(lift-0.35) > 0.1 {
+		t.Errorf("the display's lift %+.1f%%, want the two levers' +35%% ± 10 points", 100*lift)
 	}
 }

@@ -58,6 +58,17 @@ type Effects struct {
 	// forecast alone.
 	Baseline *gbdt.Model `json:"baseline,omitempty"`
 	Controls []int       `json:"controls,omitempty"`
+	// Restated lists the own levers left out because in training they
+	// moved with another lever (their residuals nearly collinear): that
+	// lever's effect carries both. Absent in files written before it was
+	// recorded.
+	Restated []Restated `json:"restated,omitempty"`
+}
+
+// Restated is a lever the effect model left out: Name moved with By.
+type Restated struct {
+	Name string `json:"name"`
+	By   string `json:"by"`
 }
 
 // EffectColumn is one lever column of the effect model.
@@ -364,22 +375,27 @@ func (e *Effects) Within(id string) feature.Limit {
 // every lever column per row (for the parts), and rewrites f and b in
 // place. ratios (nil for none) are each row's ratio of expected units to
 // the point (applyBaseline); memo (nil for none) remembers the Baseline's
-// predictions.
-func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratios []float64, memo *predictionMemo) (contrib [][]float64, err error) {
+// predictions; own (nil for none) receives each row's baseline by the
+// effect model's own baseline model, in the point's units (NaN for a row
+// the levers do not move, or without that model).
+func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratios []float64, memo *predictionMemo, own []float64) (contrib [][]float64, err error) {
 	contrib = make([][]float64, XF.Rows)
 	extra := make([][]float64, XF.Rows)
-	own := make([]float64, XF.Rows)
+	lift := make([]float64, XF.Rows) // the own levers' log-space effect
 	for i := range contrib {
 		contrib[i], extra[i] = e.contributions(ids[i], groups[i], !beyond[i], XF.Row(i), XB.Row(i))
 		for k, col := range e.Columns {
 			if col.Own {
-				own[i] += contrib[i][k] + extra[i][k]
+				lift[i] += contrib[i][k] + extra[i][k]
 			}
 		}
 	}
+	for i := range own {
+		own[i] = math.NaN()
+	}
 	// The baseline has every plan row's levers off: no peer pressure.
 	if k := e.pressure(); k >= 0 {
-		pressure := PeerPressure(own, scales, groups, periods)
+		pressure := PeerPressure(lift, scales, groups, periods)
 		for i, v := range pressure {
 			th := e.Theta(ids[i], groups[i])
 			if beyond[i] {
@@ -408,7 +424,7 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 		}
 	}
 	if e.Baseline != nil {
-		return contrib, e.applyBaseline(total, XB, scales, f, b, ratios, memo)
+		return contrib, e.applyBaseline(total, XB, scales, f, b, ratios, memo, own)
 	}
 	for i := range contrib {
 		k := e.Offset * scales[i]
@@ -440,8 +456,9 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 // forecasts and made the planner's forecast of tuna and cheese worse
 // (bench/accuracy's forecasts through a plan, in the build that chose
 // this: tuna WAPE 26.0% with none, 26.5% at a quarter; the build before
-// the baseline model 25.1%).
-func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b, ratios []float64, memo *predictionMemo) error {
+// the baseline model 25.1%). own (nil for none) receives each moved row's
+// Baseline units in the point's units.
+func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b, ratios []float64, memo *predictionMemo, own []float64) error {
 	var moved []int
 	for i, t := range total {
 		if t != 0 {
@@ -463,6 +480,9 @@ func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b, 
 		}
 		k := e.Offset * scales[i]
 		up := (h[a] + k) * math.Expm1(total[i]) / ratio
+		if own != nil {
+			own[i] = h[a] / ratio
+		}
 		b[i] = f[i] - up
 		if b[i] < 0 {
 			b[i], f[i] = 0, up

@@ -29,7 +29,7 @@ func TestEffectsReadPeersWithinRange(t *testing.T) {
 	copy(plan.Row(1), []float64{0, 0.3}) // display off, 30% of peers promoted
 	copy(base.Row(1), []float64{0, 0})
 	f, b := []float64{100, 50}, []float64{0, 0}
-	contrib, err := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, nil, []bool{false, false}, nil, nil)
+	contrib, err := e.apply([]string{"a", "a"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, nil, []bool{false, false}, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestEffectsBeyondRangeFromTheLimitedPlan(t *testing.T) {
 	f := []float64{5000, 5000} // the trees' spike, not to be read
 	b := []float64{100, 100}
 	fc := []float64{150, 100} // the trees at 20% off, and with the lever off
-	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, beyond, nil, nil)
+	contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, beyond, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestEffectsExtrapolateFromTheSeriesOwnResponse(t *testing.T) {
 		plan.Row(0)[0], plan.Row(1)[0] = 0.4, 0.4
 		want := []float64{3*-math.Log(0.8) + 2*(d+math.Log(0.8)), 2 * d}
 		b, f, fc := []float64{100, 100}, []float64{0, 0}, []float64{100, 100}
-		contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, nil, nil)
+		contrib, err := e.apply([]string{"seen", "never"}, []float64{math.NaN(), math.NaN()}, []int{1, 1}, plan, base, []float64{1, 1}, f, b, fc, []bool{true, true}, nil, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +214,7 @@ func TestEffectsApplyPeerPressure(t *testing.T) {
 	plan, base := data.NewMatrix(3, 2), data.NewMatrix(3, 2)
 	plan.Row(0)[0] = 1 // a displayed: it doubles
 	f, b := []float64{200, 100, 100}, []float64{0, 0, 0}
-	contrib, err := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b, nil, make([]bool, 3), nil, nil)
+	contrib, err := e.apply([]string{"a", "b", "c"}, []float64{1, 1, 1}, []int{3, 3, 3}, plan, base, []float64{10, 10, 30}, f, b, nil, make([]bool, 3), nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestEffectsOwnBaseline(t *testing.T) {
 	f, b := []float64{100, 5, 30}, make([]float64, 3)
 	const ratio = 1.25
 	ids, groups, periods := []string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}
-	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), []float64{ratio, ratio, ratio}, nil)
+	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), []float64{ratio, ratio, ratio}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestEffectsPressureBelowHistoryIsNotRaised(t *testing.T) {
 	plan, base := data.NewMatrix(2, 2), data.NewMatrix(2, 2)
 	plan.Row(0)[0] = 1 // a displayed: its extra units put 10/20 = 0.5 on b
 	f, b := []float64{200, 100}, []float64{0, 0}
-	contrib, err := e.apply([]string{"a", "b"}, []float64{1, 1}, []int{3, 3}, plan, base, []float64{10, 10}, f, b, nil, make([]bool, 2), nil, nil)
+	contrib, err := e.apply([]string{"a", "b"}, []float64{1, 1}, []int{3, 3}, plan, base, []float64{10, 10}, f, b, nil, make([]bool, 2), nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,28 +336,35 @@ func TestEffectColumnAfter(t *testing.T) {
 	}
 }
 
-// TestWarnRises warns on a row within its series' history whose forecast
-// rose from the trees' to the effect model's uplift, and on no other.
-func TestWarnRises(t *testing.T) {
+// TestWarnDisagree warns on a row within its series' history whose
+// forecast rose from the trees' to the effect model's uplift, or whose
+// baseline lies more than twice above or below the effect model's own
+// baseline by a unit or more, and on no other.
+func TestWarnDisagree(t *testing.T) {
+	nan := math.NaN()
 	res := &Result{
-		Forecast: []float64{10, 8, 12, 9}, Baseline: []float64{0, 3, 0, 0},
-		Expected: []float64{20, 16, 24, 18}, BaselineExpected: []float64{0, 6, 0, 0},
-		Warnings: []string{"", "", "", "a deeper discount"},
-		beyond:   []bool{false, false, true, false}, ratios: []float64{2, 2, 2, 2},
+		Forecast: []float64{10, 8, 12, 9, 40, 10, 0.6, 5}, Baseline: []float64{0, 3, 0, 0, 30, 1, 0.4, 5},
+		Expected: []float64{20, 16, 24, 18, 80, 20, 1.2, 10}, BaselineExpected: []float64{0, 6, 0, 0, 60, 2, 0.8, 10},
+		Warnings: []string{"", "", "", "a deeper discount", "", "", "", ""},
+		beyond:   []bool{false, false, true, false, false, false, false, false}, ratios: []float64{2, 2, 2, 2, 2, 2, 2, 2},
 	}
-	trees := []float64{5, 8, 4, 3}
-	warnRises(res, trees)
+	trees := []float64{5, 8, 4, 3, 40, 10, 0.6, 5}
+	own := []float64{4, 2, 1, 1, 5, 6, 0.1, nan}
+	warnDisagree(res, trees, own)
 	want := []string{
 		"the effect model's uplift, 20 expected units, is above the trees' whole forecast of the row, 10 expected units: the forecast rises to the uplift, with a baseline of 0; the two models disagree about this promotion",
 		"", "",
 		"a deeper discount; the effect model's uplift, 18 expected units, is above the trees' whole forecast of the row, 6 expected units: the forecast rises to the uplift, with a baseline of 0; the two models disagree about this promotion",
+		"the baseline, 60 expected units, is 6× the effect model's own baseline of the row, 10: the trees forecast the row at 80 expected units, the effect model's uplift is 20; the two models disagree about this promotion",
+		"the baseline, 2 expected units, is 0.17× the effect model's own baseline of the row, 12: the trees forecast the row at 20 expected units, the effect model's uplift is 18; the two models disagree about this promotion",
+		"", "",
 	}
 	for i, w := range want {
 		if res.Warnings[i] != w {
 			t.Errorf("row %d: warning %q, want %q", i, res.Warnings[i], w)
 		}
 	}
-	warnRises(res, nil)
+	warnDisagree(res, nil, nil)
 	if res.Warnings[1] != "" {
 		t.Errorf("without an effect model: %q", res.Warnings[1])
 	}

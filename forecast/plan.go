@@ -352,7 +352,8 @@ func (res *Result) seriesIDs() []string {
 func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim *limited) (*Result, error) {
 	m, p, targets := sc.m, res.Panel, res.Targets
 	var err error
-	var trees []float64 // the trees' forecasts before the effect model (warnRises)
+	var trees []float64 // the trees' forecasts before the effect model (warnDisagree)
+	var own []float64   // the effect model's own baseline of each row (warnDisagree)
 	if c := m.Calibration; c != nil {
 		res.ratios = make([]float64, len(targets))
 		for i := range targets {
@@ -369,8 +370,8 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 				groups[i] = s.Static[e.Group]
 			}
 		}
-		trees = append([]float64(nil), res.Forecast...)
-		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, res.ratios, sc.effectMemo); err != nil {
+		trees, own = append([]float64(nil), res.Forecast...), make([]float64, len(targets))
+		if res.effects, err = e.apply(lim.ids, groups, periods, XF, XB, scales, res.Forecast, res.Baseline, lim.forecast, lim.beyond, res.ratios, sc.effectMemo, own); err != nil {
 			return nil, err
 		}
 		res.beyond = lim.beyond
@@ -400,31 +401,51 @@ func (sc *Scorer) finish(res *Result, XF, XB *data.Matrix, scales []float64, lim
 			}
 		}
 	}
-	warnRises(res, trees)
+	warnDisagree(res, trees, own)
 	sc.warnPeaks(res)
 	return res, nil
 }
 
-// warnRises adds a warning to every row within what its series had whose
-// forecast rose from the trees' (trees: the point forecasts before the
-// effect model) to the effect model's uplift, above them
-// (Effects.applyBaseline): there the two models disagree about the
-// promotion and the forecast follows the effect model. On Breakfast at the
-// Frat's last two weeks, forecast by a model trained on the weeks before
-// them, such rows were 47 of 6,511 and sold 6,063 units, forecast at
-// 10,528 where the trees said 8,404 (WAPE 80% against 46%); on tuna, a 34%
-// cut of Star Kist read 119,319 expected units where the trees said about
-// 68,000 and 35,336 sold. Keeping the trees' forecast on such rows cost
-// the demo shop's uplift its accuracy (correlation 0.990 → 0.957, total
-// +0.7% → −7.9% of the truth), so the forecast still rises; the warning
-// says where. trees nil (no effect model) adds none.
-func warnRises(res *Result, trees []float64) {
+// disagreeFactor is how far, either way, a row's baseline may lie from
+// the effect model's own baseline of it before the row is warned about
+// (warnDisagree).
+const disagreeFactor = 2
+
+// warnDisagree adds a warning to every row within what its series had
+// where the trees and the effect model disagree about its promotion (trees:
+// the point forecasts before the effect model; own: the effect model's own
+// baseline of each row, NaN where the levers do not move it). The forecast
+// is the trees' and the uplift the effect model's, so the baseline, their
+// difference, carries any disagreement: where the trees forecast less than
+// the uplift the forecast rises to it with a baseline of 0
+// (Effects.applyBaseline), and where they forecast far more, or far less,
+// than the effect model's own baseline plus its uplift the baseline lies
+// more than disagreeFactor times above or below that model's. On Breakfast
+// at the Frat's last two weeks, forecast by a model trained on the weeks
+// before them, the rows that rose were 47 of 6,511 and sold 6,063 units,
+// forecast at 10,528 where the trees said 8,404 (WAPE 80% against 46%); on
+// tuna, a 34% cut of Star Kist read 119,319 expected units where the trees
+// said about 68,000 and 35,336 sold. Keeping the trees' forecast on such
+// rows cost the demo shop's uplift its accuracy (correlation 0.990 →
+// 0.957, total +0.7% → −7.9% of the truth), so the forecast still rises;
+// the warning says where. trees nil (no effect model) adds none.
+func warnDisagree(res *Result, trees, own []float64) {
 	for i := range trees {
-		if res.Forecast[i] <= trees[i] || res.Baseline[i] != 0 || res.beyond != nil && res.beyond[i] {
+		if res.beyond != nil && res.beyond[i] {
 			continue
 		}
-		w := fmt.Sprintf("the effect model's uplift, %.0f expected units, is above the trees' whole forecast of the row, %.0f expected units: the forecast rises to the uplift, with a baseline of 0; the two models disagree about this promotion",
-			res.Expected[i]-res.BaselineExpected[i], res.ratio(i)*trees[i])
+		r := res.ratio(i)
+		var w string
+		switch b, h := res.Baseline[i], own[i]; {
+		case res.Forecast[i] > trees[i] && b == 0:
+			w = fmt.Sprintf("the effect model's uplift, %.0f expected units, is above the trees' whole forecast of the row, %.0f expected units: the forecast rises to the uplift, with a baseline of 0; the two models disagree about this promotion",
+				res.Expected[i]-res.BaselineExpected[i], r*trees[i])
+		case h > 0 && r*math.Abs(b-h) >= 1 && (b > disagreeFactor*h || b < h/disagreeFactor):
+			w = fmt.Sprintf("the baseline, %.0f expected units, is %.2g× the effect model's own baseline of the row, %.0f: the trees forecast the row at %.0f expected units, the effect model's uplift is %.0f; the two models disagree about this promotion",
+				r*b, b/h, r*h, r*trees[i], res.Expected[i]-res.BaselineExpected[i])
+		default:
+			continue
+		}
 		if res.Warnings[i] != "" {
 			w = res.Warnings[i] + "; " + w
 		}

@@ -134,6 +134,10 @@ func writeEffectModel(w io.Writer, e *forecast.Effects, out string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, r := range e.Restated {
+		fmt.Fprintf(w, "%s: not in the effect model: in training it moved with %s (their variation left by the controls correlates above 0.95), so %s's effect carries both; the history cannot tell what %s does apart from it\n",
+			r.Name, r.By, r.By, r.Name)
+	}
 	if out == "" {
 		return nil
 	}
