@@ -117,6 +117,15 @@ func runBacktest(e *env, f backtestFlags) error {
 	if cells, n := len(p.Series)*f.folds*f.horizon, reports[0].Overall.N; n < cells {
 		fmt.Fprintf(e.stdout, "scored %d of the folds' %d series × period cells: the others have no sales recorded (missing periods, series that start late or end early)\n", n, cells)
 	}
+	var empty []string
+	for _, fs := range reports[0].Folds {
+		if fs.Scores.N == 0 {
+			empty = append(empty, fs.Origin)
+		}
+	}
+	if len(empty) > 0 {
+		fmt.Fprintf(e.stdout, "%d of %d folds scored no rows, their periods all falling in a gap of the data (origins %s): skipped, they count in no metric\n", len(empty), len(reports[0].Folds), strings.Join(empty, ", "))
+	}
 	fmt.Fprintln(e.stdout)
 	writeLeaderboard(e.stdout, reports)
 	fmt.Fprintln(e.stdout, "\n"+maseNote)

@@ -178,3 +178,31 @@ func TestBacktestSaysWhatItScored(t *testing.T) {
 		t.Errorf("backtest does not say what it scored:\n%s", out)
 	}
 }
+
+// TestBacktestNotesFoldsInAGap checks that folds whose periods all fall in
+// a hole of the data are named as skipped rather than passed over in
+// silence.
+func TestBacktestNotesFoldsInAGap(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("week,sku,units,price\n")
+	for w := 1; w <= 60; w++ {
+		if w > 44 && w <= 52 { // weeks 45..52: no rows
+			continue
+		}
+		b.WriteString(strconv.Itoa(w) + ",s0," + strconv.Itoa(20+w%3) + ",3\n")
+	}
+	data, sp := filepath.Join(dir, "h.csv"), filepath.Join(dir, "spec.yaml")
+	for path, text := range map[string]string{data: b.String(), sp: "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [price]\n"} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := run(t, "backtest", "--data", data, "--spec", sp, "--folds", "4", "--horizon", "4", "--models", "seasonal_naive")
+	if code != exitOK {
+		t.Fatalf("backtest exited %d: %s %s", code, out, errs)
+	}
+	if want := "2 of 4 folds scored no rows, their periods all falling in a gap of the data (origins 44, 48): skipped"; !strings.Contains(out, want) {
+		t.Errorf("backtest output lacks %q:\n%s", want, out)
+	}
+}
