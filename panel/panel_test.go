@@ -353,8 +353,9 @@ func TestWeeklyGridTakesTheCommonWeekday(t *testing.T) {
 	}
 }
 
-// A target a thousand times beyond its series' usual sales is counted and
-// named, and kept; a promotion spike a few dozen times the usual is not.
+// A target a thousand times beyond its series' usual sales is counted,
+// named and read as missing; a promotion spike a few dozen times the usual
+// is not.
 func TestBuildCountsOutliers(t *testing.T) {
 	weeks := []string{"2024-01-03", "2024-01-10", "2024-01-17", "2024-01-24", "2024-01-31", "2024-01-03", "2024-01-10", "2024-01-17"}
 	f := frame(t, weeks, []string{"a", "a", "a", "a", "a", "b", "b", "b"}, []string{"x", "x", "x", "x", "x", "x", "x", "x"},
@@ -363,12 +364,12 @@ func TestBuildCountsOutliers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "sales.csv, column units: 1 target(s) over 1000 times their series' 90th percentile of sales (the first: row 3, 1e+09 in series a, whose 90th percentile is 12): check for an entry or unit error; the model trains on them as they are"
+	want := "sales.csv, column units: 1 target(s) over 1000 times their series' 90th percentile of sales (the first: row 3, 1e+09 in series a, whose 90th percentile is 12): check for an entry or unit error; they are read as missing, as if the cells were blank"
 	if p.Outliers == nil || p.Outliers.String() != want {
 		t.Errorf("outliers %v, want: %s", p.Outliers, want)
 	}
-	if p.Series[0].Y[2] != 1e9 {
-		t.Errorf("series a's third week %v: the note must not change the data", p.Series[0].Y[2])
+	if y := p.Series[0].Y; !math.IsNaN(y[2]) || y[1] != 12 || y[3] != 11 || p.Series[0].Row[2] != 2 {
+		t.Errorf("series a's weeks %v (rows %v): want the third missing, its row kept, the others as read", y, p.Series[0].Row)
 	}
 	ok := frame(t, weeks[5:], []string{"b", "b", "b"}, []string{"x", "x", "x"}, []float64{5, 150, 6}, []float64{1, 0.6, 1})
 	if p, err := Build(ok, mustSpec(t, weekly), Options{}); err != nil || p.Outliers != nil {
