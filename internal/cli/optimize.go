@@ -45,9 +45,11 @@ with no promotion and with the plan as given. Small problems are solved
 exactly; large ones by Lagrangian relaxation with a reported optimality gap.
 
 A flag option sets the lever to the largest value the series had in training
-(its group's when the series never had it on): 1 for a 0/1 flag, the series'
-own largest share for a continuous lever such as a display share, so the
-chosen plan stays within what the history showed. --lever-cost gives a lever
+(its group's when the series never had it on, the whole panel's when neither
+did): 1 for a 0/1 flag, the series' own largest share for a continuous lever
+such as a display share, so the chosen level stays within what the history
+showed; a flag the series and its group never had is the model's
+extrapolation, and such rows are warned about. --lever-cost gives a lever
 a cost per row at value 1 (scaled by the value set): it counts as promotion
 cost and is netted from the objective. Chosen rows that leave what the series
 and its group had in training are counted, with their warnings in --out.`,
