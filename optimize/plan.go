@@ -155,7 +155,7 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	if err != nil {
 		return nil, err
 	}
-	off, err := sc.OffValues(planFrame, price.Name)
+	off, err := regularPrices(sc, planFrame, levers, price)
 	if err != nil {
 		return nil, err
 	}
@@ -280,6 +280,47 @@ func (o *Outcome) Plans() (none, user, chosen Measured, err error) {
 	}
 	chosen, err = measure(o.Chosen)
 	return none, user, chosen, err
+}
+
+// regularPrices returns each plan row's off price, from which the options'
+// discounts are taken. With `off: infer` it is the trailing maximum of the
+// price over the history and the plan with every row at its off price: a
+// chosen plan leaves rows off at that price, and the rows after them infer
+// their regular price from it, so an off price read from the plan as given
+// (whose discounted rows lower the trailing maximum) would have later rows
+// left off read as discounted. Each round prices the plan at the last
+// round's off prices, which only raises them, until they hold.
+func regularPrices(sc *forecast.Scorer, plan *data.Frame, levers []spec.LeverRule, price spec.LeverRule) ([]float64, error) {
+	off, err := sc.OffValues(plan, price.Name)
+	if err != nil || price.Kind != spec.OffInfer {
+		return off, err
+	}
+	given, err := plan.NeedNumber(price.Name, "price")
+	if err != nil {
+		return nil, err
+	}
+	for range plan.Rows() {
+		at := make([]float64, len(off))
+		for r, v := range off {
+			at[r] = v
+			if math.IsNaN(v) {
+				at[r] = given.Num[r]
+			}
+		}
+		p, err := Apply(plan, levers, Bases{Price: price.Name, Off: at}, nil, func(int) Option { return Option{} })
+		if err != nil {
+			return nil, err
+		}
+		next, err := sc.OffValues(p, price.Name)
+		if err != nil {
+			return nil, err
+		}
+		if slices.EqualFunc(next, off, func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
+			break
+		}
+		off = next
+	}
+	return off, nil
 }
 
 // priceLever returns the spec's price lever: the selling price, with an
