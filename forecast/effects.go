@@ -377,7 +377,7 @@ func (e *Effects) Within(id string) feature.Limit {
 // the point (applyBaseline); memo (nil for none) remembers the Baseline's
 // predictions; own (nil for none) receives each row's baseline by the
 // effect model's own baseline model, in the point's units (NaN for a row
-// the levers do not move, or without that model).
+// the levers do not raise, or without that model).
 func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *data.Matrix, scales, f, b, fc []float64, beyond []bool, ratios []float64, memo *predictionMemo, own []float64) (contrib [][]float64, err error) {
 	contrib = make([][]float64, XF.Rows)
 	extra := make([][]float64, XF.Rows)
@@ -456,8 +456,8 @@ func (e *Effects) apply(ids []string, groups []float64, periods []int, XF, XB *d
 // forecasts and made the planner's forecast of tuna and cheese worse
 // (bench/accuracy's forecasts through a plan, in the build that chose
 // this: tuna WAPE 26.0% with none, 26.5% at a quarter; the build before
-// the baseline model 25.1%). own (nil for none) receives each moved row's
-// Baseline units in the point's units.
+// the baseline model 25.1%). own (nil for none) receives the Baseline
+// units, in the point's units, of each row the levers raise.
 func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b, ratios []float64, memo *predictionMemo, own []float64) error {
 	var moved []int
 	for i, t := range total {
@@ -480,7 +480,7 @@ func (e *Effects) applyBaseline(total []float64, XB *data.Matrix, scales, f, b, 
 		}
 		k := e.Offset * scales[i]
 		up := (h[a] + k) * math.Expm1(total[i]) / ratio
-		if own != nil {
+		if own != nil && up > 0 {
 			own[i] = h[a] / ratio
 		}
 		b[i] = f[i] - up

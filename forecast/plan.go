@@ -414,7 +414,7 @@ const disagreeFactor = 2
 // warnDisagree adds a warning to every row within what its series had
 // where the trees and the effect model disagree about its promotion (trees:
 // the point forecasts before the effect model; own: the effect model's own
-// baseline of each row, NaN where the levers do not move it). The forecast
+// baseline of each row, NaN where the levers do not raise it). The forecast
 // is the trees' and the uplift the effect model's, so the baseline, their
 // difference, carries any disagreement: where the trees forecast less than
 // the uplift the forecast rises to it with a baseline of 0
