@@ -554,7 +554,43 @@ func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, gap unpla
 			w = append(w, l)
 		}
 	}
+	if e := m.Effects; e != nil {
+		for _, rs := range e.Restated {
+			a, okA := lc.on(rs.Name, known, discount, m.Config.PromoThreshold)
+			b, okB := lc.on(rs.By, known, discount, m.Config.PromoThreshold)
+			if okA && okB && a != b {
+				w = append(w, fmt.Sprintf("%s %s and %s %s: in training the two moved together, so the effect model reads them as one lever (%s) and the history cannot tell what either does alone",
+					rs.Name, onOff(a), rs.By, onOff(b), rs.By))
+			}
+		}
+	}
 	return strings.Join(w, "; ")
+}
+
+// on reports whether the lever called name is on in a plan row with known
+// covariates known and deepest discount discount: a price lever at a
+// discount of at least threshold, another lever away from its off value;
+// false for a name that is no lever, or whose value is missing.
+func (lc leverColumns) on(name string, known []float64, discount, threshold float64) (on, ok bool) {
+	for k, lv := range lc.levers {
+		if lv.Name != name {
+			continue
+		}
+		if lv.IsPrice() {
+			return discount >= threshold, true
+		}
+		v := known[lc.known[k]]
+		return v != lv.Number, !math.IsNaN(v)
+	}
+	return false, false
+}
+
+// onOff words a lever's state.
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }
 
 // lastObserved returns the series' last period with a target value.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -437,6 +438,54 @@ func TestOutputsKeepThePlansPeriodText(t *testing.T) {
 			if want := wc.Str[res.Targets[i].Row]; got != want || res.Period(i) != want {
 				t.Errorf("row %d: period %q (Period %q), want the plan's %q", i, got, res.Period(i), want)
 			}
+		}
+	}
+}
+
+// TestWarnsOfLeversTheEffectModelReadsAsOne checks that a plan row which
+// sets apart two levers the effect model left as one (one restated by the
+// other) is warned about, and a row that moves them together is not.
+func TestWarnsOfLeversTheEffectModelReadsAsOne(t *testing.T) {
+	hist := guardFrame(t)
+	m := discountTrained(t, guardSpec, hist)
+	m.Effects = &Effects{Restated: []Restated{{Name: "display", By: "price"}}}
+	sp, err := spec.Parse([]byte(guardSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc, err := m.leverColumns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	si := slices.IndexFunc(p.Series, func(s *panel.Series) bool { return s.ID == "A" })
+	s := p.Series[si]
+	for _, c := range []struct {
+		display, discount float64
+		want              string
+	}{
+		{0.2, 0, "display on and price off: in training the two moved together, so the effect model reads them as one lever (price) and the history cannot tell what either does alone"},
+		{0, 0.1, "display off and price on: in training the two moved together, so the effect model reads them as one lever (price) and the history cannot tell what either does alone"},
+		{0.2, 0.1, ""},
+		{0, 0, ""},
+	} {
+		known := make([]float64, len(m.Spec.Known))
+		for k, n := range m.Spec.Known {
+			switch n {
+			case "price":
+				known[k] = 2 * (1 - c.discount)
+			case "regular_price":
+				known[k] = 2
+			case "display":
+				known[k] = c.display
+			}
+		}
+		got := m.rowWarnings(m.guard(p), lc, si, p.Last, lastObserved(s), unplanned{}, c.display > 0 || c.discount > 0, c.discount, known)
+		if c.want == "" && strings.Contains(got, "moved together") || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("display %v, discount %v: warnings %q, want %q", c.display, c.discount, got, c.want)
 		}
 	}
 }
