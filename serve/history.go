@@ -145,9 +145,15 @@ func sameSpec(m registry.Model, sp *spec.Spec) error {
 	if err := json.Unmarshal(m.Spec, &trained); err != nil {
 		return fmt.Errorf("stored spec: %w", err)
 	}
+	// A spec that leaves an integer grid's season to be detected says what
+	// the trained spec, which holds the season training detected, says.
+	given := *sp
+	if given.Time.Season == 0 {
+		given.Time.Season = trained.Time.Season
+	}
 	var a, b map[string]json.RawMessage
 	ja, _ := json.Marshal(&trained)
-	jb, _ := json.Marshal(sp)
+	jb, _ := json.Marshal(&given)
 	json.Unmarshal(ja, &a)
 	json.Unmarshal(jb, &b)
 	var differ []string

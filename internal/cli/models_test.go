@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -233,5 +234,28 @@ func TestServerRefusesOffGridDates(t *testing.T) {
 		if want == 400 && !strings.Contains(rec.Body.String(), `is a Tuesday, off the weekly grid of Wednesdays (2012-10-10 or 2012-10-17)`) {
 			t.Errorf("%s: %s", day, rec.Body)
 		}
+	}
+}
+
+// TestRegisterWithTheTrainingSpecOfPlainPeriods checks that a model of
+// plain periods, whose season training detected and stored, is served
+// with the spec file it was trained with, which leaves the season out.
+func TestRegisterWithTheTrainingSpecOfPlainPeriods(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("week,sku,units,price\n")
+	for w := 1; w <= 60; w++ {
+		for _, s := range []string{"a", "b"} {
+			b.WriteString(fmt.Sprintf("%d,%s,%d,%d\n", w, s, 20+w%4, 3))
+		}
+	}
+	data, sp, m := filepath.Join(dir, "h.csv"), filepath.Join(dir, "spec.yaml"), filepath.Join(dir, "m.json")
+	writeFile(t, data, b.String())
+	writeFile(t, sp, "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [price]\n")
+	if code, _, errs := run(t, "train", "--data", data, "--spec", sp, "--model", "ridge", "--horizon", "2", "--calibration-folds", "0", "--out", m); code != exitOK {
+		t.Fatalf("train: %s", errs)
+	}
+	if code, out, errs := run(t, "models", "register", "--model", m, "--data", data, "--spec", sp, "--promote", "--store", filepath.Join(dir, "r.db"), "--name", "p"); code != exitOK {
+		t.Errorf("registering with the training spec: %d %s %s", code, out, errs)
 	}
 }
