@@ -90,7 +90,10 @@ func decodeError(err error) *APIError {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var mb *http.MaxBytesError
+	var ae *APIError
 	switch {
+	case errors.As(err, &ae):
+		return ae // a field's own decoder named what is wrong
 	case errors.As(err, &mb):
 		return Errorf(http.StatusRequestEntityTooLarge, "", "request body is larger than this server's limit of %d bytes: send fewer rows per request", mb.Limit)
 	case errors.As(err, &se):

@@ -1,9 +1,12 @@
 package serve
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"promocast/inventory"
@@ -13,11 +16,59 @@ import (
 // periods with their promotions) and each series' stock. Series missing
 // from Stock have nothing on hand and the request's policy.
 type InventoryRequest struct {
-	Rows         []PlanRow             `json:"rows" doc:"the plan: every series' coming periods, from the first after the history"`
-	Stock        map[string]StockInput `json:"stock,omitempty" doc:"stock and policy per series ID"`
-	LeadTime     *int                  `json:"lead_time,omitempty" doc:"periods from ordering to receiving; default 1"`
-	Review       *int                  `json:"review,omitempty" doc:"periods between orders; default 1"`
-	ServiceLevel *float64              `json:"service_level,omitempty" doc:"chance of not running out within lead time + review; default 0.95"`
+	Rows         []PlanRow `json:"rows" doc:"the plan: every series' coming periods, from the first after the history"`
+	Stock        StockMap  `json:"stock,omitempty" doc:"stock and policy per series ID, each series once"`
+	LeadTime     *int      `json:"lead_time,omitempty" doc:"periods from ordering to receiving; default 1"`
+	Review       *int      `json:"review,omitempty" doc:"periods between orders; default 1"`
+	ServiceLevel *float64  `json:"service_level,omitempty" doc:"chance of not running out within lead time + review; default 0.95"`
+}
+
+// StockMap is the stock per series ID. A series given twice is refused,
+// as the CLI's stock table refuses it: a JSON object whose key repeats
+// would otherwise keep its last value in silence.
+type StockMap map[string]StockInput
+
+// UnmarshalJSON reads a JSON object of series IDs to stock, refusing a
+// repeated ID and fields StockInput does not have.
+func (m *StockMap) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		*m = nil
+		return nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return Errorf(http.StatusBadRequest, "stock", "expected a JSON object of series IDs to their stock, got %s", b)
+	}
+	out := StockMap{}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		id, _ := key.(string)
+		var st StockInput
+		if err := dec.Decode(&st); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return Errorf(http.StatusBadRequest, "stock."+id+"."+te.Field, "expected %s, got JSON %s", jsonTypeName(te.Type), te.Value)
+			}
+			if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+				return Errorf(http.StatusBadRequest, "stock."+id+"."+strings.Trim(f, `"`), "unknown field")
+			}
+			return err
+		}
+		if _, dup := out[id]; dup {
+			return Errorf(http.StatusBadRequest, "stock."+id, "series given twice: expected one stock entry per series")
+		}
+		out[id] = st
+	}
+	*m = out
+	return nil
 }
 
 // StockInput is one series' stock and, optionally, its own policy.
@@ -102,9 +153,7 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	if err != nil {
 		return nil, err
 	}
-	if unknown := inventory.Unplanned(stock, series); len(unknown) > 0 {
-		return nil, Errorf(http.StatusBadRequest, "stock."+unknown[0], "series %q is not in the plan", unknown[0])
-	}
+	unknown := inventory.Unplanned(stock, series)
 	covered, short, err := inventory.Covered(series)
 	if err != nil {
 		return nil, inventoryError(err, req)
@@ -125,6 +174,10 @@ func (s *Server) inventory(r *http.Request, req *InventoryRequest) (*InventoryRe
 	if len(short) > 0 {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("%d of %d series have fewer plan periods than lead time + review and get no order (%s): see left_out",
 			len(short), len(series), short[0]))
+	}
+	if len(unknown) > 0 {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%d series of the stock are not in the plan, so they get no order: %s",
+			len(unknown), strings.Join(unknown[:min(3, len(unknown))], ", ")))
 	}
 	for i, p := range planned {
 		in, d := p.Input, p.Decision

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -260,8 +261,26 @@ func TestInventoryMatchesPackage(t *testing.T) {
 	if len(got.Series) < 2 {
 		t.Errorf("%d series, want every series of the plan", len(got.Series))
 	}
-	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{"nope": {OnHand: &onHand}}}); code != 400 || apiError(t, body).Field != "stock.nope" {
+	// A stock series outside the plan is warned about, as the CLI does.
+	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{"nope": {OnHand: &onHand}}}); code != 200 ||
+		!strings.Contains(string(body), "1 series of the stock are not in the plan, so they get no order: nope") {
 		t.Errorf("unknown series: %d %s", code, body)
+	}
+	// A series given twice is refused, as the CLI's stock table refuses it,
+	// and a stock entry's bad field is named in full.
+	plan, _ := json.Marshal(rows)
+	dup := fmt.Sprintf(`{"rows": %s, "stock": {%q: {"on_hand": 3}, %q: {"on_hand": 9}}}`, plan, first, first)
+	if code, body := e.call(t, "POST", "/v1/inventory", "", dup); code != 400 || apiError(t, body).Field != "stock."+first ||
+		!strings.Contains(string(body), "series given twice") {
+		t.Errorf("a series given twice: %d %s", code, body)
+	}
+	bad := fmt.Sprintf(`{"rows": %s, "stock": {%q: {"on_hand": "x"}}}`, plan, first)
+	if code, body := e.call(t, "POST", "/v1/inventory", "", bad); code != 400 || apiError(t, body).Field != "stock."+first+".on_hand" {
+		t.Errorf("a stock entry's bad on_hand: %d %s", code, body)
+	}
+	odd := fmt.Sprintf(`{"rows": %s, "stock": {%q: {"on_hand": 1, "shelf": 2}}}`, plan, first)
+	if code, body := e.call(t, "POST", "/v1/inventory", "", odd); code != 400 || apiError(t, body).Field != "stock."+first+".shelf" {
+		t.Errorf("a stock entry's unknown field: %d %s", code, body)
 	}
 	// A series' stock without its units on hand is refused, not read as 0.
 	if code, body := e.call(t, "POST", "/v1/inventory", "", InventoryRequest{Rows: rows, Stock: map[string]StockInput{first: {LeadTime: &lead}}}); code != 400 || apiError(t, body).Field != "stock."+first+".on_hand" {
