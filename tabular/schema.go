@@ -3,6 +3,7 @@ package tabular
 import (
 	"fmt"
 	"math"
+	"slices"
 	"promocast/learn"
 	"sort"
 	"strings"
@@ -100,7 +101,7 @@ func newSchema(f *data.Frame, target, task string, drop []string) (*Schema, erro
 			continue
 		}
 		ft := inferFeature(c)
-		if ft.Type == TypeCategory && len(ft.Levels) == 0 {
+		if ft.Type == TypeCategory && len(ft.Levels) == 0 || c.Kind == data.Number && !slices.ContainsFunc(c.Num, func(v float64) bool { return !math.IsNaN(v) }) {
 			return nil, fmt.Errorf("%s: column %q is empty on every row: drop it", f.Source, c.Name)
 		}
 		s.Features = append(s.Features, ft)
