@@ -482,8 +482,33 @@ func (m *Model) warnings(p *panel.Panel, histLast int, b *feature.Builder, targe
 			known[k] = s.Known[k][t.Period-s.Start]
 		}
 		out[i] = m.rowWarnings(g, lc, t.Series, t.Period, last, unplannedBefore(s, last, histLast, t.Period), b.Promoted(t.Series, t.Period), b.Discount(t.Series, t.Period), known)
+		if w := inferredRise(lc, b, t, known); w != "" {
+			if out[i] != "" {
+				w = out[i] + "; " + w
+			}
+			out[i] = w
+		}
 	}
 	return out
+}
+
+// inferredRise warns of a plan row priced above the regular price that
+// `off: infer` reads from the periods before it: the model knows
+// discounts, not price rises, and the rows after it read their prices
+// against the higher one, so a return to the old price reads as a
+// discount.
+func inferredRise(lc leverColumns, b *feature.Builder, t panel.Target, known []float64) string {
+	for k, lv := range lc.levers {
+		if lv.Kind != spec.OffInfer {
+			continue
+		}
+		price, before := known[lc.known[k]], b.Off(lv.Name, t.Series, t.Period-1)
+		if before > 0 && price > before*(1+discountTolerance) {
+			return fmt.Sprintf("%s %v above the regular price %v inferred from the periods before it: the model knows discounts, not price rises, and the rows after it read their %s against %v",
+				lv.Name, price, before, lv.Name, price)
+		}
+	}
+	return ""
 }
 
 // unplanned is a run of periods between a series' last data and a plan row

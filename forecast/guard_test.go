@@ -489,3 +489,36 @@ func TestWarnsOfLeversTheEffectModelReadsAsOne(t *testing.T) {
 		}
 	}
 }
+
+// TestWarnsOfAPriceRiseUnderInferredOff checks that a plan row priced
+// above the regular price `off: infer` reads from the periods before it
+// is warned about, and that the row after it, back at the old price, is
+// then read (and warned about) as a discount.
+func TestWarnsOfAPriceRiseUnderInferredOff(t *testing.T) {
+	hist := weeklyFrame(t, 2, 60, 3)
+	m := discountTrained(t, inferSpec, hist)
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{panelDate(60), panelDate(61), panelDate(60)}},
+		{Name: "sku", Kind: data.String, Str: []string{"sku0", "sku0", "sku1"}},
+		{Name: "price", Kind: data.Number, Num: []float64{3, 2, 2}},
+		{Name: "feature", Kind: data.Number, Num: []float64{0, 0, 0}},
+	})
+	sc, err := m.NewScorer(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sc.Forecast(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rise := "price 3 above the regular price 2 inferred from the periods before it: the model knows discounts, not price rises, and the rows after it read their price against 3"
+	if !strings.Contains(res.Warnings[0], rise) {
+		t.Errorf("row 0 (a rise to 3): warnings %q, want %q", res.Warnings[0], rise)
+	}
+	if strings.Contains(res.Warnings[1], "above the regular price") || !res.Promoted[1] {
+		t.Errorf("row 1 (back at 2 after 3): warnings %q, promoted %v; want it read as a discount", res.Warnings[1], res.Promoted[1])
+	}
+	if res.Warnings[2] != "" {
+		t.Errorf("a row at the regular price: warnings %q", res.Warnings[2])
+	}
+}
