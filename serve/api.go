@@ -43,12 +43,12 @@ type ForecastRow struct {
 	Keys     map[string]string `json:"keys"`
 	Period   string            `json:"period"`
 	Forecast float64           `json:"forecast" doc:"the model's point forecast of units under the plan (what its backtest scores: a median for a log-target model); expected is what sums, money and totals use"`
-	Baseline float64           `json:"baseline" doc:"the point forecast of units with every promotion lever off"`
+	Baseline float64           `json:"baseline" doc:"the point forecast of units without the row's promotion: with an effect model, the forecast less the effect model's uplift (never below 0; the warnings say where the trees and the effect model disagree), else the forecast of the row with every promotion lever off"`
 	Uplift   float64           `json:"uplift" doc:"forecast minus baseline, in point units; expected minus expected_baseline is the uplift the totals add up"`
 	// Expected and ExpectedBaseline are the expected units (see
 	// forecast.Result.Expected); money and totals are taken on them.
 	Expected         float64    `json:"expected" doc:"expected units under the plan: the point forecast times the calibration backtest's ratio of actuals to forecasts in the row's promotion state; money and totals use it"`
-	ExpectedBaseline float64    `json:"expected_baseline" doc:"expected units with every promotion lever off"`
+	ExpectedBaseline float64    `json:"expected_baseline" doc:"expected units without the row's promotion (see baseline)"`
 	Promoted         bool       `json:"promoted"`
 	Parts            Parts      `json:"parts"`
 	Quantiles        *Quantiles `json:"quantiles,omitempty"`
@@ -93,7 +93,7 @@ type Totals struct {
 	Rows     int     `json:"rows"`
 	Promoted int     `json:"promoted"`
 	Forecast float64 `json:"forecast" doc:"the rows' expected units under the plan"`
-	Baseline float64 `json:"baseline" doc:"the rows' expected units with every promotion lever off"`
+	Baseline float64 `json:"baseline" doc:"the rows' expected units without their promotion (see ForecastRow's baseline)"`
 	Uplift   float64 `json:"uplift" doc:"forecast minus baseline"`
 	Parts    Parts   `json:"parts"`
 	Money    *Money  `json:"money,omitempty"`

@@ -23,7 +23,10 @@ func forecastCmd(e *env) *cobra.Command {
 		Use:   "forecast --model MODEL --data HISTORY --plan PLAN --out FORECAST",
 		Short: "Forecast a promotion plan with its no-promotion baseline",
 		Long: `Forecast every row of a plan — future periods of the known covariates, keyed
-like the history — and the same rows with every promotion lever off. The output
+like the history — and its baseline without the promotion: with the model's
+effect model, the forecast less that model's uplift of the row's levers (the
+warnings column says where the trees and the effect model disagree), else the
+same rows with every promotion lever off. The output
 has the keys, the period, forecast, baseline, uplift, promoted, and when the
 spec names a price and costs: price, baseline_price, revenue, baseline_revenue,
 incremental_revenue, margin, baseline_margin, incremental_margin,
