@@ -3,8 +3,8 @@ package tabular
 import (
 	"fmt"
 	"math"
-	"slices"
 	"promocast/learn"
+	"slices"
 	"sort"
 	"strings"
 
