@@ -16,8 +16,19 @@ type Isotonic struct {
 	Y []float64 `json:"y"` // calibrated probabilities, non-decreasing
 }
 
+// isotonicMinEnd is the fewest outcomes the lowest and the highest block
+// of the isotonic fit hold: the highest-scored candidates, a handful of
+// them bought, made a block of their own that read a probability of 1.0
+// (on all of Ta-Feng, and five items of a fit on 2,000 of its customers,
+// none of them bought). The end blocks are pooled with their neighbours
+// until each holds this many.
+const isotonicMinEnd = 50
+
 // FitIsotonic fits an Isotonic on raw scores p and outcomes y (0 or 1).
-func FitIsotonic(p, y []float64) (*Isotonic, error) {
+func FitIsotonic(p, y []float64) (*Isotonic, error) { return fitIsotonic(p, y, isotonicMinEnd) }
+
+// fitIsotonic is FitIsotonic with end blocks of at least minEnd outcomes.
+func fitIsotonic(p, y []float64, minEnd float64) (*Isotonic, error) {
 	if len(p) != len(y) || len(p) == 0 {
 		return nil, fmt.Errorf("calibrate: %d scores and %d outcomes: expected as many, at least one", len(p), len(y))
 	}
@@ -36,6 +47,15 @@ func FitIsotonic(p, y []float64) (*Isotonic, error) {
 			st = st[:len(st)-2]
 			st = append(st, block{a.sum + b.sum, a.w + b.w, (a.x*a.w + b.x*b.w) / (a.w + b.w)})
 		}
+	}
+	pool := func(a, b block) block {
+		return block{a.sum + b.sum, a.w + b.w, (a.x*a.w + b.x*b.w) / (a.w + b.w)}
+	}
+	for len(st) > 1 && st[len(st)-1].w < minEnd {
+		st = append(st[:len(st)-2], pool(st[len(st)-2], st[len(st)-1]))
+	}
+	for len(st) > 1 && st[0].w < minEnd {
+		st = append([]block{pool(st[0], st[1])}, st[2:]...)
 	}
 	iso := &Isotonic{}
 	for _, b := range st {

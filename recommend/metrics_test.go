@@ -75,7 +75,7 @@ func TestEvaluatorAveragesOverAllCustomers(t *testing.T) {
 func TestIsotonicPoolsViolators(t *testing.T) {
 	// Outcomes 0,1,0,1 at rising scores: the middle pair violates and is
 	// pooled to 0.5.
-	iso, err := FitIsotonic([]float64{0.1, 0.2, 0.3, 0.4}, []float64{0, 1, 0, 1})
+	iso, err := fitIsotonic([]float64{0.1, 0.2, 0.3, 0.4}, []float64{0, 1, 0, 1}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +95,30 @@ func TestIsotonicPoolsViolators(t *testing.T) {
 	}
 	if _, err := FitIsotonic(nil, nil); err == nil {
 		t.Error("no data: want an error")
+	}
+}
+
+// TestIsotonicEndsHoldEnoughOutcomes checks that the highest-scored
+// candidates, one of them bought, do not read a probability of 1: the end
+// blocks pool with their neighbours until each holds isotonicMinEnd
+// outcomes.
+func TestIsotonicEndsHoldEnoughOutcomes(t *testing.T) {
+	p, y := make([]float64, 1000), make([]float64, 1000)
+	for i := range p {
+		p[i] = float64(i) / 1000
+		if i%10 == 0 || i == 999 {
+			y[i] = 1
+		}
+	}
+	iso, err := FitIsotonic(p, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top := iso.Apply(1); top > 0.2 {
+		t.Errorf("the top score reads %v: its block holds too few outcomes", top)
+	}
+	if low := iso.Apply(0); low < 0.01 {
+		t.Errorf("the lowest score reads %v, from a block of one bought item", low)
 	}
 }
 
