@@ -238,6 +238,43 @@ func (s *Schema) Matrix(f *data.Frame) (*data.Matrix, error) {
 	return X, nil
 }
 
+// Unseen is a text column whose cells hold levels the model never saw in
+// training: the model reads them as missing.
+type Unseen struct {
+	Column string
+	Cells  int
+	// Row (1-based, not counting the header) and Value are the first.
+	Row   int
+	Value string
+}
+
+// Unseen lists, in feature order, the category columns of f with non-empty
+// cells whose level training never saw.
+func (s *Schema) Unseen(f *data.Frame) []Unseen {
+	var out []Unseen
+	for _, ft := range s.Features {
+		c := f.Column(ft.Name)
+		if ft.Type != TypeCategory || c == nil {
+			continue
+		}
+		u := Unseen{Column: ft.Name}
+		for i := range f.Rows() {
+			v := c.Text(i)
+			if _, ok := slices.BinarySearch(ft.Levels, v); ok || v == "" {
+				continue
+			}
+			if u.Cells == 0 {
+				u.Row, u.Value = i+1, v
+			}
+			u.Cells++
+		}
+		if u.Cells > 0 {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // encodeColumn fills column j of X from c as feature ft describes.
 func encodeColumn(X *data.Matrix, j int, c *data.Column, ft Feature) {
 	v, n := X.Values, X.Cols

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -133,5 +134,23 @@ func TestMatrixForNewTable(t *testing.T) {
 	_, err = s.Matrix(mustFrame(t, str("a", "one"), str("c", "x"), str("b", "TRUE")))
 	if err == nil || !strings.Contains(err.Error(), `row 1, column "a" (the numeric feature): "one" is not a number`) {
 		t.Errorf("text in numeric feature: %v", err)
+	}
+}
+
+// TestUnseenLevels names the text columns whose cells hold levels training
+// never saw, with their count and the first, and leaves out empty cells
+// and known levels.
+func TestUnseenLevels(t *testing.T) {
+	s, _, err := Prepare(mustFrame(t, str("c", "a", "b", "a"), num("x", 1, 2, 3), num("y", 1, 2, 3)), Config{Target: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Unseen(mustFrame(t, str("c", "a", "d", "", "e"), num("x", 1, 2, 3, 4)))
+	want := []Unseen{{Column: "c", Cells: 2, Row: 2, Value: "d"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("unseen %+v, want %+v", got, want)
+	}
+	if got := s.Unseen(mustFrame(t, str("c", "b", "a", ""), num("x", 1, 2, 3))); got != nil {
+		t.Errorf("known levels read as unseen: %+v", got)
 	}
 }
