@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"strings"
 	"math"
 	"strconv"
 )
@@ -137,9 +138,9 @@ type MissingColumnError struct {
 
 func (e *MissingColumnError) Error() string {
 	if e.Role == "" {
-		return fmt.Sprintf("%s: no column %q; the file has columns %v", e.Source, e.Column, e.Have)
+		return fmt.Sprintf("%s: no column %q; the file has columns %s", e.Source, e.Column, strings.Join(e.Have, ", "))
 	}
-	return fmt.Sprintf("%s: no column %q (the %s); the file has columns %v", e.Source, e.Column, e.Role, e.Have)
+	return fmt.Sprintf("%s: no column %q (the %s); the file has columns %s", e.Source, e.Column, e.Role, strings.Join(e.Have, ", "))
 }
 
 // Need returns the named column, or a MissingColumnError naming the role the

@@ -165,7 +165,7 @@ func TestReadCSVOptionErrors(t *testing.T) {
 		t.Errorf("unknown column in Types: got %v", err)
 	}
 	_, err = readString(t, in, Options{Types: map[string]data.Kind{"q": data.String}, Roles: map[string]string{"q": "time column"}}, chunkSize)
-	if err == nil || err.Error() != `t.csv: no column "q" (the time column); the file has columns [a b]` {
+	if err == nil || err.Error() != `t.csv: no column "q" (the time column); the file has columns a, b` {
 		t.Errorf("unknown column with a role: got %v", err)
 	}
 	_, err = readString(t, in, Options{Types: map[string]data.Kind{"a": data.Kind(9)}}, chunkSize)

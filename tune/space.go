@@ -132,6 +132,26 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // Uniform and LogUniform, int from IntRange, the given values from Choice).
 type Params map[string]any
 
+// String writes the configuration as name=value pairs in name order,
+// numbers to four significant digits: "learning_rate=0.022, rounds=351".
+func (p Params) String() string {
+	names := make([]string, 0, len(p))
+	for n := range p {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		switch v := p[n].(type) {
+		case float64:
+			parts[i] = fmt.Sprintf("%s=%.4g", n, v)
+		default:
+			parts[i] = fmt.Sprintf("%s=%v", n, v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Float returns parameter name as a float64 (ints convert), or def when
 // it is absent or not a number.
 func (p Params) Float(name string, def float64) float64 {
