@@ -2,9 +2,9 @@ package data
 
 import (
 	"fmt"
-	"strings"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Kind says how a column's values are stored.
