@@ -166,10 +166,14 @@ func classLabels(source string, c *data.Column) (pos, neg string, err error) {
 		seen[v] = true
 		values = append(values, v)
 		rows = append(rows, i)
-		if len(values) > 2 {
-			return "", "", fmt.Errorf("%s: target column %q holds more than two values (%q, %q, %q, ...): classification needs exactly two",
-				source, c.Name, values[0], values[1], values[2])
+	}
+	if n := len(values); n > 2 {
+		more := ""
+		if n > 3 {
+			more = fmt.Sprintf(", ... %d in all", n)
 		}
+		return "", "", fmt.Errorf("%s: target column %q holds more than two values (%q, %q, %q%s): classification needs exactly two",
+			source, c.Name, values[0], values[1], values[2], more)
 	}
 	if len(values) < 2 {
 		return "", "", fmt.Errorf("%s: target column %q holds %d distinct value(s) %q: classification needs exactly two", source, c.Name, len(values), values)
