@@ -55,7 +55,7 @@ func (f Format) Open(b []byte, name string) (kind string, version int, body []by
 		return "", 0, nil, fmt.Errorf("%s: not a %s: %w", name, f.Noun, err)
 	}
 	if env.Format != f.Name {
-		return "", 0, nil, fmt.Errorf("%s: format is %q, expected %q", name, env.Format, f.Name)
+		return "", 0, nil, fmt.Errorf("%s: format is %q, expected %q: not a %s (each job's commands read their own model files: train and forecast, tabular, recommend, uplift)", name, env.Format, f.Name, f.Noun)
 	}
 	if env.Version < 1 || env.Version > f.Version {
 		return "", 0, nil, fmt.Errorf("%s: %s version %d; this promocast reads versions 1..%d", name, f.Noun, env.Version, f.Version)
