@@ -160,6 +160,7 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		{"unknown field", "/v1/forecast", `{"rows":[],"bye":1}`, 400, "bye", "unknown field"},
 		{"wrong type", "/v1/forecast", `{"rows":5}`, 400, "rows", "expected a JSON array, got JSON number"},
 		{"wrong nested type", "/v1/whatif", `{"rows":[],"lever":"price","values":"x"}`, 400, "values", "expected a JSON array, got JSON string"},
+		{"wrong element type", "/v1/whatif", `{"rows":[],"lever":"price","values":[0.1,0.2,"x"]}`, 400, "values[2]", `got JSON string "x": expected a number`},
 		{"not json", "/v1/forecast", `{"rows":`, 400, "", "not valid JSON"},
 		{"two values", "/v1/forecast", `{"rows":[]} {}`, 400, "", "more than one"},
 		{"empty body", "/v1/forecast", ``, 400, "", "empty"},

@@ -146,9 +146,11 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 		if errors.Is(err, io.EOF) {
 			err = errEmptyBody
 		}
-		// A number beyond float64's range: name where it is.
+		// A number beyond float64's range, or a value of the wrong type
+		// inside an array (encoding/json names the array, not the
+		// element): name where it is.
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && strings.HasPrefix(te.Value, "number") {
+		if errors.As(err, &te) {
 			if ae := badValue(body, v); ae != nil {
 				return ae
 			}
@@ -250,8 +252,17 @@ func valueField(raw any, t reflect.Type, path string) (field, msg string) {
 			return path, "null: expected true or false"
 		}
 	default:
-		if raw == nil {
+		switch x := raw.(type) {
+		case nil:
 			return path, "null: expected a number"
+		case string:
+			return path, fmt.Sprintf("got JSON string %q: expected a number", x)
+		case bool:
+			return path, fmt.Sprintf("got JSON %v: expected a number", x)
+		case []any:
+			return path, "got a JSON array: expected a number"
+		case map[string]any:
+			return path, "got a JSON object: expected a number"
 		}
 	}
 	return "", ""
