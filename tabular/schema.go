@@ -95,6 +95,8 @@ func newSchema(f *data.Frame, target, task string, drop []string) (*Schema, erro
 		row, text := tcol.FirstNonNumber()
 		return nil, fmt.Errorf("%s row %d, target column %q: %q is not a number: regression needs numbers (use a classification task for a two-valued text target)",
 			f.Source, row, target, text)
+	} else if v, ok := constant(tcol.Num); ok {
+		return nil, fmt.Errorf("%s: target column %q is %v on every row: there is nothing to learn", f.Source, target, v)
 	}
 	for _, c := range f.Columns {
 		if skip[c.Name] {
@@ -110,6 +112,22 @@ func newSchema(f *data.Frame, target, task string, drop []string) (*Schema, erro
 		return nil, fmt.Errorf("%s: no feature columns left besides the target %q", f.Source, target)
 	}
 	return s, nil
+}
+
+// constant returns the value every non-missing x holds, and whether there
+// is one (false when they differ or all are missing).
+func constant(x []float64) (float64, bool) {
+	v := math.NaN()
+	for _, y := range x {
+		switch {
+		case math.IsNaN(y):
+		case math.IsNaN(v):
+			v = y
+		case y != v:
+			return 0, false
+		}
+	}
+	return v, !math.IsNaN(v)
 }
 
 // inferFeature decides how column c is encoded.

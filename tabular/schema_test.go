@@ -100,6 +100,7 @@ func TestPrepareErrors(t *testing.T) {
 		{"task clash", mustFrame(t, x, num("y", 1, 0, 1)), Config{Target: "y", Learner: LearnerLogistic, Task: Regression}, "learner logistic does classification"},
 		{"no target", mustFrame(t, x), Config{}, "no target column"},
 		{"empty text column", mustFrame(t, x, str("e", "", "", ""), num("y", 1, 2, 3)), Config{Target: "y"}, `column "e" is empty on every row`},
+		{"constant target", mustFrame(t, x, num("y", 4, 4, 4)), Config{Target: "y"}, `target column "y" is 4 on every row: there is nothing to learn`},
 		{"empty number column", mustFrame(t, x, num("e", math.NaN(), math.NaN(), math.NaN()), num("y", 1, 2, 3)), Config{Target: "y"}, `column "e" is empty on every row`},
 	}
 	for _, c := range cases {
