@@ -58,6 +58,11 @@ parameters replace the flags of the same name.`,
 			if err != nil {
 				return err
 			}
+			// A table no setting can fit (a target of three values, an
+			// empty column) is refused before the first trial.
+			if _, _, err := tabular.Prepare(fr, c); err != nil {
+				return err
+			}
 			cv := &tabular.CVTuning{Table: fr, Config: c, Folds: folds, Seed: f.seed, Metric: metricName}
 			objective := func(ctx context.Context, p tune.Params, budget float64) (float64, error) {
 				v, err := cv.Objective(ctx, p, budget)
