@@ -151,6 +151,7 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		msg        string
 	}{
 		{"text price", "/v1/forecast", ForecastRequest{Rows: withRow(2, func(r PlanRow) { r["price"] = "cheap" })}, 400, "rows[2].price", "expected a number"},
+		{"true price", "/v1/forecast", ForecastRequest{Rows: withRow(1, func(r PlanRow) { r["price"] = true })}, 400, "rows[1].price", "expected a number, got true (true and false stand for 1 and 0 in a flag lever's column only)"},
 		{"missing covariate", "/v1/forecast", ForecastRequest{Rows: withRow(1, func(r PlanRow) { delete(r, "display") })}, 400, "rows[1].display", "missing"},
 		{"unknown column", "/v1/forecast", ForecastRequest{Rows: withRow(0, func(r PlanRow) { r["prce"] = 1.0 })}, 400, "rows[0].prce", "unknown column"},
 		{"unknown series", "/v1/forecast", ForecastRequest{Rows: withRow(1, func(r PlanRow) { r["sku"] = "NOPE" })}, 400, "rows[1].sku", "no history"},
@@ -193,6 +194,11 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		if strings.Contains(got.Message, "serve.") || strings.Contains(got.Message, "[]") {
 			t.Errorf("%s: the message names a Go type: %s", c.name, got.Message)
 		}
+	}
+	// A flag lever's cell may say true or false.
+	flagged := withRow(0, func(r PlanRow) { r["feature"] = true })
+	if code, body := e.call(t, "POST", "/v1/forecast", "", ForecastRequest{Rows: flagged}); code != 200 {
+		t.Errorf("feature true: %d %s", code, body)
 	}
 }
 

@@ -17,11 +17,19 @@ type planColumns struct {
 	number  []string // known covariates
 	ignored map[string]bool
 	kind    map[string]data.Kind
-	names   string // the accepted columns, for messages
+	// flag marks the levers with a number off value (display, feature),
+	// whose cells may be true or false for 1 or 0.
+	flag  map[string]bool
+	names string // the accepted columns, for messages
 }
 
 func newPlanColumns(sp *spec.Spec) *planColumns {
-	pc := &planColumns{ignored: map[string]bool{}, kind: map[string]data.Kind{}}
+	pc := &planColumns{ignored: map[string]bool{}, kind: map[string]data.Kind{}, flag: map[string]bool{}}
+	if levers, err := sp.Levers(); err == nil {
+		for _, l := range levers {
+			pc.flag[l.Name] = l.Kind == spec.OffNumber
+		}
+	}
 	pc.text = append([]string{sp.Time.Column}, sp.Keys...)
 	pc.number = append(pc.number, sp.Known...)
 	for _, c := range pc.text {
@@ -75,7 +83,7 @@ func (pc *planColumns) frame(rows []PlanRow) (*data.Frame, error) {
 				c.Str[r] = s
 				continue
 			}
-			x, err := number(v)
+			x, err := number(v, pc.flag[c.Name])
 			if err != nil {
 				return nil, Errorf(http.StatusBadRequest, rowField(r, c.Name), "%v", err)
 			}
@@ -98,7 +106,9 @@ func text(v any) (string, error) {
 	return "", fmt.Errorf("expected a string or a number, got %s", jsonKind(v))
 }
 
-func number(v any) (float64, error) {
+// number reads a plan cell of a number column; flag says whether true and
+// false may stand for 1 and 0 (a flag lever's column).
+func number(v any, flag bool) (float64, error) {
 	switch x := v.(type) {
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -106,6 +116,9 @@ func number(v any) (float64, error) {
 		}
 		return x, nil
 	case bool:
+		if !flag {
+			return 0, fmt.Errorf("expected a number, got %v (true and false stand for 1 and 0 in a flag lever's column only)", x)
+		}
 		if x {
 			return 1, nil
 		}
