@@ -151,7 +151,7 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		msg        string
 	}{
 		{"text price", "/v1/forecast", ForecastRequest{Rows: withRow(2, func(r PlanRow) { r["price"] = "cheap" })}, 400, "rows[2].price", "expected a number"},
-		{"true price", "/v1/forecast", ForecastRequest{Rows: withRow(1, func(r PlanRow) { r["price"] = true })}, 400, "rows[1].price", "expected a number, got true (true and false stand for 1 and 0 in a flag lever's column only)"},
+		{"true price", "/v1/forecast", ForecastRequest{Rows: withRow(1, func(r PlanRow) { r["price"] = true })}, 400, "rows[1].price", "expected a number, got true (true and false stand for 1 and 0, but not for a price)"},
 		{"missing covariate", "/v1/forecast", ForecastRequest{Rows: withRow(1, func(r PlanRow) { delete(r, "display") })}, 400, "rows[1].display", "missing"},
 		{"unknown column", "/v1/forecast", ForecastRequest{Rows: withRow(0, func(r PlanRow) { r["prce"] = 1.0 })}, 400, "rows[0].prce", "unknown column"},
 		{"unknown series", "/v1/forecast", ForecastRequest{Rows: withRow(1, func(r PlanRow) { r["sku"] = "NOPE" })}, 400, "rows[1].sku", "no history"},
@@ -162,6 +162,7 @@ func TestInputErrorsNameTheField(t *testing.T) {
 		{"wrong type", "/v1/forecast", `{"rows":5}`, 400, "rows", "expected a JSON array, got JSON number"},
 		{"wrong nested type", "/v1/whatif", `{"rows":[],"lever":"price","values":"x"}`, 400, "values", "expected a JSON array, got JSON string"},
 		{"wrong element type", "/v1/whatif", `{"rows":[],"lever":"price","values":[0.1,0.2,"x"]}`, 400, "values[2]", `got JSON string "x": expected a number`},
+		{"number for a string", "/v1/whatif", `{"rows":[],"lever":"price","values":[0.1],"series":["a",5]}`, 400, "series[1]", "got JSON number 5: expected a string"},
 		{"not json", "/v1/forecast", `{"rows":`, 400, "", "not valid JSON"},
 		{"two values", "/v1/forecast", `{"rows":[]} {}`, 400, "", "more than one"},
 		{"empty body", "/v1/forecast", ``, 400, "", "empty"},

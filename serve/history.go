@@ -148,7 +148,7 @@ func sameSpec(m registry.Model, sp *spec.Spec) error {
 	// A spec that leaves an integer grid's season to be detected says what
 	// the trained spec, which holds the season training detected, says.
 	given := *sp
-	if given.Time.Season == 0 {
+	if given.Time.Season == 0 && trained.Time.Frequency == spec.Period {
 		given.Time.Season = trained.Time.Season
 	}
 	var a, b map[string]json.RawMessage

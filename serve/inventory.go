@@ -42,7 +42,7 @@ func (m *StockMap) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return Errorf(http.StatusBadRequest, "stock", "expected a JSON object of series IDs to their stock, got %s", b)
+		return Errorf(http.StatusBadRequest, "stock", "expected a JSON object of series IDs to their stock, got %s", jsonTokenKind(tok))
 	}
 	out := StockMap{}
 	for dec.More() {
@@ -55,7 +55,7 @@ func (m *StockMap) UnmarshalJSON(b []byte) error {
 		if err := dec.Decode(&st); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
-				return Errorf(http.StatusBadRequest, "stock."+id+"."+te.Field, "expected %s, got JSON %s", jsonTypeName(te.Type), te.Value)
+				return Errorf(http.StatusBadRequest, joinField("stock."+id, te.Field), "expected %s, got JSON %s", jsonTypeName(te.Type), te.Value)
 			}
 			if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 				return Errorf(http.StatusBadRequest, "stock."+id+"."+strings.Trim(f, `"`), "unknown field")
@@ -69,6 +69,19 @@ func (m *StockMap) UnmarshalJSON(b []byte) error {
 	}
 	*m = out
 	return nil
+}
+
+// jsonTokenKind names the JSON kind of a value's first token.
+func jsonTokenKind(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		return "a JSON array"
+	case string:
+		return "a JSON string"
+	case bool:
+		return "true or false"
+	}
+	return "a JSON number"
 }
 
 // StockInput is one series' stock and, optionally, its own policy.

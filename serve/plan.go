@@ -17,17 +17,22 @@ type planColumns struct {
 	number  []string // known covariates
 	ignored map[string]bool
 	kind    map[string]data.Kind
-	// flag marks the levers with a number off value (display, feature),
-	// whose cells may be true or false for 1 or 0.
-	flag  map[string]bool
+	// price marks the price levers and their off columns, whose cells
+	// must be numbers (elsewhere true and false stand for 1 and 0).
+	price map[string]bool
 	names string // the accepted columns, for messages
 }
 
 func newPlanColumns(sp *spec.Spec) *planColumns {
-	pc := &planColumns{ignored: map[string]bool{}, kind: map[string]data.Kind{}, flag: map[string]bool{}}
+	pc := &planColumns{ignored: map[string]bool{}, kind: map[string]data.Kind{}, price: map[string]bool{}}
 	if levers, err := sp.Levers(); err == nil {
 		for _, l := range levers {
-			pc.flag[l.Name] = l.Kind == spec.OffNumber
+			if l.IsPrice() {
+				pc.price[l.Name] = true
+				if l.Kind == spec.OffColumn {
+					pc.price[l.Column] = true
+				}
+			}
 		}
 	}
 	pc.text = append([]string{sp.Time.Column}, sp.Keys...)
@@ -83,7 +88,7 @@ func (pc *planColumns) frame(rows []PlanRow) (*data.Frame, error) {
 				c.Str[r] = s
 				continue
 			}
-			x, err := number(v, pc.flag[c.Name])
+			x, err := number(v, !pc.price[c.Name])
 			if err != nil {
 				return nil, Errorf(http.StatusBadRequest, rowField(r, c.Name), "%v", err)
 			}
@@ -107,7 +112,7 @@ func text(v any) (string, error) {
 }
 
 // number reads a plan cell of a number column; flag says whether true and
-// false may stand for 1 and 0 (a flag lever's column).
+// false may stand for 1 and 0 (any column but a price's).
 func number(v any, flag bool) (float64, error) {
 	switch x := v.(type) {
 	case float64:
@@ -117,7 +122,7 @@ func number(v any, flag bool) (float64, error) {
 		return x, nil
 	case bool:
 		if !flag {
-			return 0, fmt.Errorf("expected a number, got %v (true and false stand for 1 and 0 in a flag lever's column only)", x)
+			return 0, fmt.Errorf("expected a number, got %v (true and false stand for 1 and 0, but not for a price)", x)
 		}
 		if x {
 			return 1, nil

@@ -189,11 +189,19 @@ func badValue(body []byte, v any) *APIError {
 // as sent, and what is wrong with it; "" where there is none: a JSON null
 // where t holds a number, a string or a bool (encoding/json leaves such a
 // place at its zero value without an error, so "values": [null] would
-// read as 0), and a number beyond a 64-bit float's range. A null where t
+// read as 0), a number beyond a 64-bit float's range, and a value of
+// another JSON type where t holds a number, a string or a bool (which
+// encoding/json names by its array, not its element). A null where t
 // holds a pointer, a slice, a map or an interface means "not given" and is
 // left to the handler.
 func valueField(raw any, t reflect.Type, path string) (field, msg string) {
 	if n, ok := raw.(json.Number); ok {
+		switch t.Kind() {
+		case reflect.String:
+			return path, fmt.Sprintf("got JSON number %s: expected a string", n)
+		case reflect.Bool:
+			return path, fmt.Sprintf("got JSON number %s: expected true or false", n)
+		}
 		if _, err := strconv.ParseFloat(string(n), 64); err != nil {
 			return path, fmt.Sprintf("number %s is beyond the range of a 64-bit float: expected a finite number", n)
 		}
@@ -268,10 +276,14 @@ func valueField(raw any, t reflect.Type, path string) (field, msg string) {
 	return "", ""
 }
 
-// joinField names field name of the object at path.
+// joinField names field name of the object at path (the object itself
+// when name is empty).
 func joinField(path, name string) string {
-	if path == "" {
+	switch {
+	case path == "":
 		return name
+	case name == "":
+		return path
 	}
 	return path + "." + name
 }

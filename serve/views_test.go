@@ -278,6 +278,10 @@ func TestInventoryMatchesPackage(t *testing.T) {
 	if code, body := e.call(t, "POST", "/v1/inventory", "", bad); code != 400 || apiError(t, body).Field != "stock."+first+".on_hand" {
 		t.Errorf("a stock entry's bad on_hand: %d %s", code, body)
 	}
+	whole := fmt.Sprintf(`{"rows": %s, "stock": {%q: 5}}`, plan, first)
+	if code, body := e.call(t, "POST", "/v1/inventory", "", whole); code != 400 || apiError(t, body).Field != "stock."+first {
+		t.Errorf("a stock entry that is a number: %d %s", code, body)
+	}
 	odd := fmt.Sprintf(`{"rows": %s, "stock": {%q: {"on_hand": 1, "shelf": 2}}}`, plan, first)
 	if code, body := e.call(t, "POST", "/v1/inventory", "", odd); code != 400 || apiError(t, body).Field != "stock."+first+".shelf" {
 		t.Errorf("a stock entry's unknown field: %d %s", code, body)
