@@ -584,8 +584,7 @@ func TestFitRecordsRestatedLevers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The levers come in the spec's order, display first: it keeps the
-	// effect.
+	// The levers come in name order, display first: it keeps the effect.
 	if column(e, "feature") >= 0 || column(e, "display") < 0 {
 		t.Fatalf("effect columns %v: want the display and not the feature", e.Columns)
 	}

@@ -263,11 +263,17 @@ func TestEffectsOwnBaseline(t *testing.T) {
 	f, b := []float64{100, 5, 30}, make([]float64, 3)
 	const ratio = 1.25
 	ids, groups, periods := []string{"a", "a", "a"}, []float64{math.NaN(), math.NaN(), math.NaN()}, []int{1, 1, 1}
-	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), []float64{ratio, ratio, ratio}, nil, nil)
+	own := make([]float64, 3)
+	contrib, err := e.apply(ids, groups, periods, plan, base, scales, f, b, nil, make([]bool, 3), []float64{ratio, ratio, ratio}, nil, own)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := 4*10 - 0.5*10.0 // the baseline's units
+	// The effect model's own baseline of the rows the levers raise, in the
+	// point's units; NaN for the row with its levers off.
+	if math.Abs(own[0]-h/ratio) > 1e-9 || math.Abs(own[1]-h/ratio) > 1e-9 || !math.IsNaN(own[2]) {
+		t.Errorf("own baselines %v, want %v, %v and NaN", own, h/ratio, h/ratio)
+	}
 	up := (h + 5) * math.Expm1(0.3) / ratio
 	if math.Abs(f[0]-100) > 1e-9 || math.Abs(b[0]-(100-up)) > 1e-9 {
 		t.Errorf("row 0: forecast %v, baseline %v; want the trees' 100 and 100 − %v", f[0], b[0], up)

@@ -23,23 +23,28 @@ const eventScreenLevel = 0.95
 const eventScreenMinShifts = 19
 
 // builtinThatMove returns those of the built-in events names whose days
-// move the panel's sales in the periods up to until, in names' order: the
+// move the panel's sales in the periods up to until, in the built-in
+// calendar's order: the
 // events a history shows doing something. Double 11 falls inside every
 // history that spans a November, and on a US grocery panel its features
 // only give the trees days to fit noise on.
 //
 // It reads the panel's sales as one signal: per period, the mean over the
-// series observed then of log(1 + units) less the series' own mean, less
-// its median over the periods within eventScreenDays (the local level).
+// series' rows without a promotion then (promoted(si, t) false) of
+// log(1 + units) less the series' own mean over such rows, less the
+// signal's median over the periods within eventScreenDays (the local
+// level).
 // An event's statistic is, over its three phases (the event's days, its
 // pre-window, its post-window, each period weighted by the share of its
 // days in the phase, as the features are), the largest absolute weighted
 // mean of that signal. The event is kept when the statistic exceeds the
 // eventScreenLevel quantile of the same statistic with the event's
-// windows shifted by every whole number of periods that moves them clear
-// of where they are (placebo dates, which carry the weekday, the
-// seasons' turns and the other events by chance, as the real dates would
-// without an effect). With fewer than eventScreenMinShifts such shifts
+// windows shifted by every whole number of periods that lands them on
+// periods no candidate event touches (placebo dates, which carry the
+// weekday and the seasons' turns by chance, as the real dates would
+// without an effect; an event beside one that moves sales, Cyber Monday
+// beside Black Friday, may borrow some of its neighbour's deviation, so
+// the screen errs towards keeping such an event). With fewer than eventScreenMinShifts such shifts
 // the history is too short to judge, and every event is kept.
 func builtinThatMove(p *panel.Panel, until int, names []string, promoted func(si, t int) bool) []string {
 	if len(names) == 0 {
@@ -55,7 +60,7 @@ func builtinThatMove(p *panel.Panel, until int, names []string, promoted func(si
 		return names // the built-in events are well formed
 	}
 	// w[f][t]: the share of period t's days in feature f (event_, pre_,
-	// post_ per event, in names' order).
+	// post_ per event, in the calendar's order of its events).
 	nf := cal.NumFeatures()
 	w := make([][]float64, nf)
 	for f := range w {
@@ -72,7 +77,8 @@ func builtinThatMove(p *panel.Panel, until int, names []string, promoted func(si
 			w[f][t] = v
 		}
 	}
-	perEvent := nf / len(names)
+	events := cal.Events()
+	perEvent := nf / len(events)
 	// busy holds the periods some event's phases touch: a placebo date is
 	// one none of them does.
 	busy := map[int]bool{}
@@ -84,7 +90,8 @@ func builtinThatMove(p *panel.Panel, until int, names []string, promoted func(si
 		}
 	}
 	var keep []string
-	for e, name := range names {
+	for e, ev := range events {
+		name := ev.Name
 		phases := w[e*perEvent : (e+1)*perEvent]
 		var touched []int // the periods this event's phases touch
 		for t := range n {

@@ -81,15 +81,15 @@ func TestEventScreenKeepsTheEventsThatMoveSales(t *testing.T) {
 }
 
 // TestEventScreenReadsUpToItsPeriod checks that the screen reads no target
-// after until: every later week's units changed (Christmas 2022 lifted
-// 5×, the rest scrambled), the events kept are the same.
+// after until: every later week's units scrambled, the events kept are the
+// same.
 func TestEventScreenReadsUpToItsPeriod(t *testing.T) {
 	base := withChristmas(t, weeklyFrame(t, 4, 112, 7), 2.5)
 	p, _ := panel.Build(base, mustSpec(t), panel.Options{})
 	until := p.Last - 20 // 2022-10-03: before Double 11 and Christmas 2022
 	want := screen(t, base, until)
 
-	changed := withChristmas(t, base, 5)
+	changed := withChristmas(t, base, 1) // a copy
 	week, units := changed.Column("week"), changed.Column("units")
 	for r := range units.Num {
 		d, _ := calendar.ParseDate(week.Str[r])

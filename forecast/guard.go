@@ -594,17 +594,18 @@ func (m *Model) rowWarnings(g guard, lc leverColumns, si, t, last int, gap unpla
 
 // on reports whether the lever called name is on in a plan row with known
 // covariates known and deepest discount discount: a price lever at a
-// discount of at least threshold, another lever away from its off value;
-// false for a name that is no lever, or whose value is missing.
+// discount of at least threshold (the row's deepest: with several price
+// levers, any of them), another lever away from its off value; ok false
+// for a name that is no lever, or whose value is missing.
 func (lc leverColumns) on(name string, known []float64, discount, threshold float64) (on, ok bool) {
 	for k, lv := range lc.levers {
 		if lv.Name != name {
 			continue
 		}
-		if lv.IsPrice() {
-			return discount >= threshold, true
-		}
 		v := known[lc.known[k]]
+		if lv.IsPrice() {
+			return discount >= threshold, !math.IsNaN(v)
+		}
 		return v != lv.Number, !math.IsNaN(v)
 	}
 	return false, false

@@ -493,7 +493,7 @@ func TestWarnsOfLeversTheEffectModelReadsAsOne(t *testing.T) {
 // TestWarnsOfAPriceRiseUnderInferredOff checks that a plan row priced
 // above the regular price `off: infer` reads from the periods before it
 // is warned about, and that the row after it, back at the old price, is
-// then read (and warned about) as a discount.
+// then read as a discount.
 func TestWarnsOfAPriceRiseUnderInferredOff(t *testing.T) {
 	hist := weeklyFrame(t, 2, 60, 3)
 	m := discountTrained(t, inferSpec, hist)

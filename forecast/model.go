@@ -177,7 +177,7 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 		}
 		_, last, _ := p.Grid.Days(until)
 		keep = builtinWithin(first, last)
-		if !opt.NoEventScreen {
+		if !opt.NoEventScreen && p.Spec.Calendar != "none" {
 			keep = builtinThatMove(p, until, keep, b.Promoted)
 		}
 	}

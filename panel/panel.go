@@ -74,7 +74,7 @@ type Panel struct {
 	Unpriced []Unpriced
 	// Outliers counts the history's targets far beyond their series'
 	// usual sales (OutlierFactor), likely entry or unit errors; nil when
-	// there are none. Build keeps them: a note, not a correction.
+	// there are none. Build reads them as missing.
 	Outliers *Outliers
 	// rules are planRules of Spec, kept by Build so that scoring a plan
 	// (a single row, on the server) does not work them out again; nil in
