@@ -155,10 +155,6 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 	if err != nil {
 		return nil, err
 	}
-	off, err := regularPrices(sc, planFrame, levers, price)
-	if err != nil {
-		return nil, err
-	}
 	if s.Objective == Margin && m.Spec.Cost.UnitCost == "" {
 		return nil, fmt.Errorf("the margin objective needs the spec's cost.unit_cost; use the revenue objective")
 	}
@@ -188,6 +184,10 @@ func Optimize(sc *forecast.Scorer, planFrame *data.Frame, s Settings) (*Outcome,
 		if !(d > 0 && d < 1) {
 			return nil, fmt.Errorf("discount %v: expected a depth between 0 and 1", d)
 		}
+	}
+	off, err := regularPrices(sc, planFrame, levers, price)
+	if err != nil {
+		return nil, err
 	}
 	base := Bases{Price: price.Name, Off: off, On: map[string][]float64{}}
 	for _, fl := range s.Flags {

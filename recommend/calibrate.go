@@ -39,17 +39,15 @@ func fitIsotonic(p, y []float64, minEnd float64) (*Isotonic, error) {
 	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(p[a], p[b]) })
 	// Blocks of pooled values: sum of outcomes, weight, mean raw score.
 	type block struct{ sum, w, x float64 }
+	pool := func(a, b block) block {
+		return block{a.sum + b.sum, a.w + b.w, (a.x*a.w + b.x*b.w) / (a.w + b.w)}
+	}
 	var st []block
 	for _, i := range idx {
 		st = append(st, block{y[i], 1, p[i]})
 		for len(st) > 1 && st[len(st)-2].sum/st[len(st)-2].w >= st[len(st)-1].sum/st[len(st)-1].w {
-			a, b := st[len(st)-2], st[len(st)-1]
-			st = st[:len(st)-2]
-			st = append(st, block{a.sum + b.sum, a.w + b.w, (a.x*a.w + b.x*b.w) / (a.w + b.w)})
+			st = append(st[:len(st)-2], pool(st[len(st)-2], st[len(st)-1]))
 		}
-	}
-	pool := func(a, b block) block {
-		return block{a.sum + b.sum, a.w + b.w, (a.x*a.w + b.x*b.w) / (a.w + b.w)}
 	}
 	for len(st) > 1 && st[len(st)-1].w < minEnd {
 		st = append(st[:len(st)-2], pool(st[len(st)-2], st[len(st)-1]))

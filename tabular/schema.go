@@ -271,18 +271,25 @@ type Unseen struct {
 }
 
 // Unseen lists, in feature order, the category columns of f with non-empty
-// cells whose level training never saw.
+// cells whose level training never saw, and the true/false columns with
+// non-empty cells that are neither.
 func (s *Schema) Unseen(f *data.Frame) []Unseen {
 	var out []Unseen
 	for _, ft := range s.Features {
 		c := f.Column(ft.Name)
-		if ft.Type != TypeCategory || c == nil {
+		if ft.Type == TypeNumber || c == nil {
 			continue
 		}
 		u := Unseen{Column: ft.Name}
 		for i := range f.Rows() {
 			v := c.Text(i)
-			if _, ok := slices.BinarySearch(ft.Levels, v); ok || v == "" {
+			known := false
+			if ft.Type == TypeBool {
+				_, known = parseBool(v)
+			} else {
+				_, known = slices.BinarySearch(ft.Levels, v)
+			}
+			if known || v == "" {
 				continue
 			}
 			if u.Cells == 0 {

@@ -154,4 +154,11 @@ func TestUnseenLevels(t *testing.T) {
 	if got := s.Unseen(mustFrame(t, str("c", "b", "a", ""), num("x", 1, 2, 3))); got != nil {
 		t.Errorf("known levels read as unseen: %+v", got)
 	}
+	b, _, err := Prepare(mustFrame(t, str("f", "TRUE", "false", "True"), num("y", 1, 2, 3)), Config{Target: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.Unseen(mustFrame(t, str("f", "yes", "FALSE", ""))), []Unseen{{Column: "f", Cells: 1, Row: 1, Value: "yes"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("true/false column: unseen %+v, want %+v", got, want)
+	}
 }

@@ -297,7 +297,7 @@ format follows the --out extension: .csv, .csv.gz, .parquet or .json.`,
 			}
 			fmt.Fprintf(e.stdout, "predicted %d rows with %s (%s); wrote %s\n", res.Rows(), m.Learner, describeTarget(m.Schema.Target), out)
 			for _, u := range m.Schema.Unseen(fr) {
-				e.log.Warn(fmt.Sprintf("%s, column %s: %d cell(s) hold levels training never saw (the first: row %d, %q), read as missing",
+				e.log.Warn(fmt.Sprintf("%s, column %s: %d cell(s) hold values training never saw (the first: row %d, %q), read as missing",
 					fr.Source, u.Column, u.Cells, u.Row, u.Value))
 			}
 			return nil
