@@ -10,8 +10,6 @@ import (
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/optimize/solver"
-	"promocast/panel"
-	"promocast/spec"
 )
 
 // inferShop is two series at a regular price of 10 for 40 periods (a 20%
@@ -39,28 +37,8 @@ func inferShop(t *testing.T) (*forecast.Scorer, *data.Frame) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spec.Parse([]byte("time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [price]\npromotion: {price: {off: infer, window: 3}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := panel.Build(hist, sp, panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := forecast.TrainOptions{Kind: "ridge", Horizon: 4}
-	pr, err := forecast.Prepare(p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
 	fit, _ := ensemble.New("ridge", learn.Options{})
-	m, err := pr.Train(opt, p.Last, fit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := m.NewScorer(hist)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := trainScorer(t, hist, "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [price]\npromotion: {price: {off: infer, window: 3}}\n", 4, fit)
 	per, sku, price = nil, nil, nil
 	for s := range 2 {
 		for w := 41; w <= 44; w++ {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"promocast/data"
 	"promocast/ensemble"
 	"promocast/forecast"
 	"promocast/learn"
@@ -43,15 +44,22 @@ func scorerWith(t *testing.T, edit func(*synth.Panel), fit forecast.Fit) (*forec
 	if edit != nil {
 		edit(shop)
 	}
-	sp, err := spec.Parse([]byte(synth.Spec()))
+	return trainScorer(t, shop.History, synth.Spec(), 3, fit), shop
+}
+
+// trainScorer fits a model of kind ridge with fit on history hist under
+// the spec text, horizon periods ahead, and returns its scorer.
+func trainScorer(t *testing.T, hist *data.Frame, specText string, horizon int, fit forecast.Fit) *forecast.Scorer {
+	t.Helper()
+	sp, err := spec.Parse([]byte(specText))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := panel.Build(shop.History, sp, panel.Options{})
+	p, err := panel.Build(hist, sp, panel.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := forecast.TrainOptions{Kind: "ridge", Horizon: 3}
+	opt := forecast.TrainOptions{Kind: "ridge", Horizon: horizon}
 	pr, err := forecast.Prepare(p, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -60,11 +68,11 @@ func scorerWith(t *testing.T, edit func(*synth.Panel), fit forecast.Fit) (*forec
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := m.NewScorer(shop.History)
+	sc, err := m.NewScorer(hist)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sc, shop
+	return sc
 }
 
 func TestOptimizeRespectsLimitsAndBeatsOff(t *testing.T) {

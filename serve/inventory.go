@@ -42,7 +42,9 @@ func (m *StockMap) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return Errorf(http.StatusBadRequest, "stock", "expected a JSON object of series IDs to their stock, got %s", jsonTokenKind(tok))
+		var v any
+		_ = json.Unmarshal(b, &v)
+		return Errorf(http.StatusBadRequest, "stock", "expected a JSON object of series IDs to their stock, got %s", jsonKind(v))
 	}
 	out := StockMap{}
 	for dec.More() {
@@ -69,19 +71,6 @@ func (m *StockMap) UnmarshalJSON(b []byte) error {
 	}
 	*m = out
 	return nil
-}
-
-// jsonTokenKind names the JSON kind of a value's first token.
-func jsonTokenKind(tok json.Token) string {
-	switch tok.(type) {
-	case json.Delim:
-		return "a JSON array"
-	case string:
-		return "a JSON string"
-	case bool:
-		return "true or false"
-	}
-	return "a JSON number"
 }
 
 // StockInput is one series' stock and, optionally, its own policy.

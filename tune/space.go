@@ -2,7 +2,9 @@ package tune
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -135,11 +137,7 @@ type Params map[string]any
 // String writes the configuration as name=value pairs in name order,
 // numbers to four significant digits: "learning_rate=0.022, rounds=351".
 func (p Params) String() string {
-	names := make([]string, 0, len(p))
-	for n := range p {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(p))
 	parts := make([]string, len(names))
 	for i, n := range names {
 		switch v := p[n].(type) {
