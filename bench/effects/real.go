@@ -90,6 +90,7 @@ func runReal(root string, only map[string]bool) error {
 		fmt.Printf("%-10s median series elasticity %.2f, panel %.2f; pooled within-series regression %.2f ± %.2f (median off by %+.0f%%)\n",
 			rp.name, med, effect.Read(e.Columns[kp], e.Global[kp], e.Offset), reg.Estimate, reg.StdErr, 100*(med/reg.Estimate-1))
 		checkSeries(p, e, kp)
+		depthBands(pr, e, kp)
 	}
 	return nil
 }
@@ -251,4 +252,94 @@ func empiricalLift(s *panel.Series, kprice int) float64 {
 		return math.NaN()
 	}
 	return (on/non)/(off/noff) - 1
+}
+
+// depthBands prints, per band of discount depth, how much the history's
+// discounted periods sold against their series' quiet periods nearby, and
+// how much the effect model says they should have. A period is quiet when
+// no own lever is on (a discount under 3% counts as none); a discounted
+// period's reference is the mean units of its series' quiet periods within
+// 13 either side (at least 3 of them). The history's lift is read two
+// ways: the band's units over its references' (a ratio of sums, what the
+// model's expected units are to match) and the median of the periods' own
+// ratios (what a typical period sold). The model's is its expected units
+// at each period's levers, (reference + κ·scale)·e^{θ·d} − κ·scale,
+// summed over the references; θ·d is the series' own levers' log effect.
+func depthBands(pr *forecast.Prepared, e *forecast.Effects, kp int) {
+	type obs struct {
+		units, lin, depth, scale float64
+		quiet                    bool
+	}
+	const window, quietDepth = 13, 0.03
+	// One row per series and period (the training rows repeat a period
+	// for each lag they read from; the levers do not depend on it).
+	per := map[[2]int]obs{}
+	var keys [][2]int
+	for r, ref := range pr.Refs {
+		key := [2]int{ref.Series, ref.Period}
+		if _, seen := per[key]; seen {
+			continue
+		}
+		s := pr.Panel.Series[ref.Series]
+		u := s.Y[ref.Period-s.Start]
+		se, ok := e.Series[s.ID]
+		if math.IsNaN(u) || !ok {
+			continue
+		}
+		row := pr.Row(r)
+		o := obs{units: u, scale: pr.Scales[r], depth: -math.Expm1(-e.Columns[kp].Value(row))}
+		o.quiet = o.depth < quietDepth
+		for k, c := range e.Columns {
+			if !c.Own {
+				continue
+			}
+			v := c.Value(row)
+			o.lin += se.Theta[k] * v
+			if k != kp && v > 1e-9 {
+				o.quiet = false
+			}
+		}
+		per[key] = o
+		keys = append(keys, key)
+	}
+	edges := []float64{0.03, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40, 0.60, 1}
+	n := len(edges) - 1
+	sumU, sumRef, sumModel := make([]float64, n), make([]float64, n), make([]float64, n)
+	ratios := make([][]float64, n)
+	for _, key := range keys {
+		o := per[key]
+		if o.quiet {
+			continue
+		}
+		ref, quiet := 0.0, 0
+		for p := key[1] - window; p <= key[1]+window; p++ {
+			if q, ok := per[[2]int{key[0], p}]; ok && q.quiet {
+				ref += q.units
+				quiet++
+			}
+		}
+		if quiet < 3 || ref <= 0 {
+			continue
+		}
+		ref /= float64(quiet)
+		b := sort.SearchFloat64s(edges, o.depth+1e-12) - 1
+		if b < 0 || b >= n {
+			continue
+		}
+		k := e.Offset * o.scale
+		sumU[b] += o.units
+		sumRef[b] += ref
+		sumModel[b] += (ref+k)*math.Exp(o.lin) - k
+		ratios[b] = append(ratios[b], o.units/ref)
+	}
+	fmt.Printf("    by discount depth (periods with a discount of at least 3%%, against their series' quiet periods within %d either side):\n", window)
+	fmt.Printf("    %-12s %8s %14s %14s %14s\n", "depth", "periods", "history sum", "history median", "model")
+	for b := 0; b < n; b++ {
+		if len(ratios[b]) == 0 {
+			continue
+		}
+		sort.Float64s(ratios[b])
+		fmt.Printf("    %3.0f–%3.0f%%     %8d %13.2f× %13.2f× %13.2f×\n", 100*edges[b], 100*edges[b+1], len(ratios[b]),
+			sumU[b]/sumRef[b], ratios[b][len(ratios[b])/2], sumModel[b]/sumRef[b])
+	}
 }
