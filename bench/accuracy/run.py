@@ -3,7 +3,7 @@
 peer (peer.py) on every real panel in ../shared/data and the demo shop, on the same folds and
 the same scored rows, with one metric code for both.
 
-Usage: bench/accuracy/run.sh [dataset ...]   (datasets: breakfast tuna cheese demo; default all)
+Usage: bench/accuracy/run.sh [dataset ...]   (datasets: breakfast tuna cheese pizza demo; default all)
 
 For each dataset it runs `promocast backtest` with the default model and the other candidates,
 then peer.py on the same folds, joins the predictions on (series, period) and prints one table:
@@ -52,6 +52,12 @@ DATASETS = {
         peer=dict(time="week", kind="period", keys=["retailer"], target="units", known=["price", "display"],
                   static=["market"], price="price", regular="infer", flags=["display"], season=0,
                   windows=[4, 8, 13, 26])),
+    # Derived from Breakfast at the Frat at run time (derive_pizza): a panel with many cross prices.
+    "pizza": dict(
+        data=None, spec=f"{HERE}/pizza.yaml", folds=6, horizon=2, gap=1,
+        peer=dict(time="week_end_date", kind="week", keys=["store_id", "brand"], target="units",
+                  known=["price", "feature", "display"] + [f"cross{k}" for k in range(1, 13)], price="price",
+                  regular="infer", flags=["feature", "display"], season=52, windows=[4, 8, 13, 26, 52])),
     "demo": dict(
         data=None, spec=None, folds=3, horizon=31, gap=0,
         peer=dict(time="date", kind="day", keys=["sku"], target="units",
@@ -90,9 +96,34 @@ def scores(d, col, lo=None, hi=None):
     return out
 
 
+def derive_pizza(path):
+    """Writes the pizza panel: Breakfast at the Frat's frozen pizzas, a row per store, pizza and
+    week it sold, with every pizza's shelf price in that store and week (carried forward, then back,
+    within the store; empty where the pizza never sold there) as cross1..cross12, brands numbered in
+    the order of their UPCs. Returns False when Breakfast at the Frat is absent."""
+    src = f"{DATA}/breakfast_at_the_frat"
+    if not os.path.exists(f"{src}/transaction.csv.gz"):
+        return False
+    products = pd.read_csv(f"{src}/product.csv")
+    t = pd.read_csv(f"{src}/transaction.csv.gz")
+    t = t[t.upc_id.isin(products.upc_id[products.category == "FROZEN PIZZA"])].copy()
+    t["brand"] = t.upc_id.map({u: k + 1 for k, u in enumerate(sorted(t.upc_id.unique()))})
+    prices = t.pivot_table(index=["store_id", "week_end_date"], columns="brand", values="price")
+    prices.columns = [f"cross{b}" for b in prices.columns]
+    prices = prices.sort_index().groupby(level=0).ffill().groupby(level=0).bfill().reset_index()
+    out = t[["store_id", "brand", "week_end_date", "units", "price", "feature", "display"]]
+    out.merge(prices, on=["store_id", "week_end_date"]).sort_values(["store_id", "brand", "week_end_date"]).to_csv(path, index=False)
+    return True
+
+
 def dataset(name, cfg, work):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
+    if name == "pizza":
+        cfg["data"] = os.path.join(d, "pizza.csv")
+        if not derive_pizza(cfg["data"]):
+            print(f"{name}: Breakfast at the Frat is absent: skipped", file=sys.stderr)
+            return None
     if name == "demo":
         run([BIN, "demo", "--out", os.path.join(d, "shop")], stdout=subprocess.DEVNULL)
         cfg["data"] = os.path.join(d, "shop", "history.csv")
@@ -167,6 +198,33 @@ def metamorphic(name, cfg, work, base):
     return out
 
 
+# Cross prices: a known column that carries no signal must not make the forecast worse, and one
+# that does should help. On the pizza panel the default and the peer are run again without the
+# twelve cross prices, on the same folds, and the change of each one's WAPE and MAPE is printed.
+CROSS = ["pizza"]
+
+
+def without_cross(name, cfg, work):
+    d = os.path.join(work, name, "own-prices")
+    os.makedirs(d, exist_ok=True)
+    sp = os.path.join(d, "spec.yaml")
+    with open(sp, "w") as f:
+        f.write(open(cfg["spec"]).read().replace(", " + ", ".join(f"cross{k}" for k in range(1, 13)), ""))
+    bt = os.path.join(d, "bt")
+    run([BIN, "backtest", "--data", cfg["data"], "--spec", sp, "--folds", str(cfg["folds"]), "--horizon", str(cfg["horizon"]),
+         "--gap", str(cfg["gap"]), "--models", DEFAULT, "--out", bt], stdout=subprocess.DEVNULL)
+    pc = dict(cfg["peer"], data=cfg["data"], folds=cfg["folds"], horizon=cfg["horizon"], gap=cfg["gap"])
+    pc["known"] = [c for c in pc["known"] if not c.startswith("cross")]
+    with open(os.path.join(d, "peer.json"), "w") as f:
+        json.dump(pc, f)
+    run(["/usr/bin/python3", os.path.join(HERE, "peer.py"), os.path.join(d, "peer.json"), os.path.join(d, "peer.csv")])
+    pred = pd.read_csv(os.path.join(bt, "predictions.csv"), dtype={"series": str, "period": str})
+    peer = pd.read_csv(os.path.join(d, "peer.csv"), dtype={"series": str, "period": str})
+    j = pred[pred.model == DEFAULT].merge(peer.rename(columns={"forecast": "peer"})[["series", "period", "peer"]],
+                                          on=["series", "period"], how="inner")
+    return {"default": scores(j, "forecast"), "peer": scores(j, "peer")}
+
+
 # The forecast a planner reads is `promocast forecast` of a plan, which with the effect model can
 # differ from the backtest's trees on promoted rows (a baseline held under the uplift raises the
 # forecast). On the small panels the suite also trains on each fold's history and forecasts its
@@ -218,10 +276,13 @@ def main():
     work = os.environ.get("PROMOCAST_SUITE_OUT") or tempfile.mkdtemp(prefix="promocast-accuracy-")
     results = {}
     for n in names:
-        r = dataset(n, dict(DATASETS[n]), work)
+        cfg = dict(DATASETS[n])
+        r = dataset(n, cfg, work)
         if r:
             if n in METAMORPHIC:
                 r["metamorphic"] = metamorphic(n, dict(DATASETS[n]), work, r[DEFAULT]["wape"])
+            if n in CROSS:
+                r["cross"] = without_cross(n, cfg, work)
             if n in THROUGH_FORECAST:
                 pred = pd.read_csv(os.path.join(work, n, "bt", "predictions.csv"), dtype={"series": str, "period": str})
                 r["through_forecast"] = through_forecast(n, dict(DATASETS[n]), work, pred)
@@ -232,7 +293,7 @@ def main():
                                                            ["WAPE", "MAPE", "WAPE pr", "P10-P90", "bias"])
     print(head)
     for n, r in results.items():
-        models = [m for m in r if m not in ("peer", "rows", "metamorphic", "through_forecast") and not m.startswith("seconds")]
+        models = [m for m in r if m not in ("peer", "rows", "metamorphic", "through_forecast", "cross") and not m.startswith("seconds")]
         best = min((m for m in models if m != DEFAULT), key=lambda m: r[m]["wape"])
         for label, key in (("default", DEFAULT), (f"best {best}", best), ("peer", "peer")):
             s = r[key]
@@ -262,6 +323,16 @@ def main():
         for n, m in meta.items():
             print(f"{n:10} five noise covariates {100 * m['noise']:+.1f}%   a covariate given twice {100 * m['duplicate']:+.1f}%"
                   f"   five period-wide noise covariates {100 * m['period_noise']:+.1f}%")
+    cross = {n: r["cross"] for n, r in results.items() if "cross" in r}
+    if cross:
+        print("\nwithout the cross prices: each one's WAPE and MAPE against its own with them (positive: the\n"
+              "cross prices helped)")
+        for n, c in cross.items():
+            r = results[n]
+            print(f"{n:10} default WAPE {pct(c['default']['wape'])} MAPE {pct(c['default']['mape'])}"
+                  f" ({100 * (c['default']['wape'] / r[DEFAULT]['wape'] - 1):+.1f}%, {100 * (c['default']['mape'] / r[DEFAULT]['mape'] - 1):+.1f}%)"
+                  f"   peer WAPE {pct(c['peer']['wape'])} MAPE {pct(c['peer']['mape'])}"
+                  f" ({100 * (c['peer']['wape'] / r['peer']['wape'] - 1):+.1f}%, {100 * (c['peer']['mape'] / r['peer']['mape'] - 1):+.1f}%)")
     with open(os.path.join(work, "results.json"), "w") as f:
         json.dump(results, f, indent=1, default=float)
 
