@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/floats"
@@ -104,6 +105,15 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	for _, set := range [][]int{g.Own, g.History, g.Next, g.Peers} {
 		for _, c := range set {
 			lever[c] = true
+		}
+	}
+	// Other products' prices (feature.Config.CrossPrices) are the peers'
+	// levers given as columns: like the group's promotion features they
+	// are not controls, whose part is what would be there without any
+	// promotion (the peers' promotions enter through their pressure).
+	for _, name := range pr.Builder.Config().CrossPrices {
+		if j := slices.IndexFunc(feats, func(f model.Feature) bool { return f.Name == name }); j >= 0 {
+			lever[j] = true
 		}
 	}
 	var controls []int

@@ -25,6 +25,14 @@ import (
 // true elasticity by ID.
 func confounded(t *testing.T, seed uint64) (*forecast.Prepared, map[string]float64) {
 	t.Helper()
+	fr, truth := confoundedFrame(t, seed)
+	return prepare(t, fr, "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [event]\nstatic: [category]\n"+
+		"promotion: {price: {off: regular}, feature: {off: 0}}\n"), truth
+}
+
+// confoundedFrame is confounded's history and the true elasticities.
+func confoundedFrame(t *testing.T, seed uint64) (*data.Frame, map[string]float64) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 3))
 	var per, sku, cat []string
 	var units, price, reg, feat, event []float64
@@ -68,8 +76,7 @@ func confounded(t *testing.T, seed uint64) (*forecast.Prepared, map[string]float
 	if err != nil {
 		t.Fatal(err)
 	}
-	return prepare(t, fr, "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: [event]\nstatic: [category]\n"+
-		"promotion: {price: {off: regular}, feature: {off: 0}}\n"), truth
+	return fr, truth
 }
 
 func poisson(r *rand.Rand, mu float64) float64 {
@@ -122,6 +129,61 @@ func TestFitRecoversConfoundedEffects(t *testing.T) {
 	}
 	if share := float64(covered) / float64(total); share < 0.8 {
 		t.Errorf("true elasticity within the estimate's interval for %.0f%% of series, want ≥ 80%%", 100*share)
+	}
+}
+
+// TestFitReadsRestatedPricesAsMissing checks the effect model on a panel
+// that gives the price twice, as the lever and again as a plain known
+// column (a shelf price beside the price paid), and beside each row the
+// prices of three of its series (as scanner panels of every brand's price
+// do, each row of those three holding its own price among them). As
+// controls, the copies would leave the price's effect nothing to be
+// identified from; the elasticities must be recovered as well as without
+// them.
+func TestFitReadsRestatedPricesAsMissing(t *testing.T) {
+	fr, truth := confoundedFrame(t, 1)
+	week, sku, price := fr.Column("week"), fr.Column("sku"), fr.Column("price")
+	byWeek := map[string]map[string]float64{}
+	for i := range fr.Rows() {
+		if byWeek[week.Str[i]] == nil {
+			byWeek[week.Str[i]] = map[string]float64{}
+		}
+		byWeek[week.Str[i]][sku.Str[i]] = price.Num[i]
+	}
+	if err := fr.Add(&data.Column{Name: "shelf", Kind: data.Number, Num: slices.Clone(price.Num)}); err != nil {
+		t.Fatal(err)
+	}
+	known := "event, shelf"
+	for _, id := range []string{"s00", "s01", "s02"} {
+		col := make([]float64, fr.Rows())
+		for i := range col {
+			col[i] = byWeek[week.Str[i]][id]
+		}
+		if err := fr.Add(&data.Column{Name: "price_" + id, Kind: data.Number, Num: col}); err != nil {
+			t.Fatal(err)
+		}
+		known += ", price_" + id
+	}
+	pr := prepare(t, fr, "time: {column: week, frequency: period}\nkeys: [sku]\ntarget: units\nknown: ["+known+"]\nstatic: [category]\n"+
+		"promotion: {price: {off: regular}, feature: {off: 0}}\n")
+	restated := pr.Builder.Config().Restated
+	if got := restated["price_s01"]; !slices.Equal(got, []string{"s01"}) {
+		t.Errorf("price_s01 restates the price in %v, want [s01]", got)
+	}
+	if got := restated["shelf"]; len(got) != len(truth) {
+		t.Errorf("shelf restates the price in %d series, want all %d", len(got), len(truth))
+	}
+	e, err := Fit(pr, pr.Panel.Last, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp := column(e, "price")
+	var errSum float64
+	for id, el := range truth {
+		errSum += math.Abs(Read(e.Columns[kp], e.Series[id].Theta[kp], e.Offset) - el)
+	}
+	if mae := errSum / float64(len(truth)); mae > 0.2 {
+		t.Errorf("elasticities off by %.2f on average with the price restated beside the rows, want ≤ 0.2", mae)
 	}
 }
 

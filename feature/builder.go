@@ -71,6 +71,16 @@ type Config struct {
 	// they do, without reading any lever of the periods a plan sets.
 	// False (files written before it) means no such feature.
 	OriginPromo bool `json:"origin_promo,omitempty"`
+	// Restated lists, per known covariate that is not a lever, the series
+	// (by ID) in which it restates one of their own levers (DetectRestated):
+	// a panel that gives every brand's price beside each row holds each
+	// brand's own price among them. There the column is read as missing,
+	// so that what the series' lever does is read from the lever alone:
+	// the effect model's controls would otherwise hold the lever itself
+	// and leave its effect nothing to be identified from, and the trees
+	// would answer a what-if of the price with the copy unchanged. Nil
+	// means none.
+	Restated map[string][]string `json:"restated,omitempty"`
 }
 
 // withDefaults returns c with empty fields filled for the frequency, or an
@@ -189,6 +199,9 @@ type seriesState struct {
 	sum, sumsq, cnt []float64 // prefix sums of observed targets; [i+1] covers 0..i
 	discount        []float64 // deepest discount over price levers per period
 	active          []bool    // any lever promoted per period
+	// masked[k] reads known covariate k as missing (Config.Restated); nil
+	// for none.
+	masked []bool
 }
 
 // groupState holds per-period peer statistics of one group.
@@ -440,10 +453,30 @@ func (b *Builder) longWindow() int { return b.cfg.Windows[len(b.cfg.Windows)-1] 
 func (b *Builder) Prepare() {
 	b.series = make([]seriesState, len(b.p.Series))
 	b.dirty = map[int]int{}
+	masks := b.masks()
 	for si := range b.p.Series {
+		b.series[si].masked = masks[b.p.Series[si].ID]
 		b.prepareSeries(si, 0)
 	}
 	b.prepareGroups()
+}
+
+// masks returns, per series ID, which known covariates it reads as
+// missing (Config.Restated).
+func (b *Builder) masks() map[string][]bool {
+	if len(b.cfg.Restated) == 0 {
+		return nil
+	}
+	out := map[string][]bool{}
+	for k, name := range b.p.Spec.Known {
+		for _, id := range b.cfg.Restated[name] {
+			if out[id] == nil {
+				out[id] = make([]bool, len(b.p.Spec.Known))
+			}
+			out[id][k] = true
+		}
+	}
+	return out
 }
 
 // Derive returns a builder for panel p, whose series k continues series
@@ -471,6 +504,7 @@ func (b *Builder) Derive(p *panel.Panel, from []int) (*Builder, error) {
 		dst.cnt = append(make([]float64, 0, n+1), src.cnt...)
 		dst.discount = append(make([]float64, 0, n), src.discount...)
 		dst.active = append(make([]bool, 0, n), src.active...)
+		dst.masked = src.masked
 		d.prepareSeries(k, len(old.Y))
 	}
 	d.groupFrom = b.p.Last + 1

@@ -36,8 +36,12 @@ func (v *view) len() int {
 }
 
 // known returns known covariate k at index j; NaN in a gap after the
-// history.
+// history, or where the series reads the column as missing
+// (Config.Restated).
 func (v *view) known(k, j int) float64 {
+	if v.st.masked != nil && v.st.masked[k] {
+		return math.NaN()
+	}
 	if v.plan != nil && j == v.i {
 		return v.plan.known[k]
 	}

@@ -165,6 +165,9 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	if cfg.CrossPrices == nil {
 		cfg.CrossPrices = feature.DetectCrossPrices(p)
 	}
+	if cfg.Restated == nil {
+		cfg.Restated = feature.DetectRestated(p)
+	}
 	b, err := feature.New(p, cfg, nil)
 	if err != nil {
 		return nil, err

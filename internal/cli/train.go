@@ -3,7 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -130,6 +133,13 @@ func runTrain(e *env, f trainFlags) error {
 	m := res.Model
 	if c := m.Config; c.StepLags() {
 		fmt.Fprintf(e.stdout, "each forecast step reads the sales up to the forecast origin: lags from %d to %d periods back, its lead a feature\n", c.FirstLag, c.MinLag)
+	}
+	if r := m.Config.Restated; len(r) > 0 {
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(r)) {
+			parts = append(parts, fmt.Sprintf("%s in %d", name, len(r[name])))
+		}
+		fmt.Fprintf(e.stdout, "known columns that restate a series' own promotion lever (a copy of its price or flag), read as missing in those series: %s\n", strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(e.stdout, "trained %s on %d rows of %d series (%s .. %s), %d features; wrote %s\n",
 		m.Kind, m.Rows, m.Series, m.TrainFirst, m.TrainLast, len(m.Features), f.out)

@@ -267,6 +267,7 @@ func mergeModels(partition string, all []partModel) (*forecast.Model, error) {
 		}
 		out.Rows += m.Rows
 		out.Series += m.Series
+		out.Config.Restated = mergeRestated(out.Config.Restated, m.Config.Restated)
 		if o, err := m.Grid.Ordinal(m.TrainFirst); err == nil {
 			if have, err := out.Grid.Ordinal(out.TrainFirst); err == nil && o < have {
 				out.TrainFirst = m.TrainFirst
@@ -294,11 +295,33 @@ func mergeModels(partition string, all []partModel) (*forecast.Model, error) {
 	return out, nil
 }
 
+// mergeRestated returns the union of two partitions' restated columns
+// (feature.Config.Restated): each names series of its own partition.
+func mergeRestated(a, b map[string][]string) map[string][]string {
+	if len(b) == 0 {
+		return a
+	}
+	out := map[string][]string{}
+	for _, m := range []map[string][]string{a, b} {
+		for name, ids := range m {
+			out[name] = append(out[name], ids...)
+		}
+	}
+	for name := range out {
+		slices.Sort(out[name])
+		out[name] = slices.Compact(out[name])
+	}
+	return out
+}
+
 // sameShape checks that two partitions' models read the same features the
-// same way, so that one routing model can stand for both.
+// same way, so that one routing model can stand for both. The restated
+// columns name each partition's own series and are merged, not compared.
 func sameShape(a, b *forecast.Model, level string) error {
-	ja, _ := json.Marshal([]any{a.Spec, a.Grid, a.Levels, a.Config, a.Features, a.Horizon, a.Gap, a.Events, a.BuiltinEvents, a.NoEventDistance})
-	jb, _ := json.Marshal([]any{b.Spec, b.Grid, b.Levels, b.Config, b.Features, b.Horizon, b.Gap, b.Events, b.BuiltinEvents, b.NoEventDistance})
+	ca, cb := a.Config, b.Config
+	ca.Restated, cb.Restated = nil, nil
+	ja, _ := json.Marshal([]any{a.Spec, a.Grid, a.Levels, ca, a.Features, a.Horizon, a.Gap, a.Events, a.BuiltinEvents, a.NoEventDistance})
+	jb, _ := json.Marshal([]any{b.Spec, b.Grid, b.Levels, cb, b.Features, b.Horizon, b.Gap, b.Events, b.BuiltinEvents, b.NoEventDistance})
 	if string(ja) != string(jb) {
 		return fmt.Errorf("partition %q: its model reads different features or settings than the first partition's (e.g. built-in events its history does not span); partitions must cover the same periods", level)
 	}
