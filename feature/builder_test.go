@@ -33,22 +33,11 @@ func tiny(t *testing.T) (*panel.Panel, *Builder) {
 			units, price, reg, disp = append(units, u), append(price, p), append(reg, 10), append(disp, dsp)
 		}
 	}
-	f, err := data.NewFrame("t.csv", []*data.Column{
+	p := testPanel(t, []*data.Column{
 		{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku}, {Name: "cat", Kind: data.String, Str: cat},
 		{Name: "units", Kind: data.Number, Num: units}, {Name: "price", Kind: data.Number, Num: price},
 		{Name: "regular", Kind: data.Number, Num: reg}, {Name: "display", Kind: data.Number, Num: disp},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse([]byte("time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nstatic: [cat]\npromotion: {price: {off: regular}, display: {off: 0}}\ncalendar: none\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := panel.Build(f, sp, panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nstatic: [cat]\npromotion: {price: {off: regular}, display: {off: 0}}\ncalendar: none\n")
 	b, err := New(p, Config{MinLag: 3, Windows: []int{2, 4}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -349,4 +338,23 @@ func feature(b *Builder, name string) int {
 		}
 	}
 	return -1
+}
+
+// testPanel builds the panel of a history of the columns under the spec
+// text, failing the test on an error.
+func testPanel(t *testing.T, cols []*data.Column, specText string) *panel.Panel {
+	t.Helper()
+	f, err := data.NewFrame("t.csv", cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Parse([]byte(specText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := panel.Build(f, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -27,25 +27,14 @@ func TestCrossPrices(t *testing.T) {
 		rival1, rival2 = append(rival1, 9+float64(d%3)), append(rival2, 12-float64(d%4))
 		traffic = append(traffic, 50000+float64(d))
 	}
-	f, err := data.NewFrame("t.csv", []*data.Column{
+	p := testPanel(t, []*data.Column{
 		{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku},
 		{Name: "units", Kind: data.Number, Num: units}, {Name: "price", Kind: data.Number, Num: price},
 		{Name: "regular", Kind: data.Number, Num: reg}, {Name: "flag", Kind: data.Number, Num: flag},
 		{Name: "rival1", Kind: data.Number, Num: rival1}, {Name: "rival2", Kind: data.Number, Num: rival2},
 		{Name: "traffic", Kind: data.Number, Num: traffic},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse([]byte("time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nknown: [flag, rival1, rival2, traffic]\n" +
-		"promotion: {price: {off: regular}}\ncalendar: none\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := panel.Build(f, sp, panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nknown: [flag, rival1, rival2, traffic]\n"+
+		"promotion: {price: {off: regular}}\ncalendar: none\n")
 	cross := DetectCrossPrices(p)
 	if !slices.Equal(cross, []string{"rival1", "rival2"}) {
 		t.Fatalf("cross prices %v, want [rival1 rival2]", cross)

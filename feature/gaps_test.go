@@ -7,7 +7,6 @@ import (
 
 	"promocast/data"
 	"promocast/panel"
-	"promocast/spec"
 )
 
 // TestRowWithHoles checks the features of a series with missing periods
@@ -66,21 +65,10 @@ func holesPanel(t *testing.T, last int, missing ...map[int]bool) *panel.Panel {
 			units, price = append(units, float64(10*w)), append(price, 2)
 		}
 	}
-	f, err := data.NewFrame("h.csv", []*data.Column{
+	p := testPanel(t, []*data.Column{
 		{Name: "week", Kind: data.String, Str: per}, {Name: "sku", Kind: data.String, Str: sku},
 		{Name: "units", Kind: data.Number, Num: units}, {Name: "price", Kind: data.Number, Num: price},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse([]byte("time: {column: week, frequency: period, season: 1}\nkeys: [sku]\ntarget: units\nknown: [price]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := panel.Build(f, sp, panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "time: {column: week, frequency: period, season: 1}\nkeys: [sku]\ntarget: units\nknown: [price]\n")
 	return p
 }
 

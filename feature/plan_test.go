@@ -38,24 +38,13 @@ func planTestPanel(t *testing.T) *panel.Panel {
 			price, flag, rival = append(price, p), append(flag, float64(rng.IntN(4)/3)), append(rival, 9+float64(d%3))
 		}
 	}
-	f, err := data.NewFrame("h.csv", []*data.Column{
+	p := testPanel(t, []*data.Column{
 		{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku},
 		{Name: "cat", Kind: data.String, Str: cat}, {Name: "units", Kind: data.Number, Num: units},
 		{Name: "price", Kind: data.Number, Num: price}, {Name: "flag", Kind: data.Number, Num: flag},
 		{Name: "rival", Kind: data.Number, Num: rival},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse([]byte("time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nknown: [price, flag, rival]\n" +
-		"static: [cat]\ngroup: cat\npromotion:\n  price: {off: infer, window: 14}\n  flag: {off: 0}\ncalendar: none\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := panel.Build(f, sp, panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nknown: [price, flag, rival]\n"+
+		"static: [cat]\ngroup: cat\npromotion:\n  price: {off: infer, window: 14}\n  flag: {off: 0}\ncalendar: none\n")
 	return p
 }
 

@@ -36,25 +36,14 @@ func restatedPanel(t *testing.T) *panel.Panel {
 			traffic = append(traffic, 50000+float64(d%7))
 		}
 	}
-	f, err := data.NewFrame("t.csv", []*data.Column{
+	p := testPanel(t, []*data.Column{
 		{Name: "day", Kind: data.String, Str: day}, {Name: "sku", Kind: data.String, Str: sku},
 		{Name: "units", Kind: data.Number, Num: units}, {Name: "price", Kind: data.Number, Num: price},
 		{Name: "regular", Kind: data.Number, Num: reg}, {Name: "flag", Kind: data.Number, Num: flag},
 		{Name: "flag_copy", Kind: data.Number, Num: flagCopy}, {Name: "pa", Kind: data.Number, Num: pa},
 		{Name: "pb", Kind: data.Number, Num: pb}, {Name: "traffic", Kind: data.Number, Num: traffic},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse([]byte("time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nknown: [flag_copy, pa, pb, traffic]\n" +
-		"promotion: {price: {off: regular}, flag: {off: 0}}\ncalendar: none\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := panel.Build(f, sp, panel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "time: {column: day, frequency: day}\nkeys: [sku]\ntarget: units\nknown: [flag_copy, pa, pb, traffic]\n"+
+		"promotion: {price: {off: regular}, flag: {off: 0}}\ncalendar: none\n")
 	return p
 }
 
