@@ -4,7 +4,7 @@
 // model's — and how the effect model's elasticities agree with the
 // within-series log-log regression on the real panels in ../shared/data.
 //
-//	go run ./bench/effects [-model default|gbdt|…] [-metric balanced|wape|mape|rmse] [-real tuna,cheese,breakfast] [-synth=false]
+//	go run ./bench/effects [-model default|gbdt|…] [-metric balanced|wape|mape|rmse] [-real tuna,cheese,breakfast,pizza] [-synth=false]
 package main
 
 import (
@@ -33,7 +33,7 @@ import (
 func main() {
 	kind := flag.String("model", ensemble.DefaultName, "the forecast model: default (as promocast train fits it) or a learner")
 	metric := flag.String("metric", "", "what the default model chooses by, as promocast train --metric (empty: balanced)")
-	real := flag.String("real", "tuna,cheese,breakfast", "real panels to check (empty for none)")
+	real := flag.String("real", "tuna,cheese,breakfast,pizza", "real panels to check (empty for none)")
 	synthetic := flag.Bool("synth", true, "score the generated panels against their truth")
 	only := flag.String("only", "", "score only the generated panel whose name contains this")
 	flag.Parse()

@@ -23,6 +23,9 @@ import (
 type realPanel struct {
 	name, data, spec string
 	horizon, gap     int
+	// derive, when set, writes the panel's data to a file of the given
+	// path from the shared data (data is then where it reads them).
+	derive func(out string) error
 }
 
 func realPanels(root string) []realPanel {
@@ -31,9 +34,11 @@ func realPanels(root string) []realPanel {
 		return nil
 	}
 	return []realPanel{
-		{"tuna", filepath.Join(d, "tuna", "tuna.csv"), filepath.Join(root, "bench", "accuracy", "tuna.yaml"), 2, 1},
-		{"cheese", filepath.Join(d, "cheese", "cheese.csv"), filepath.Join(root, "bench", "accuracy", "cheese.yaml"), 2, 1},
-		{"breakfast", filepath.Join(d, "breakfast_at_the_frat", "transaction.csv.gz"), filepath.Join(root, "examples", "breakfast", "spec.yaml"), 2, 1},
+		{"tuna", filepath.Join(d, "tuna", "tuna.csv"), filepath.Join(root, "bench", "accuracy", "tuna.yaml"), 2, 1, nil},
+		{"cheese", filepath.Join(d, "cheese", "cheese.csv"), filepath.Join(root, "bench", "accuracy", "cheese.yaml"), 2, 1, nil},
+		{"breakfast", filepath.Join(d, "breakfast_at_the_frat", "transaction.csv.gz"), filepath.Join(root, "examples", "breakfast", "spec.yaml"), 2, 1, nil},
+		{"pizza", filepath.Join(d, "breakfast_at_the_frat", "transaction.csv.gz"), filepath.Join(root, "bench", "accuracy", "pizza.yaml"), 2, 1,
+			func(out string) error { return derivePizza(filepath.Join(d, "breakfast_at_the_frat"), out) }},
 	}
 }
 
@@ -51,6 +56,17 @@ func runReal(root string, only map[string]bool) error {
 		if _, err := os.Stat(rp.data); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %s is absent: skipped\n", rp.name, rp.data)
 			continue
+		}
+		if rp.derive != nil {
+			dir, err := os.MkdirTemp("", "promocast-effects-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			rp.data = filepath.Join(dir, rp.name+".csv")
+			if err := rp.derive(rp.data); err != nil {
+				return err
+			}
 		}
 		ds, err := dataset.Open(rp.spec)
 		if err != nil {
