@@ -35,11 +35,15 @@ import (
 // refused one. Version 3 models may use built-in events a version-2 reader
 // does not know (Christmas, New Year) and, on weeks and months, give their
 // events no days_to_ features (forecast.Model.NoEventDistance); a version-2
-// reader would rebuild other features than the model learned from. Files
-// of versions 1 and 2 are read as they were written.
+// reader would rebuild other features than the model learned from.
+// Version 4 models may read a known column as missing in the series where
+// it copies their own lever (feature.Config.Restated) and date weeks by
+// their last day (panel.Grid.Ends); a version-3 reader would read the
+// copies and put events in other weeks. Files of versions 1 to 3 are read
+// as they were written.
 const (
 	Format  = "promocast-model"
-	Version = 3
+	Version = 4
 )
 
 // fileFormat is the model file's envelope.

@@ -18,7 +18,11 @@ import (
 type Grid struct {
 	Frequency string `json:"frequency"`
 	Format    string `json:"format,omitempty"`
-	Anchor    int    `json:"anchor"` // day number that week ordinal 0 starts on
+	Anchor    int    `json:"anchor"` // day number of week ordinal 0's date
+	// Ends says that a week's date is its last day (spec.Time.Label end):
+	// week p covers the six days before Anchor + 7p and that day. Without
+	// it the date is the week's first day.
+	Ends bool `json:"ends,omitempty"`
 }
 
 // dateLayouts are tried in order when a spec gives no time format.
@@ -84,6 +88,9 @@ func (g *Grid) Days(p int) (first, last int, ok bool) {
 		return p, p, true
 	case spec.Week:
 		first = g.Anchor + 7*p
+		if g.Ends {
+			first -= 6
+		}
 		return first, first + 6, true
 	case spec.Month:
 		y, m := p/12, time.Month(p%12+1)
@@ -95,17 +102,18 @@ func (g *Grid) Days(p int) (first, last int, ok bool) {
 }
 
 // Label formats a period for output: 2006-01-02 for days and weeks (the
-// week's first day on the history's weekday), 2006-01 for months, the
-// integer for plain periods.
+// week's date on the history's weekday: its first day, or its last with
+// Ends), 2006-01 for months, the integer for plain periods.
 func (g *Grid) Label(p int) string {
 	switch g.Frequency {
 	case spec.Period:
 		return strconv.Itoa(p)
 	case spec.Month:
 		return fmt.Sprintf("%04d-%02d", p/12, p%12+1)
+	case spec.Week:
+		return dayTime(g.Anchor + 7*p).Format("2006-01-02")
 	}
-	first, _, _ := g.Days(p)
-	return dayTime(first).Format("2006-01-02")
+	return dayTime(p).Format("2006-01-02")
 }
 
 // YearPeriods returns how many periods make a year: 364 days (52 whole

@@ -390,7 +390,7 @@ func (p *Panel) ordinals(f *data.Frame, tc *data.Column, fixed *Grid) ([]int, er
 	if fixed != nil {
 		p.Grid = *fixed
 	} else {
-		p.Grid = Grid{Frequency: p.Spec.Time.Frequency, Format: p.Spec.Time.Format}
+		p.Grid = Grid{Frequency: p.Spec.Time.Frequency, Format: p.Spec.Time.Format, Ends: p.Spec.Time.Label == spec.LabelEnd}
 	}
 	// A weekly history's grid falls on its dates' common weekday: they are
 	// parsed once, for the weekday and then for their weeks.

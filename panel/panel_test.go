@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"promocast/data"
 	"promocast/spec"
@@ -374,5 +375,40 @@ func TestBuildCountsOutliers(t *testing.T) {
 	ok := frame(t, weeks[5:], []string{"b", "b", "b"}, []string{"x", "x", "x"}, []float64{5, 150, 6}, []float64{1, 0.6, 1})
 	if p, err := Build(ok, mustSpec(t, weekly), Options{}); err != nil || p.Outliers != nil {
 		t.Errorf("a spike of 30 times: outliers %v, error %v; want none", p.Outliers, err)
+	}
+}
+
+// A weekly history whose dates end their weeks (time.label: end) covers
+// the six days before each date and the date, and labels its periods by
+// those dates; read as starts, the week of 2024-01-03 covers Jan 3-9.
+func TestWeeksLabelledByTheirLastDay(t *testing.T) {
+	f := frame(t, []string{"2023-12-27", "2024-01-03", "2024-01-10"}, []string{"a", "a", "a"},
+		[]string{"x", "x", "x"}, []float64{1, 2, 3}, []float64{1, 1, 1})
+	day := func(s string) int {
+		d, _ := time.Parse("2006-01-02", s)
+		return int(d.Unix() / 86400)
+	}
+	for _, c := range []struct {
+		label       string
+		first, last string
+	}{{"", "2024-01-03", "2024-01-09"}, {"label: end, ", "2023-12-28", "2024-01-03"}} {
+		sp := mustSpec(t, strings.Replace(weekly, "frequency: week", c.label+"frequency: week", 1))
+		p, err := Build(f, sp, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := p.Grid.Ordinal("2024-01-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last, _ := p.Grid.Days(o)
+		if first != day(c.first) || last != day(c.last) || p.Grid.Label(o) != "2024-01-03" {
+			t.Errorf("%q: the week of 2024-01-03 covers days %d..%d labelled %s, want %s..%s labelled 2024-01-03",
+				c.label, first, last, p.Grid.Label(o), c.first, c.last)
+		}
+	}
+	sp := &spec.Spec{Time: spec.Time{Column: "day", Frequency: spec.Day, Label: spec.LabelEnd}, Target: "units"}
+	if err := sp.Validate(); err == nil || !strings.Contains(err.Error(), "time.label: end applies to weekly grids") {
+		t.Errorf("label end on days: error %v", err)
 	}
 }

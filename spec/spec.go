@@ -109,7 +109,20 @@ type Time struct {
 	// from the history when a model is trained (package panel's
 	// DetectSeason); 1 means no season.
 	Season int `yaml:"season" json:"season,omitempty"`
+	// Label says which day of a week its date gives on a weekly grid:
+	// "start" (the default: a week covers its date and the six days after
+	// it) or "end" (a week_end_date column: the six days before its date
+	// and the date). Events and holidays fall in the weeks whose days
+	// hold them, so a history of week-ending dates read as starts puts
+	// New Year's Day in the week before the one that sold it.
+	Label string `yaml:"label" json:"label,omitempty"`
 }
+
+// The values of Time.Label.
+const (
+	LabelStart = "start"
+	LabelEnd   = "end"
+)
 
 // Attribute is a table of per-series attributes (CSV or Parquet) joined to
 // the history: each history row takes the columns of the attribute row whose
@@ -250,6 +263,15 @@ func (s *Spec) Validate() error {
 		return errors.New("time.frequency is required: one of day, week, month, period")
 	default:
 		return fmt.Errorf("time.frequency %q: expected one of day, week, month, period", s.Time.Frequency)
+	}
+	switch s.Time.Label {
+	case "", LabelStart:
+	case LabelEnd:
+		if s.Time.Frequency != Week {
+			return fmt.Errorf("time.label: end applies to weekly grids (time.frequency: week), not %s: a day is its own date and a month's date may be any of its days", s.Time.Frequency)
+		}
+	default:
+		return fmt.Errorf("time.label %q: expected start (a week's date is its first day) or end (its last day, as in a week_end_date column)", s.Time.Label)
 	}
 	if s.Target == "" {
 		return errors.New("target is required: name the column to forecast, e.g. units")

@@ -26,7 +26,7 @@ func TestBreakfastBacktest(t *testing.T) {
 	trans := shareddata.Path(t, "breakfast_at_the_frat", "transaction.csv.gz")
 	dir := filepath.Dir(trans)
 	tmp := t.TempDir()
-	spec := fmt.Sprintf(`time: {column: week_end_date, frequency: week}
+	spec := fmt.Sprintf(`time: {column: week_end_date, frequency: week, label: end}
 keys: [store_id, upc_id]
 target: units
 known: [price, base_price, feature, display, tpr_only]
