@@ -124,6 +124,17 @@ const (
 	LabelEnd   = "end"
 )
 
+// LabelHint returns a warning for a weekly spec that leaves time.label
+// unset while its time column's name says its dates end their weeks (it
+// holds "end", as week_end_date does); "" otherwise.
+func (s *Spec) LabelHint() string {
+	t := s.Time
+	if t.Frequency != Week || t.Label != "" || !strings.Contains(strings.ToLower(t.Column), "end") {
+		return ""
+	}
+	return fmt.Sprintf("time column %s: each week is read as starting on its date; if the dates are the weeks' last days, set time.label: end in the spec, or events and holidays fall a week late", t.Column)
+}
+
 // Attribute is a table of per-series attributes (CSV or Parquet) joined to
 // the history: each history row takes the columns of the attribute row whose
 // On column equals its own On column.

@@ -210,3 +210,31 @@ func TestKnownRole(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelHint checks that a weekly spec whose time column is named like
+// week ends is warned about until it says how its dates label its weeks,
+// and that no other spec is.
+func TestLabelHint(t *testing.T) {
+	for _, c := range []struct {
+		time string
+		warn bool
+	}{
+		{"{column: week_end_date, frequency: week}", true},
+		{"{column: WeekEnding, frequency: week}", true},
+		{"{column: week_end_date, frequency: week, label: end}", false},
+		{"{column: week_end_date, frequency: week, label: start}", false},
+		{"{column: week, frequency: week}", false},
+		{"{column: period_end, frequency: day}", false},
+	} {
+		sp, err := Parse([]byte("time: " + c.time + "\ntarget: units\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hint := sp.LabelHint(); (hint != "") != c.warn || (c.warn && !strings.Contains(hint, "set time.label: end")) {
+			t.Errorf("time %s: hint %q, want a warning %v", c.time, hint, c.warn)
+		}
+	}
+	if _, err := Parse([]byte("time: {column: w, frequency: week, label: middle}\ntarget: units\n")); err == nil || !strings.Contains(err.Error(), `time.label "middle": expected start`) {
+		t.Errorf("label middle: error %v", err)
+	}
+}

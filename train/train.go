@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"strings"
 
 	"promocast/backtest"
 	"promocast/data"
@@ -302,8 +301,8 @@ func buildPanel(hist *data.Frame, sp *spec.Spec, opt Options, alone bool) (*pane
 	if p.Outliers != nil {
 		opt.log().Warn(p.Outliers.String())
 	}
-	if t := sp.Time; t.Frequency == spec.Week && t.Label == "" && strings.Contains(strings.ToLower(t.Column), "end") {
-		opt.log().Warn(fmt.Sprintf("time column %s: each week is read as starting on its date; if the dates are the weeks' last days, set time.label: end in the spec, or events and holidays fall a week late", t.Column))
+	if hint := sp.LabelHint(); hint != "" {
+		opt.log().Warn(hint)
 	}
 	if alone && !opt.NoIntervals && opt.Forecast.ChooseUntil == 0 {
 		opt.Forecast.ChooseUntil = backtest.Origins(p.Last, opt.backtestOptions())[0]
