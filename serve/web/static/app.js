@@ -98,8 +98,12 @@
     if ($("on-hand").value !== "" && v >= 0) for (const id of ids) out[id] = { on_hand: v };
     return out;
   }
+  // Every change bumps state.seq, so an answer that comes back after a
+  // newer change (still waiting for its timer) is dropped rather than shown
+  // as the current figures.
   function schedule() {
     clearTimeout(state.timer);
+    state.seq++;
     $("uplift-units").dataset.state = "loading";
     state.timer = setTimeout(update, 150);
   }
