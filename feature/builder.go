@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"time"
 
 	"promocast/model"
@@ -81,6 +82,11 @@ type Config struct {
 	// would answer a what-if of the price with the copy unchanged. Nil
 	// means none.
 	Restated map[string][]string `json:"restated,omitempty"`
+	// OwnPrice, for a history that gives several products' prices and
+	// declares no price lever, names each series' own price column
+	// (DetectOwnPrice): the features own_price and own_price_rel (that
+	// price over the mean of the others) then carry it. Nil means none.
+	OwnPrice *OwnPrice `json:"own_price,omitempty"`
 }
 
 // withDefaults returns c with empty fields filled for the frequency, or an
@@ -178,6 +184,8 @@ type Builder struct {
 	colRelCross                                                  int   // -1 without cross prices
 	crossKnown                                                   []int // known indexes of the cross prices
 	colCalendar, nCalendar, colEvents, colStatic                 int
+	colOwn                                                       int   // -1 without Config.OwnPrice
+	ownCols                                                      []int // known indexes of Config.OwnPrice's columns
 	seasonLag, yearLag                                           int
 
 	series []seriesState
@@ -202,6 +210,9 @@ type seriesState struct {
 	// masked[k] reads known covariate k as missing (Config.Restated); nil
 	// for none.
 	masked []bool
+	// own is the known covariate holding the series' own price
+	// (Config.OwnPrice), -1 for none.
+	own int
 }
 
 // groupState holds per-period peer statistics of one group.
@@ -304,6 +315,20 @@ func (b *Builder) resolveLevers() error {
 			return fmt.Errorf("feature config: cross price %q is not a known covariate", c)
 		}
 		b.crossKnown = append(b.crossKnown, k)
+	}
+	if op := b.cfg.OwnPrice; op != nil {
+		for _, c := range op.Columns {
+			k, ok := idx[c]
+			if !ok {
+				return fmt.Errorf("feature config: own price column %q is not a known covariate", c)
+			}
+			b.ownCols = append(b.ownCols, k)
+		}
+		for id, c := range op.Series {
+			if !slices.Contains(op.Columns, c) {
+				return fmt.Errorf("feature config: series %q's own price %q is not one of the price columns %v", id, c, op.Columns)
+			}
+		}
 	}
 	return nil
 }
@@ -417,6 +442,12 @@ func (b *Builder) layout() {
 			b.add(model.Feature{Name: n})
 		}
 	}
+	b.colOwn = -1
+	if b.cfg.OwnPrice != nil {
+		b.colOwn = len(b.features)
+		b.add(model.Feature{Name: "own_price"})
+		b.add(model.Feature{Name: "own_price_rel"})
+	}
 }
 
 // knownMonotone constrains promotion levers: a flag that is on, or a lower
@@ -456,9 +487,19 @@ func (b *Builder) Prepare() {
 	masks := b.masks()
 	for si := range b.p.Series {
 		b.series[si].masked = masks[b.p.Series[si].ID]
+		b.series[si].own = b.ownColumn(b.p.Series[si].ID)
 		b.prepareSeries(si, 0)
 	}
 	b.prepareGroups()
+}
+
+// ownColumn returns the known index of series id's own price column
+// (Config.OwnPrice), -1 for none.
+func (b *Builder) ownColumn(id string) int {
+	if b.cfg.OwnPrice == nil {
+		return -1
+	}
+	return slices.Index(b.p.Spec.Known, b.cfg.OwnPrice.Series[id])
 }
 
 // masks returns, per series ID, which known covariates it reads as
@@ -504,7 +545,7 @@ func (b *Builder) Derive(p *panel.Panel, from []int) (*Builder, error) {
 		dst.cnt = append(make([]float64, 0, n+1), src.cnt...)
 		dst.discount = append(make([]float64, 0, n), src.discount...)
 		dst.active = append(make([]bool, 0, n), src.active...)
-		dst.masked = src.masked
+		dst.masked, dst.own = src.masked, src.own
 		d.prepareSeries(k, len(old.Y))
 	}
 	d.groupFrom = b.p.Last + 1
@@ -802,6 +843,9 @@ func (b *Builder) row(v *view, t, L int, pe peers, out []float64) (scale float64
 		b.events.Features(first, last, out[b.colEvents:b.colEvents+b.nEvents])
 	}
 	copy(out[b.colStatic:], s.Static)
+	if b.colOwn >= 0 {
+		b.ownPrice(v, out[b.colOwn:b.colOwn+2])
+	}
 	return scale, true
 }
 

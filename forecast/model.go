@@ -168,6 +168,9 @@ func Prepare(p *panel.Panel, opt TrainOptions) (*Prepared, error) {
 	if cfg.Restated == nil {
 		cfg.Restated = feature.DetectRestated(p)
 	}
+	if cfg.OwnPrice == nil {
+		cfg.OwnPrice = feature.DetectOwnPrice(p)
+	}
 	b, err := feature.New(p, cfg, nil)
 	if err != nil {
 		return nil, err

@@ -37,9 +37,10 @@ import (
 // events no days_to_ features (forecast.Model.NoEventDistance); a version-2
 // reader would rebuild other features than the model learned from.
 // Version 4 models may read a known column as missing in the series where
-// it copies their own lever (feature.Config.Restated) and date weeks by
+// it copies their own lever (feature.Config.Restated), read each series'
+// own price among several (feature.Config.OwnPrice) and date weeks by
 // their last day (panel.Grid.Ends); a version-3 reader would read the
-// copies and put events in other weeks. Files of versions 1 to 3 are read
+// copies, miss features and put events in other weeks. Files of versions 1 to 3 are read
 // as they were written.
 const (
 	Format  = "promocast-model"
