@@ -358,3 +358,12 @@ func testPanel(t *testing.T, cols []*data.Column, specText string) *panel.Panel 
 	}
 	return p
 }
+
+// columnsByName maps each of the builder's feature names to its column.
+func columnsByName(b *Builder) map[string]int {
+	col := map[string]int{}
+	for j, f := range b.Features() {
+		col[f.Name] = j
+	}
+	return col
+}

@@ -49,10 +49,7 @@ func TestDetectOwnPrice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := map[string]int{}
-	for j, f := range b.Features() {
-		col[f.Name] = j
-	}
+	col := columnsByName(b)
 	row := make([]float64, len(b.Features()))
 	for si, s := range p.Series {
 		b.Row(si, p.First+10, row)

@@ -62,10 +62,7 @@ func TestDetectRestated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := map[string]int{}
-	for j, f := range b.Features() {
-		col[f.Name] = j
-	}
+	col := columnsByName(b)
 	row := make([]float64, len(b.Features()))
 	for si, s := range p.Series {
 		if _, ok := b.Row(si, p.First+10, row); !ok {
