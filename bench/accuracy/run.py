@@ -3,7 +3,7 @@
 peer (peer.py) on every real panel in ../shared/data and the demo shop, on the same folds and
 the same scored rows, with one metric code for both.
 
-Usage: bench/accuracy/run.sh [dataset ...]   (datasets: breakfast tuna cheese pizza demo; default all)
+Usage: bench/accuracy/run.sh [dataset ...]   (datasets: breakfast tuna cheese pizza pizza_wide demo; default all)
 
 For each dataset it runs `promocast backtest` with the default model and the other candidates,
 then peer.py on the same folds, joins the predictions on (series, period) and prints one table:
@@ -58,6 +58,12 @@ DATASETS = {
         peer=dict(time="week_end_date", kind="week", keys=["store_id", "brand"], target="units",
                   known=["price", "feature", "display"] + [f"cross{k}" for k in range(1, 13)], price="price",
                   regular="infer", flags=["feature", "display"], season=52, windows=[4, 8, 13, 26, 52])),
+    # The same panel with no price lever: each row's own price only among the twelve.
+    "pizza_wide": dict(
+        data=None, spec=f"{HERE}/pizza_wide.yaml", folds=6, horizon=2, gap=1,
+        peer=dict(time="week_end_date", kind="week", keys=["store_id", "brand"], target="units",
+                  known=["feature", "display"] + [f"cross{k}" for k in range(1, 13)], price=None,
+                  regular=None, flags=["feature", "display"], season=52, windows=[4, 8, 13, 26, 52])),
     "demo": dict(
         data=None, spec=None, folds=3, horizon=31, gap=0,
         peer=dict(time="date", kind="day", keys=["sku"], target="units",
@@ -119,7 +125,7 @@ def derive_pizza(path):
 def dataset(name, cfg, work):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
-    if name == "pizza":
+    if name.startswith("pizza"):
         cfg["data"] = os.path.join(d, "pizza.csv")
         if not derive_pizza(cfg["data"]):
             print(f"{name}: Breakfast at the Frat is absent: skipped", file=sys.stderr)
