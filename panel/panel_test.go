@@ -3,6 +3,7 @@ package panel
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -220,7 +221,7 @@ func TestPlanRefusesNonPositivePrice(t *testing.T) {
 		// A flag below its off value is no promotion.
 		{0.8, 1, -1, "plan.csv: row 2 (line 3), column feature: lever is -1: expected 0 (off) or more: the lever is on above its off value"},
 		// A missing cell (NA, empty) is named as missing.
-		{0.8, 1, math.NaN(), "plan.csv: row 2 (line 3), column feature: missing (empty, NA, N/A, NaN or null): a plan must give every known covariate a value"},
+		{0.8, 1, math.NaN(), "plan.csv: row 2 (line 3), column feature: missing (empty, NA, N/A, NaN or null): a plan must give every lever, price and cost a value"},
 		{0.8, 1, 0.5, ""},
 		{0.8, 1, 0, ""},
 	} {
@@ -410,5 +411,46 @@ func TestWeeksLabelledByTheirLastDay(t *testing.T) {
 	sp := &spec.Spec{Time: spec.Time{Column: "day", Frequency: spec.Day, Label: spec.LabelEnd}, Target: "units"}
 	if err := sp.Validate(); err == nil || !strings.Contains(err.Error(), "time.label: end applies to weekly grids") {
 		t.Errorf("label end on days: error %v", err)
+	}
+}
+
+// A plan may leave a plain known covariate empty (a rival's price where
+// the store never carried it), read as missing as the history reads an
+// empty cell, in Extend and PlanRows alike; a lever it must give.
+func TestPlanReadsEmptyPlainCovariateAsMissing(t *testing.T) {
+	hist, _ := data.NewFrame("sales.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10"}},
+		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
+		{Name: "units", Kind: data.Number, Num: []float64{1, 2}},
+		{Name: "price", Kind: data.Number, Num: []float64{1, 1}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{1, 1}},
+		{Name: "feature", Kind: data.Number, Num: []float64{0, 1}},
+		{Name: "rival", Kind: data.Number, Num: []float64{math.NaN(), math.NaN()}},
+	})
+	sp := mustSpec(t, strings.Replace(withRegular, "known: [price, regular_price, feature]", "known: [price, regular_price, feature, rival]", 1))
+	plan, _ := data.NewFrame("plan.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{"2024-01-17"}},
+		{Name: "sku", Kind: data.String, Str: []string{"a"}},
+		{Name: "price", Kind: data.Number, Num: []float64{0.9}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{1}},
+		{Name: "feature", Kind: data.Number, Num: []float64{0}},
+		{Name: "rival", Kind: data.Number, Num: []float64{math.NaN()}},
+	})
+	p, err := Build(hist, sp, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rival := slices.Index(p.Spec.Known, "rival")
+	rows, err := p.PlanRows(plan, p.Index())
+	if err != nil || !math.IsNaN(rows[0].Known[rival]) {
+		t.Fatalf("PlanRows: %v, rival %v; want it read as missing", err, rows)
+	}
+	targets, err := p.Extend(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Series[targets[0].Series]
+	if v := s.Known[rival][targets[0].Period-s.Start]; !math.IsNaN(v) {
+		t.Errorf("Extend read rival as %v, want missing", v)
 	}
 }

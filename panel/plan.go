@@ -75,12 +75,17 @@ func (p *Panel) Extend(plan *data.Frame) ([]Target, error) {
 	return targets, nil
 }
 
-// planKnown returns a known covariate at plan row r, which a plan must
-// give, keeping its rule.
+// planKnown returns a known covariate at plan row r, keeping its rule. A
+// plan must give every lever, price and cost; a plain known covariate it
+// leaves empty is missing there, as an empty history cell is (another
+// product's price in a store that never carried it).
 func planKnown(plan *data.Frame, col *data.Column, rule planRule, r int) (float64, error) {
 	if col.Missing(r) {
+		if rule.kind == anyNumber {
+			return math.NaN(), nil
+		}
 		return 0, &RowError{File: plan.Source, Row: r + 1, Column: col.Name,
-			Err: fmt.Errorf("missing (empty, NA, N/A, NaN or null): a plan must give every known covariate a value")}
+			Err: fmt.Errorf("missing (empty, NA, N/A, NaN or null): a plan must give every lever, price and cost a value")}
 	}
 	if err := checkKnown(plan, col, r); err != nil {
 		return 0, err
