@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"promocast/modelfile"
+	"promocast/spec"
 )
 
 func decode[T any](t testing.TB, body []byte) T {
@@ -405,5 +406,32 @@ func TestLongValuesAreCutInErrors(t *testing.T) {
 	code, body := e.call(t, "POST", "/v1/forecast", "", ForecastRequest{Rows: rows})
 	if code != 400 || len(body) > 2*maxMessage || !strings.Contains(string(body), "more bytes)") {
 		t.Errorf("%d, %d bytes: %.300s", code, len(body), body)
+	}
+}
+
+// A plan row may give null for a known covariate that is no lever, price
+// or cost (a rival's price where the store never carried it): read as
+// missing, as an empty cell of a plan file is. A null lever is refused,
+// named by its place.
+func TestPlanRowNullPlainCovariate(t *testing.T) {
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\nknown: [rival]\n" +
+		"promotion: {price: {off: regular_price}, feature: {off: 0}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := newPlanColumns(sp)
+	row := func(rival, feature any) PlanRow {
+		return PlanRow{"week": "2024-01-03", "sku": "a", "price": 1.0, "regular_price": 1.0, "feature": feature, "rival": rival}
+	}
+	f, err := pc.frame([]PlanRow{row(nil, 0.0), row(2.5, 1.0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Column("rival"); !c.Missing(0) || c.Num[1] != 2.5 {
+		t.Errorf("rival reads %v, want missing then 2.5", c.Num)
+	}
+	_, err = pc.frame([]PlanRow{row(2.5, nil)})
+	if err == nil || !strings.Contains(err.Error(), "rows[0].feature") || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("a null lever: error %v, want one naming rows[0].feature as missing", err)
 	}
 }

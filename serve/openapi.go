@@ -13,11 +13,11 @@ import (
 // schemaer lets a type give its own JSON schema in the API document.
 type schemaer interface{ JSONSchema() map[string]any }
 
-// JSONSchema describes a plan row: an object of strings, numbers and
-// booleans.
+// JSONSchema describes a plan row: an object of strings, numbers,
+// booleans and nulls (a missing plain covariate).
 func (PlanRow) JSONSchema() map[string]any {
-	return map[string]any{"type": "object", "description": "one plan row: keys and time (string or number) and every known covariate (number)",
-		"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean"}}}
+	return map[string]any{"type": "object", "description": "one plan row: keys and time (string or number) and every known covariate (number; null where a covariate that is no lever, price or cost is unknown)",
+		"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean", "null"}}}
 }
 
 // schemas generates JSON schemas (OpenAPI 3.1 dialect) from Go types:

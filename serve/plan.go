@@ -20,13 +20,24 @@ type planColumns struct {
 	// price marks the price levers and their off columns, whose cells
 	// must be numbers (elsewhere true and false stand for 1 and 0).
 	price map[string]bool
+	// plain marks the known covariates that are no lever, off column or
+	// cost: a null there is a missing value, as an empty cell of a plan
+	// file is (a rival's price where the store never carried it).
+	plain map[string]bool
 	names string // the accepted columns, for messages
 }
 
 func newPlanColumns(sp *spec.Spec) *planColumns {
-	pc := &planColumns{ignored: map[string]bool{}, kind: map[string]data.Kind{}, price: map[string]bool{}}
+	pc := &planColumns{ignored: map[string]bool{}, kind: map[string]data.Kind{}, price: map[string]bool{}, plain: map[string]bool{}}
+	for _, c := range sp.Known {
+		pc.plain[c] = true
+	}
+	delete(pc.plain, sp.Cost.UnitCost)
+	delete(pc.plain, sp.Cost.FixedCost)
 	if levers, err := sp.Levers(); err == nil {
 		for _, l := range levers {
+			delete(pc.plain, l.Name)
+			delete(pc.plain, l.Column)
 			if l.IsPrice() {
 				pc.price[l.Name] = true
 				if l.Kind == spec.OffColumn {
@@ -77,6 +88,10 @@ func (pc *planColumns) frame(rows []PlanRow) (*data.Frame, error) {
 		}
 		for _, c := range cols {
 			v, ok := row[c.Name]
+			if ok && v == nil && pc.plain[c.Name] {
+				c.Num[r] = math.NaN()
+				continue
+			}
 			if !ok || v == nil {
 				return nil, Errorf(http.StatusBadRequest, rowField(r, c.Name), "missing: every plan row needs %s", pc.names)
 			}
