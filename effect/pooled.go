@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"promocast/data"
+	"promocast/feature"
 	"promocast/forecast"
 	"promocast/internal/parallel"
 	"promocast/learn/gbdt"
@@ -110,8 +111,17 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	// Other products' prices (feature.Config.CrossPrices) are the peers'
 	// levers given as columns: like the group's promotion features they
 	// are not controls, whose part is what would be there without any
-	// promotion (the peers' promotions enter through their pressure).
-	for _, name := range pr.Builder.Config().CrossPrices {
+	// promotion (the peers' promotions enter through their pressure). Nor
+	// are the prices of a panel that names no price lever (Config.OwnPrice):
+	// a series' own price dips with its promotions and would take the
+	// flags' effect.
+	cfg := pr.Builder.Config()
+	notControls := slices.Clone(cfg.CrossPrices)
+	if cfg.OwnPrice != nil {
+		notControls = append(notControls, cfg.OwnPrice.Columns...)
+		notControls = append(notControls, feature.OwnPriceFeatures...)
+	}
+	for _, name := range notControls {
 		if j := slices.IndexFunc(feats, func(f model.Feature) bool { return f.Name == name }); j >= 0 {
 			lever[j] = true
 		}

@@ -83,9 +83,10 @@ type Config struct {
 	// means none.
 	Restated map[string][]string `json:"restated,omitempty"`
 	// OwnPrice, for a history that gives several products' prices and
-	// declares no price lever, names each series' own price column
-	// (DetectOwnPrice): the features own_price and own_price_rel (that
-	// price over the mean of the others) then carry it. Nil means none.
+	// declares no price lever, names each series' own price column by a
+	// rule on its key (DetectOwnPrice): the features own_price and
+	// own_price_rel (that price over the mean of the others) then carry
+	// it. Nil means none.
 	OwnPrice *OwnPrice `json:"own_price,omitempty"`
 }
 
@@ -324,10 +325,8 @@ func (b *Builder) resolveLevers() error {
 			}
 			b.ownCols = append(b.ownCols, k)
 		}
-		for id, c := range op.Series {
-			if !slices.Contains(op.Columns, c) {
-				return fmt.Errorf("feature config: series %q's own price %q is not one of the price columns %v", id, c, op.Columns)
-			}
+		if op.Key < 0 || op.Key >= len(b.p.Spec.Keys) {
+			return fmt.Errorf("feature config: own price key %d: the spec has %d keys", op.Key, len(b.p.Spec.Keys))
 		}
 	}
 	return nil
@@ -445,8 +444,9 @@ func (b *Builder) layout() {
 	b.colOwn = -1
 	if b.cfg.OwnPrice != nil {
 		b.colOwn = len(b.features)
-		b.add(model.Feature{Name: "own_price"})
-		b.add(model.Feature{Name: "own_price_rel"})
+		for _, name := range OwnPriceFeatures {
+			b.add(model.Feature{Name: name})
+		}
 	}
 }
 
@@ -487,19 +487,20 @@ func (b *Builder) Prepare() {
 	masks := b.masks()
 	for si := range b.p.Series {
 		b.series[si].masked = masks[b.p.Series[si].ID]
-		b.series[si].own = b.ownColumn(b.p.Series[si].ID)
+		b.series[si].own = b.ownColumn(b.p.Series[si].Key)
 		b.prepareSeries(si, 0)
 	}
 	b.prepareGroups()
 }
 
-// ownColumn returns the known index of series id's own price column
-// (Config.OwnPrice), -1 for none.
-func (b *Builder) ownColumn(id string) int {
-	if b.cfg.OwnPrice == nil {
+// ownColumn returns the known index of the own price column of a series
+// with key values key (Config.OwnPrice), -1 for none.
+func (b *Builder) ownColumn(key []string) int {
+	c := b.cfg.OwnPrice.Of(key)
+	if c == "" {
 		return -1
 	}
-	return slices.Index(b.p.Spec.Known, b.cfg.OwnPrice.Series[id])
+	return slices.Index(b.p.Spec.Known, c)
 }
 
 // masks returns, per series ID, which known covariates it reads as

@@ -16,8 +16,27 @@ import (
 type OwnPrice struct {
 	// Columns are the known columns holding prices, in the spec's order.
 	Columns []string `json:"columns"`
-	// Series maps a series ID to the column that holds its own price.
-	Series map[string]string `json:"series"`
+	// Key (an index into the spec's keys) and Prefix name a series' own:
+	// the column Prefix followed by its value of that key, when that is
+	// one of Columns. The rule, not a list of series, is kept, so that a
+	// series the training history lacked reads its own price too.
+	Key    int    `json:"key"`
+	Prefix string `json:"prefix"`
+}
+
+// OwnPriceFeatures are the features Config.OwnPrice adds.
+var OwnPriceFeatures = []string{"own_price", "own_price_rel"}
+
+// Of returns the column holding the price of a series with key values
+// key, "" for none.
+func (o *OwnPrice) Of(key []string) string {
+	if o == nil || o.Key < 0 || o.Key >= len(key) {
+		return ""
+	}
+	if c := o.Prefix + key[o.Key]; slices.Contains(o.Columns, c) {
+		return c
+	}
+	return ""
 }
 
 // DetectOwnPrice returns, for a history with no price lever, the known
@@ -30,7 +49,8 @@ type OwnPrice struct {
 // practitioner maps them: the price columns are one prefix followed by the
 // values of one key (price1 .. price11 beside brand 1 .. 11), and a
 // series' own is the prefix and its value of that key. The key and prefix
-// chosen are those that name the most price columns, at least two.
+// chosen are those that name the most price columns, at least two; where
+// two namings tie, none is chosen (stores and brands both numbered 1..N).
 // Reading the columns' correlation with each series' sales instead picked
 // the wrong one for over half of the series of Breakfast's frozen pizzas,
 // whose prices move together.
@@ -39,7 +59,7 @@ func DetectOwnPrice(p *panel.Panel) *OwnPrice {
 	if err != nil {
 		return nil
 	}
-	skip := map[string]bool{p.Spec.Cost.UnitCost: true, p.Spec.Cost.FixedCost: true}
+	skip := map[string]bool{p.Spec.Cost.UnitCost: true, p.Spec.Cost.FixedCost: true, p.Spec.Price: true}
 	for _, r := range rules {
 		if r.IsPrice() {
 			return nil
@@ -94,22 +114,19 @@ func DetectOwnPrice(p *panel.Panel) *OwnPrice {
 			}
 		}
 	}
-	best, most := naming{}, 1
+	best, most, tie := naming{}, 1, false
 	for n, cs := range named {
-		if len(cs) > most || len(cs) == most && (n.key < best.key || n.key == best.key && n.prefix < best.prefix) {
-			best, most = n, len(cs)
+		switch {
+		case len(cs) > most:
+			best, most, tie = n, len(cs), false
+		case len(cs) == most:
+			tie = true
 		}
 	}
-	if most < 2 {
+	if most < 2 || tie {
 		return nil
 	}
-	out := &OwnPrice{Columns: columns, Series: map[string]string{}}
-	for _, s := range p.Series {
-		if c := best.prefix + s.Key[best.key]; isPrice[c] {
-			out.Series[s.ID] = c
-		}
-	}
-	return out
+	return &OwnPrice{Columns: columns, Key: best.key, Prefix: best.prefix}
 }
 
 // positive reports whether known column k holds no value of 0 or less.
@@ -124,9 +141,9 @@ func positive(p *panel.Panel, k int) bool {
 	return true
 }
 
-// ownPrice writes own_price, the series' own price at index j (NaN for a
-// series without one), and own_price_rel, that price over the mean of the
-// other price columns present there.
+// ownPrice writes own_price, the series' own price at the view's index
+// (NaN for a series without one), and own_price_rel, that price over the
+// mean of the other price columns present there.
 func (b *Builder) ownPrice(v *view, out []float64) {
 	out[0], out[1] = math.NaN(), math.NaN()
 	own := v.st.own

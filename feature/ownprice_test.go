@@ -1,7 +1,6 @@
 package feature
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -41,9 +40,11 @@ func TestDetectOwnPrice(t *testing.T) {
 	const head = "time: {column: day, frequency: day}\nkeys: [store, brand]\ntarget: units\nknown: [price1, price2, price3, traffic]\ncalendar: none\n"
 	p := testPanel(t, cols, head+"promotion: {deal: {off: 0}}\n")
 	got := DetectOwnPrice(p)
-	want := map[string]string{"10|1": "price1", "10|2": "price2", "10|3": "price3", "20|1": "price1", "20|2": "price2", "20|3": "price3"}
-	if got == nil || !slices.Equal(got.Columns, []string{"price1", "price2", "price3"}) || !maps.Equal(got.Series, want) {
-		t.Fatalf("own prices %+v, want columns price1..price3 and %v", got, want)
+	if got == nil || !slices.Equal(got.Columns, []string{"price1", "price2", "price3"}) || got.Key != 1 || got.Prefix != "price" {
+		t.Fatalf("own prices %+v, want columns price1..price3 named price + brand", got)
+	}
+	if c := got.Of([]string{"30", "2"}); c != "price2" {
+		t.Errorf("a series the history lacks, brand 2: own price %q, want price2", c)
 	}
 	b, err := New(p, Config{MinLag: 2, Windows: []int{2, 4}, OwnPrice: got}, nil)
 	if err != nil {
@@ -59,6 +60,19 @@ func TestDetectOwnPrice(t *testing.T) {
 		if row[col["own_price"]] != prices[k] || math.Abs(row[col["own_price_rel"]]-prices[k]/others) > 1e-12 {
 			t.Errorf("series %s: own_price %v, own_price_rel %v; want %v and %v", s.ID, row[col["own_price"]], row[col["own_price_rel"]], prices[k], prices[k]/others)
 		}
+	}
+	// Stores numbered like the brands: price1..price3 could be either's.
+	stores := make([]string, len(store))
+	for i, b := range brand {
+		stores[i] = map[string]string{"10": "3", "20": "2"}[store[i]]
+		if b == "1" && store[i] == "10" {
+			stores[i] = "1"
+		}
+	}
+	tied := slices.Clone(cols)
+	tied[1] = &data.Column{Name: "store", Kind: data.String, Str: stores}
+	if op := DetectOwnPrice(testPanel(t, tied, head+"promotion: {deal: {off: 0}}\n")); op != nil {
+		t.Errorf("stores and brands both numbered 1..3: own prices %+v, want none", op)
 	}
 	cols = append(cols, &data.Column{Name: "price", Kind: data.Number, Num: slices.Clone(p1)})
 	if op := DetectOwnPrice(testPanel(t, cols, head+"promotion: {price: {off: infer}, deal: {off: 0}}\n")); op != nil {

@@ -9,7 +9,8 @@ import (
 // PlanRow is one plan row: the series keys, the time column and every
 // known covariate of the model's spec, as a JSON object. Keys and time may
 // be strings or numbers; covariates are numbers (true and false count as 1
-// and 0). Static attributes may be given and are ignored: the history has
+// and 0; null, for a covariate that is no lever, price or cost, is a
+// missing value). Static attributes may be given and are ignored: the history has
 // them.
 type PlanRow map[string]any
 

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"promocast/data"
 	"promocast/modelfile"
+	"promocast/panel"
 	"promocast/spec"
 )
 
@@ -433,5 +435,41 @@ func TestPlanRowNullPlainCovariate(t *testing.T) {
 	_, err = pc.frame([]PlanRow{row(2.5, nil)})
 	if err == nil || !strings.Contains(err.Error(), "rows[0].feature") || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("a null lever: error %v, want one naming rows[0].feature as missing", err)
+	}
+}
+
+// The plan spec gives no default for a plain covariate a series never had
+// (the page then sends null), and the last value for one it had.
+func TestSeriesInfoLeavesOutCovariatesNeverGiven(t *testing.T) {
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\nknown: [rival]\n" +
+		"promotion: {price: {off: regular_price}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := data.NewFrame("h.csv", []*data.Column{
+		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10", "2024-01-03", "2024-01-10"}},
+		{Name: "sku", Kind: data.String, Str: []string{"a", "a", "b", "b"}},
+		{Name: "units", Kind: data.Number, Num: []float64{1, 2, 3, 4}},
+		{Name: "price", Kind: data.Number, Num: []float64{1, 1, 2, 2}},
+		{Name: "regular_price", Kind: data.Number, Num: []float64{1, 1, 2, 2}},
+		{Name: "rival", Kind: data.Number, Num: []float64{math.NaN(), math.NaN(), 5, 6}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := panel.Build(hist, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, _ := p.Spec.Levers()
+	knownAt := map[string]int{}
+	for k, name := range p.Spec.Known {
+		knownAt[name] = k
+	}
+	plain := newPlanColumns(p.Spec).plain
+	a := seriesInfo(p, p.Series[0], rules, knownAt, plain)
+	b := seriesInfo(p, p.Series[1], rules, knownAt, plain)
+	if _, ok := a.Defaults["rival"]; ok || b.Defaults["rival"] != 6 || a.Defaults["price"] != 1 {
+		t.Errorf("defaults a %v, b %v: want no rival for a, 6 for b, a's price 1", a.Defaults, b.Defaults)
 	}
 }

@@ -34,6 +34,7 @@ func newPlanColumns(sp *spec.Spec) *planColumns {
 	}
 	delete(pc.plain, sp.Cost.UnitCost)
 	delete(pc.plain, sp.Cost.FixedCost)
+	delete(pc.plain, sp.PriceColumn())
 	if levers, err := sp.Levers(); err == nil {
 		for _, l := range levers {
 			delete(pc.plain, l.Name)

@@ -19,7 +19,7 @@ type SpecResponse struct {
 	Frequency string   `json:"frequency" enum:"day,week,month,period"`
 	Keys      []string `json:"keys"`
 	Target    string   `json:"target"`
-	Known     []string `json:"known" doc:"known covariates: every plan row gives each"`
+	Known     []string `json:"known" doc:"known covariates: every plan row gives each (null where one that is no lever, price or cost is unknown)"`
 	Static    []string `json:"static"`
 	Price     string   `json:"price" doc:"the price column; empty when the spec names none"`
 	UnitCost  string   `json:"unit_cost" doc:"the unit cost column or number; empty when the spec names none"`
@@ -102,7 +102,7 @@ func planSpec(lv *Live) (*SpecResponse, error) {
 		if s.End() != p.Last {
 			continue // ended before the history did: nothing to forecast from
 		}
-		out.Series = append(out.Series, seriesInfo(p, s, rules, knownAt))
+		out.Series = append(out.Series, seriesInfo(p, s, rules, knownAt, lv.cols.plain))
 	}
 	sort.SliceStable(out.Series, func(a, b int) bool { return out.Series[a].Recent > out.Series[b].Recent })
 	return out, nil
@@ -182,7 +182,7 @@ func leverInfo(r spec.LeverRule, p *panel.Panel, knownAt map[string]int, price, 
 
 // seriesInfo returns a series' keys, static attributes and lever-off
 // defaults from its last history row.
-func seriesInfo(p *panel.Panel, s *panel.Series, rules []spec.LeverRule, knownAt map[string]int) SeriesInfo {
+func seriesInfo(p *panel.Panel, s *panel.Series, rules []spec.LeverRule, knownAt map[string]int, plain map[string]bool) SeriesInfo {
 	sp := p.Spec
 	si := SeriesInfo{ID: s.ID, Keys: map[string]string{}, Static: map[string]string{}, Defaults: map[string]float64{}}
 	for k, name := range sp.Keys {
@@ -198,8 +198,12 @@ func seriesInfo(p *panel.Panel, s *panel.Series, rules []spec.LeverRule, knownAt
 			si.Static[name] = data.FormatFloat(v)
 		}
 	}
+	// A plain covariate the series never had (a rival's price where the
+	// store never carried it) gets no default: a plan leaves it empty.
 	for k, name := range sp.Known {
-		si.Defaults[name] = lastValue(s.Known[k])
+		if v, ok := lastValue(s.Known[k]); ok || !plain[name] {
+			si.Defaults[name] = v
+		}
 	}
 	for _, r := range rules {
 		switch r.Kind {
@@ -227,13 +231,15 @@ func seriesInfo(p *panel.Panel, s *panel.Series, rules []spec.LeverRule, knownAt
 	return si
 }
 
-func lastValue(xs []float64) float64 {
+// lastValue returns the last value of xs that is present; 0 and false
+// when none is.
+func lastValue(xs []float64) (float64, bool) {
 	for t := len(xs) - 1; t >= 0; t-- {
 		if !math.IsNaN(xs[t]) {
-			return xs[t]
+			return xs[t], true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 func trailingMax(xs []float64, window int) float64 {
@@ -247,7 +253,8 @@ func trailingMax(xs []float64, window int) float64 {
 		}
 	}
 	if math.IsInf(best, -1) {
-		return lastValue(xs)
+		v, _ := lastValue(xs)
+		return v
 	}
 	return best
 }

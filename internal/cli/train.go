@@ -142,8 +142,8 @@ func runTrain(e *env, f trainFlags) error {
 		fmt.Fprintf(e.stdout, "known columns that restate a series' own promotion lever (a copy of its price or flag), read as missing in those series: %s\n", strings.Join(parts, ", "))
 	}
 	if op := m.Config.OwnPrice; op != nil {
-		fmt.Fprintf(e.stdout, "each series' own price found by name among the price columns %s, for %d series (features own_price, own_price_rel); declare the price as a promotion lever to plan with it\n",
-			strings.Join(op.Columns, ", "), len(op.Series))
+		fmt.Fprintf(e.stdout, "each series' own price found by name among the price columns %s: %s followed by its %s (features own_price, own_price_rel); declare the price as a promotion lever to plan with it\n",
+			strings.Join(op.Columns, ", "), op.Prefix, m.Spec.Keys[op.Key])
 	}
 	fmt.Fprintf(e.stdout, "trained %s on %d rows of %d series (%s .. %s), %d features; wrote %s\n",
 		m.Kind, m.Rows, m.Series, m.TrainFirst, m.TrainLast, len(m.Features), f.out)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -15,7 +14,6 @@ import (
 	"promocast/data"
 	"promocast/dataset"
 	"promocast/ensemble"
-	"promocast/feature"
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/learn/route"
@@ -270,12 +268,6 @@ func mergeModels(partition string, all []partModel) (*forecast.Model, error) {
 		out.Rows += m.Rows
 		out.Series += m.Series
 		out.Config.Restated = mergeRestated(out.Config.Restated, m.Config.Restated)
-		if op := m.Config.OwnPrice; op != nil && out.Config.OwnPrice != nil {
-			merged := *out.Config.OwnPrice
-			merged.Series = maps.Clone(merged.Series)
-			maps.Copy(merged.Series, op.Series)
-			out.Config.OwnPrice = &merged
-		}
 		if o, err := m.Grid.Ordinal(m.TrainFirst); err == nil {
 			if have, err := out.Grid.Ordinal(out.TrainFirst); err == nil && o < have {
 				out.TrainFirst = m.TrainFirst
@@ -324,16 +316,10 @@ func mergeRestated(a, b map[string][]string) map[string][]string {
 
 // sameShape checks that two partitions' models read the same features the
 // same way, so that one routing model can stand for both. The restated
-// columns and the series' own price columns name each partition's own
-// series and are merged, not compared (the price columns are).
+// columns name each partition's own series and are merged, not compared.
 func sameShape(a, b *forecast.Model, level string) error {
 	ca, cb := a.Config, b.Config
 	ca.Restated, cb.Restated = nil, nil
-	for _, c := range []*feature.Config{&ca, &cb} {
-		if c.OwnPrice != nil {
-			c.OwnPrice = &feature.OwnPrice{Columns: c.OwnPrice.Columns}
-		}
-	}
 	ja, _ := json.Marshal([]any{a.Spec, a.Grid, a.Levels, ca, a.Features, a.Horizon, a.Gap, a.Events, a.BuiltinEvents, a.NoEventDistance})
 	jb, _ := json.Marshal([]any{b.Spec, b.Grid, b.Levels, cb, b.Features, b.Horizon, b.Gap, b.Events, b.BuiltinEvents, b.NoEventDistance})
 	if string(ja) != string(jb) {

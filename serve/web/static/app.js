@@ -80,7 +80,8 @@
       if (!state.selected.has(s.id)) continue;
       for (const p of periods()) {
         const row = { ...s.keys, [sp.time]: p };
-        for (const k of sp.known) row[k] = s.defaults[k];
+        // A covariate the series never had has no default: sent as null.
+        for (const k of sp.known) row[k] = s.defaults[k] ?? null;
         for (const l of sp.levers) {
           if (l.kind === "price") row[l.name] = Math.round(s.defaults[l.name] * (1 - state.discount) * 100) / 100;
           else if (l.kind === "depth") row[l.name] = state.discount;
