@@ -223,3 +223,33 @@ func TestReadLiftNeverBelowNone(t *testing.T) {
 		t.Errorf("price θ 2: elasticity %v, want −2.2", got)
 	}
 }
+
+// TestProbeKeepsSeriesWithoutAPlainCovariate probes a panel with a rival's
+// price that one series never had (the store never carried it): the probe
+// plan leaves it empty there, as a plan may, and probes every series.
+func TestProbeKeepsSeriesWithoutAPlainCovariate(t *testing.T) {
+	h := history(t)
+	sku := h.Column("sku").Str
+	rival := make([]float64, h.Rows())
+	for i := range rival {
+		rival[i] = 3 + 0.1*float64(i%4)
+		if sku[i] == "s0" {
+			rival[i] = math.NaN()
+		}
+	}
+	if err := h.Add(&data.Column{Name: "rival", Kind: data.Number, Num: rival}); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Parse([]byte("time: {column: week, frequency: week}\nkeys: [sku]\ntarget: units\nknown: [rival]\n" +
+		"promotion: {price: {off: regular}, feature: {off: 0}}\ncalendar: none\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := panel.Build(h, sp, panel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probed := probe(t, p, h); len(probed) != 2 || probed[0].Series != 4 {
+		t.Errorf("probed %+v, want both levers over all 4 series", probed)
+	}
+}

@@ -123,7 +123,8 @@ func (pr *Probed) beyond(pts []forecast.Point) {
 }
 
 // probePlan is one row per series at the model's first forecast period,
-// with each known covariate at its last value in the history and every
+// with each known covariate at its last value in the history (empty where
+// a covariate that is no lever, price or cost never had one) and every
 // lever off.
 func probePlan(sc *forecast.Scorer) (*data.Frame, error) {
 	m, p := sc.Model(), sc.Panel()
@@ -144,8 +145,13 @@ func probePlan(sc *forecast.Scorer) (*data.Frame, error) {
 		cols = append(cols, known[k])
 	}
 	offOf := map[string]spec.LeverRule{}
+	// A plan must give the levers, their off columns, the price and the
+	// costs; another covariate a series never had stays empty, as a plan
+	// may leave it (a rival's price where the store never carried it).
+	required := map[string]bool{m.Spec.PriceColumn(): true, m.Spec.Cost.UnitCost: true, m.Spec.Cost.FixedCost: true}
 	for _, lv := range levers {
 		offOf[lv.Name] = lv
+		required[lv.Name], required[lv.Column] = true, true
 	}
 	idx := map[string]int{}
 	for k, name := range m.Spec.Known {
@@ -154,7 +160,7 @@ func probePlan(sc *forecast.Scorer) (*data.Frame, error) {
 	for _, s := range p.Series {
 		last := make([]float64, len(s.Known))
 		complete := true
-		for k := range s.Known {
+		for k, name := range m.Spec.Known {
 			last[k] = math.NaN()
 			for i := len(s.Known[k]) - 1; i >= 0; i-- {
 				if v := s.Known[k][i]; !math.IsNaN(v) {
@@ -162,7 +168,7 @@ func probePlan(sc *forecast.Scorer) (*data.Frame, error) {
 					break
 				}
 			}
-			complete = complete && !math.IsNaN(last[k])
+			complete = complete && (!math.IsNaN(last[k]) || !required[name])
 		}
 		if !complete {
 			continue
@@ -186,7 +192,7 @@ func probePlan(sc *forecast.Scorer) (*data.Frame, error) {
 		}
 	}
 	if len(tcol.Str) == 0 {
-		return nil, fmt.Errorf("no series has every known covariate in its history")
+		return nil, fmt.Errorf("no series has every lever, price and cost in its history")
 	}
 	return data.NewFrame("probe plan", cols)
 }
