@@ -3,6 +3,7 @@ package feature
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -316,6 +317,17 @@ func (b *Builder) resolveLevers() error {
 			return fmt.Errorf("feature config: cross price %q is not a known covariate", c)
 		}
 		b.crossKnown = append(b.crossKnown, k)
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.cfg.Restated)) {
+		k, ok := idx[name]
+		if !ok {
+			return fmt.Errorf("feature config: restated column %q is not a known covariate", name)
+		}
+		for _, lv := range b.levers {
+			if lv.known == k || lv.offKnown == k {
+				return fmt.Errorf("feature config: restated column %q is a promotion lever or its off column: a lever is never read as missing", name)
+			}
+		}
 	}
 	if op := b.cfg.OwnPrice; op != nil {
 		for _, c := range op.Columns {

@@ -87,4 +87,9 @@ func TestDetectRestated(t *testing.T) {
 	if a, c := pf.X.Row(0), pf.X.Row(1); !math.IsNaN(a[col["pa"]]) || a[col["pb"]] != 9 || c[col["pa"]] != 7 {
 		t.Errorf("plan rows read pa %v and pb %v in a, pa %v in c; want missing, 9 and 7", a[col["pa"]], a[col["pb"]], c[col["pa"]])
 	}
+	for _, bad := range []string{"price", "regular", "nope"} {
+		if _, err := New(p, Config{MinLag: 2, Restated: map[string][]string{bad: {"a"}}}, nil); err == nil {
+			t.Errorf("restated %q: accepted; a lever, its off column or an unknown column must be refused", bad)
+		}
+	}
 }

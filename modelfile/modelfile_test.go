@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"promocast/data"
+	"promocast/feature"
 	"promocast/forecast"
 	"promocast/learn/naive"
 	"promocast/model"
@@ -126,3 +128,26 @@ type unmarshalable struct{}
 
 func (unmarshalable) Predict(*data.Matrix, []float64) error { return nil }
 func (unmarshalable) MarshalJSON() ([]byte, error)          { return nil, os.ErrInvalid }
+
+// TestVersion4FieldsRoundTrip checks that what version 4 added — weeks
+// dated by their last day, known columns read as missing in some series,
+// each series' own price by name — is read back as written.
+func TestVersion4FieldsRoundTrip(t *testing.T) {
+	f := sample(t)
+	f.Model.Grid.Ends = true
+	f.Model.Config.Restated = map[string][]string{"rival": {"a", "b"}}
+	f.Model.Config.OwnPrice = &feature.OwnPrice{Columns: []string{"price1", "price2"}, Key: 0, Prefix: "price"}
+	b, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Decode(b, "v4.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := g.Model
+	if !m.Grid.Ends || !slices.Equal(m.Config.Restated["rival"], []string{"a", "b"}) || m.Config.OwnPrice == nil ||
+		m.Config.OwnPrice.Prefix != "price" || !slices.Equal(m.Config.OwnPrice.Columns, []string{"price1", "price2"}) {
+		t.Errorf("read back grid %+v, restated %v, own price %+v", m.Grid, m.Config.Restated, m.Config.OwnPrice)
+	}
+}
