@@ -315,15 +315,27 @@ func mergeRestated(a, b map[string][]string) map[string][]string {
 }
 
 // sameShape checks that two partitions' models read the same features the
-// same way, so that one routing model can stand for both. The restated
-// columns name each partition's own series and are merged, not compared.
+// same way, so that one routing model can stand for both, and names what
+// differs. The restated columns name each partition's own series and are
+// merged, not compared.
 func sameShape(a, b *forecast.Model, level string) error {
 	ca, cb := a.Config, b.Config
 	ca.Restated, cb.Restated = nil, nil
-	ja, _ := json.Marshal([]any{a.Spec, a.Grid, a.Levels, ca, a.Features, a.Horizon, a.Gap, a.Events, a.BuiltinEvents, a.NoEventDistance})
-	jb, _ := json.Marshal([]any{b.Spec, b.Grid, b.Levels, cb, b.Features, b.Horizon, b.Gap, b.Events, b.BuiltinEvents, b.NoEventDistance})
-	if string(ja) != string(jb) {
-		return fmt.Errorf("partition %q: its model reads different features or settings than the first partition's (e.g. built-in events its history does not span); partitions must cover the same periods", level)
+	parts := []struct {
+		what string
+		a, b any
+	}{
+		{"spec", a.Spec, b.Spec}, {"period grid", a.Grid, b.Grid}, {"category levels", a.Levels, b.Levels},
+		{"feature settings (windows, cross prices, own prices, outages)", ca, cb}, {"features", a.Features, b.Features},
+		{"horizon and gap", []int{a.Horizon, a.Gap}, []int{b.Horizon, b.Gap}},
+		{"events (built-in events its history does not span?)", []any{a.Events, a.BuiltinEvents, a.NoEventDistance}, []any{b.Events, b.BuiltinEvents, b.NoEventDistance}},
+	}
+	for _, p := range parts {
+		ja, _ := json.Marshal(p.a)
+		jb, _ := json.Marshal(p.b)
+		if string(ja) != string(jb) {
+			return fmt.Errorf("partition %q: its model's %s differ from the first partition's: one routing model cannot stand for both; partitions must cover the same periods and columns", level, p.what)
+		}
 	}
 	return nil
 }

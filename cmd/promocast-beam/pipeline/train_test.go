@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -19,6 +20,7 @@ import (
 	"promocast/forecast"
 	"promocast/learn"
 	"promocast/learn/route"
+	"promocast/model"
 	"promocast/modelfile"
 	"promocast/panel"
 	"promocast/synth"
@@ -179,5 +181,25 @@ func TestSampledTraining(t *testing.T) {
 	got, _ := json.Marshal(mf.Model.Predictor)
 	if !bytes.Equal(want, got) {
 		t.Error("the sampled model differs from promocast train on the sample")
+	}
+}
+
+// TestSameShapeNamesWhatDiffers checks that partitions whose models read
+// different features are refused naming that, that their restated columns
+// are merged rather than compared, and the union sorted without repeats.
+func TestSameShapeNamesWhatDiffers(t *testing.T) {
+	a := &forecast.Model{Horizon: 2, Features: []model.Feature{{Name: "lag_1"}, {Name: "price"}}}
+	b := *a
+	b.Config.Restated = map[string][]string{"rival": {"s2"}}
+	if err := sameShape(a, &b, "x"); err != nil {
+		t.Errorf("restated columns alone differ: %v", err)
+	}
+	b.Features = []model.Feature{{Name: "lag_1"}, {Name: "own_price"}}
+	if err := sameShape(a, &b, "x"); err == nil || !strings.Contains(err.Error(), `partition "x": its model's features differ`) {
+		t.Errorf("features differ: error %v", err)
+	}
+	got := mergeRestated(map[string][]string{"rival": {"s3", "s1"}}, map[string][]string{"rival": {"s1", "s2"}, "other": {"s9"}})
+	if !slices.Equal(got["rival"], []string{"s1", "s2", "s3"}) || !slices.Equal(got["other"], []string{"s9"}) {
+		t.Errorf("merged restated %v", got)
 	}
 }
