@@ -148,10 +148,9 @@ func probePlan(sc *forecast.Scorer) (*data.Frame, error) {
 	// A plan must give the levers, their off columns, the price and the
 	// costs; another covariate a series never had stays empty, as a plan
 	// may leave it (a rival's price where the store never carried it).
-	required := map[string]bool{m.Spec.PriceColumn(): true, m.Spec.Cost.UnitCost: true, m.Spec.Cost.FixedCost: true}
+	required := m.Spec.PlanColumns()
 	for _, lv := range levers {
 		offOf[lv.Name] = lv
-		required[lv.Name], required[lv.Column] = true, true
 	}
 	idx := map[string]int{}
 	for k, name := range m.Spec.Known {

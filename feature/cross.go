@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"promocast/panel"
-	"promocast/spec"
 )
 
 // sellingPrice returns the first price lever: the one a relative price is
@@ -47,13 +46,9 @@ func DetectCrossPrices(p *panel.Panel) []string {
 	if err != nil {
 		return nil
 	}
-	skip := map[string]bool{p.Spec.Cost.UnitCost: true, p.Spec.Cost.FixedCost: true, p.Spec.Price: true}
+	skip := p.Spec.PlanColumns()
 	price := ""
 	for _, r := range rules {
-		skip[r.Name] = true
-		if r.Kind == spec.OffColumn {
-			skip[r.Column] = true
-		}
 		if price == "" && r.IsPrice() {
 			price = r.Name
 		}

@@ -59,13 +59,12 @@ func DetectOwnPrice(p *panel.Panel) *OwnPrice {
 	if err != nil {
 		return nil
 	}
-	skip := map[string]bool{p.Spec.Cost.UnitCost: true, p.Spec.Cost.FixedCost: true, p.Spec.Price: true}
 	for _, r := range rules {
 		if r.IsPrice() {
 			return nil
 		}
-		skip[r.Name] = true
 	}
+	skip := p.Spec.PlanColumns()
 	var cands []int
 	var medians []float64
 	for k, name := range p.Spec.Known {

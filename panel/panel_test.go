@@ -188,18 +188,25 @@ known: [price, regular_price, feature]
 promotion: {price: {off: regular_price}, feature: {off: 0}}
 `
 
-// A plan's price must be positive, in Extend and PlanRows alike, and the
-// error names the file, row, column and value; a lever's off column is a
-// price too, and a flag may be 0. A flag below its off value is refused.
-func TestPlanRefusesNonPositivePrice(t *testing.T) {
-	hist, _ := data.NewFrame("sales.csv", []*data.Column{
+// regularHistory is two weeks of series a under withRegular, with extra
+// columns.
+func regularHistory(extra ...*data.Column) *data.Frame {
+	hist, _ := data.NewFrame("sales.csv", append([]*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10"}},
 		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
 		{Name: "units", Kind: data.Number, Num: []float64{1, 2}},
 		{Name: "price", Kind: data.Number, Num: []float64{1, 1}},
 		{Name: "regular_price", Kind: data.Number, Num: []float64{1, 1}},
 		{Name: "feature", Kind: data.Number, Num: []float64{0, 1}},
-	})
+	}, extra...))
+	return hist
+}
+
+// A plan's price must be positive, in Extend and PlanRows alike, and the
+// error names the file, row, column and value; a lever's off column is a
+// price too, and a flag may be 0. A flag below its off value is refused.
+func TestPlanRefusesNonPositivePrice(t *testing.T) {
+	hist := regularHistory()
 	sp := mustSpec(t, withRegular)
 	plan := func(price, regular, feature float64) *data.Frame {
 		f, _ := data.NewFrame("plan.csv", []*data.Column{
@@ -418,15 +425,7 @@ func TestWeeksLabelledByTheirLastDay(t *testing.T) {
 // the store never carried it), read as missing as the history reads an
 // empty cell, in Extend and PlanRows alike; a lever it must give.
 func TestPlanReadsEmptyPlainCovariateAsMissing(t *testing.T) {
-	hist, _ := data.NewFrame("sales.csv", []*data.Column{
-		{Name: "week", Kind: data.String, Str: []string{"2024-01-03", "2024-01-10"}},
-		{Name: "sku", Kind: data.String, Str: []string{"a", "a"}},
-		{Name: "units", Kind: data.Number, Num: []float64{1, 2}},
-		{Name: "price", Kind: data.Number, Num: []float64{1, 1}},
-		{Name: "regular_price", Kind: data.Number, Num: []float64{1, 1}},
-		{Name: "feature", Kind: data.Number, Num: []float64{0, 1}},
-		{Name: "rival", Kind: data.Number, Num: []float64{math.NaN(), math.NaN()}},
-	})
+	hist := regularHistory(&data.Column{Name: "rival", Kind: data.Number, Num: []float64{math.NaN(), math.NaN()}})
 	sp := mustSpec(t, strings.Replace(withRegular, "known: [price, regular_price, feature]", "known: [price, regular_price, feature, rival]", 1))
 	plan, _ := data.NewFrame("plan.csv", []*data.Column{
 		{Name: "week", Kind: data.String, Str: []string{"2024-01-17"}},

@@ -29,16 +29,12 @@ type planColumns struct {
 
 func newPlanColumns(sp *spec.Spec) *planColumns {
 	pc := &planColumns{ignored: map[string]bool{}, kind: map[string]data.Kind{}, price: map[string]bool{}, plain: map[string]bool{}}
+	required := sp.PlanColumns()
 	for _, c := range sp.Known {
-		pc.plain[c] = true
+		pc.plain[c] = !required[c]
 	}
-	delete(pc.plain, sp.Cost.UnitCost)
-	delete(pc.plain, sp.Cost.FixedCost)
-	delete(pc.plain, sp.PriceColumn())
 	if levers, err := sp.Levers(); err == nil {
 		for _, l := range levers {
-			delete(pc.plain, l.Name)
-			delete(pc.plain, l.Column)
 			if l.IsPrice() {
 				pc.price[l.Name] = true
 				if l.Kind == spec.OffColumn {

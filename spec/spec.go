@@ -455,6 +455,23 @@ func (s *Spec) PriceColumn() string {
 	return first
 }
 
+// PlanColumns returns the known columns a plan must give a value: every
+// promotion lever, a lever's off column, the selling price and the costs.
+// The others are plain covariates, which a plan may leave empty (read as
+// missing) and which may hold other products' prices.
+func (s *Spec) PlanColumns() map[string]bool {
+	out := map[string]bool{s.Cost.UnitCost: true, s.Cost.FixedCost: true, s.PriceColumn(): true}
+	rules, _ := s.Levers() // a validated spec's levers parse
+	for _, r := range rules {
+		out[r.Name] = true
+		if r.Kind == OffColumn {
+			out[r.Column] = true
+		}
+	}
+	delete(out, "")
+	return out
+}
+
 // Season returns the number of periods in the main seasonal cycle: the
 // spec's time.season when set, else 7 days, 52 weeks, 12 months, or 1 (none)
 // for plain periods.

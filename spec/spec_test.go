@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -236,5 +237,20 @@ func TestLabelHint(t *testing.T) {
 	}
 	if _, err := Parse([]byte("time: {column: w, frequency: week, label: middle}\ntarget: units\n")); err == nil || !strings.Contains(err.Error(), `time.label "middle": expected start`) {
 		t.Errorf("label middle: error %v", err)
+	}
+}
+
+// TestPlanColumns checks the columns a plan must give: levers, a lever's
+// off column, the selling price and the costs, never a plain covariate.
+func TestPlanColumns(t *testing.T) {
+	sp, err := Parse([]byte("time: {column: w, frequency: week}\ntarget: units\nknown: [rival]\n" +
+		"promotion: {price: {off: regular}, feature: {off: 0}}\ncost: {unit_cost: cost}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sp.PlanColumns()
+	want := map[string]bool{"price": true, "regular": true, "feature": true, "cost": true}
+	if !maps.Equal(got, want) {
+		t.Errorf("plan columns %v, want %v", got, want)
 	}
 }
