@@ -24,11 +24,12 @@ type Summary struct {
 
 // Read turns an effect θ into what a planner reads at a series' recent
 // level: the elasticity of units to price for a price lever, the lift of a
-// unit step for another. The effect model's log reads units plus κ·(1 +
-// level) (forecast.Effects.Offset, κ = offset), so at the level a change
-// of θ in it is a change (1 + κ) times as large relative to units (for a
-// level well above one unit): the elasticity is −(1+κ)·θ and the lift
-// (1+κ)·(exp θ − 1), never below −100%: units do not fall below none.
+// unit step for another. The effects multiply units plus κ·(1 + level)
+// (forecast.Effects.Offset, κ = offset: 0 in the models Fit returns, 0.1
+// in older files), so at the level a change of θ is a change (1 + κ)
+// times as large relative to units (for a level well above one unit): the
+// elasticity is −(1+κ)·θ and the lift (1+κ)·(exp θ − 1), never below
+// −100%: units do not fall below none.
 func Read(c forecast.EffectColumn, theta, offset float64) float64 {
 	if c.LogPrice {
 		return -(1 + offset) * theta

@@ -11,11 +11,12 @@ import (
 
 // Effects is the identified promotion-effect model that a forecast's
 // baseline and uplift use (package effect estimates it). It is a
-// partially linear model in log units,
+// multiplicative model of expected units,
 //
-//	log(units + κ·scale) = θ_s · d + g(everything else),
+//	E[units + κ·scale] = e^{θ_s · d} · g(everything else),
 //
-// where d are the lever columns (Columns: the log price ratio log(off /
+// with κ = Offset (0 in the models package effect fits now: a lift
+// multiplies units; 0.1 in older files), where d are the lever columns (Columns: the log price ratio log(off /
 // price) of each price lever, each other lever's value above its off value,
 // the previous and next period's promotion, the first quiet periods after a
 // promotion (EffectColumn.After), and the peers' promotion
@@ -40,9 +41,10 @@ type Effects struct {
 	Series map[string]SeriesEffects `json:"series"`
 	// Method says how the effects were estimated, for reports.
 	Method string `json:"method"`
-	// Offset is κ: the log reads units plus κ times the row's scale (1 +
-	// the series' recent level), so that a multiplicative effect reads
-	// the same on small and large series and zero units stay finite.
+	// Offset is κ: the effects multiply units plus κ times the row's
+	// scale (1 + the series' recent level). Package effect fits them on
+	// units (κ = 0); files written before it did read κ = 0.1, effects
+	// fitted on log(units + κ·scale).
 	Offset float64 `json:"offset"`
 	// Baseline, when set, is the effect model's own baseline: boosted
 	// trees that predict, from the Controls features alone (every feature
@@ -532,20 +534,27 @@ func (e *Effects) contributions(id string, group float64, in bool, rf, rb []floa
 // parts splits each row's uplift into Parts from the log-space
 // contributions apply returned, adding the parts one after another (own,
 // history, next, peers) so that they sum exactly to forecast − baseline
-// (f − b): with the effect model's own baseline (Baseline) the parts so
-// added are then scaled to that sum.
+// (f − b): with the effect model's own baseline (Baseline), or where the
+// baseline is 0 in a model without an offset, the parts so added are then
+// scaled to that sum.
 func (e *Effects) parts(contrib [][]float64, scales, f, b []float64) Parts {
 	n := len(b)
 	out := Parts{Own: make([]float64, n), History: make([]float64, n), Next: make([]float64, n), Peers: make([]float64, n)}
 	all := [][]float64{out.Own, out.History, out.Next, out.Peers}
 	for i := range b {
 		k := e.Offset * scales[i]
-		logv := math.Log(b[i] + k)
-		prev, sum := b[i], 0.0
+		ref, scaled := b[i]+k, e.Baseline != nil
+		if ref <= 0 {
+			// No baseline to grow from (a baseline of 0 and no offset):
+			// the parts split a unit's growth, scaled to the uplift.
+			ref, k, scaled = 1, 0, true
+		}
+		logv := math.Log(ref)
+		prev, sum := ref-k, 0.0
 		for p, part := range []string{PartOwn, PartHistory, PartNext, PartPeers} {
-			for k, col := range e.Columns {
+			for j, col := range e.Columns {
 				if col.Part == part {
-					logv += contrib[i][k]
+					logv += contrib[i][j]
 				}
 			}
 			cur := math.Max(0, math.Exp(logv)-k)
@@ -553,7 +562,7 @@ func (e *Effects) parts(contrib [][]float64, scales, f, b []float64) Parts {
 			sum += cur - prev
 			prev = cur
 		}
-		if e.Baseline != nil && sum != 0 {
+		if scaled && sum != 0 {
 			for _, dst := range all {
 				dst[i] *= (f[i] - b[i]) / sum
 			}

@@ -93,7 +93,7 @@ func run(kind, metric, only string) error {
 				return err
 			}
 			if dump := os.Getenv("PROMOCAST_EFFECTS_DUMP"); dump != "" {
-				if err := dumpRows(dump+"-"+strings.ReplaceAll(sc.name, " ", "_")+"-"+label+".csv", res, shop.Truth); err != nil {
+				if err := dumpRows(dump+"-"+strings.ReplaceAll(sc.name, " ", "_")+"-"+label+".csv", res, shop); err != nil {
 					return err
 				}
 			}
@@ -201,8 +201,19 @@ func recovery(shop *synth.Panel, p *panel.Panel, e *forecast.Effects) {
 	}
 }
 
-// dumpRows writes every plan row's estimate beside the truth, for study.
-func dumpRows(path string, res *forecast.Result, truth *data.Frame) error {
+// dumpRows writes every plan row's estimate beside the truth, for study:
+// with the row's true own lift (tlift, before cannibalisation) and discount.
+func dumpRows(path string, res *forecast.Result, shop *synth.Panel) error {
+	truth := shop.Truth
+	el := map[string]float64{}
+	for _, s := range shop.SKUs {
+		el[s.ID] = s.Elasticity
+	}
+	pc, _ := shop.Plan.NeedNumber("price", "")
+	rc, _ := shop.Plan.NeedNumber("regular_price", "")
+	fc, _ := shop.Plan.NeedNumber("feature", "")
+	dc, _ := shop.Plan.NeedNumber("display", "")
+	cc, _ := shop.Plan.NeedNumber("coupon", "")
 	exp, _ := truth.NeedNumber("expected", "")
 	base, _ := truth.NeedNumber("baseline", "")
 	f, err := os.Create(path)
@@ -210,10 +221,11 @@ func dumpRows(path string, res *forecast.Result, truth *data.Frame) error {
 		return err
 	}
 	defer f.Close()
-	fmt.Fprintln(f, "series,period,promoted,forecast,baseline,expected,expected_baseline,own,history,next,peers,true_forecast,true_baseline")
+	fmt.Fprintln(f, "id,series,period,promoted,forecast,baseline,expected,expected_baseline,own,history,next,peers,true_forecast,true_baseline,tlift,disc")
 	for i, t := range res.Targets {
-		fmt.Fprintf(f, "%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i], res.Expected[i], res.BaselineExpected[i],
-			res.Parts.Own[i], res.Parts.History[i], res.Parts.Next[i], res.Parts.Peers[i], exp.Num[t.Row], base.Num[t.Row])
+		fmt.Fprintf(f, "%s,%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", res.Panel.Series[t.Series].ID, t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i], res.Expected[i], res.BaselineExpected[i],
+			res.Parts.Own[i], res.Parts.History[i], res.Parts.Next[i], res.Parts.Peers[i], exp.Num[t.Row], base.Num[t.Row],
+			shop.Effects.Lift(el[res.Panel.Series[t.Series].ID], pc.Num[t.Row], rc.Num[t.Row], fc.Num[t.Row], dc.Num[t.Row], cc.Num[t.Row]), 1-pc.Num[t.Row]/rc.Num[t.Row])
 	}
 	return nil
 }
