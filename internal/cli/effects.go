@@ -116,7 +116,11 @@ func writeEffectModel(w io.Writer, e *forecast.Effects, out string) error {
 		fmt.Fprintln(w, "\nthe model has no promotion-effect model (its training history gave none to estimate, see train's warning, or it was trained before effects were estimated): its uplift is the predictor's plan minus baseline rows")
 		return nil
 	}
-	fmt.Fprintf(w, "\neffect model the uplift uses (%s: cross-fitted trees for the baseline and each lever; series pooled to their group and the panel; read in units at each series' recent level):\n", e.Method)
+	read := "effects on units"
+	if e.Offset != 0 {
+		read = "read in units at each series' recent level" // files whose effects multiply units + κ·scale
+	}
+	fmt.Fprintf(w, "\neffect model the uplift uses (%s: cross-fitted trees for the baseline and each lever; series pooled to their group and the panel; %s):\n", e.Method, read)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "lever\tpanel (95% interval)\tseries median\tseries P10 .. P90\tseries\twith the lever on\t")
 	for _, s := range effect.Summarise(e) {
