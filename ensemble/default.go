@@ -20,9 +20,11 @@ const DefaultName = "default"
 // log-target trees where those do, and their mean where neither leads; the
 // choice of every scored fold is made on earlier folds only, so the
 // returned report (named DefaultName) is an honest backtest of the rule.
-// With metric mape or rmse the best-mean's forecasts are also multiplied by
-// the point scale (PointScale) chosen on the earlier folds, so the point
-// is the one that metric rewards: lower for MAPE, the mean for RMSE.
+// With any metric but wape the best-mean's forecasts are also multiplied
+// by the point scale (PointScale) chosen on the earlier folds, so the
+// point is the one that metric rewards: lower for MAPE, the mean for RMSE,
+// for the balanced metric the point where WAPE and MAPE, each relative to
+// the unscaled point's, sum least.
 // res.Winner is BestMeanName, so res.Deploy trains the chosen members with
 // the weights chosen on every fold.
 func Default(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate, metric string) (res *Result, report *backtest.Report, err error) {
@@ -51,8 +53,7 @@ func Default(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate
 }
 
 // PointScale is the factor the default's point forecasts are multiplied
-// by for its metric (ensemble.PointScale): 1 unless the metric is mape or
-// rmse.
+// by for its metric (ensemble.PointScale): 1 for wape.
 func (r *Result) PointScale() float64 {
 	if r.BestMean == nil || r.BestMean.Scale == 0 {
 		return 1

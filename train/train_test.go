@@ -100,25 +100,36 @@ func TestZeroOptions(t *testing.T) {
 	}
 }
 
-// TestMetricScalesThePoint checks that --metric mape and rmse ship the
-// default's blend scaled by the point scale chosen on every calibration
-// fold, record it in the model file, and scale it the way each metric
-// rewards: MAPE's below RMSE's, since an over-forecast costs MAPE more than
-// an under-forecast of the same units, while squared error charges both
-// alike. The balanced default ships no scale.
+// TestMetricScalesThePoint checks that --metric mape, rmse and the
+// balanced default ship the default's blend scaled by the point scale
+// chosen on every calibration fold, record it in the model file, and
+// scale it the way each metric rewards: MAPE's below the balanced one's,
+// which is below RMSE's, since an over-forecast costs MAPE more than an
+// under-forecast of the same units, WAPE charges both alike and squared
+// error rewards the mean. --metric wape ships no scale, and neither does
+// any metric on a panel whose calibration folds hold fewer than
+// ensemble.MinScaleRows rows.
 func TestMetricScalesThePoint(t *testing.T) {
-	hist, sp := shop(t)
+	s, err := synth.Generate(synth.Config{Seed: 3, SKUs: 80, PlanDays: 7,
+		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Parse([]byte(synth.Spec()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	scales := map[string]float64{}
-	for _, metric := range []string{ensemble.MetricBalanced, ensemble.MetricMAPE, ensemble.MetricRMSE} {
-		res, err := Run(hist, sp, Options{Metric: metric, NoEffects: true})
+	for _, metric := range []string{ensemble.MetricWAPE, ensemble.MetricBalanced, ensemble.MetricMAPE, ensemble.MetricRMSE} {
+		res, err := Run(s.History, sp, Options{Metric: metric, NoEffects: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		b := res.Model.Predictor.(*ensemble.Blend)
 		recorded, ok := res.Metrics["default_point_scale"]
-		if metric == ensemble.MetricBalanced {
+		if metric == ensemble.MetricWAPE {
 			if ok || b.Scale != 0 || res.Default.PointScale() != 1 {
-				t.Errorf("balanced: scale %v recorded (%v), blend scale %v", recorded, ok, b.Scale)
+				t.Errorf("wape: scale %v recorded (%v), blend scale %v", recorded, ok, b.Scale)
 			}
 			continue
 		}
@@ -127,8 +138,16 @@ func TestMetricScalesThePoint(t *testing.T) {
 		}
 		scales[metric] = b.Scale
 	}
-	if !(scales[ensemble.MetricMAPE] < scales[ensemble.MetricRMSE]) {
-		t.Errorf("mape scale %v not below rmse scale %v", scales[ensemble.MetricMAPE], scales[ensemble.MetricRMSE])
+	if !(scales[ensemble.MetricMAPE] < scales[ensemble.MetricBalanced] && scales[ensemble.MetricBalanced] < scales[ensemble.MetricRMSE]) {
+		t.Errorf("scales mape %v, balanced %v, rmse %v: want them rising in that order", scales[ensemble.MetricMAPE], scales[ensemble.MetricBalanced], scales[ensemble.MetricRMSE])
+	}
+	hist, sp := shop(t) // 8 SKUs: too few calibration rows to choose a scale from
+	res, err := Run(hist, sp, Options{Metric: ensemble.MetricMAPE, NoEffects: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Default.PointScale() != 1 {
+		t.Errorf("8 SKUs, mape: scale %v, want 1 from fewer than %d rows", res.Default.PointScale(), ensemble.MinScaleRows)
 	}
 }
 
