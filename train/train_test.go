@@ -25,7 +25,13 @@ func shop(t *testing.T) (*data.Frame, *spec.Spec) {
 // shopUntil is shop's 8 SKUs from 2024-01-01 to end.
 func shopUntil(t *testing.T, end time.Time) (*data.Frame, *spec.Spec) {
 	t.Helper()
-	s, err := synth.Generate(synth.Config{Seed: 3, SKUs: 8, PlanDays: 7,
+	return shopOf(t, 8, end)
+}
+
+// shopOf is a synthetic shop of skus SKUs from 2024-01-01 to end.
+func shopOf(t *testing.T, skus int, end time.Time) (*data.Frame, *spec.Spec) {
+	t.Helper()
+	s, err := synth.Generate(synth.Config{Seed: 3, SKUs: skus, PlanDays: 7,
 		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: end})
 	if err != nil {
 		t.Fatal(err)
@@ -110,18 +116,10 @@ func TestZeroOptions(t *testing.T) {
 // any metric on a panel whose calibration folds hold fewer than
 // ensemble.MinScaleRows rows.
 func TestMetricScalesThePoint(t *testing.T) {
-	s, err := synth.Generate(synth.Config{Seed: 3, SKUs: 80, PlanDays: 7,
-		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse([]byte(synth.Spec()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	big, bigSpec := shopOf(t, 80, time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC))
 	scales := map[string]float64{}
 	for _, metric := range []string{ensemble.MetricWAPE, ensemble.MetricBalanced, ensemble.MetricMAPE, ensemble.MetricRMSE} {
-		res, err := Run(s.History, sp, Options{Metric: metric, NoEffects: true})
+		res, err := Run(big, bigSpec, Options{Metric: metric, NoEffects: true})
 		if err != nil {
 			t.Fatal(err)
 		}
