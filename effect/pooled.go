@@ -76,7 +76,7 @@ const Method = "dml_pooled"
 // with d the lever columns (forecast.EffectColumn) and x every other
 // feature (lags, windows, calendar, events, static attributes, regular
 // price; the promotion state at the origin only where it leaves the levers
-// their variation, originControl). Cross-fitted boosted trees predict log(1+units) and each lever
+// their variation, originControl). Cross-fitted boosted trees predict z = log(units + κ·scale) and each lever
 // column from x alone; θ is the least-squares fit of the first residuals on
 // the others, so it is identified from how the levers vary beyond what x
 // predicts: promotions that always fall on event days, or on large
@@ -256,7 +256,8 @@ func Fit(pr *forecast.Prepared, until int, opt Options) (*forecast.Effects, erro
 	}
 	// The log fit's effects, moved to their effect on expected units
 	// (levelStep) before the peers' pressure is built from them, so that
-	// the pressure in training is the one a plan's own effects give.
+	// the pressure in training is built on the scale a plan's own effects
+	// give it (the own effects are then estimated and moved again).
 	est := pooled(zr, Dr, series, groupOf, cols)
 	if est, err = levelStep(units, scales, D, Dr, est, series, groupOf, cols, X, cf, opt); err != nil {
 		return nil, err

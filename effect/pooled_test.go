@@ -712,6 +712,9 @@ func TestFitLiftHoldsAwayFromTheLevel(t *testing.T) {
 	if kp < 0 {
 		t.Fatalf("effect columns %v lack the price", e.Columns)
 	}
+	if e.Offset != 0 {
+		t.Errorf("offset %v: the effects should multiply units (0)", e.Offset)
+	}
 	d := -math.Log(0.5)
 	for _, at := range []float64{1.0 / 3, 1, 3} {
 		var offs []float64

@@ -53,7 +53,8 @@ func Default(pr *forecast.Prepared, opt backtest.Options, candidates []Candidate
 }
 
 // PointScale is the factor the default's point forecasts are multiplied
-// by for its metric (ensemble.PointScale): 1 for wape.
+// by for its metric (ensemble.PointScale): 1 for wape, or when the
+// calibration backtest had fewer than MinScaleRows rows to choose it from.
 func (r *Result) PointScale() float64 {
 	if r.BestMean == nil || r.BestMean.Scale == 0 {
 		return 1

@@ -245,7 +245,7 @@ func CheckMetric(metric string) error {
 }
 
 // NestedBestMeanBy is NestedBestMean ranking the members by metric (one
-// of Metrics); but with MetricWAPE it also sets the point scales
+// of Metrics); with any metric but MetricWAPE it also sets the point scales
 // (FoldScales, Scale) that metric rewards, each fold's chosen on the folds
 // before it.
 func NestedBestMeanBy(reports []*backtest.Report, trim float64, metric string) (*Nested, error) {
@@ -321,7 +321,7 @@ func (n *Nested) calibrate(reports []*backtest.Report, folds int, metric string)
 			}
 		}
 		c := 1.0
-		if len(a) >= MinScaleRows {
+		if scaleRows(a, metric) >= MinScaleRows {
 			c = PointScale(a, h, metric)
 		}
 		if k < folds {
@@ -371,8 +371,9 @@ func PointScale(a, h []float64, metric string) float64 {
 		})
 	case MetricBalanced:
 		// WAPE and MAPE each relative to their value at c = 1, as the
-		// balanced metric ranks members: Σ|a − c·h|/A + Σ|a − c·h|/(a·P)
-		// over rows with a > 0, with A and P the unscaled point's sums.
+		// balanced metric ranks members: Σ|a − c·h|/A over every row plus
+		// Σ|a − c·h|/(a·P) over rows with a > 0, with A and P the
+		// unscaled point's sums.
 		var A, P float64
 		for i := range a {
 			e := math.Abs(a[i] - h[i])
@@ -422,11 +423,26 @@ func weightedRatioMedian(a, h []float64, w func(i int) float64) float64 {
 }
 
 // MinScaleRows is the fewest earlier-fold rows a point scale is chosen
-// from; from fewer the point is left as it is. Below it the choice is
+// from (for MAPE, rows with a positive actual, the only ones it reads);
+// from fewer the point is left as it is. Below it the choice is
 // noise: on the tuna panel's 147 scored rows the balanced scale chosen
 // on the first folds swung from 1.41 to 0.88, and five noise covariates
 // moved the default's WAPE by 2.4%.
 const MinScaleRows = 1000
+
+// scaleRows counts the rows of actuals a that metric's point scale reads.
+func scaleRows(a []float64, metric string) int {
+	if metric != MetricMAPE {
+		return len(a)
+	}
+	n := 0
+	for _, v := range a {
+		if v > 0 {
+			n++
+		}
+	}
+	return n
+}
 
 // MinPointScale and MaxPointScale bound PointScale: a point forecast is
 // never scaled by more than a factor of two either way.

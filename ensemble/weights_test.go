@@ -192,12 +192,16 @@ func scaledBestMean(metric string) nestedScheme {
 	}
 }
 
+// scaledRows is the rows per fold of the nesting tests: enough that the
+// folds from the third on choose a point scale (MinScaleRows).
+const scaledRows = MinScaleRows / 2
+
 // TestPointScalesNeverPeek checks the RMSE point scales are chosen on
 // earlier folds only: absurd actuals in fold k leave the scales and
 // blended forecasts of folds 0..k unchanged and move every later fold's.
 func TestPointScalesNeverPeek(t *testing.T) {
 	const folds, k = 6, 2
-	base, changed := reports(3, 3, folds, 40), reports(3, 3, folds, 40)
+	base, changed := reports(3, 3, folds, scaledRows), reports(3, 3, folds, scaledRows)
 	for _, r := range changed {
 		for i := range r.Predictions {
 			if r.Predictions[i].Fold == k {
@@ -318,7 +322,7 @@ func TestPointScaleBalanced(t *testing.T) {
 func TestNestedNeverPeeks(t *testing.T) {
 	const folds, k = 6, 2
 	for scheme, nested := range schemes {
-		base := reports(3, 3, folds, 40)
+		base := reports(3, 3, folds, scaledRows)
 		weights, blended, err := nested(base)
 		if err != nil {
 			t.Fatal(err)
@@ -346,7 +350,7 @@ func TestNestedNeverPeeks(t *testing.T) {
 			},
 		}
 		for name, edit := range edits {
-			changed := reports(3, 3, folds, 40)
+			changed := reports(3, 3, folds, scaledRows)
 			edit(changed)
 			weights2, b2, err := nested(changed)
 			if err != nil {

@@ -252,6 +252,9 @@ func (e *Effects) Check(width int) error {
 	if len(e.Global) != len(e.Columns) || len(e.GlobalSE) != len(e.Columns) {
 		return fmt.Errorf("effects: %d columns but %d global effects", len(e.Columns), len(e.Global))
 	}
+	if !(e.Offset >= 0) || math.IsInf(e.Offset, 0) {
+		return fmt.Errorf("effects: offset %v, expected a finite number ≥ 0", e.Offset)
+	}
 	for _, c := range e.Columns {
 		if c.Index < 0 || c.Index >= width {
 			return fmt.Errorf("effects: column %s reads feature %d of %d", c.Name, c.Index, width)

@@ -236,6 +236,15 @@ func TestEffectsApplyPeerPressure(t *testing.T) {
 // (where the forecast is below the uplift, it rises to it), a row the
 // levers do not move left alone, and the parts adding up to the uplift.
 func TestEffectsOwnBaseline(t *testing.T) {
+	// With an offset (files written before the effects were fitted on
+	// units) and without one, where row 1's baseline of 0 leaves the parts
+	// no baseline to grow from.
+	for _, offset := range []float64{0.5, 0} {
+		testEffectsOwnBaseline(t, offset)
+	}
+}
+
+func testEffectsOwnBaseline(t *testing.T, offset float64) {
 	// A baseline of 4 (units + κ·scale over the scale) whatever the control.
 	ds := &model.Dataset{X: data.NewMatrix(40, 1), Y: make([]float64, 40), Features: []model.Feature{{Name: "lag"}}}
 	for i := range ds.Y {
@@ -247,7 +256,7 @@ func TestEffectsOwnBaseline(t *testing.T) {
 	}
 	e := &Effects{
 		Columns: []EffectColumn{{Name: "display", Index: 0, Own: true, Part: PartOwn}},
-		Global:  []float64{0.3}, GlobalSE: []float64{0.01}, Group: -1, Offset: 0.5,
+		Global:  []float64{0.3}, GlobalSE: []float64{0.01}, Group: -1, Offset: offset,
 		Series:   map[string]SeriesEffects{"a": {Theta: []float64{0.3}, SE: []float64{0.1}, Max: []float64{1}, Promoted: 10}},
 		Baseline: hm, Controls: []int{1},
 	}
@@ -268,13 +277,13 @@ func TestEffectsOwnBaseline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := 4*10 - 0.5*10.0 // the baseline's units
+	h := 4*10 - offset*10 // the baseline's units
 	// The effect model's own baseline of the rows the levers raise, in the
 	// point's units; NaN for the row with its levers off.
 	if math.Abs(own[0]-h/ratio) > 1e-9 || math.Abs(own[1]-h/ratio) > 1e-9 || !math.IsNaN(own[2]) {
 		t.Errorf("own baselines %v, want %v, %v and NaN", own, h/ratio, h/ratio)
 	}
-	up := (h + 5) * math.Expm1(0.3) / ratio
+	up := (h + offset*10) * math.Expm1(0.3) / ratio
 	if math.Abs(f[0]-100) > 1e-9 || math.Abs(b[0]-(100-up)) > 1e-9 {
 		t.Errorf("row 0: forecast %v, baseline %v; want the trees' 100 and 100 − %v", f[0], b[0], up)
 	}
@@ -290,12 +299,19 @@ func TestEffectsOwnBaseline(t *testing.T) {
 	parts := e.parts(contrib, scales, f, b)
 	for i := range f {
 		if got := parts.Own[i] + parts.History[i] + parts.Next[i] + parts.Peers[i]; math.Abs(got-(f[i]-b[i])) > 1e-9 {
-			t.Errorf("row %d: parts add up to %v, the uplift is %v", i, got, f[i]-b[i])
+			t.Errorf("offset %v, row %d: parts add up to %v, the uplift is %v", offset, i, got, f[i]-b[i])
 		}
 	}
 	e.Controls = []int{2}
 	if err := e.Check(2); err == nil {
 		t.Error("Check accepted a baseline control beyond the features")
+	}
+	e.Controls = []int{1}
+	for _, bad := range []float64{-0.1, math.NaN(), math.Inf(1)} {
+		e.Offset = bad
+		if err := e.Check(2); err == nil {
+			t.Errorf("Check accepted an offset of %v", bad)
+		}
 	}
 }
 

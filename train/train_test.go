@@ -144,8 +144,9 @@ func TestMetricScalesThePoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Default.PointScale() != 1 {
-		t.Errorf("8 SKUs, mape: scale %v, want 1 from fewer than %d rows", res.Default.PointScale(), ensemble.MinScaleRows)
+	_, recorded := res.Metrics["default_point_scale"]
+	if sc := res.Model.Predictor.(*ensemble.Blend).Scale; res.Default.PointScale() != 1 || (sc != 0 && sc != 1) || recorded {
+		t.Errorf("8 SKUs, mape: scale %v (recorded %v), want none from fewer than %d rows", res.Default.PointScale(), recorded, ensemble.MinScaleRows)
 	}
 }
 

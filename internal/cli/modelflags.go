@@ -32,7 +32,7 @@ func (m *modelFlags) register(fs *pflag.FlagSet, def string) {
 	fs.StringVar(&m.model, "model", def, usage)
 	fs.Float64Var(&m.alpha, "alpha", 0, "penalty strength of ridge, lasso and elasticnet (0: the default, 0.001)")
 	fs.Float64Var(&m.l1Ratio, "l1-ratio", 0, "L1 share of the elasticnet penalty (0: the default, 0.5)")
-	fs.StringVar(&m.metric, "metric", ensemble.MetricBalanced, "what the default model chooses its candidates by: balanced (WAPE and MAPE, each relative to the best candidate's), wape, mape (its forecasts then scaled to the point MAPE rewards, below the median), or rmse (squared error, forecasts scaled to the mean: for totals that should not run low)")
+	fs.StringVar(&m.metric, "metric", ensemble.MetricBalanced, "what the default model chooses its candidates by: balanced (WAPE and MAPE, each relative to the best candidate's; its forecasts then scaled to the point where the two sum least), wape (the median point, unscaled), mape (forecasts scaled to the point MAPE rewards, below the median), or rmse (squared error, forecasts scaled to the mean: for totals that should not run low); no scale is chosen from fewer than 1,000 calibration rows")
 	fs.StringSliceVar(&m.candidates, "candidates", nil, "models auto compares and combines (default "+strings.Join(train.DefaultCandidates, ",")+")")
 }
 
