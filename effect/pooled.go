@@ -532,6 +532,33 @@ func levelStep(units, scales []float64, D, Dr [][]float64, est estimates, series
 			stepped = append(stepped, j)
 		}
 	}
+	// A column the step leaves keeps the log fit's effect on units +
+	// κ·scale, read at a series' level as (1 + κ) times as large on units
+	// (on the effect suite's panel whose promotions all fall on events the
+	// peers' pressure is such a column: uplift WAPE 20.9% → 19.3%).
+	kept := make([]bool, len(cols))
+	for j := range kept {
+		kept[j] = true
+	}
+	for _, j := range stepped {
+		kept[j] = false
+	}
+	toUnits := func(th []float64) {
+		for j, k := range kept {
+			if k {
+				th[j] *= 1 + opt.Offset
+			}
+		}
+	}
+	toUnits(est.global)
+	toUnits(est.globalSE)
+	for _, th := range est.groups {
+		toUnits(th)
+	}
+	for si, th := range est.series {
+		toUnits(th)
+		toUnits(est.seriesSE[si])
+	}
 	if len(stepped) == 0 {
 		return est, nil
 	}
