@@ -16,11 +16,12 @@ import (
 //	E[units + κ·scale] = e^{θ_s · d} · g(everything else),
 //
 // with κ = Offset (0 in the models package effect fits now: a lift
-// multiplies units; 0.1 in older files), where d are the lever columns (Columns: the log price ratio log(off /
-// price) of each price lever, each other lever's value above its off value,
-// the previous and next period's promotion, the first quiet periods after a
-// promotion (EffectColumn.After), and the peers' promotion
-// pressure, PeerPressure) and θ_s the series' effects, pooled towards its group's and the
+// multiplies units; 0.1 in older files), where d are the lever columns
+// (Columns: the log price ratio log(off / price) of each price lever, each
+// other lever's value above its off value, the previous and next period's
+// promotion, the first quiet periods after a promotion
+// (EffectColumn.After), and the peers' promotion pressure, PeerPressure)
+// and θ_s the series' effects, pooled towards its group's and the
 // panel's. A plan's uplift is then its baseline's units times
 // exp(θ_s·(d_plan − d_baseline)) − 1: with the model's own baseline
 // (Baseline, g above) that baseline is g's, and the baseline shown is the

@@ -223,9 +223,10 @@ func dumpRows(path string, res *forecast.Result, shop *synth.Panel) error {
 	defer f.Close()
 	fmt.Fprintln(f, "id,series,period,promoted,forecast,baseline,expected,expected_baseline,own,history,next,peers,true_forecast,true_baseline,tlift,disc")
 	for i, t := range res.Targets {
-		fmt.Fprintf(f, "%s,%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", res.Panel.Series[t.Series].ID, t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i], res.Expected[i], res.BaselineExpected[i],
+		id := res.Panel.Series[t.Series].ID
+		fmt.Fprintf(f, "%s,%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", id, t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i], res.Expected[i], res.BaselineExpected[i],
 			res.Parts.Own[i], res.Parts.History[i], res.Parts.Next[i], res.Parts.Peers[i], exp.Num[t.Row], base.Num[t.Row],
-			shop.Effects.Lift(el[res.Panel.Series[t.Series].ID], pc.Num[t.Row], rc.Num[t.Row], fc.Num[t.Row], dc.Num[t.Row], cc.Num[t.Row]), 1-pc.Num[t.Row]/rc.Num[t.Row])
+			shop.Effects.Lift(el[id], pc.Num[t.Row], rc.Num[t.Row], fc.Num[t.Row], dc.Num[t.Row], cc.Num[t.Row]), 1-pc.Num[t.Row]/rc.Num[t.Row])
 	}
 	return nil
 }
