@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"promocast/data"
@@ -159,6 +160,22 @@ func (r *Result) linkDrivers() (diff, unit []float64, err error) {
 		}
 	}
 	return out, r.scales, nil
+}
+
+// LeverTerms returns, per plan row, the effect model's log-space term of
+// each of its lever columns (Model.Effects.Columns): the terms a row's
+// uplift multiplies its baseline by, e^{Σ terms} − 1 (the peers' pressure
+// included). A row no lever moves has all zeros; nil without an effect
+// model. The slices are copies.
+func (r *Result) LeverTerms() [][]float64 {
+	if r.effects == nil {
+		return nil
+	}
+	out := make([][]float64, len(r.effects))
+	for i, c := range r.effects {
+		out[i] = slices.Clone(c)
+	}
+	return out
 }
 
 // effectDrivers returns, X.Cols values per row, the effect model's

@@ -109,7 +109,32 @@ func TestDriversNameOnlyLevers(t *testing.T) {
 				t.Errorf("drivers %v: expected the price cut, the feature and the peers' promotions among them", TotalDrivers(drivers))
 			}
 			if name != "effects" {
+				if res.LeverTerms() != nil {
+					t.Errorf("a model without an effect model has lever terms")
+				}
 				return
+			}
+			// LeverTerms gives each row's log-space term of every column,
+			// θ_k·(d_k,plan − d_k,baseline), as copies.
+			terms := res.LeverTerms()
+			moved := 0
+			for i, row := range terms {
+				for k, c := range m.Effects.Columns {
+					want := m.Effects.Global[k] * (c.Value(res.xf.Row(i)) - c.Value(res.xb.Row(i)))
+					if math.Abs(row[k]-want) > 1e-12 {
+						t.Errorf("row %d: lever term of %s is %v, want %v", i, c.Name, row[k], want)
+					}
+					if row[k] != 0 {
+						moved++
+					}
+				}
+			}
+			if moved < 4 {
+				t.Errorf("only %d lever terms are not zero: the plan tests too little", moved)
+			}
+			terms[0][0] = 99
+			if res.LeverTerms()[0][0] == 99 {
+				t.Error("LeverTerms returned the result's own slices")
 			}
 			// The effect model's drivers are its lever columns' terms
 			// θ_k·(d_k,plan − d_k,baseline), rescaled by one factor per row.

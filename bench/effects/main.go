@@ -93,7 +93,7 @@ func run(kind, metric, only string) error {
 				return err
 			}
 			if dump := os.Getenv("PROMOCAST_EFFECTS_DUMP"); dump != "" {
-				if err := dumpRows(dump+"-"+strings.ReplaceAll(sc.name, " ", "_")+"-"+label+".csv", res, shop); err != nil {
+				if err := dumpRows(dump+"-"+strings.ReplaceAll(sc.name, " ", "_")+"-"+label+".csv", res, shop, m.Effects); err != nil {
 					return err
 				}
 			}
@@ -202,8 +202,13 @@ func recovery(shop *synth.Panel, p *panel.Panel, e *forecast.Effects) {
 }
 
 // dumpRows writes every plan row's estimate beside the truth, for study:
-// with the row's true own lift (tlift, before cannibalisation) and discount.
-func dumpRows(path string, res *forecast.Result, shop *synth.Panel) error {
+// with the row's true own lift (tlift, before cannibalisation), its
+// discount, and the effect model's log-space terms of the row (Result.
+// LeverTerms): of the own levers (lown), of the peers' promotions (lpeers)
+// and in all (lift, so that the row's uplift in expected units is h·(e^lift
+// − 1) with h the effect model's baseline). Without an effect model the
+// three are 0.
+func dumpRows(path string, res *forecast.Result, shop *synth.Panel, e *forecast.Effects) error {
 	truth := shop.Truth
 	el := map[string]float64{}
 	for _, s := range shop.SKUs {
@@ -221,12 +226,25 @@ func dumpRows(path string, res *forecast.Result, shop *synth.Panel) error {
 		return err
 	}
 	defer f.Close()
-	fmt.Fprintln(f, "id,series,period,promoted,forecast,baseline,expected,expected_baseline,own,history,next,peers,true_forecast,true_baseline,tlift,disc")
+	terms := res.LeverTerms()
+	fmt.Fprintln(f, "id,series,period,promoted,forecast,baseline,expected,expected_baseline,own,history,next,peers,true_forecast,true_baseline,tlift,disc,lown,lpeers,lift")
 	for i, t := range res.Targets {
 		id := res.Panel.Series[t.Series].ID
-		fmt.Fprintf(f, "%s,%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", id, t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i], res.Expected[i], res.BaselineExpected[i],
+		var lown, lpeers, lift float64
+		if terms != nil {
+			for k, v := range terms[i] {
+				switch e.Columns[k].Part {
+				case forecast.PartOwn:
+					lown += v
+				case forecast.PartPeers:
+					lpeers += v
+				}
+				lift += v
+			}
+		}
+		fmt.Fprintf(f, "%s,%d,%d,%t,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", id, t.Series, t.Period, res.Promoted[i], res.Forecast[i], res.Baseline[i], res.Expected[i], res.BaselineExpected[i],
 			res.Parts.Own[i], res.Parts.History[i], res.Parts.Next[i], res.Parts.Peers[i], exp.Num[t.Row], base.Num[t.Row],
-			shop.Effects.Lift(el[id], pc.Num[t.Row], rc.Num[t.Row], fc.Num[t.Row], dc.Num[t.Row], cc.Num[t.Row]), 1-pc.Num[t.Row]/rc.Num[t.Row])
+			shop.Effects.Lift(el[id], pc.Num[t.Row], rc.Num[t.Row], fc.Num[t.Row], dc.Num[t.Row], cc.Num[t.Row]), 1-pc.Num[t.Row]/rc.Num[t.Row], lown, lpeers, lift)
 	}
 	return nil
 }
